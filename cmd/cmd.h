@@ -1,0 +1,82 @@
+/*
+ * cmd.h - the front end: one command table, one file per subcommand.
+ *
+ * Adding a subcommand (git's builtin.h recipe):
+ *   1. write cmd/<name>.c with `int cmd_<name>(struct dc_ctx *, int, char **)`
+ *      that parses its options with getopt_long, calls core/ and prints;
+ *   2. declare it below and add one row to the table in cmd/main.c
+ *      (name, function, summary, usage);
+ *   3. add cmd/<name>.c to meson.build and a golden folder
+ *      testdata/golden/<name>/ with a happy case, a --help case and a
+ *      bad-input case.
+ *
+ * A command returns its exit status (enum dc_status in core/error.h).  It
+ * prints results to ctx->out (stdout) and one line per error to stderr via
+ * dc_cmd_error().  It never calls exit(): main.c flushes and closes stdout
+ * afterwards and turns a failed write into 74.
+ */
+#ifndef DC_CMD_H
+#define DC_CMD_H
+
+#include <stdio.h>
+
+#include "../core/error.h"
+
+struct dc_ctx {
+    const char *cmd;    /* "import" - for messages */
+    FILE *out;          /* where results go (stdout) */
+    int verbose;        /* --verbose: messages may carry values */
+    int quiet;          /* --quiet: no progress, no summary on stderr */
+    char today[11];     /* "YYYY-MM-DD": --now, SOURCE_DATE_EPOCH or the clock */
+    long long now;      /* the same as seconds since the epoch (UTC) */
+};
+
+struct dc_cmd {
+    const char *name;    /* "import" */
+    int (*run)(struct dc_ctx *ctx, int argc, char **argv);
+    const char *summary; /* one line for `dancu help` */
+    const char *usage;   /* the full --help text (synopsis, options, exit status) */
+};
+
+/* Print "dancu CMD: <formatted err>" to stderr; return err->status. */
+int dc_cmd_fail(struct dc_ctx *ctx, const struct dc_error *err);
+
+/* Print "dancu CMD: msg" to stderr. */
+void dc_cmd_errorf(struct dc_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* For a bad option or argument: print "dancu CMD: msg" and the usage hint
+ * "usage: see 'dancu CMD --help'" to stderr; return DC_EX_USAGE (64). */
+int dc_cmd_usage_error(struct dc_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Print the command's --help text to ctx->out; return 0. */
+int dc_cmd_help(struct dc_ctx *ctx);
+
+/* getopt_long helper: when argv holds "--help" or "-h" before "--",
+ * print help and return 1 (the caller returns 0). */
+int dc_cmd_wants_help(struct dc_ctx *ctx, int argc, char **argv);
+
+/* The command table (sorted by name) and its length. */
+extern const struct dc_cmd dc_commands[];
+extern const int dc_ncommands;
+
+int cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_dedup(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_export(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_id(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_import(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_init(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_mrz(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_normalize(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_qr(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_refdata(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_synth(struct dc_ctx *ctx, int argc, char **argv);
+
+#endif
