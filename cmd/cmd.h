@@ -56,6 +56,10 @@ int dc_cmd_usage_error(struct dc_ctx *ctx, const char *fmt, ...)
 #endif
     ;
 
+/* After getopt_long returned '?' or ':' (main sets opterr = 0): one line
+ * naming the bad option, the usage hint, and DC_EX_USAGE. */
+int dc_cmd_bad_option(struct dc_ctx *ctx, char **argv);
+
 /* Print the command's --help text to ctx->out; return 0. */
 int dc_cmd_help(struct dc_ctx *ctx);
 
@@ -66,6 +70,11 @@ int dc_cmd_wants_help(struct dc_ctx *ctx, int argc, char **argv);
 /* The command table (sorted by name) and its length. */
 extern const struct dc_cmd dc_commands[];
 extern const int dc_ncommands;
+
+/* Each cmd/<name>.c defines its --help text as dc_usage_<name>. */
+extern const char dc_usage_crosscheck[], dc_usage_dedup[], dc_usage_export[], dc_usage_id[],
+    dc_usage_import[], dc_usage_init[], dc_usage_mrz[], dc_usage_normalize[], dc_usage_qr[],
+    dc_usage_refdata[], dc_usage_synth[];
 
 int cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv);
 int cmd_dedup(struct dc_ctx *ctx, int argc, char **argv);

@@ -1,0 +1,271 @@
+/*
+ * main.c - the dancu command table, global options and dispatch.
+ *
+ * After a command returns, stdout is flushed and closed here and a failure
+ * becomes exit 74 (git's run_builtin): a full disk is never silent.
+ * Not for: option parsing of a subcommand (its own file does that).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/* Sorted by name; `dancu help` prints it in this order. */
+const struct dc_cmd dc_commands[] = {
+    {"crosscheck", cmd_crosscheck, "check records against the ID card rules and the law",
+     dc_usage_crosscheck},
+    {"dedup", cmd_dedup, "find the records of the same person and cluster them", dc_usage_dedup},
+    {"export", cmd_export, "write records, findings, clusters, rejects or changes", dc_usage_export},
+    {"id", cmd_id, "check 12-digit ID numbers and old CMND numbers", dc_usage_id},
+    {"import", cmd_import, "read CSV/TSV extracts (any encoding, .gz, stdin) into the DB",
+     dc_usage_import},
+    {"init", cmd_init, "create or upgrade a staging database", dc_usage_init},
+    {"mrz", cmd_mrz, "check the machine readable zone of ID cards (ICAO 9303 TD1)", dc_usage_mrz},
+    {"normalize", cmd_normalize, "names, dates, sex, IDs and addresses to canonical form",
+     dc_usage_normalize},
+    {"qr", cmd_qr, "check the QR payload of ID cards", dc_usage_qr},
+    {"refdata", cmd_refdata, "load the administrative-unit and code catalogues", dc_usage_refdata},
+    {"synth", cmd_synth, "generate a synthetic population and its dirty source files",
+     dc_usage_synth},
+};
+const int dc_ncommands = (int)(sizeof dc_commands / sizeof dc_commands[0]);
+
+static const char main_usage[] =
+    "usage: dancu [--quiet] [--verbose] [--now DATE] COMMAND [ARGS]\n"
+    "       dancu help [COMMAND]\n"
+    "       dancu --version\n"
+    "\n"
+    "Cleans Vietnamese population-registry extracts into one de-duplicated,\n"
+    "checked staging database (SQLite).\n"
+    "\n"
+    "Global options:\n"
+    "  -q, --quiet      no progress and no summary on stderr\n"
+    "  -v, --verbose    messages may show the values of fields (personal data)\n"
+    "      --now DATE   take DATE (YYYY-MM-DD) as today; also SOURCE_DATE_EPOCH\n"
+    "  -h, --help       this help\n"
+    "  -V, --version    print the version\n"
+    "\n"
+    "Commands:\n";
+
+void
+dc_cmd_errorf(struct dc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "dancu %s: ", ctx->cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int
+dc_cmd_fail(struct dc_ctx *ctx, const struct dc_error *err)
+{
+    char buf[1024];
+
+    dc_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "dancu %s: %s\n", ctx->cmd, buf);
+    return err->status ? (int)err->status : DC_EX_SOFTWARE;
+}
+
+int
+dc_cmd_usage_error(struct dc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "dancu %s: ", ctx->cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: see 'dancu %s --help'\n", ctx->cmd);
+    return DC_EX_USAGE;
+}
+
+int
+dc_cmd_bad_option(struct dc_ctx *ctx, char **argv)
+{
+    const char *opt = optind > 0 ? argv[optind - 1] : "";
+
+    if (strncmp(opt, "--", 2) == 0)
+        return dc_cmd_usage_error(ctx, "option '%.*s' is unknown or needs a value",
+                                  (int)strcspn(opt, "="), opt);
+    return dc_cmd_usage_error(ctx, "option '-%c' is unknown or needs a value", optopt);
+}
+
+static const struct dc_cmd *
+find_cmd(const char *name)
+{
+    for (int i = 0; i < dc_ncommands; i++)
+        if (strcmp(dc_commands[i].name, name) == 0)
+            return &dc_commands[i];
+    return NULL;
+}
+
+int
+dc_cmd_help(struct dc_ctx *ctx)
+{
+    const struct dc_cmd *c = find_cmd(ctx->cmd);
+
+    if (c)
+        fputs(c->usage, ctx->out);
+    return 0;
+}
+
+int
+dc_cmd_wants_help(struct dc_ctx *ctx, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            dc_cmd_help(ctx);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void
+print_main_help(FILE *fp)
+{
+    fputs(main_usage, fp);
+    for (int i = 0; i < dc_ncommands; i++)
+        fprintf(fp, "  %-11s  %s\n", dc_commands[i].name, dc_commands[i].summary);
+    fputs("\nSee 'dancu help COMMAND' for the options of one command.\n"
+          "Exit status: 0 done; 1 findings at or above --fail-on; 64 usage; 65 bad input data;\n"
+          "66 input missing; 73 cannot create output; 74 I/O error; 75 database busy.\n",
+          fp);
+}
+
+/* --now / SOURCE_DATE_EPOCH / the clock, in that order (deterministic tests). */
+static int
+set_today(struct dc_ctx *ctx, const char *now_opt)
+{
+    struct tm tm;
+    time_t t;
+
+    memset(&tm, 0, sizeof tm);
+    if (now_opt) {
+        int y, m, d;
+        char tail;
+        if (sscanf(now_opt, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+            d < 1 || d > 31)
+            return -1;
+        tm.tm_year = y - 1900;
+        tm.tm_mon = m - 1;
+        tm.tm_mday = d;
+        t = timegm(&tm);
+    } else {
+        const char *sde = getenv("SOURCE_DATE_EPOCH");
+        char *end;
+        if (sde && *sde) {
+            errno = 0;
+            long long v = strtoll(sde, &end, 10);
+            if (errno || *end || v < 0)
+                return -1;
+            t = (time_t)v;
+        } else {
+            t = time(NULL);
+        }
+    }
+    if (!gmtime_r(&t, &tm))
+        return -1;
+    ctx->now = (long long)t;
+    strftime(ctx->today, sizeof ctx->today, "%Y-%m-%d", &tm);
+    return 0;
+}
+
+/* git's run_builtin: a result that could not be written is an error. */
+static int
+finish_stdout(struct dc_ctx *ctx, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        if (errno == EPIPE)
+            return status;
+        fprintf(stderr, "dancu %s: cannot write output: %s\n", ctx->cmd, strerror(errno));
+        return status ? status : DC_EX_IOERR;
+    }
+    return status;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
+        {"quiet", no_argument, NULL, 'q'},    {"verbose", no_argument, NULL, 'v'},
+        {"now", required_argument, NULL, 'N'}, {NULL, 0, NULL, 0}};
+    struct dc_ctx ctx = {.cmd = "", .out = stdout};
+    const char *now_opt = NULL;
+    const struct dc_cmd *c;
+    int ch;
+
+    opterr = 0;
+    /* '+': stop at the first non-option, the command name (git, sqlite3). */
+    while ((ch = getopt_long(argc, argv, "+hVqv", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            print_main_help(stdout);
+            return finish_stdout(&ctx, 0);
+        case 'V':
+            printf("dancu %s\n", DC_VERSION);
+            return finish_stdout(&ctx, 0);
+        case 'q':
+            ctx.quiet = 1;
+            break;
+        case 'v':
+            ctx.verbose = 1;
+            break;
+        case 'N':
+            now_opt = optarg;
+            break;
+        default:
+            fprintf(stderr, "dancu: unknown option '%s'; see 'dancu --help'\n",
+                    argv[optind - 1]);
+            return DC_EX_USAGE;
+        }
+    }
+    if (set_today(&ctx, now_opt) < 0) {
+        fputs("dancu: bad --now or SOURCE_DATE_EPOCH (want YYYY-MM-DD / seconds)\n", stderr);
+        return DC_EX_USAGE;
+    }
+    if (optind >= argc) {
+        print_main_help(stderr);
+        return DC_EX_USAGE;
+    }
+    if (strcmp(argv[optind], "help") == 0) {
+        if (optind + 1 >= argc) {
+            print_main_help(stdout);
+            return finish_stdout(&ctx, 0);
+        }
+        c = find_cmd(argv[optind + 1]);
+        if (!c) {
+            fprintf(stderr, "dancu: '%s' is not a dancu command; see 'dancu --help'\n",
+                    argv[optind + 1]);
+            return DC_EX_USAGE;
+        }
+        fputs(c->usage, stdout);
+        return finish_stdout(&ctx, 0);
+    }
+    c = find_cmd(argv[optind]);
+    if (!c) {
+        fprintf(stderr, "dancu: '%s' is not a dancu command; see 'dancu --help'\n",
+                argv[optind]);
+        return DC_EX_USAGE;
+    }
+    ctx.cmd = c->name;
+    optind++;
+    /* Commands parse their own options from argv[0] = the command name. */
+    int sub_argc = argc - optind + 1;
+    char **sub_argv = argv + optind - 1;
+    optind = 0; /* reset getopt (glibc: 0 also re-initialises) */
+    opterr = 0; /* commands report bad options in one line: dc_cmd_bad_option */
+    int status = c->run(&ctx, sub_argc, sub_argv);
+    return finish_stdout(&ctx, status);
+}

@@ -1,0 +1,315 @@
+/*
+ * db.c - open, lock, migrate the staging database (see db.h).
+ * Not for: stage SQL.
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <unistd.h>
+
+extern const char *const dc_schema_sql[];
+extern const int dc_schema_count;
+
+int
+dc_db_schema_latest(void)
+{
+    return dc_schema_count;
+}
+
+int
+dc_db_fail(struct dc_db *db, int rc, const char *what, struct dc_error *err)
+{
+    const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+    enum dc_status st;
+
+    switch (rc & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+        st = DC_EX_IOERR;
+        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        st = DC_EX_TEMPFAIL;
+        break;
+    case SQLITE_CANTOPEN:
+        st = DC_EX_NOINPUT;
+        break;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        st = DC_EX_DATAERR;
+        break;
+    case SQLITE_NOMEM:
+        st = DC_EX_OSERR;
+        break;
+    case SQLITE_READONLY:
+        st = DC_EX_CANTCREAT;
+        break;
+    default:
+        st = DC_EX_SOFTWARE;
+    }
+    return dc_error_at(err, st, db ? db->path : NULL, 0, NULL, "%s: %s", what, msg);
+}
+
+int
+dc_db_exec(struct dc_db *db, const char *sql, struct dc_error *err)
+{
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return dc_db_fail(db, rc, "sql", err);
+    return 0;
+}
+
+int
+dc_db_prepare(struct dc_db *db, const char *sql, sqlite3_stmt **stmt, struct dc_error *err)
+{
+    int rc = sqlite3_prepare_v2(db->h, sql, -1, stmt, NULL);
+    if (rc != SQLITE_OK)
+        return dc_db_fail(db, rc, "prepare", err);
+    return 0;
+}
+
+int
+dc_db_step_done(struct dc_db *db, sqlite3_stmt *st, const char *what, struct dc_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return dc_db_fail(db, rc, what, err);
+    return 0;
+}
+
+int
+dc_db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s || !*s)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+long long
+dc_db_count(struct dc_db *db, const char *sql, struct dc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    int rc;
+
+    if (dc_db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    else
+        dc_db_fail(db, rc, "count", err);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int
+dc_db_begin(struct dc_db *db, struct dc_error *err)
+{
+    return dc_db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int
+dc_db_commit(struct dc_db *db, struct dc_error *err)
+{
+    return dc_db_exec(db, "COMMIT", err);
+}
+
+void
+dc_db_rollback(struct dc_db *db)
+{
+    if (db && db->h && !sqlite3_get_autocommit(db->h))
+        (void)sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+dc_db_schema_version(struct dc_db *db)
+{
+    return (int)dc_db_count(db, "PRAGMA user_version", NULL);
+}
+
+static int
+migrate(struct dc_db *db, struct dc_error *err)
+{
+    int have = dc_db_schema_version(db);
+    char pragma[64];
+
+    if (have < 0)
+        return dc_db_fail(db, SQLITE_ERROR, "read schema version", err);
+    if (have > dc_schema_count)
+        return dc_error_at(err, DC_EX_DATAERR, db->path, 0, NULL,
+                           "database schema %d is newer than this dancu (%d): upgrade dancu",
+                           have, dc_schema_count);
+    if (have == 0 && dc_db_count(db, "SELECT count(*) FROM sqlite_master", err) != 0)
+        return dc_error_at(err, DC_EX_DATAERR, db->path, 0, NULL,
+                           "not a dancu database: it has tables but no dancu schema");
+    for (int i = have; i < dc_schema_count; i++) {
+        if (dc_db_begin(db, err) < 0)
+            return -1;
+        if (dc_db_exec(db, dc_schema_sql[i], err) < 0)
+            goto fail;
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+        if (dc_db_exec(db, pragma, err) < 0)
+            goto fail;
+        if (dc_db_commit(db, err) < 0)
+            goto fail;
+    }
+    return 0;
+fail:
+    dc_db_rollback(db);
+    return -1;
+}
+
+/* Create the file ourselves so it is 0600 whatever the umask; SQLite gives
+ * its -wal and -shm files the mode of the database file. */
+static int
+create_private(const char *path, struct dc_error *err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return 0;
+        return dc_error_at(err, DC_EX_CANTCREAT, path, 0, NULL, "cannot create: %s",
+                           strerror(errno));
+    }
+    if (fchmod(fd, 0600) < 0 || close(fd) < 0)
+        return dc_error_at(err, DC_EX_CANTCREAT, path, 0, NULL, "cannot create: %s",
+                           strerror(errno));
+    return 0;
+}
+
+static int
+take_lock(struct dc_db *db, struct dc_error *err)
+{
+    db->lock_fd = open(db->path, O_RDONLY | O_CLOEXEC);
+    if (db->lock_fd < 0)
+        return dc_error_at(err, DC_EX_NOINPUT, db->path, 0, NULL, "cannot open: %s",
+                           strerror(errno));
+    if (flock(db->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EWOULDBLOCK)
+            return dc_error_at(err, DC_EX_TEMPFAIL, db->path, 0, NULL,
+                               "another dancu run is writing this database; try again later");
+        return dc_error_at(err, DC_EX_IOERR, db->path, 0, NULL, "cannot lock: %s",
+                           strerror(errno));
+    }
+    return 0;
+}
+
+int
+dc_db_open(const char *path, int flags, struct dc_db **out, struct dc_error *err)
+{
+    struct dc_db *db;
+    struct stat sb;
+    int oflags = SQLITE_OPEN_NOMUTEX;
+    int rc;
+
+    *out = NULL;
+    if (!(flags & DC_DB_CREATE) && stat(path, &sb) < 0)
+        return dc_error_at(err, DC_EX_NOINPUT, path, 0, NULL,
+                           "no such database (create it with 'dancu init %s')", path);
+    if ((flags & DC_DB_CREATE) && create_private(path, err) < 0)
+        return -1;
+    db = calloc(1, sizeof *db);
+    if (!db)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    db->path = path;
+    db->lock_fd = -1;
+    if (flags & (DC_DB_WRITE | DC_DB_CREATE)) {
+        if (take_lock(db, err) < 0)
+            goto fail;
+    }
+    /* Readers open read-write too: a read-only connection cannot create the
+     * -shm file a WAL database needs once the last writer has cleaned up. */
+    oflags |= SQLITE_OPEN_READWRITE;
+    rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        dc_db_fail(db, rc, "open", err);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->h, 0);
+    /* Readers never block on a writer in WAL; a writer already holds the
+     * flock, so a short busy timeout only covers checkpoints. */
+    sqlite3_busy_timeout(db->h, 2000);
+    rc = sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    if (rc == SQLITE_OK && (flags & (DC_DB_WRITE | DC_DB_CREATE)))
+        rc = sqlite3_exec(db->h,
+                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                          "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536",
+                          NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        dc_db_fail(db, rc, "open", err);
+        goto fail;
+    }
+    if (flags & DC_DB_CREATE) {
+        if (migrate(db, err) < 0)
+            goto fail;
+    } else {
+        int v = dc_db_schema_version(db);
+        if (v < 0) {
+            dc_db_fail(db, sqlite3_errcode(db->h), "open", err);
+            goto fail;
+        }
+        if (v == 0) {
+            dc_error_at(err, DC_EX_DATAERR, path, 0, NULL,
+                        "not a dancu database (create it with 'dancu init')");
+            goto fail;
+        }
+        if (v != dc_schema_count) {
+            dc_error_at(err, DC_EX_DATAERR, path, 0, NULL,
+                        "database schema %d, this dancu has %d: run 'dancu init %s' to upgrade",
+                        v, dc_schema_count, path);
+            goto fail;
+        }
+    }
+    *out = db;
+    return 0;
+fail:
+    dc_db_close(db, NULL);
+    return -1;
+}
+
+int
+dc_db_close(struct dc_db *db, struct dc_error *err)
+{
+    int ret = 0;
+
+    if (!db)
+        return 0;
+    if (db->h) {
+        dc_db_rollback(db);
+        int rc = sqlite3_close(db->h);
+        if (rc != SQLITE_OK)
+            ret = dc_db_fail(db, rc, "close", err);
+    }
+    if (db->lock_fd >= 0)
+        close(db->lock_fd); /* releases the flock */
+    free(db);
+    return ret;
+}
+
+int
+dc_db_batch_start(struct dc_db *db, const char *stage, const char *now_iso, long long *id,
+                  struct dc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (dc_db_prepare(db, "INSERT INTO batch(stage, started) VALUES (?1, ?2)", &st, err) < 0)
+        return -1;
+    sqlite3_bind_text(st, 1, stage, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, now_iso, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dc_db_fail(db, rc, "insert batch", err);
+    *id = sqlite3_last_insert_rowid(db->h);
+    return 0;
+}
