@@ -1,0 +1,224 @@
+/*
+ * dedup.c - `dancu dedup DB`: link the records of the same person.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "../core/dedup.h"
+#include "../core/linkdb.h"
+
+const char dc_usage_dedup[] =
+    "usage: dancu dedup DB [--threshold P] [--review-min P] [--train] [--seed N]\n"
+    "                      [--max-block N] [--truth FILE]\n"
+    "       dancu dedup DB --explain A,B\n"
+    "\n"
+    "Find the records of the same person across and within sources: blocking\n"
+    "on several keys (ID; given name + birth date; full name + birth year;\n"
+    "family + given name + ward; ID prefix + birth year + given name; CMND),\n"
+    "comparisons with levels (name, birth date, ID, sex, address), Fellegi-\n"
+    "Sunter weights (u from random pairs, m by EM, term-frequency adjusted\n"
+    "names), and clustering with cannot-link checks.  Replaces the pair and\n"
+    "cluster tables; cluster_id is the smallest record_id of the cluster.\n"
+    "\n"
+    "Options:\n"
+    "  --threshold P    match probability to link two records (default 0.9)\n"
+    "  --review-min P   keep pairs from this probability for review (default 0.5)\n"
+    "  --train          re-estimate the parameters (otherwise the saved ones are\n"
+    "                   reused; the first run always trains)\n"
+    "  --seed N         seed of the random pairs that estimate u (default 1)\n"
+    "  --max-block N    compare no block larger than N through that key (default 5000)\n"
+    "  --truth FILE     a truth_records.csv of 'dancu synth': print pairwise\n"
+    "                   precision, recall, F1 and blocking pairs completeness\n"
+    "  --explain A,B    print the weight waterfall of records A and B (record_id)\n"
+    "\n"
+    "Exit status: 0 done; 64 usage; 66 DB missing; 74 I/O error; 75 DB busy.\n";
+
+static int
+parse_prob(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v >= 0.0 && v <= 1.0))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+explain(struct dc_ctx *ctx, struct dc_db *db, const char *spec, struct dc_error *err)
+{
+    struct dc_linkset ls;
+    struct dc_dedup_params *p = NULL;
+    char *text = NULL;
+    char *end;
+    long long a, b;
+    int ret = -1;
+
+    errno = 0;
+    a = strtoll(spec, &end, 10);
+    if (errno || *end != ',')
+        return dc_error_set(err, DC_EX_USAGE, "--explain wants two record ids: A,B");
+    b = strtoll(end + 1, &end, 10);
+    if (errno || *end)
+        return dc_error_set(err, DC_EX_USAGE, "--explain wants two record ids: A,B");
+    if (dc_linkset_load(db, &ls, err) < 0)
+        return -1;
+    long ia = dc_linkset_find(&ls, a), ib = dc_linkset_find(&ls, b);
+    if (ia < 0 || ib < 0) {
+        dc_error_set(err, DC_EX_DATAERR, "no normalized record %lld", ia < 0 ? a : b);
+        goto out;
+    }
+    if (dc_linkdb_params_load(db, &p, err) < 0)
+        goto out;
+    if (!p) {
+        dc_error_set(err, DC_EX_DATAERR, "no dedup parameters yet: run 'dancu dedup DB' first");
+        goto out;
+    }
+    if (dc_dedup_explain(&ls.recs[ia], &ls.recs[ib], p, &text, err) < 0)
+        goto out;
+    fprintf(ctx->out, "records %lld and %lld\n%s", a, b, text);
+    ret = 0;
+out:
+    free(text);
+    dc_dedup_params_free(p);
+    dc_linkset_release(&ls);
+    return ret;
+}
+
+int
+cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
+{
+    enum { O_THR = 256, O_REV, O_TRAIN, O_SEED, O_BLOCK, O_TRUTH, O_EXPLAIN };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},          {"threshold", required_argument, NULL, O_THR},
+        {"review-min", required_argument, NULL, O_REV}, {"train", no_argument, NULL, O_TRAIN},
+        {"seed", required_argument, NULL, O_SEED}, {"max-block", required_argument, NULL, O_BLOCK},
+        {"truth", required_argument, NULL, O_TRUTH}, {"explain", required_argument, NULL, O_EXPLAIN},
+        {NULL, 0, NULL, 0}};
+    struct dc_dedup_opts o;
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_db *db = NULL;
+    struct dc_linkset ls = {0};
+    struct dc_dedup_result res;
+    struct dc_dedup_params *given = NULL;
+    const char *truth_path = NULL, *explain_spec = NULL;
+    uint64_t *truth = NULL;
+    char now[32], *end;
+    int ch, have_res = 0;
+
+    dc_dedup_opts_init(&o);
+    o.seed = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            return dc_cmd_help(ctx);
+        case O_THR:
+            if (parse_prob(optarg, &o.threshold) < 0)
+                return dc_cmd_usage_error(ctx, "--threshold wants a probability 0..1");
+            break;
+        case O_REV:
+            if (parse_prob(optarg, &o.review_min) < 0)
+                return dc_cmd_usage_error(ctx, "--review-min wants a probability 0..1");
+            break;
+        case O_TRAIN:
+            o.train = 1;
+            break;
+        case O_SEED:
+            errno = 0;
+            o.seed = strtoull(optarg, &end, 10);
+            if (errno || *end)
+                return dc_cmd_usage_error(ctx, "--seed wants a number");
+            break;
+        case O_BLOCK:
+            errno = 0;
+            o.max_block = (size_t)strtoull(optarg, &end, 10);
+            if (errno || *end || o.max_block < 2)
+                return dc_cmd_usage_error(ctx, "--max-block wants a number >= 2");
+            break;
+        case O_TRUTH:
+            truth_path = optarg;
+            break;
+        case O_EXPLAIN:
+            explain_spec = optarg;
+            break;
+        default:
+            return dc_cmd_bad_option(ctx, argv);
+        }
+    }
+    if (argc - optind != 1)
+        return dc_cmd_usage_error(ctx, "expected one argument, the database");
+    if (o.review_min > o.threshold)
+        return dc_cmd_usage_error(ctx, "--review-min must not be above --threshold");
+    {
+        time_t t = (time_t)ctx->now;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    if (dc_db_open(argv[optind], explain_spec ? DC_DB_READ : DC_DB_WRITE, &db, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    if (explain_spec) {
+        if (explain(ctx, db, explain_spec, &err) < 0)
+            goto fail;
+        dc_db_close(db, NULL);
+        return 0;
+    }
+    if (dc_linkset_load(db, &ls, &err) < 0)
+        goto fail;
+    if (truth_path) {
+        long matched;
+        if (dc_linkdb_truth(truth_path, &ls, &truth, &matched, &err) < 0)
+            goto fail;
+        o.truth = truth;
+        if (!ctx->quiet)
+            fprintf(stderr, "dancu dedup: truth file names %ld of %zu records\n", matched, ls.n);
+    }
+    if (!o.train && dc_linkdb_params_load(db, &given, &err) < 0)
+        goto fail;
+    if (dc_dedup_run(ls.recs, ls.n, given, &o, &res, &err) < 0)
+        goto fail;
+    have_res = 1;
+    long long clusters, multi;
+    if (dc_linkdb_store(db, &ls, &res, now, &clusters, &multi, &err) < 0)
+        goto fail;
+    if (!given && dc_linkdb_params_save(db, res.params, now, &err) < 0)
+        goto fail;
+    if (!ctx->quiet) {
+        fprintf(stderr,
+                "dancu dedup: %zu records, %llu candidate pairs, %zu pairs kept (p >= %.2f), "
+                "%lld clusters (%lld with more than one record), %llu merges refused\n",
+                ls.n, res.candidate_pairs, res.npairs, o.review_min, clusters, multi,
+                res.refused_merges);
+        for (size_t i = 0; i < res.nnotes; i++)
+            fprintf(stderr, "dancu dedup: note: %s\n", res.notes[i]);
+    }
+    if (truth) {
+        struct dc_dedup_eval ev;
+        dc_dedup_evaluate(res.cluster, truth, ls.n, res.candidate_true_pairs, &ev);
+        fprintf(ctx->out,
+                "precision %.4f\nrecall %.4f\nf1 %.4f\npairs_completeness %.4f\n"
+                "true_pairs %llu\ntp %llu\nfp %llu\nfn %llu\n",
+                ev.precision, ev.recall, ev.f1, ev.pairs_completeness, ev.true_pairs, ev.tp,
+                ev.fp, ev.fn);
+    }
+    dc_dedup_result_release(&res);
+    dc_dedup_params_free(given);
+    dc_linkset_release(&ls);
+    free(truth);
+    if (dc_db_close(db, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    return 0;
+fail:
+    if (have_res)
+        dc_dedup_result_release(&res);
+    dc_dedup_params_free(given);
+    dc_linkset_release(&ls);
+    free(truth);
+    dc_db_close(db, NULL);
+    return dc_cmd_fail(ctx, &err);
+}

@@ -1,0 +1,256 @@
+/*
+ * import.c - `dancu import DB FILE...`: extracts into src_row / reject.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "../core/fields.h"
+#include "../core/import.h"
+#include "../core/json.h"
+
+const char dc_usage_import[] =
+    "usage: dancu import DB FILE... [--source NAME] [--encoding ENC] [--delimiter D]\n"
+    "                    [--map FILE] [--force] [--max-field BYTES] [--max-bytes BYTES] [--json]\n"
+    "\n"
+    "Read CSV/TSV extracts into the staging database DB.  FILE may be '-' for\n"
+    "stdin; gzip input is recognised by its bytes.  Each file is one batch in one\n"
+    "transaction: every data row becomes a record or a reject row (reason, line,\n"
+    "raw bytes), and a file that fails as a whole leaves nothing behind.\n"
+    "\n"
+    "Options:\n"
+    "  --source NAME       source name of the records (default: the file's base name)\n"
+    "  --encoding ENC      auto (default), utf-8, utf-16, cp1258, tcvn3, vni, viscii\n"
+    "  --delimiter D       auto (default), ',', ';', tab or '|'\n"
+    "  --map FILE          column=field lines overriding the header aliases\n"
+    "                      (field: a canonical name, or '-' to keep it in extra)\n"
+    "  --force             import a file again although the same bytes were imported\n"
+    "  --max-field BYTES   longest field accepted (default 65536); longer rows are rejected\n"
+    "  --max-bytes BYTES   stop reading a (decompressed) file after this many bytes\n"
+    "  --json              print the summary of each file as one JSON object on stdout\n"
+    "\n"
+    "Canonical fields: full_name family_name middle_name given_name other_name dob sex\n"
+    "  id_number cmnd issue_date issue_place expiry_date ethnic religion nationality\n"
+    "  address address_current ward district province hometown birth_place household_no\n"
+    "  relation phone mrz qr\n"
+    "\n"
+    "Exit status: 0 imported; 1 rows were rejected; 64 usage; 65 a file is unreadable\n"
+    "as a whole (encoding undecidable, corrupt gzip); 66 a file is missing; 74 I/O\n"
+    "error; 75 another run is writing DB.\n";
+
+struct progress {
+    int on;
+    time_t start;
+    const char *path;
+};
+
+static void
+show_progress(void *ud, unsigned long long bytes, long rows)
+{
+    struct progress *p = ud;
+    double secs = difftime(time(NULL), p->start);
+    double mbs = secs > 0 ? (double)bytes / 1e6 / secs : 0;
+
+    fprintf(stderr, "\rdancu import: %s: %ld rows, %.1f MB/s   ", p->path, rows, mbs);
+}
+
+static int
+parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    if (*end == 'K' || *end == 'k')
+        v <<= 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        v <<= 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        v <<= 30, end++;
+    if (*end || v == 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void
+print_summary(const char *path, const struct dc_import_summary *s)
+{
+    if (s->duplicate_of) {
+        fprintf(stderr,
+                "dancu import: %s: already imported as batch %lld (same SHA-256); nothing "
+                "done (--force imports it again)\n",
+                path, s->duplicate_of);
+        return;
+    }
+    fprintf(stderr,
+            "dancu import: %s: batch %lld, source '%s': %ld rows read = %ld imported + %ld "
+            "rejected (encoding %s, confidence %.2f, delimiter '%s')\n",
+            path, s->batch_id, s->source, s->rows_read, s->imported, s->rejected, s->encoding,
+            s->confidence, s->delimiter == '\t' ? "tab" : (char[]){(char)s->delimiter, 0});
+    {
+        for (size_t i = 0; i < s->ncols; i++) {
+            const char *f = s->map[i].field >= 0 ? dc_field_name(s->map[i].field) : "(extra)";
+            fprintf(stderr, "  column %zu '%s' -> %s (%s)\n", i + 1, s->headers[i], f,
+                    dc_header_how_name(s->map[i].how));
+        }
+    }
+}
+
+static void
+print_json(struct dc_ctx *ctx, const char *path, const struct dc_import_summary *s)
+{
+    struct dc_buf b = DC_BUF_INIT;
+
+    dc_buf_puts(&b, "{\"file\": ");
+    dc_json_str(&b, path);
+    dc_buf_puts(&b, ", \"source\": ");
+    dc_json_str(&b, s->source);
+    dc_buf_printf(&b, ", \"batch\": %lld, \"duplicate_of\": %lld", s->batch_id, s->duplicate_of);
+    dc_buf_printf(&b, ", \"rows_read\": %ld, \"imported\": %ld, \"rejected\": %ld", s->rows_read,
+                  s->imported, s->rejected);
+    dc_buf_puts(&b, ", \"encoding\": ");
+    dc_json_str(&b, s->encoding);
+    dc_buf_printf(&b, ", \"confidence\": %.2f, \"sha256\": \"%s\", \"columns\": [",
+                  s->confidence, s->sha256);
+    for (size_t i = 0; i < s->ncols; i++) {
+        dc_buf_puts(&b, i ? ", {\"header\": " : "{\"header\": ");
+        dc_json_str(&b, s->headers[i]);
+        dc_buf_puts(&b, ", \"field\": ");
+        dc_json_str(&b, s->map[i].field >= 0 ? dc_field_name(s->map[i].field) : NULL);
+        dc_buf_puts(&b, ", \"how\": ");
+        dc_json_str(&b, dc_header_how_name(s->map[i].how));
+        dc_buf_putc(&b, '}');
+    }
+    dc_buf_puts(&b, "]}\n");
+    fputs(dc_buf_str(&b), ctx->out);
+    dc_buf_release(&b);
+}
+
+int
+cmd_import(struct dc_ctx *ctx, int argc, char **argv)
+{
+    enum { O_SOURCE = 256, O_ENC, O_DELIM, O_MAP, O_FORCE, O_MAXF, O_MAXB, O_JSON };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},          {"source", required_argument, NULL, O_SOURCE},
+        {"encoding", required_argument, NULL, O_ENC}, {"delimiter", required_argument, NULL, O_DELIM},
+        {"map", required_argument, NULL, O_MAP},   {"force", no_argument, NULL, O_FORCE},
+        {"max-field", required_argument, NULL, O_MAXF},
+        {"max-bytes", required_argument, NULL, O_MAXB},
+        {"json", no_argument, NULL, O_JSON},       {NULL, 0, NULL, 0}};
+    static const char *const encodings[] = {"auto", "utf-8", "utf-16", "cp1258",
+                                            "tcvn3", "vni", "viscii"};
+    struct dc_import_opts o = {0};
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_mapfile *map = NULL;
+    struct dc_db *db = NULL;
+    const char *map_path = NULL;
+    int ch, json = 0, status = 0;
+    unsigned long long v;
+    char now[32];
+
+    o.csv.encoding = "auto";
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            return dc_cmd_help(ctx);
+        case O_SOURCE:
+            o.source = optarg;
+            break;
+        case O_ENC: {
+            int ok = 0;
+            for (size_t i = 0; i < sizeof encodings / sizeof encodings[0]; i++)
+                ok |= strcmp(optarg, encodings[i]) == 0;
+            if (!ok)
+                return dc_cmd_usage_error(ctx, "unknown encoding '%s'", optarg);
+            o.csv.encoding = optarg;
+            break;
+        }
+        case O_DELIM:
+            if (strcmp(optarg, "auto") == 0)
+                o.csv.delimiter = 0;
+            else if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+                o.csv.delimiter = '\t';
+            else if (strlen(optarg) == 1 && strchr(",;|\t", optarg[0]))
+                o.csv.delimiter = optarg[0];
+            else
+                return dc_cmd_usage_error(ctx, "delimiter must be auto, ',', ';', tab or '|'");
+            break;
+        case O_MAP:
+            map_path = optarg;
+            break;
+        case O_FORCE:
+            o.force = 1;
+            break;
+        case O_MAXF:
+            if (parse_size(optarg, &v) < 0 || v > (1u << 30))
+                return dc_cmd_usage_error(ctx, "--max-field wants a size up to 1G");
+            o.csv.max_field = (size_t)v;
+            break;
+        case O_MAXB:
+            if (parse_size(optarg, &v) < 0)
+                return dc_cmd_usage_error(ctx, "--max-bytes wants a size such as 500M");
+            o.csv.max_bytes = v;
+            break;
+        case O_JSON:
+            json = 1;
+            break;
+        default:
+            return dc_cmd_bad_option(ctx, argv);
+        }
+    }
+    if (argc - optind < 2)
+        return dc_cmd_usage_error(ctx, "expected DB and at least one FILE");
+    if (map_path && dc_mapfile_load(map_path, &map, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0) {
+        dc_mapfile_free(map);
+        return dc_cmd_fail(ctx, &err);
+    }
+    {
+        time_t t = (time_t)ctx->now;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    o.map = map;
+    o.now_iso = now;
+    for (int i = optind + 1; i < argc; i++) {
+        struct dc_import_summary s;
+        struct progress p = {isatty(2) && !ctx->quiet, time(NULL), argv[i]};
+        o.progress = p.on ? show_progress : NULL;
+        o.progress_ud = &p;
+        dc_error_clear(&err);
+        int rc = dc_import_file(db, argv[i], &o, &s, &err);
+        if (p.on)
+            fputs("\r\033[K", stderr);
+        if (rc < 0) {
+            int st = dc_cmd_fail(ctx, &err);
+            if (st == DC_EX_IOERR || st == DC_EX_TEMPFAIL || st == DC_EX_OSERR) {
+                dc_import_summary_release(&s);
+                status = st;
+                break; /* the DB or the machine is in trouble: stop */
+            }
+            if (status == 0 || status == DC_FINDINGS)
+                status = st;
+        } else {
+            if (!ctx->quiet)
+                print_summary(argv[i], &s);
+            if (json)
+                print_json(ctx, argv[i], &s);
+            if (s.rejected && status == 0)
+                status = DC_FINDINGS;
+        }
+        dc_import_summary_release(&s);
+    }
+    if (dc_db_close(db, &err) < 0 && status == 0)
+        status = dc_cmd_fail(ctx, &err);
+    dc_mapfile_free(map);
+    return status;
+}

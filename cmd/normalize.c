@@ -1,0 +1,260 @@
+/*
+ * normalize.c - `dancu normalize DB` and the filter `dancu normalize [FILE|-]...`.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "../core/address.h"
+#include "../core/csvio.h"
+#include "../core/header.h"
+#include "../core/normalize.h"
+#include "../core/personcsv.h"
+#include "../core/refdata.h"
+
+const char dc_usage_normalize[] =
+    "usage: dancu normalize DB [--tone-style old|new]\n"
+    "       dancu normalize [FILE|-]... [--tone-style old|new] [--refdata DIR]\n"
+    "\n"
+    "Turn imported rows into canonical records.  Names: NFC, spacing, stray\n"
+    "punctuation removed, Vietnamese title case, one tone-mark placement\n"
+    "(old: \"Hòa\", \"Thủy\", the default; new: \"Hoà\", \"Thuỷ\"); a name typed\n"
+    "without diacritics is kept as typed and flagged.  Dates: ISO 8601 with\n"
+    "a precision (day, month, year); impossible dates are kept raw and flagged.\n"
+    "Sex: M/F.  IDs: the 12-digit ID and the old 9-digit CMND apart, a lost\n"
+    "leading zero restored.  Addresses: matched to the catalogue loaded with\n"
+    "'dancu refdata load' (pre-2025 codes and 2025 codes); without one, only\n"
+    "provinces are matched.\n"
+    "\n"
+    "With DB: rebuilds the person and change tables from all imported rows, in\n"
+    "one transaction.  With files (or '-' or nothing: stdin): a filter, CSV in\n"
+    "(any header the import understands) and CSV of records out on stdout.\n"
+    "\n"
+    "Options:\n"
+    "  --tone-style S   old (default) or new tone-mark placement\n"
+    "  --refdata DIR    filter mode: catalogue CSVs (the layout of ../shared/refdata)\n"
+    "\n"
+    "Exit status: 0 done; 64 usage; 65 unreadable input; 66 missing input;\n"
+    "74 I/O error; 75 another run is writing DB.\n";
+
+static int
+is_sqlite(const char *path)
+{
+    char magic[16];
+    FILE *fp;
+    size_t n;
+
+    if (strcmp(path, "-") == 0 || !(fp = fopen(path, "rb")))
+        return 0;
+    n = fread(magic, 1, sizeof magic, fp);
+    fclose(fp);
+    return n == sizeof magic && memcmp(magic, "SQLite format 3", 16) == 0;
+}
+
+static int
+run_db(struct dc_ctx *ctx, const char *path, struct dc_normalize_opts *o)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_db *db = NULL;
+    struct dc_catalog *cat = NULL;
+    struct dc_ethnic_table *eth = NULL;
+    struct dc_normalize_summary s;
+    int builtin = 0;
+    char now[32];
+    time_t t = (time_t)ctx->now;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (dc_db_open(path, DC_DB_WRITE, &db, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    if (dc_refdata_catalog(db, &cat, &builtin, &err) < 0 ||
+        dc_ethnic_table_load(db, &eth, &err) < 0)
+        goto fail;
+    o->cat = cat;
+    o->ethnic = eth;
+    if (dc_normalize_db(db, o, now, &s, &err) < 0)
+        goto fail;
+    if (!ctx->quiet) {
+        fprintf(stderr, "dancu normalize: %ld records, %ld changes recorded, %ld invalid dates\n",
+                s.records, s.changes, s.dates_invalid);
+        if (s.addr_total)
+            fprintf(stderr, "dancu normalize: addresses: %ld of %ld matched to a ward (%.1f%%)%s\n",
+                    s.addr_matched, s.addr_total, 100.0 * s.addr_matched / s.addr_total,
+                    builtin ? "; no catalogue loaded: provinces only (dancu refdata load)" : "");
+    }
+    dc_catalog_free(cat);
+    dc_ethnic_table_free(eth);
+    if (dc_db_close(db, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    return 0;
+fail:
+    dc_catalog_free(cat);
+    dc_ethnic_table_free(eth);
+    dc_db_close(db, NULL);
+    return dc_cmd_fail(ctx, &err);
+}
+
+static int
+filter_file(const char *path, const struct dc_normalize_opts *o,
+            struct dc_csv_writer *w, struct dc_norm_buf *b, struct dc_error *err)
+{
+    struct dc_csv_opts copts = {.encoding = "auto"};
+    struct dc_csv_reader *r = dc_csv_open(path, &copts, err);
+    const struct dc_csv_row *h;
+    struct dc_header_map *map = NULL;
+    struct dc_csv_row row;
+    const char *raw[DC_F_COUNT];
+    const char *vals[64];
+    char tmp[64][DC_PCOL_TMP];
+    char source[128];
+    int rc, ret = -1;
+
+    if (!r)
+        return -1;
+    h = dc_csv_header(r);
+    map = calloc(h->nfields ? h->nfields : 1, sizeof *map);
+    if (!map) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        goto out;
+    }
+    if (dc_header_map((const char *const *)h->fields, h->nfields, NULL, map, err) < 0)
+        goto out;
+    snprintf(source, sizeof source, "%s", strcmp(path, "-") == 0 ? "stdin" : path);
+    {
+        const char *slash = strrchr(source, '/');
+        if (slash)
+            memmove(source, slash + 1, strlen(slash + 1) + 1);
+        char *dot = strchr(source, '.');
+        if (dot && dot != source)
+            *dot = '\0';
+    }
+    while ((rc = dc_csv_next(r, &row, err)) == 1) {
+        struct dc_person p;
+        if (row.reject) {
+            /* a filter cannot store a reject row: say where it was, keep going */
+            fprintf(stderr, "dancu normalize: %s:%ld: row rejected: %s\n", path, row.line,
+                    row.reject);
+            continue;
+        }
+        memset(raw, 0, sizeof raw);
+        for (size_t i = 0; i < row.nfields && i < h->nfields; i++)
+            if (map[i].field >= 0)
+                raw[map[i].field] = row.fields[i];
+        memset(&p, 0, sizeof p);
+        p.source = source;
+        p.src_row = row.rownum;
+        p.src_line = row.line;
+        if (dc_normalize_record(raw, o, b, &p, NULL, NULL, err) < 0)
+            goto out;
+        for (size_t c = 0; c < dc_pcol_count() && c < 64; c++)
+            vals[c] = dc_pcol_get(&p, c, tmp[c]);
+        if (dc_csv_write_row(w, vals, dc_pcol_count(), err) < 0)
+            goto out;
+    }
+    if (rc == 0)
+        ret = 0;
+out:
+    free(map);
+    dc_csv_close(r);
+    return ret;
+}
+
+static int
+run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opts *o,
+           const char *refdata)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_catalog *cat = dc_catalog_new();
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_csv_writer *w = NULL;
+    const char *names[64];
+    static char *stdin_only[] = {(char *)"-"};
+    int status = 0;
+
+    if (!cat || !b) {
+        dc_error_set(&err, DC_EX_OSERR, "out of memory");
+        goto fail;
+    }
+    if (refdata ? dc_catalog_load_dir(cat, refdata, &err) < 0
+                : dc_catalog_builtin_provinces(cat, &err) < 0)
+        goto fail;
+    if (dc_catalog_finish(cat, &err) < 0)
+        goto fail;
+    o->cat = cat;
+    w = dc_csv_writer_new(ctx->out, NULL);
+    if (!w) {
+        dc_error_set(&err, DC_EX_OSERR, "out of memory");
+        goto fail;
+    }
+    for (size_t c = 0; c < dc_pcol_count(); c++)
+        names[c] = dc_pcol_name(c);
+    if (dc_csv_write_row(w, names, dc_pcol_count(), &err) < 0)
+        goto fail;
+    if (nfiles == 0) {
+        nfiles = 1;
+        files = stdin_only;
+    }
+    for (int i = 0; i < nfiles; i++) {
+        dc_error_clear(&err);
+        if (filter_file(files[i], o, w, b, &err) < 0) {
+            status = dc_cmd_fail(ctx, &err);
+            if (status == DC_EX_IOERR)
+                break;
+        }
+    }
+    dc_csv_writer_free(w);
+    dc_norm_buf_free(b);
+    dc_catalog_free(cat);
+    return status;
+fail:
+    dc_csv_writer_free(w);
+    dc_norm_buf_free(b);
+    dc_catalog_free(cat);
+    return dc_cmd_fail(ctx, &err);
+}
+
+int
+cmd_normalize(struct dc_ctx *ctx, int argc, char **argv)
+{
+    enum { O_TONE = 256, O_REFDATA };
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"tone-style", required_argument, NULL, O_TONE},
+                                         {"refdata", required_argument, NULL, O_REFDATA},
+                                         {NULL, 0, NULL, 0}};
+    struct dc_normalize_opts o = {0};
+    const char *refdata = NULL;
+    int ch;
+
+    o.tone = DC_TONE_OLD;
+    o.pivot_year = (int)strtol(ctx->today, NULL, 10); /* "YYYY-MM-DD" from main.c */
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            return dc_cmd_help(ctx);
+        case O_TONE:
+            if (strcmp(optarg, "old") == 0)
+                o.tone = DC_TONE_OLD;
+            else if (strcmp(optarg, "new") == 0)
+                o.tone = DC_TONE_NEW;
+            else
+                return dc_cmd_usage_error(ctx, "--tone-style is old or new");
+            break;
+        case O_REFDATA:
+            refdata = optarg;
+            break;
+        default:
+            return dc_cmd_bad_option(ctx, argv);
+        }
+    }
+    int n = argc - optind;
+    if (n == 1 && is_sqlite(argv[optind])) {
+        if (refdata)
+            return dc_cmd_usage_error(ctx, "--refdata is for the filter mode; with a DB use "
+                                           "'dancu refdata load'");
+        return run_db(ctx, argv[optind], &o);
+    }
+    return run_filter(ctx, n, argv + optind, &o, refdata);
+}

@@ -1,0 +1,145 @@
+/*
+ * refdata.c - `dancu refdata load DB FILE...` and `dancu refdata status DB`.
+ * A second small command table for the sub-subcommands (git OPT_SUBCOMMAND).
+ */
+#include <getopt.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "../core/db.h"
+#include "../core/refdata.h"
+
+const char dc_usage_refdata[] =
+    "usage: dancu refdata load DB FILE... [--era pre2025|2025]\n"
+    "       dancu refdata status DB\n"
+    "\n"
+    "load: read catalogue CSV files into DB, all in one transaction.  Each file is\n"
+    "recognised by its header (formats in schemas/refdata.md): the pre-2025 and\n"
+    "2025 administrative units, the ward and province mappings of 1 July 2025,\n"
+    "ethnic groups and religions.  Loading a kind replaces what DB held of it.\n"
+    "  --era E   era of a provinces file whose name does not say pre2025 or 2025\n"
+    "\n"
+    "status: print how many units, mappings and codes DB holds, and the files\n"
+    "they came from.\n"
+    "\n"
+    "The official catalogue is published by the General Statistics Office at\n"
+    "danhmuchanhchinh.gso.gov.vn (from 2025: danhmuchanhchinh.nso.gov.vn).\n"
+    "\n"
+    "Exit status: 0 done; 64 usage; 65 a file is not a catalogue or has a bad\n"
+    "row (nothing is loaded); 66 a file is missing; 74 I/O error; 75 DB busy.\n";
+
+static int
+refdata_load(struct dc_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"era", required_argument, NULL, 'e'},
+                                         {NULL, 0, NULL, 0}};
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_db *db = NULL;
+    const char *era = NULL;
+    char now[32];
+    int ch;
+
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (ch == 'h')
+            return dc_cmd_help(ctx);
+        if (ch != 'e')
+            return dc_cmd_bad_option(ctx, argv);
+        if (strcmp(optarg, "pre2025") != 0 && strcmp(optarg, "2025") != 0)
+            return dc_cmd_usage_error(ctx, "--era is pre2025 or 2025");
+        era = optarg;
+    }
+    if (argc - optind < 2)
+        return dc_cmd_usage_error(ctx, "expected DB and at least one FILE");
+    {
+        time_t t = (time_t)ctx->now;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    if (dc_db_begin(db, &err) < 0)
+        goto fail;
+    for (int i = optind + 1; i < argc; i++) {
+        struct dc_refdata_file_summary s;
+        if (dc_refdata_load_file(db, argv[i], era, now, &s, &err) < 0)
+            goto fail;
+        if (!ctx->quiet)
+            fprintf(stderr, "dancu refdata: %s: %ld rows (%s)\n", argv[i], s.rows, s.kind);
+    }
+    if (dc_db_commit(db, &err) < 0)
+        goto fail;
+    if (dc_db_close(db, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    return 0;
+fail:
+    dc_db_rollback(db);
+    dc_db_close(db, NULL);
+    return dc_cmd_fail(ctx, &err);
+}
+
+static int
+refdata_status(struct dc_ctx *ctx, int argc, char **argv)
+{
+    static const char *const counts[][2] = {
+        {"provinces before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='province'"},
+        {"districts before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='district'"},
+        {"wards before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='ward'"},
+        {"provinces from 2025", "SELECT count(*) FROM unit WHERE era='2025' AND level='province'"},
+        {"wards from 2025", "SELECT count(*) FROM unit WHERE era='2025' AND level='ward'"},
+        {"ward mappings", "SELECT count(*) FROM unit_map WHERE kind='ward'"},
+        {"province mappings", "SELECT count(*) FROM unit_map WHERE kind='province'"},
+        {"ethnic groups", "SELECT count(*) FROM ethnic"},
+        {"religions", "SELECT count(*) FROM religion"},
+    };
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_db *db = NULL;
+    sqlite3_stmt *q = NULL;
+
+    if (argc != 2)
+        return dc_cmd_usage_error(ctx, "expected DB");
+    if (dc_db_open(argv[1], DC_DB_READ, &db, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        long long n = dc_db_count(db, counts[i][1], &err);
+        if (n < 0)
+            goto fail;
+        fprintf(ctx->out, "%-22s %lld\n", counts[i][0], n);
+    }
+    if (dc_db_prepare(db, "SELECT kind, file, rows, sha256 FROM refdata_file ORDER BY rowid", &q,
+                      &err) < 0)
+        goto fail;
+    while (sqlite3_step(q) == SQLITE_ROW)
+        fprintf(ctx->out, "file %s %s rows=%lld sha256=%.16s\n", sqlite3_column_text(q, 0),
+                sqlite3_column_text(q, 1), (long long)sqlite3_column_int64(q, 2),
+                sqlite3_column_text(q, 3));
+    sqlite3_finalize(q);
+    if (dc_db_close(db, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    return 0;
+fail:
+    dc_db_close(db, NULL);
+    return dc_cmd_fail(ctx, &err);
+}
+
+int
+cmd_refdata(struct dc_ctx *ctx, int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(struct dc_ctx *, int, char **);
+    } subs[] = {{"load", refdata_load}, {"status", refdata_status}};
+
+    if (argc < 2)
+        return dc_cmd_usage_error(ctx, "expected 'load' or 'status'");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return dc_cmd_help(ctx);
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        if (strcmp(argv[1], subs[i].name) == 0) {
+            optind = 0;
+            return subs[i].run(ctx, argc - 1, argv + 1);
+        }
+    return dc_cmd_usage_error(ctx, "unknown refdata command '%s'", argv[1]);
+}

@@ -1,0 +1,57 @@
+/*
+ * import.h - read one extract into src_row / reject, one transaction per file.
+ *
+ * Nothing lost, nothing doubled: every data record of the file becomes one
+ * src_row or one reject row (reason, file, line, raw bytes), and
+ * rows_read = imported + rejected is stored on the batch.  A file that
+ * fails as a whole (corrupt .gz, undecidable encoding, I/O error) leaves
+ * nothing behind: its transaction is rolled back.  The same bytes (SHA-256)
+ * imported again are a no-op unless forced.
+ *
+ * Not for: cleaning values (normalize does that); src_row keeps the text as
+ * read, decoded to UTF-8 NFC.
+ */
+#ifndef DC_IMPORT_H
+#define DC_IMPORT_H
+
+#include "csvio.h"
+#include "db.h"
+#include "header.h"
+
+struct dc_import_opts {
+    const char *source;             /* --source, NULL = the file's base name */
+    struct dc_csv_opts csv;         /* encoding, delimiter, limits */
+    const struct dc_mapfile *map;   /* --map, may be NULL */
+    int force;                      /* import the same bytes again as a new batch */
+    const char *now_iso;            /* batch start time ("2026-11-26T00:00:00Z") */
+    /* called every few thousand rows (progress line); may be NULL */
+    void (*progress)(void *ud, unsigned long long bytes, long rows);
+    void *progress_ud;
+};
+
+struct dc_import_summary {
+    long long batch_id;         /* 0 when nothing was committed */
+    long long duplicate_of;     /* batch holding the same bytes (skipped), else 0 */
+    long rows_read, imported, rejected;
+    char source[128];
+    char encoding[16];
+    double confidence;
+    int delimiter;
+    char sha256[65];
+    size_t ncols;
+    char **headers;             /* owned: the header row as read */
+    struct dc_header_map *map;  /* owned: how each column was mapped */
+};
+
+/* Import path ("-" = stdin) into db.  Returns 0 (also when the file was a
+ * duplicate: see duplicate_of) or -1 with err set and nothing committed. */
+int dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *o,
+                   struct dc_import_summary *s, struct dc_error *err);
+
+/* Free what a summary owns; accepts a zeroed summary. */
+void dc_import_summary_release(struct dc_import_summary *s);
+
+/* The default source name of a path: base name without .gz/.csv/.tsv/.txt. */
+void dc_import_source_name(const char *path, char *out, size_t size);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * linkdb.c - load/store for dedup (see linkdb.h).
+ */
+#include "linkdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+
+/* ---- string interning: open addressing over one growing arena ---- */
+
+struct dc_intern {
+    char **chunks;
+    size_t nchunks, used, chunk_cap;
+    const char **slots;
+    size_t nslots, count;
+};
+
+enum { CHUNK = 1 << 20 };
+
+static uint64_t
+hash_str(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void
+intern_free(struct dc_intern *in)
+{
+    if (!in)
+        return;
+    for (size_t i = 0; i < in->nchunks; i++)
+        free(in->chunks[i]);
+    free(in->chunks);
+    free(in->slots);
+    free(in);
+}
+
+static int
+intern_grow(struct dc_intern *in)
+{
+    size_t n = in->nslots ? in->nslots * 2 : 1 << 16;
+    const char **s = calloc(n, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < in->nslots; i++) {
+        const char *v = in->slots[i];
+        if (!v)
+            continue;
+        size_t j = hash_str(v, strlen(v)) & (n - 1);
+        while (s[j])
+            j = (j + 1) & (n - 1);
+        s[j] = v;
+    }
+    free(in->slots);
+    in->slots = s;
+    in->nslots = n;
+    return 0;
+}
+
+static const char *
+intern(struct dc_intern *in, const unsigned char *text, int len)
+{
+    size_t n = (size_t)len;
+    if (!text || len <= 0)
+        return NULL;
+    if ((in->count + 1) * 2 > in->nslots && intern_grow(in) < 0)
+        return NULL;
+    size_t j = hash_str((const char *)text, n) & (in->nslots - 1);
+    while (in->slots[j]) {
+        if (strncmp(in->slots[j], (const char *)text, n) == 0 && in->slots[j][n] == '\0')
+            return in->slots[j];
+        j = (j + 1) & (in->nslots - 1);
+    }
+    if (in->nchunks == 0 || in->used + n + 1 > CHUNK) {
+        if (n + 1 > CHUNK)
+            return NULL;
+        char **c = realloc(in->chunks, (in->nchunks + 1) * sizeof *c);
+        if (!c)
+            return NULL;
+        in->chunks = c;
+        if (!(in->chunks[in->nchunks] = malloc(CHUNK)))
+            return NULL;
+        in->nchunks++;
+        in->used = 0;
+    }
+    char *dst = in->chunks[in->nchunks - 1] + in->used;
+    memcpy(dst, text, n);
+    dst[n] = '\0';
+    in->used += n + 1;
+    in->slots[j] = dst;
+    in->count++;
+    return dst;
+}
+
+static const char load_sql[] =
+    "SELECT record_id, source, src_row, full_name, family_name, middle_name, given_name, "
+    "name_key, dob, dob_precision, sex, id12, cmnd, province_code, ward_code, "
+    "new_province_code, new_ward_code FROM person ORDER BY record_id";
+
+static enum dc_date_precision
+prec_of(const unsigned char *s)
+{
+    if (!s)
+        return DC_DATE_NONE;
+    if (strcmp((const char *)s, "day") == 0)
+        return DC_DATE_DAY;
+    if (strcmp((const char *)s, "month") == 0)
+        return DC_DATE_MONTH;
+    if (strcmp((const char *)s, "year") == 0)
+        return DC_DATE_YEAR;
+    if (strcmp((const char *)s, "invalid") == 0)
+        return DC_DATE_INVALID;
+    return DC_DATE_NONE;
+}
+
+int
+dc_linkset_load(struct dc_db *db, struct dc_linkset *ls, struct dc_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    long long n;
+    size_t i = 0;
+    int rc;
+
+    memset(ls, 0, sizeof *ls);
+    n = dc_db_count(db, "SELECT count(*) FROM person", err);
+    if (n < 0)
+        return -1;
+    ls->strings = calloc(1, sizeof *ls->strings);
+    ls->recs = calloc(n ? (size_t)n : 1, sizeof *ls->recs);
+    if (!ls->strings || !ls->recs) {
+        dc_linkset_release(ls);
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    }
+    if (dc_db_prepare(db, load_sql, &q, err) < 0) {
+        dc_linkset_release(ls);
+        return -1;
+    }
+#define T(col) intern(ls->strings, sqlite3_column_text(q, col), sqlite3_column_bytes(q, col))
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && i < (size_t)n) {
+        struct dc_person *p = &ls->recs[i++];
+        p->record_id = sqlite3_column_int64(q, 0);
+        p->source = T(1);
+        p->src_row = sqlite3_column_int64(q, 2);
+        p->full_name = T(3);
+        p->family_name = T(4);
+        p->middle_name = T(5);
+        p->given_name = T(6);
+        p->name_key = T(7);
+        p->dob = T(8);
+        p->dob_precision = prec_of(sqlite3_column_text(q, 9));
+        const unsigned char *sx = sqlite3_column_text(q, 10);
+        p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;
+        p->id12 = T(11);
+        p->cmnd = T(12);
+        p->province_code = T(13);
+        p->ward_code = T(14);
+        p->new_province_code = T(15);
+        p->new_ward_code = T(16);
+    }
+#undef T
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        dc_linkset_release(ls);
+        return dc_db_fail(db, rc, "read person", err);
+    }
+    ls->n = i;
+    return 0;
+}
+
+void
+dc_linkset_release(struct dc_linkset *ls)
+{
+    free(ls->recs);
+    intern_free(ls->strings);
+    memset(ls, 0, sizeof *ls);
+}
+
+long
+dc_linkset_find(const struct dc_linkset *ls, int64_t record_id)
+{
+    size_t lo = 0, hi = ls->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ls->recs[mid].record_id < record_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ls->n && ls->recs[lo].record_id == record_id ? (long)lo : -1;
+}
+
+int
+dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_dedup_result *r,
+                const char *now_iso, long long *clusters, long long *multi, struct dc_error *err)
+{
+    sqlite3_stmt *qp = NULL, *qc = NULL;
+    long long batch;
+    uint32_t *size = NULL;
+
+    *clusters = *multi = 0;
+    if (dc_db_begin(db, err) < 0)
+        return -1;
+    if (dc_db_exec(db, "DELETE FROM pair; DELETE FROM cluster;", err) < 0 ||
+        dc_db_batch_start(db, "dedup", now_iso, &batch, err) < 0 ||
+        dc_db_prepare(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES (?1, ?2, ?3, ?4, ?5)",
+                      &qp, err) < 0 ||
+        dc_db_prepare(db, "INSERT INTO cluster(record_id, cluster_id) VALUES (?1, ?2)", &qc,
+                      err) < 0)
+        goto fail;
+    for (size_t i = 0; i < r->npairs; i++) {
+        const struct dc_dedup_pair *p = &r->pairs[i];
+        sqlite3_bind_int64(qp, 1, ls->recs[p->a].record_id);
+        sqlite3_bind_int64(qp, 2, ls->recs[p->b].record_id);
+        sqlite3_bind_double(qp, 3, p->weight);
+        sqlite3_bind_double(qp, 4, p->prob);
+        sqlite3_bind_int64(qp, 5, p->gamma);
+        if (dc_db_step_done(db, qp, "insert pair", err) < 0)
+            goto fail;
+    }
+    size = calloc(ls->n ? ls->n : 1, sizeof *size);
+    if (!size) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < ls->n; i++)
+        size[r->cluster[i]]++;
+    for (size_t i = 0; i < ls->n; i++) {
+        if (r->cluster[i] == i) {
+            (*clusters)++;
+            if (size[i] > 1)
+                (*multi)++;
+        }
+        sqlite3_bind_int64(qc, 1, ls->recs[i].record_id);
+        sqlite3_bind_int64(qc, 2, ls->recs[r->cluster[i]].record_id);
+        if (dc_db_step_done(db, qc, "insert cluster", err) < 0)
+            goto fail;
+    }
+    free(size);
+    size = NULL;
+    sqlite3_finalize(qp);
+    sqlite3_finalize(qc);
+    qp = qc = NULL;
+    {
+        sqlite3_stmt *u = NULL;
+        if (dc_db_prepare(db,
+                          "UPDATE batch SET rows_read = ?2, rows_ok = ?3, finished = ?4 "
+                          "WHERE id = ?1",
+                          &u, err) < 0)
+            goto fail;
+        sqlite3_bind_int64(u, 1, batch);
+        sqlite3_bind_int64(u, 2, (long long)ls->n);
+        sqlite3_bind_int64(u, 3, *clusters);
+        sqlite3_bind_text(u, 4, now_iso, -1, SQLITE_STATIC);
+        int rc = dc_db_step_done(db, u, "update batch", err);
+        sqlite3_finalize(u);
+        if (rc < 0)
+            goto fail;
+    }
+    if (dc_db_commit(db, err) < 0)
+        goto fail;
+    return 0;
+fail:
+    free(size);
+    sqlite3_finalize(qp);
+    sqlite3_finalize(qc);
+    dc_db_rollback(db);
+    return -1;
+}
+
+int
+dc_linkdb_params_load(struct dc_db *db, struct dc_dedup_params **out, struct dc_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc, ret = 0;
+
+    *out = NULL;
+    if (dc_db_prepare(db, "SELECT params FROM dedup_params ORDER BY id DESC LIMIT 1", &q, err) < 0)
+        return -1;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        ret = dc_dedup_params_from_text((const char *)sqlite3_column_text(q, 0), out, err);
+    else if (rc != SQLITE_DONE)
+        ret = dc_db_fail(db, rc, "read dedup_params", err);
+    sqlite3_finalize(q);
+    return ret;
+}
+
+int
+dc_linkdb_params_save(struct dc_db *db, const struct dc_dedup_params *p, const char *now_iso,
+                      struct dc_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    char *text = NULL;
+    int rc;
+
+    if (dc_dedup_params_to_text(p, &text, err) < 0)
+        return -1;
+    if (dc_db_prepare(db, "INSERT INTO dedup_params(created, params) VALUES (?1, ?2)", &q, err) <
+        0) {
+        free(text);
+        return -1;
+    }
+    sqlite3_bind_text(q, 1, now_iso, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
+    rc = dc_db_step_done(db, q, "insert dedup_params", err);
+    sqlite3_finalize(q);
+    free(text);
+    return rc;
+}
+
+/* (source, src_row) -> record index: records sorted by that key. */
+struct key_ix {
+    const char *source;
+    int64_t src_row;
+    size_t ix;
+};
+
+static int
+cmp_key(const void *a, const void *b)
+{
+    const struct key_ix *x = a, *y = b;
+    int c = strcmp(x->source ? x->source : "", y->source ? y->source : "");
+    if (c)
+        return c;
+    return (x->src_row > y->src_row) - (x->src_row < y->src_row);
+}
+
+int
+dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, long *matched,
+                struct dc_error *err)
+{
+    struct dc_csv_opts copts = {.encoding = "utf-8", .delimiter = ','};
+    struct dc_csv_reader *r = NULL;
+    struct key_ix *keys = NULL;
+    uint64_t *truth = NULL;
+    struct dc_csv_row row;
+    int c_source = -1, c_row = -1, c_person = -1, rc;
+
+    *out = NULL;
+    *matched = 0;
+    keys = malloc((ls->n ? ls->n : 1) * sizeof *keys);
+    truth = malloc((ls->n ? ls->n : 1) * sizeof *truth);
+    if (!keys || !truth) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < ls->n; i++) {
+        keys[i] = (struct key_ix){ls->recs[i].source, ls->recs[i].src_row, i};
+        truth[i] = (1ull << 63) | i; /* unnamed records: an entity of their own */
+    }
+    qsort(keys, ls->n, sizeof *keys, cmp_key);
+    r = dc_csv_open(path, &copts, err);
+    if (!r)
+        goto fail;
+    const struct dc_csv_row *h = dc_csv_header(r);
+    for (size_t i = 0; i < h->nfields; i++) {
+        if (strcmp(h->fields[i], "source") == 0)
+            c_source = (int)i;
+        else if (strcmp(h->fields[i], "src_row") == 0)
+            c_row = (int)i;
+        else if (strcmp(h->fields[i], "person_id") == 0)
+            c_person = (int)i;
+    }
+    if (c_source < 0 || c_row < 0 || c_person < 0) {
+        dc_error_at(err, DC_EX_DATAERR, path, 1, NULL,
+                    "a truth file needs columns source, src_row, person_id");
+        goto fail;
+    }
+    while ((rc = dc_csv_next(r, &row, err)) == 1) {
+        if (row.reject)
+            continue;
+        struct key_ix k = {row.fields[c_source], strtoll(row.fields[c_row], NULL, 10), 0};
+        struct key_ix *hit = bsearch(&k, keys, ls->n, sizeof *keys, cmp_key);
+        if (hit) {
+            /* person ids are opaque text: hash them (64-bit, collisions
+             * negligible at a few million persons) */
+            const char *pid = row.fields[c_person];
+            truth[hit->ix] = hash_str(pid, strlen(pid)) & ~(1ull << 63);
+            (*matched)++;
+        }
+    }
+    if (rc < 0)
+        goto fail;
+    dc_csv_close(r);
+    free(keys);
+    *out = truth;
+    return 0;
+fail:
+    dc_csv_close(r);
+    free(keys);
+    free(truth);
+    return -1;
+}

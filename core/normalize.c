@@ -1,0 +1,550 @@
+/*
+ * normalize.c - canonical form of one record, and the DB pass (normalize.h).
+ */
+#include "normalize.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+#include "encoding.h"
+#include "vndate.h"
+#include "vnid.h"
+
+struct dc_norm_buf {
+    struct dc_name name;
+    char *repaired;              /* mojibake-repaired name, or NULL */
+    char joined[DC_NAME_MAX];    /* family + middle + given from split columns */
+    struct dc_date dob, issue, expiry;
+    char id12[13], cmnd[13];
+    char sex_out[2];
+    struct dc_addr addr;
+    char addr_joined[DC_ADDR_MAX_TEXT];
+    char ethnic_code[3];
+    char ethnic_name[96];
+    char fold[256];
+};
+
+struct dc_ethnic_table {
+    size_t n;
+    struct {
+        char key[96];   /* folded, letters and digits only */
+        char code[3];
+        char name[96];
+    } e[256];
+};
+
+const char *
+dc_precision_name(enum dc_date_precision p)
+{
+    switch (p) {
+    case DC_DATE_DAY: return "day";
+    case DC_DATE_MONTH: return "month";
+    case DC_DATE_YEAR: return "year";
+    case DC_DATE_INVALID: return "invalid";
+    default: return "";
+    }
+}
+
+struct dc_norm_buf *
+dc_norm_buf_new(void)
+{
+    return calloc(1, sizeof(struct dc_norm_buf));
+}
+
+void
+dc_norm_buf_free(struct dc_norm_buf *b)
+{
+    if (!b)
+        return;
+    dc_name_release(&b->name);
+    free(b->repaired);
+    free(b);
+}
+
+static int
+given(const char *s)
+{
+    return s && *s;
+}
+
+static int
+report(dc_change_fn change, void *ud, const char *field, const char *before, const char *after,
+       const char *rule, long *count)
+{
+    if (!change)
+        return 0;
+    if (count)
+        (*count)++;
+    return change(ud, field, before, after ? after : "", rule);
+}
+
+/* Squeezed fold key: letters and digits only ("Ê Đê" -> "ede"). */
+static void
+squeeze_key(const char *in, char *out, size_t size)
+{
+    char tmp[256];
+    size_t o = 0;
+
+    if (dc_text_fold(in, tmp, sizeof tmp) < 0)
+        tmp[0] = '\0';
+    for (const char *p = tmp; *p && o + 1 < size; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+            out[o++] = *p;
+    out[o] = '\0';
+}
+
+static int
+norm_name(const char *const *raw, const struct dc_normalize_opts *o, struct dc_norm_buf *b,
+          struct dc_person *p, dc_change_fn change, void *ud, struct dc_error *err)
+{
+    const char *in = raw[DC_F_FULL_NAME];
+    const char *rule = NULL;
+    char rules[128];
+
+    dc_name_release(&b->name);
+    free(b->repaired);
+    b->repaired = NULL;
+    if (!given(in) && (given(raw[DC_F_FAMILY_NAME]) || given(raw[DC_F_GIVEN_NAME]))) {
+        /* split columns: the full name is their join */
+        snprintf(b->joined, sizeof b->joined, "%s %s %s",
+                 raw[DC_F_FAMILY_NAME] ? raw[DC_F_FAMILY_NAME] : "",
+                 raw[DC_F_MIDDLE_NAME] ? raw[DC_F_MIDDLE_NAME] : "",
+                 raw[DC_F_GIVEN_NAME] ? raw[DC_F_GIVEN_NAME] : "");
+        in = b->joined;
+    }
+    if (!given(in))
+        return 0;
+    if (dc_enc_repair(in, &b->repaired, &rule) == 1) {
+        if (report(change, ud, "full_name", in, b->repaired, rule, NULL) < 0)
+            return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+        in = b->repaired;
+    }
+    if (dc_name_normalize(in, o->tone, &b->name, err) < 0)
+        return -1;
+    p->full_name = b->name.full;
+    p->family_name = b->name.family;
+    p->middle_name = b->name.middle;
+    p->given_name = b->name.given;
+    p->name_key = b->name.key;
+    unsigned changed = b->name.rules & ~(DC_NAME_NO_DIACRITICS | DC_NAME_EMPTY);
+    if (changed && strcmp(in, b->name.full) != 0) {
+        dc_name_rule_names(changed, rules, sizeof rules);
+        if (report(change, ud, "full_name", in, b->name.full, rules, NULL) < 0)
+            return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+    }
+    if (b->name.rules & DC_NAME_NO_DIACRITICS) {
+        /* kept as typed, never guessed: a flag for the clerk */
+        if (report(change, ud, "full_name", b->name.full, b->name.full, "no-diacritics", NULL) <
+            0)
+            return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+    }
+    return 0;
+}
+
+static int
+norm_date(const char *field, const char *raw, int pivot, struct dc_date *d, const char **iso,
+          enum dc_date_precision *prec, const char **keep_raw, dc_change_fn change, void *ud)
+{
+    memset(d, 0, sizeof *d);
+    if (!given(raw)) {
+        if (prec)
+            *prec = DC_DATE_NONE;
+        return 0;
+    }
+    dc_date_parse(raw, pivot, d);
+    if (prec)
+        *prec = d->precision;
+    if (d->precision == DC_DATE_INVALID) {
+        if (keep_raw)
+            *keep_raw = raw;
+        return report(change, ud, field, raw, "", "date-invalid-kept-raw", NULL);
+    }
+    if (d->precision == DC_DATE_NONE)
+        return 0;
+    *iso = d->iso;
+    if (strcmp(raw, d->iso) != 0)
+        return report(change, ud, field, raw, d->iso, "date-iso", NULL);
+    return 0;
+}
+
+static int
+norm_ids(const char *const *raw, struct dc_norm_buf *b, struct dc_person *p, dc_change_fn change,
+         void *ud)
+{
+    const char *rule = NULL;
+    char id12[13], cmnd[13];
+
+    b->id12[0] = b->cmnd[0] = '\0';
+    if (given(raw[DC_F_ID_NUMBER])) {
+        const char *in = raw[DC_F_ID_NUMBER];
+        if (dc_id_clean(in, id12, cmnd, &rule) == 1) {
+            memcpy(b->id12, id12, sizeof id12);
+            memcpy(b->cmnd, cmnd, sizeof cmnd);
+            const char *out = id12[0] ? id12 : cmnd;
+            if (strcmp(in, out) != 0 &&
+                report(change, ud, "id_number", in, out, rule ? rule : "id-clean", NULL) < 0)
+                return -1;
+        } else {
+            p->id_raw = in;
+            if (report(change, ud, "id_number", in, "", "id-unreadable-kept-raw", NULL) < 0)
+                return -1;
+        }
+    }
+    if (given(raw[DC_F_CMND])) {
+        const char *in = raw[DC_F_CMND];
+        rule = NULL;
+        if (dc_id_clean(in, id12, cmnd, &rule) == 1) {
+            /* a 12-digit number in a CMND column is an ID (CMND 12 digits
+             * became the CCCD number: idformats.md §2.2) */
+            if (cmnd[0] && !b->cmnd[0])
+                memcpy(b->cmnd, cmnd, sizeof cmnd);
+            else if (id12[0] && !b->id12[0])
+                memcpy(b->id12, id12, sizeof id12);
+            const char *out = cmnd[0] ? cmnd : id12;
+            if (strcmp(in, out) != 0 &&
+                report(change, ud, "cmnd", in, out, rule ? rule : "id-clean", NULL) < 0)
+                return -1;
+        } else if (!p->id_raw) {
+            p->id_raw = in;
+            if (report(change, ud, "cmnd", in, "", "id-unreadable-kept-raw", NULL) < 0)
+                return -1;
+        }
+    }
+    p->id12 = b->id12;
+    p->cmnd = b->cmnd;
+    return 0;
+}
+
+static int
+norm_address(const char *const *raw, const struct dc_normalize_opts *o, struct dc_norm_buf *b,
+             struct dc_person *p, struct dc_error *err)
+{
+    const char *text = raw[DC_F_ADDRESS];
+    int parts = given(raw[DC_F_WARD]) || given(raw[DC_F_DISTRICT]) || given(raw[DC_F_PROVINCE]);
+
+    memset(&b->addr, 0, sizeof b->addr);
+    if (!given(text) && !parts)
+        return 0;
+    p->address_raw = text;
+    if (!given(text) && parts) {
+        snprintf(b->addr_joined, sizeof b->addr_joined, "%s, %s, %s",
+                 given(raw[DC_F_WARD]) ? raw[DC_F_WARD] : "",
+                 given(raw[DC_F_DISTRICT]) ? raw[DC_F_DISTRICT] : "",
+                 given(raw[DC_F_PROVINCE]) ? raw[DC_F_PROVINCE] : "");
+        p->address_raw = b->addr_joined;
+    }
+    if (!o->cat)
+        return 0;
+    int rc = parts ? dc_addr_match_parts(o->cat, raw[DC_F_WARD], raw[DC_F_DISTRICT],
+                                         raw[DC_F_PROVINCE], text, &b->addr, err)
+                   : dc_addr_match(o->cat, text, &b->addr, err);
+    if (rc < 0)
+        return -1;
+    p->address_detail = b->addr.detail;
+    p->province_code = b->addr.province_code;
+    p->district_code = b->addr.district_code;
+    p->ward_code = b->addr.ward_code;
+    p->new_province_code = b->addr.new_province_code;
+    p->new_ward_code = b->addr.new_ward_code;
+    p->addr_confidence = b->addr.confidence;
+    return 0;
+}
+
+static void
+norm_ethnic(const char *raw, const struct dc_ethnic_table *t, struct dc_norm_buf *b,
+            struct dc_person *p)
+{
+    if (!given(raw))
+        return;
+    p->ethnic = raw;
+    if (!t)
+        return;
+    squeeze_key(raw, b->fold, sizeof b->fold);
+    for (size_t i = 0; i < t->n; i++) {
+        /* by name first: a bare code is ambiguous between the 1979 and 2008
+         * lists (refdata/README-ethnic.md) and is kept as typed */
+        if (strcmp(t->e[i].key, b->fold) == 0) {
+            memcpy(b->ethnic_code, t->e[i].code, sizeof b->ethnic_code);
+            snprintf(b->ethnic_name, sizeof b->ethnic_name, "%s", t->e[i].name);
+            p->ethnic = b->ethnic_name;
+            p->ethnic_code = b->ethnic_code;
+            return;
+        }
+    }
+}
+
+int
+dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
+                    struct dc_norm_buf *b, struct dc_person *p, dc_change_fn change, void *ud,
+                    struct dc_error *err)
+{
+    int recognised = 0;
+
+    p->full_name = p->family_name = p->middle_name = p->given_name = p->name_key = NULL;
+    p->dob = p->dob_raw = p->sex_raw = p->id12 = p->cmnd = p->id_raw = NULL;
+    p->issue_date = p->expiry_date = p->ethnic = p->ethnic_code = p->religion = NULL;
+    p->address_raw = p->address_detail = p->province_code = p->district_code = NULL;
+    p->ward_code = p->new_province_code = p->new_ward_code = NULL;
+    p->addr_confidence = 0;
+    p->sex = 0;
+    p->dob_precision = DC_DATE_NONE;
+    p->cluster_id = 0;
+    b->ethnic_code[0] = '\0';
+
+    if (norm_name(raw, o, b, p, change, ud, err) < 0)
+        return -1;
+    if (norm_date("dob", raw[DC_F_DOB], o->pivot_year, &b->dob, &p->dob, &p->dob_precision,
+                  &p->dob_raw, change, ud) < 0 ||
+        norm_date("issue_date", raw[DC_F_ISSUE_DATE], o->pivot_year, &b->issue, &p->issue_date,
+                  NULL, NULL, change, ud) < 0 ||
+        norm_date("expiry_date", raw[DC_F_EXPIRY_DATE], o->pivot_year, &b->expiry,
+                  &p->expiry_date, NULL, NULL, change, ud) < 0)
+        return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+    if (given(raw[DC_F_SEX])) {
+        p->sex = dc_sex_parse(raw[DC_F_SEX], &recognised);
+        b->sex_out[0] = p->sex;
+        b->sex_out[1] = '\0';
+        if (!recognised) {
+            p->sex_raw = raw[DC_F_SEX];
+            if (report(change, ud, "sex", raw[DC_F_SEX], "", "sex-unreadable-kept-raw", NULL) <
+                0)
+                return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+        } else if (strcmp(raw[DC_F_SEX], b->sex_out) != 0 &&
+                   report(change, ud, "sex", raw[DC_F_SEX], b->sex_out, "sex-code", NULL) < 0) {
+            return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+        }
+    }
+    if (norm_ids(raw, b, p, change, ud) < 0)
+        return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+    norm_ethnic(raw[DC_F_ETHNIC], o->ethnic, b, p);
+    if (p->ethnic && strcmp(p->ethnic, raw[DC_F_ETHNIC]) != 0 &&
+        report(change, ud, "ethnic", raw[DC_F_ETHNIC], p->ethnic, "ethnic-catalogue", NULL) < 0)
+        return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+    p->religion = given(raw[DC_F_RELIGION]) ? raw[DC_F_RELIGION] : NULL;
+    if (norm_address(raw, o, b, p, err) < 0)
+        return -1;
+    p->mrz = given(raw[DC_F_MRZ]) ? raw[DC_F_MRZ] : NULL;
+    p->qr = given(raw[DC_F_QR]) ? raw[DC_F_QR] : NULL;
+    return 0;
+}
+
+int
+dc_ethnic_table_load(struct dc_db *db, struct dc_ethnic_table **out, struct dc_error *err)
+{
+    struct dc_ethnic_table *t;
+    sqlite3_stmt *q = NULL;
+    int rc;
+
+    *out = NULL;
+    t = calloc(1, sizeof *t);
+    if (!t)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    /* each group under its name, its QCVN 109 spelling and its 1979 name */
+    if (dc_db_prepare(db, "SELECT code, name, name_qcvn109, name_1979 FROM ethnic ORDER BY code",
+                      &q, err) < 0) {
+        free(t);
+        return -1;
+    }
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int col = 1; col <= 3 && t->n < sizeof t->e / sizeof t->e[0]; col++) {
+            const char *v = (const char *)sqlite3_column_text(q, col);
+            if (!v || !*v)
+                continue;
+            /* "Kinh (Việt)" also as "Kinh": the parenthesised part is an alias */
+            char base[96];
+            snprintf(base, sizeof base, "%s", v);
+            char *paren = strchr(base, '(');
+            if (paren)
+                *paren = '\0';
+            squeeze_key(base, t->e[t->n].key, sizeof t->e[t->n].key);
+            snprintf(t->e[t->n].code, sizeof t->e[t->n].code, "%s", sqlite3_column_text(q, 0));
+            snprintf(t->e[t->n].name, sizeof t->e[t->n].name, "%s", sqlite3_column_text(q, 1));
+            t->n++;
+        }
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        free(t);
+        return dc_db_fail(db, rc, "read ethnic", err);
+    }
+    if (t->n == 0) {
+        free(t);
+        return 0;
+    }
+    *out = t;
+    return 0;
+}
+
+void
+dc_ethnic_table_free(struct dc_ethnic_table *t)
+{
+    free(t);
+}
+
+/* ---- the DB pass ---- */
+
+struct pass {
+    struct dc_db *db;
+    sqlite3_stmt *change;
+    long long record_id;
+    long changes;
+    int failed_rc;
+};
+
+static int
+store_change(void *ud, const char *field, const char *before, const char *after, const char *rule)
+{
+    struct pass *ps = ud;
+    sqlite3_stmt *q = ps->change;
+    int rc;
+
+    sqlite3_bind_int64(q, 1, ps->record_id);
+    sqlite3_bind_text(q, 2, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, before, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, after, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, rule, -1, SQLITE_STATIC);
+    rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) {
+        ps->failed_rc = rc;
+        return -1;
+    }
+    ps->changes++;
+    return 0;
+}
+
+static const char select_src[] =
+    "SELECT id, batch_id, source, src_file, src_row, src_line, full_name, family_name, "
+    "middle_name, given_name, other_name, dob, sex, id_number, cmnd, issue_date, issue_place, "
+    "expiry_date, ethnic, religion, nationality, address, address_current, ward, district, "
+    "province, hometown, birth_place, household_no, relation, phone, mrz, qr FROM src_row "
+    "ORDER BY id";
+enum { SRC_FIRST_FIELD = 6 }; /* column of full_name: fields follow in fields.h order */
+
+static const char insert_person[] =
+    "INSERT INTO person(record_id, batch_id, source, src_file, src_row, src_line, full_name, "
+    "family_name, middle_name, given_name, name_key, dob, dob_precision, dob_raw, sex, sex_raw, "
+    "id12, cmnd, id_raw, issue_date, expiry_date, ethnic, ethnic_code, religion, address_raw, "
+    "address_detail, province_code, district_code, ward_code, new_province_code, new_ward_code, "
+    "addr_confidence, addr_reason, mrz, qr) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
+    "?29, ?30, ?31, ?32, ?33, ?34, ?35)";
+
+static int
+bind_person(sqlite3_stmt *q, const struct dc_person *p, long long batch, const char *addr_reason)
+{
+    char sex[2] = {p->sex, 0};
+
+    sqlite3_bind_int64(q, 1, p->record_id);
+    sqlite3_bind_int64(q, 2, batch);
+    sqlite3_bind_text(q, 3, p->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, p->src_file, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 5, p->src_row);
+    sqlite3_bind_int64(q, 6, p->src_line);
+    const char *text[] = {p->full_name, p->family_name, p->middle_name, p->given_name,
+                          p->name_key, p->dob, dc_precision_name(p->dob_precision), p->dob_raw,
+                          sex, p->sex_raw, p->id12, p->cmnd, p->id_raw, p->issue_date,
+                          p->expiry_date, p->ethnic, p->ethnic_code, p->religion, p->address_raw,
+                          p->address_detail, p->province_code, p->district_code, p->ward_code,
+                          p->new_province_code, p->new_ward_code};
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        dc_db_bind_text(q, (int)i + 7, text[i]);
+    if (p->address_raw)
+        sqlite3_bind_double(q, 32, p->addr_confidence);
+    dc_db_bind_text(q, 33, addr_reason);
+    dc_db_bind_text(q, 34, p->mrz);
+    dc_db_bind_text(q, 35, p->qr);
+    return 0;
+}
+
+int
+dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char *now_iso,
+                struct dc_normalize_summary *s, struct dc_error *err)
+{
+    sqlite3_stmt *sel = NULL, *ins = NULL, *upd = NULL;
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct pass ps = {db, NULL, 0, 0, 0};
+    struct dc_person p;
+    const char *raw[DC_F_COUNT];
+    int rc;
+
+    memset(s, 0, sizeof *s);
+    if (!b)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    if (dc_db_begin(db, err) < 0)
+        goto fail_nt;
+    if (dc_db_exec(db, "DELETE FROM change; DELETE FROM person;", err) < 0 ||
+        dc_db_batch_start(db, "normalize", now_iso, &s->batch_id, err) < 0 ||
+        dc_db_prepare(db, select_src, &sel, err) < 0 ||
+        dc_db_prepare(db, insert_person, &ins, err) < 0 ||
+        dc_db_prepare(db,
+                      "INSERT INTO change(record_id, field, before, after, rule) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)",
+                      &ps.change, err) < 0)
+        goto fail;
+    while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        memset(&p, 0, sizeof p);
+        p.record_id = sqlite3_column_int64(sel, 0);
+        long long batch = sqlite3_column_int64(sel, 1);
+        p.source = (const char *)sqlite3_column_text(sel, 2);
+        p.src_file = (const char *)sqlite3_column_text(sel, 3);
+        p.src_row = sqlite3_column_int64(sel, 4);
+        p.src_line = sqlite3_column_int64(sel, 5);
+        for (int f = 0; f < DC_F_COUNT; f++)
+            raw[f] = (const char *)sqlite3_column_text(sel, SRC_FIRST_FIELD + f);
+        ps.record_id = p.record_id;
+        if (dc_normalize_record(raw, o, b, &p, store_change, &ps, err) < 0) {
+            if (ps.failed_rc) {
+                dc_error_clear(err);
+                dc_db_fail(db, ps.failed_rc, "insert change", err);
+            }
+            goto fail;
+        }
+        bind_person(ins, &p, batch, p.address_raw && o->cat ? b->addr.reason : NULL);
+        if (dc_db_step_done(db, ins, "insert person", err) < 0)
+            goto fail;
+        s->records++;
+        if (p.dob_precision == DC_DATE_INVALID)
+            s->dates_invalid++;
+        if (p.address_raw) {
+            s->addr_total++;
+            if ((p.ward_code && *p.ward_code) || (p.new_ward_code && *p.new_ward_code))
+                s->addr_matched++;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        dc_db_fail(db, rc, "read src_row", err);
+        goto fail;
+    }
+    s->changes = ps.changes;
+    if (dc_db_prepare(db,
+                      "UPDATE batch SET rows_read = ?2, rows_ok = ?2, finished = ?3 "
+                      "WHERE id = ?1",
+                      &upd, err) < 0)
+        goto fail;
+    sqlite3_bind_int64(upd, 1, s->batch_id);
+    sqlite3_bind_int64(upd, 2, s->records);
+    sqlite3_bind_text(upd, 3, now_iso, -1, SQLITE_STATIC);
+    if (dc_db_step_done(db, upd, "update batch", err) < 0)
+        goto fail;
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(upd);
+    sqlite3_finalize(ps.change);
+    sel = ins = upd = ps.change = NULL;
+    if (dc_db_commit(db, err) < 0)
+        goto fail;
+    dc_norm_buf_free(b);
+    return 0;
+fail:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(upd);
+    sqlite3_finalize(ps.change);
+    dc_db_rollback(db);
+fail_nt:
+    dc_norm_buf_free(b);
+    return -1;
+}

@@ -1,0 +1,71 @@
+/*
+ * normalize.h - one raw record (the canonical input fields) to canonical form.
+ *
+ * Names: mojibake repaired (encoding.c), then NFC, spacing, punctuation,
+ * Vietnamese title case and one tone-placement policy (vntext.c).  Dates:
+ * ISO text with a precision, impossible dates kept raw (vndate.c).  Sex:
+ * M/F.  IDs: 12-digit ID and 9-digit CMND apart, a lost leading zero
+ * restored (vnid.c).  Addresses: catalogue codes of both eras (address.c).
+ * Ethnic group: the catalogue's name and 2008 code when loaded.
+ *
+ * Every value that changes is reported through a callback as (field,
+ * before, after, rule) so a clerk can see why; a flag that changes nothing
+ * (a name typed without diacritics) is reported with before = after.
+ *
+ * dc_normalize_db() runs it over every src_row of the DB in one transaction
+ * and replaces person and change: re-running gives the same tables.
+ *
+ * Not for: parsing each kind of value (the modules above do that).
+ */
+#ifndef DC_NORMALIZE_H
+#define DC_NORMALIZE_H
+
+#include "db.h"
+#include "fields.h"
+#include "person.h"
+#include "vntext.h"
+
+struct dc_catalog;
+struct dc_ethnic_table;
+
+struct dc_normalize_opts {
+    enum dc_tone_style tone;        /* DC_TONE_OLD (default) or DC_TONE_NEW */
+    int pivot_year;                 /* year of "today", for two-digit years */
+    const struct dc_catalog *cat;   /* address catalogue; NULL = no address matching */
+    const struct dc_ethnic_table *ethnic; /* may be NULL */
+};
+
+/* Called once per changed value.  before/after are borrowed for the call. */
+typedef int (*dc_change_fn)(void *ud, const char *field, const char *before, const char *after,
+                            const char *rule);
+
+/* Per-record storage the output person points into; reused across records. */
+struct dc_norm_buf;
+struct dc_norm_buf *dc_norm_buf_new(void);
+void dc_norm_buf_free(struct dc_norm_buf *b);
+
+/* Normalize raw[DC_F_COUNT] (NULL or "" = not given) into *p, whose strings
+ * live in b until the next call.  Provenance fields of p are left as they are. */
+int dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
+                        struct dc_norm_buf *b, struct dc_person *p, dc_change_fn change,
+                        void *ud, struct dc_error *err);
+
+/* Ethnic names/codes from the DB's ethnic table (NULL table when empty). */
+int dc_ethnic_table_load(struct dc_db *db, struct dc_ethnic_table **out, struct dc_error *err);
+void dc_ethnic_table_free(struct dc_ethnic_table *t);
+
+struct dc_normalize_summary {
+    long long batch_id;
+    long records;
+    long changes;
+    long names_changed, dates_invalid, addr_matched, addr_total;
+};
+
+/* Rebuild person and change from all of src_row, in one transaction. */
+int dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char *now_iso,
+                    struct dc_normalize_summary *s, struct dc_error *err);
+
+/* dob_precision as stored and exported: "day" "month" "year" "invalid" "" */
+const char *dc_precision_name(enum dc_date_precision p);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * refdata.h - load the official catalogues into the staging DB, and build the
+ * in-memory address catalogue back from it.
+ *
+ * The files (formats in schemas/refdata.md; the layout of ../shared/refdata,
+ * built from the GSO/NSO catalogues) are recognised by their header row:
+ *
+ *   kind            header
+ *   wards-pre2025   province_code,province_name,district_code,district_name,ward_code,ward_name,ward_level
+ *   districts       province_code,province_name,district_code,district_name,district_level
+ *   provinces       code,name,type            (era from the file name: "pre2025" or "2025", or --era)
+ *   wards-2025      province_code,province_name,ward_code,ward_name,ward_level
+ *   ward-map        old_ward_code,new_ward_code
+ *   ward-map-detail old_ward_code,old_ward_name,old_district_code,old_province_code,new_ward_code,new_ward_name,new_province_code,note
+ *   province-map    old_province_code,old_province_name,new_province_code,new_province_name
+ *   ethnic          code,name,name_qcvn109,code_1979,name_1979,other_names_1979
+ *   religion        code,name,organizations,note
+ *
+ * Loading a kind replaces what the DB held of that kind (re-runnable), all
+ * files in one transaction.  Codes are kept as text with leading zeros and
+ * checked for their digit count; a bad row is an error naming file, line and
+ * field (a catalogue must be right, not half-loaded).
+ *
+ * Not for: matching addresses (address.c).
+ */
+#ifndef DC_REFDATA_H
+#define DC_REFDATA_H
+
+#include "db.h"
+
+struct dc_catalog;
+
+struct dc_refdata_file_summary {
+    char kind[24];
+    long rows;
+};
+
+/* Load one catalogue file (era: NULL, "pre2025" or "2025" for provinces
+ * files whose name does not say).  The caller holds the transaction. */
+int dc_refdata_load_file(struct dc_db *db, const char *path, const char *era, const char *now_iso,
+                         struct dc_refdata_file_summary *s, struct dc_error *err);
+
+/* Build the address catalogue from the DB's unit tables; when the DB holds
+ * no units, the built-in province tables are used and *builtin is set. */
+int dc_refdata_catalog(struct dc_db *db, struct dc_catalog **out, int *builtin,
+                       struct dc_error *err);
+
+#endif
