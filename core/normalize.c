@@ -121,8 +121,17 @@ norm_name(const char *const *raw, const struct dc_normalize_opts *o, struct dc_n
             return dc_error_set(err, DC_EX_IOERR, "cannot record change");
         in = b->repaired;
     }
-    if (dc_name_normalize(in, o->tone, &b->name, err) < 0)
-        return -1;
+    if (dc_name_normalize(in, o->tone, &b->name, err) < 0) {
+        if (err && err->status != DC_EX_DATAERR)
+            return -1;
+        /* too long or not UTF-8: a bad value, not a failed run: keep the
+         * raw text and say so (crosscheck sees the missing name) */
+        dc_error_clear(err);
+        dc_name_release(&b->name);
+        if (report(change, ud, "full_name", in, "", "name-unreadable-kept-raw", NULL) < 0)
+            return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+        return 0;
+    }
     p->full_name = b->name.full;
     p->family_name = b->name.family;
     p->middle_name = b->name.middle;

@@ -1,0 +1,233 @@
+/*
+ * test_vndate.c - unit tests for vndate: written forms, precision, validity,
+ * two-digit years, comparison.  Expected values worked out by hand from
+ * records.md §4 and the Gregorian calendar.
+ */
+#include "tap.h"
+#include "vndate.h"
+
+struct date_case {
+    const char *raw;
+    int pivot;
+    enum dc_date_precision prec;
+    const char *iso;
+    int y, m, d;
+};
+
+static void
+run_dates(const struct date_case *t, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct dc_date dt;
+        int rc = dc_date_parse(t[i].raw, t[i].pivot, &dt);
+
+        CHECK_INT(rc, t[i].prec == DC_DATE_INVALID ? -1 : 0);
+        CHECK_INT(dt.precision, t[i].prec);
+        CHECK_STR(dt.iso, t[i].iso);
+        CHECK_INT(dt.year, t[i].y);
+        CHECK_INT(dt.month, t[i].m);
+        CHECK_INT(dt.day, t[i].d);
+    }
+}
+
+static void
+test_date_day_forms(void)
+{
+    static const struct date_case t[] = {
+        {"05/03/1990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"5/3/1990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"15/5/1978", 2026, DC_DATE_DAY, "1978-05-15", 1978, 5, 15},
+        {"05-03-1990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"05.03.1990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"1990-03-05", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"1990/3/5", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {" 31/12/2000\r\n", 2026, DC_DATE_DAY, "2000-12-31", 2000, 12, 31},
+        {"29/02/2000", 2026, DC_DATE_DAY, "2000-02-29", 2000, 2, 29},
+        {"29/02/1992", 2026, DC_DATE_DAY, "1992-02-29", 1992, 2, 29},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_eight_digits(void)
+{
+    static const struct date_case t[] = {
+        {"19900305", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        /* 3112-19-90 is no date, so it is read as ddmmyyyy */
+        {"31121990", 2026, DC_DATE_DAY, "1990-12-31", 1990, 12, 31},
+        {"05031990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        /* 1211-11-12 and 12/11/1112 are both real dates, but neither reading
+         * has a year >= 1800: INVALID, y/m/d as yyyymmdd */
+        {"12111112", 2026, DC_DATE_INVALID, "", 1211, 11, 12},
+        {"20240230", 2026, DC_DATE_INVALID, "", 2024, 2, 30},
+        {"00001945", 2026, DC_DATE_YEAR, "1945", 1945, 0, 0},
+        {"00031990", 2026, DC_DATE_MONTH, "1990-03", 1990, 3, 0},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_year_only(void)
+{
+    static const struct date_case t[] = {
+        {"1945", 2026, DC_DATE_YEAR, "1945", 1945, 0, 0},
+        {"00/00/1945", 2026, DC_DATE_YEAR, "1945", 1945, 0, 0},
+        {"0/0/1945", 2026, DC_DATE_YEAR, "1945", 1945, 0, 0},
+        {"1945-00-00", 2026, DC_DATE_YEAR, "1945", 1945, 0, 0},
+        {"năm 1945", 2026, DC_DATE_YEAR, "1945", 1945, 0, 0},
+        {"NAM 1945", 2026, DC_DATE_YEAR, "1945", 1945, 0, 0},
+        {"0000", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_month_year(void)
+{
+    static const struct date_case t[] = {
+        {"03/1990", 2026, DC_DATE_MONTH, "1990-03", 1990, 3, 0},
+        {"3/1990", 2026, DC_DATE_MONTH, "1990-03", 1990, 3, 0},
+        {"00/03/1990", 2026, DC_DATE_MONTH, "1990-03", 1990, 3, 0},
+        {"1990-03", 2026, DC_DATE_MONTH, "1990-03", 1990, 3, 0},
+        {"tháng 3 năm 1990", 2026, DC_DATE_MONTH, "1990-03", 1990, 3, 0},
+        {"13/1990", 2026, DC_DATE_INVALID, "", 1990, 13, 0},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_vietnamese_words(void)
+{
+    static const struct date_case t[] = {
+        {"ngày 05 tháng 3 năm 1990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"Ngày 5 Tháng 03 Năm 1990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"ngay 05 thang 3 nam 1990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"NGÀY 31 THÁNG 12 NĂM 2001.", 2026, DC_DATE_DAY, "2001-12-31", 2001, 12, 31},
+        {"ngày 30 tháng 2 năm 1990", 2026, DC_DATE_INVALID, "", 1990, 2, 30},
+        /* a day without its month, words out of order, missing year */
+        {"ngày 5 năm 1990", 2026, DC_DATE_INVALID, "", 1990, 0, 5},
+        {"năm 1990 tháng 3", 2026, DC_DATE_INVALID, "", 1990, 0, 0},
+        {"tháng 3", 2026, DC_DATE_INVALID, "", 0, 3, 0},
+        {"ngày mai", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_impossible(void)
+{
+    static const struct date_case t[] = {
+        {"30/02/1990", 2026, DC_DATE_INVALID, "", 1990, 2, 30},
+        {"31/04/1990", 2026, DC_DATE_INVALID, "", 1990, 4, 31},
+        {"29/02/1991", 2026, DC_DATE_INVALID, "", 1991, 2, 29},
+        {"29/02/1900", 2026, DC_DATE_INVALID, "", 1900, 2, 29},
+        {"05/13/1990", 2026, DC_DATE_INVALID, "", 1990, 13, 5},
+        {"05/00/1990", 2026, DC_DATE_INVALID, "", 1990, 0, 5},
+        {"00/00/0000", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_unreadable(void)
+{
+    static const struct date_case t[] = {
+        {"32937", 2026, DC_DATE_INVALID, "", 0, 0, 0}, /* Excel serial: not guessed */
+        {"03/90", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"05/03-1990", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"5/3/199", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"1/2/3/4", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"05/03/19900", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"1990-3-5x", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"//", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"abc", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"01234567890123456789012345678901234567890123456789012345678901234", 2026,
+         DC_DATE_INVALID, "", 0, 0, 0},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_empty(void)
+{
+    static const struct date_case t[] = {
+        {"", 2026, DC_DATE_NONE, "", 0, 0, 0},
+        {"  \t", 2026, DC_DATE_NONE, "", 0, 0, 0},
+        {NULL, 2026, DC_DATE_NONE, "", 0, 0, 0},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_two_digit_year_pivot(void)
+{
+    static const struct date_case t[] = {
+        {"05/03/26", 2026, DC_DATE_DAY, "2026-03-05", 2026, 3, 5},
+        {"05/03/27", 2026, DC_DATE_DAY, "1927-03-05", 1927, 3, 5},
+        {"5/3/90", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"5/3/00", 2026, DC_DATE_DAY, "2000-03-05", 2000, 3, 5},
+        {"5/3/00", 1999, DC_DATE_DAY, "1900-03-05", 1900, 3, 5},
+        {"5/3/99", 2000, DC_DATE_DAY, "1999-03-05", 1999, 3, 5},
+        {"5/3/90", 0, DC_DATE_INVALID, "", 90, 3, 5},
+    };
+    run_dates(t, sizeof t / sizeof t[0]);
+}
+
+static void
+test_date_valid(void)
+{
+    CHECK_INT(dc_date_valid(2000, 2, 29), 1);
+    CHECK_INT(dc_date_valid(1900, 2, 29), 0);
+    CHECK_INT(dc_date_valid(2024, 2, 29), 1);
+    CHECK_INT(dc_date_valid(2023, 2, 29), 0);
+    CHECK_INT(dc_date_valid(2023, 12, 31), 1);
+    CHECK_INT(dc_date_valid(2023, 11, 31), 0);
+    CHECK_INT(dc_date_valid(0, 1, 1), 0);
+    CHECK_INT(dc_date_valid(2023, 0, 1), 0);
+    CHECK_INT(dc_date_valid(2023, 1, 0), 0);
+}
+
+static void
+test_date_cmp_shared_precision(void)
+{
+    struct dc_date y1990, d19900305, m199003, d19900401, d19891231, none, bad;
+
+    dc_date_parse("1990", 2026, &y1990);
+    dc_date_parse("05/03/1990", 2026, &d19900305);
+    dc_date_parse("03/1990", 2026, &m199003);
+    dc_date_parse("01/04/1990", 2026, &d19900401);
+    dc_date_parse("31/12/1989", 2026, &d19891231);
+    dc_date_parse("", 2026, &none);
+    dc_date_parse("30/02/1990", 2026, &bad);
+
+    CHECK_INT(dc_date_cmp(&y1990, &d19900305), 0);
+    CHECK_INT(dc_date_cmp(&m199003, &d19900305), 0);
+    CHECK(dc_date_cmp(&m199003, &d19900401) < 0);
+    CHECK(dc_date_cmp(&d19900401, &d19900305) > 0);
+    CHECK(dc_date_cmp(&d19891231, &y1990) < 0);
+    CHECK_INT(dc_date_cmp(&none, &y1990), 0);
+    CHECK_INT(dc_date_cmp(&bad, &y1990), 0);
+    CHECK_INT(dc_date_comparable(&bad, &y1990), 0);
+    CHECK_INT(dc_date_comparable(&none, &y1990), 0);
+    CHECK_INT(dc_date_comparable(&m199003, &y1990), 1);
+    CHECK_INT(dc_date_cmp(NULL, &y1990), 0);
+}
+
+int
+main(void)
+{
+    RUN(test_date_day_forms);
+    RUN(test_date_eight_digits);
+    RUN(test_date_year_only);
+    RUN(test_date_month_year);
+    RUN(test_date_vietnamese_words);
+    RUN(test_date_impossible);
+    RUN(test_date_unreadable);
+    RUN(test_date_empty);
+    RUN(test_date_two_digit_year_pivot);
+    RUN(test_date_valid);
+    RUN(test_date_cmp_shared_precision);
+    return tap_done();
+}

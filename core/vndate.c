@@ -1,0 +1,274 @@
+/*
+ * vndate.c - read the written forms of dates in registry files, with precision.
+ *
+ * For: dc_date_parse / dc_date_valid / dc_date_cmp (see vndate.h for the
+ * forms and the two-digit year rule).  Not for: clocks, time zones, lunar
+ * dates, Excel serial numbers (never guessed: a 5-digit number is INVALID).
+ *
+ * Rules from research/records.md §4: DC01 and CT01 write day and year with
+ * 2 and 4 digits but months 3..9 with one digit, so one-digit days and months
+ * are normal, never errors; "trường hợp không có ngày, tháng, chỉ có năm sinh"
+ * makes year-only dates normal; zero day/month ("00/00/1945", "00/03/1990")
+ * are the files' way of writing "not known" (records.md §3, sentinel values).
+ * Leap years: the Gregorian rule (divisible by 4, not by 100 unless by 400).
+ */
+#include "vndate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vntext.h"
+
+int
+dc_date_valid(int y, int m, int d)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap, max;
+
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
+        return 0;
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    max = mdays[m - 1] + (m == 2 && leap);
+    return d <= max;
+}
+
+static int
+invalid(struct dc_date *o, int y, int m, int d)
+{
+    o->year = y;
+    o->month = m;
+    o->day = d;
+    o->precision = DC_DATE_INVALID;
+    o->iso[0] = '\0';
+    return -1;
+}
+
+/* Settle precision from what was read; 0 day / month = not known. */
+static int
+finish(struct dc_date *o, int y, int m, int d)
+{
+    if (y < 1 || y > 9999)
+        return invalid(o, y, m, d);
+    if (m == 0 && d == 0) {
+        o->precision = DC_DATE_YEAR;
+        snprintf(o->iso, sizeof o->iso, "%04d", y);
+    } else if (d == 0) {
+        if (m < 1 || m > 12)
+            return invalid(o, y, m, d);
+        o->precision = DC_DATE_MONTH;
+        snprintf(o->iso, sizeof o->iso, "%04d-%02d", y, m);
+    } else {
+        if (!dc_date_valid(y, m, d))
+            return invalid(o, y, m, d);
+        o->precision = DC_DATE_DAY;
+        snprintf(o->iso, sizeof o->iso, "%04d-%02d-%02d", y, m, d);
+    }
+    o->year = y;
+    o->month = m;
+    o->day = d;
+    return 0;
+}
+
+/* Value of s[0..n) when it is 1..4 ASCII digits, else -1. */
+static int
+num(const char *s, size_t n)
+{
+    int v = 0;
+    size_t i;
+
+    if (n < 1 || n > 4)
+        return -1;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static int
+two_digit_year(int yy, int pivot)
+{
+    int c, p;
+
+    if (pivot <= 0 || pivot > 9999)
+        return -1;
+    c = pivot - pivot % 100;
+    p = pivot % 100;
+    return yy <= p ? c + yy : c - 100 + yy;
+}
+
+/* All digits: yyyy, yyyymmdd, ddmmyyyy. */
+static int
+parse_digits(const char *s, size_t n, struct dc_date *o)
+{
+    int y, m, d;
+
+    if (n == 4)
+        return finish(o, num(s, 4), 0, 0);
+    if (n != 8)
+        return invalid(o, 0, 0, 0);
+    y = num(s, 4);
+    m = num(s + 4, 2);
+    d = num(s + 6, 2);
+    if (y >= 1800 && dc_date_valid(y, m, d))
+        return finish(o, y, m, d);
+    /* Both readings need a year >= 1800: a bare 8-digit number is too
+     * ambiguous to accept "12111112" as 12/11/1112. */
+    if (num(s + 4, 4) >= 1800 &&
+        (dc_date_valid(num(s + 4, 4), num(s + 2, 2), num(s, 2)) || num(s, 2) == 0))
+        return finish(o, num(s + 4, 4), num(s + 2, 2), num(s, 2));
+    return invalid(o, y, m, d);
+}
+
+/* Parts separated by one kind of '/', '-', '.'. */
+static int
+parse_sep(const char *s, size_t n, int pivot, struct dc_date *o)
+{
+    const char *part[3];
+    size_t len[3], i;
+    int np = 0, v[3], y;
+    char sep = 0;
+
+    part[0] = s;
+    len[0] = 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c >= '0' && c <= '9') {
+            len[np]++;
+            continue;
+        }
+        if ((c != '/' && c != '-' && c != '.') || (sep && c != sep) || np == 2)
+            return invalid(o, 0, 0, 0);
+        sep = c;
+        np++;
+        part[np] = s + i + 1;
+        len[np] = 0;
+    }
+    np++;
+    for (i = 0; i < (size_t)np; i++)
+        if ((v[i] = num(part[i], len[i])) < 0)
+            return invalid(o, 0, 0, 0);
+    if (np == 2) {
+        if (len[0] <= 2 && len[1] == 4)
+            return finish(o, v[1], v[0], 0);
+        if (len[0] == 4 && len[1] <= 2)
+            return finish(o, v[0], v[1], 0);
+        return invalid(o, 0, 0, 0);
+    }
+    if (len[0] == 4 && len[1] <= 2 && len[2] <= 2)
+        return finish(o, v[0], v[1], v[2]);
+    if (len[0] > 2 || len[1] > 2)
+        return invalid(o, 0, 0, 0);
+    if (len[2] == 4)
+        return finish(o, v[2], v[1], v[0]);
+    if (len[2] == 2) {
+        y = two_digit_year(v[2], pivot);
+        if (y < 0)
+            return invalid(o, v[2], v[1], v[0]);
+        return finish(o, y, v[1], v[0]);
+    }
+    return invalid(o, 0, 0, 0);
+}
+
+/* "ngày 05 tháng 3 năm 1990", "tháng 3 năm 1990", "năm 1990" after folding
+ * ("ngay 05 thang 3 nam 1990"): keyword-number pairs in that order. */
+static int
+parse_words(const char *raw, struct dc_date *o)
+{
+    static const char *const kw[3] = {"ngay", "thang", "nam"};
+    char key[4 * DC_DATE_RAW_MAX + 1];
+    int val[3] = {0, 0, 0}, seen[3] = {0, 0, 0}, next = 0, k;
+    const char *p;
+
+    if (dc_text_fold(raw, key, sizeof key) < 0)
+        return invalid(o, 0, 0, 0);
+    p = key;
+    while (*p) {
+        const char *w = p, *d;
+        size_t wl, dl;
+
+        while (*p && *p != ' ')
+            p++;
+        wl = (size_t)(p - w);
+        if (*p != ' ')
+            return invalid(o, val[2], val[1], val[0]);
+        d = ++p;
+        while (*p && *p != ' ')
+            p++;
+        dl = (size_t)(p - d);
+        if (*p == ' ')
+            p++;
+        for (k = next; k < 3; k++)
+            if (strlen(kw[k]) == wl && memcmp(w, kw[k], wl) == 0)
+                break;
+        if (k == 3 || (k == 2 ? dl != 4 : dl > 2))
+            return invalid(o, val[2], val[1], val[0]);
+        val[k] = num(d, dl);
+        if (val[k] < 0)
+            return invalid(o, 0, 0, 0);
+        seen[k] = 1;
+        next = k + 1;
+    }
+    /* a year is needed, and a day only with its month */
+    if (!seen[2] || (seen[0] && !seen[1]))
+        return invalid(o, val[2], val[1], val[0]);
+    if (seen[0] && val[0] == 0)
+        return invalid(o, val[2], val[1], val[0]);
+    return finish(o, val[2], val[1], val[0]);
+}
+
+int
+dc_date_parse(const char *raw, int pivot_year, struct dc_date *out)
+{
+    const char *s;
+    size_t n, i;
+
+    if (!out)
+        return -1;
+    memset(out, 0, sizeof *out);
+    if (!raw)
+        return 0;
+    if (strlen(raw) > DC_DATE_RAW_MAX)
+        return invalid(out, 0, 0, 0);
+    s = raw;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+                     s[n - 1] == '\n'))
+        n--;
+    if (n == 0)
+        return 0;
+    if (s[0] < '0' || s[0] > '9')
+        return parse_words(raw, out);
+    for (i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return parse_sep(s, n, pivot_year, out);
+    return parse_digits(s, n, out);
+}
+
+int
+dc_date_comparable(const struct dc_date *a, const struct dc_date *b)
+{
+    return a && b && a->precision >= DC_DATE_YEAR && a->precision <= DC_DATE_DAY &&
+           b->precision >= DC_DATE_YEAR && b->precision <= DC_DATE_DAY;
+}
+
+int
+dc_date_cmp(const struct dc_date *a, const struct dc_date *b)
+{
+    enum dc_date_precision p;
+
+    if (!dc_date_comparable(a, b))
+        return 0;
+    p = a->precision < b->precision ? a->precision : b->precision;
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    if (p >= DC_DATE_MONTH && a->month != b->month)
+        return a->month < b->month ? -1 : 1;
+    if (p >= DC_DATE_DAY && a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * vndate.h - dates as Vietnamese registry files write them, with a precision.
+ *
+ * Forms come from the official filling rules (research/records.md §4: DC01
+ * "ngày ghi 02 chữ số ... năm ghi đủ bốn chữ số", one-digit months allowed,
+ * year-only birth dates) and the sentinels seen in source files ("00/00/1945").
+ * A date is never guessed to a finer precision than written, never repaired.
+ *
+ * Not for: times of day, time zones, lunar dates, Excel serial numbers (these
+ * are INVALID, not guessed), "today" (the caller passes the pivot year).
+ */
+#ifndef DC_VNDATE_H
+#define DC_VNDATE_H
+
+#include "person.h" /* enum dc_date_precision */
+
+#define DC_DATE_RAW_MAX 64 /* bytes; longer input is INVALID */
+
+struct dc_date {
+    int year, month, day;                /* 0 where not known */
+    enum dc_date_precision precision;
+    char iso[11];                        /* "1990-03-05", "1990-03", "1990", or "" */
+};
+
+/*
+ * Parse raw (white space around it ignored).  Returns 0 for a readable date or
+ * for nothing (blank or NULL: precision DC_DATE_NONE), -1 for DC_DATE_INVALID
+ * (iso "", year/month/day as read, 0 where not read).
+ *
+ * Accepted forms (separators '/', '-', '.', one kind per date):
+ *   dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy           -> DAY
+ *   d/m/yy (two-digit year, see below)                     -> DAY
+ *   yyyy-mm-dd (also yyyy/mm/dd)                           -> DAY
+ *   yyyymmdd; ddmmyyyy when yyyymmdd is not a valid date;
+ *     either reading needs a year >= 1800 ("31121990" is
+ *     31/12/1990, "12111112" is INVALID); "00001945" and
+ *     "00031990" are YEAR and MONTH                       -> DAY
+ *   mm/yyyy, m/yyyy, 00/mm/yyyy, yyyy-mm                   -> MONTH
+ *   yyyy, 00/00/yyyy, 0/0/yyyy, yyyy-00-00                 -> YEAR
+ *   "ngày 05 tháng 3 năm 1990", "tháng 3 năm 1990", "năm 1990", with or
+ *   without diacritics, any case                           -> DAY/MONTH/YEAR
+ * INVALID: impossible dates (30/02/1990, 31/04, 29/02/1991, month 13, day 0
+ * with a month given... "00/03/1990" is a month, "05/00/1990" is invalid),
+ * year 0, any other shape (Excel serials such as "32937", "03/90").
+ *
+ * Two-digit years (d/m/yy only): with c = pivot_year - pivot_year % 100 and
+ * p = pivot_year % 100, yy <= p gives c + yy, else c - 100 + yy.  With
+ * pivot_year 2026: "05/03/26" is 2026, "05/03/27" is 1927.  Pass the year of
+ * "today" (the run's --now), so that no birth date lands in the future.  A
+ * pivot_year <= 0 makes every two-digit year INVALID.
+ */
+int dc_date_parse(const char *raw, int pivot_year, struct dc_date *out);
+
+/* 1 if y-m-d is a real Gregorian date (year 1..9999), else 0. */
+int dc_date_valid(int y, int m, int d);
+
+/*
+ * Compare at the precision both dates share: "1990" equals "1990-03-05",
+ * "1990-03" is before "1990-04-01".  Returns <0, 0, >0.  A NULL date or one
+ * that is NONE or INVALID compares equal to anything (0): nothing can be said,
+ * so callers that must tell "equal" from "unknown" check the precision first
+ * (dc_date_comparable).
+ */
+int dc_date_cmp(const struct dc_date *a, const struct dc_date *b);
+
+/* 1 if both are readable dates (YEAR, MONTH or DAY), else 0. */
+int dc_date_comparable(const struct dc_date *a, const struct dc_date *b);
+
+#endif

@@ -1,0 +1,987 @@
+/*
+ * vntext.c - Vietnamese text: NFC, tone-mark placement, person names, fold
+ * keys, sex.
+ *
+ * For: what vntext.h declares.  Not for: addresses (address.c), legacy
+ * encodings (encoding.c), dates (vndate.c).
+ *
+ * Unicode tables are ICU's (unorm2 NFC/NFD, u_strToLower, u_totitle, character
+ * properties); nothing here encodes a Unicode fact by hand except the five
+ * combining tone marks and three shape marks Vietnamese is written with
+ * (Unicode chart U+0300..U+036F), which the tone rule has to name.
+ *
+ * Sources of the language rules:
+ *  - tone placement: research/normalize.md §3.2 (shape-marked vowel wins, ươ on
+ *    ơ, closed syllable on the last nucleus vowel, three vowels on the middle,
+ *    qu/gi onsets, the old/new difference only in open oa/oe/uy);
+ *  - casing: normalize.md §3.3 and shared/names/README.md (capital after an
+ *    internal apostrophe: "H'Hen", "K'Huy"; after a hyphen: "Y-Moan");
+ *  - Ð/ð -> Đ/đ: normalize.md §3.3 (Windows-1258/VISCII bytes read as Latin-1);
+ *  - fold key: normalize.md §3.4-3.5 (marks removed, đ -> d, lower case);
+ *  - surnames: shared/names/surnames.csv (combined school/UIT sample, first 150
+ *    rows by count, minus words that are not surnames there: Thị, A, Y, Ngọc,
+ *    Hòa, Linh, Vỏ) and names/README.md for the compound ones;
+ *  - sex: records.md §2.4 and §3 (DC01 "Nam"/"Nữ"; QCVN 109:2017 0/1/2).
+ */
+#include "vntext.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+/* ---- small UTF-16 growable buffer ---- */
+
+struct ubuf {
+    UChar *p;
+    int32_t n, cap;
+    int oom;
+};
+
+static void
+ub_free(struct ubuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+static int
+ub_reserve(struct ubuf *b, int32_t extra)
+{
+    int32_t want;
+    UChar *p;
+
+    if (b->oom)
+        return -1;
+    if (extra < 0 || b->n > INT32_MAX - extra - 1) {
+        b->oom = 1;
+        return -1;
+    }
+    want = b->n + extra + 1;
+    if (want <= b->cap)
+        return 0;
+    if (want < 64)
+        want = 64;
+    if (want < INT32_MAX / 2 && want < b->cap * 2)
+        want = b->cap * 2;
+    p = realloc(b->p, (size_t)want * sizeof *p);
+    if (!p) {
+        b->oom = 1;
+        return -1;
+    }
+    b->p = p;
+    b->cap = want;
+    return 0;
+}
+
+static void
+ub_append(struct ubuf *b, const UChar *s, int32_t n)
+{
+    if (ub_reserve(b, n) < 0)
+        return;
+    if (n > 0)
+        memcpy(b->p + b->n, s, (size_t)n * sizeof *s);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void
+ub_cp(struct ubuf *b, UChar32 c)
+{
+    UChar u[2];
+    int32_t i = 0;
+    UBool bad = 0;
+
+    U16_APPEND(u, i, 2, c, bad);
+    if (bad)
+        return;
+    ub_append(b, u, i);
+}
+
+/* ---- conversions: -1 invalid input, -2 out of memory ---- */
+
+/* ICU refuses a NULL source even of length 0; empty buffers have p == NULL. */
+static const UChar empty_u[1];
+#define NZ(p) ((p) ? (p) : empty_u)
+
+static int
+from_utf8(const char *s, size_t len, struct ubuf *out)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0;
+
+    if (len > DC_TEXT_MAX)
+        return -1;
+    u_strFromUTF8(NULL, 0, &n, s, (int32_t)len, &st);
+    if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
+        return -1;
+    if (ub_reserve(out, n) < 0)
+        return -2;
+    st = U_ZERO_ERROR;
+    u_strFromUTF8(out->p + out->n, n + 1, NULL, s, (int32_t)len, &st);
+    if (U_FAILURE(st))
+        return -1;
+    out->n += n;
+    out->p[out->n] = 0;
+    return 0;
+}
+
+/* UTF-8 copy of s[0..n) in malloc'd memory; NULL on failure. */
+static char *
+to_utf8_alloc(const UChar *s, int32_t n)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t m = 0;
+    char *p;
+
+    s = NZ(s);
+    u_strToUTF8(NULL, 0, &m, s, n, &st);
+    if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
+        return NULL;
+    p = malloc((size_t)m + 1);
+    if (!p)
+        return NULL;
+    st = U_ZERO_ERROR;
+    u_strToUTF8(p, m + 1, NULL, s, n, &st);
+    if (U_FAILURE(st)) {
+        free(p);
+        return NULL;
+    }
+    p[m] = '\0';
+    return p;
+}
+
+/* Into a caller buffer; -1 if it does not fit (out = "" then). */
+static int
+to_utf8_buf(const UChar *s, int32_t n, char *out, size_t size)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t m = 0;
+    int32_t cap = size > INT32_MAX ? INT32_MAX : (int32_t)size;
+
+    s = NZ(s);
+    u_strToUTF8(out, cap, &m, s, n, &st);
+    if (U_FAILURE(st) || m >= cap) {
+        out[0] = '\0';
+        return -1;
+    }
+    out[m] = '\0';
+    return 0;
+}
+
+/* Normalize s[0..n) with nz, appending to out. */
+static int
+normalize(const UNormalizer2 *nz, const UChar *s, int32_t n, struct ubuf *out)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t m;
+
+    if (!nz)
+        return -1;
+    s = NZ(s);
+    m = unorm2_normalize(nz, s, n, NULL, 0, &st);
+    if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
+        return -1;
+    if (ub_reserve(out, m) < 0)
+        return -2;
+    st = U_ZERO_ERROR;
+    unorm2_normalize(nz, s, n, out->p + out->n, m + 1, &st);
+    if (U_FAILURE(st))
+        return -1;
+    out->n += m;
+    out->p[out->n] = 0;
+    return 0;
+}
+
+static const UNormalizer2 *
+nfc(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *n = unorm2_getNFCInstance(&st);
+
+    return U_FAILURE(st) ? NULL : n;
+}
+
+static const UNormalizer2 *
+nfd(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *n = unorm2_getNFDInstance(&st);
+
+    return U_FAILURE(st) ? NULL : n;
+}
+
+/* ---- tone placement (normalize.md §3.2) ---- */
+
+/* The five tone marks (huyền, sắc, ngã, hỏi, nặng) and the three shape marks
+ * (circumflex â ê ô, breve ă, horn ơ ư) as they appear after NFD. */
+static int
+is_tone(UChar c)
+{
+    return c == 0x0300 || c == 0x0301 || c == 0x0303 || c == 0x0309 || c == 0x0323;
+}
+
+static int
+is_shape(UChar c)
+{
+    return c == 0x0302 || c == 0x0306 || c == 0x031B;
+}
+
+static int
+is_vowel(UChar c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+struct letter {
+    UChar base;  /* as written (case kept) */
+    UChar lower; /* ASCII lower case, or 0x0111 for đ/Đ */
+    UChar shape; /* 0 or a shape mark */
+};
+
+/* The only syllable finals of Vietnamese; anything else is not a Vietnamese
+ * syllable and keeps its mark where it is (minority names, run-together words). */
+static int
+coda_ok(const struct letter *l, int n)
+{
+    static const char *const finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
+    size_t i;
+    int j;
+
+    for (i = 0; i < sizeof finals / sizeof finals[0]; i++) {
+        if ((int)strlen(finals[i]) != n)
+            continue;
+        for (j = 0; j < n; j++)
+            if (l[j].lower != (UChar)finals[i][j] || l[j].shape)
+                break;
+        if (j == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Shape marks that exist in Vietnamese: â ê ô, ă, ơ ư. */
+static int
+shape_ok(UChar lower, UChar shape)
+{
+    if (!shape)
+        return 1;
+    if (shape == 0x0302)
+        return lower == 'a' || lower == 'e' || lower == 'o';
+    if (shape == 0x0306)
+        return lower == 'a';
+    return lower == 'o' || lower == 'u';
+}
+
+/*
+ * Index of the letter that should carry the tone, or -1 when the syllable is
+ * not one we understand.
+ */
+static int
+tone_target(const struct letter *l, int n, enum dc_tone_style style)
+{
+    int i = 0, start, end, len, k, shaped = -1;
+
+    while (i < n && !is_vowel(l[i].lower))
+        i++;
+    /* "qu" and "gi" + vowel: the u / i is part of the onset (quý, giữ, già). */
+    if (i == 1 && l[0].lower == 'q' && i + 1 < n && l[i].lower == 'u' && !l[i].shape &&
+        is_vowel(l[i + 1].lower))
+        i++;
+    else if (i == 1 && l[0].lower == 'g' && i + 1 < n && l[i].lower == 'i' && !l[i].shape &&
+             is_vowel(l[i + 1].lower))
+        i++;
+    start = i;
+    while (i < n && is_vowel(l[i].lower))
+        i++;
+    end = i;
+    len = end - start;
+    if (len < 1 || len > 3)
+        return -1;
+    for (k = end; k < n; k++)
+        if (is_vowel(l[k].lower))
+            return -1;
+    if (!coda_ok(l + end, n - end))
+        return -1;
+    for (k = start; k < end; k++)
+        if (l[k].shape)
+            shaped = k; /* the last one: ươ -> ơ, uyê -> ê */
+    if (shaped >= 0)
+        return shaped;
+    if (len == 1)
+        return start;
+    if (len == 3)
+        return start + 1; /* oai, oay, uya, uyu: the middle vowel */
+    if (end < n)
+        return start + 1; /* closed: hoàng, toán, huỳnh */
+    if ((l[start].lower == 'o' && (l[start + 1].lower == 'a' || l[start + 1].lower == 'e')) ||
+        (l[start].lower == 'u' && l[start + 1].lower == 'y'))
+        return style == DC_TONE_NEW ? start + 1 : start;
+    return start; /* ai ao au ay eo ia iu oi ui ua: on the first */
+}
+
+/*
+ * Tone placement of one syllable s[0..n), appended to out as NFC.
+ * Returns 1 moved, 0 unchanged, -1 error (out of memory, ICU failure).
+ */
+static int
+tone_u16(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *out)
+{
+    struct letter l[DC_SYLLABLE_MAX];
+    struct ubuf d = {0}, r = {0};
+    int nl = 0, ntone = 0, tpos = -1, target, rc = 0, k;
+    UChar tone = 0;
+    int32_t i;
+
+    if (n > DC_SYLLABLE_MAX || normalize(nfd(), s, n, &d) < 0)
+        goto copy;
+    for (i = 0; i < d.n; i++) {
+        UChar c = d.p[i];
+
+        if (c >= 0x0300 && c <= 0x036F) {
+            if (nl == 0)
+                goto copy;
+            if (is_tone(c)) {
+                ntone++;
+                tone = c;
+                tpos = nl - 1;
+            } else if (is_shape(c) && !l[nl - 1].shape && shape_ok(l[nl - 1].lower, c)) {
+                l[nl - 1].shape = c;
+            } else {
+                goto copy;
+            }
+            continue;
+        }
+        if (nl == DC_SYLLABLE_MAX)
+            goto copy;
+        if (c >= 'a' && c <= 'z')
+            l[nl].lower = c;
+        else if (c >= 'A' && c <= 'Z')
+            l[nl].lower = (UChar)(c + ('a' - 'A'));
+        else if (c == 0x0110 || c == 0x0111)
+            l[nl].lower = 0x0111;
+        else
+            goto copy;
+        l[nl].base = c;
+        l[nl].shape = 0;
+        nl++;
+    }
+    if (ntone != 1)
+        goto copy;
+    target = tone_target(l, nl, style);
+    if (target < 0 || target == tpos)
+        goto copy;
+    for (k = 0; k < nl; k++) {
+        ub_append(&r, &l[k].base, 1);
+        if (l[k].shape)
+            ub_append(&r, &l[k].shape, 1);
+        if (k == target)
+            ub_append(&r, &tone, 1);
+    }
+    if (r.oom || normalize(nfc(), r.p, r.n, out) < 0)
+        rc = -1;
+    else
+        rc = 1;
+    ub_free(&d);
+    ub_free(&r);
+    return rc;
+copy:
+    ub_free(&d);
+    ub_free(&r);
+    return normalize(nfc(), s, n, out) < 0 ? -1 : 0;
+}
+
+int
+dc_text_tone(const char *word, enum dc_tone_style style, char *out, size_t size)
+{
+    struct ubuf in = {0}, o = {0};
+    size_t len;
+    int rc;
+
+    if (!out || size == 0)
+        return -1;
+    out[0] = '\0';
+    if (!word)
+        return -1;
+    len = strlen(word);
+    if (len > DC_SYLLABLE_MAX || from_utf8(word, len, &in) < 0) {
+        ub_free(&in);
+        return -1;
+    }
+    rc = tone_u16(in.p, in.n, style, &o);
+    if (rc >= 0 && to_utf8_buf(o.p, o.n, out, size) < 0)
+        rc = -1;
+    ub_free(&in);
+    ub_free(&o);
+    return rc;
+}
+
+/* ---- fold key (normalize.md §3.4) ---- */
+
+static int
+is_apostrophe(UChar32 c)
+{
+    /* ' ’ ‘ ʼ ` ´: all seen standing for the apostrophe of H'Hen, K'Ho */
+    return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x60 || c == 0xB4;
+}
+
+static int
+is_eth_or_dyet(UChar32 c)
+{
+    return c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0;
+}
+
+/* Append the fold key of s[0..n) to out (NFC). */
+static int
+fold_u16(const UChar *s, int32_t n, struct ubuf *out)
+{
+    struct ubuf d = {0}, k = {0};
+    int32_t i = 0;
+    int pending = 0, rc;
+
+    if (normalize(nfd(), s, n, &d) < 0) {
+        ub_free(&d);
+        return -1;
+    }
+    while (i < d.n) {
+        UChar32 c;
+
+        U16_NEXT(d.p, i, d.n, c);
+        if (U_GET_GC_MASK(c) & U_GC_MN_MASK)
+            continue;
+        if (is_apostrophe(c))
+            continue;
+        if (is_eth_or_dyet(c))
+            c = 'd';
+        if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK)) {
+            if (pending && k.n > 0)
+                ub_cp(&k, ' ');
+            pending = 0;
+            ub_cp(&k, u_tolower(c));
+        } else {
+            pending = 1;
+        }
+    }
+    rc = k.oom ? -1 : normalize(nfc(), k.p, k.n, out);
+    ub_free(&d);
+    ub_free(&k);
+    return rc < 0 ? -1 : 0;
+}
+
+int
+dc_text_fold(const char *in, char *out, size_t size)
+{
+    struct ubuf u = {0}, o = {0};
+    int rc = -1;
+
+    if (!out || size == 0)
+        return -1;
+    out[0] = '\0';
+    if (!in)
+        return -1;
+    if (from_utf8(in, strlen(in), &u) == 0 && fold_u16(u.p, u.n, &o) == 0 && !o.oom)
+        rc = to_utf8_buf(o.p, o.n, out, size);
+    ub_free(&u);
+    ub_free(&o);
+    return rc;
+}
+
+int
+dc_text_nfc(const char *in, char **out, struct dc_error *err)
+{
+    struct ubuf u = {0}, o = {0};
+    int rc;
+
+    if (!out)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dc_text_nfc: out is NULL");
+    *out = NULL;
+    if (!in)
+        in = "";
+    rc = from_utf8(in, strlen(in), &u);
+    if (rc == 0)
+        rc = normalize(nfc(), u.p, u.n, &o);
+    if (rc == 0) {
+        *out = to_utf8_alloc(o.p, o.n);
+        if (!*out)
+            rc = -2;
+    }
+    ub_free(&u);
+    ub_free(&o);
+    if (rc == -2)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory normalizing text");
+    if (rc < 0)
+        return dc_error_set(err, DC_EX_DATAERR, "text is not valid utf-8 or longer than %d bytes",
+                            DC_TEXT_MAX);
+    return 0;
+}
+
+int
+dc_text_has_diacritics(const char *s)
+{
+    struct ubuf u = {0}, d = {0};
+    int32_t i = 0;
+    int found = 0;
+
+    if (!s || from_utf8(s, strlen(s), &u) < 0 || normalize(nfd(), u.p, u.n, &d) < 0) {
+        ub_free(&u);
+        ub_free(&d);
+        return 0;
+    }
+    while (i < d.n && !found) {
+        UChar32 c;
+
+        U16_NEXT(d.p, i, d.n, c);
+        if ((U_GET_GC_MASK(c) & U_GC_MN_MASK) || is_eth_or_dyet(c))
+            found = 1;
+    }
+    ub_free(&u);
+    ub_free(&d);
+    return found;
+}
+
+/* ---- sex (records.md §2.4, §3) ---- */
+
+char
+dc_sex_parse(const char *raw, int *recognised)
+{
+    static const struct {
+        const char *key;
+        char sex;
+    } codes[] = {
+        {"", 0},        {"0", 0},         {"nam", 'M'}, {"nam gioi", 'M'}, {"m", 'M'},
+        {"male", 'M'},  {"1", 'M'},       {"nu", 'F'},  {"nu gioi", 'F'},  {"f", 'F'},
+        {"female", 'F'}, {"2", 'F'},
+    };
+    char key[256];
+    int dummy;
+    size_t i;
+
+    if (!recognised)
+        recognised = &dummy;
+    *recognised = 0;
+    if (!raw)
+        raw = "";
+    if (strlen(raw) > 64 || dc_text_fold(raw, key, sizeof key) < 0)
+        return 0;
+    for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (strcmp(key, codes[i].key) == 0) {
+            *recognised = 1;
+            return codes[i].sex;
+        }
+    }
+    return 0;
+}
+
+/* ---- surnames ---- */
+
+/* shared/names/surnames.csv, first 150 rows by count (see the file comment). */
+static const char *const surnames[] = {
+    "Nguyễn", "Trần",  "Lê",    "Phạm",   "Vũ",     "Hoàng", "Bùi",   "Đỗ",    "Phan",  "Đặng",
+    "Võ",     "Ngô",   "Đinh",  "Trương", "Huỳnh",  "Hồ",    "Dương", "Đoàn",  "Đào",   "Trịnh",
+    "Lương",  "Mai",   "Hà",    "Cao",    "Lưu",    "Nông",  "Tạ",    "Phùng", "Lý",    "Lâm",
+    "Vương",  "Chu",   "Thái",  "Tô",     "Triệu",  "Đàm",   "Vi",    "Văn",   "Lại",   "Tống",
+    "Kiều",   "Quách", "Châu",  "Đồng",   "Hứa",    "Lục",   "Lò",    "Đậu",   "La",    "Tăng",
+    "Từ",     "Bế",    "Mã",    "Lã",     "Tôn",    "Nghiêm", "Bạch", "Lữ",    "Doãn",  "Thân",
+    "Ninh",   "Thạch", "Ma",    "Mạc",    "Phí",    "Giang", "Mông",  "Cù",    "Diệp",  "Lường",
+    "Lăng",   "Lô",    "Khổng", "Nhữ",    "Kim",    "Hồng",  "Khương", "Bàn",  "Khuất", "Sầm",
+    "Danh",   "Liêu",  "Âu",    "Dư",     "Biện",   "Ngân",  "Lang",  "Chung", "Long",  "Thiều",
+    "Phương", "Lộc",   "Vy",    "Cầm",    "Bá",     "Trang", "An",    "Bành",  "Hàn",   "Đường",
+    "Tưởng",  "Tiêu",  "Ngụy",  "Đổng",   "Giáp",   "Quản",  "Khúc",  "Trình", "Cấn",   "Trà",
+    "Vòng",   "Nhâm",  "Quàng", "Thẩm",   "Vàng",   "Nhan",  "Lãnh",  "Ung",   "Quang", "Hán",
+    "Trầm",   "Uông",  "Ngọ",   "Luyện",  "Quảng",  "Phù",   "Điểu",  "Cáp",   "Thượng", "Đàng",
+    "Tào",    "Liễu",  "Lù",    "Xa",     "Sử",     "Cái",   "Liên",  "Cà",    "Quan",  "Lư",
+    "Khưu",   "Mạch",  "Chế",   "Viên",   "Phó",    "Ngôn",  "Sơn",   "Chử",   "Giàng", "Đới",
+};
+
+/*
+ * Compound surnames, longest first, as fold keys.  Tôn Thất / Tôn Nữ and the
+ * Công ... Tôn Nữ forms are the Nguyễn royal clan's lineage names; Âu Dương,
+ * Hoàng Phủ, Thái Thúc are the Sino-Vietnamese compounds names/README.md and
+ * common usage count as surnames.  Left out on purpose: Nguyễn Phúc / Nguyễn
+ * Phước (Phúc, Phước are frequent middle names, so "Nguyễn Phúc An" is far more
+ * often Nguyễn + Phúc + An) and Khúc Thừa (Khúc Thừa Dụ's surname is Khúc).
+ */
+static const struct {
+    const char *key;
+    const char *name;
+    int words;
+} compounds[] = {
+    {"cong tang ton nu", "Công Tằng Tôn Nữ", 4},
+    {"cong huyen ton nu", "Công Huyền Tôn Nữ", 4},
+    {"ton that", "Tôn Thất", 2},
+    {"ton nu", "Tôn Nữ", 2},
+    {"au duong", "Âu Dương", 2},
+    {"hoang phu", "Hoàng Phủ", 2},
+    {"thai thuc", "Thái Thúc", 2},
+};
+
+#define NSURNAMES ((int)(sizeof surnames / sizeof surnames[0]))
+#define NCOMPOUNDS ((int)(sizeof compounds / sizeof compounds[0]))
+
+int
+dc_name_surname_rank(const char *family)
+{
+    char key[128], k2[128];
+    int i;
+
+    if (!family || strlen(family) > 100)
+        return 0;
+    for (i = 0; i < NSURNAMES; i++)
+        if (strcmp(family, surnames[i]) == 0)
+            return i + 1;
+    for (i = 0; i < NCOMPOUNDS; i++)
+        if (strcmp(family, compounds[i].name) == 0)
+            return NSURNAMES + i + 1;
+    /* Not spelled as in the table (no marks, capitals): the first fold match.
+     * Fold keys collide (Lã/La, Lữ/Lư), so the more common name wins. */
+    if (dc_text_fold(family, key, sizeof key) < 0 || !key[0])
+        return 0;
+    for (i = 0; i < NSURNAMES; i++)
+        if (dc_text_fold(surnames[i], k2, sizeof k2) == 0 && strcmp(key, k2) == 0)
+            return i + 1;
+    for (i = 0; i < NCOMPOUNDS; i++)
+        if (strcmp(key, compounds[i].key) == 0)
+            return NSURNAMES + i + 1;
+    return 0;
+}
+
+/* ---- names ---- */
+
+const char *
+dc_name_rule_names(unsigned rules, char *buf, size_t size)
+{
+    static const char *const names[] = {"nfc",  "space", "punct",         "case",
+                                         "tone", "eth",   "no_diacritics", "empty"};
+    size_t used = 0, i;
+
+    if (!buf || size == 0)
+        return "";
+    buf[0] = '\0';
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int w;
+
+        if (!(rules & (1u << i)))
+            continue;
+        w = snprintf(buf + used, size - used, "%s%s", used ? "," : "", names[i]);
+        if (w < 0 || (size_t)w >= size - used) {
+            buf[used] = '\0'; /* drop a name that does not fit whole */
+            break;
+        }
+        used += (size_t)w;
+    }
+    return buf;
+}
+
+void
+dc_name_release(struct dc_name *n)
+{
+    if (!n)
+        return;
+    free(n->full);
+    free(n->family);
+    free(n->middle);
+    free(n->given);
+    free(n->key);
+    n->full = n->family = n->middle = n->given = n->key = NULL;
+}
+
+static int
+is_hyphen(UChar32 c)
+{
+    return c == '-' || c == 0x2010 || c == 0x2011;
+}
+
+/* End of a word in w (starting at ws): drop stray trailing '-' and '\'',
+ * keeping "K'" (a one-letter prefix word of K'Ho names, names/README.md). */
+static void
+end_word(struct ubuf *w, int32_t ws, unsigned *rules)
+{
+    while (w->n > ws && (w->p[w->n - 1] == '-' || w->p[w->n - 1] == '\'')) {
+        int32_t seg = w->n - 1;
+
+        if (w->p[w->n - 1] == '\'') {
+            while (seg > ws && w->p[seg - 1] != '\'' && w->p[seg - 1] != '-')
+                seg--;
+            if (w->n - 1 - seg == 1 && !U16_IS_SURROGATE(w->p[seg]))
+                break;
+        }
+        w->n--;
+        *rules |= DC_NAME_PUNCT;
+    }
+    if (w->n > 0)
+        w->p[w->n] = 0;
+}
+
+/*
+ * Keep letters (and marks after them), the apostrophe and the hyphen inside
+ * words; white space separates words; anything else (digits, dots, commas,
+ * brackets) is dropped and separates words too.  Words are joined by ' '.
+ */
+static void
+clean(const UChar *s, int32_t n, struct ubuf *w, unsigned *rules)
+{
+    int32_t i = 0, ws = 0;
+    int prev_space = 1, in_word = 0;
+
+    while (i < n) {
+        UChar32 c;
+
+        U16_NEXT(s, i, n, c);
+        if (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B) {
+            if (c != ' ' || prev_space)
+                *rules |= DC_NAME_SPACE;
+            prev_space = 1;
+            if (in_word)
+                end_word(w, ws, rules);
+            in_word = 0;
+            continue;
+        }
+        prev_space = 0;
+        if (is_apostrophe(c) || is_hyphen(c)) {
+            UChar keep = is_hyphen(c) ? '-' : '\'';
+
+            if (c != keep)
+                *rules |= DC_NAME_PUNCT;
+            if (in_word && w->p[w->n - 1] != '\'' && w->p[w->n - 1] != '-')
+                ub_cp(w, keep);
+            else
+                *rules |= DC_NAME_PUNCT;
+            continue;
+        }
+        if (u_isalpha(c) || (in_word && (U_GET_GC_MASK(c) & U_GC_M_MASK))) {
+            if (!in_word) {
+                if (w->n > 0)
+                    ub_cp(w, ' ');
+                ws = w->n;
+                in_word = 1;
+            }
+            ub_cp(w, c);
+            continue;
+        }
+        *rules |= DC_NAME_PUNCT;
+        if (in_word)
+            end_word(w, ws, rules);
+        in_word = 0;
+    }
+    if (prev_space && n > 0)
+        *rules |= DC_NAME_SPACE;
+    if (in_word)
+        end_word(w, ws, rules);
+}
+
+/* Title case of one syllable (lower case, first letter title case), then its
+ * tone placement; appended to f. */
+static int
+case_and_tone(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *f,
+              unsigned *rules)
+{
+    struct ubuf lo = {0}, t = {0};
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t m, i = 0;
+    UChar32 c;
+    int rc;
+
+    if (n == 0)
+        return 0;
+    m = u_strToLower(NULL, 0, s, n, "vi", &st);
+    if ((U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR) || ub_reserve(&lo, m) < 0) {
+        ub_free(&lo);
+        return -1;
+    }
+    st = U_ZERO_ERROR;
+    u_strToLower(lo.p, m + 1, s, n, "vi", &st);
+    if (U_FAILURE(st)) {
+        ub_free(&lo);
+        return -1;
+    }
+    lo.n = m;
+    U16_NEXT(lo.p, i, lo.n, c);
+    ub_cp(&t, u_totitle(c));
+    ub_append(&t, lo.p + i, lo.n - i);
+    ub_free(&lo);
+    /* Compared in NFC: lower-casing "İ" gives "i" U+0307, which is no case
+     * change once recomposed. */
+    if (t.oom || normalize(nfc(), t.p, t.n, &lo) < 0) {
+        ub_free(&t);
+        ub_free(&lo);
+        return -1;
+    }
+    ub_free(&t);
+    if (lo.n != n || memcmp(lo.p, s, (size_t)n * sizeof *s) != 0)
+        *rules |= DC_NAME_CASE;
+    rc = tone_u16(lo.p, lo.n, style, f);
+    if (rc == 1)
+        *rules |= DC_NAME_TONE;
+    ub_free(&lo);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Fold key of one word, into a small buffer ("" if it does not fit). */
+static void
+word_key(const UChar *s, int32_t n, char *out, size_t size)
+{
+    struct ubuf k = {0};
+
+    out[0] = '\0';
+    if (fold_u16(s, n, &k) == 0 && !k.oom)
+        (void)to_utf8_buf(k.p, k.n, out, size);
+    ub_free(&k);
+}
+
+/* Number of leading words (of nw) that form a compound surname, or 1. */
+static int
+family_words(const UChar *f, const int32_t *wstart, const int32_t *wend, int nw)
+{
+    int c;
+
+    for (c = 0; c < NCOMPOUNDS; c++) {
+        char key[160] = "", part[64];
+        int k, len = 0, ok = 1;
+
+        if (nw <= compounds[c].words)
+            continue;
+        for (k = 0; k < compounds[c].words && ok; k++) {
+            int w;
+
+            word_key(f + wstart[k], wend[k] - wstart[k], part, sizeof part);
+            w = snprintf(key + len, sizeof key - (size_t)len, "%s%s", k ? " " : "", part);
+            if (w < 0 || (size_t)w >= sizeof key - (size_t)len)
+                ok = 0;
+            else
+                len += w;
+        }
+        if (ok && strcmp(key, compounds[c].key) == 0)
+            return compounds[c].words;
+    }
+    return 1;
+}
+
+#define NAME_WORDS_MAX (DC_NAME_MAX / 2 + 1)
+
+int
+dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out,
+                  struct dc_error *err)
+{
+    struct ubuf u = {0}, c = {0}, w = {0}, f = {0}, k = {0};
+    int32_t wstart[NAME_WORDS_MAX], wend[NAME_WORDS_MAX];
+    UChar *s;
+    int32_t n, i, seg, a, b;
+    int nw = 0, nfam, rc;
+    size_t len;
+    unsigned rules = 0;
+    UErrorCode st = U_ZERO_ERROR;
+
+    if (!out)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dc_name_normalize: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!nfc() || !nfd())
+        return dc_error_set(err, DC_EX_SOFTWARE, "icu normalizer data not available");
+    if (!raw)
+        raw = "";
+    len = strlen(raw);
+    if (len > DC_NAME_MAX)
+        return dc_error_set(err, DC_EX_DATAERR, "name longer than %d bytes", DC_NAME_MAX);
+    rc = from_utf8(raw, len, &u);
+    if (rc == -1) {
+        ub_free(&u);
+        return dc_error_set(err, DC_EX_DATAERR, "name is not valid utf-8");
+    }
+    if (rc < 0)
+        goto oom;
+    s = u.p;
+    n = u.n;
+    if (n > 0 && !unorm2_isNormalized(nfc(), u.p, u.n, &st)) {
+        rules |= DC_NAME_NFC;
+        if (normalize(nfc(), u.p, u.n, &c) < 0)
+            goto oom;
+        s = c.p;
+        n = c.n;
+    }
+    if (U_FAILURE(st))
+        goto oom;
+    /* Ð/ð are not Vietnamese letters: they are Đ/đ read through Latin-1. */
+    for (i = 0; i < n; i++) {
+        if (s[i] == 0x00D0 || s[i] == 0x00F0) {
+            s[i] = s[i] == 0x00D0 ? 0x0110 : 0x0111;
+            rules |= DC_NAME_ETH;
+        }
+    }
+    clean(s, n, &w, &rules);
+    if (w.oom)
+        goto oom;
+
+    /* Per word and per syllable: case, then tone. */
+    for (a = 0, i = 0; i <= w.n; i++) {
+        if (i < w.n && w.p[i] != ' ')
+            continue;
+        if (i > a) {
+            if (nw == NAME_WORDS_MAX) /* cannot happen within DC_NAME_MAX bytes */
+                goto oom;
+            if (nw > 0)
+                ub_cp(&f, ' ');
+            wstart[nw] = f.n;
+            for (seg = a, b = a; b <= i; b++) {
+                if (b < i && w.p[b] != '\'' && w.p[b] != '-')
+                    continue;
+                if (case_and_tone(w.p + seg, b - seg, style, &f, &rules) < 0)
+                    goto oom;
+                if (b < i)
+                    ub_append(&f, &w.p[b], 1);
+                seg = b + 1;
+            }
+            wend[nw++] = f.n;
+        }
+        a = i + 1;
+    }
+    if (f.oom)
+        goto oom;
+    if (nw == 0)
+        rules |= DC_NAME_EMPTY;
+    rules |= DC_NAME_NO_DIACRITICS;
+    for (i = 0; i < f.n; i++)
+        if (f.p[i] > 0x7F)
+            rules &= ~DC_NAME_NO_DIACRITICS;
+    if (nw == 0)
+        rules &= ~DC_NAME_NO_DIACRITICS;
+    if (fold_u16(f.p, f.n, &k) < 0 || k.oom)
+        goto oom;
+
+    nfam = nw > 1 ? family_words(f.p, wstart, wend, nw) : 0;
+    out->full = to_utf8_alloc(f.p, f.n);
+    out->key = to_utf8_alloc(k.p, k.n);
+    if (nw == 0) {
+        out->family = to_utf8_alloc(f.p, 0);
+        out->middle = to_utf8_alloc(f.p, 0);
+        out->given = to_utf8_alloc(f.p, 0);
+    } else {
+        out->family = to_utf8_alloc(f.p, nfam ? wend[nfam - 1] : 0);
+        if (nw - 1 > nfam)
+            out->middle = to_utf8_alloc(f.p + wstart[nfam], wend[nw - 2] - wstart[nfam]);
+        else
+            out->middle = to_utf8_alloc(f.p, 0);
+        out->given = to_utf8_alloc(f.p + wstart[nw - 1], wend[nw - 1] - wstart[nw - 1]);
+    }
+    if (!out->full || !out->key || !out->family || !out->middle || !out->given)
+        goto oom;
+    out->rules = rules;
+    ub_free(&u);
+    ub_free(&c);
+    ub_free(&w);
+    ub_free(&f);
+    ub_free(&k);
+    return 0;
+oom:
+    ub_free(&u);
+    ub_free(&c);
+    ub_free(&w);
+    ub_free(&f);
+    ub_free(&k);
+    dc_name_release(out);
+    return dc_error_set(err, DC_EX_OSERR, "out of memory (or icu failure) normalizing a name");
+}

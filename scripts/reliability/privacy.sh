@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# privacy - files 0600 whatever the umask; no name, ID or address in any
+# stderr line of a full pipeline run unless --verbose.
+. "$(dirname "$0")/lib.sh"
+umask 000
+gen_rows 300 "$work/a.csv"
+printf 'Họ và tên,Ngày sinh,Số CCCD\nBad Row Only Two,1990\n' >"$work/b.csv"
+db=$work/s.db
+{
+    "$dancu" init "$db"
+    "$dancu" import "$db" "$work/a.csv" "$work/b.csv"
+    "$dancu" normalize "$db"
+    "$dancu" dedup "$db"
+    "$dancu" crosscheck "$db"
+    "$dancu" export "$db" --what records -o "$work/records.csv"
+    "$dancu" export "$db" --what rejects -o "$work/rejects.csv"
+} 2>"$work/log" >/dev/null
+mode() { stat -c %a "$1"; }
+check "DB is 0600 under umask 000 (got $(mode "$db"))" test "$(mode "$db")" = 600
+for f in "$db-wal" "$db-shm" "$work/records.csv" "$work/rejects.csv"; do
+    [ -e "$f" ] && check "$(basename "$f") is 0600 (got $(mode "$f"))" test "$(mode "$f")" = 600
+done
+leaks=0
+while IFS=, read -r name dob _ id rest; do
+    [ "$name" = "Họ và tên" ] && continue
+    grep -qF -- "$name" "$work/log" && leaks=$((leaks + 1))
+    grep -qF -- "$id" "$work/log" && leaks=$((leaks + 1))
+done <"$work/a.csv"
+grep -qF "Bad Row Only Two" "$work/log" && leaks=$((leaks + 1))
+grep -qF "Xã Phú Minh" "$work/log" && leaks=$((leaks + 1))
+check "no name, ID or address in the logs ($leaks found; $(wc -l <"$work/log") log lines)" test $leaks = 0
+done_tap
