@@ -1,0 +1,550 @@
+/*
+ * test_vnid.c - unit tests for vnid: ID cleaning and parsing, province table,
+ * ICAO check digits, TD1 MRZ (ICAO specimen, Vietnamese layout), name folding,
+ * QR payloads.
+ *
+ * MRZ check digits are computed here by a separate table-lookup
+ * implementation (ref_cd) and cross-checked against constants worked out
+ * independently (ICAO Part 3 Appendix A vectors and the synthetic examples of
+ * research/idformats.md §4.2, §4.4, §4.6).  All persons are fictitious.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "vnid.h"
+
+/* Reference 7-3-1 check digit: value = index in the alphabet ('<' = 0). */
+static int
+ref_cd(const char *s, size_t n)
+{
+    static const char alpha[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    static const int w[] = {7, 3, 1};
+    int sum = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *p = s[i] == '<' ? alpha : strchr(alpha, s[i]);
+        sum += (int)(p - alpha) * w[i % 3];
+    }
+    return sum % 10;
+}
+
+/* Build a Vietnamese TD1 MRZ ("l1\nl2\nl3") for id12 with the given dates and
+ * sex; tail overrides the pos 6-14 document number when non-NULL. */
+static void
+build_vn_mrz(char *out, size_t size, const char *id12, const char *tail, const char *birth,
+             char sex, const char *expiry, const char *name)
+{
+    char l1[31], l2[31], l3[31], comp[64];
+
+    memcpy(l1, "IDVNM", 5);
+    memcpy(l1 + 5, tail ? tail : id12 + 3, 9);
+    l1[14] = (char)('0' + ref_cd(l1 + 5, 9));
+    memcpy(l1 + 15, id12, 12);
+    l1[27] = '<';
+    l1[28] = '<';
+    l1[29] = (char)('0' + ref_cd(id12, 12));
+    l1[30] = '\0';
+    memcpy(l2, birth, 6);
+    l2[6] = (char)('0' + ref_cd(birth, 6));
+    l2[7] = sex;
+    memcpy(l2 + 8, expiry, 6);
+    l2[14] = (char)('0' + ref_cd(expiry, 6));
+    memcpy(l2 + 15, "VNM<<<<<<<<<<<", 14);
+    memcpy(comp, l1 + 5, 25);
+    memcpy(comp + 25, l2, 7);
+    memcpy(comp + 32, l2 + 8, 7);
+    memcpy(comp + 39, l2 + 18, 11);
+    l2[29] = (char)('0' + ref_cd(comp, 50));
+    l2[30] = '\0';
+    memset(l3, '<', 30);
+    memcpy(l3, name, strlen(name));
+    l3[30] = '\0';
+    snprintf(out, size, "%s\n%s\n%s", l1, l2, l3);
+}
+
+static void
+test_check_digit_icao_appendix_a(void)
+{
+    CHECK_INT(ref_cd("520727", 6), 3); /* the reference itself, on ICAO vectors */
+    CHECK_INT(dc_mrz_check_digit("520727", 6), 3);
+    CHECK_INT(dc_mrz_check_digit("AB2134<<<", 9), 5);
+    CHECK_INT(dc_mrz_check_digit("HA672242<658022549601086<<<<<<<<<<<<<<0", 39), 8);
+    CHECK_INT(dc_mrz_check_digit("D23145890", 9), 7);
+    CHECK_INT(dc_mrz_check_digit("", 0), 0);
+    CHECK_INT(dc_mrz_check_digit("ab", 2), -1);
+}
+
+static void
+test_mrz_icao_specimen_td1(void)
+{
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_mrz_parse("I<UTOD231458907<<<<<<<<<<<<<<<\n"
+                           "7408122F1204159UTO<<<<<<<<<<<6\n"
+                           "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_STR(m.doc_code, "I<");
+    CHECK_STR(m.issuer, "UTO");
+    CHECK_STR(m.doc_number, "D23145890");
+    CHECK_STR(m.birth, "740812");
+    CHECK_INT(m.sex, 'F');
+    CHECK_STR(m.expiry, "120415");
+    CHECK_STR(m.nationality, "UTO");
+    CHECK_STR(m.family, "ERIKSSON");
+    CHECK_STR(m.given, "ANNA MARIA");
+    CHECK_STR(m.name, "ERIKSSON<<ANNA<MARIA");
+    CHECK_INT(m.checks_ok, 1);
+    CHECK_STR(m.problems, "");
+    CHECK_INT(m.is_vn, 0);
+    CHECK_STR(m.id12, "");
+}
+
+/* The two synthetic cards of idformats §4.4 (check digits computed there). */
+static void
+test_mrz_vn_research_examples(void)
+{
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_mrz_parse("IDVNM1950001235048195000123<<5\n"
+                           "9503157F3503155VNM<<<<<<<<<<<4\n"
+                           "DANG<<THI<MY<LE<<<<<<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_INT(m.is_vn, 1);
+    CHECK_STR(m.id12, "048195000123");
+    CHECK_STR(m.doc_number, "195000123");
+    CHECK_INT(m.checks_ok, 1);
+    CHECK_STR(m.vn_problems, "");
+    CHECK_STR(m.family, "DANG");
+    CHECK_STR(m.given, "THI MY LE");
+
+    CHECK_INT(dc_mrz_parse("IDVNM0620004569037062000456<<5\n"
+                           "6207100M9912315VNM<<<<<<<<<<<6\n"
+                           "TRAN<<DUC<BINH<<<<<<<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_STR(m.id12, "037062000456");
+    CHECK_STR(m.expiry, "991231");
+    CHECK_INT(m.sex, 'M');
+    CHECK_INT(m.checks_ok, 1);
+    CHECK_STR(m.vn_problems, "");
+}
+
+static void
+test_mrz_vn_built_by_hand(void)
+{
+    char buf[128];
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+
+    build_vn_mrz(buf, sizeof buf, "001090012345", NULL, "900101", 'M', "300101",
+                 "NGUYEN<<VAN<DUC");
+    /* By hand: 090012345 -> 0*7+9*3+0+0*7+1*3+2+3*7+4*3+5 = 70 -> 0;
+     * 900101 -> 63+7+1 = 71 -> 1; 300101 -> 21+7+1 = 29 -> 9; the ID's own
+     * digit 1 and the composite 2 were worked out the same way. */
+    CHECK_STR(buf, "IDVNM0900123450001090012345<<1\n"
+                   "9001011M3001019VNM<<<<<<<<<<<2\n"
+                   "NGUYEN<<VAN<DUC<<<<<<<<<<<<<<<");
+    CHECK_INT(dc_mrz_parse(buf, &m, &err), 0);
+    CHECK_STR(m.id12, "001090012345");
+    CHECK_INT(m.checks_ok, 1);
+    CHECK_STR(m.vn_problems, "");
+}
+
+static void
+test_mrz_single_line_and_pipes(void)
+{
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_mrz_parse("IDVNM1950001235048195000123<<5"
+                           "9503157F3503155VNM<<<<<<<<<<<4"
+                           "DANG<<THI<MY<LE<<<<<<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_STR(m.id12, "048195000123");
+    CHECK_INT(dc_mrz_parse(" IDVNM1950001235048195000123<<5 | 9503157F3503155VNM<<<<<<<<<<<4|"
+                           "DANG<<THI<MY<LE<<<<<<<<<<<<<<<\r\n",
+                           &m, &err),
+              0);
+    CHECK_INT(m.checks_ok, 1);
+    CHECK_INT(dc_mrz_parse("IDVNM1950001235048195000123<<5\r\n9503157F3503155VNM<<<<<<<<<<<4"
+                           "\r\nDANG<<THI<MY<LE<<<<<<<<<<<<<<<\r\n",
+                           &m, &err),
+              0);
+    CHECK_STR(m.birth, "950315");
+}
+
+static void
+test_mrz_bad_check_digits(void)
+{
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+
+    /* DOB check 7 -> 8: the DOB check fails and so does the composite, which
+     * covers line 2 positions 1-7. */
+    CHECK_INT(dc_mrz_parse("IDVNM1950001235048195000123<<5\n"
+                           "9503158F3503155VNM<<<<<<<<<<<4\n"
+                           "DANG<<THI<MY<LE<<<<<<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_INT(m.checks_ok, 0);
+    CHECK_STR(m.problems, "birth;composite");
+    /* Optional data 2 is covered by the composite only. */
+    CHECK_INT(dc_mrz_parse("IDVNM1950001235048195000123<<5\n"
+                           "9503157F3503155VNMX<<<<<<<<<<4\n"
+                           "DANG<<THI<MY<LE<<<<<<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_STR(m.problems, "composite");
+    /* Position 30 (check of the 12-digit ID) wrong: 5 -> 6, composite too. */
+    CHECK_INT(dc_mrz_parse("IDVNM1950001235048195000123<<6\n"
+                           "9503157F3503155VNM<<<<<<<<<<<4\n"
+                           "DANG<<THI<MY<LE<<<<<<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_STR(m.vn_problems, "id12_check");
+    CHECK_STR(m.problems, "composite");
+}
+
+/* Document number not the ID's last 9 digits, every ICAO check right. */
+static void
+test_mrz_vn_tail_mismatch(void)
+{
+    char buf[128];
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+
+    build_vn_mrz(buf, sizeof buf, "001090012345", "090012399", "900101", 'M', "300101",
+                 "NGUYEN<<VAN<DUC");
+    CHECK_INT(dc_mrz_parse(buf, &m, &err), 0);
+    CHECK_INT(m.checks_ok, 1);
+    CHECK_STR(m.vn_problems, "id12_tail");
+}
+
+static void
+test_mrz_layout_errors(void)
+{
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+    static const char *const bad[] = {
+        "",
+        "IDVNM1950001235048195000123<<5",
+        /* 29-character line 2 (OCR dropped a filler) */
+        "IDVNM1950001235048195000123<<5\n9503157F3503155VNM<<<<<<<<<<4\n"
+        "DANG<<THI<MY<LE<<<<<<<<<<<<<<<",
+        /* lower case */
+        "idvnm1950001235048195000123<<5\n9503157F3503155VNM<<<<<<<<<<<4\n"
+        "DANG<<THI<MY<LE<<<<<<<<<<<<<<<",
+        /* four lines */
+        "A\nB\nC\nD",
+    };
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dc_error_clear(&err);
+        CHECK_INT(dc_mrz_parse(bad[i], &m, &err), -1);
+        CHECK_INT(err.status, DC_EX_DATAERR);
+    }
+}
+
+static void
+test_id_clean_table(void)
+{
+    static const struct {
+        const char *raw;
+        int ret;
+        const char *id12, *cmnd, *rule;
+    } t[] = {
+        {"001090012345", 1, "001090012345", "", NULL},
+        {" 001 090 012 345 ", 1, "001090012345", "", NULL},
+        {"001.090.012.345", 1, "001090012345", "", NULL},
+        {"1090012345", 0, "", "", NULL},                              /* 10 digits */
+        {"01090012345", 1, "001090012345", "", "id-leading-zero"},    /* 11 digits */
+        {"123456789", 1, "", "123456789", NULL},
+        {"12345678", 1, "", "012345678", "cmnd-leading-zero"},       /* 8 digits */
+        {"1234567", 0, "", "", NULL},
+        {"00109001234A", 0, "", "", NULL},
+        {"0010900123456", 0, "", "", NULL},                           /* 13 digits */
+        {"00109001234567890", 0, "", "", NULL},
+        {"", 0, "", "", NULL},
+    };
+
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char id12[13], cmnd[13];
+        const char *rule = "x";
+        CHECK_INT(dc_id_clean(t[i].raw, id12, cmnd, &rule), t[i].ret);
+        CHECK_STR(id12, t[i].id12);
+        CHECK_STR(cmnd, t[i].cmnd);
+        CHECK_STR(rule, t[i].rule);
+    }
+}
+
+static void
+test_id12_parse_fields(void)
+{
+    struct dc_id12 d;
+    const char *problem = "x";
+
+    /* Published worked example (mediamart.vn, idformats §1.2). */
+    CHECK_INT(dc_id12_parse("035199000123", &d, &problem), 0);
+    CHECK_STR(problem, NULL);
+    CHECK_STR(d.province, "035");
+    CHECK_STR(d.province_name, "Hà Nam");
+    CHECK_INT(d.century, 1900);
+    CHECK_INT(d.sex, 'F');
+    CHECK_INT(d.yy, 99);
+    CHECK_STR(d.serial, "000123");
+
+    CHECK_INT(dc_id12_parse("079203000001", &d, &problem), 0);
+    CHECK_INT(d.century, 2000);
+    CHECK_INT(d.sex, 'M'); /* G = 2: 2000s, even = male */
+    CHECK_INT(d.yy, 3);
+    CHECK_STR(d.province_name, "Hồ Chí Minh");
+
+    CHECK_INT(dc_id12_parse("079203000001", &d, NULL), 0);
+}
+
+static void
+test_id12_parse_problems(void)
+{
+    struct dc_id12 d;
+    const char *problem;
+
+    CHECK_INT(dc_id12_parse("00109001234", &d, &problem), -1);
+    CHECK_STR(problem, "ID_BAD_LENGTH");
+    CHECK_INT(dc_id12_parse("0010900123A5", &d, &problem), -1);
+    CHECK_STR(problem, "ID_NOT_DIGITS");
+    /* 003 was a unit gone before 2016: not a valid PPP (§1.3). */
+    CHECK_INT(dc_id12_parse("003090012345", &d, &problem), -1);
+    CHECK_STR(problem, "ID_PROVINCE_UNKNOWN");
+    CHECK_INT(d.century, 1900);
+    CHECK_INT(d.province_known, 0);
+    /* G = 4: born 2100+ */
+    CHECK_INT(dc_id12_parse("001490012345", &d, &problem), -1);
+    CHECK_STR(problem, "ID_CENTURY_UNKNOWN");
+    CHECK_INT(d.century, 2100);
+    CHECK_INT(d.sex, 'M');
+    CHECK_INT(dc_id12_parse(NULL, &d, &problem), -1);
+    CHECK_STR(problem, "ID_BAD_LENGTH");
+}
+
+static void
+test_province_table_63_codes(void)
+{
+    int known = 0;
+    char code[4];
+
+    for (int i = 0; i <= 999; i++) {
+        snprintf(code, sizeof code, "%03d", i);
+        if (dc_id_province_name(code))
+            known++;
+    }
+    CHECK_INT(known, 63);
+    CHECK_STR(dc_id_province_name("001"), "Hà Nội");
+    CHECK_STR(dc_id_province_name("046"), "Thừa Thiên Huế");
+    CHECK_STR(dc_id_province_name("074"), "Bình Dương");
+    CHECK_STR(dc_id_province_name("096"), "Cà Mau");
+    CHECK_STR(dc_id_province_name("003"), NULL);
+    CHECK_STR(dc_id_province_name("097"), NULL);
+    CHECK_STR(dc_id_province_name("01"), NULL);
+    CHECK_STR(dc_id_province_name(NULL), NULL);
+}
+
+static void
+test_fold_name_icao(void)
+{
+    static const struct {
+        const char *in;
+        const char *mrz, *words;
+    } t[] = {
+        {"Nguyễn Văn Đức", "NGUYEN<<VAN<DUC", "NGUYEN VAN DUC"},
+        {"Đặng Thị Mỹ Lệ", "DANG<<THI<MY<LE", "DANG THI MY LE"},
+        {"  Trần   Đức  Bình ", "TRAN<<DUC<BINH", "TRAN DUC BINH"},
+        /* NFD input: e + U+0302 + U+0303 */
+        {"Nguye\xcc\x82\xcc\x83n", "NGUYEN", "NGUYEN"},
+        /* U+00D0 (eth) used for Đ in legacy data */
+        {"\xc3\x90inh Công", "DINH<<CONG", "DINH CONG"},
+        {"Lưu Ơn", "LUU<<ON", "LUU ON"},
+        {"Tôn Nữ Thị Hà-My", "TON<<NU<THI<HA<MY", "TON NU THI HA MY"},
+        {"", "", ""},
+    };
+    char out[128];
+    struct dc_error err = DC_ERROR_INIT;
+
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        CHECK_INT(dc_mrz_fold_name(t[i].in, '<', out, sizeof out, &err), 0);
+        CHECK_STR(out, t[i].mrz);
+        CHECK_INT(dc_mrz_fold_name(t[i].in, ' ', out, sizeof out, &err), 0);
+        CHECK_STR(out, t[i].words);
+    }
+    CHECK_INT(dc_mrz_fold_name("Nguyễn Văn Đức", '<', out, 8, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    dc_error_clear(&err);
+    CHECK_INT(dc_mrz_fold_name("\xff\xfe", '<', out, sizeof out, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+}
+
+static void
+test_mrz_name_agrees_truncation_and_word_order(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_mrz_name_agrees("Nguyễn Văn Đức", "NGUYEN<<VAN<DUC<<<<<<<<<<<<<<<", &err), 1);
+    CHECK_INT(dc_mrz_name_agrees("Nguyễn Văn Đức", "NGUYEN<<VAN<MINH", &err), 0);
+    /* A two-word family name split after its first word on the card. */
+    CHECK_INT(dc_mrz_name_agrees("Tôn Nữ Thị Hà", "TON<NU<<THI<HA", &err), 1);
+    /* 30-character field cut mid-word */
+    CHECK_INT(dc_mrz_name_agrees("Công Tằng Tôn Nữ Thị Phương Thảo",
+                                 "CONG<<TANG<TON<NU<THI<PHUONG<T", &err),
+              1);
+    /* A missing word with room to spare is not truncation. */
+    CHECK_INT(dc_mrz_name_agrees("Nguyễn Văn Đức", "NGUYEN<<VAN", &err), 0);
+}
+
+static void
+test_text_equal_nfc_casefold(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_vn_text_equal("Nguyễn Thị Hòa", "NGUYỄN THỊ HÒA", &err), 1);
+    CHECK_INT(dc_vn_text_equal(" Nguyễn Thị Hòa ", "Nguye\xcc\x82\xcc\x83n Thị Hòa", &err), 1);
+    /* Tone placement is normalize's policy, not an NFC difference. */
+    CHECK_INT(dc_vn_text_equal("Hòa", "Hoà", &err), 0);
+    CHECK_INT(dc_vn_text_equal("Nam", "Nữ", &err), 0);
+}
+
+static void
+test_qr_seven_fields(void)
+{
+    struct dc_qr q;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_qr_parse("048195000123||Đặng Thị Mỹ Lệ|15031995|Nữ|"
+                          "Tổ 5, Phường X, Quận Y, Đà Nẵng|20042021",
+                          &q, &err),
+              0);
+    CHECK_STR(q.id12, "048195000123");
+    CHECK_STR(q.cmnd, "");
+    CHECK_STR(q.name, "Đặng Thị Mỹ Lệ");
+    CHECK_STR(q.dob, "1995-03-15");
+    CHECK_INT(q.sex, 'F');
+    CHECK_STR(q.address, "Tổ 5, Phường X, Quận Y, Đà Nẵng");
+    CHECK_STR(q.issue, "2021-04-20");
+    CHECK_INT(q.nfields, 7);
+    CHECK_INT(q.nextra, 0);
+    CHECK_STR(q.problems, "");
+    dc_qr_release(&q);
+    dc_qr_release(&q); /* twice is harmless */
+    dc_qr_release(NULL);
+}
+
+/* New-card payload: CMND present, extras kept opaque, blanks and a scanner's
+ * CR LF around the fields, name in capitals. */
+static void
+test_qr_extra_fields_and_blanks(void)
+{
+    struct dc_qr q;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_qr_parse("001090012345|012345678| NGUYỄN VĂN ĐỨC |01011990| NAM |Hà Nội|"
+                          "01082024|001090099999|Nguyễn Văn Cha|Trần Thị Mẹ|\r\n",
+                          &q, &err),
+              0);
+    CHECK_STR(q.cmnd, "012345678");
+    CHECK_STR(q.name, "NGUYỄN VĂN ĐỨC");
+    CHECK_INT(q.sex, 'M');
+    CHECK_STR(q.issue, "2024-08-01");
+    CHECK_INT(q.nfields, 11);
+    CHECK_INT(q.nextra, 4);
+    CHECK_STR(q.extra[0], "001090099999");
+    CHECK_STR(q.extra[2], "Trần Thị Mẹ");
+    CHECK_STR(q.extra[3], "");
+    CHECK_STR(q.problems, "");
+    dc_qr_release(&q);
+}
+
+static void
+test_qr_bad_fields(void)
+{
+    struct dc_qr q;
+    struct dc_error err = DC_ERROR_INIT;
+
+    /* 30 February, Male, a 4-digit CMND, an ID of 5 digits, issue 00000000. */
+    CHECK_INT(dc_qr_parse("12345|1234|X|30022000|Male|addr|00000000", &q, &err), 0);
+    CHECK_STR(q.problems, "id12;cmnd;dob;sex;issue");
+    CHECK_STR(q.id12, "");
+    CHECK_STR(q.dob, "");
+    CHECK_INT(q.sex, 0);
+    dc_qr_release(&q);
+    /* 29 February in a leap year is a date */
+    CHECK_INT(dc_qr_parse("001090012345||A|29022000|Nữ|x|29022024", &q, &err), 0);
+    CHECK_STR(q.dob, "2000-02-29");
+    CHECK_STR(q.problems, "");
+    dc_qr_release(&q);
+}
+
+static void
+test_qr_unreadable(void)
+{
+    struct dc_qr q;
+    struct dc_error err = DC_ERROR_INIT;
+    char *big;
+
+    CHECK_INT(dc_qr_parse("001090012345||A|01011990|Nam|x", &q, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    dc_error_clear(&err);
+    CHECK_INT(dc_qr_parse("001090012345||\xc3|01011990|Nam|x|01012020", &q, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    dc_error_clear(&err);
+    big = malloc(DC_VNID_MAX_INPUT + 10);
+    if (big) {
+        memset(big, '|', DC_VNID_MAX_INPUT + 9);
+        big[DC_VNID_MAX_INPUT + 9] = '\0';
+        CHECK_INT(dc_qr_parse(big, &q, &err), -1);
+        dc_error_clear(&err);
+        big[100] = '\0'; /* 101 fields */
+        CHECK_INT(dc_qr_parse(big, &q, &err), -1);
+        free(big);
+    }
+}
+
+static void
+test_utf8_valid(void)
+{
+    CHECK_INT(dc_utf8_valid("Đức", 5), 1);
+    CHECK_INT(dc_utf8_valid("\xc3", 1), 0);
+    CHECK_INT(dc_utf8_valid("\xc0\x80", 2), 0);         /* overlong NUL */
+    CHECK_INT(dc_utf8_valid("\xed\xa0\x80", 3), 0);     /* surrogate */
+    CHECK_INT(dc_utf8_valid("\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+    CHECK_INT(dc_utf8_valid("\xf0\x9f\x98\x80", 4), 1);
+}
+
+int
+main(void)
+{
+    RUN(test_check_digit_icao_appendix_a);
+    RUN(test_mrz_icao_specimen_td1);
+    RUN(test_mrz_vn_research_examples);
+    RUN(test_mrz_vn_built_by_hand);
+    RUN(test_mrz_single_line_and_pipes);
+    RUN(test_mrz_bad_check_digits);
+    RUN(test_mrz_vn_tail_mismatch);
+    RUN(test_mrz_layout_errors);
+    RUN(test_id_clean_table);
+    RUN(test_id12_parse_fields);
+    RUN(test_id12_parse_problems);
+    RUN(test_province_table_63_codes);
+    RUN(test_fold_name_icao);
+    RUN(test_mrz_name_agrees_truncation_and_word_order);
+    RUN(test_text_equal_nfc_casefold);
+    RUN(test_qr_seven_fields);
+    RUN(test_qr_extra_fields_and_blanks);
+    RUN(test_qr_bad_fields);
+    RUN(test_qr_unreadable);
+    RUN(test_utf8_valid);
+    return tap_done();
+}

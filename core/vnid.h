@@ -1,0 +1,138 @@
+/*
+ * vnid.h - Vietnamese identity numbers and the card's machine-readable data:
+ * the 12-digit personal identification number (so dinh danh ca nhan), the old
+ * 9-digit CMND, the chip card's ICAO TD1 MRZ and the card's QR payload.
+ *
+ * Sources (research/idformats.md): ID structure PPP G YY NNNNNN, Decree
+ * 137/2015 Art. 13, Circular 07/2016 Annexes 1 and 3, Circular 59/2021 Art. 4
+ * (§1.2, §1.3); CMND Decree 05/1999 (§2); MRZ ICAO 9303 Parts 3 and 5 and the
+ * empirical Vietnamese TD1 layout (§4.1-§4.5); QR 7-field payload (§5.1, §5.2).
+ *
+ * Not for: deciding whether a record is consistent (rules.h does that with
+ * what these parsers return), nor for printing.  Nothing here reads a clock.
+ */
+#ifndef DC_VNID_H
+#define DC_VNID_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* Longest raw value (ID text, MRZ text, QR payload) the parsers accept. */
+#define DC_VNID_MAX_INPUT 4096
+
+/* Clean a raw ID text: spaces, dots, dashes and slashes are dropped, then
+ *   12 digits -> id12;
+ *   11 digits -> "0" + digits into id12, *rule = "id-leading-zero" (every
+ *      province code of Circular 07/2016 starts with 0, so an 11-digit value is
+ *      an ID a spreadsheet read as a number);
+ *   9 digits  -> cmnd;
+ *   8 digits  -> "0" + digits into cmnd, *rule = "cmnd-leading-zero" (CMND
+ *      prefixes 01-095 of the northern and HCMC police start with 0, §2.1).
+ * Returns 1 when recognised, 0 when not (then both outputs are "").
+ * id12 and cmnd must hold 13 bytes; rule may be NULL (set to NULL when no fix). */
+int dc_id_clean(const char *raw, char *id12, char *cmnd, const char **rule);
+
+struct dc_id12 {
+    char province[4];          /* "001" */
+    int century;               /* 1900, 2000, ... from the G digit */
+    char sex;                  /* 'M' (G even) or 'F' (G odd) */
+    int yy;                    /* 0..99 */
+    char serial[7];            /* the random range, nothing to check */
+    int province_known;        /* PPP is one of the 63 codes of §1.3 */
+    const char *province_name; /* "Hà Nội" (UTF-8), NULL when unknown */
+};
+
+/* Parse a 12-digit ID.  Returns 0 when it is a well-formed ID with a known
+ * province and a century code in use (G 0-3); otherwise -1 with *problem one of
+ * "ID_BAD_LENGTH", "ID_NOT_DIGITS" (out untouched beyond zeroing), or
+ * "ID_PROVINCE_UNKNOWN", "ID_CENTURY_UNKNOWN" (out fully filled: these are
+ * findings about a readable number).  problem may be NULL. */
+int dc_id12_parse(const char *s, struct dc_id12 *out, const char **problem);
+
+/* The province of a birth-registration code "001".."096" (Circular 07/2016
+ * Annex 1, pre-2025 units, valid forever per §1.5), or NULL. */
+const char *dc_id_province_name(const char *ppp);
+
+/* ICAO 9303 Part 3 §4.9 check digit over s[0..n): 0-9 -> 0-9, A-Z -> 10-35,
+ * '<' -> 0, weights 7 3 1.  Returns 0..9, or -1 for any other character. */
+int dc_mrz_check_digit(const char *s, size_t n);
+
+struct dc_mrz {
+    char doc_code[3];     /* "ID", "I<" */
+    char issuer[4];       /* "VNM" */
+    char doc_number[10];  /* '<' fillers removed */
+    char optional1[16];   /* as printed, fillers kept */
+    char id12[13];        /* VN layout: the 12-digit ID of optional 1, else "" */
+    char birth[7];        /* YYMMDD as printed */
+    char sex;             /* 'M', 'F', '<' (or what was printed) */
+    char expiry[7];       /* YYMMDD; on VN cards "991231" means no expiry */
+    char nationality[4];
+    char optional2[12];
+    char name[31];        /* line 3 without trailing '<' */
+    char family[40];      /* primary identifier, '<' -> ' ' */
+    char given[40];       /* secondary identifier, '<' -> ' ' */
+    int is_vn;            /* issuer VNM: the §4.4 layout applies */
+    int checks_ok;        /* every ICAO check digit right */
+    char problems[64];    /* ';'-joined bad ICAO checks: doc_number birth expiry composite */
+    char vn_problems[64]; /* ';'-joined §4.4 breaks: id12_format id12_tail id12_check */
+};
+
+/* Parse a TD1 MRZ: 3 lines of 30 separated by newlines (CR LF too), spaces,
+ * tabs or '|', or the 90 characters in one piece.  Characters must be
+ * [A-Z0-9<].  Returns 0 when the layout was read (check digit results are in
+ * out->checks_ok / problems / vn_problems), -1 with DC_EX_DATAERR when it is
+ * not a TD1 MRZ. */
+int dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err);
+
+/* Fold a Vietnamese name to MRZ form (§4.5): marks dropped, Đ/đ/Ð -> D, upper
+ * case, family name then "<<", other words joined by '<' ("Nguyễn Văn Đức" ->
+ * "NGUYEN<<VAN<DUC").  Not truncated to 30.  With sep == ' ' the words are
+ * joined by single spaces instead ("NGUYEN VAN DUC").  Returns 0, or -1 with
+ * DC_EX_DATAERR (not UTF-8, too long for out) or DC_EX_SOFTWARE (ICU). */
+int dc_mrz_fold_name(const char *name, char sep, char *out, size_t outsz,
+                     struct dc_error *err);
+
+/* Compare a name from the record with an MRZ name field: equal, or one a
+ * prefix of the other (truncation), or the same set of words (multi-word
+ * family names split differently, §4.5).  Returns 1 when they agree, 0 when
+ * not, -1 on error (as dc_mrz_fold_name). */
+int dc_mrz_name_agrees(const char *record_name, const char *mrz_name, struct dc_error *err);
+
+/* Compare two UTF-8 texts after NFC and case folding, blanks at both ends
+ * ignored (QR names, §5.1).  Returns 1 equal, 0 different, -1 on error. */
+int dc_vn_text_equal(const char *a, const char *b, struct dc_error *err);
+
+#define DC_QR_MIN_FIELDS 7
+#define DC_QR_MAX_FIELDS 32
+
+struct dc_qr {
+    char id12[13];      /* field 1 when it is 12 digits, else "" */
+    char cmnd[13];      /* field 2 when it is 9 digits, else "" */
+    char *name;         /* field 3, trimmed (points into fields) */
+    char dob[11];       /* field 4 DDMMYYYY as ISO, "" when not a real date */
+    char sex;           /* field 5: 'M' for Nam, 'F' for Nữ, 0 otherwise */
+    char *address;      /* field 6 (nơi thường trú / nơi cư trú) */
+    char issue[11];     /* field 7 as ISO, "" when not a real date */
+    int nfields;
+    char **fields;      /* every field, trimmed; owned, freed by dc_qr_release */
+    char **extra;       /* fields + 7: the 2024 card's opaque extras (§5.2) */
+    int nextra;
+    char problems[64];  /* ';'-joined fields that break §5.1: id12 cmnd dob sex issue */
+    void *mem_;         /* private */
+};
+
+/* Parse a card QR payload: '|'-separated UTF-8 fields, at least 7 (§5.1),
+ * at most DC_QR_MAX_FIELDS; trailing CR/LF and blanks around fields are
+ * dropped.  Returns 0 (field problems listed in out->problems), or -1 with
+ * DC_EX_DATAERR when it is not a card payload (too few fields, not UTF-8, too
+ * long) or DC_EX_OSERR.  On success call dc_qr_release(out). */
+int dc_qr_parse(const char *payload, struct dc_qr *out, struct dc_error *err);
+
+/* Free what dc_qr_parse allocated; accepts NULL and a zeroed struct. */
+void dc_qr_release(struct dc_qr *q);
+
+/* 1 when s is valid UTF-8 of at most n bytes (n bytes read, NUL ends early). */
+int dc_utf8_valid(const char *s, size_t n);
+
+#endif
