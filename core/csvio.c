@@ -1,0 +1,1053 @@
+/*
+ * csvio.c - streaming CSV reader and RFC 4180 writer (see csvio.h).
+ *
+ * Not for: header mapping or value cleaning.
+ *
+ * How the reader is layered, and why:
+ *   file/stdin --read(2)--> [SHA-256 of stored bytes] --zlib inflate if 1f 8b--> bytes
+ *     --(UTF-16 only: ICU to UTF-8)--> input buffer --libcsv, fed in segments--> fields
+ *     --encoding.c--> UTF-8 NFC.
+ * libcsv (3.0.3, CSV_STRICT) decides quoting; we feed it segments that end at every CR or LF
+ * or after SEG bytes, so a record can only end at the last byte of a segment and we know the
+ * record's raw bytes and start line exactly.  libcsv has no field limit (reliability.md §3.2:
+ * one unterminated quote swallows the file); after each segment we look at the public
+ * csv_parser.entry_pos and, past max_field, reject the record and keep feeding libcsv with
+ * entry_pos reset to 0: libcsv still tracks the quotes, so it finds the record's end, and
+ * memory stays bounded.  Byte encodings keep CSV's ASCII delimiters (checked for TCVN3,
+ * VISCII, VNI, cp1258), so fields are split on the raw bytes and decoded one by one.
+ * gzip rules (reliability.md §3.2): magic bytes not names; concatenated members are read;
+ * a truncated member, a bad CRC or trailing bytes that are not another member fail the file;
+ * decompressed bytes over max_bytes, or over 1000 times the compressed bytes once past
+ * 1 MiB, fail it as a "gzip bomb".
+ */
+#include "csvio.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <unicode/ucnv.h>
+#include <zlib.h>
+
+#include "encoding.h"
+
+#define ZCAP (64u << 10)      /* file read size */
+#define IBCAP (1u << 20)      /* input buffer = detection sample */
+#define SEG 4096u             /* most bytes fed to libcsv before we look at it */
+#define SNIFF_BYTES (256u << 10)
+#define SNIFF_RECORDS 30
+#define MAX_FIELDS 10000
+#define BOMB_RATIO 1000ull
+#define BOMB_MIN (1ull << 20)
+#define PIVOT 1024
+
+struct dc_csv_reader {
+    const char *path; /* the caller's, borrowed for error messages */
+    int fd, own_fd;
+    /* stored bytes and gzip */
+    unsigned char *zin;
+    size_t zin_len, zin_pos;
+    int gz, zinit, member_done, src_eof;
+    z_stream zs;
+    unsigned long long raw_total, out_total, max_bytes;
+    EVP_MD_CTX *md;
+    char sha[65];
+    /* UTF-16 to UTF-8 */
+    UConverter *u16, *u8;
+    unsigned char *tin;
+    size_t tin_len, tin_pos;
+    UChar pivot[PIVOT], *psrc, *ptgt;
+    int u16_first, t_eof;
+    /* parse input */
+    unsigned char *ib;
+    size_t ib_len, ib_pos;
+    int ib_eof;
+    struct csv_parser p;
+    int pinit, delim;
+    enum dc_enc enc, field_enc;
+    struct dc_enc_conv *conv;
+    double conf;
+    size_t max_field, max_record;
+    /* the record being read */
+    char *raw;
+    size_t raw_len;
+    int raw_trunc, term_in_raw;
+    char *fb; /* field bytes as libcsv gave them */
+    size_t fb_len, fb_cap;
+    size_t *foff, *flen, nf, fcap;
+    int in_rec, rec_done, skipping;
+    long rec_line, line, rownum;
+    int prev_cr;
+    char reason[96];
+    /* the row handed out */
+    char *db;
+    size_t db_cap;
+    char **fp;
+    size_t fp_cap;
+    /* the header, kept */
+    struct dc_csv_row hdr;
+    char *hdr_mem;
+    int done;
+};
+
+static int
+no_space(unsigned char c)
+{
+    (void)c;
+    return 0; /* keep spaces: trimming is normalize's job, raw must match fields */
+}
+
+static int
+parser_reset(struct dc_csv_reader *r, struct dc_error *err)
+{
+    if (r->pinit)
+        csv_free(&r->p);
+    r->pinit = 0;
+    if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    r->pinit = 1;
+    csv_set_delim(&r->p, (unsigned char)r->delim);
+    csv_set_space_func(&r->p, no_space);
+    return 0;
+}
+
+/* ---- stored bytes ---------------------------------------------------------------------- */
+
+static long
+read_file(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_error *err)
+{
+    ssize_t n;
+
+    do
+        n = read(r->fd, dst, cap);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return dc_error_at(err, DC_EX_IOERR, r->path, 0, NULL, "read error: %s", strerror(errno));
+    if (n > 0 && EVP_DigestUpdate(r->md, dst, (size_t)n) != 1)
+        return dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 update failed");
+    r->raw_total += (unsigned long long)n;
+    return (long)n;
+}
+
+static int
+finish_hash(struct dc_csv_reader *r, struct dc_error *err)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0, i;
+
+    if (r->sha[0])
+        return 0;
+    if (EVP_DigestFinal_ex(r->md, md, &n) != 1 || n != 32)
+        return dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 final failed");
+    for (i = 0; i < n; i++)
+        snprintf(r->sha + 2 * i, 3, "%02x", md[i]);
+    return 0;
+}
+
+static int
+zin_fill(struct dc_csv_reader *r, struct dc_error *err)
+{
+    long n;
+
+    if (r->zin_pos > 0) {
+        memmove(r->zin, r->zin + r->zin_pos, r->zin_len - r->zin_pos);
+        r->zin_len -= r->zin_pos;
+        r->zin_pos = 0;
+    }
+    n = read_file(r, r->zin + r->zin_len, ZCAP - r->zin_len, err);
+    if (n > 0)
+        r->zin_len += (size_t)n;
+    return (int)(n < 0 ? -1 : n > 0);
+}
+
+static int
+count_out(struct dc_csv_reader *r, size_t n, struct dc_error *err)
+{
+    r->out_total += n;
+    if (r->out_total > r->max_bytes)
+        return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
+                           "input over %llu bytes%s; raise the limit if this is expected",
+                           r->max_bytes, r->gz ? " decompressed (gzip bomb?)" : "");
+    if (r->gz && r->out_total > BOMB_MIN && r->out_total / BOMB_RATIO > r->raw_total)
+        return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
+                           "gzip bomb: over %llu times more bytes out than in", BOMB_RATIO);
+    return 0;
+}
+
+/* Decompressed (or plain) bytes: >0 bytes, 0 end of input, -1 error. */
+static long
+src_read(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_error *err)
+{
+    int f;
+
+    if (r->src_eof)
+        return 0;
+    if (!r->gz) {
+        size_t m;
+
+        if (r->zin_pos == r->zin_len) {
+            f = zin_fill(r, err);
+            if (f < 0)
+                return -1;
+            if (f == 0) {
+                r->src_eof = 1;
+                return finish_hash(r, err) < 0 ? -1 : 0;
+            }
+        }
+        m = r->zin_len - r->zin_pos;
+        if (m > cap)
+            m = cap;
+        memcpy(dst, r->zin + r->zin_pos, m);
+        r->zin_pos += m;
+        return count_out(r, m, err) < 0 ? -1 : (long)m;
+    }
+    for (;;) {
+        size_t produced;
+        int ret;
+
+        if (r->member_done) {
+            while (r->zin_len - r->zin_pos < 2) {
+                f = zin_fill(r, err);
+                if (f < 0)
+                    return -1;
+                if (f == 0)
+                    break;
+            }
+            if (r->zin_len == r->zin_pos) {
+                r->src_eof = 1;
+                return finish_hash(r, err) < 0 ? -1 : 0;
+            }
+            if (r->zin_len - r->zin_pos < 2 || r->zin[r->zin_pos] != 0x1f ||
+                r->zin[r->zin_pos + 1] != 0x8b)
+                return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
+                                   "trailing bytes after the gzip data");
+            if (inflateReset(&r->zs) != Z_OK)
+                return dc_error_set(err, DC_EX_SOFTWARE, "zlib reset failed");
+            r->member_done = 0;
+        }
+        if (r->zin_pos == r->zin_len) {
+            f = zin_fill(r, err);
+            if (f < 0)
+                return -1;
+            if (f == 0)
+                return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
+                                   "truncated gzip data (the file ends inside a member)");
+        }
+        r->zs.next_in = r->zin + r->zin_pos;
+        r->zs.avail_in = (uInt)(r->zin_len - r->zin_pos);
+        r->zs.next_out = dst;
+        r->zs.avail_out = (uInt)cap;
+        ret = inflate(&r->zs, Z_NO_FLUSH);
+        r->zin_pos = (size_t)(r->zs.next_in - r->zin);
+        produced = cap - r->zs.avail_out;
+        if (ret == Z_STREAM_END)
+            r->member_done = 1;
+        else if (ret == Z_MEM_ERROR)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory (zlib)");
+        else if (ret == Z_BUF_ERROR && r->zin_pos < r->zin_len)
+            return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL, "corrupt gzip data");
+        else if (ret != Z_OK && ret != Z_BUF_ERROR)
+            return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL, "corrupt gzip data (%s)",
+                               r->zs.msg ? r->zs.msg : "zlib error");
+        if (count_out(r, produced, err) < 0)
+            return -1;
+        if (produced > 0)
+            return (long)produced;
+    }
+}
+
+/* Text for libcsv: the bytes, or UTF-16 converted to UTF-8. */
+static long
+text_read(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_error *err)
+{
+    if (!r->u16)
+        return src_read(r, dst, cap, err);
+    for (;;) {
+        UErrorCode st = U_ZERO_ERROR;
+        char *t = (char *)dst;
+        const char *s;
+        size_t produced;
+
+        if (r->tin_pos == r->tin_len && !r->t_eof) {
+            long n = src_read(r, r->tin, ZCAP, err);
+
+            if (n < 0)
+                return -1;
+            r->tin_pos = 0;
+            r->tin_len = (size_t)n;
+            r->t_eof = n == 0;
+        }
+        s = (const char *)r->tin + r->tin_pos;
+        ucnv_convertEx(r->u8, r->u16, &t, (const char *)dst + cap, &s,
+                       (const char *)r->tin + r->tin_len, r->pivot, &r->psrc, &r->ptgt,
+                       r->pivot + PIVOT, (UBool)r->u16_first, (UBool)r->t_eof, &st);
+        r->u16_first = 0;
+        r->tin_pos = (size_t)((const unsigned char *)s - r->tin);
+        produced = (size_t)((unsigned char *)t - dst);
+        if (st == U_BUFFER_OVERFLOW_ERROR && produced > 0)
+            return (long)produced;
+        if (U_FAILURE(st))
+            return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
+                               "invalid %s data near byte %llu", dc_enc_name(r->enc),
+                               r->out_total);
+        if (produced > 0)
+            return (long)produced;
+        if (r->t_eof)
+            return 0;
+    }
+}
+
+/* Move the unread bytes to the front and read more; full = until the buffer is full. */
+static int
+ib_fill(struct dc_csv_reader *r, int full, struct dc_error *err)
+{
+    if (r->ib_pos > 0) {
+        memmove(r->ib, r->ib + r->ib_pos, r->ib_len - r->ib_pos);
+        r->ib_len -= r->ib_pos;
+        r->ib_pos = 0;
+    }
+    while (r->ib_len < IBCAP && !r->ib_eof) {
+        long n = text_read(r, r->ib + r->ib_len, IBCAP - r->ib_len, err);
+
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            r->ib_eof = 1;
+        r->ib_len += (size_t)n;
+        if (!full)
+            break;
+    }
+    return 0;
+}
+
+/* ---- records --------------------------------------------------------------------------- */
+
+static void
+set_reason(struct dc_csv_reader *r, const char *what, size_t field)
+{
+    if (r->reason[0])
+        return;
+    if (field)
+        snprintf(r->reason, sizeof r->reason, "%s in field %zu", what, field);
+    else
+        snprintf(r->reason, sizeof r->reason, "%s", what);
+}
+
+static void
+cb_field(void *s, size_t len, void *data)
+{
+    struct dc_csv_reader *r = data;
+    size_t no = r->nf + 1;
+
+    if (r->skipping)
+        return;
+    if (len > r->max_field) {
+        if (!r->reason[0])
+            snprintf(r->reason, sizeof r->reason, "field %zu over %zu bytes", no, r->max_field);
+        r->skipping = 1;
+        return;
+    }
+    if (r->nf >= MAX_FIELDS) {
+        set_reason(r, "over 10000 fields", 0);
+        r->skipping = 1;
+        return;
+    }
+    if (len && memchr(s, 0, len))
+        set_reason(r, "NUL byte", no);
+    if (r->nf == r->fcap) {
+        size_t n = r->fcap ? r->fcap * 2 : 32;
+        size_t *a = realloc(r->foff, n * sizeof *a), *b;
+
+        if (!a)
+            goto oom;
+        r->foff = a;
+        b = realloc(r->flen, n * sizeof *b);
+        if (!b)
+            goto oom;
+        r->flen = b;
+        r->fcap = n;
+    }
+    if (r->fb_len + len + 1 > r->fb_cap) {
+        size_t n = r->fb_cap ? r->fb_cap : 4096;
+        char *q;
+
+        while (n < r->fb_len + len + 1)
+            n *= 2;
+        q = realloc(r->fb, n);
+        if (!q)
+            goto oom;
+        r->fb = q;
+        r->fb_cap = n;
+    }
+    if (len)
+        memcpy(r->fb + r->fb_len, s, len);
+    r->foff[r->nf] = r->fb_len;
+    r->flen[r->nf] = len;
+    r->fb_len += len;
+    r->fb[r->fb_len++] = '\0';
+    r->nf++;
+    return;
+oom:
+    /* callbacks cannot fail: reject the row; the caller sees the reason */
+    snprintf(r->reason, sizeof r->reason, "out of memory reading the record");
+    r->skipping = 1;
+}
+
+static void
+cb_row(int c, void *data)
+{
+    (void)c;
+    ((struct dc_csv_reader *)data)->rec_done = 1;
+}
+
+static void
+raw_add(struct dc_csv_reader *r, const unsigned char *s, size_t n)
+{
+    size_t room = r->max_record - r->raw_len;
+
+    if (n > room) {
+        char what[48];
+
+        snprintf(what, sizeof what, "record over %zu bytes", r->max_record);
+        set_reason(r, what, 0);
+        r->raw_trunc = 1;
+        r->skipping = 1;
+        n = room;
+    }
+    memcpy(r->raw + r->raw_len, s, n);
+    r->raw_len += n;
+}
+
+/* Scan a segment: up to and including the first CR/LF, at most SEG bytes.  Counts lines: an
+ * LF, a CR, and a CR LF pair each end one physical line. */
+static size_t
+segment(struct dc_csv_reader *r, int *ended)
+{
+    size_t k, avail = r->ib_len - r->ib_pos;
+
+    *ended = 0;
+    for (k = 0; k < avail && k < SEG; k++) {
+        unsigned char b = r->ib[r->ib_pos + k];
+
+        if (b == '\n') {
+            if (!r->prev_cr)
+                r->line++;
+            r->prev_cr = 0;
+            *ended = 1;
+            return k + 1;
+        }
+        if (b == '\r') {
+            r->line++;
+            r->prev_cr = 1;
+            *ended = 1;
+            return k + 1;
+        }
+        r->prev_cr = 0;
+    }
+    return k;
+}
+
+/* 1 = a record is ready (maybe with a reason), 0 = end of input, -1 = error. */
+static int
+read_record(struct dc_csv_reader *r, struct dc_error *err)
+{
+    int ended = 0;
+
+    r->nf = 0;
+    r->fb_len = 0;
+    r->raw_len = 0;
+    r->raw_trunc = 0;
+    r->term_in_raw = 0;
+    r->reason[0] = '\0';
+    r->in_rec = r->rec_done = r->skipping = 0;
+    for (;;) {
+        size_t k, used;
+
+        if (r->ib_pos == r->ib_len) {
+            if (ib_fill(r, 0, err) < 0)
+                return -1;
+            if (r->ib_pos == r->ib_len)
+                break;
+        }
+        if (!r->in_rec) {
+            unsigned char b = r->ib[r->ib_pos];
+
+            if (b == '\n' || b == '\r') { /* blank lines are not records (libcsv agrees) */
+                segment(r, &ended);
+                r->ib_pos++;
+                continue;
+            }
+            r->in_rec = 1;
+            r->rec_line = r->line;
+        }
+        k = segment(r, &ended);
+        raw_add(r, r->ib + r->ib_pos, k);
+        r->term_in_raw = ended && !r->raw_trunc;
+        used = csv_parse(&r->p, r->ib + r->ib_pos, k, cb_field, cb_row, r);
+        r->ib_pos += k;
+        if (used < k) {
+            if (csv_error(&r->p) != CSV_EPARSE)
+                return dc_error_set(err, DC_EX_OSERR, "csv parser: %s",
+                                    csv_strerror(csv_error(&r->p)));
+            /* strict RFC 4180: a quote inside an unquoted field or text after a closing
+             * quote.  Reject the record up to the end of its physical line. */
+            set_reason(r, "stray quote", r->nf + 1);
+            while (!ended) {
+                if (r->ib_pos == r->ib_len) {
+                    if (ib_fill(r, 0, err) < 0)
+                        return -1;
+                    if (r->ib_pos == r->ib_len)
+                        break;
+                }
+                k = segment(r, &ended);
+                raw_add(r, r->ib + r->ib_pos, k);
+                r->term_in_raw = ended && !r->raw_trunc;
+                r->ib_pos += k;
+            }
+            if (parser_reset(r, err) < 0)
+                return -1;
+            r->rec_done = 1;
+        }
+        if (!r->rec_done && r->p.entry_pos > r->max_field && !r->skipping) {
+            if (!r->reason[0])
+                snprintf(r->reason, sizeof r->reason, "field %zu over %zu bytes", r->nf + 1,
+                         r->max_field);
+            r->skipping = 1;
+        }
+        if (r->skipping && !r->rec_done)
+            r->p.entry_pos = 0; /* drop the bytes; libcsv keeps the quote state */
+        if (r->rec_done)
+            break;
+    }
+    if (!r->in_rec)
+        return 0;
+    if (!r->rec_done) { /* end of input inside a record */
+        if (csv_fini(&r->p, cb_field, cb_row, r) != 0) {
+            /* the root cause wins over "field over N bytes" */
+            snprintf(r->reason, sizeof r->reason, "unterminated quote");
+        }
+        if (parser_reset(r, err) < 0)
+            return -1;
+        r->term_in_raw = 0;
+    }
+    if (r->term_in_raw && r->raw_len > 0)
+        r->raw_len--; /* the line break ending the record is not part of it */
+    r->raw[r->raw_len] = '\0';
+    return 1;
+}
+
+/* Decode the fields into r->db and fill row. */
+static int
+make_row(struct dc_csv_reader *r, struct dc_csv_row *row, struct dc_error *err)
+{
+    size_t i, used = 0, nd = 0;
+
+    if (r->fp_cap < r->nf + 1) {
+        char **q = realloc(r->fp, (r->nf + 1) * sizeof *q);
+
+        if (!q)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        r->fp = q;
+        r->fp_cap = r->nf + 1;
+    }
+    for (i = 0; i < r->nf; i++) {
+        const char *o;
+        size_t on;
+        int rc = dc_enc_decode(r->conv, r->fb + r->foff[i], r->flen[i], &o, &on, err);
+
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            char what[64];
+
+            snprintf(what, sizeof what, "invalid bytes for %s", dc_enc_name(r->enc));
+            set_reason(r, what, i + 1);
+            break;
+        }
+        if (used + on + 1 > r->db_cap) {
+            size_t n = r->db_cap ? r->db_cap : 4096;
+            char *q;
+
+            while (n < used + on + 1)
+                n *= 2;
+            q = realloc(r->db, n);
+            if (!q)
+                return dc_error_set(err, DC_EX_OSERR, "out of memory");
+            r->db = q;
+            r->db_cap = n;
+        }
+        memcpy(r->db + used, o, on + 1);
+        r->foff[i] = used; /* reuse: now the offset into db */
+        used += on + 1;
+        nd++;
+    }
+    for (i = 0; i < nd; i++)
+        r->fp[i] = r->db + r->foff[i];
+    r->fp[nd] = NULL;
+    row->rownum = r->rownum;
+    row->line = r->rec_line;
+    row->nfields = nd;
+    row->fields = r->fp;
+    row->raw = r->raw;
+    row->raw_len = r->raw_len;
+    row->raw_truncated = r->raw_trunc;
+    row->reject = r->reason[0] ? r->reason : NULL;
+    return 0;
+}
+
+/* ---- delimiter sniffing ---------------------------------------------------------------- */
+
+struct sniff {
+    size_t nf, nrec, counts[SNIFF_RECORDS];
+};
+
+static void
+sn_field(void *s, size_t len, void *data)
+{
+    (void)s;
+    (void)len;
+    ((struct sniff *)data)->nf++;
+}
+
+static void
+sn_row(int c, void *data)
+{
+    struct sniff *sn = data;
+
+    (void)c;
+    if (sn->nrec < SNIFF_RECORDS)
+        sn->counts[sn->nrec++] = sn->nf;
+    sn->nf = 0;
+}
+
+/* The delimiter giving the header two or more fields and the most records with the
+ * header's field count, counted by libcsv (so quoted delimiters do not count); ties go to
+ * more fields, then to the order , ; TAB |.  None fits: ','. */
+static int
+sniff_delim(const unsigned char *s, size_t n)
+{
+    static const int cand[] = {',', ';', '\t', '|'};
+    long best = 0;
+    int bestd = ',';
+    size_t ci, i;
+
+    if (n > SNIFF_BYTES)
+        n = SNIFF_BYTES;
+    for (ci = 0; ci < sizeof cand / sizeof cand[0]; ci++) {
+        struct csv_parser p;
+        struct sniff sn;
+        size_t pos = 0, same = 0;
+        long score;
+
+        memset(&sn, 0, sizeof sn);
+        if (csv_init(&p, 0) != 0)
+            return ',';
+        csv_set_delim(&p, (unsigned char)cand[ci]);
+        csv_set_space_func(&p, no_space);
+        while (pos < n && sn.nrec < SNIFF_RECORDS) {
+            size_t k = n - pos < SEG ? n - pos : SEG;
+
+            if (csv_parse(&p, s + pos, k, sn_field, sn_row, &sn) < k)
+                break;
+            pos += k;
+        }
+        csv_free(&p);
+        if (sn.nrec == 0 || sn.counts[0] < 2)
+            continue;
+        for (i = 1; i < sn.nrec; i++)
+            same += sn.counts[i] == sn.counts[0];
+        if (sn.nrec == 1)
+            same = 1;
+        score = (long)same * 100000 + (long)(sn.counts[0] < 99999 ? sn.counts[0] : 99999);
+        if (score > best) {
+            best = score;
+            bestd = cand[ci];
+        }
+    }
+    return bestd;
+}
+
+/* ---- open / next / close ---------------------------------------------------------------- */
+
+static int
+setup_encoding(struct dc_csv_reader *r, const struct dc_csv_opts *o, struct dc_error *err)
+{
+    const char *name = o->encoding;
+    const unsigned char *s = r->ib;
+    size_t n = r->ib_len;
+    size_t bom = 0;
+
+    if (!name || strcmp(name, "auto") == 0) {
+        struct dc_enc_guess g;
+
+        if (dc_enc_detect((const char *)s, n, r->ib_eof, &g, err) < 0)
+            return -1;
+        if (!g.decided)
+            return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
+                               "cannot tell the encoding (candidates: %s); choose one with "
+                               "--encoding",
+                               g.candidates);
+        r->enc = g.enc;
+        r->conf = g.confidence;
+        bom = g.bom_len;
+    } else if (strcasecmp(name, "utf-16") == 0) {
+        if (n >= 2 && s[0] == 0xFF && s[1] == 0xFE)
+            r->enc = DC_ENC_UTF16LE;
+        else if (n >= 2 && s[0] == 0xFE && s[1] == 0xFF)
+            r->enc = DC_ENC_UTF16BE;
+        else
+            return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
+                               "utf-16 without a byte-order mark: use --encoding utf-16le "
+                               "or utf-16be");
+        bom = 2;
+        r->conf = 1.0;
+    } else {
+        if (dc_enc_from_name(name, &r->enc) < 0)
+            return dc_error_set(err, DC_EX_USAGE,
+                                "unknown encoding '%.40s' (auto, utf-8, utf-16, utf-16le, "
+                                "utf-16be, cp1258, tcvn3, vni, viscii)",
+                                name);
+        r->conf = 1.0;
+        if (r->enc == DC_ENC_UTF8 && n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+            bom = 3;
+        if (r->enc == DC_ENC_UTF16LE && n >= 2 && s[0] == 0xFF && s[1] == 0xFE)
+            bom = 2;
+        if (r->enc == DC_ENC_UTF16BE && n >= 2 && s[0] == 0xFE && s[1] == 0xFF)
+            bom = 2;
+    }
+    r->ib_pos = bom;
+    r->field_enc = r->enc;
+    if (r->enc == DC_ENC_UTF16LE || r->enc == DC_ENC_UTF16BE) {
+        UErrorCode st = U_ZERO_ERROR;
+
+        r->tin = malloc(IBCAP > ZCAP ? IBCAP : ZCAP);
+        if (!r->tin)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        r->tin_len = r->ib_len - r->ib_pos;
+        memcpy(r->tin, r->ib + r->ib_pos, r->tin_len);
+        r->tin_pos = 0;
+        r->ib_len = r->ib_pos = 0;
+        r->ib_eof = 0;
+        r->u16 = ucnv_open(r->enc == DC_ENC_UTF16LE ? "UTF-16LE" : "UTF-16BE", &st);
+        if (U_SUCCESS(st))
+            r->u8 = ucnv_open("UTF-8", &st);
+        if (U_SUCCESS(st))
+            ucnv_setToUCallBack(r->u16, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+        if (U_FAILURE(st))
+            return dc_error_set(err, DC_EX_SOFTWARE, "ICU UTF-16: %s", u_errorName(st));
+        r->psrc = r->ptgt = r->pivot;
+        r->u16_first = 1;
+        if (ib_fill(r, 1, err) < 0)
+            return -1;
+        r->field_enc = DC_ENC_UTF8;
+    }
+    r->conv = dc_enc_conv_new(r->field_enc, err);
+    return r->conv ? 0 : -1;
+}
+
+static int
+keep_header(struct dc_csv_reader *r, const struct dc_csv_row *row, struct dc_error *err)
+{
+    size_t i, bytes = 0, off;
+    char *m;
+
+    for (i = 0; i < row->nfields; i++)
+        bytes += strlen(row->fields[i]) + 1;
+    m = malloc((row->nfields + 1) * sizeof(char *) + bytes + row->raw_len + 1);
+    if (!m)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    r->hdr_mem = m;
+    r->hdr = *row;
+    r->hdr.fields = (char **)(void *)m;
+    off = (row->nfields + 1) * sizeof(char *);
+    for (i = 0; i < row->nfields; i++) {
+        size_t l = strlen(row->fields[i]) + 1;
+
+        memcpy(m + off, row->fields[i], l);
+        r->hdr.fields[i] = m + off;
+        off += l;
+    }
+    r->hdr.fields[row->nfields] = NULL;
+    memcpy(m + off, row->raw, row->raw_len);
+    m[off + row->raw_len] = '\0';
+    r->hdr.raw = m + off;
+    return 0;
+}
+
+struct dc_csv_reader *
+dc_csv_open(const char *path, const struct dc_csv_opts *opts, struct dc_error *err)
+{
+    static const struct dc_csv_opts defaults = {NULL, 0, 0, 0};
+    const struct dc_csv_opts *o = opts ? opts : &defaults;
+    struct dc_csv_reader *r;
+    struct stat sb;
+    struct dc_csv_row row;
+    int rc;
+
+    r = calloc(1, sizeof *r);
+    if (!r) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        return NULL;
+    }
+    r->fd = -1;
+    r->path = path;
+    r->line = 1;
+    r->max_field = o->max_field ? o->max_field : 65536;
+    r->max_record = r->max_field * 16 > (1u << 20) ? r->max_field * 16 : (1u << 20);
+    r->max_bytes = o->max_bytes ? o->max_bytes : (16ull << 30);
+    if (o->delimiter < 0 || o->delimiter > 127 || o->delimiter == '"' ||
+        o->delimiter == '\r' || o->delimiter == '\n') {
+        dc_error_set(err, DC_EX_USAGE, "bad delimiter");
+        goto fail;
+    }
+    if (strcmp(path, "-") == 0) {
+        r->fd = 0;
+    } else {
+        r->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (r->fd < 0) {
+            dc_error_at(err, DC_EX_NOINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
+            goto fail;
+        }
+        r->own_fd = 1;
+        if (fstat(r->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            dc_error_at(err, DC_EX_NOINPUT, path, 0, NULL, "is a directory");
+            goto fail;
+        }
+    }
+    r->zin = malloc(ZCAP);
+    r->ib = malloc(IBCAP);
+    r->raw = malloc(r->max_record + 1);
+    r->md = EVP_MD_CTX_new();
+    if (!r->zin || !r->ib || !r->raw || !r->md) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        goto fail;
+    }
+    if (EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) != 1) {
+        dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 init failed");
+        goto fail;
+    }
+    while (r->zin_len < 2) { /* the gzip magic needs two bytes */
+        rc = zin_fill(r, err);
+        if (rc < 0)
+            goto fail;
+        if (rc == 0)
+            break;
+    }
+    if (r->zin_len >= 2 && r->zin[0] == 0x1f && r->zin[1] == 0x8b) {
+        r->gz = 1;
+        if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) {
+            dc_error_set(err, DC_EX_OSERR, "zlib init failed");
+            goto fail;
+        }
+        r->zinit = 1;
+    }
+    if (ib_fill(r, 1, err) < 0 || setup_encoding(r, o, err) < 0)
+        goto fail;
+    r->delim = o->delimiter ? o->delimiter : sniff_delim(r->ib + r->ib_pos, r->ib_len - r->ib_pos);
+    if (parser_reset(r, err) < 0)
+        goto fail;
+    rc = read_record(r, err);
+    if (rc < 0)
+        goto fail;
+    if (rc == 0) {
+        dc_error_at(err, DC_EX_DATAERR, path, 0, NULL, "no header record (empty input)");
+        goto fail;
+    }
+    if (make_row(r, &row, err) < 0)
+        goto fail;
+    if (row.reject) {
+        dc_error_at(err, DC_EX_DATAERR, path, row.line, NULL, "header: %s", row.reject);
+        goto fail;
+    }
+    if (keep_header(r, &row, err) < 0)
+        goto fail;
+    return r;
+fail:
+    dc_csv_close(r);
+    return NULL;
+}
+
+const struct dc_csv_row *
+dc_csv_header(const struct dc_csv_reader *r)
+{
+    return &r->hdr;
+}
+
+int
+dc_csv_next(struct dc_csv_reader *r, struct dc_csv_row *row, struct dc_error *err)
+{
+    int rc;
+
+    if (r->done)
+        return 0;
+    rc = read_record(r, err);
+    if (rc <= 0) {
+        r->done = rc == 0;
+        return rc;
+    }
+    r->rownum++;
+    if (make_row(r, row, err) < 0)
+        return -1;
+    if (!row->reject && row->nfields != r->hdr.nfields) {
+        snprintf(r->reason, sizeof r->reason, "ragged row: %zu fields, header has %zu",
+                 row->nfields, r->hdr.nfields);
+        row->reject = r->reason;
+    }
+    return 1;
+}
+
+const char *
+dc_csv_encoding(const struct dc_csv_reader *r)
+{
+    return dc_enc_name(r->enc);
+}
+
+double
+dc_csv_confidence(const struct dc_csv_reader *r)
+{
+    return r->conf;
+}
+
+int
+dc_csv_delimiter(const struct dc_csv_reader *r)
+{
+    return r->delim;
+}
+
+unsigned long long
+dc_csv_bytes_read(const struct dc_csv_reader *r)
+{
+    return r->raw_total;
+}
+
+int
+dc_csv_gzip(const struct dc_csv_reader *r)
+{
+    return r->gz;
+}
+
+int
+dc_csv_sha256(const struct dc_csv_reader *r, char hex[65])
+{
+    if (!r->done || !r->sha[0])
+        return -1;
+    memcpy(hex, r->sha, 65);
+    return 0;
+}
+
+void
+dc_csv_close(struct dc_csv_reader *r)
+{
+    if (!r)
+        return;
+    if (r->own_fd && r->fd >= 0)
+        close(r->fd);
+    if (r->zinit)
+        inflateEnd(&r->zs);
+    if (r->pinit)
+        csv_free(&r->p);
+    if (r->u16)
+        ucnv_close(r->u16);
+    if (r->u8)
+        ucnv_close(r->u8);
+    EVP_MD_CTX_free(r->md);
+    dc_enc_conv_free(r->conv);
+    free(r->zin);
+    free(r->tin);
+    free(r->ib);
+    free(r->raw);
+    free(r->fb);
+    free(r->foff);
+    free(r->flen);
+    free(r->db);
+    free(r->fp);
+    free(r->hdr_mem);
+    free(r);
+}
+
+/* ---- writer ---------------------------------------------------------------------------- */
+
+struct dc_csv_writer {
+    FILE *fp;
+    struct dc_csv_writer_opts o;
+    int started;
+};
+
+struct dc_csv_writer *
+dc_csv_writer_new(FILE *fp, const struct dc_csv_writer_opts *opts)
+{
+    struct dc_csv_writer *w = calloc(1, sizeof *w);
+
+    if (!w)
+        return NULL;
+    w->fp = fp;
+    if (opts)
+        w->o = *opts;
+    if (!w->o.delimiter)
+        w->o.delimiter = ',';
+    return w;
+}
+
+static int
+put(struct dc_csv_writer *w, const char *s, size_t n)
+{
+    return n == 0 || fwrite(s, 1, n, w->fp) == n ? 0 : -1;
+}
+
+int
+dc_csv_write_row(struct dc_csv_writer *w, const char *const *fields, size_t n,
+                 struct dc_error *err)
+{
+    size_t i;
+    char d = (char)w->o.delimiter;
+
+    if (!w->started && w->o.bom && put(w, "\xEF\xBB\xBF", 3) < 0)
+        goto ioerr;
+    w->started = 1;
+    for (i = 0; i < n; i++) {
+        const char *f = fields[i] ? fields[i] : "";
+        size_t len = strlen(f);
+        /* OWASP "CSV injection": a cell starting with these is a formula to a spreadsheet */
+        int guard = w->o.excel_guard && len && strchr("=+-@\t\r", f[0]);
+        int quote = (n == 1 && len == 0) || strchr(f, '"') || strchr(f, '\r') ||
+                    strchr(f, '\n') || memchr(f, d, len);
+
+        if (i && put(w, &d, 1) < 0)
+            goto ioerr;
+        if (quote && put(w, "\"", 1) < 0)
+            goto ioerr;
+        if (guard && put(w, "'", 1) < 0)
+            goto ioerr;
+        if (quote) {
+            const char *p = f, *q;
+
+            while ((q = strchr(p, '"')) != NULL) {
+                if (put(w, p, (size_t)(q - p) + 1) < 0 || put(w, "\"", 1) < 0)
+                    goto ioerr;
+                p = q + 1;
+            }
+            if (put(w, p, strlen(p)) < 0 || put(w, "\"", 1) < 0)
+                goto ioerr;
+        } else if (put(w, f, len) < 0) {
+            goto ioerr;
+        }
+    }
+    if (put(w, w->o.crlf ? "\r\n" : "\n", w->o.crlf ? 2 : 1) < 0)
+        goto ioerr;
+    return 0;
+ioerr:
+    return dc_error_set(err, DC_EX_IOERR, "write error: %s", strerror(errno));
+}
+
+void
+dc_csv_writer_free(struct dc_csv_writer *w)
+{
+    free(w);
+}
