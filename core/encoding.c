@@ -370,6 +370,39 @@ nfc_out(struct dc_enc_conv *c, int32_t k, const char **out, size_t *outlen, stru
     return 0;
 }
 
+/*
+ * Fast path for UTF-8 input that is already NFC, which is most of it: every
+ * code point below U+0300 (ASCII, Latin-1, Latin Extended-A/B: no character
+ * there has NFC_Quick_Check No or Maybe) or in Latin Extended Additional
+ * U+1E00-U+1EFF (the precomposed Vietnamese letters, all NFC-stable), and no
+ * combining mark anywhere, so NFC leaves the bytes as they are.  Checks the
+ * UTF-8 too: only well-formed 2-byte C2-CB and 3-byte E1 B8-BB sequences
+ * qualify; anything else goes the ICU way, which judges it.
+ */
+static int
+utf8_latin_nfc(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            i++;
+        } else if (b >= 0xC2 && b <= 0xCB) {
+            if (i + 1 >= len || (s[i + 1] & 0xC0) != 0x80)
+                return 0;
+            i += 2;
+        } else if (b == 0xE1) {
+            if (i + 2 >= len || s[i + 1] < 0xB8 || s[i + 1] > 0xBB || (s[i + 2] & 0xC0) != 0x80)
+                return 0;
+            i += 3;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int
 dc_enc_decode(struct dc_enc_conv *c, const char *in, size_t len, const char **out,
               size_t *outlen, struct dc_error *err)
@@ -385,6 +418,15 @@ dc_enc_decode(struct dc_enc_conv *c, const char *in, size_t len, const char **ou
     for (i = 0; i < len && ascii; i++)
         ascii = s[i] < 0x80 && !(c->enc == DC_ENC_VISCII && c->map[s[i]] != s[i]);
     if (ascii && c->enc != DC_ENC_UTF16LE && c->enc != DC_ENC_UTF16BE) {
+        if (grow_o(c, len + 1) < 0)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        memcpy(c->o, in, len);
+        c->o[len] = '\0';
+        *out = c->o;
+        *outlen = len;
+        return 0;
+    }
+    if (c->enc == DC_ENC_UTF8 && utf8_latin_nfc(s, len)) {
         if (grow_o(c, len + 1) < 0)
             return dc_error_set(err, DC_EX_OSERR, "out of memory");
         memcpy(c->o, in, len);
