@@ -425,11 +425,11 @@ store_change(void *ud, const char *field, const char *before, const char *after,
 }
 
 static const char select_src[] =
-    "SELECT id, batch_id, source, src_file, src_row, src_line, full_name, family_name, "
+    "SELECT r.id, r.batch_id, b.source, b.src_file, r.src_row, r.src_line, full_name, family_name, "
     "middle_name, given_name, other_name, dob, sex, id_number, cmnd, issue_date, issue_place, "
     "expiry_date, ethnic, religion, nationality, address, address_current, ward, district, "
-    "province, hometown, birth_place, household_no, relation, phone, mrz, qr FROM src_row "
-    "ORDER BY id";
+    "province, hometown, birth_place, household_no, relation, phone, mrz, qr "
+    "FROM src_row r JOIN batch b ON b.id = r.batch_id ORDER BY r.id";
 enum { SRC_FIRST_FIELD = 6 }; /* column of full_name: fields follow in fields.h order */
 
 static const char insert_person[] =
