@@ -1,0 +1,320 @@
+/*
+ * export.c - `dancu export DB --what ...`: write a staging table out for the next system,
+ * with a manifest beside it; `dancu export --verify FILE` checks a file against it.
+ *
+ * Not for: the encodings, pseudonyms and atomic writes (core/export.c) or the manifest
+ * format (core/manifest.c).  Output rules: DESIGN.md, research/ecosystem.md §1a (-o FILE
+ * written atomically, "-" = stdout, .gz by name), reliability.md §3.2 (0600, pseudonyms).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "../core/export.h"
+#include "../core/json.h"
+#include "../core/manifest.h"
+
+#ifndef DC_VERSION
+#define DC_VERSION "0.0.0-dev"
+#endif
+
+const char dc_usage_export[] =
+    "usage: dancu export DB --what records|findings|clusters|pairs|rejects|changes\n"
+    "                    [--format csv|jsonl|pgcopy|sql] [-o FILE|-] [--excel]\n"
+    "                    [--survivors] [--pseudonymize KEYFILE]\n"
+    "       dancu export --verify FILE\n"
+    "\n"
+    "Write one table of the staging database DB, sorted by stable keys (source,\n"
+    "src_row, ...), so that the same DB always gives the same bytes.\n"
+    "\n"
+    "  records   one row per person: record_id, source, src_row, cluster_id (empty\n"
+    "            before dedup), names, dob, dob_precision, sex, id12, cmnd, ethnic,\n"
+    "            pre-2025 and 2025 unit codes, address_detail, then src_file,\n"
+    "            src_line, ethnic_code, issue_date, expiry_date, addr_confidence,\n"
+    "            addr_reason, dob_raw\n"
+    "  findings  crosscheck findings with the record's source and src_row\n"
+    "  clusters  cluster_id, record_id, source, src_row\n"
+    "  pairs     the dedup review pairs: a and b with their source and src_row,\n"
+    "            weight, prob, gamma\n"
+    "  rejects   rows import could not read, with the raw bytes\n"
+    "  changes   every change normalize made: field, before, after, rule\n"
+    "\n"
+    "Options:\n"
+    "  --what W            the table (required)\n"
+    "  --format F          csv (RFC 4180, UTF-8, LF; default), jsonl (one JSON object\n"
+    "                      a line, empty values null), pgcopy (PostgreSQL COPY text)\n"
+    "                      or sql (INSERT statements); pgcopy and sql to a file also\n"
+    "                      write FILE.schema.sql (CREATE TABLE)\n"
+    "  -o, --output FILE   write FILE (default '-', stdout); a name ending in .gz is\n"
+    "                      gzip'd.  FILE is written to a temp file and renamed, mode\n"
+    "                      0600, with FILE.manifest.json beside it (version, command,\n"
+    "                      rows, batches, size, SHA-256)\n"
+    "  --excel             CSV for Excel: UTF-8 BOM, CRLF, and a ' before cells that\n"
+    "                      start with = + - @ (formula injection; changes such data)\n"
+    "  --survivors         records: one golden record per cluster (majority value per\n"
+    "                      field; ties to the ID-card register source, then the most\n"
+    "                      complete record, then the lowest record_id), with\n"
+    "                      contributing_record_ids\n"
+    "  --pseudonymize KEY  replace id12, cmnd and the names by keyed HMAC-SHA-256\n"
+    "                      tokens \"p_\" + 16 hex digits (the same key gives the same\n"
+    "                      tokens); KEY is a file of at least 16 bytes, e.g.\n"
+    "                      'head -c 32 /dev/urandom > KEY'\n"
+    "  --verify FILE       check FILE against FILE.manifest.json (size, SHA-256, rows)\n"
+    "\n"
+    "Exit status: 0 done (verify: file intact); 64 usage; 65 verify: file differs\n"
+    "from its manifest; 66 DB or file missing; 73 cannot create output; 74 write\n"
+    "error.\n";
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static char *
+side_path(const char *path, const char *suffix)
+{
+    size_t n = strlen(path) + strlen(suffix) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s", path, suffix);
+    return s;
+}
+
+/* Paths to remove if SIGINT/SIGTERM/SIGHUP arrives mid-export: the temp file, and the side
+ * files once placed.  The final name never appears before the last rename, so this only
+ * tidies; unlink(2) is async-signal-safe. */
+static const char *volatile cleanup[3];
+
+static void
+on_signal(int sig)
+{
+    for (int i = 0; i < 3; i++)
+        if (cleanup[i])
+            unlink(cleanup[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void
+catch_signals(void (*fn)(int))
+{
+    signal(SIGINT, fn);
+    signal(SIGTERM, fn);
+    signal(SIGHUP, fn);
+}
+
+static int
+verify(struct dc_ctx *ctx, const char *path)
+{
+    struct dc_error err = DC_ERROR_INIT;
+
+    if (dc_manifest_verify(path, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
+    if (!ctx->quiet)
+        fprintf(stderr, "dancu export: %s: matches its manifest (size, SHA-256, rows)\n", path);
+    return 0;
+}
+
+/* Write data, schema and manifest; the data file is renamed into place last, so a
+ * failure anywhere leaves no file under the final name (the side files are removed). */
+static int
+to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, const char *path,
+        const char *command, long long *rows, struct dc_error *err)
+{
+    struct dc_export_file f;
+    struct dc_manifest_info mi;
+    char *schema_path = NULL, *manifest_path = NULL, *schema = NULL, *json = NULL;
+    char created[32];
+    int schema_done = 0, manifest_done = 0, ret = -1;
+    struct tm tm;
+    time_t t = (time_t)ctx->now;
+
+    if (dc_export_file_begin(&f, path, err) < 0)
+        return -1;
+    cleanup[0] = f.tmp;
+    catch_signals(on_signal);
+    if (dc_export_write(db, o, f.fp, rows, err) < 0 || dc_export_file_close(&f, err) < 0)
+        goto out;
+    if (f.direct) {
+        /* a device or pipe: nothing to rename, no place for side files */
+        ret = 0;
+        goto out;
+    }
+    memset(&mi, 0, sizeof mi);
+    if (dc_manifest_sha256_file(f.tmp, mi.sha256, &mi.bytes, err) < 0)
+        goto out;
+    if (!gmtime_r(&t, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(created, sizeof created, "%s", ctx->today);
+    manifest_path = side_path(path, ".manifest.json");
+    if (o->format == DC_EXPORT_PGCOPY || o->format == DC_EXPORT_SQL)
+        schema_path = side_path(path, ".schema.sql");
+    if (!manifest_path ||
+        ((o->format == DC_EXPORT_PGCOPY || o->format == DC_EXPORT_SQL) && !schema_path)) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        goto out;
+    }
+    if (schema_path) {
+        schema = dc_export_schema_sql(o, err);
+        cleanup[1] = schema_path;
+        if (!schema || dc_export_write_small(schema_path, schema, strlen(schema), err) < 0)
+            goto out;
+        schema_done = 1;
+    }
+    mi.version = DC_VERSION;
+    mi.command = command;
+    mi.created = created;
+    mi.file = path;
+    mi.schema_file = schema_path;
+    mi.opts = o;
+    mi.rows = *rows;
+    json = dc_manifest_build(db, &mi, err);
+    cleanup[2] = manifest_path;
+    if (!json || dc_export_write_small(manifest_path, json, strlen(json), err) < 0)
+        goto out;
+    manifest_done = 1;
+    /* from here on the export is complete: an interrupt must not remove the side files */
+    catch_signals(SIG_DFL);
+    cleanup[0] = cleanup[1] = cleanup[2] = NULL;
+    if (dc_export_file_commit(&f, err) < 0)
+        goto out;
+    ret = 0;
+out:
+    catch_signals(SIG_DFL);
+    cleanup[0] = cleanup[1] = cleanup[2] = NULL;
+    if (ret < 0) {
+        dc_export_file_abort(&f);
+        if (schema_done)
+            unlink(schema_path);
+        if (manifest_done)
+            unlink(manifest_path);
+    } else {
+        dc_export_file_abort(&f); /* frees what commit left (nothing on success) */
+    }
+    free(schema);
+    free(json);
+    free(schema_path);
+    free(manifest_path);
+    return ret;
+}
+
+int
+cmd_export(struct dc_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},         {"what", required_argument, NULL, 'w'},
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"excel", no_argument, NULL, 'x'},        {"survivors", no_argument, NULL, 's'},
+        {"pseudonymize", required_argument, NULL, 'p'},
+        {"verify", required_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+    static char outbuf[1 << 20];
+    static unsigned char key[DC_EXPORT_KEY_MAX];
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_export_opts o;
+    struct dc_db *db = NULL;
+    struct dc_buf cmdline = DC_BUF_INIT;
+    const char *what = NULL, *format = "csv", *output = "-", *keyfile = NULL, *check = NULL;
+    long long rows = 0;
+    int ch, status = 0;
+
+    memset(&o, 0, sizeof o);
+    /* the command line as typed, for the manifest: getopt_long reorders argv */
+    dc_buf_puts(&cmdline, "dancu");
+    for (int i = 0; i < argc; i++) {
+        dc_buf_putc(&cmdline, ' ');
+        dc_buf_puts(&cmdline, argv[i]);
+    }
+    while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            status = dc_cmd_help(ctx);
+            goto out;
+        case 'w': what = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': output = optarg; break;
+        case 'x': o.excel = 1; break;
+        case 's': o.survivors = 1; break;
+        case 'p': keyfile = optarg; break;
+        case 'V': check = optarg; break;
+        default:
+            status = dc_cmd_bad_option(ctx, argv);
+            goto out;
+        }
+    }
+    if (check) {
+        if (argc - optind != 0 || what)
+            status = dc_cmd_usage_error(ctx, "--verify takes the file only");
+        else
+            status = verify(ctx, check);
+        goto out;
+    }
+    if (argc - optind != 1) {
+        status = dc_cmd_usage_error(ctx, "expected one argument, the database path");
+        goto out;
+    }
+    if (!what) {
+        status = dc_cmd_usage_error(ctx, "--what is required (records, findings, clusters, "
+                                         "pairs, rejects or changes)");
+        goto out;
+    }
+    if (dc_export_what_parse(what, &o.what, &err) < 0 ||
+        dc_export_format_parse(format, &o.format, &err) < 0) {
+        status = dc_cmd_usage_error(ctx, "%s", err.msg);
+        goto out;
+    }
+    if (o.excel && o.format != DC_EXPORT_CSV) {
+        status = dc_cmd_usage_error(ctx, "--excel applies to --format csv only");
+        goto out;
+    }
+    if (o.survivors && o.what != DC_EXPORT_RECORDS) {
+        status = dc_cmd_usage_error(ctx, "--survivors applies to --what records only");
+        goto out;
+    }
+    if (keyfile && o.what == DC_EXPORT_REJECTS) {
+        status = dc_cmd_usage_error(ctx, "rejects hold raw rows and cannot be pseudonymized");
+        goto out;
+    }
+    if (strcmp(output, argv[optind]) == 0) {
+        status = dc_cmd_usage_error(ctx, "-o names the database itself");
+        goto out;
+    }
+    o.gzip = strcmp(output, "-") != 0 && ends_with(output, ".gz");
+    if (keyfile) {
+        if (dc_export_read_key(keyfile, key, &o.key_len, &err) < 0) {
+            status = dc_cmd_fail(ctx, &err);
+            goto out;
+        }
+        o.key = key;
+    }
+    if (dc_db_open(argv[optind], DC_DB_READ, &db, &err) < 0) {
+        status = dc_cmd_fail(ctx, &err);
+        goto out;
+    }
+    if (strcmp(output, "-") == 0) {
+        /* before any output: stdio's default 4 KiB buffer costs a write(2) per few rows */
+        setvbuf(ctx->out, outbuf, _IOFBF, sizeof outbuf);
+        if (dc_export_write(db, &o, ctx->out, &rows, &err) < 0) {
+            status = dc_cmd_fail(ctx, &err);
+            goto out;
+        }
+    } else if (to_file(ctx, db, &o, output, dc_buf_str(&cmdline), &rows, &err) < 0) {
+        status = dc_cmd_fail(ctx, &err);
+        goto out;
+    }
+    if (!ctx->quiet)
+        fprintf(stderr, "dancu export: %lld %s rows as %s to %s%s\n", rows,
+                o.survivors ? "survivor" : dc_export_what_name(o.what),
+                dc_export_format_name(o.format), strcmp(output, "-") ? output : "stdout",
+                o.key ? " (pseudonymized)" : "");
+out:
+    memset(key, 0, sizeof key);
+    dc_buf_release(&cmdline);
+    if (dc_db_close(db, &err) < 0 && status == 0)
+        status = dc_cmd_fail(ctx, &err);
+    return status;
+}

@@ -1,0 +1,98 @@
+/*
+ * dedup.h - probabilistic record linkage (Fellegi-Sunter) over normalized
+ * person records, in memory: blocking, comparison levels, u from random
+ * pairs, m by EM over agreement-pattern counts, term-frequency adjustment,
+ * constrained union-find clustering, a text waterfall per pair, and pairwise
+ * evaluation against a known truth.
+ *
+ * The model is Splink's / fastLink's (research/dedup.md §0, §1, §4); the
+ * blocking rules, comparison levels, TF policy and cannot-link rules are the
+ * design of research/dedup.md §B.2-§B.6, adapted as dedup.c says.
+ *
+ * Not for: reading or writing the database (cmd/dedup.c loads struct
+ * dc_person rows and stores pairs, clusters and the params text), nor
+ * normalisation (normalize has run before).
+ */
+#ifndef DC_DEDUP_H
+#define DC_DEDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "person.h"
+
+/* Comparisons and their levels.  Level 0 is always "null" (a value missing:
+ * weight 0); the gamma of a pair packs one 4-bit level per comparison,
+ * comparison c at bits 4c..4c+3. */
+enum dc_dedup_cmp { DC_CMP_NAME, DC_CMP_DOB, DC_CMP_ID, DC_CMP_SEX, DC_CMP_ADDR, DC_CMP_COUNT };
+#define DC_DEDUP_MAX_LEVELS 8
+#define DC_DEDUP_LEVEL(gamma, c) (((gamma) >> (4 * (c))) & 0xFu)
+
+struct dc_dedup_opts {
+    double threshold;         /* match probability for clustering, default 0.9 */
+    double review_min;        /* pairs kept in the result from this probability, default 0.5 */
+    int train;                /* re-estimate m/u even if params are given */
+    unsigned long long seed;  /* for u sampling (0 is a valid seed) */
+    size_t max_block;         /* block size cap, default 5000 (0 = default) */
+    const uint64_t *truth;    /* optional: entity id per record, only to count
+                                 candidate pairs that are true (evaluation) */
+};
+
+/* Fills the defaults named above. */
+void dc_dedup_opts_init(struct dc_dedup_opts *o);
+
+/* m/u per comparison level, prior, TF tables: opaque, serialisable. */
+struct dc_dedup_params;
+
+/* Hand-set parameters for batches too small to train on (documented in
+ * dedup.c next to the table).  Allocated; free with dc_dedup_params_free. */
+int dc_dedup_params_default(struct dc_dedup_params **out, struct dc_error *err);
+int dc_dedup_params_to_text(const struct dc_dedup_params *p, char **out, struct dc_error *err);
+int dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out,
+                              struct dc_error *err);
+void dc_dedup_params_free(struct dc_dedup_params *p);
+
+struct dc_dedup_pair {
+    uint32_t a, b; /* indexes into the input array, a < b */
+    float weight;  /* log2 Bayes factor including the prior */
+    float prob;
+    uint32_t gamma; /* packed comparison levels (DC_DEDUP_LEVEL) */
+};
+
+struct dc_dedup_result {
+    struct dc_dedup_pair *pairs; /* scored pairs with prob >= review_min, sorted (a,b) */
+    size_t npairs;
+    uint32_t *cluster;           /* per record: smallest record index in its cluster */
+    size_t nblocks_capped;       /* blocks over max_block (described in notes) */
+    char **notes;                /* plain text, no personal data */
+    size_t nnotes;
+    unsigned long long candidate_pairs;
+    unsigned long long candidate_true_pairs; /* only when opts->truth was given */
+    unsigned long long refused_merges;       /* cannot-link refusals */
+    struct dc_dedup_params *params; /* the params used (trained or given), owned */
+};
+
+int dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_params *given,
+                 const struct dc_dedup_opts *opts, struct dc_dedup_result *out,
+                 struct dc_error *err);
+void dc_dedup_result_release(struct dc_dedup_result *r);
+
+/* Waterfall for one pair: the prior, each comparison with its level, m, u,
+ * weight (log2 Bayes factor) and TF adjustment, the total and the
+ * probability; plain text, one line each.  *text is malloc'd. */
+int dc_dedup_explain(const struct dc_person *a, const struct dc_person *b,
+                     const struct dc_dedup_params *p, char **text, struct dc_error *err);
+
+struct dc_dedup_eval {
+    unsigned long long tp, fp, fn, true_pairs, candidate_true_pairs;
+    double precision, recall, f1, pairs_completeness;
+};
+
+/* Pairwise precision/recall/F1 of the clustering against truth entity ids;
+ * candidate_true is result.candidate_true_pairs (for pairs completeness).
+ * Returns -1 only when memory runs out. */
+int dc_dedup_evaluate(const uint32_t *cluster, const uint64_t *truth_entity, size_t n,
+                      unsigned long long candidate_true, struct dc_dedup_eval *out);
+
+#endif

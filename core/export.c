@@ -1,0 +1,1081 @@
+/*
+ * export.c - stream staging tables to CSV / JSONL / COPY / SQL (see export.h for the rules
+ * and their sources).
+ *
+ * Not for: manifests (manifest.c), options (cmd/export.c).
+ *
+ * Speed (1,000,000 records as CSV in <= 3 s): one prepared SELECT per export, values taken
+ * as sqlite3_column_text pointers without copying, a 1 MiB stdio buffer, no per-row malloc
+ * (the JSON line buffer and the pseudonym buffers are reused).
+ */
+#include "export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "json.h"
+
+#define STDIO_BUF (1024 * 1024)
+#define MAX_COLS 32
+/* A cluster larger than this is a dedup failure, not one person; the vote is quadratic in
+ * the cluster size, so refuse rather than crawl. */
+#define MAX_CLUSTER 2000
+
+enum col_type { T_TEXT, T_INT, T_REAL, T_NUM2, T_BYTES };
+enum col_pii { P_NO, P_ALWAYS, P_IF_FIELD };
+
+struct col {
+    const char *name;
+    enum col_type type;
+    enum col_pii pii;
+};
+
+struct view {
+    const char *sql;
+    const struct col *cols;
+    int ncols;
+    int field_col; /* index of the `field` column for P_IF_FIELD, -1 if none */
+};
+
+#define RECORD_COLS                                                                           \
+    {"record_id", T_INT, P_NO}, {"source", T_TEXT, P_NO}, {"src_row", T_INT, P_NO},           \
+        {"cluster_id", T_INT, P_NO}, {"full_name", T_TEXT, P_ALWAYS},                         \
+        {"family_name", T_TEXT, P_ALWAYS}, {"middle_name", T_TEXT, P_ALWAYS},                 \
+        {"given_name", T_TEXT, P_ALWAYS}, {"dob", T_TEXT, P_NO},                              \
+        {"dob_precision", T_TEXT, P_NO}, {"sex", T_TEXT, P_NO}, {"id12", T_TEXT, P_ALWAYS},   \
+        {"cmnd", T_TEXT, P_ALWAYS}, {"ethnic", T_TEXT, P_NO}, {"province_code", T_TEXT, P_NO}, \
+        {"district_code", T_TEXT, P_NO}, {"ward_code", T_TEXT, P_NO},                         \
+        {"new_province_code", T_TEXT, P_NO}, {"new_ward_code", T_TEXT, P_NO},                 \
+        {"address_detail", T_TEXT, P_NO}, {"src_file", T_TEXT, P_NO},                         \
+        {"src_line", T_INT, P_NO}, {"ethnic_code", T_TEXT, P_NO},                             \
+        {"issue_date", T_TEXT, P_NO}, {"expiry_date", T_TEXT, P_NO},                          \
+        {"addr_confidence", T_NUM2, P_NO}, {"addr_reason", T_TEXT, P_NO},                     \
+        {"dob_raw", T_TEXT, P_NO}
+
+static const struct col records_cols[] = {RECORD_COLS};
+static const struct col survivors_cols[] = {RECORD_COLS,
+                                            {"contributing_record_ids", T_TEXT, P_NO}};
+#define NREC ((int)(sizeof records_cols / sizeof records_cols[0]))
+
+/* Columns of the records view that are data fields (voted on by --survivors). */
+enum { C_RECORD_ID = 0, C_SOURCE = 1, C_SRC_ROW = 2, C_CLUSTER_ID = 3, C_SRC_FILE = 20,
+       C_SRC_LINE = 21 };
+
+#define RECORD_SELECT                                                                         \
+    "SELECT p.record_id, p.source, p.src_row, c.cluster_id, p.full_name, p.family_name,"      \
+    " p.middle_name, p.given_name, p.dob, p.dob_precision, p.sex, p.id12, p.cmnd, p.ethnic,"  \
+    " p.province_code, p.district_code, p.ward_code, p.new_province_code, p.new_ward_code,"   \
+    " p.address_detail, p.src_file, p.src_line, p.ethnic_code, p.issue_date, p.expiry_date,"  \
+    " CASE WHEN p.addr_confidence IS NULL THEN NULL"                                          \
+    " ELSE printf('%.2f', p.addr_confidence) END, p.addr_reason, p.dob_raw,"                  \
+    " COALESCE(c.cluster_id, p.record_id)"                                                    \
+    " FROM person p LEFT JOIN cluster c ON c.record_id = p.record_id"
+
+static const struct view v_records = {
+    RECORD_SELECT " ORDER BY p.source, p.src_row, p.record_id", records_cols, NREC, -1};
+static const struct view v_survivors = {
+    RECORD_SELECT " ORDER BY COALESCE(c.cluster_id, p.record_id), p.record_id",
+    survivors_cols, NREC + 1, -1};
+
+static const struct col findings_cols[] = {
+    {"record_id", T_INT, P_NO},     {"source", T_TEXT, P_NO},
+    {"src_row", T_INT, P_NO},       {"code", T_TEXT, P_NO},
+    {"severity", T_TEXT, P_NO},     {"field", T_TEXT, P_NO},
+    {"expected", T_TEXT, P_IF_FIELD}, {"actual", T_TEXT, P_IF_FIELD},
+    {"message", T_TEXT, P_NO}};
+static const struct view v_findings = {
+    "SELECT f.record_id, p.source, p.src_row, f.code, f.severity, f.field, f.expected,"
+    " f.actual, f.message FROM finding f LEFT JOIN person p ON p.record_id = f.record_id"
+    " ORDER BY p.source, p.src_row, f.code, f.field, f.id",
+    findings_cols, 9, 5};
+
+static const struct col clusters_cols[] = {{"cluster_id", T_INT, P_NO},
+                                           {"record_id", T_INT, P_NO},
+                                           {"source", T_TEXT, P_NO},
+                                           {"src_row", T_INT, P_NO}};
+static const struct view v_clusters = {
+    "SELECT c.cluster_id, c.record_id, p.source, p.src_row FROM cluster c"
+    " LEFT JOIN person p ON p.record_id = c.record_id ORDER BY c.cluster_id, c.record_id",
+    clusters_cols, 4, -1};
+
+static const struct col pairs_cols[] = {
+    {"a", T_INT, P_NO},        {"a_source", T_TEXT, P_NO}, {"a_src_row", T_INT, P_NO},
+    {"b", T_INT, P_NO},        {"b_source", T_TEXT, P_NO}, {"b_src_row", T_INT, P_NO},
+    {"weight", T_REAL, P_NO},  {"prob", T_REAL, P_NO},     {"gamma", T_INT, P_NO}};
+static const struct view v_pairs = {
+    "SELECT r.a, pa.source, pa.src_row, r.b, pb.source, pb.src_row, r.weight, r.prob, r.gamma"
+    " FROM pair r LEFT JOIN person pa ON pa.record_id = r.a"
+    " LEFT JOIN person pb ON pb.record_id = r.b ORDER BY r.a, r.b",
+    pairs_cols, 9, -1};
+
+static const struct col rejects_cols[] = {
+    {"batch_id", T_INT, P_NO}, {"source", T_TEXT, P_NO},   {"src_file", T_TEXT, P_NO},
+    {"src_row", T_INT, P_NO},  {"src_line", T_INT, P_NO},  {"reason", T_TEXT, P_NO},
+    {"raw", T_BYTES, P_NO}};
+static const struct view v_rejects = {
+    "SELECT batch_id, source, src_file, src_row, src_line, reason, raw FROM reject"
+    " ORDER BY batch_id, src_row, id",
+    rejects_cols, 7, -1};
+
+static const struct col changes_cols[] = {
+    {"record_id", T_INT, P_NO},     {"source", T_TEXT, P_NO},
+    {"src_row", T_INT, P_NO},       {"field", T_TEXT, P_NO},
+    {"before", T_TEXT, P_IF_FIELD}, {"after", T_TEXT, P_IF_FIELD},
+    {"rule", T_TEXT, P_NO}};
+static const struct view v_changes = {
+    "SELECT c.record_id, p.source, p.src_row, c.field, c.before, c.after, c.rule"
+    " FROM change c LEFT JOIN person p ON p.record_id = c.record_id"
+    " ORDER BY p.source, p.src_row, c.record_id, c.rowid",
+    changes_cols, 7, 3};
+
+static const struct view *
+view_of(const struct dc_export_opts *o)
+{
+    switch (o->what) {
+    case DC_EXPORT_RECORDS: return o->survivors ? &v_survivors : &v_records;
+    case DC_EXPORT_FINDINGS: return &v_findings;
+    case DC_EXPORT_CLUSTERS: return &v_clusters;
+    case DC_EXPORT_PAIRS: return &v_pairs;
+    case DC_EXPORT_REJECTS: return &v_rejects;
+    case DC_EXPORT_CHANGES: return &v_changes;
+    }
+    return &v_records;
+}
+
+static const char *const what_names[] = {"records", "findings", "clusters",
+                                         "pairs",   "rejects",  "changes"};
+static const char *const format_names[] = {"csv", "jsonl", "pgcopy", "sql"};
+
+int
+dc_export_what_parse(const char *s, enum dc_export_what *out, struct dc_error *err)
+{
+    for (int i = 0; i < 6; i++)
+        if (strcmp(s, what_names[i]) == 0) {
+            *out = (enum dc_export_what)i;
+            return 0;
+        }
+    return dc_error_set(err, DC_EX_USAGE,
+                        "unknown --what (want records, findings, clusters, pairs, rejects or "
+                        "changes)");
+}
+
+int
+dc_export_format_parse(const char *s, enum dc_export_format *out, struct dc_error *err)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, format_names[i]) == 0) {
+            *out = (enum dc_export_format)i;
+            return 0;
+        }
+    return dc_error_set(err, DC_EX_USAGE, "unknown --format (want csv, jsonl, pgcopy or sql)");
+}
+
+const char *
+dc_export_what_name(enum dc_export_what w)
+{
+    return (unsigned)w < 6 ? what_names[w] : "?";
+}
+
+const char *
+dc_export_format_name(enum dc_export_format f)
+{
+    return (unsigned)f < 4 ? format_names[f] : "?";
+}
+
+const char *
+dc_export_table(const struct dc_export_opts *o)
+{
+    if (o->what == DC_EXPORT_RECORDS && o->survivors)
+        return "survivors";
+    return dc_export_what_name(o->what);
+}
+
+/* ---- pseudonyms ---- */
+
+static const char *const pii_fields[] = {"id12",        "cmnd",       "full_name",
+                                         "family_name", "middle_name", "given_name"};
+
+static int
+is_pii_field(const char *f)
+{
+    if (!f)
+        return 0;
+    for (size_t i = 0; i < sizeof pii_fields / sizeof pii_fields[0]; i++)
+        if (strcmp(f, pii_fields[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int
+dc_export_pseudonym(const unsigned char *key, size_t key_len, const char *s, size_t n,
+                    char out[19], struct dc_error *err)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+
+    if (key_len > (size_t)INT32_MAX ||
+        !HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)s, n, md, &mdlen) ||
+        mdlen < 8)
+        return dc_error_set(err, DC_EX_SOFTWARE, "HMAC-SHA-256 failed");
+    out[0] = 'p';
+    out[1] = '_';
+    for (int i = 0; i < 8; i++) {
+        out[2 + 2 * i] = hex[md[i] >> 4];
+        out[3 + 2 * i] = hex[md[i] & 15];
+    }
+    out[18] = '\0';
+    return 0;
+}
+
+int
+dc_export_read_key(const char *path, unsigned char *key, size_t *len, struct dc_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    size_t n;
+
+    if (!fp)
+        return dc_error_set(err, DC_EX_NOINPUT, "%s: cannot open key file: %s", path,
+                            strerror(errno));
+    n = fread(key, 1, DC_EXPORT_KEY_MAX, fp);
+    if (ferror(fp)) {
+        fclose(fp);
+        return dc_error_set(err, DC_EX_IOERR, "%s: cannot read key file", path);
+    }
+    int more = fgetc(fp) != EOF;
+    fclose(fp);
+    if (more)
+        return dc_error_set(err, DC_EX_USAGE, "%s: key file longer than %d bytes", path,
+                            DC_EXPORT_KEY_MAX);
+    if (n < DC_EXPORT_KEY_MIN)
+        return dc_error_set(err, DC_EX_USAGE,
+                            "%s: key file has %zu bytes, need at least %d (e.g. head -c 32 "
+                            "/dev/urandom > KEYFILE)",
+                            path, n, DC_EXPORT_KEY_MIN);
+    *len = n;
+    return 0;
+}
+
+/* ---- gzip stream as a FILE (fopencookie): deflate with the gzip wrapper and no header
+ * fields set, so mtime is 0 and no name is stored: the same input gives the same bytes ---- */
+
+struct gz_cookie {
+    z_stream z;
+    FILE *dst;
+    unsigned char out[65536];
+    int failed;
+};
+
+static int
+gz_pump(struct gz_cookie *c, int flush)
+{
+    int rc;
+
+    do {
+        c->z.next_out = c->out;
+        c->z.avail_out = sizeof c->out;
+        rc = deflate(&c->z, flush);
+        if (rc == Z_STREAM_ERROR)
+            return -1;
+        size_t have = sizeof c->out - c->z.avail_out;
+        if (have && fwrite(c->out, 1, have, c->dst) != have)
+            return -1;
+    } while (c->z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+    return 0;
+}
+
+static ssize_t
+gz_write(void *cookie, const char *buf, size_t size)
+{
+    struct gz_cookie *c = cookie;
+
+    if (c->failed)
+        return -1;
+    c->z.next_in = (unsigned char *)(uintptr_t)buf;
+    c->z.avail_in = (uInt)size;
+    if (size > UINT32_MAX || gz_pump(c, Z_NO_FLUSH) < 0) {
+        c->failed = 1;
+        errno = errno ? errno : EIO;
+        return -1;
+    }
+    return (ssize_t)size;
+}
+
+static int
+gz_close(void *cookie)
+{
+    struct gz_cookie *c = cookie;
+    int rc = c->failed ? -1 : 0;
+
+    if (rc == 0) {
+        c->z.next_in = NULL;
+        c->z.avail_in = 0;
+        if (gz_pump(c, Z_FINISH) < 0)
+            rc = -1;
+    }
+    deflateEnd(&c->z);
+    free(c);
+    return rc;
+}
+
+static FILE *
+gz_wrap(FILE *dst)
+{
+    cookie_io_functions_t io = {NULL, gz_write, NULL, gz_close};
+    struct gz_cookie *c = calloc(1, sizeof *c);
+    FILE *fp;
+
+    if (!c)
+        return NULL;
+    c->dst = dst;
+    /* windowBits 15 + 16 = gzip wrapper; memLevel 8 and level 6 are zlib's defaults */
+    if (deflateInit2(&c->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(c);
+        return NULL;
+    }
+    fp = fopencookie(c, "w", io);
+    if (!fp) {
+        deflateEnd(&c->z);
+        free(c);
+    }
+    return fp;
+}
+
+/* ---- encoders ---- */
+
+struct emit {
+    FILE *fp;
+    const struct dc_export_opts *o;
+    const struct view *v;
+    struct dc_buf line;
+    char tok[MAX_COLS][19];
+    long long rows;
+};
+
+/* One row's values: text pointers (NULL = SQL NULL), byte lengths, SQLite types. */
+struct row {
+    const char *v[MAX_COLS];
+    size_t n[MAX_COLS];
+    int type[MAX_COLS];
+};
+
+static void
+copy_text(struct dc_buf *b, const char *s, size_t n)
+{
+    /* COPY text format: backslash, and the three separators it could be confused with */
+    const char *run = s;
+    for (size_t i = 0; i < n; i++) {
+        const char *esc = NULL;
+        switch (s[i]) {
+        case '\\': esc = "\\\\"; break;
+        case '\t': esc = "\\t"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        default: continue;
+        }
+        dc_buf_add(b, run, (size_t)(s + i - run));
+        dc_buf_puts(b, esc);
+        run = s + i + 1;
+    }
+    dc_buf_add(b, run, (size_t)(s + n - run));
+}
+
+static void
+sql_text(struct dc_buf *b, const char *s, size_t n)
+{
+    const char *run = s;
+
+    dc_buf_putc(b, '\'');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\'')
+            continue;
+        dc_buf_add(b, run, (size_t)(s + i - run) + 1);
+        dc_buf_putc(b, '\'');
+        run = s + i + 1;
+    }
+    dc_buf_add(b, run, (size_t)(s + n - run));
+    dc_buf_putc(b, '\'');
+}
+
+/* One CSV field by RFC 4180 with the rules of core/csvio's writer (quote a field holding
+ * ',', '"', CR or LF, or a lone empty field; --excel: a ' before = + - @ TAB CR, OWASP).
+ * Encoded here into the row buffer, one fwrite per row: callgrind showed the writer's
+ * per-field fwrite calls at a quarter of the export's instructions, against the 3 s per
+ * million records target.  test_export.c pins the bytes of both profiles. */
+static void
+csv_field(struct dc_buf *b, const char *s, size_t n, int excel, int alone)
+{
+    int guard = excel && n && strchr("=+-@\t\r", s[0]) != NULL;
+    int quote = alone && n == 0;
+
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (quote)
+        dc_buf_putc(b, '"');
+    if (guard)
+        dc_buf_putc(b, '\'');
+    if (!quote) {
+        dc_buf_add(b, s, n);
+        return;
+    }
+    const char *run = s;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '"')
+            continue;
+        dc_buf_add(b, run, (size_t)(s + i - run) + 1);
+        dc_buf_putc(b, '"');
+        run = s + i + 1;
+    }
+    dc_buf_add(b, run, (size_t)(s + n - run));
+    dc_buf_putc(b, '"');
+}
+
+static void
+hex_bytes(struct dc_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char two[2] = {hex[c >> 4], hex[c & 15]};
+        dc_buf_add(b, two, 2);
+    }
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid (RFC 3629 §4). */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (len == 0 || s[0] > 0xF4 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return len;
+}
+
+/* JSON string of bytes that may not be UTF-8 (rejects.raw of a legacy-encoded file):
+ * each invalid byte becomes U+FFFD so the line stays valid JSON.  The exact bytes are in
+ * the CSV, COPY and SQL exports. */
+static void
+json_bytes(struct dc_buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    dc_buf_putc(b, '"');
+    while (i < n) {
+        unsigned char c = p[i];
+        size_t l = utf8_len(p + i, n - i);
+        if (l == 0) {
+            dc_buf_puts(b, "\\ufffd");
+            i++;
+        } else if (c == '"' || c == '\\') {
+            dc_buf_putc(b, '\\');
+            dc_buf_putc(b, (char)c);
+            i++;
+        } else if (c < 0x20) {
+            const char *e = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+            if (e)
+                dc_buf_puts(b, e);
+            else
+                dc_buf_printf(b, "\\u%04x", c);
+            i++;
+        } else {
+            dc_buf_add(b, s + i, l);
+            i += l;
+        }
+    }
+    dc_buf_putc(b, '"');
+}
+
+static int
+is_number(const struct row *r, int i)
+{
+    /* numbers only when SQLite holds one; "Inf"/"NaN" have no JSON or SQL spelling */
+    if (r->type[i] != SQLITE_INTEGER && r->type[i] != SQLITE_FLOAT)
+        return 0;
+    char c = r->v[i][0];
+    return c == '-' || (c >= '0' && c <= '9');
+}
+
+static int
+emit_header(struct emit *e, struct dc_error *err)
+{
+    if (e->o->format == DC_EXPORT_CSV) {
+        struct dc_buf *b = &e->line;
+        dc_buf_reset(b);
+        if (e->o->excel)
+            dc_buf_puts(b, "\xEF\xBB\xBF"); /* UTF-8 BOM: Excel reads the file as UTF-8 */
+        for (int i = 0; i < e->v->ncols; i++) {
+            if (i)
+                dc_buf_putc(b, ',');
+            dc_buf_puts(b, e->v->cols[i].name);
+        }
+        dc_buf_puts(b, e->o->excel ? "\r\n" : "\n");
+        if (b->oom)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        if (fwrite(b->s, 1, b->len, e->fp) != b->len)
+            return dc_error_set(err, DC_EX_IOERR, "write error: %s", strerror(errno));
+        return 0;
+    }
+    if (e->o->format == DC_EXPORT_SQL && fputs("BEGIN;\n", e->fp) == EOF)
+        return dc_error_set(err, DC_EX_IOERR, "write error: %s", strerror(errno));
+    return 0;
+}
+
+static int
+emit_row(struct emit *e, struct row *r, struct dc_error *err)
+{
+    const struct view *v = e->v;
+    const char *field = v->field_col >= 0 ? r->v[v->field_col] : NULL;
+    struct dc_buf *b = &e->line;
+
+    if (e->o->key) {
+        for (int i = 0; i < v->ncols; i++) {
+            if (v->cols[i].pii == P_NO || !r->v[i] || r->n[i] == 0)
+                continue;
+            if (v->cols[i].pii == P_IF_FIELD && !is_pii_field(field))
+                continue;
+            if (dc_export_pseudonym(e->o->key, e->o->key_len, r->v[i], r->n[i], e->tok[i],
+                                    err) < 0)
+                return -1;
+            r->v[i] = e->tok[i];
+            r->n[i] = 18;
+            r->type[i] = SQLITE_TEXT;
+        }
+    }
+    e->rows++;
+    dc_buf_reset(b);
+    switch (e->o->format) {
+    case DC_EXPORT_CSV:
+        for (int i = 0; i < v->ncols; i++) {
+            if (i)
+                dc_buf_putc(b, ',');
+            csv_field(b, r->v[i] ? r->v[i] : "", r->v[i] ? r->n[i] : 0, e->o->excel,
+                      v->ncols == 1);
+        }
+        dc_buf_puts(b, e->o->excel ? "\r\n" : "\n");
+        break;
+    case DC_EXPORT_JSONL:
+        dc_buf_putc(b, '{');
+        for (int i = 0; i < v->ncols; i++) {
+            if (i)
+                dc_buf_putc(b, ',');
+            dc_buf_putc(b, '"');
+            dc_buf_puts(b, v->cols[i].name);
+            dc_buf_puts(b, "\":");
+            if (!r->v[i] || r->n[i] == 0)
+                dc_buf_puts(b, "null");
+            else if (is_number(r, i) || (v->cols[i].type == T_NUM2 && r->v[i][0] != '-' &&
+                                         r->v[i][0] >= '0' && r->v[i][0] <= '9'))
+                dc_buf_add(b, r->v[i], r->n[i]);
+            else if (v->cols[i].type == T_BYTES)
+                json_bytes(b, r->v[i], r->n[i]);
+            else
+                dc_json_str(b, r->v[i]);
+        }
+        dc_buf_puts(b, "}\n");
+        break;
+    case DC_EXPORT_PGCOPY:
+        for (int i = 0; i < v->ncols; i++) {
+            if (i)
+                dc_buf_putc(b, '\t');
+            if (!r->v[i]) {
+                dc_buf_puts(b, "\\N");
+            } else if (v->cols[i].type == T_BYTES) {
+                /* bytea hex input "\x...", its backslash doubled for COPY */
+                dc_buf_puts(b, "\\\\x");
+                hex_bytes(b, r->v[i], r->n[i]);
+            } else {
+                copy_text(b, r->v[i], r->n[i]);
+            }
+        }
+        dc_buf_putc(b, '\n');
+        break;
+    case DC_EXPORT_SQL:
+        dc_buf_puts(b, "INSERT INTO ");
+        dc_buf_puts(b, dc_export_table(e->o));
+        dc_buf_puts(b, " VALUES (");
+        for (int i = 0; i < v->ncols; i++) {
+            if (i)
+                dc_buf_puts(b, ", ");
+            if (!r->v[i]) {
+                dc_buf_puts(b, "NULL");
+            } else if (v->cols[i].type == T_BYTES) {
+                dc_buf_puts(b, "'\\x");
+                hex_bytes(b, r->v[i], r->n[i]);
+                dc_buf_putc(b, '\'');
+            } else if (is_number(r, i) && v->cols[i].type != T_TEXT) {
+                dc_buf_add(b, r->v[i], r->n[i]);
+            } else {
+                sql_text(b, r->v[i], r->n[i]);
+            }
+        }
+        dc_buf_puts(b, ");\n");
+        break;
+    }
+    if (b->oom)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    if (fwrite(b->s, 1, b->len, e->fp) != b->len)
+        return dc_error_set(err, DC_EX_IOERR, "write error: %s", strerror(errno));
+    return 0;
+}
+
+/* ---- survivors ---- */
+
+struct group {
+    struct dc_buf store;     /* all values of the cluster, NUL-separated */
+    size_t (*off)[MAX_COLS]; /* per record: offset of each value in store, or SIZE_MAX */
+    size_t *rank;            /* records in preference order */
+    size_t n, cap;
+};
+
+static const char *
+gval(const struct group *g, size_t rec, int col)
+{
+    size_t o = g->off[rec][col];
+    return o == SIZE_MAX ? NULL : g->store.s + o;
+}
+
+static int
+is_idcard_source(const char *s)
+{
+    return s && (strcasestr(s, "idcard") || strcasestr(s, "cccd"));
+}
+
+static int
+completeness(const struct group *g, size_t rec)
+{
+    int k = 0;
+    for (int c = 0; c < NREC; c++) {
+        const char *s = gval(g, rec, c);
+        k += s && *s;
+    }
+    return k;
+}
+
+static int
+pref_cmp(const void *pa, const void *pb, void *arg)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const struct group *g = arg;
+    int ia = is_idcard_source(gval(g, a, C_SOURCE)), ib = is_idcard_source(gval(g, b, C_SOURCE));
+    if (ia != ib)
+        return ib - ia;
+    int ca = completeness(g, a), cb = completeness(g, b);
+    if (ca != cb)
+        return cb - ca;
+    long long ra = strtoll(gval(g, a, C_RECORD_ID), NULL, 10);
+    long long rb = strtoll(gval(g, b, C_RECORD_ID), NULL, 10);
+    return ra < rb ? -1 : ra > rb;
+}
+
+static int
+group_add(struct group *g, sqlite3_stmt *st, struct dc_error *err)
+{
+    if (g->n >= MAX_CLUSTER)
+        return dc_error_set(err, DC_EX_DATAERR,
+                            "a cluster has more than %d records: check the dedup result",
+                            MAX_CLUSTER);
+    if (g->n == g->cap) {
+        size_t nc = g->cap ? g->cap * 2 : 16;
+        void *o = realloc(g->off, nc * sizeof *g->off);
+        if (!o)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        g->off = o;
+        void *rk = realloc(g->rank, nc * sizeof *g->rank);
+        if (!rk)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        g->rank = rk;
+        g->cap = nc;
+    }
+    for (int c = 0; c < NREC; c++) {
+        const char *s = (const char *)sqlite3_column_text(st, c);
+        if (!s) {
+            g->off[g->n][c] = SIZE_MAX;
+            continue;
+        }
+        g->off[g->n][c] = g->store.len;
+        dc_buf_add(&g->store, s, (size_t)sqlite3_column_bytes(st, c));
+        dc_buf_putc(&g->store, '\0');
+    }
+    if (g->store.oom)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    g->rank[g->n] = g->n;
+    g->n++;
+    return 0;
+}
+
+static int
+group_emit(struct emit *e, struct group *g, struct dc_buf *ids, struct dc_error *err)
+{
+    struct row r;
+    size_t best = 0;
+
+    if (g->n == 0)
+        return 0;
+    qsort_r(g->rank, g->n, sizeof *g->rank, pref_cmp, g);
+    best = g->rank[0];
+    for (int c = 0; c < NREC; c++) {
+        const char *win = gval(g, best, c);
+        if (c != C_RECORD_ID && c != C_SOURCE && c != C_SRC_ROW && c != C_CLUSTER_ID &&
+            c != C_SRC_FILE && c != C_SRC_LINE) {
+            /* majority over non-empty values; scanning in preference order and replacing
+             * only on a strictly larger count gives ties to the preferred record */
+            size_t top = 0;
+            win = NULL;
+            for (size_t i = 0; i < g->n; i++) {
+                const char *s = gval(g, g->rank[i], c);
+                size_t k = 0;
+                if (!s || !*s)
+                    continue;
+                for (size_t j = 0; j < g->n; j++) {
+                    const char *t = gval(g, j, c);
+                    k += t && strcmp(s, t) == 0;
+                }
+                if (k > top) {
+                    top = k;
+                    win = s;
+                }
+            }
+        }
+        r.v[c] = win;
+        r.n[c] = win ? strlen(win) : 0;
+        r.type[c] = (win && (c == C_SRC_ROW || c == C_CLUSTER_ID || c == C_SRC_LINE ||
+                             c == C_RECORD_ID))
+                        ? SQLITE_INTEGER
+                        : SQLITE_TEXT;
+    }
+    /* the records come sorted by record_id, so the first is the cluster id */
+    r.v[C_RECORD_ID] = gval(g, 0, NREC); /* the COALESCEd cluster key */
+    r.n[C_RECORD_ID] = strlen(r.v[C_RECORD_ID]);
+    dc_buf_reset(ids);
+    for (size_t i = 0; i < g->n; i++) {
+        if (i)
+            dc_buf_putc(ids, ';');
+        dc_buf_puts(ids, gval(g, i, C_RECORD_ID));
+    }
+    if (ids->oom)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    r.v[NREC] = dc_buf_str(ids);
+    r.n[NREC] = ids->len;
+    r.type[NREC] = SQLITE_TEXT;
+    return emit_row(e, &r, err);
+}
+
+static int
+run_survivors(struct dc_db *db, struct emit *e, sqlite3_stmt *st, struct dc_error *err)
+{
+    struct group g = {DC_BUF_INIT, NULL, NULL, 0, 0};
+    struct dc_buf ids = DC_BUF_INIT;
+    long long cur = 0;
+    int rc, ret = -1;
+
+    /* column NREC (the cluster key) is stored as an extra value of each record */
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long key = sqlite3_column_int64(st, NREC);
+        if (g.n && key != cur) {
+            if (group_emit(e, &g, &ids, err) < 0)
+                goto out;
+            g.n = 0;
+            dc_buf_reset(&g.store);
+        }
+        cur = key;
+        if (group_add(&g, st, err) < 0)
+            goto out;
+        /* keep the key text too (column NREC) */
+        g.off[g.n - 1][NREC] = g.store.len;
+        dc_buf_puts(&g.store, (const char *)sqlite3_column_text(st, NREC));
+        dc_buf_putc(&g.store, '\0');
+        if (g.store.oom) {
+            dc_error_set(err, DC_EX_OSERR, "out of memory");
+            goto out;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        dc_db_fail(db, rc, "read person", err);
+        goto out;
+    }
+    if (group_emit(e, &g, &ids, err) < 0)
+        goto out;
+    ret = 0;
+out:
+    dc_buf_release(&g.store);
+    dc_buf_release(&ids);
+    free(g.off);
+    free(g.rank);
+    return ret;
+}
+
+int
+dc_export_write(struct dc_db *db, const struct dc_export_opts *o, FILE *fp, long long *rows,
+                struct dc_error *err)
+{
+    struct emit e;
+    sqlite3_stmt *st = NULL;
+    FILE *out = fp;
+    int rc, ret = -1;
+
+    *rows = 0;
+    if (o->key && o->what == DC_EXPORT_REJECTS)
+        return dc_error_set(err, DC_EX_USAGE,
+                            "rejects hold raw rows and cannot be pseudonymized");
+    if (o->survivors && o->what != DC_EXPORT_RECORDS)
+        return dc_error_set(err, DC_EX_USAGE, "--survivors applies to --what records only");
+    if (o->excel && o->format != DC_EXPORT_CSV)
+        return dc_error_set(err, DC_EX_USAGE, "--excel applies to --format csv only");
+    memset(&e, 0, sizeof e);
+    e.o = o;
+    e.v = view_of(o);
+    if (o->gzip) {
+        out = gz_wrap(fp);
+        if (!out)
+            return dc_error_set(err, DC_EX_OSERR, "cannot start gzip stream");
+    }
+    e.fp = out;
+    if (dc_db_prepare(db, e.v->sql, &st, err) < 0)
+        goto out;
+    if (emit_header(&e, err) < 0)
+        goto out;
+    if (o->survivors) {
+        if (run_survivors(db, &e, st, err) < 0)
+            goto out;
+    } else {
+        struct row r;
+        int nc = e.v->ncols;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            for (int i = 0; i < nc; i++) {
+                /* type first: it is undefined after a conversion (sqlite3 c3ref/column_blob);
+                 * column_text of a blob is its bytes with a NUL added, as the CSV writer
+                 * needs, and column_bytes gives the length for the other encoders */
+                r.type[i] = sqlite3_column_type(st, i);
+                r.v[i] = (const char *)sqlite3_column_text(st, i);
+                r.n[i] = (size_t)sqlite3_column_bytes(st, i);
+                if (!r.v[i] && r.type[i] != SQLITE_NULL)
+                    r.v[i] = ""; /* a zero-length blob */
+            }
+            if (emit_row(&e, &r, err) < 0)
+                goto out;
+        }
+        if (rc != SQLITE_DONE) {
+            dc_db_fail(db, rc, "read export rows", err);
+            goto out;
+        }
+    }
+    if (o->format == DC_EXPORT_SQL && fputs("COMMIT;\n", out) == EOF) {
+        dc_error_set(err, DC_EX_IOERR, "write error: %s", strerror(errno));
+        goto out;
+    }
+    ret = 0;
+out:
+    sqlite3_finalize(st);
+    dc_buf_release(&e.line);
+    if (out != fp && fclose(out) != 0 && ret == 0)
+        ret = dc_error_set(err, DC_EX_IOERR, "write error (gzip): %s", strerror(errno));
+    if (ret == 0 && (fflush(fp) != 0 || ferror(fp)))
+        ret = dc_error_set(err, DC_EX_IOERR, "write error: %s", strerror(errno));
+    if (ret == 0)
+        *rows = e.rows;
+    return ret;
+}
+
+char *
+dc_export_schema_sql(const struct dc_export_opts *o, struct dc_error *err)
+{
+    const struct view *v = view_of(o);
+    struct dc_buf b = DC_BUF_INIT;
+    char *s;
+
+    dc_buf_printf(&b, "-- dancu export --what %s: PostgreSQL table for the %s data.\n",
+                  dc_export_what_name(o->what), o->format == DC_EXPORT_SQL ? "INSERT" : "COPY");
+    dc_buf_puts(&b, "-- Codes are text (leading zeros); dob is text (YYYY, YYYY-MM or "
+                    "YYYY-MM-DD).\n");
+    dc_buf_printf(&b, "CREATE TABLE %s (\n", dc_export_table(o));
+    for (int i = 0; i < v->ncols; i++) {
+        const char *t = "text";
+        switch (v->cols[i].type) {
+        case T_INT: t = "bigint"; break;
+        case T_REAL: t = "double precision"; break;
+        case T_NUM2: t = "numeric(5,2)"; break;
+        case T_BYTES: t = "bytea"; break;
+        case T_TEXT: break;
+        }
+        dc_buf_printf(&b, "    %s %s%s\n", v->cols[i].name, t, i + 1 < v->ncols ? "," : "");
+    }
+    dc_buf_puts(&b, ");\n");
+    if (b.oom) {
+        dc_buf_release(&b);
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        return NULL;
+    }
+    s = b.s; /* the buffer's memory becomes the caller's */
+    return s;
+}
+
+/* ---- atomic files ---- */
+
+static int
+fsync_dir_of(const char *path, struct dc_error *err)
+{
+    char *copy = strdup(path);
+    int fd, rc = 0;
+
+    if (!copy)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0)
+        rc = dc_error_set(err, DC_EX_IOERR, "%s: cannot sync folder: %s", path,
+                          strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    free(copy);
+    return rc;
+}
+
+static void
+set_buffer(struct dc_export_file *f)
+{
+    /* without the big buffer the export is only slower, so a failed malloc is no error */
+    f->buf = malloc(STDIO_BUF);
+    if (f->buf && setvbuf(f->fp, f->buf, _IOFBF, STDIO_BUF) != 0) {
+        free(f->buf);
+        f->buf = NULL;
+    }
+}
+
+int
+dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error *err)
+{
+    struct stat sb;
+    char *copy1 = NULL, *copy2 = NULL;
+    int fd;
+
+    memset(f, 0, sizeof *f);
+    f->path = path;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        f->direct = 1;
+        f->fp = fopen(path, "w");
+        if (!f->fp)
+            return dc_error_set(err, DC_EX_CANTCREAT, "%s: cannot open: %s", path,
+                                strerror(errno));
+        set_buffer(f);
+        return 0;
+    }
+    copy1 = strdup(path);
+    copy2 = strdup(path);
+    if (!copy1 || !copy2) {
+        free(copy1);
+        free(copy2);
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    }
+    /* dot-named temp in the same folder: rename(2) is atomic only within one filesystem */
+    size_t n = strlen(path) + 16;
+    f->tmp = malloc(n);
+    if (f->tmp)
+        snprintf(f->tmp, n, "%s/.%s.XXXXXX", dirname(copy1), basename(copy2));
+    free(copy1);
+    free(copy2);
+    if (!f->tmp)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        dc_error_set(err, DC_EX_CANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+        free(f->tmp);
+        f->tmp = NULL;
+        return -1;
+    }
+    /* personal data: 0600 whatever the umask (reliability.md §3.2) */
+    if (fchmod(fd, 0600) != 0 || !(f->fp = fdopen(fd, "w"))) {
+        dc_error_set(err, DC_EX_CANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+        close(fd);
+        unlink(f->tmp);
+        free(f->tmp);
+        f->tmp = NULL;
+        return -1;
+    }
+    set_buffer(f);
+    return 0;
+}
+
+int
+dc_export_file_close(struct dc_export_file *f, struct dc_error *err)
+{
+    FILE *fp = f->fp;
+    int rc = 0;
+
+    if (!fp)
+        return 0;
+    f->fp = NULL;
+    if (fflush(fp) != 0 || ferror(fp) || (!f->direct && fsync(fileno(fp)) != 0))
+        rc = dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", f->path, strerror(errno));
+    if (fclose(fp) != 0 && rc == 0)
+        rc = dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", f->path, strerror(errno));
+    free(f->buf);
+    f->buf = NULL;
+    return rc;
+}
+
+int
+dc_export_file_commit(struct dc_export_file *f, struct dc_error *err)
+{
+    if (dc_export_file_close(f, err) < 0)
+        return -1;
+    if (f->direct || !f->tmp)
+        return 0;
+    if (rename(f->tmp, f->path) != 0)
+        return dc_error_set(err, DC_EX_CANTCREAT, "%s: cannot rename into place: %s", f->path,
+                            strerror(errno));
+    free(f->tmp);
+    f->tmp = NULL;
+    return fsync_dir_of(f->path, err);
+}
+
+void
+dc_export_file_abort(struct dc_export_file *f)
+{
+    if (f->fp)
+        fclose(f->fp);
+    f->fp = NULL;
+    free(f->buf);
+    f->buf = NULL;
+    if (f->tmp) {
+        unlink(f->tmp);
+        free(f->tmp);
+        f->tmp = NULL;
+    }
+}
+
+int
+dc_export_write_small(const char *path, const char *data, size_t len, struct dc_error *err)
+{
+    struct dc_export_file f;
+
+    if (dc_export_file_begin(&f, path, err) < 0)
+        return -1;
+    if (fwrite(data, 1, len, f.fp) != len) {
+        dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", path, strerror(errno));
+        dc_export_file_abort(&f);
+        return -1;
+    }
+    if (dc_export_file_commit(&f, err) < 0) {
+        dc_export_file_abort(&f);
+        return -1;
+    }
+    return 0;
+}

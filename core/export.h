@@ -1,0 +1,123 @@
+/*
+ * export.h - write the staging DB's tables out as CSV, JSONL, PostgreSQL COPY or SQL.
+ *
+ * For: `dancu export`: one SELECT per --what, streamed row by row into one of four
+ * encodings, optionally gzip'd (deterministic header), optionally with keyed pseudonyms,
+ * written atomically (temp file + fsync + rename + directory fsync, mode 0600).
+ *
+ * Not for: the manifest (manifest.h), option parsing (cmd/export.c), changing the DB.
+ *
+ * Rules and sources:
+ *  - columns and order: DESIGN.md "The command contract" (records export), the export brief;
+ *  - CSV: RFC 4180 with the quoting rules of core/csvio's writer (encoded per row in
+ *    export.c for speed); --excel = BOM + CRLF + formula guard
+ *    (OWASP ASVS 1.2.10 as quoted in research/reliability.md §3.2; ecosystem.md §1a);
+ *  - pgcopy: PostgreSQL COPY text format (sql-copy.html, "File Formats / Text Format"):
+ *    TAB between columns, \N for NULL, backslash escapes \\ \t \n \r; reliability.md §1.2;
+ *    bytes that need not be text (rejects.raw) are bytea in hex form ("\\x..." in COPY);
+ *  - sql: INSERT with standard SQL string literals ('' doubles a quote; PostgreSQL's
+ *    standard_conforming_strings is on by default since 9.1, so '\' is literal);
+ *  - pseudonyms: HMAC-SHA-256 with a key from a file (ENISA 2019 §3.3 via reliability.md
+ *    §3.2): "p_" + first 16 hex digits; an unkeyed hash of a 12-digit ID can be reversed
+ *    by enumeration, a keyed one cannot without the key.  Pseudonymised: id12, cmnd,
+ *    full_name, family_name, middle_name, given_name; in findings and changes also
+ *    expected/actual and before/after when `field` names one of those.  Rejects hold the
+ *    raw row and cannot be pseudonymised: refused (DC_EX_USAGE).  Empty stays empty.
+ *
+ * --survivors (records only): one golden record per cluster (records no cluster row
+ * names are clusters of one).  Per field, the value agreeing across most records of the
+ * cluster wins (empty values do not vote); ties go to the value of the preferred record:
+ * a record from the ID-card register (source name containing "idcard" or "cccd", ASCII
+ * case-insensitive) first, then the most complete record (most non-empty fields), then
+ * the lowest record_id.  record_id is the cluster id (its smallest record_id); cluster_id
+ * is as stored (empty before dedup); source, src_row, src_file and src_line are those of
+ * the preferred record; contributing_record_ids lists every record_id of the cluster,
+ * ascending, ';'-joined.  Survivors are written in cluster id order.  Fields are voted
+ * one by one, so a survivor may combine values of different records (given_name from one,
+ * full_name from another): it is a summary for review, not a source record.
+ */
+#ifndef DC_EXPORT_H
+#define DC_EXPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "error.h"
+
+enum dc_export_what {
+    DC_EXPORT_RECORDS,
+    DC_EXPORT_FINDINGS,
+    DC_EXPORT_CLUSTERS,
+    DC_EXPORT_PAIRS,
+    DC_EXPORT_REJECTS,
+    DC_EXPORT_CHANGES
+};
+
+enum dc_export_format { DC_EXPORT_CSV, DC_EXPORT_JSONL, DC_EXPORT_PGCOPY, DC_EXPORT_SQL };
+
+/* Key bytes: at least this many (a shorter key is refused with DC_EX_USAGE). */
+#define DC_EXPORT_KEY_MIN 16
+#define DC_EXPORT_KEY_MAX 4096
+
+struct dc_export_opts {
+    enum dc_export_what what;
+    enum dc_export_format format;
+    int excel;                  /* CSV only: BOM, CRLF, formula guard */
+    int survivors;              /* records only: golden records */
+    int gzip;                   /* deflate the output (gzip, mtime 0, no name) */
+    const unsigned char *key;   /* pseudonymisation key, NULL = none */
+    size_t key_len;
+};
+
+/* Parse / name the enums; parse returns -1 (DC_EX_USAGE) for an unknown name. */
+int dc_export_what_parse(const char *s, enum dc_export_what *out, struct dc_error *err);
+int dc_export_format_parse(const char *s, enum dc_export_format *out, struct dc_error *err);
+const char *dc_export_what_name(enum dc_export_what w);
+const char *dc_export_format_name(enum dc_export_format f);
+/* The table name used in pgcopy/sql ("records", "survivors", "findings", ...). */
+const char *dc_export_table(const struct dc_export_opts *o);
+
+/* Read a key file into key[DC_EXPORT_KEY_MAX]: missing -> DC_EX_NOINPUT, shorter than
+ * DC_EXPORT_KEY_MIN or longer than the maximum -> DC_EX_USAGE. */
+int dc_export_read_key(const char *path, unsigned char *key, size_t *len, struct dc_error *err);
+
+/* The pseudonym of s: "p_" + 16 hex digits of HMAC-SHA-256(key, s); out needs 19 bytes. */
+int dc_export_pseudonym(const unsigned char *key, size_t key_len, const char *s, size_t n,
+                        char out[19], struct dc_error *err);
+
+/* Stream the export into fp (not closed; when o->gzip, fp receives gzip bytes and is
+ * flushed).  *rows = data rows written (header excluded).  Write error -> DC_EX_IOERR. */
+int dc_export_write(struct dc_db *db, const struct dc_export_opts *o, FILE *fp, long long *rows,
+                    struct dc_error *err);
+
+/* The CREATE TABLE statement of the export (PostgreSQL types) into a new string that the
+ * caller frees; NULL with err set when out of memory. */
+char *dc_export_schema_sql(const struct dc_export_opts *o, struct dc_error *err);
+
+/* Atomic file output.  begin creates a temp file beside path (mkstemp, 0600 whatever the
+ * umask) and returns it as a stream with a 1 MiB buffer; a path that exists and is not a
+ * regular file (/dev/full, a FIFO) is opened directly for writing instead (no rename).
+ * commit flushes, fsyncs, closes (checked), renames onto path and fsyncs the folder;
+ * abort closes and removes the temp file.  Create errors DC_EX_CANTCREAT, write and sync
+ * errors DC_EX_IOERR. */
+struct dc_export_file {
+    FILE *fp;
+    char *tmp;          /* temp path (owned), NULL when writing directly */
+    const char *path;   /* final path (borrowed) */
+    int direct;         /* 1 = not a regular file: written in place */
+    char *buf;          /* the stream's 1 MiB buffer (owned): glibc ignores setvbuf's size
+                           when it allocates the buffer itself */
+};
+
+int dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error *err);
+/* Flush, fsync and close, but do not rename yet (so the bytes can be hashed from tmp). */
+int dc_export_file_close(struct dc_export_file *f, struct dc_error *err);
+/* Rename the closed temp file onto the final path and fsync the folder. */
+int dc_export_file_commit(struct dc_export_file *f, struct dc_error *err);
+void dc_export_file_abort(struct dc_export_file *f);
+
+/* Write a whole small file atomically (schema, manifest) with the same rules. */
+int dc_export_write_small(const char *path, const char *data, size_t len, struct dc_error *err);
+
+#endif

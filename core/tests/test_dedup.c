@@ -1,0 +1,786 @@
+/*
+ * test_dedup.c - unit tests for dedup.c: hand-made records for each level
+ * and constraint, params text round trip, explain, evaluation arithmetic,
+ * and a seeded synthetic population (our own generator, no real people)
+ * that must reach pairwise F1 >= 0.95.
+ *
+ * Names and codes are invented or drawn from common-surname lists
+ * (research/dedup.md §B.5); IDs are random digits.
+ */
+#include "../dedup.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+/* ---- hand-made records --------------------------------------------------- */
+
+static struct dc_person
+P(const char *fam, const char *mid, const char *giv, const char *dob, char sex, const char *id,
+  const char *ward, const char *prov)
+{
+    struct dc_person p;
+
+    memset(&p, 0, sizeof p);
+    p.family_name = fam;
+    p.middle_name = mid;
+    p.given_name = giv;
+    p.dob = dob;
+    p.dob_precision = !dob ? DC_DATE_NONE
+                      : strlen(dob) == 10 ? DC_DATE_DAY
+                      : strlen(dob) == 7  ? DC_DATE_MONTH
+                                          : DC_DATE_YEAR;
+    p.sex = sex;
+    p.id12 = id;
+    p.ward_code = ward;
+    p.province_code = prov;
+    return p;
+}
+
+static const struct dc_dedup_pair *
+find_pair(const struct dc_dedup_result *r, uint32_t a, uint32_t b)
+{
+    size_t i;
+
+    for (i = 0; i < r->npairs; i++)
+        if (r->pairs[i].a == a && r->pairs[i].b == b)
+            return &r->pairs[i];
+    return NULL;
+}
+
+static int
+run(const struct dc_person *v, size_t n, struct dc_dedup_result *r, size_t max_block)
+{
+    struct dc_dedup_opts o;
+    struct dc_error err = DC_ERROR_INIT;
+    int rc;
+
+    dc_dedup_opts_init(&o);
+    o.seed = 7;
+    if (max_block)
+        o.max_block = max_block;
+    rc = dc_dedup_run(v, n, NULL, &o, r, &err);
+    if (rc)
+        printf("# error: %s\n", err.msg);
+    return rc;
+}
+
+static void
+test_exact_dupes_cluster(void)
+{
+    struct dc_person v[3];
+    struct dc_dedup_result r;
+
+    v[0] = P("Nguyễn", "Thị", "Hòa", "1990-03-05", 'F', "001190012345", "00004", "01");
+    v[1] = v[0];
+    v[2] = P("Trần", "Văn", "Nam", "1971-11-20", 'M', "031071000777", "11200", "31");
+    CHECK_INT(run(v, 3, &r, 0), 0);
+    CHECK_INT(r.cluster[0], 0);
+    CHECK_INT(r.cluster[1], 0);
+    CHECK_INT(r.cluster[2], 2);
+    CHECK(find_pair(&r, 0, 1) != NULL);
+    CHECK(find_pair(&r, 0, 1) && DC_DEDUP_LEVEL(find_pair(&r, 0, 1)->gamma, DC_CMP_NAME) == 1);
+    CHECK(r.nnotes >= 1); /* too few records: default parameters, said so */
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_common_name_same_year_not_linked(void)
+{
+    struct dc_person v[2];
+    struct dc_dedup_result r;
+
+    v[0] = P("Nguyễn", "Văn", "Hùng", "1985-02-14", 'M', "001085001111", "00004", "01");
+    v[1] = P("Nguyễn", "Văn", "Hùng", "1985-09-30", 'M', "001085009999", "00115", "01");
+    CHECK_INT(run(v, 2, &r, 0), 0);
+    CHECK_INT(r.cluster[1], 1);
+    CHECK(find_pair(&r, 0, 1) == NULL); /* below review_min 0.5 */
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_day_month_swap_same_id(void)
+{
+    struct dc_person v[2];
+    struct dc_dedup_result r;
+    const struct dc_dedup_pair *pp;
+
+    v[0] = P("Lê", "Thị", "Mai", "1990-03-05", 'F', "079190004321", "26734", "79");
+    v[1] = P("Lê", "Thị", "Mai", "1990-05-03", 'F', "079190004321", "26734", "79");
+    CHECK_INT(run(v, 2, &r, 0), 0);
+    CHECK_INT(r.cluster[1], 0);
+    pp = find_pair(&r, 0, 1);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_DOB) == 2);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_ID) == 1);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_cannot_link_sex_without_id(void)
+{
+    struct dc_person v[2];
+    struct dc_dedup_result r;
+
+    /* Same name, day, ward, no ID: a strong pair, but a man and a woman. */
+    v[0] = P("Phạm", "Minh", "Anh", "2001-07-01", 'M', NULL, "00004", "01");
+    v[1] = P("Phạm", "Minh", "Anh", "2001-07-01", 'F', NULL, "00004", "01");
+    CHECK_INT(run(v, 2, &r, 0), 0);
+    CHECK(find_pair(&r, 0, 1) && find_pair(&r, 0, 1)->prob >= 0.9);
+    CHECK_INT(r.cluster[1], 1);
+    CHECK_INT(r.refused_merges, 1);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_cannot_link_chain_two_ids(void)
+{
+    struct dc_person v[3];
+    struct dc_dedup_result r;
+
+    /* 0 and 2 carry different IDs; 1 has none and links strongly to both.
+     * The first union wins; the second is refused for the whole component. */
+    v[0] = P("Đỗ", "Văn", "Tuấn", "1979-12-01", 'M', "036079000100", "13000", "36");
+    v[1] = P("Đỗ", "Văn", "Tuấn", "1979-12-01", 'M', NULL, "13000", "36");
+    v[2] = P("Đỗ", "Văn", "Tuấn", "1979-12-01", 'M', "036079000299", "13000", "36");
+    CHECK_INT(run(v, 3, &r, 0), 0);
+    CHECK(r.cluster[0] != r.cluster[2]);
+    CHECK(r.cluster[1] == r.cluster[0] || r.cluster[1] == r.cluster[2]);
+    CHECK(r.refused_merges >= 1);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_id_overrides_sex_disagreement(void)
+{
+    struct dc_person v[2];
+    struct dc_dedup_result r;
+
+    /* A sex typo: the same 12-digit ID says it is one person. */
+    v[0] = P("Bùi", "Thị", "Lan", "1995-04-12", 'F', "001195000042", "00004", "01");
+    v[1] = P("Bùi", "Thị", "Lan", "1995-04-12", 'M', "001195000042", "00004", "01");
+    CHECK_INT(run(v, 2, &r, 0), 0);
+    CHECK_INT(r.cluster[1], 0);
+    CHECK_INT(r.refused_merges, 0);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_block_over_cap_reported(void)
+{
+    struct dc_person v[5];
+    struct dc_dedup_result r;
+    const char *fam[5] = {"Ngô", "Hồ", "Dương", "Lý", "Đặng"};
+    size_t i;
+    int mentioned = 0;
+
+    /* Five people share given name + birth date: that block (5) is over the
+     * cap of 3.  Records 3 and 4 also share an ID, so rule id12 compares them. */
+    for (i = 0; i < 5; i++)
+        v[i] = P(fam[i], "Văn", "Bình", "1980-01-01", 'M', NULL, NULL, NULL);
+    v[3].id12 = v[4].id12 = "001080000555";
+    v[4].family_name = "Lý";
+    CHECK_INT(run(v, 5, &r, 3), 0);
+    CHECK_INT(r.nblocks_capped, 1);
+    for (i = 0; i < r.nnotes; i++)
+        if (strstr(r.notes[i], "over the cap of 3"))
+            mentioned = 1;
+    CHECK(mentioned);
+    CHECK_INT(r.candidate_pairs, 1);
+    CHECK_INT(r.cluster[4], 3);
+    CHECK_INT(r.cluster[1], 1);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_name_levels(void)
+{
+    struct dc_person v[10];
+    struct dc_dedup_result r;
+    const struct dc_dedup_pair *pp;
+
+    /* Each pair shares ID and birth date, so each is compared and kept. */
+    v[0] = P("Hoàng", "Văn", "Nam", "1960-06-06", 'M', "001060000001", NULL, NULL);
+    v[1] = P("Huỳnh", "Văn", "Nam", "1960-06-06", 'M', "001060000001", NULL, NULL);
+    v[2] = P("Nguyễn", "Thị", "Lan", "1970-07-07", 'F', "001170000002", NULL, NULL);
+    v[3] = P("Nguyễn", "", "Lan", "1970-07-07", 'F', "001170000002", NULL, NULL);
+    v[4] = P("Trần", "Thị", "Thu", "1975-05-05", 'F', "001175000003", NULL, NULL);
+    v[5] = P("Tran", "Thi", "Thu", "1975-05-05", 'F', "001175000003", NULL, NULL);
+    /* Vũ/Võ and a given name differing in its tone only: still level 3,
+     * because the folded given names are equal. */
+    v[6] = P("Vũ", "Đức", "Thắng", "1988-08-08", 'M', "001088000004", NULL, NULL);
+    v[7] = P("Võ", "Đức", "Thăng", "1988-08-08", 'M', "001088000004", NULL, NULL);
+    /* "tran van hung"/"tran van hunh": 13 chars, m=12, t=0,
+     * jaro=(12/13+12/13+1)/3=0.9487, prefix 4 -> 0.9692: level 5 */
+    v[8] = P("Trần", "Văn", "Hùng", "1966-01-02", 'M', "001066000005", NULL, NULL);
+    v[9] = P("Tran", "Van", "Hunh", "1966-01-02", 'M', "001066000005", NULL, NULL);
+    CHECK_INT(run(v, 10, &r, 0), 0);
+    pp = find_pair(&r, 0, 1);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_NAME) == 3);
+    pp = find_pair(&r, 2, 3);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_NAME) == 4);
+    pp = find_pair(&r, 4, 5);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_NAME) == 2);
+    pp = find_pair(&r, 6, 7);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_NAME) == 3);
+    pp = find_pair(&r, 8, 9);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_NAME) == 5);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_dob_and_id_levels(void)
+{
+    struct dc_person v[6];
+    struct dc_dedup_result r;
+    const struct dc_dedup_pair *pp;
+
+    /* 0/1: year-only agreeing (level 4), same ID.
+     * 2/3: one digit apart in the year (level 5), IDs one digit apart (level 2).
+     * 4/5: CMND with its leading zero lost (ID level 2), same day (dob 1). */
+    v[0] = P("Ngô", "Thị", "Yến", "1950", 'F', "001150000009", "00004", "01");
+    v[1] = P("Ngô", "Thị", "Yến", "1950-04-21", 'F', "001150000009", "00004", "01");
+    v[2] = P("Dương", "Văn", "Long", "1983-10-12", 'M', "001083123456", "00004", "01");
+    v[3] = P("Dương", "Văn", "Long", "1988-10-12", 'M', "001083123457", "00004", "01");
+    v[4] = P("Lý", "Thị", "Nga", "1992-02-29", 'F', NULL, "00004", "01");
+    v[5] = P("Lý", "Thị", "Nga", "1992-02-29", 'F', NULL, "00004", "01");
+    v[4].cmnd = "012345678";
+    v[5].cmnd = "12345678";
+    CHECK_INT(run(v, 6, &r, 0), 0);
+    pp = find_pair(&r, 0, 1);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_DOB) == 4);
+    pp = find_pair(&r, 2, 3);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_DOB) == 5);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_ID) == 2);
+    CHECK_INT(r.cluster[3], 2); /* one digit apart is a typo, not a cannot-link */
+    pp = find_pair(&r, 4, 5);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_ID) == 2);
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_DOB) == 1);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_empty_and_single_input(void)
+{
+    struct dc_person v[1];
+    struct dc_dedup_result r;
+
+    CHECK_INT(run(NULL, 0, &r, 0), 0);
+    CHECK_INT(r.npairs, 0);
+    dc_dedup_result_release(&r);
+    v[0] = P("Lê", "", "An", NULL, 0, NULL, NULL, NULL);
+    CHECK_INT(run(v, 1, &r, 0), 0);
+    CHECK_INT(r.cluster[0], 0);
+    CHECK_INT(r.candidate_pairs, 0);
+    dc_dedup_result_release(&r);
+    dc_dedup_result_release(NULL);
+}
+
+static void
+test_given_params_used(void)
+{
+    struct dc_person v[2];
+    struct dc_dedup_result r;
+    struct dc_dedup_opts o;
+    struct dc_dedup_params *p = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    char *t = NULL, *t2 = NULL, *at;
+
+    /* A prior of 1e-12 (-39.9 bits) outweighs name+dob+id (+38.6 with the
+     * default table), so the same pair that clusters by default does not. */
+    CHECK_INT(dc_dedup_params_default(&p, &err), 0);
+    CHECK_INT(dc_dedup_params_to_text(p, &t, &err), 0);
+    dc_dedup_params_free(p);
+    p = NULL;
+    at = t ? strstr(t, "prior 0.0001\n") : NULL;
+    CHECK(at != NULL);
+    if (at) {
+        size_t off = (size_t)(at - t);
+
+        t2 = malloc(strlen(t) + 16);
+        if (t2)
+            snprintf(t2, strlen(t) + 16, "%.*sprior 1e-12\n%s", (int)off, t,
+                     at + strlen("prior 0.0001\n"));
+    }
+    CHECK_INT(dc_dedup_params_from_text(t2, &p, &err), 0);
+    v[0] = P("Lê", "Thị", "Mai", "1990-03-05", 'F', "079190004321", NULL, NULL);
+    v[1] = v[0];
+    dc_dedup_opts_init(&o);
+    CHECK_INT(dc_dedup_run(v, 2, p, &o, &r, &err), 0);
+    CHECK_INT(r.cluster[1], 1);
+    CHECK(r.params != p);
+    dc_dedup_result_release(&r);
+    dc_dedup_params_free(p);
+    free(t);
+    free(t2);
+}
+
+static void
+test_full_name_only_split(void)
+{
+    struct dc_person v[2];
+    struct dc_dedup_result r;
+    const struct dc_dedup_pair *pp;
+
+    v[0] = P("Nguyễn", "Thị Minh", "Khai", "1999-09-09", 'F', "001199000777", NULL, NULL);
+    v[1] = P(NULL, NULL, NULL, "1999-09-09", 'F', "001199000777", NULL, NULL);
+    v[1].full_name = "  Nguyễn  Thị Minh Khai ";
+    CHECK_INT(run(v, 2, &r, 0), 0);
+    pp = find_pair(&r, 0, 1);
+    /* The split trims the extra spaces, so the NFC join is equal: level 1. */
+    CHECK(pp && DC_DEDUP_LEVEL(pp->gamma, DC_CMP_NAME) == 1);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_params_round_trip(void)
+{
+    struct dc_dedup_params *p = NULL, *q = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    char *t1 = NULL, *t2 = NULL;
+
+    CHECK_INT(dc_dedup_params_default(&p, &err), 0);
+    CHECK_INT(dc_dedup_params_to_text(p, &t1, &err), 0);
+    CHECK(t1 && strncmp(t1, "dancu-dedup-params 1\n", 21) == 0);
+    CHECK(t1 && strstr(t1, "level name 1 m 0.80000000000000004 u 0.0001\n") != NULL);
+    CHECK_INT(dc_dedup_params_from_text(t1, &q, &err), 0);
+    CHECK_INT(dc_dedup_params_to_text(q, &t2, &err), 0);
+    CHECK_STR(t2, t1);
+    dc_dedup_params_free(q);
+    q = NULL;
+    CHECK_INT(dc_dedup_params_from_text("dancu-dedup-params 1\nprior 0.5\nend\n", &q, &err), -1);
+    CHECK(strstr(err.msg, "level name 1 missing") != NULL);
+    dc_error_clear(&err);
+    CHECK_INT(dc_dedup_params_from_text("dancu-dedup-params 1\nprior 2\nend\n", &q, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    dc_error_clear(&err);
+    CHECK_INT(dc_dedup_params_from_text("hello\n", &q, &err), -1);
+    CHECK(q == NULL);
+    dc_dedup_params_free(p);
+    dc_dedup_params_free(NULL);
+    free(t1);
+    free(t2);
+}
+
+static void
+test_explain_waterfall(void)
+{
+    struct dc_person a, b;
+    struct dc_dedup_params *p = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    char *t = NULL;
+
+    a = P("Lê", "Thị", "Mai", "1990-03-05", 'F', "079190004321", "26734", "79");
+    b = P("Lê", "Thị", "Mai", "1990-05-03", 'F', NULL, "26734", "79");
+    CHECK_INT(dc_dedup_params_default(&p, &err), 0);
+    CHECK_INT(dc_dedup_explain(&a, &b, p, &t, &err), 0);
+    CHECK(t && strstr(t, "dob      level 2 day/month swapped") != NULL);
+    CHECK(t && strstr(t, "id       level 3 one missing") != NULL);
+    /* prior 1e-4: log2(1e-4 / 0.9999) = -13.288 */
+    CHECK(t && strstr(t, "weight  -13.288\n") != NULL);
+    /* name exact: log2(0.8 / 1e-4) = 12.966 */
+    CHECK(t && strstr(t, "weight  +12.966\n") != NULL);
+    CHECK(t && strstr(t, "probability ") != NULL);
+    if (t) { /* as TAP comments */
+        const char *q = t;
+
+        while (*q) {
+            const char *nl = strchr(q, '\n');
+            int len = nl ? (int)(nl - q) : (int)strlen(q);
+
+            printf("# %.*s\n", len, q);
+            q += len + (nl != NULL);
+        }
+    }
+    free(t);
+    dc_dedup_params_free(p);
+}
+
+static void
+test_evaluate_by_hand(void)
+{
+    uint32_t cl[5] = {0, 0, 2, 2, 4};
+    uint64_t tr[5] = {1, 1, 1, 2, 2};
+    struct dc_dedup_eval e;
+
+    CHECK_INT(dc_dedup_evaluate(cl, tr, 5, 3, &e), 0);
+    CHECK_INT(e.tp, 1);
+    CHECK_INT(e.fp, 1);
+    CHECK_INT(e.true_pairs, 4);
+    CHECK_INT(e.fn, 3);
+    CHECK(e.precision > 0.4999 && e.precision < 0.5001);
+    CHECK(e.recall > 0.2499 && e.recall < 0.2501);
+    CHECK(e.f1 > 0.3333 && e.f1 < 0.3334);
+    CHECK(e.pairs_completeness > 0.7499 && e.pairs_completeness < 0.7501);
+}
+
+/* ---- synthetic population ----------------------------------------------- */
+
+struct nm {
+    const char *vn, *ascii;
+    int weight;
+};
+
+/* Surname shares from research/dedup.md §B.5 (per mille, rounded). */
+static const struct nm surnames[] = {
+    {"Nguyễn", "Nguyen", 384}, {"Trần", "Tran", 110}, {"Lê", "Le", 95},    {"Phạm", "Pham", 71},
+    {"Hoàng", "Hoang", 30},    {"Huỳnh", "Huynh", 21}, {"Phan", "Phan", 45}, {"Vũ", "Vu", 20},
+    {"Võ", "Vo", 19},          {"Đặng", "Dang", 21},  {"Bùi", "Bui", 20},   {"Đỗ", "Do", 14},
+    {"Hồ", "Ho", 13},          {"Ngô", "Ngo", 13},    {"Dương", "Duong", 10}, {"Lý", "Ly", 5},
+};
+static const struct nm male_mid[] = {
+    {"Văn", "Van", 60}, {"Đức", "Duc", 10}, {"Minh", "Minh", 10}, {"Quang", "Quang", 8},
+    {"Hữu", "Huu", 7},  {"Công", "Cong", 5},
+};
+static const struct nm female_mid[] = {
+    {"Thị", "Thi", 70}, {"Ngọc", "Ngoc", 10}, {"Thu", "Thu", 8}, {"Minh", "Minh", 6},
+    {"Kim", "Kim", 6},
+};
+static const struct nm male_giv[] = {
+    {"Hùng", "Hung", 8}, {"Nam", "Nam", 8},   {"Tuấn", "Tuan", 7}, {"Dũng", "Dung", 7},
+    {"Minh", "Minh", 7}, {"Hải", "Hai", 6},   {"Long", "Long", 6}, {"Thắng", "Thang", 5},
+    {"Sơn", "Son", 5},   {"Phong", "Phong", 4}, {"Quân", "Quan", 4}, {"Bình", "Binh", 4},
+    {"Cường", "Cuong", 4}, {"Đức", "Duc", 4}, {"Khoa", "Khoa", 3}, {"Trung", "Trung", 3},
+    {"Vinh", "Vinh", 3}, {"Hiếu", "Hieu", 3}, {"Thành", "Thanh", 3}, {"Phúc", "Phuc", 2},
+    {"Toàn", "Toan", 2}, {"Tùng", "Tung", 2}, {"Huy", "Huy", 2},   {"Kiên", "Kien", 2},
+    {"Lâm", "Lam", 2},   {"Lộc", "Loc", 2},   {"Mạnh", "Manh", 2}, {"Nghĩa", "Nghia", 2},
+    {"Quý", "Quy", 2},   {"Sang", "Sang", 2}, {"Tài", "Tai", 2},   {"Thiện", "Thien", 2},
+    {"Tiến", "Tien", 2}, {"Trí", "Tri", 2},   {"Tâm", "Tam", 2},   {"Việt", "Viet", 2},
+};
+static const struct nm female_giv[] = {
+    {"Lan", "Lan", 8},   {"Hoa", "Hoa", 8},   {"Hương", "Huong", 7}, {"Mai", "Mai", 7},
+    {"Linh", "Linh", 7}, {"Trang", "Trang", 6}, {"Thảo", "Thao", 6}, {"Hà", "Ha", 5},
+    {"Ngọc", "Ngoc", 5}, {"Anh", "Anh", 5},   {"Thu", "Thu", 4},   {"Yến", "Yen", 4},
+    {"Nhung", "Nhung", 4}, {"Hạnh", "Hanh", 3}, {"Phương", "Phuong", 3}, {"Vân", "Van", 3},
+    {"Dung", "Dung", 3}, {"Loan", "Loan", 3}, {"Nga", "Nga", 2},   {"Oanh", "Oanh", 2},
+    {"Châu", "Chau", 2}, {"Diệp", "Diep", 2}, {"Giang", "Giang", 2}, {"Hằng", "Hang", 2},
+    {"Huyền", "Huyen", 2}, {"Khánh", "Khanh", 2}, {"Liên", "Lien", 2}, {"Ly", "Ly", 2},
+    {"My", "My", 2},     {"Ngân", "Ngan", 2}, {"Nhi", "Nhi", 2},   {"Quyên", "Quyen", 2},
+    {"Tâm", "Tam", 2},   {"Thúy", "Thuy", 2}, {"Trinh", "Trinh", 2}, {"Uyên", "Uyen", 2},
+};
+
+static uint64_t rng_state;
+
+static uint64_t
+rnd(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static int
+rn(int k)
+{
+    return (int)(rnd() % (uint64_t)k);
+}
+
+static const struct nm *
+pick(const struct nm *v, size_t n)
+{
+    int tot = 0, x;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        tot += v[i].weight;
+    x = rn(tot);
+    for (i = 0; i < n; i++) {
+        if (x < v[i].weight)
+            return &v[i];
+        x -= v[i].weight;
+    }
+    return &v[n - 1];
+}
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+struct srec {
+    char fam[32], mid[32], giv[32], dob[40], id[64], ward[24], prov[16];
+};
+
+struct synth {
+    struct dc_person *p;
+    struct srec *s;
+    uint64_t *truth;
+    size_t n;
+};
+
+static void
+synth_free(struct synth *y)
+{
+    free(y->p);
+    free(y->s);
+    free(y->truth);
+}
+
+static void
+set(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src);
+}
+
+/* One person: NFC names, day-precision date, 12-digit ID whose prefix is
+ * province (3) + century/sex (1) + year (2) (research/dedup.md §B.1, digit
+ * order noted there as unverified: only its consistency matters here). */
+static void
+make_person(struct srec *s, char *sex, const struct nm **parts)
+{
+    int male = rn(2), year = 1940 + rn(70), prov = 1 + rn(10) * 8, ward = rn(100);
+
+    *sex = male ? 'M' : 'F';
+    parts[0] = pick(surnames, NELEM(surnames));
+    parts[1] = male ? pick(male_mid, NELEM(male_mid)) : pick(female_mid, NELEM(female_mid));
+    parts[2] = male ? pick(male_giv, NELEM(male_giv)) : pick(female_giv, NELEM(female_giv));
+    set(s->fam, sizeof s->fam, parts[0]->vn);
+    set(s->mid, sizeof s->mid, parts[1]->vn);
+    set(s->giv, sizeof s->giv, parts[2]->vn);
+    snprintf(s->dob, sizeof s->dob, "%04d-%02d-%02d", year, 1 + rn(12), 1 + rn(28));
+    snprintf(s->id, sizeof s->id, "%03d%d%02d%06d", prov, (year >= 2000 ? 2 : 0) + !male,
+             year % 100, rn(1000000));
+    snprintf(s->prov, sizeof s->prov, "%02d", prov);
+    snprintf(s->ward, sizeof s->ward, "%03d%02d", prov, ward);
+}
+
+/* A corrupted copy: 1-2 of the corruptions research/dedup.md §C.4 lists. */
+static void
+corrupt(struct srec *s, struct dc_person *p, const struct nm **parts)
+{
+    int k, nc = 1 + rn(2);
+
+    for (k = 0; k < nc; k++) {
+        switch (rn(8)) {
+        case 0: /* diacritics lost (the folded key survives) */
+            set(s->fam, sizeof s->fam, parts[0]->ascii);
+            set(s->mid, sizeof s->mid, parts[1]->ascii);
+            set(s->giv, sizeof s->giv, parts[2]->ascii);
+            break;
+        case 1: { /* typo in the given name, on its unaccented form */
+            size_t l;
+
+            set(s->giv, sizeof s->giv, parts[2]->ascii);
+            l = strlen(s->giv);
+            s->giv[1 + rn((int)l - 1)] = (char)('a' + rn(26));
+            break;
+        }
+        case 2: { /* day/month swapped when the day can be a month */
+            int d = (s->dob[8] - '0') * 10 + (s->dob[9] - '0');
+
+            if (d <= 12) {
+                char m0 = s->dob[5], m1 = s->dob[6];
+
+                s->dob[5] = s->dob[8];
+                s->dob[6] = s->dob[9];
+                s->dob[8] = m0;
+                s->dob[9] = m1;
+            }
+            break;
+        }
+        case 3: /* ID missing */
+            p->id12 = NULL;
+            break;
+        case 4: /* Hoàng/Huỳnh, Vũ/Võ */
+            if (strcmp(s->fam, "Hoàng") == 0)
+                set(s->fam, sizeof s->fam, "Huỳnh");
+            else if (strcmp(s->fam, "Huỳnh") == 0)
+                set(s->fam, sizeof s->fam, "Hoàng");
+            else if (strcmp(s->fam, "Vũ") == 0)
+                set(s->fam, sizeof s->fam, "Võ");
+            else if (strcmp(s->fam, "Võ") == 0)
+                set(s->fam, sizeof s->fam, "Vũ");
+            else
+                p->ward_code = NULL;
+            break;
+        case 5: /* Thị/Văn dropped */
+            if (strcmp(s->mid, "Thị") == 0 || strcmp(s->mid, "Văn") == 0)
+                s->mid[0] = '\0';
+            break;
+        case 6: /* year only */
+            s->dob[4] = '\0';
+            p->dob_precision = DC_DATE_YEAR;
+            break;
+        default: { /* one digit of the ID mistyped */
+            int pos = 6 + rn(6);
+
+            s->id[pos] = (char)('0' + (s->id[pos] - '0' + 1 + rn(9)) % 10);
+            break;
+        }
+        }
+    }
+}
+
+static int
+synth_make(struct synth *y, size_t persons, uint64_t seed)
+{
+    size_t cap = persons * 4, i;
+
+    memset(y, 0, sizeof *y);
+    rng_state = seed;
+    y->p = calloc(cap, sizeof *y->p);
+    y->s = calloc(cap, sizeof *y->s);
+    y->truth = calloc(cap, sizeof *y->truth);
+    if (!y->p || !y->s || !y->truth)
+        return -1;
+    for (i = 0; i < persons; i++) {
+        const struct nm *parts[3];
+        char sex;
+        size_t first = y->n, c, copies = rn(2) ? 0 : 1 + (size_t)rn(3);
+
+        make_person(&y->s[first], &sex, parts);
+        for (c = 0; c <= copies; c++) {
+            struct srec *s = &y->s[y->n];
+            struct dc_person *p = &y->p[y->n];
+
+            if (c)
+                *s = y->s[first];
+            p->sex = sex;
+            p->id12 = s->id;
+            p->ward_code = s->ward;
+            p->province_code = s->prov;
+            p->dob_precision = DC_DATE_DAY;
+            if (c)
+                corrupt(s, p, parts);
+            p->family_name = s->fam;
+            p->middle_name = s->mid;
+            p->given_name = s->giv;
+            p->dob = s->dob;
+            p->record_id = (int64_t)y->n + 1;
+            y->truth[y->n] = i;
+            y->n++;
+        }
+    }
+    /* Shuffle so duplicates are not neighbours (Fisher-Yates, seeded). */
+    for (i = y->n; i > 1; i--) {
+        size_t j = (size_t)(rnd() % i);
+        struct dc_person tp = y->p[i - 1];
+        uint64_t tt = y->truth[i - 1];
+
+        y->p[i - 1] = y->p[j];
+        y->p[j] = tp;
+        y->truth[i - 1] = y->truth[j];
+        y->truth[j] = tt;
+    }
+    return 0;
+}
+
+static double
+now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+test_synthetic_f1(void)
+{
+    struct synth y;
+    struct dc_dedup_opts o;
+    struct dc_dedup_result r, r2;
+    struct dc_dedup_eval e;
+    struct dc_error err = DC_ERROR_INIT;
+    double t0, t1;
+    size_t i;
+    int same = 1;
+
+    CHECK_INT(synth_make(&y, 10000, 20261127), 0);
+    printf("# synthetic records: %zu\n", y.n);
+    dc_dedup_opts_init(&o);
+    o.seed = 42;
+    o.truth = y.truth;
+    t0 = now();
+    CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r, &err), 0);
+    t1 = now();
+    CHECK_INT(dc_dedup_evaluate(r.cluster, y.truth, y.n, r.candidate_true_pairs, &e), 0);
+    printf("# precision %.4f recall %.4f f1 %.4f pairs-completeness %.4f\n", e.precision,
+           e.recall, e.f1, e.pairs_completeness);
+    printf("# tp %llu fp %llu fn %llu candidates %llu refused %llu time %.3f s\n", e.tp, e.fp,
+           e.fn, r.candidate_pairs, r.refused_merges, t1 - t0);
+    for (i = 0; i < r.nnotes; i++)
+        printf("# note: %s\n", r.notes[i]);
+    CHECK(e.f1 >= 0.95);
+    CHECK(e.pairs_completeness >= 0.95);
+
+    /* Same input, same seed: the same pairs and clusters. */
+    CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r2, &err), 0);
+    same = r.npairs == r2.npairs &&
+           memcmp(r.cluster, r2.cluster, y.n * sizeof *r.cluster) == 0 &&
+           memcmp(r.pairs, r2.pairs, r.npairs * sizeof *r.pairs) == 0;
+    CHECK(same);
+    dc_dedup_result_release(&r2);
+
+    /* The trained params, stored as text and given back, score the same. */
+    {
+        char *t = NULL;
+        struct dc_dedup_params *q = NULL;
+
+        CHECK_INT(dc_dedup_params_to_text(r.params, &t, &err), 0);
+        CHECK_INT(dc_dedup_params_from_text(t, &q, &err), 0);
+        o.truth = NULL;
+        CHECK_INT(dc_dedup_run(y.p, y.n, q, &o, &r2, &err), 0);
+        CHECK(r2.npairs == r.npairs &&
+              memcmp(r.cluster, r2.cluster, y.n * sizeof *r.cluster) == 0);
+        if (t) {
+            char *nl = strstr(t, "tf_cut");
+            printf("# params head:\n");
+            for (i = 0; t[i] && t + i < nl; i++) {
+                if (i == 0 || t[i - 1] == '\n')
+                    printf("#   ");
+                putchar(t[i]);
+            }
+        }
+        free(t);
+        dc_dedup_params_free(q);
+        dc_dedup_result_release(&r2);
+    }
+    /* TF: with the trained tables, an exact "Nguyễn Văn Hùng" pair weighs
+     * less than an exact pair of a rare name, all else equal (§B.5). */
+    {
+        struct dc_person v[4];
+        struct dc_dedup_result rt;
+        struct dc_dedup_opts ot;
+        const struct dc_dedup_pair *common, *rare;
+
+        v[0] = P("Nguyễn", "Văn", "Hùng", "1985-02-14", 'M', NULL, "00104", "01");
+        v[1] = v[0];
+        v[2] = P("Lý", "Công", "Phúc", "1985-02-14", 'M', NULL, "00104", "01");
+        v[3] = v[2];
+        dc_dedup_opts_init(&ot);
+        ot.review_min = 0;
+        CHECK_INT(dc_dedup_run(v, 4, r.params, &ot, &rt, &err), 0);
+        common = find_pair(&rt, 0, 1);
+        rare = find_pair(&rt, 2, 3);
+        CHECK(common && rare && common->weight + 2 < rare->weight);
+        if (common && rare)
+            printf("# exact-name pair weight: common %.2f, rare %.2f bits\n", common->weight,
+                   rare->weight);
+        dc_dedup_result_release(&rt);
+    }
+    dc_dedup_result_release(&r);
+    synth_free(&y);
+}
+
+#ifndef DC_DEDUP_BENCH
+int
+main(void)
+{
+    RUN(test_exact_dupes_cluster);
+    RUN(test_common_name_same_year_not_linked);
+    RUN(test_day_month_swap_same_id);
+    RUN(test_cannot_link_sex_without_id);
+    RUN(test_cannot_link_chain_two_ids);
+    RUN(test_id_overrides_sex_disagreement);
+    RUN(test_block_over_cap_reported);
+    RUN(test_name_levels);
+    RUN(test_full_name_only_split);
+    RUN(test_dob_and_id_levels);
+    RUN(test_empty_and_single_input);
+    RUN(test_given_params_used);
+    RUN(test_params_round_trip);
+    RUN(test_explain_waterfall);
+    RUN(test_evaluate_by_hand);
+    RUN(test_synthetic_f1);
+    return tap_done();
+}
+#endif

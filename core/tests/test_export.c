@@ -1,0 +1,599 @@
+/*
+ * test_export.c - unit tests of core/export.c and core/manifest.c.
+ *
+ * A staging DB in a temp folder holds four hand-written synthetic people (no real data):
+ * r1 commune_a row 1, r2 commune_a row 2 (formula-looking name, newline/tab/backslash in
+ * the address, empty id12 vs NULL cmnd), r3 idcard_reg row 1, r4 commune_b row 1; r1, r3,
+ * r4 form cluster 1.  Every expected byte below was worked out by hand from the rules in
+ * export.h, not copied from the output.
+ */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "export.h"
+#include "manifest.h"
+#include "tap.h"
+
+static char dir[256];
+static struct dc_db *db;
+
+static const char *setup_sql =
+    "INSERT INTO batch(id, stage, source, src_file, started) VALUES"
+    " (1, 'import', 'commune_a', 'a.csv', '2026-01-01'), (2, 'normalize', NULL, NULL, "
+    "'2026-01-01');"
+    "INSERT INTO src_row(id, batch_id, src_row, src_line) VALUES"
+    " (1, 1, 1, 2), (2, 1, 2, 3), (3, 1, 1, 2), (4, 1, 1, 2);"
+    "INSERT INTO person(record_id, batch_id, source, src_file, src_row, src_line, full_name,"
+    " family_name, middle_name, given_name, dob, dob_precision, dob_raw, sex, id12, cmnd,"
+    " issue_date, expiry_date, ethnic, ethnic_code, address_detail, province_code,"
+    " district_code, ward_code, new_province_code, new_ward_code, addr_confidence,"
+    " addr_reason) VALUES"
+    " (1, 1, 'commune_a', 'a.csv', 1, 2, 'Nguyễn Văn An', 'Nguyễn', 'Văn', 'An', '1990-03-05',"
+    "  'day', NULL, 'M', '001090012345', NULL, NULL, NULL, 'Kinh', '01', 'Số 5, ngõ \"Hoa\"',"
+    "  '01', '001', '00004', '01', '00004', 0.9, 'exact'),"
+    " (2, 1, 'commune_a', 'a.csv', 2, 3, '=Trần Thị Bình', 'Trần', 'Thị', 'Bình', '1985',"
+    "  'year', 'năm 1985', 'F', '', NULL, NULL, NULL, NULL, NULL,"
+    "  'Thôn 3' || char(10) || 'Xã' || char(9) || 'Y\\Z',"
+    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+    " (3, 1, 'idcard_reg', 'cccd.csv', 1, 2, 'Nguyễn Văn Ân', 'Nguyễn', 'Văn', 'Ân',"
+    "  '1990-03-05', 'day', NULL, 'M', '001090012345', NULL, '2021-04-01', '2036-03-05',"
+    "  'Kinh', '01', 'Số 5 ngõ Hoa', '01', '001', '00004', '01', '00004', 1.0, 'exact'),"
+    " (4, 1, 'commune_b', 'b.csv', 1, 2, 'Nguyễn Văn An', 'Nguyễn', 'Văn', NULL, '1990',"
+    "  'year', NULL, 'M', NULL, '123456789', NULL, NULL, 'Kinh', '01', 'Số 5, ngõ \"Hoa\"',"
+    "  '01', '001', '00004', '01', '00004', 0.5, 'fuzzy');"
+    "INSERT INTO cluster VALUES (1, 1), (3, 1), (4, 1);"
+    "INSERT INTO pair VALUES (1, 3, 12.5, 0.99, 7), (1, 4, 8.25, 0.75, 5);"
+    "INSERT INTO finding(id, record_id, code, severity, field, expected, actual, message)"
+    " VALUES (1, 1, 'ID_BIRTH_YEAR', 'error', 'id12', '1990', '1991',"
+    "  'id12 says born 1991, dob says 1990 (can''t both be right)'),"
+    " (2, NULL, 'X_BATCH', 'info', NULL, NULL, NULL, 'batch has \"3\" rows');"
+    "INSERT INTO change VALUES (1, 'full_name', 'nguyen van an', 'Nguyễn Văn An', 'name_case'),"
+    " (2, 'dob', '  1985', '1985', 'trim');"
+    "INSERT INTO reject(id, batch_id, source, src_file, src_row, src_line, reason, raw) VALUES"
+    " (1, 1, 'commune_a', 'a.csv', 3, 4, 'wrong field count', x'4e677579ea6e2c2278');";
+
+/* The export as a string (caller frees); NULL and *err set on failure. */
+static char *
+run(enum dc_export_what w, enum dc_export_format f, int excel, int survivors,
+    const unsigned char *key, size_t *len, struct dc_error *err)
+{
+    struct dc_export_opts o = {w, f, excel, survivors, 0, key, key ? 20 : 0};
+    char *buf = NULL;
+    size_t n = 0;
+    long long rows;
+    FILE *fp = open_memstream(&buf, &n);
+
+    if (!fp)
+        return NULL;
+    int rc = dc_export_write(db, &o, fp, &rows, err);
+    fclose(fp);
+    if (len)
+        *len = n;
+    if (rc < 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static const char rec_header[] =
+    "record_id,source,src_row,cluster_id,full_name,family_name,middle_name,given_name,dob,"
+    "dob_precision,sex,id12,cmnd,ethnic,province_code,district_code,ward_code,"
+    "new_province_code,new_ward_code,address_detail,src_file,src_line,ethnic_code,issue_date,"
+    "expiry_date,addr_confidence,addr_reason,dob_raw";
+
+static void
+test_records_csv_quoting_and_order(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
+    char want[4096];
+
+    snprintf(want, sizeof want,
+             "%s\n"
+             "1,commune_a,1,1,Nguyễn Văn An,Nguyễn,Văn,An,1990-03-05,day,M,001090012345,,Kinh,"
+             "01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",a.csv,2,01,,,0.90,exact,\n"
+             "2,commune_a,2,,=Trần Thị Bình,Trần,Thị,Bình,1985,year,F,,,,,,,,,"
+             "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985\n"
+             "4,commune_b,1,1,Nguyễn Văn An,Nguyễn,Văn,,1990,year,M,,123456789,Kinh,"
+             "01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",b.csv,2,01,,,0.50,fuzzy,\n"
+             "3,idcard_reg,1,1,Nguyễn Văn Ân,Nguyễn,Văn,Ân,1990-03-05,day,M,001090012345,,Kinh,"
+             "01,001,00004,01,00004,Số 5 ngõ Hoa,cccd.csv,2,01,2021-04-01,2036-03-05,1.00,"
+             "exact,\n",
+             rec_header);
+    CHECK_STR(s, want);
+    free(s);
+}
+
+static void
+test_records_excel_bom_crlf_guard(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_CSV, 1, 0, NULL, NULL, &err);
+
+    CHECK(s && memcmp(s, "\xEF\xBB\xBFrecord_id,source,", 20) == 0);
+    CHECK(s && strstr(s, "dob_raw\r\n1,commune_a,1,1,") != NULL);
+    CHECK(s && strstr(s, "\r\n2,commune_a,2,,'=Trần Thị Bình,Trần,") != NULL);
+    /* a line break inside a quoted cell stays as it was; only record ends are CRLF */
+    CHECK(s && strstr(s, "\"Thôn 3\nXã\tY\\Z\"") != NULL);
+    free(s);
+}
+
+static void
+test_records_pgcopy_null_vs_empty(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_PGCOPY, 0, 0, NULL, NULL, &err);
+    const char *r2 = "2\tcommune_a\t2\t\\N\t=Trần Thị Bình\tTrần\tThị\tBình\t1985\tyear\tF\t"
+                     "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\tThôn 3\\nXã\\tY\\\\Z\ta.csv\t3\t"
+                     "\\N\t\\N\t\\N\t\\N\t\\N\tnăm 1985\n";
+    const char *r1 = "1\tcommune_a\t1\t1\tNguyễn Văn An\tNguyễn\tVăn\tAn\t1990-03-05\tday\tM\t"
+                     "001090012345\t\\N\tKinh\t01\t001\t00004\t01\t00004\tSố 5, ngõ \"Hoa\"\t"
+                     "a.csv\t2\t01\t\\N\t\\N\t0.90\texact\t\\N\n";
+
+    CHECK(s != NULL);
+    CHECK(s && strncmp(s, r1, strlen(r1)) == 0); /* no header line in COPY text */
+    CHECK(s && strstr(s, r2) != NULL);
+    free(s);
+}
+
+static void
+test_records_jsonl_escaping(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_JSONL, 0, 0, NULL, NULL, &err);
+    const char *r2 =
+        "\n{\"record_id\":2,\"source\":\"commune_a\",\"src_row\":2,\"cluster_id\":null,"
+        "\"full_name\":\"=Trần Thị Bình\",\"family_name\":\"Trần\",\"middle_name\":\"Thị\","
+        "\"given_name\":\"Bình\",\"dob\":\"1985\",\"dob_precision\":\"year\",\"sex\":\"F\","
+        "\"id12\":null,\"cmnd\":null,\"ethnic\":null,\"province_code\":null,"
+        "\"district_code\":null,\"ward_code\":null,\"new_province_code\":null,"
+        "\"new_ward_code\":null,\"address_detail\":\"Thôn 3\\nXã\\tY\\\\Z\","
+        "\"src_file\":\"a.csv\",\"src_line\":3,\"ethnic_code\":null,\"issue_date\":null,"
+        "\"expiry_date\":null,\"addr_confidence\":null,\"addr_reason\":null,"
+        "\"dob_raw\":\"năm 1985\"}\n";
+
+    CHECK(s && strstr(s, r2) != NULL);
+    CHECK(s && strstr(s, "\"address_detail\":\"Số 5, ngõ \\\"Hoa\\\"\"") != NULL);
+    CHECK(s && strstr(s, "\"addr_confidence\":0.90,") != NULL);
+    free(s);
+}
+
+static void
+test_records_sql_literals(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_SQL, 0, 0, NULL, NULL, &err);
+    const char *r2 = "\nINSERT INTO records VALUES (2, 'commune_a', 2, NULL, '=Trần Thị Bình', "
+                     "'Trần', 'Thị', 'Bình', '1985', 'year', 'F', '', NULL, NULL, NULL, NULL, "
+                     "NULL, NULL, NULL, 'Thôn 3\nXã\tY\\Z', 'a.csv', 3, NULL, NULL, NULL, NULL, "
+                     "NULL, 'năm 1985');\n";
+
+    CHECK(s && strncmp(s, "BEGIN;\nINSERT INTO records VALUES (1, 'commune_a', 1, 1, ", 57) == 0);
+    CHECK(s && strstr(s, r2) != NULL);
+    CHECK(s && strlen(s) > 8 && strcmp(s + strlen(s) - 8, "COMMIT;\n") == 0);
+    free(s);
+}
+
+static void
+test_findings_null_record_sorts_first(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *csv = run(DC_EXPORT_FINDINGS, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
+    char *sql = run(DC_EXPORT_FINDINGS, DC_EXPORT_SQL, 0, 0, NULL, NULL, &err);
+
+    CHECK_STR(csv, "record_id,source,src_row,code,severity,field,expected,actual,message\n"
+                   ",,,X_BATCH,info,,,,\"batch has \"\"3\"\" rows\"\n"
+                   "1,commune_a,1,ID_BIRTH_YEAR,error,id12,1990,1991,\"id12 says born 1991, "
+                   "dob says 1990 (can't both be right)\"\n");
+    CHECK_STR(sql, "BEGIN;\n"
+                   "INSERT INTO findings VALUES (NULL, NULL, NULL, 'X_BATCH', 'info', NULL, "
+                   "NULL, NULL, 'batch has \"3\" rows');\n"
+                   "INSERT INTO findings VALUES (1, 'commune_a', 1, 'ID_BIRTH_YEAR', 'error', "
+                   "'id12', '1990', '1991', 'id12 says born 1991, dob says 1990 (can''t both "
+                   "be right)');\n"
+                   "COMMIT;\n");
+    free(csv);
+    free(sql);
+}
+
+static void
+test_clusters_and_pairs(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *c = run(DC_EXPORT_CLUSTERS, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
+    char *p = run(DC_EXPORT_PAIRS, DC_EXPORT_JSONL, 0, 0, NULL, NULL, &err);
+    char *q = run(DC_EXPORT_PAIRS, DC_EXPORT_PGCOPY, 0, 0, NULL, NULL, &err);
+
+    CHECK_STR(c, "cluster_id,record_id,source,src_row\n1,1,commune_a,1\n1,3,idcard_reg,1\n"
+                 "1,4,commune_b,1\n");
+    CHECK_STR(p, "{\"a\":1,\"a_source\":\"commune_a\",\"a_src_row\":1,\"b\":3,"
+                 "\"b_source\":\"idcard_reg\",\"b_src_row\":1,\"weight\":12.5,\"prob\":0.99,"
+                 "\"gamma\":7}\n"
+                 "{\"a\":1,\"a_source\":\"commune_a\",\"a_src_row\":1,\"b\":4,"
+                 "\"b_source\":\"commune_b\",\"b_src_row\":1,\"weight\":8.25,\"prob\":0.75,"
+                 "\"gamma\":5}\n");
+    CHECK_STR(q, "1\tcommune_a\t1\t3\tidcard_reg\t1\t12.5\t0.99\t7\n"
+                 "1\tcommune_a\t1\t4\tcommune_b\t1\t8.25\t0.75\t5\n");
+    free(c);
+    free(p);
+    free(q);
+}
+
+static void
+test_rejects_raw_bytes_each_format(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *csv = run(DC_EXPORT_REJECTS, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
+    char *js = run(DC_EXPORT_REJECTS, DC_EXPORT_JSONL, 0, 0, NULL, NULL, &err);
+    char *cp = run(DC_EXPORT_REJECTS, DC_EXPORT_PGCOPY, 0, 0, NULL, NULL, &err);
+    char *sq = run(DC_EXPORT_REJECTS, DC_EXPORT_SQL, 0, 0, NULL, NULL, &err);
+
+    CHECK_STR(csv, "batch_id,source,src_file,src_row,src_line,reason,raw\n"
+                   "1,commune_a,a.csv,3,4,wrong field count,\"Nguy\xean,\"\"x\"\n");
+    CHECK_STR(js, "{\"batch_id\":1,\"source\":\"commune_a\",\"src_file\":\"a.csv\","
+                  "\"src_row\":3,\"src_line\":4,\"reason\":\"wrong field count\","
+                  "\"raw\":\"Nguy\\ufffdn,\\\"x\"}\n");
+    CHECK_STR(cp, "1\tcommune_a\ta.csv\t3\t4\twrong field count\t\\\\x4e677579ea6e2c2278\n");
+    CHECK_STR(sq, "BEGIN;\nINSERT INTO rejects VALUES (1, 'commune_a', 'a.csv', 3, 4, "
+                  "'wrong field count', '\\x4e677579ea6e2c2278');\nCOMMIT;\n");
+    free(csv);
+    free(js);
+    free(cp);
+    free(sq);
+}
+
+static void
+test_changes_csv(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = run(DC_EXPORT_CHANGES, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
+
+    CHECK_STR(s, "record_id,source,src_row,field,before,after,rule\n"
+                 "1,commune_a,1,full_name,nguyen van an,Nguyễn Văn An,name_case\n"
+                 "2,commune_a,2,dob,  1985,1985,trim\n");
+    free(s);
+}
+
+static void
+test_survivors_majority_then_idcard_tie(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 1, NULL, NULL, &err);
+    char want[4096];
+
+    /* cluster 1 = r1, r3, r4.  full_name: An x2 beats Ân; given_name: An 1 - Ân 1, tie to
+     * the ID-card record r3; address: r1 = r4 beats r3; cmnd only in r4; issue/expiry only
+     * in r3; addr_confidence all differ: r3's.  r2 alone, cluster_id empty. */
+    snprintf(want, sizeof want,
+             "%s,contributing_record_ids\n"
+             "1,idcard_reg,1,1,Nguyễn Văn An,Nguyễn,Văn,Ân,1990-03-05,day,M,001090012345,"
+             "123456789,Kinh,01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",cccd.csv,2,01,"
+             "2021-04-01,2036-03-05,1.00,exact,,1;3;4\n"
+             "2,commune_a,2,,=Trần Thị Bình,Trần,Thị,Bình,1985,year,F,,,,,,,,,"
+             "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985,2\n",
+             rec_header);
+    CHECK_STR(s, want);
+    free(s);
+}
+
+static void
+test_pseudonym_rfc4231_vector(void)
+{
+    /* RFC 4231 test case 1: key 0x0b x 20, "Hi There" ->
+     * b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7 */
+    unsigned char key[20];
+    char tok[19];
+    struct dc_error err = DC_ERROR_INIT;
+
+    memset(key, 0x0b, sizeof key);
+    CHECK_INT(dc_export_pseudonym(key, sizeof key, "Hi There", 8, tok, &err), 0);
+    CHECK_STR(tok, "p_b0344c61d8db3853");
+}
+
+static void
+test_pseudonymize_records_findings_changes(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    unsigned char key[20];
+    char t_id[19], t_full[19], t_1990[19], t_lower[19];
+    char line[512];
+
+    memset(key, 0x0b, sizeof key);
+    dc_export_pseudonym(key, 20, "001090012345", 12, t_id, &err);
+    dc_export_pseudonym(key, 20, "Nguyễn Văn An", strlen("Nguyễn Văn An"), t_full, &err);
+    dc_export_pseudonym(key, 20, "1990", 4, t_1990, &err);
+    dc_export_pseudonym(key, 20, "nguyen van an", 13, t_lower, &err);
+
+    char *rec = run(DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, key, NULL, &err);
+    char *fnd = run(DC_EXPORT_FINDINGS, DC_EXPORT_CSV, 0, 0, key, NULL, &err);
+    char *chg = run(DC_EXPORT_CHANGES, DC_EXPORT_CSV, 0, 0, key, NULL, &err);
+
+    CHECK(rec && !strstr(rec, "001090012345") && !strstr(rec, "Nguyễn Văn An"));
+    snprintf(line, sizeof line, "\n1,commune_a,1,1,%s,", t_full);
+    CHECK(rec && strstr(rec, line) != NULL);
+    snprintf(line, sizeof line, ",M,%s,,Kinh,", t_id);
+    CHECK(rec && strstr(rec, line) != NULL);
+    /* empty id12 stays empty, so empty values never join */
+    CHECK(rec && strstr(rec, ",F,,,,,,,,,\"Thôn 3") != NULL);
+    /* the finding on field id12 hides expected/actual; the batch finding is unchanged */
+    snprintf(line, sizeof line, ",id12,%s,", t_1990);
+    CHECK(fnd && strstr(fnd, line) != NULL && strstr(fnd, "X_BATCH,info,,,,") != NULL);
+    snprintf(line, sizeof line, "1,commune_a,1,full_name,%s,%s,name_case\n", t_lower, t_full);
+    CHECK(chg && strstr(chg, line) != NULL);
+    CHECK(chg && strstr(chg, "2,commune_a,2,dob,  1985,1985,trim\n") != NULL);
+    free(rec);
+    free(fnd);
+    free(chg);
+
+    char *rej = run(DC_EXPORT_REJECTS, DC_EXPORT_CSV, 0, 0, key, NULL, &err);
+    CHECK(rej == NULL && err.status == DC_EX_USAGE);
+}
+
+static void
+test_key_file_too_short(void)
+{
+    char path[300];
+    unsigned char key[DC_EXPORT_KEY_MAX];
+    size_t len = 0;
+    struct dc_error err = DC_ERROR_INIT;
+    FILE *fp;
+
+    snprintf(path, sizeof path, "%s/short.key", dir);
+    fp = fopen(path, "w");
+    fputs("fifteen bytes!!", fp);
+    fclose(fp);
+    CHECK_INT(dc_export_read_key(path, key, &len, &err), -1);
+    CHECK_INT(err.status, DC_EX_USAGE);
+    dc_error_clear(&err);
+    fp = fopen(path, "w");
+    fputs("sixteen bytes!!!", fp);
+    fclose(fp);
+    CHECK_INT(dc_export_read_key(path, key, &len, &err), 0);
+    CHECK_INT(len, 16);
+}
+
+static void
+test_gzip_deterministic(void)
+{
+    struct dc_export_opts o = {DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, 1, NULL, 0};
+    struct dc_error err = DC_ERROR_INIT;
+    char *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    long long rows = 0;
+    FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb);
+
+    CHECK_INT(dc_export_write(db, &o, fa, &rows, &err), 0);
+    CHECK_INT(dc_export_write(db, &o, fb, &rows, &err), 0);
+    fclose(fa);
+    fclose(fb);
+    CHECK_INT(rows, 4);
+    CHECK(na == nb && na > 18 && memcmp(a, b, na) == 0);
+    /* RFC 1952: magic 1f 8b, CM 8, FLG 0 (no name), MTIME 0 */
+    CHECK(na > 10 && memcmp(a, "\x1f\x8b\x08\x00\x00\x00\x00\x00", 8) == 0);
+    free(a);
+    free(b);
+}
+
+static void
+sha_hex(const char *data, size_t n, char hex[65])
+{
+    unsigned char md[32];
+    unsigned int len = 0;
+    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+static char *
+slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = malloc(1 << 16);
+    *n = fp && buf ? fread(buf, 1, (1 << 16) - 1, fp) : 0;
+    if (buf)
+        buf[*n] = '\0';
+    if (fp)
+        fclose(fp);
+    return buf;
+}
+
+static int
+export_file(const char *path, const struct dc_export_opts *o, long long *rows,
+            struct dc_error *err)
+{
+    struct dc_export_file f;
+    if (dc_export_file_begin(&f, path, err) < 0)
+        return -1;
+    if (dc_export_write(db, o, f.fp, rows, err) < 0 || dc_export_file_commit(&f, err) < 0) {
+        dc_export_file_abort(&f);
+        return -1;
+    }
+    dc_export_file_abort(&f);
+    return 0;
+}
+
+static void
+test_atomic_file_mode_0600_under_umask_022(void)
+{
+    struct dc_export_opts o = {DC_EXPORT_CLUSTERS, DC_EXPORT_CSV, 0, 0, 0, NULL, 0};
+    struct dc_error err = DC_ERROR_INIT;
+    char path[300];
+    struct stat sb;
+    long long rows = 0;
+    mode_t old = umask(022);
+
+    snprintf(path, sizeof path, "%s/clusters.csv", dir);
+    CHECK_INT(export_file(path, &o, &rows, &err), 0);
+    CHECK_INT(stat(path, &sb), 0);
+    CHECK_INT(sb.st_mode & 0777, 0600);
+    CHECK_INT(rows, 3);
+    CHECK_INT(dc_export_write_small(path, "x", 1, &err), 0);
+    CHECK_INT(stat(path, &sb), 0);
+    CHECK_INT(sb.st_mode & 0777, 0600);
+    umask(old);
+}
+
+static void
+test_dev_full_is_write_error(void)
+{
+    struct dc_export_opts o = {DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, 0, NULL, 0};
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_export_file f;
+    long long rows;
+
+    if (access("/dev/full", W_OK) != 0) {
+        CHECK(1); /* no /dev/full here */
+        return;
+    }
+    CHECK_INT(dc_export_file_begin(&f, "/dev/full", &err), 0);
+    CHECK_INT(f.direct, 1);
+    int rc = dc_export_write(db, &o, f.fp, &rows, &err);
+    if (rc == 0)
+        rc = dc_export_file_commit(&f, &err);
+    dc_export_file_abort(&f);
+    CHECK_INT(rc, -1);
+    CHECK_INT(err.status, DC_EX_IOERR);
+}
+
+static void
+test_manifest_sha_rows_and_verify(void)
+{
+    struct dc_export_opts o = {DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, 0, NULL, 0};
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_manifest_info mi;
+    struct dc_manifest_check mc;
+    char path[300], mpath[320], hex[65], *data, *json;
+    size_t n;
+    long long rows = 0, counted = -1;
+
+    CHECK_INT(dc_manifest_sha256_file("/dev/null", hex, NULL, &err), 0);
+    CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    snprintf(path, sizeof path, "%s/records.csv", dir);
+    snprintf(mpath, sizeof mpath, "%s.manifest.json", path);
+    CHECK_INT(export_file(path, &o, &rows, &err), 0);
+    data = slurp(path, &n);
+    memset(&mi, 0, sizeof mi);
+    CHECK_INT(dc_manifest_sha256_file(path, mi.sha256, &mi.bytes, &err), 0);
+    sha_hex(data, n, hex);
+    CHECK_STR(mi.sha256, hex);
+    CHECK_INT(mi.bytes, n);
+    /* the quoted address holds a line break: 5 lines of records, 4 records + header */
+    CHECK_INT(dc_manifest_count_rows(path, DC_EXPORT_CSV, 0, &counted, &err), 0);
+    CHECK_INT(counted, 4);
+    mi.version = "9.9";
+    mi.command = "dancu export db --what records -o \"x\"";
+    mi.created = "2026-01-02T00:00:00Z";
+    mi.file = path;
+    mi.opts = &o;
+    mi.rows = rows;
+    json = dc_manifest_build(db, &mi, &err);
+    CHECK(json && strstr(json, "\"batches\": [\n    {\"id\": 1, \"stage\": \"import\"},\n"
+                               "    {\"id\": 2, \"stage\": \"normalize\"}\n  ]\n}\n"));
+    CHECK(json && strstr(json, "\"file\": \"records.csv\",\n"));
+    CHECK(json && strstr(json, "\"command\": \"dancu export db --what records -o \\\"x\\\"\""));
+    CHECK_INT(dc_manifest_parse(json, strlen(json), &mc, &err), 0);
+    CHECK_STR(mc.sha256, hex);
+    CHECK_INT(mc.rows, 4);
+    CHECK_STR(mc.format, "csv");
+    CHECK_INT(dc_export_write_small(mpath, json, strlen(json), &err), 0);
+    CHECK_INT(dc_manifest_verify(path, &err), 0);
+
+    /* one byte changed, same size: the digest catches it */
+    data[0] = 'R';
+    CHECK_INT(dc_export_write_small(path, data, n, &err), 0);
+    CHECK_INT(dc_manifest_verify(path, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    CHECK(strstr(err.msg, "SHA-256") != NULL);
+    dc_error_clear(&err);
+    /* truncated: the size catches it */
+    CHECK_INT(dc_export_write_small(path, data, n - 1, &err), 0);
+    CHECK_INT(dc_manifest_verify(path, &err), -1);
+    CHECK(strstr(err.msg, "size") != NULL);
+    dc_error_clear(&err);
+    CHECK_INT(dc_manifest_parse("{\n  \"rows\": 3\n}\n", 16, &mc, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    free(json);
+    free(data);
+}
+
+static void
+test_count_rows_sql_quote_aware(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char path[300];
+    long long rows = -1;
+    const char *sql = "BEGIN;\nINSERT INTO t VALUES ('a\nINSERT INTO t VALUES (''x');\n"
+                      "INSERT INTO t VALUES ('b');\nCOMMIT;\n";
+
+    snprintf(path, sizeof path, "%s/t.sql", dir);
+    CHECK_INT(dc_export_write_small(path, sql, strlen(sql), &err), 0);
+    CHECK_INT(dc_manifest_count_rows(path, DC_EXPORT_SQL, 0, &rows, &err), 0);
+    CHECK_INT(rows, 2);
+}
+
+static void
+test_schema_types(void)
+{
+    struct dc_export_opts o = {DC_EXPORT_REJECTS, DC_EXPORT_PGCOPY, 0, 0, 0, NULL, 0};
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = dc_export_schema_sql(&o, &err);
+
+    CHECK(s && strstr(s, "CREATE TABLE rejects (\n    batch_id bigint,\n    source text,\n"));
+    CHECK(s && strstr(s, "    raw bytea\n);\n"));
+    free(s);
+    o.what = DC_EXPORT_RECORDS;
+    s = dc_export_schema_sql(&o, &err);
+    CHECK(s && strstr(s, "    province_code text,\n") && strstr(s, "    dob text,\n") &&
+          strstr(s, "    addr_confidence numeric(5,2),\n"));
+    free(s);
+}
+
+int
+main(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char path[300];
+    const char *t = getenv("TMPDIR");
+
+    snprintf(dir, sizeof dir, "%s/test_export.XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(dir) ) {
+        printf("Bail out! mkdtemp\n");
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/stage.db", dir);
+    if (dc_db_open(path, DC_DB_CREATE, &db, &err) < 0 || dc_db_exec(db, setup_sql, &err) < 0) {
+        printf("Bail out! setup: %s\n", err.msg);
+        return 1;
+    }
+    RUN(test_records_csv_quoting_and_order);
+    RUN(test_records_excel_bom_crlf_guard);
+    RUN(test_records_pgcopy_null_vs_empty);
+    RUN(test_records_jsonl_escaping);
+    RUN(test_records_sql_literals);
+    RUN(test_findings_null_record_sorts_first);
+    RUN(test_clusters_and_pairs);
+    RUN(test_rejects_raw_bytes_each_format);
+    RUN(test_changes_csv);
+    RUN(test_survivors_majority_then_idcard_tie);
+    RUN(test_pseudonym_rfc4231_vector);
+    RUN(test_pseudonymize_records_findings_changes);
+    RUN(test_key_file_too_short);
+    RUN(test_gzip_deterministic);
+    RUN(test_atomic_file_mode_0600_under_umask_022);
+    RUN(test_dev_full_is_write_error);
+    RUN(test_manifest_sha_rows_and_verify);
+    RUN(test_count_rows_sql_quote_aware);
+    RUN(test_schema_types);
+    dc_db_close(db, &err);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
+    return tap_done();
+}
