@@ -258,6 +258,7 @@ norm_address(const char *const *raw, const struct dc_normalize_opts *o, struct d
     p->new_province_code = b->addr.new_province_code;
     p->new_ward_code = b->addr.new_ward_code;
     p->addr_confidence = b->addr.confidence;
+    p->addr_reason = b->addr.reason;
     return 0;
 }
 
@@ -295,7 +296,7 @@ dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
     p->dob = p->dob_raw = p->sex_raw = p->id12 = p->cmnd = p->id_raw = NULL;
     p->issue_date = p->expiry_date = p->ethnic = p->ethnic_code = p->religion = NULL;
     p->address_raw = p->address_detail = p->province_code = p->district_code = NULL;
-    p->ward_code = p->new_province_code = p->new_ward_code = NULL;
+    p->ward_code = p->new_province_code = p->new_ward_code = p->addr_reason = NULL;
     p->addr_confidence = 0;
     p->sex = 0;
     p->dob_precision = DC_DATE_NONE;
@@ -511,7 +512,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
             }
             goto fail;
         }
-        bind_person(ins, &p, batch, p.address_raw && o->cat ? b->addr.reason : NULL);
+        bind_person(ins, &p, batch, p.address_raw && o->cat ? p.addr_reason : NULL);
         if (dc_db_step_done(db, ins, "insert person", err) < 0)
             goto fail;
         s->records++;

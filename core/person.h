@@ -64,6 +64,8 @@ struct dc_person {
     const char *new_province_code; /* 2025 codes */
     const char *new_ward_code;
     double addr_confidence;        /* 0..1 */
+    const char *addr_reason;       /* "" or NULL on a full match, else why a code is empty
+                                      (the reason codes of address.h: "ward-split", ...) */
 
     const char *mrz;          /* as imported, lines joined with '\n' */
     const char *qr;           /* as imported */

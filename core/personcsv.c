@@ -24,7 +24,7 @@ static const struct {
     S(id12), S(cmnd), S(ethnic), S(ethnic_code),
     S(province_code), S(district_code), S(ward_code), S(new_province_code), S(new_ward_code),
     S(address_detail), S(address_raw),
-    {"addr_confidence", REAL, offsetof(struct dc_person, addr_confidence)},
+    {"addr_confidence", REAL, offsetof(struct dc_person, addr_confidence)}, S(addr_reason),
     S(issue_date), S(expiry_date), S(dob_raw), S(sex_raw), S(id_raw), S(name_key), S(mrz), S(qr),
 };
 #undef S

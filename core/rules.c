@@ -491,15 +491,58 @@ r_expiry_inconsistent(const struct dc_rule_input *in, struct dc_finding *f,
     return 1;
 }
 
+/* An address in which not even a province was recognised. */
 static int
 r_addr_no_match(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     const struct dc_person *p = in->p;
 
     (void)err;
-    if (!set(p->address_raw) || set(p->ward_code) || set(p->new_ward_code))
+    if (!set(p->address_raw) || set(p->ward_code) || set(p->new_ward_code) ||
+        set(p->province_code) || set(p->new_province_code))
         return 0;
     put(f->actual, sizeof f->actual, p->address_raw);
+    return 1;
+}
+
+/*
+ * A province (or district) was recognised but no ward code of either era:
+ * normalize left it empty rather than guess, and says why (a ward split in
+ * 2025, a name ambiguous in the province, a ward not in the stated district
+ * or province, no ward written).  actual carries that reason.
+ */
+static int
+r_addr_ward_unresolved(const struct dc_rule_input *in, struct dc_finding *f,
+                       struct dc_error *err)
+{
+    const struct dc_person *p = in->p;
+
+    (void)err;
+    if (!set(p->address_raw) || set(p->ward_code) || set(p->new_ward_code))
+        return 0;
+    if (!set(p->province_code) && !set(p->new_province_code))
+        return 0; /* ADDR_NO_MATCH */
+    put(f->actual, sizeof f->actual, set(p->addr_reason) ? p->addr_reason : "no-ward");
+    return 1;
+}
+
+/*
+ * Districts were abolished on 1 July 2025 (Resolution 202/2025/QH15, the
+ * two-level local government): an address still written with a district
+ * on a card issued from that day is out of date.  A district code is only
+ * ever matched in a pre-2025 reading, so it marks the old form.
+ */
+static int
+r_addr_pre2025_after_merger(const struct dc_rule_input *in, struct dc_finding *f,
+                            struct dc_error *err)
+{
+    const struct dc_person *p = in->p;
+
+    (void)err;
+    if (!set(p->district_code) || !set(p->issue_date) || strcmp(p->issue_date, "2025-07-01") < 0)
+        return 0;
+    put(f->expected, sizeof f->expected, "2025 units (ward, province)");
+    put(f->actual, sizeof f->actual, p->address_raw ? p->address_raw : "");
     return 1;
 }
 
@@ -798,6 +841,14 @@ static const struct dc_rule rules[] = {
     {"ADDR_NO_MATCH", DC_SEV_WARNING, "address",
      "Địa chỉ không khớp đơn vị hành chính nào trong danh mục",
      "address matched no administrative unit of the catalogue", r_addr_no_match},
+    {"ADDR_WARD_UNRESOLVED", DC_SEV_INFO, "address",
+     "Không xác định được mã xã/phường (để trống, không đoán): xem lý do",
+     "ward code left empty rather than guessed (split ward, ambiguous name, ...): see reason",
+     r_addr_ward_unresolved},
+    {"ADDR_PRE2025_AFTER_MERGER", DC_SEV_WARNING, "address",
+     "Thẻ cấp từ 01/7/2025 nhưng địa chỉ còn ghi đơn vị cấp huyện (trước sáp nhập)",
+     "card issued from 2025-07-01 but the address still names a district (pre-2025 units)",
+     r_addr_pre2025_after_merger},
     {"MRZ_LAYOUT", DC_SEV_ERROR, "mrz",
      "MRZ không đúng dạng TD1 (3 dòng 30 ký tự A-Z 0-9 <)",
      "MRZ is not a TD1 zone (3 lines of 30 A-Z 0-9 <)", r_mrz_layout},

@@ -212,6 +212,20 @@ m_addr(struct dc_person *p)
     p->new_ward_code = "";
 }
 static void
+m_addr_ward(struct dc_person *p)
+{
+    p->ward_code = NULL;
+    p->province_code = "01";
+    p->addr_reason = "ward-split";
+}
+static void
+m_addr_merger(struct dc_person *p)
+{
+    p->district_code = "005";
+    p->issue_date = "2025-07-01";
+    p->expiry_date = "2030-01-01";
+}
+static void
 m_mrz_layout(struct dc_person *p)
 {
     p->mrz = "IDVNM0900123450001090012345<<1";
@@ -323,6 +337,9 @@ static const struct rcase cases[] = {
     {"ISSUE_CHIP_BEFORE_2021", m_iss_chip, ">= 2021-01-01", "2020-12-31"},
     {"EXPIRY_INCONSISTENT", m_exp, "2030-01-01", "2035-01-01"},
     {"ADDR_NO_MATCH", m_addr, "", "Số 1 Phố Huế, Hà Nội"},
+    {"ADDR_WARD_UNRESOLVED", m_addr_ward, "", "ward-split"},
+    {"ADDR_PRE2025_AFTER_MERGER", m_addr_merger, "2025 units (ward, province)",
+     "Số 1 Phố Huế, Hà Nội"},
     {"MRZ_LAYOUT", m_mrz_layout, NULL, NULL},
     {"MRZ_CHECK_DIGIT", m_mrz_check, "", "birth;composite"},
     {"MRZ_VN_LAYOUT", m_mrz_vn, "", "id12_format"},

@@ -1,0 +1,32 @@
+-- dancu export --what records: PostgreSQL table for the COPY data.
+-- Codes are text (leading zeros); dob is text (YYYY, YYYY-MM or YYYY-MM-DD).
+CREATE TABLE records (
+    record_id bigint,
+    source text,
+    src_row bigint,
+    cluster_id bigint,
+    full_name text,
+    family_name text,
+    middle_name text,
+    given_name text,
+    dob text,
+    dob_precision text,
+    sex text,
+    id12 text,
+    cmnd text,
+    ethnic text,
+    province_code text,
+    district_code text,
+    ward_code text,
+    new_province_code text,
+    new_ward_code text,
+    address_detail text,
+    src_file text,
+    src_line bigint,
+    ethnic_code text,
+    issue_date text,
+    expiry_date text,
+    addr_confidence numeric(5,2),
+    addr_reason text,
+    dob_raw text
+);
