@@ -74,7 +74,7 @@ extern const int dc_ncommands;
 /* Each cmd/<name>.c defines its --help text as dc_usage_<name>. */
 extern const char dc_usage_crosscheck[], dc_usage_dedup[], dc_usage_export[], dc_usage_id[],
     dc_usage_import[], dc_usage_init[], dc_usage_mrz[], dc_usage_normalize[], dc_usage_qr[],
-    dc_usage_refdata[], dc_usage_synth[];
+    dc_usage_refdata[], dc_usage_report[], dc_usage_stats[], dc_usage_synth[];
 
 int cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv);
 int cmd_dedup(struct dc_ctx *ctx, int argc, char **argv);
@@ -86,6 +86,8 @@ int cmd_mrz(struct dc_ctx *ctx, int argc, char **argv);
 int cmd_normalize(struct dc_ctx *ctx, int argc, char **argv);
 int cmd_qr(struct dc_ctx *ctx, int argc, char **argv);
 int cmd_refdata(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_report(struct dc_ctx *ctx, int argc, char **argv);
+int cmd_stats(struct dc_ctx *ctx, int argc, char **argv);
 int cmd_synth(struct dc_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -30,6 +30,9 @@ const struct dc_cmd dc_commands[] = {
      dc_usage_normalize},
     {"qr", cmd_qr, "check the QR payload of ID cards", dc_usage_qr},
     {"refdata", cmd_refdata, "load the administrative-unit and code catalogues", dc_usage_refdata},
+    {"report", cmd_report, "write a self-contained HTML data-quality report", dc_usage_report},
+    {"stats", cmd_stats, "print the numbers of a staging database (text or JSON)",
+     dc_usage_stats},
     {"synth", cmd_synth, "generate a synthetic population and its dirty source files",
      dc_usage_synth},
 };

@@ -638,14 +638,15 @@ vl_init(struct vlist *vl)
             }
         }
     }
-    qsort(vl->v, vl->n, sizeof vl->v[0], vl_cmp);
+    if (vl->n)
+        qsort(vl->v, vl->n, sizeof vl->v[0], vl_cmp);
 }
 
 static const struct vletter *
 vl_find(const struct vlist *vl, uint32_t cp)
 {
     struct vletter key = {cp, 0, 0, 0};
-    return bsearch(&key, vl->v, vl->n, sizeof vl->v[0], vl_cmp);
+    return vl->n ? bsearch(&key, vl->v, vl->n, sizeof vl->v[0], vl_cmp) : NULL;
 }
 
 static uint32_t
@@ -1201,7 +1202,7 @@ row_wmap(struct gen *g, char **f, const char *path, long line)
         return 0;
     struct ward key;
     key.wcode = f[0];
-    struct ward *w = bsearch(&key, rl->w, rl->n, sizeof *rl->w, ward_cmp);
+    struct ward *w = rl->n ? bsearch(&key, rl->w, rl->n, sizeof *rl->w, ward_cmp) : NULL;
     if (!w)
         return dc_error_at(g->err, DC_EX_DATAERR, path, line, NULL,
                            "old ward code not in the catalogue");
@@ -1256,7 +1257,8 @@ load_refdata(struct gen *g, const char *dir)
     g->rl = &rl;
     int rc = read_table(g, dir, "admin_units_pre2025.csv", c_w, 6, row_ward);
     if (!rc) {
-        qsort(rl.w, rl.n, sizeof *rl.w, ward_cmp);
+        if (rl.n) /* qsort wants a non-NULL base even for 0 rows (fuzz crash seed) */
+            qsort(rl.w, rl.n, sizeof *rl.w, ward_cmp);
         for (size_t i = 1; i < rl.n && !rc; i++)
             if (strcmp(rl.w[i - 1].wcode, rl.w[i].wcode) == 0)
                 rc = dc_error_set(g->err, DC_EX_DATAERR,
@@ -1269,7 +1271,8 @@ load_refdata(struct gen *g, const char *dir)
     if (!rc)
         rc = read_table(g, dir, "province_mapping_2025.csv", c_p, 3, row_pmap);
     if (!rc) {
-        qsort(rl.nu, rl.nnu, sizeof *rl.nu, nu_cmp);
+        if (rl.nnu)
+            qsort(rl.nu, rl.nnu, sizeof *rl.nu, nu_cmp);
         for (size_t i = 0; i < rl.n; i++) {
             struct ward *w = &rl.w[i];
             int pk = (w->pcode[0] - '0') * 10 + (w->pcode[1] - '0');
@@ -1282,7 +1285,7 @@ load_refdata(struct gen *g, const char *dir)
                 continue;
             }
             struct newunit key = {w->ncode, NULL};
-            struct newunit *u = bsearch(&key, rl.nu, rl.nnu, sizeof *rl.nu, nu_cmp);
+            struct newunit *u = rl.nnu ? bsearch(&key, rl.nu, rl.nnu, sizeof *rl.nu, nu_cmp) : NULL;
             if (!u || !w->npcode[0]) {
                 w->ncode = ""; /* cannot print a 2025 address for it */
                 w->nmap = 0;

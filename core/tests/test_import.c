@@ -1,0 +1,294 @@
+/*
+ * test_import.c - unit tests for core/import.c on temp files: counts (read =
+ * imported + rejected), column_map rows, the extra JSON of unmapped and
+ * duplicate columns, duplicate-file detection and --force, gzip input, a
+ * corrupt gzip leaving the DB unchanged (README "Cron": status 65, nothing
+ * committed), and the default source name.
+ * Not for: CSV dialects and encodings (test_csvio.c, test_encoding.c).
+ * All data is hand-written and synthetic.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "db.h"
+#include "error.h"
+#include "import.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/dc_test_import_XXXXXX";
+static struct dc_db *db;
+
+static const char basic_csv[] =
+    "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Ghi chú,HO_TEN\n"
+    "NGUYEN VAN AN,01/02/1990,Nam,001090000001,hộ nghèo,Nguyễn Văn An\n"
+    "Trần Thị Bình,1985,Nữ,,,\n"
+    "Lê \"Văn\" Cường,03/1970,Nam\n"                 /* ragged: 3 fields */
+    "Phạm Thị Dung,,Nữ,079185000002,,\n";
+
+static const char *
+tmp_path(const char *name)
+{
+    static char p[4][256];
+    static int slot;
+    char *s = p[slot++ % 4];
+
+    snprintf(s, 256, "%s/%s", dir, name);
+    return s;
+}
+
+static const char *
+put(const char *name, const char *data, size_t len)
+{
+    const char *p = tmp_path(name);
+    FILE *f = fopen(p, "wb");
+
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+        abort();
+    return p;
+}
+
+static long long
+count(const char *sql)
+{
+    return dc_db_count(db, sql, NULL);
+}
+
+static char *
+one_text(const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    char *out = NULL;
+
+    if (sqlite3_prepare_v2(db->h, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+        out = strdup((const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    return out;
+}
+
+static struct dc_import_opts
+opts(void)
+{
+    struct dc_import_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.now_iso = "2026-11-26T00:00:00Z";
+    return o;
+}
+
+static void
+test_source_name_default(void)
+{
+    char out[64];
+
+    dc_import_source_name("a/b/x.csv.gz", out, sizeof out);
+    CHECK_STR(out, "x");
+    dc_import_source_name("ho_khau_xa.CSV", out, sizeof out);
+    CHECK_STR(out, "ho_khau_xa");
+    dc_import_source_name("dir.v2/data", out, sizeof out);
+    CHECK_STR(out, "data");
+    dc_import_source_name("-", out, sizeof out);
+    CHECK_STR(out, "stdin");
+}
+
+static void
+test_counts_colmap_extra(void)
+{
+    struct dc_import_opts o = opts();
+    struct dc_import_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+    const char *p = put("basic.csv", basic_csv, sizeof basic_csv - 1);
+    char *t;
+
+    if (!CHECK_INT(dc_import_file(db, p, &o, &s, &err), 0))
+        printf("#   %s\n", err.msg);
+    CHECK_INT(s.rows_read, 4);
+    CHECK_INT(s.imported, 3);
+    CHECK_INT(s.rejected, 1);
+    CHECK_INT(s.rows_read, s.imported + s.rejected);
+    CHECK(s.batch_id > 0);
+    CHECK_INT(s.duplicate_of, 0);
+    CHECK_STR(s.source, "basic");
+    CHECK_INT(s.delimiter, ',');
+    CHECK_INT(s.ncols, 6);
+    CHECK_INT(strlen(s.sha256), 64);
+    CHECK_INT(count("SELECT count(*) FROM src_row"), 3);
+    CHECK_INT(count("SELECT count(*) FROM reject WHERE src_row = 3 AND src_line = 4"), 1);
+    CHECK_INT(count("SELECT count(*) FROM batch WHERE stage='import' AND rows_read=4 AND "
+                    "rows_ok=3 AND rows_rejected=1 AND source='basic'"), 1);
+    CHECK_INT(count("SELECT count(*) FROM column_map"), 6);
+    CHECK_INT(count("SELECT count(*) FROM column_map WHERE position=1 AND "
+                    "header='Họ và tên' AND field='full_name' AND how='alias'"), 1);
+    CHECK_INT(count("SELECT count(*) FROM column_map WHERE position=4 AND field='id_number'"), 1);
+    CHECK_INT(count("SELECT count(*) FROM column_map WHERE position=5 AND field IS NULL AND "
+                    "how='unknown'"), 1);
+    CHECK_INT(count("SELECT count(*) FROM column_map WHERE position=6 AND field IS NULL AND "
+                    "how='duplicate'"), 1);
+    CHECK_INT(count("SELECT count(*) FROM src_row WHERE src_row=1 AND src_line=2 AND "
+                    "full_name='NGUYEN VAN AN' AND dob='01/02/1990' AND sex='Nam' AND "
+                    "id_number='001090000001'"), 1);
+    t = one_text("SELECT extra FROM src_row WHERE src_row=1");
+    CHECK_STR(t, "{\"Ghi chú\": \"hộ nghèo\", \"HO_TEN\": \"Nguyễn Văn An\"}");
+    free(t);
+    /* empty unmapped values add nothing; an empty mapped value is NULL */
+    CHECK_INT(count("SELECT count(*) FROM src_row WHERE src_row=2 AND extra IS NULL AND "
+                    "id_number IS NULL AND dob='1985'"), 1);
+    dc_import_summary_release(&s);
+    dc_import_summary_release(&s);
+}
+
+static void
+test_duplicate_file_and_force(void)
+{
+    struct dc_import_opts o = opts();
+    struct dc_import_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+    /* same bytes, other name */
+    const char *p = put("again.csv", basic_csv, sizeof basic_csv - 1);
+    long long b = count("SELECT count(*) FROM batch"), r = count("SELECT count(*) FROM src_row");
+    long long first = count("SELECT min(id) FROM batch WHERE stage='import'");
+
+    CHECK_INT(dc_import_file(db, p, &o, &s, &err), 0);
+    CHECK_INT(s.duplicate_of, first);
+    CHECK_INT(s.batch_id, 0);
+    CHECK_INT(count("SELECT count(*) FROM batch"), b);
+    CHECK_INT(count("SELECT count(*) FROM src_row"), r);
+    CHECK_INT(count("SELECT count(*) FROM column_map"), 6);
+    dc_import_summary_release(&s);
+
+    o.force = 1;
+    CHECK_INT(dc_import_file(db, p, &o, &s, &err), 0);
+    CHECK_INT(s.duplicate_of, 0);
+    CHECK(s.batch_id > first);
+    CHECK_INT(count("SELECT count(*) FROM batch"), b + 1);
+    CHECK_INT(count("SELECT count(*) FROM src_row"), r + 3);
+    CHECK_INT(count("SELECT count(*) FROM reject"), 2);
+    dc_import_summary_release(&s);
+}
+
+static size_t
+gzip_buf(const char *in, size_t n, unsigned char *out, size_t cap)
+{
+    z_stream z;
+    size_t len;
+
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        abort();
+    z.next_in = (unsigned char *)(uintptr_t)in;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+        abort();
+    len = z.total_out;
+    deflateEnd(&z);
+    return len;
+}
+
+static void
+test_gzip_file(void)
+{
+    static const char csv[] = "HO_TEN;NGAY_SINH\nĐỗ Văn Em;1999\nVũ Thị Gấm;2001\n";
+    unsigned char gz[512];
+    size_t n = gzip_buf(csv, sizeof csv - 1, gz, sizeof gz);
+    struct dc_import_opts o = opts();
+    struct dc_import_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+    const char *p = put("xa.csv.gz", (const char *)gz, n);
+
+    if (!CHECK_INT(dc_import_file(db, p, &o, &s, &err), 0))
+        printf("#   %s\n", err.msg);
+    CHECK_STR(s.source, "xa");
+    CHECK_INT(s.delimiter, ';');
+    CHECK_INT(s.imported, 2);
+    CHECK_INT(s.rejected, 0);
+    CHECK_INT(count("SELECT count(*) FROM src_row WHERE full_name='Vũ Thị Gấm' AND "
+                    "dob='2001'"), 1);
+    dc_import_summary_release(&s);
+}
+
+static void
+test_corrupt_gzip_changes_nothing(void)
+{
+    char csv[4096];
+    unsigned char gz[8192];
+    size_t n, o2 = 0;
+    struct dc_import_opts o = opts();
+    struct dc_import_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+    long long b = count("SELECT count(*) FROM batch"), r = count("SELECT count(*) FROM src_row"),
+              j = count("SELECT count(*) FROM reject"),
+              c = count("SELECT count(*) FROM column_map");
+    const char *p;
+
+    o2 += (size_t)snprintf(csv, sizeof csv, "HO_TEN,NGAY_SINH\n");
+    for (int i = 0; i < 100; i++)
+        o2 += (size_t)snprintf(csv + o2, sizeof csv - o2, "Người Số %d,%d\n", i, 1900 + i);
+    n = gzip_buf(csv, o2, gz, sizeof gz);
+    /* cut the stream in its second half: rows decode, then the file fails */
+    p = put("cut.csv.gz", (const char *)gz, n * 2 / 3);
+    CHECK_INT(dc_import_file(db, p, &o, &s, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    CHECK_INT(s.batch_id, 0);
+    dc_import_summary_release(&s);
+    CHECK_INT(count("SELECT count(*) FROM batch"), b);
+    CHECK_INT(count("SELECT count(*) FROM src_row"), r);
+    CHECK_INT(count("SELECT count(*) FROM reject"), j);
+    CHECK_INT(count("SELECT count(*) FROM column_map"), c);
+
+    /* a flipped byte in the deflate data (CRC mismatch or bad code) */
+    gz[n / 2] ^= 0x55;
+    err = (struct dc_error)DC_ERROR_INIT;
+    p = put("flip.csv.gz", (const char *)gz, n);
+    CHECK_INT(dc_import_file(db, p, &o, &s, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    dc_import_summary_release(&s);
+    CHECK_INT(count("SELECT count(*) FROM batch"), b);
+    CHECK_INT(count("SELECT count(*) FROM src_row"), r);
+}
+
+static void
+test_missing_file(void)
+{
+    struct dc_import_opts o = opts();
+    struct dc_import_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_import_file(db, tmp_path("nosuch.csv"), &o, &s, &err), -1);
+    CHECK_INT(err.status, DC_EX_NOINPUT);
+    dc_import_summary_release(&s);
+}
+
+int
+main(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm", "t.db.lock",
+                                        "basic.csv", "again.csv", "xa.csv.gz", "cut.csv.gz",
+                                        "flip.csv.gz"};
+
+    if (!mkdtemp(dir)) {
+        printf("1..0 # SKIP cannot create a temp dir\n");
+        return 0;
+    }
+    if (dc_db_open(tmp_path("t.db"), DC_DB_CREATE, &db, &err) < 0) {
+        printf("Bail out! %s\n", err.msg);
+        return 1;
+    }
+    RUN(test_source_name_default);
+    RUN(test_counts_colmap_extra);
+    RUN(test_duplicate_file_and_force);
+    RUN(test_gzip_file);
+    RUN(test_corrupt_gzip_changes_nothing);
+    RUN(test_missing_file);
+    dc_db_close(db, NULL);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        unlink(tmp_path(files[i]));
+    rmdir(dir);
+    return tap_done();
+}

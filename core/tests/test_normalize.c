@@ -1,0 +1,443 @@
+/*
+ * test_normalize.c - unit tests for core/normalize.c: the (field, before,
+ * after, rule) changes reported for names, dates, sex, IDs and ethnic
+ * groups, address codes with the built-in province tables, and the DB pass
+ * (person and change rebuilt; a second run gives identical tables).
+ * Expected values are worked out by hand from normalize.h, vntext.h,
+ * vnid.h (idformats.md §1-§2), encoding.h and refdata/province_mapping_2025
+ * (Hà Giang 02 -> Tuyên Quang 08, Resolution 202/2025/QH15).
+ * Not for: the parsers themselves (test_vntext.c, test_vndate.c, test_vnid.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "db.h"
+#include "error.h"
+#include "normalize.h"
+#include "tap.h"
+
+struct chg {
+    char field[24], before[96], after[96], rule[48];
+};
+
+struct log {
+    int n;
+    struct chg c[8];
+};
+
+static int
+record(void *ud, const char *field, const char *before, const char *after, const char *rule)
+{
+    struct log *l = ud;
+
+    if (l->n < 8) {
+        struct chg *c = &l->c[l->n];
+        snprintf(c->field, sizeof c->field, "%s", field);
+        snprintf(c->before, sizeof c->before, "%s", before ? before : "(null)");
+        snprintf(c->after, sizeof c->after, "%s", after ? after : "(null)");
+        snprintf(c->rule, sizeof c->rule, "%s", rule);
+    }
+    l->n++;
+    return 0;
+}
+
+static char dir[] = "/tmp/dc_test_normalize_XXXXXX";
+static struct dc_db *db;
+
+/* Normalize a record with one field set (or two). */
+static int
+norm1(int f1, const char *v1, int f2, const char *v2, const struct dc_normalize_opts *o,
+      struct dc_norm_buf *b, struct dc_person *p, struct log *l)
+{
+    const char *raw[DC_F_COUNT] = {0};
+    struct dc_error err = DC_ERROR_INIT;
+
+    raw[f1] = v1;
+    if (f2 >= 0)
+        raw[f2] = v2;
+    memset(l, 0, sizeof *l);
+    memset(p, 0, sizeof *p);
+    return dc_normalize_record(raw, o, b, p, record, l, &err);
+}
+
+static void
+check_change(const struct log *l, int i, const char *field, const char *before,
+             const char *after, const char *rule)
+{
+    if (!CHECK(l->n > i))
+        return;
+    CHECK_STR(l->c[i].field, field);
+    CHECK_STR(l->c[i].before, before);
+    CHECK_STR(l->c[i].after, after);
+    CHECK_STR(l->c[i].rule, rule);
+}
+
+static void
+test_name_changes(void)
+{
+    static const struct {
+        const char *in, *full, *rule;
+    } t[] = {
+        {"NGUYỄN THỊ HÒA", "Nguyễn Thị Hòa", "case"},
+        {"Nguyễn Thị Hoà", "Nguyễn Thị Hòa", "tone"},           /* old style is the default */
+        {"Trần.Thị.Bích", "Trần Thị Bích", "punct"},
+        {"  Lê   Văn   Tám ", "Lê Văn Tám", "space"},
+        {"Nguyá»…n Văn An", "Nguyễn Văn An", "utf8-as-cp1252"},  /* UTF-8 E1 BB 85 read as cp1252 */
+        {"Nguyễn Văn Ðức", "Nguyễn Văn Đức", "eth-for-d"},      /* U+00D0 for U+0110 */
+    };
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_person p;
+    struct log l;
+
+    if (!CHECK(b != NULL))
+        return;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        CHECK_INT(norm1(DC_F_FULL_NAME, t[i].in, -1, NULL, &o, b, &p, &l), 0);
+        CHECK_STR(p.full_name, t[i].full);
+        if (!CHECK_INT(l.n, 1))
+            printf("#   %s\n", t[i].in);
+        check_change(&l, 0, "full_name", t[i].in, t[i].full, t[i].rule);
+    }
+    /* new style moves the mark the other way */
+    o.tone = DC_TONE_NEW;
+    CHECK_INT(norm1(DC_F_FULL_NAME, "Phạm Thủy Hòa", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.full_name, "Phạm Thuỷ Hoà");
+    check_change(&l, 0, "full_name", "Phạm Thủy Hòa", "Phạm Thuỷ Hoà", "tone");
+    /* already canonical: no change at all */
+    CHECK_INT(norm1(DC_F_FULL_NAME, "Phạm Thuỷ Hoà", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_INT(l.n, 0);
+    CHECK_STR(p.family_name, "Phạm");
+    CHECK_STR(p.middle_name, "Thuỷ");
+    CHECK_STR(p.given_name, "Hoà");
+    CHECK_STR(p.name_key, "pham thuy hoa");
+    dc_norm_buf_free(b);
+    dc_norm_buf_free(NULL);
+}
+
+static void
+test_name_no_diacritics_flag(void)
+{
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_person p;
+    struct log l;
+
+    if (!CHECK(b != NULL))
+        return;
+    CHECK_INT(norm1(DC_F_FULL_NAME, "Nguyen Van An", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_INT(l.n, 1);
+    check_change(&l, 0, "full_name", "Nguyen Van An", "Nguyen Van An", "no-diacritics");
+    /* capitals and no marks: the case change, then the flag; never marks added */
+    CHECK_INT(norm1(DC_F_FULL_NAME, "NGUYEN VAN AN", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_INT(l.n, 2);
+    check_change(&l, 0, "full_name", "NGUYEN VAN AN", "Nguyen Van An", "case");
+    check_change(&l, 1, "full_name", "Nguyen Van An", "Nguyen Van An", "no-diacritics");
+    dc_norm_buf_free(b);
+}
+
+static void
+test_dates(void)
+{
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_person p;
+    struct log l;
+
+    if (!CHECK(b != NULL))
+        return;
+    CHECK_INT(norm1(DC_F_DOB, "05/03/1990", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.dob, "1990-03-05");
+    CHECK_INT(p.dob_precision, DC_DATE_DAY);
+    CHECK_INT(l.n, 1);
+    check_change(&l, 0, "dob", "05/03/1990", "1990-03-05", "date-iso");
+    CHECK_INT(norm1(DC_F_DOB, "1990-03-05", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_INT(l.n, 0);
+    CHECK_INT(norm1(DC_F_DOB, "1945", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.dob, "1945");
+    CHECK_INT(p.dob_precision, DC_DATE_YEAR);
+    CHECK_INT(l.n, 0);
+    /* 30 February: kept raw, never moved to 1 or 2 March */
+    CHECK_INT(norm1(DC_F_DOB, "30/02/1990", -1, NULL, &o, b, &p, &l), 0);
+    CHECK(p.dob == NULL);
+    CHECK_INT(p.dob_precision, DC_DATE_INVALID);
+    CHECK_STR(p.dob_raw, "30/02/1990");
+    check_change(&l, 0, "dob", "30/02/1990", "", "date-invalid-kept-raw");
+    CHECK_STR(dc_precision_name(DC_DATE_INVALID), "invalid");
+    CHECK_STR(dc_precision_name(DC_DATE_MONTH), "month");
+    CHECK_INT(norm1(DC_F_ISSUE_DATE, "01/07/2021", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.issue_date, "2021-07-01");
+    check_change(&l, 0, "issue_date", "01/07/2021", "2021-07-01", "date-iso");
+    dc_norm_buf_free(b);
+}
+
+static void
+test_sex_codes(void)
+{
+    static const struct {
+        const char *in;
+        char sex;
+        const char *after, *rule; /* rule NULL: no change */
+    } t[] = {
+        {"Nam", 'M', "M", "sex-code"},   {"Nữ", 'F', "F", "sex-code"},
+        {"2", 'F', "F", "sex-code"},     {"M", 'M', NULL, NULL},
+        {"Khác", 0, "", "sex-unreadable-kept-raw"},
+    };
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_person p;
+    struct log l;
+
+    if (!CHECK(b != NULL))
+        return;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        CHECK_INT(norm1(DC_F_SEX, t[i].in, -1, NULL, &o, b, &p, &l), 0);
+        CHECK_INT(p.sex, t[i].sex);
+        CHECK_INT(l.n, t[i].rule ? 1 : 0);
+        if (t[i].rule)
+            check_change(&l, 0, "sex", t[i].in, t[i].after, t[i].rule);
+    }
+    CHECK_STR(p.sex_raw, "Khác");
+    dc_norm_buf_free(b);
+}
+
+static void
+test_ids(void)
+{
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_person p;
+    struct log l;
+
+    if (!CHECK(b != NULL))
+        return;
+    /* 11 digits: a spreadsheet dropped the leading zero of the province code */
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "1090000001", -1, NULL, &o, b, &p, &l), 0);
+    CHECK(l.n >= 1);
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "01090000001", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "001090000001");
+    CHECK_STR(p.cmnd, "");
+    check_change(&l, 0, "id_number", "01090000001", "001090000001", "id-leading-zero");
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "001 090 000 001", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "001090000001");
+    check_change(&l, 0, "id_number", "001 090 000 001", "001090000001", "id-clean");
+    /* a 12-digit ID in the CMND column goes to id12 (idformats.md §2.2) */
+    CHECK_INT(norm1(DC_F_CMND, "079185000002", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "079185000002");
+    CHECK_STR(p.cmnd, "");
+    CHECK_INT(l.n, 0);
+    CHECK_INT(norm1(DC_F_CMND, "12345678", DC_F_ID_NUMBER, "001090000001", &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "001090000001");
+    CHECK_STR(p.cmnd, "012345678");
+    check_change(&l, 0, "cmnd", "12345678", "012345678", "cmnd-leading-zero");
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "12AB", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.id_raw, "12AB");
+    CHECK_STR(p.id12, "");
+    check_change(&l, 0, "id_number", "12AB", "", "id-unreadable-kept-raw");
+    dc_norm_buf_free(b);
+}
+
+static void
+test_ethnic_table(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_ethnic_table *t = NULL;
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_person p;
+    struct log l;
+
+    if (!CHECK(b != NULL))
+        return;
+    CHECK_INT(dc_ethnic_table_load(db, &t, &err), 0);
+    CHECK(t == NULL); /* empty table */
+    CHECK_INT(dc_db_exec(db,
+                         "INSERT INTO ethnic(code, name, name_qcvn109, name_1979) VALUES "
+                         "('01', 'Kinh', 'Kinh (Việt)', 'Kinh'), ('03', 'Thái', 'Thái', 'Thái'),"
+                         "('11', 'Ê Đê', 'Ê-đê', 'Ê-đê')", &err), 0);
+    CHECK_INT(dc_ethnic_table_load(db, &t, &err), 0);
+    if (!CHECK(t != NULL)) {
+        dc_norm_buf_free(b);
+        return;
+    }
+    o.ethnic = t;
+    CHECK_INT(norm1(DC_F_ETHNIC, "KINH", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.ethnic, "Kinh");
+    CHECK_STR(p.ethnic_code, "01");
+    check_change(&l, 0, "ethnic", "KINH", "Kinh", "ethnic-catalogue");
+    CHECK_INT(norm1(DC_F_ETHNIC, "Ede", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.ethnic, "Ê Đê");
+    CHECK_STR(p.ethnic_code, "11");
+    CHECK_INT(norm1(DC_F_ETHNIC, "Thái", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.ethnic_code, "03");
+    CHECK_INT(l.n, 0);
+    /* not in the table: kept as typed, no code, no change */
+    CHECK_INT(norm1(DC_F_ETHNIC, "Mường", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.ethnic, "Mường");
+    CHECK(p.ethnic_code == NULL || p.ethnic_code[0] == '\0');
+    CHECK_INT(l.n, 0);
+    /* a bare code is ambiguous between the 1979 and 2008 lists: kept */
+    CHECK_INT(norm1(DC_F_ETHNIC, "01", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.ethnic, "01");
+    dc_ethnic_table_free(t);
+    dc_ethnic_table_free(NULL);
+    dc_norm_buf_free(b);
+    CHECK_INT(dc_db_exec(db, "DELETE FROM ethnic", &err), 0);
+}
+
+static void
+test_address_builtin_provinces(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_catalog *c = dc_catalog_new();
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_person p;
+    struct log l;
+
+    if (!CHECK(c != NULL && b != NULL))
+        goto out;
+    CHECK_INT(dc_catalog_builtin_provinces(c, &err), 0);
+    CHECK_INT(dc_catalog_finish(c, &err), 0);
+    o.cat = c;
+    CHECK_INT(norm1(DC_F_ADDRESS, "Số 5, Thôn 3, Tỉnh Hà Giang", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.address_raw, "Số 5, Thôn 3, Tỉnh Hà Giang");
+    CHECK_STR(p.province_code, "02");
+    CHECK_STR(p.new_province_code, "08");
+    CHECK_STR(p.ward_code, "");
+    CHECK_STR(p.addr_reason, "no-ward");
+    CHECK(p.addr_confidence > 0 && p.addr_confidence < 1);
+    CHECK_INT(norm1(DC_F_PROVINCE, "TP. Hồ Chí Minh", -1, NULL, &o, b, &p, &l), 0);
+    /* the name is the same in both eras and the 2025 city also took in
+     * Bình Dương (74) and Bà Rịa - Vũng Tàu (77): the pre-2025 code is not
+     * guessed */
+    CHECK_STR(p.province_code, "");
+    CHECK_STR(p.new_province_code, "79");
+    CHECK_STR(p.address_raw, ", , TP. Hồ Chí Minh");
+    /* without a catalogue the text is kept, no codes */
+    o.cat = NULL;
+    CHECK_INT(norm1(DC_F_ADDRESS, "Tỉnh Hà Giang", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.address_raw, "Tỉnh Hà Giang");
+    CHECK(p.province_code == NULL);
+out:
+    dc_norm_buf_free(b);
+    dc_catalog_free(c);
+}
+
+static char *
+dump(const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *out = calloc(1, cap);
+
+    if (!out || sqlite3_prepare_v2(db->h, sql, -1, &q, NULL) != SQLITE_OK)
+        abort();
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(q); i++) {
+            const char *v = (const char *)sqlite3_column_text(q, i);
+            int n = snprintf(out + len, cap - len, "%s|", v ? v : "<null>");
+            if (n < 0 || (size_t)n >= cap - len)
+                abort();
+            len += (size_t)n;
+        }
+        if (len + 2 >= cap)
+            abort();
+        out[len++] = '\n';
+    }
+    sqlite3_finalize(q);
+    return out;
+}
+
+static void
+test_normalize_db_rerun_identical(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_summary s;
+    char *p1, *c1, *p2, *c2;
+
+    CHECK_INT(dc_db_exec(db,
+                         "INSERT INTO batch(id, stage, source, src_file, started) VALUES "
+                         "(1, 'import', 'xa', 'xa.csv', '2026-11-26T00:00:00Z');"
+                         "INSERT INTO src_row(id, batch_id, src_row, src_line, full_name, dob, "
+                         "sex, id_number, cmnd) VALUES "
+                         "(10, 1, 1, 2, 'TRẦN VĂN BA', '05/03/1990', 'Nam', '01090000001', NULL),"
+                         "(11, 1, 2, 3, 'Lê Thị Hoà', '30/02/1985', 'Nữ', NULL, '12345678'),"
+                         "(12, 1, 3, 4, 'Vo Van Chin', '1970', 'M', NULL, NULL)",
+                         &err), 0);
+    memset(&s, 0, sizeof s);
+    if (!CHECK_INT(dc_normalize_db(db, &o, "2026-11-26T01:00:00Z", &s, &err), 0))
+        printf("#   %s\n", err.msg);
+    CHECK_INT(s.records, 3);
+    CHECK_INT(s.dates_invalid, 1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person", NULL), 3);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person WHERE record_id=10 AND batch_id=1 "
+                              "AND source='xa' AND src_file='xa.csv' AND src_row=1 AND "
+                              "src_line=2 AND full_name='Trần Văn Ba' AND dob='1990-03-05' AND "
+                              "dob_precision='day' AND sex='M' AND id12='001090000001'", NULL), 1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person WHERE record_id=11 AND "
+                              "full_name='Lê Thị Hòa' AND dob IS NULL AND "
+                              "dob_precision='invalid' AND dob_raw='30/02/1985' AND sex='F' "
+                              "AND cmnd='012345678'", NULL), 1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person WHERE record_id=12 AND "
+                              "dob='1970' AND dob_precision='year'", NULL), 1);
+    /* 10: name case, dob iso, sex, id; 11: tone, dob invalid, sex, cmnd; 12: flag */
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=10", NULL), 4);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=11", NULL), 4);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=12 AND "
+                              "rule='no-diacritics'", NULL), 1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=11 AND "
+                              "field='full_name' AND before='Lê Thị Hoà' AND "
+                              "after='Lê Thị Hòa' AND rule='tone'", NULL), 1);
+    CHECK_INT(s.changes, dc_db_count(db, "SELECT count(*) FROM change", NULL));
+    p1 = dump("SELECT * FROM person ORDER BY record_id");
+    c1 = dump("SELECT * FROM change ORDER BY record_id, field, rule");
+    memset(&s, 0, sizeof s);
+    CHECK_INT(dc_normalize_db(db, &o, "2026-11-26T02:00:00Z", &s, &err), 0);
+    p2 = dump("SELECT * FROM person ORDER BY record_id");
+    c2 = dump("SELECT * FROM change ORDER BY record_id, field, rule");
+    CHECK_STR(p2, p1);
+    CHECK_STR(c2, c1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM batch WHERE stage='normalize'", NULL), 2);
+    free(p1);
+    free(p2);
+    free(c1);
+    free(c2);
+}
+
+int
+main(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    static const char *const files[] = {"n.db", "n.db-wal", "n.db-shm", "n.db.lock"};
+    char p[256];
+
+    if (!mkdtemp(dir)) {
+        printf("1..0 # SKIP cannot create a temp dir\n");
+        return 0;
+    }
+    snprintf(p, sizeof p, "%s/n.db", dir);
+    if (dc_db_open(p, DC_DB_CREATE, &db, &err) < 0) {
+        printf("Bail out! %s\n", err.msg);
+        return 1;
+    }
+    RUN(test_name_changes);
+    RUN(test_name_no_diacritics_flag);
+    RUN(test_dates);
+    RUN(test_sex_codes);
+    RUN(test_ids);
+    RUN(test_ethnic_table);
+    RUN(test_address_builtin_provinces);
+    RUN(test_normalize_db_rerun_identical);
+    dc_db_close(db, NULL);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    return tap_done();
+}

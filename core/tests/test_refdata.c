@@ -1,0 +1,238 @@
+/*
+ * test_refdata.c - unit tests for core/refdata.c: each catalogue layout of
+ * schemas/refdata.md recognised by its header, bad code digit counts (GSO
+ * codes: province 2, district 3, ward 5 digits) refused with file, line and
+ * field, reloading a kind replaces it, and the address catalogue built back
+ * from the DB (built-in provinces when the DB holds no units).
+ * Not for: address matching (test_address.c).  Data is hand-written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "db.h"
+#include "error.h"
+#include "refdata.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/dc_test_refdata_XXXXXX";
+static struct dc_db *db;
+static const char *const now = "2026-01-01T00:00:00Z";
+
+static const char *
+put(const char *name, const char *text)
+{
+    static char p[8][256];
+    static int slot;
+    char *path = p[slot++ % 8];
+    FILE *f;
+
+    snprintf(path, 256, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+        abort();
+    return path;
+}
+
+static int
+load(const char *path, struct dc_refdata_file_summary *s, struct dc_error *err)
+{
+    if (dc_db_begin(db, err) < 0)
+        return -1;
+    if (dc_refdata_load_file(db, path, NULL, now, s, err) < 0) {
+        dc_db_rollback(db);
+        return -1;
+    }
+    return dc_db_commit(db, err);
+}
+
+static void
+test_catalog_builtin_when_empty(void)
+{
+    struct dc_catalog *c = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    int builtin = 0;
+
+    CHECK_INT(dc_refdata_catalog(db, &c, &builtin, &err), 0);
+    CHECK_INT(builtin, 1);
+    /* 63 pre-2025 + 34 2025 provinces (Resolution 202/2025/QH15) */
+    CHECK_INT(dc_catalog_count(c), 97);
+    dc_catalog_free(c);
+}
+
+static void
+test_each_kind_by_header(void)
+{
+    static const struct {
+        const char *file, *text, *kind;
+        long rows;
+    } t[] = {
+        {"provinces_pre2025.csv", "code,name,type\n01,Thành phố Hà Nội,Thành phố trung ương\n"
+                                  "79,Thành phố Hồ Chí Minh,Thành phố trung ương\n",
+         "provinces", 2},
+        {"districts.csv",
+         "province_code,province_name,district_code,district_name,district_level\n"
+         "01,Thành phố Hà Nội,001,Quận Ba Đình,Quận\n",
+         "districts-pre2025", 1},
+        {"wards_pre.csv",
+         "province_code,province_name,district_code,district_name,ward_code,ward_name,"
+         "ward_level\n01,Thành phố Hà Nội,001,Quận Ba Đình,00001,Phường Phúc Xá,Phường\n"
+         "01,Thành phố Hà Nội,001,Quận Ba Đình,00004,Phường Trúc Bạch,Phường\n",
+         "wards-pre2025", 2},
+        {"wards_new.csv",
+         "province_code,province_name,ward_code,ward_name,ward_level\n"
+         "01,Thành phố Hà Nội,00004,Phường Ba Đình,Phường\n",
+         "wards-2025", 1},
+        {"wmap.csv", "old_ward_code,new_ward_code\n00001,00004\n00004,00004\n", "ward-map", 2},
+        {"wmapd.csv",
+         "old_ward_code,old_ward_name,old_district_code,old_province_code,new_ward_code,"
+         "new_ward_name,new_province_code,note\n"
+         "00001,Phường Phúc Xá,001,01,00004,Phường Ba Đình,01,\n"
+         ",,,01,00004,Phường Ba Đình,01,no ward\n",
+         "ward-map-detail", 2},
+        {"pmap.csv",
+         "old_province_code,old_province_name,new_province_code,new_province_name\n"
+         "01,Thành phố Hà Nội,01,Thành phố Hà Nội\n",
+         "province-map", 1},
+        {"eth.csv", "code,name,name_qcvn109,code_1979,name_1979,other_names_1979\n"
+                    "01,Kinh,Kinh (Việt),01,Kinh,Việt\n",
+         "ethnic", 1},
+        {"rel.csv", "code,name,organizations,note\n01,Phật giáo,Phật giáo,\n", "religion", 1},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct dc_refdata_file_summary s;
+        struct dc_error err = DC_ERROR_INIT;
+        if (!CHECK_INT(load(put(t[i].file, t[i].text), &s, &err), 0))
+            printf("#   %s: %s\n", t[i].file, err.msg);
+        CHECK_STR(s.kind, t[i].kind);
+        CHECK_INT(s.rows, t[i].rows);
+    }
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE era='pre2025' AND "
+                              "level='ward'", NULL), 2);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE code='00001' AND "
+                              "district_code='001' AND province_code='01'", NULL), 1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file", NULL), 9);
+}
+
+static void
+test_unknown_header(void)
+{
+    struct dc_refdata_file_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(load(put("x.csv", "ma,ten\n01,x\n"), &s, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    CHECK_INT(err.line, 1);
+}
+
+static void
+test_bad_code_digits(void)
+{
+    static const struct {
+        const char *text, *field;
+        long line;
+    } t[] = {
+        {"code,name,type\n01,A,Tỉnh\n1,B,Tỉnh\n", "code", 3},
+        {"code,name,type\n001,A,Tỉnh\n", "code", 2},
+        {"province_code,province_name,district_code,district_name,district_level\n"
+         "01,A,01,B,Quận\n", "district_code", 2},
+        {"province_code,province_name,ward_code,ward_name,ward_level\n01,A,0004,B,Phường\n",
+         "ward_code", 2},
+        {"old_ward_code,new_ward_code\n00001,00004\n0000a,00004\n", "old_ward_code", 3},
+        {"code,name,organizations,note\n1,Phật giáo,,\n", "code", 2},
+    };
+    long before = dc_db_count(db, "SELECT count(*) FROM unit", NULL);
+
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct dc_refdata_file_summary s;
+        struct dc_error err = DC_ERROR_INIT;
+        const char *p = put("provinces_2025_bad.csv", t[i].text);
+        CHECK_INT(load(p, &s, &err), -1);
+        CHECK_INT(err.status, DC_EX_DATAERR);
+        CHECK_STR(err.path, p);
+        CHECK_INT(err.line, t[i].line);
+        CHECK_STR(err.field, t[i].field);
+    }
+    /* the failed loads rolled back: nothing half-loaded, nothing deleted */
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit", NULL), before);
+}
+
+static void
+test_reload_replaces(void)
+{
+    struct dc_refdata_file_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(load(put("eth.csv", "code,name,name_qcvn109,code_1979,name_1979,"
+                                  "other_names_1979\n01,Kinh,Kinh,01,Kinh,\n02,Tày,Tày,02,Tày,\n"),
+                   &s, &err), 0);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM ethnic", NULL), 2);
+    CHECK_INT(load(put("eth.csv", "code,name,name_qcvn109,code_1979,name_1979,"
+                                  "other_names_1979\n03,Thái,Thái,03,Thái,\n"),
+                   &s, &err), 0);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM ethnic", NULL), 1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM ethnic WHERE code='03'", NULL), 1);
+    /* provinces of one era do not touch the other era */
+    CHECK_INT(load(put("provinces_2025.csv", "code,name,type\n01,Thành phố Hà Nội,Thành phố\n"),
+                   &s, &err), 0);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE era='pre2025' AND "
+                              "level='province'", NULL), 2);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE era='2025' AND "
+                              "level='province'", NULL), 1);
+}
+
+static void
+test_catalog_from_db(void)
+{
+    struct dc_catalog *c = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_addr a;
+    int builtin = 1;
+
+    CHECK_INT(dc_refdata_catalog(db, &c, &builtin, &err), 0);
+    CHECK_INT(builtin, 0);
+    /* pre2025: 2 provinces + 1 district + 2 wards; 2025: 1 province + 1 ward */
+    CHECK_INT(dc_catalog_count(c), 7);
+    CHECK_INT(dc_addr_match(c, "Phường Trúc Bạch, Quận Ba Đình, Thành phố Hà Nội", &a, &err), 0);
+    CHECK_STR(a.ward_code, "00004");
+    CHECK_STR(a.district_code, "001");
+    CHECK_STR(a.province_code, "01");
+    dc_catalog_free(c);
+}
+
+int
+main(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char p[256];
+    const char *const files[] = {"f.db", "f.db-wal", "f.db-shm", "f.db.lock",
+                                 "provinces_pre2025.csv", "districts.csv", "wards_pre.csv",
+                                 "wards_new.csv", "wmap.csv", "wmapd.csv", "pmap.csv",
+                                 "eth.csv", "rel.csv", "x.csv", "provinces_2025_bad.csv",
+                                 "provinces_2025.csv"};
+
+    if (!mkdtemp(dir)) {
+        printf("1..0 # SKIP cannot create a temp dir\n");
+        return 0;
+    }
+    snprintf(p, sizeof p, "%s/f.db", dir);
+    if (dc_db_open(p, DC_DB_CREATE, &db, &err) < 0) {
+        printf("Bail out! %s\n", err.msg);
+        return 1;
+    }
+    RUN(test_catalog_builtin_when_empty);
+    RUN(test_each_kind_by_header);
+    RUN(test_unknown_header);
+    RUN(test_bad_code_digits);
+    RUN(test_reload_replaces);
+    RUN(test_catalog_from_db);
+    dc_db_close(db, NULL);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    return tap_done();
+}
