@@ -9,11 +9,11 @@
  * two-digit-year pivot (§4.4); without an ID the pivot is today's year.
  * Not for: comparing an MRZ with a record (crosscheck does that).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "values.h"
 #include "../core/json.h"
 #include "../core/person.h"
 #include "../core/rules.h"
@@ -46,93 +46,15 @@ const char dc_usage_mrz[] =
     "Exit status: 0 every MRZ is valid; 1 an MRZ is unreadable or has an error or\n"
     "warning finding; 64 usage; 74 I/O error.\n";
 
-#define MAX_FINDINGS 16
-#define LINE_CAP (DC_VNID_MAX_INPUT + 2)
-#define GROUP_CAP (3 * LINE_CAP)
+#define GROUP_CAP (3 * DC_VALUES_LINE_CAP)
 
 struct out {
-    struct dc_ctx *ctx;
-    int json;
-    struct dc_rules_ctx rctx;
-    int nf;
-    struct dc_finding f[MAX_FINDINGS];
-    int failed;
+    struct dc_values v; /* first: the shared front end hands back &v */
     /* lines of the MRZ being collected */
     char group[GROUP_CAP];
     size_t glen;
     int nlines;
 };
-
-static int
-collect(void *ud, const struct dc_person *p, const struct dc_finding *f)
-{
-    struct out *o = ud;
-
-    (void)p;
-    if (o->nf < MAX_FINDINGS)
-        o->f[o->nf++] = *f;
-    if (f->severity >= DC_SEV_WARNING)
-        o->failed = 1;
-    return 0;
-}
-
-/* RFC 4180: quote a field holding a comma, quote, CR or LF. */
-static void
-csv_put(FILE *fp, const char *s, int last)
-{
-    if (!s)
-        s = "";
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', fp);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', fp);
-            fputc(*s, fp);
-        }
-        fputc('"', fp);
-    } else {
-        fputs(s, fp);
-    }
-    fputc(last ? '\n' : ',', fp);
-}
-
-static void
-csv_findings(FILE *fp, const struct out *o)
-{
-    char codes[MAX_FINDINGS * 32] = "";
-    size_t n = 0;
-
-    for (int i = 0; i < o->nf; i++) {
-        int w = snprintf(codes + n, sizeof codes - n, "%s%s", i ? ";" : "", o->f[i].code);
-        if (w < 0 || (size_t)w >= sizeof codes - n)
-            break;
-        n += (size_t)w;
-    }
-    csv_put(fp, codes, 1);
-}
-
-static void
-json_findings(struct dc_buf *b, const struct out *o)
-{
-    dc_buf_puts(b, "\"findings\":[");
-    for (int i = 0; i < o->nf; i++) {
-        const struct dc_finding *f = &o->f[i];
-        dc_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
-        dc_json_str(b, f->code);
-        dc_buf_puts(b, ",\"severity\":");
-        dc_json_str(b, dc_severity_name(f->severity));
-        dc_buf_puts(b, ",\"field\":");
-        dc_json_str(b, f->field);
-        dc_buf_puts(b, ",\"expected\":");
-        dc_json_str(b, f->expected);
-        dc_buf_puts(b, ",\"actual\":");
-        dc_json_str(b, f->actual);
-        dc_buf_puts(b, ",\"message\":");
-        dc_json_str(b, f->message);
-        dc_buf_putc(b, '}');
-    }
-    dc_buf_puts(b, "]}\n");
-}
 
 static int
 two(const char *s)
@@ -179,7 +101,7 @@ check_mrz(struct out *o, const char *text)
     parsed = dc_mrz_parse(text, &m, &err) == 0;
     if (parsed) {
         struct dc_id12 d;
-        int century, today_yy = o->rctx.today ? two(o->rctx.today + 2) : 99;
+        int century, today_yy = o->v.rctx.today ? two(o->v.rctx.today + 2) : 99;
         const char *problem;
 
         /* §4.4: the ID's century digit decides; else the nearest past year. */
@@ -206,16 +128,16 @@ check_mrz(struct out *o, const char *text)
     } else {
         memset(&m, 0, sizeof m);
     }
-    o->nf = 0;
+    o->v.nf = 0;
     dc_error_clear(&err);
-    if (dc_rules_check(&p, &o->rctx, collect, o, &err) < 0)
-        return dc_cmd_fail(o->ctx, &err);
+    if (dc_rules_check(&p, &o->v.rctx, dc_values_collect, &o->v, &err) < 0)
+        return dc_cmd_fail(o->v.ctx, &err);
     if (!parsed)
-        o->failed = 1;
+        o->v.failed = 1;
     if (!birth[0] && parsed)
         snprintf(birth, sizeof birth, "%s", m.birth);
 
-    if (o->json) {
+    if (o->v.json) {
         struct dc_buf b = DC_BUF_INIT;
         dc_buf_puts(&b, "{\"doc_code\":");
         dc_json_str(&b, m.doc_code);
@@ -238,31 +160,31 @@ check_mrz(struct out *o, const char *text)
         dc_buf_puts(&b, ",\"given\":");
         dc_json_str(&b, m.given);
         dc_buf_printf(&b, ",\"checks_ok\":%s,", checks[0] == '1' ? "true" : "false");
-        json_findings(&b, o);
+        dc_values_json_findings(&b, &o->v);
         if (b.oom) {
             dc_buf_release(&b);
-            dc_cmd_errorf(o->ctx, "out of memory");
+            dc_cmd_errorf(o->v.ctx, "out of memory");
             return DC_EX_OSERR;
         }
-        fputs(dc_buf_str(&b), o->ctx->out);
+        fputs(dc_buf_str(&b), o->v.ctx->out);
         dc_buf_release(&b);
     } else {
-        FILE *fp = o->ctx->out;
-        csv_put(fp, m.doc_code, 0);
-        csv_put(fp, m.issuer, 0);
-        csv_put(fp, m.doc_number, 0);
-        csv_put(fp, m.id12, 0);
-        csv_put(fp, birth, 0);
-        csv_put(fp, sex, 0);
-        csv_put(fp, expiry, 0);
-        csv_put(fp, m.nationality, 0);
-        csv_put(fp, m.family, 0);
-        csv_put(fp, m.given, 0);
-        csv_put(fp, checks, 0);
-        csv_findings(fp, o);
+        FILE *fp = o->v.ctx->out;
+        dc_values_csv(fp, m.doc_code, 0);
+        dc_values_csv(fp, m.issuer, 0);
+        dc_values_csv(fp, m.doc_number, 0);
+        dc_values_csv(fp, m.id12, 0);
+        dc_values_csv(fp, birth, 0);
+        dc_values_csv(fp, sex, 0);
+        dc_values_csv(fp, expiry, 0);
+        dc_values_csv(fp, m.nationality, 0);
+        dc_values_csv(fp, m.family, 0);
+        dc_values_csv(fp, m.given, 0);
+        dc_values_csv(fp, checks, 0);
+        dc_values_csv_findings(fp, &o->v);
     }
-    if (ferror(o->ctx->out)) {
-        dc_cmd_errorf(o->ctx, "cannot write output");
+    if (ferror(o->v.ctx->out)) {
+        dc_cmd_errorf(o->v.ctx, "cannot write output");
         return DC_EX_IOERR;
     }
     return 0;
@@ -297,7 +219,7 @@ feed(struct out *o, const char *line)
     if (n == 0)
         return flush_group(o);
     if (o->nlines == 0 && (n != 30 || strcspn(line, " |\t") < 30)) {
-        char one[LINE_CAP];
+        char one[DC_VALUES_LINE_CAP];
         if (n >= sizeof one)
             n = sizeof one - 1;
         memcpy(one, line, n);
@@ -315,101 +237,28 @@ feed(struct out *o, const char *line)
     return 0;
 }
 
-/* One line of fp without its CR/LF.  1 = a line, 0 = end, -1 = read error;
- * *too_long when the line did not fit (the rest of it is skipped). */
 static int
-read_line(FILE *fp, char *buf, size_t cap, int *too_long)
+feed_value(struct dc_values *v, const char *line)
 {
-    size_t n = 0;
-    int c, any = 0;
+    return feed((struct out *)v, line);
+}
 
-    *too_long = 0;
-    while ((c = getc(fp)) != EOF) {
-        any = 1;
-        if (c == '\n')
-            break;
-        if (n + 1 < cap)
-            buf[n++] = (char)c;
-        else
-            *too_long = 1;
-    }
-    if (ferror(fp))
-        return -1;
-    while (n > 0 && buf[n - 1] == '\r')
-        n--;
-    buf[n] = '\0';
-    return any ? 1 : 0;
+static int
+finish(struct dc_values *v)
+{
+    return flush_group((struct out *)v);
 }
 
 int
 cmd_mrz(struct dc_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {NULL, 0, NULL, 0}};
     static struct out o; /* 12 KiB of line buffer: not on the stack */
-    int ch, rc = 0;
 
-    if (dc_cmd_wants_help(ctx, argc, argv))
-        return 0;
     memset(&o, 0, sizeof o);
-    o.ctx = ctx;
-    o.rctx.today = ctx->today[0] ? ctx->today : NULL;
-    o.rctx.lang = "vi";
-    o.rctx.only = "ID_,DOB_,MRZ_";
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'h':
-            return dc_cmd_help(ctx);
-        case 'j':
-            o.json = 1;
-            break;
-        case 'l':
-            if (strcmp(optarg, "vi") != 0 && strcmp(optarg, "en") != 0)
-                return dc_cmd_usage_error(ctx, "--lang must be vi or en");
-            o.rctx.lang = optarg;
-            break;
-        default:
-            return dc_cmd_bad_option(ctx, argv);
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        if (strspn(argv[i], " \t") == strlen(argv[i]))
-            return dc_cmd_usage_error(ctx, "argument %d is empty", i - optind + 1);
-        if (strlen(argv[i]) > DC_VNID_MAX_INPUT)
-            return dc_cmd_usage_error(ctx, "argument %d is longer than %d bytes",
-                                      i - optind + 1, DC_VNID_MAX_INPUT);
-    }
-    if (!o.json)
-        fputs("doc_code,issuer,doc_number,id12,birth,sex,expiry,nationality,family,given,"
-              "checks_ok,findings\n",
-              ctx->out);
-    if (optind < argc) {
-        for (int i = optind; i < argc && rc == 0; i++)
-            rc = feed(&o, argv[i]);
-    } else {
-        char line[LINE_CAP];
-        long lineno = 0;
-        int r, too_long;
-        while (rc == 0 && (r = read_line(stdin, line, sizeof line, &too_long)) == 1) {
-            lineno++;
-            if (too_long) {
-                dc_cmd_errorf(ctx, "stdin:%ld: longer than %d bytes, skipped", lineno,
-                              DC_VNID_MAX_INPUT);
-                o.failed = 1;
-                continue;
-            }
-            rc = feed(&o, line);
-        }
-        if (rc == 0 && r < 0) {
-            dc_cmd_errorf(ctx, "cannot read stdin");
-            rc = DC_EX_IOERR;
-        }
-    }
-    if (rc == 0)
-        rc = flush_group(&o);
-    if (rc)
-        return rc;
-    return o.failed ? DC_FINDINGS : 0;
+    o.v.csv_header = "doc_code,issuer,doc_number,id12,birth,sex,expiry,nationality,family,given,"
+                     "checks_ok,findings";
+    o.v.keep_blank = 1; /* a blank line ends an incomplete MRZ */
+    o.v.check = feed_value;
+    o.v.finish = finish;
+    return dc_values_main(&o.v, ctx, argc, argv, "ID_,DOB_,MRZ_");
 }
