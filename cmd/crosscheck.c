@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "../core/crosscheck.h"
@@ -36,20 +35,6 @@ const char dc_usage_crosscheck[] =
     "\n"
     "Exit status: 0 done; 1 findings at or above --fail-on; 64 usage; 65 bad\n"
     "input; 66 missing input; 74 I/O error; 75 DB busy.\n";
-
-static int
-is_sqlite(const char *path)
-{
-    char magic[16];
-    FILE *fp;
-    size_t n;
-
-    if (strcmp(path, "-") == 0 || !(fp = fopen(path, "rb")))
-        return 0;
-    n = fread(magic, 1, sizeof magic, fp);
-    fclose(fp);
-    return n == sizeof magic && memcmp(magic, "SQLite format 3", 16) == 0;
-}
 
 static void
 list_rules(struct dc_ctx *ctx, const char *lang)
@@ -199,17 +184,12 @@ cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
         return 0;
     }
     int n = argc - optind;
-    if (n == 1 && is_sqlite(argv[optind])) {
+    if (n == 1 && dc_db_is_sqlite_file(argv[optind])) {
         struct dc_db *db = NULL;
         struct dc_crosscheck_summary s;
-        char now[32];
-        time_t t = (time_t)ctx->now;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
         if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0)
             return dc_cmd_fail(ctx, &err);
-        if (dc_crosscheck_db(db, &rctx, against, now, &s, &err) < 0) {
+        if (dc_crosscheck_db(db, &rctx, against, ctx->now_iso, &s, &err) < 0) {
             dc_db_close(db, NULL);
             return dc_cmd_fail(ctx, &err);
         }

@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "../core/dedup.h"
@@ -108,7 +107,7 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
     struct dc_dedup_params *given = NULL;
     const char *truth_path = NULL, *explain_spec = NULL;
     uint64_t *truth = NULL;
-    char now[32], *end;
+    char *end;
     int ch, have_res = 0;
 
     dc_dedup_opts_init(&o);
@@ -154,12 +153,6 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         return dc_cmd_usage_error(ctx, "expected one argument, the database");
     if (o.review_min > o.threshold)
         return dc_cmd_usage_error(ctx, "--review-min must not be above --threshold");
-    {
-        time_t t = (time_t)ctx->now;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
     if (dc_db_open(argv[optind], explain_spec ? DC_DB_READ : DC_DB_WRITE, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     if (explain_spec) {
@@ -184,9 +177,9 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         goto fail;
     have_res = 1;
     long long clusters, multi;
-    if (dc_linkdb_store(db, &ls, &res, now, &clusters, &multi, &err) < 0)
+    if (dc_linkdb_store(db, &ls, &res, ctx->now_iso, &clusters, &multi, &err) < 0)
         goto fail;
-    if (!given && dc_linkdb_params_save(db, res.params, now, &err) < 0)
+    if (!given && dc_linkdb_params_save(db, res.params, ctx->now_iso, &err) < 0)
         goto fail;
     if (!ctx->quiet) {
         fprintf(stderr,

@@ -153,7 +153,6 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
     const char *map_path = NULL;
     int ch, json = 0, status = 0;
     unsigned long long v;
-    char now[32];
 
     o.csv.encoding = "auto";
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -213,14 +212,8 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
         dc_mapfile_free(map);
         return dc_cmd_fail(ctx, &err);
     }
-    {
-        time_t t = (time_t)ctx->now;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
     o.map = map;
-    o.now_iso = now;
+    o.now_iso = ctx->now_iso;
     for (int i = optind + 1; i < argc; i++) {
         struct dc_import_summary s;
         struct progress p = {isatty(2) && !ctx->quiet, time(NULL), argv[i]};

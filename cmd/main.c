@@ -181,6 +181,7 @@ set_today(struct dc_ctx *ctx, const char *now_opt)
         return -1;
     ctx->now = (long long)t;
     strftime(ctx->today, sizeof ctx->today, "%Y-%m-%d", &tm);
+    strftime(ctx->now_iso, sizeof ctx->now_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return 0;
 }
 

@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "../core/address.h"
@@ -40,20 +39,6 @@ const char dc_usage_normalize[] =
     "74 I/O error; 75 another run is writing DB.\n";
 
 static int
-is_sqlite(const char *path)
-{
-    char magic[16];
-    FILE *fp;
-    size_t n;
-
-    if (strcmp(path, "-") == 0 || !(fp = fopen(path, "rb")))
-        return 0;
-    n = fread(magic, 1, sizeof magic, fp);
-    fclose(fp);
-    return n == sizeof magic && memcmp(magic, "SQLite format 3", 16) == 0;
-}
-
-static int
 run_db(struct dc_ctx *ctx, const char *path, struct dc_normalize_opts *o)
 {
     struct dc_error err = DC_ERROR_INIT;
@@ -62,12 +47,6 @@ run_db(struct dc_ctx *ctx, const char *path, struct dc_normalize_opts *o)
     struct dc_ethnic_table *eth = NULL;
     struct dc_normalize_summary s;
     int builtin = 0;
-    char now[32];
-    time_t t = (time_t)ctx->now;
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (dc_db_open(path, DC_DB_WRITE, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     if (dc_refdata_catalog(db, &cat, &builtin, &err) < 0 ||
@@ -75,7 +54,7 @@ run_db(struct dc_ctx *ctx, const char *path, struct dc_normalize_opts *o)
         goto fail;
     o->cat = cat;
     o->ethnic = eth;
-    if (dc_normalize_db(db, o, now, &s, &err) < 0)
+    if (dc_normalize_db(db, o, ctx->now_iso, &s, &err) < 0)
         goto fail;
     if (!ctx->quiet) {
         fprintf(stderr, "dancu normalize: %ld records, %ld changes recorded, %ld invalid dates\n",
@@ -250,7 +229,7 @@ cmd_normalize(struct dc_ctx *ctx, int argc, char **argv)
         }
     }
     int n = argc - optind;
-    if (n == 1 && is_sqlite(argv[optind])) {
+    if (n == 1 && dc_db_is_sqlite_file(argv[optind])) {
         if (refdata)
             return dc_cmd_usage_error(ctx, "--refdata is for the filter mode; with a DB use "
                                            "'dancu refdata load'");

@@ -4,7 +4,6 @@
  */
 #include <getopt.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "../core/db.h"
@@ -38,7 +37,6 @@ refdata_load(struct dc_ctx *ctx, int argc, char **argv)
     struct dc_error err = DC_ERROR_INIT;
     struct dc_db *db = NULL;
     const char *era = NULL;
-    char now[32];
     int ch;
 
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -52,19 +50,13 @@ refdata_load(struct dc_ctx *ctx, int argc, char **argv)
     }
     if (argc - optind < 2)
         return dc_cmd_usage_error(ctx, "expected DB and at least one FILE");
-    {
-        time_t t = (time_t)ctx->now;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
     if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     if (dc_db_begin(db, &err) < 0)
         goto fail;
     for (int i = optind + 1; i < argc; i++) {
         struct dc_refdata_file_summary s;
-        if (dc_refdata_load_file(db, argv[i], era, now, &s, &err) < 0)
+        if (dc_refdata_load_file(db, argv[i], era, ctx->now_iso, &s, &err) < 0)
             goto fail;
         if (!ctx->quiet)
             fprintf(stderr, "dancu refdata: %s: %ld rows (%s)\n", argv[i], s.rows, s.kind);

@@ -317,20 +317,6 @@ against_compare(struct sink *k, const struct dc_rules_ctx *ctx, struct dc_error 
     return 0;
 }
 
-static int
-is_sqlite_file(const char *path)
-{
-    char magic[16];
-    FILE *fp = fopen(path, "rb");
-    size_t n;
-
-    if (!fp)
-        return 0;
-    n = fread(magic, 1, sizeof magic, fp);
-    fclose(fp);
-    return n == sizeof magic && memcmp(magic, "SQLite format 3", 16) == 0;
-}
-
 int
 dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *against,
                  const char *now_iso, struct dc_crosscheck_summary *s, struct dc_error *err)
@@ -377,7 +363,7 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
         if (dc_db_exec(db, "DROP TABLE IF EXISTS temp.against", err) < 0 ||
             dc_db_exec(db, ddl, err) < 0)
             goto fail;
-        if ((is_sqlite_file(against) ? against_from_db(db, against, err)
+        if ((dc_db_is_sqlite_file(against) ? against_from_db(db, against, err)
                                      : against_from_csv(db, against, err)) < 0)
             goto fail;
         if (dc_db_exec(db, "CREATE INDEX temp.against_id ON against(id12)", err) < 0 ||

@@ -286,6 +286,21 @@ fail:
 }
 
 int
+dc_db_is_sqlite_file(const char *path)
+{
+    static const char magic[16] = "SQLite format 3"; /* with its NUL: 16 bytes */
+    char head[16];
+    FILE *fp;
+    size_t n;
+
+    if (strcmp(path, "-") == 0 || !(fp = fopen(path, "rb")))
+        return 0;
+    n = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    return n == sizeof head && memcmp(head, magic, sizeof head) == 0;
+}
+
+int
 dc_db_close(struct dc_db *db, struct dc_error *err)
 {
     int ret = 0;

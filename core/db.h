@@ -39,6 +39,11 @@ struct dc_db {
  * On success *out is owned by the caller (dc_db_close). */
 int dc_db_open(const char *path, int flags, struct dc_db **out, struct dc_error *err);
 
+/* 1 when path is a readable file that starts with the SQLite header: the
+ * commands that take a DB or CSV files (normalize, crosscheck) tell them
+ * apart this way, not by the file name. */
+int dc_db_is_sqlite_file(const char *path);
+
 /* Close, accepting NULL.  Returns -1 and sets err if the close failed. */
 int dc_db_close(struct dc_db *db, struct dc_error *err);
 
