@@ -10,6 +10,7 @@
 #include "address.h"
 #include "csvio.h"
 #include "header.h"
+#include "json.h"
 #include "normalize.h"
 #include "refdata.h"
 
@@ -322,6 +323,7 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
                  const char *now_iso, struct dc_crosscheck_summary *s, struct dc_error *err)
 {
     struct sink k = {db, NULL, s, 0};
+    struct dc_buf indexes = DC_BUF_INIT;
     sqlite3_stmt *sel = NULL, *upd = NULL;
     struct dc_person p;
     int rc;
@@ -330,6 +332,7 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     if (dc_db_begin(db, err) < 0)
         return -1;
     if (dc_db_exec(db, "DELETE FROM finding", err) < 0 ||
+        dc_db_indexes_drop(db, "finding", &indexes, err) < 0 ||
         dc_db_batch_start(db, "crosscheck", now_iso, &s->batch_id, err) < 0 ||
         dc_db_prepare(db, select_person, &sel, err) < 0 ||
         dc_db_prepare(db,
@@ -375,6 +378,8 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
                       "finished = ?4 WHERE id = ?1",
                       &upd, err) < 0)
         goto fail;
+    if (dc_db_indexes_restore(db, &indexes, err) < 0)
+        goto fail;
     sqlite3_bind_int64(upd, 1, s->batch_id);
     sqlite3_bind_int64(upd, 2, s->records);
     sqlite3_bind_int64(upd, 3, s->findings[DC_SEV_ERROR]);
@@ -386,8 +391,10 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     upd = k.ins = NULL;
     if (dc_db_commit(db, err) < 0)
         goto fail;
+    dc_buf_release(&indexes);
     return 0;
 fail:
+    dc_buf_release(&indexes);
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
     sqlite3_finalize(k.ins);

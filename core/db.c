@@ -3,6 +3,7 @@
  * Not for: stage SQL.
  */
 #include "db.h"
+#include "json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -283,6 +284,46 @@ dc_db_open(const char *path, int flags, struct dc_db **out, struct dc_error *err
 fail:
     dc_db_close(db, NULL);
     return -1;
+}
+
+int
+dc_db_indexes_drop(struct dc_db *db, const char *table, struct dc_buf *saved,
+                   struct dc_error *err)
+{
+    struct dc_buf drops = DC_BUF_INIT;
+    sqlite3_stmt *q = NULL;
+    int rc;
+
+    if (dc_db_prepare(db,
+                      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 "
+                      "AND sql IS NOT NULL ORDER BY name",
+                      &q, err) < 0)
+        return -1;
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+    /* Collect first: the schema cannot change while it is being read. */
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        /* the index name comes from the schema, never from data; quoted */
+        dc_buf_printf(&drops, "DROP INDEX \"%s\";\n", (const char *)sqlite3_column_text(q, 0));
+        dc_buf_printf(saved, "%s;\n", (const char *)sqlite3_column_text(q, 1));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        dc_buf_release(&drops);
+        return dc_db_fail(db, rc, "read indexes", err);
+    }
+    if (drops.oom || saved->oom) {
+        dc_buf_release(&drops);
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    }
+    rc = drops.len ? dc_db_exec(db, dc_buf_str(&drops), err) : 0;
+    dc_buf_release(&drops);
+    return rc;
+}
+
+int
+dc_db_indexes_restore(struct dc_db *db, const struct dc_buf *saved, struct dc_error *err)
+{
+    return saved->len ? dc_db_exec(db, dc_buf_str(saved), err) : 0;
 }
 
 int

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csvio.h"
+#include "json.h"
 
 /* ---- string interning: open addressing over one growing arena ---- */
 
@@ -204,11 +205,13 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
     sqlite3_stmt *qp = NULL, *qc = NULL;
     long long batch;
     uint32_t *size = NULL;
+    struct dc_buf indexes = DC_BUF_INIT;
 
     *clusters = *multi = 0;
     if (dc_db_begin(db, err) < 0)
         return -1;
     if (dc_db_exec(db, "DELETE FROM pair; DELETE FROM cluster;", err) < 0 ||
+        dc_db_indexes_drop(db, "cluster", &indexes, err) < 0 ||
         dc_db_batch_start(db, "dedup", now_iso, &batch, err) < 0 ||
         dc_db_prepare(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES (?1, ?2, ?3, ?4, ?5)",
                       &qp, err) < 0 ||
@@ -245,6 +248,8 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
     }
     free(size);
     size = NULL;
+    if (dc_db_indexes_restore(db, &indexes, err) < 0)
+        goto fail;
     sqlite3_finalize(qp);
     sqlite3_finalize(qc);
     qp = qc = NULL;
@@ -266,8 +271,10 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
     }
     if (dc_db_commit(db, err) < 0)
         goto fail;
+    dc_buf_release(&indexes);
     return 0;
 fail:
+    dc_buf_release(&indexes);
     free(size);
     sqlite3_finalize(qp);
     sqlite3_finalize(qc);

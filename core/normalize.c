@@ -9,6 +9,7 @@
 
 #include "address.h"
 #include "encoding.h"
+#include "json.h"
 #include "vndate.h"
 #include "vnid.h"
 
@@ -476,6 +477,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
     sqlite3_stmt *sel = NULL, *ins = NULL, *upd = NULL;
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct pass ps = {db, NULL, 0, 0, 0};
+    struct dc_buf indexes = DC_BUF_INIT;
     struct dc_person p;
     const char *raw[DC_F_COUNT];
     int rc;
@@ -486,6 +488,8 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
     if (dc_db_begin(db, err) < 0)
         goto fail_nt;
     if (dc_db_exec(db, "DELETE FROM change; DELETE FROM person;", err) < 0 ||
+        dc_db_indexes_drop(db, "person", &indexes, err) < 0 ||
+        dc_db_indexes_drop(db, "change", &indexes, err) < 0 ||
         dc_db_batch_start(db, "normalize", now_iso, &s->batch_id, err) < 0 ||
         dc_db_prepare(db, select_src, &sel, err) < 0 ||
         dc_db_prepare(db, insert_person, &ins, err) < 0 ||
@@ -529,6 +533,8 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
         goto fail;
     }
     s->changes = ps.changes;
+    if (dc_db_indexes_restore(db, &indexes, err) < 0)
+        goto fail;
     if (dc_db_prepare(db,
                       "UPDATE batch SET rows_read = ?2, rows_ok = ?2, finished = ?3 "
                       "WHERE id = ?1",
@@ -547,6 +553,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
     if (dc_db_commit(db, err) < 0)
         goto fail;
     dc_norm_buf_free(b);
+    dc_buf_release(&indexes);
     return 0;
 fail:
     sqlite3_finalize(sel);
@@ -556,5 +563,6 @@ fail:
     dc_db_rollback(db);
 fail_nt:
     dc_norm_buf_free(b);
+    dc_buf_release(&indexes);
     return -1;
 }

@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "error.h"
+#include "json.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/dc_test_db_XXXXXX";
@@ -135,6 +136,40 @@ test_missing_db_read(void)
     CHECK(access(p, F_OK) != 0);
 }
 
+/* Indexes dropped for a bulk rebuild come back exactly as the schema had
+ * them, and a lookup uses one again. */
+static void
+test_indexes_drop_restore(void)
+{
+    char p[256];
+    struct dc_db *db = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_buf saved = DC_BUF_INIT;
+    const char *count = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                        "tbl_name = 'person' AND sql IS NOT NULL";
+
+    path_in(p, sizeof p, "a.db");
+    CHECK_INT(dc_db_open(p, DC_DB_WRITE, &db, &err), 0);
+    if (!db)
+        return;
+    CHECK_INT(dc_db_count(db, count, &err), 2); /* person_id12, person_src */
+    CHECK_INT(dc_db_begin(db, &err), 0);
+    CHECK_INT(dc_db_indexes_drop(db, "person", &saved, &err), 0);
+    CHECK_INT(dc_db_count(db, count, &err), 0);
+    CHECK_STR(dc_buf_str(&saved), "CREATE INDEX person_id12 ON person(id12);\n"
+                                  "CREATE INDEX person_src ON person(source, src_row);\n");
+    CHECK_INT(dc_db_indexes_restore(db, &saved, &err), 0);
+    CHECK_INT(dc_db_commit(db, &err), 0);
+    CHECK_INT(dc_db_count(db, count, &err), 2);
+    /* a table without indexes: nothing saved, nothing to restore */
+    dc_buf_reset(&saved);
+    CHECK_INT(dc_db_indexes_drop(db, "batch_missing", &saved, &err), 0);
+    CHECK_INT((long long)saved.len, 0);
+    CHECK_INT(dc_db_indexes_restore(db, &saved, &err), 0);
+    dc_buf_release(&saved);
+    dc_db_close(db, NULL);
+}
+
 static void
 cleanup(void)
 {
@@ -164,6 +199,7 @@ main(void)
     RUN(test_second_writer_tempfail);
     RUN(test_fail_mapping);
     RUN(test_missing_db_read);
+    RUN(test_indexes_drop_restore);
     cleanup();
     return tap_done();
 }
