@@ -187,8 +187,10 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
                 "%lld clusters (%lld with more than one record), %llu merges refused\n",
                 ls.n, res.candidate_pairs, res.npairs, o.review_min, clusters, multi,
                 res.refused_merges);
+        /* what each blocking rule contributed is for tuning: --verbose */
         for (size_t i = 0; i < res.nnotes; i++)
-            fprintf(stderr, "dancu dedup: note: %s\n", res.notes[i]);
+            if (ctx->verbose || strncmp(res.notes[i], "blocking rule ", 14) != 0)
+                fprintf(stderr, "dancu dedup: note: %s\n", res.notes[i]);
     }
     if (truth) {
         struct dc_dedup_eval ev;

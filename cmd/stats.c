@@ -33,6 +33,21 @@ pct(long long part, long long whole)
     return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
+/* s left-aligned in width columns: printf pads by bytes, Vietnamese names
+ * take two or three bytes a letter, so count code points instead. */
+static void
+put_col(FILE *out, const char *s, int width)
+{
+    int cols = 0;
+
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        cols += (*p & 0xC0) != 0x80;
+    fputs(s, out);
+    for (; cols < width; cols++)
+        fputc(' ', out);
+    fputc(' ', out);
+}
+
 static void
 print_text(FILE *out, const struct dc_stats *st)
 {
@@ -44,7 +59,9 @@ print_text(FILE *out, const struct dc_stats *st)
             "normalized");
     for (size_t i = 0; i < st->sources.len; i++) {
         const struct dc_stats_row *r = &st->sources.rows[i];
-        fprintf(out, "  %-24s %10lld %10lld %10lld\n", r->key, r->n[0], r->n[1], r->n[2]);
+        fputs("  ", out);
+        put_col(out, r->key, 24);
+        fprintf(out, "%10lld %10lld %10lld\n", r->n[0], r->n[1], r->n[2]);
     }
     fprintf(out, "\nrejects by reason:%s\n", st->reject_reasons.len ? "" : " none");
     for (size_t i = 0; i < st->reject_reasons.len; i++)
@@ -63,8 +80,9 @@ print_text(FILE *out, const struct dc_stats *st)
             "pre2025", "%", "2025", "%");
     for (size_t i = 0; i < st->match_province.len; i++) {
         const struct dc_stats_row *r = &st->match_province.rows[i];
-        fprintf(out, "  %-8s %-28s %8lld %8lld %6.1f%% %8lld %6.1f%%\n",
-                r->key[0] ? r->key : "-", r->key2[0] ? r->key2 : "-", r->n[0], r->n[1],
+        fprintf(out, "  %-8s ", r->key[0] ? r->key : "-");
+        put_col(out, r->key2[0] ? r->key2 : "-", 28);
+        fprintf(out, "%8lld %8lld %6.1f%% %8lld %6.1f%%\n", r->n[0], r->n[1],
                 pct(r->n[1], r->n[0]), r->n[2], pct(r->n[2], r->n[0]));
     }
     fprintf(out, "\nclusters: %lld, largest %lld\n", st->clusters, st->largest);
