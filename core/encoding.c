@@ -527,8 +527,42 @@ rhyme_ok(const char *r, size_t n, int tone)
     return 0;
 }
 
+static int syllable_check(const UChar *w, int32_t wn);
+
+/*
+ * Is w[0..wn) one Vietnamese syllable?  Repair asks this of every non-ASCII
+ * word of every name, and names are made of a few thousand syllables: the
+ * answers are remembered per thread in a fixed direct-mapped table.
+ */
+#define SYL_SLOTS 4096 /* power of two */
+#define SYL_LEN 12     /* UTF-16 units; longer words are always checked */
+
+static _Thread_local struct {
+    uint8_t len, yes; /* len 0 = empty slot */
+    UChar w[SYL_LEN];
+} syl_seen[SYL_SLOTS];
+
 static int
 syllable_u(const UChar *w, int32_t wn)
+{
+    uint32_t h = 2166136261u;
+
+    if (wn <= 0 || wn > SYL_LEN)
+        return syllable_check(w, wn);
+    for (int32_t i = 0; i < wn; i++)
+        h = (h ^ w[i]) * 16777619u;
+    h &= SYL_SLOTS - 1;
+    if (syl_seen[h].len == wn && memcmp(syl_seen[h].w, w, (size_t)wn * sizeof *w) == 0)
+        return syl_seen[h].yes;
+    int yes = syllable_check(w, wn);
+    syl_seen[h].len = (uint8_t)wn;
+    syl_seen[h].yes = (uint8_t)yes;
+    memcpy(syl_seen[h].w, w, (size_t)wn * sizeof *w);
+    return yes;
+}
+
+static int
+syllable_check(const UChar *w, int32_t wn)
 {
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);

@@ -3,6 +3,7 @@
  */
 #include "normalize.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,48 @@
 #include "vndate.h"
 #include "vnid.h"
 
-struct dc_norm_buf {
+/*
+ * Address memo: members of one household share an address and sit on
+ * consecutive rows, and the same people come back in the other registers, so
+ * most address texts have been matched before.  A direct-mapped table of the
+ * last results by text (dc_addr_match is a pure function of the catalogue and
+ * the text); allocated on first use, bounded.
+ */
+#define ADDR_MEMO_SLOTS 16384 /* power of two: about 14 MB */
+
+struct addr_memo {
+    char *text;          /* malloc'd key, NULL = empty slot */
+    struct dc_addr addr;
+};
+
+/*
+ * Name memo: the same way, for the name pipeline (repair, then
+ * dc_name_normalize), whose result depends only on the text and the tone
+ * style.  The person fields point into the entry, which stays put until the
+ * next record's name is looked up.
+ */
+#define NAME_MEMO_SLOTS 65536 /* power of two: about 5 MB plus the strings */
+
+struct name_memo {
+    char *raw;                /* malloc'd key, NULL = empty slot */
+    char *repaired;           /* mojibake-repaired text, or NULL */
+    const char *repair_rule;
+    int unreadable;           /* dc_name_normalize refused it (too long, not UTF-8) */
+    enum dc_tone_style tone;
     struct dc_name name;
-    char *repaired;              /* mojibake-repaired name, or NULL */
+};
+
+struct dc_norm_buf {
+    struct {                     /* a column of sexes has a handful of spellings */
+        char raw[16];
+        char sex;
+        int recognised;
+    } sexm[8];
+    unsigned sexn;
+    struct addr_memo *amemo;
+    const struct dc_catalog *amemo_cat; /* the catalogue the memo's results came from */
+    struct name_memo *nmemo;
+    struct name_memo one;        /* the only slot when the memo cannot be allocated */
     char joined[DC_NAME_MAX];    /* family + middle + given from split columns */
     struct dc_date dob, issue, expiry;
     char id12[13], cmnd[13];
@@ -54,14 +94,66 @@ dc_norm_buf_new(void)
     return calloc(1, sizeof(struct dc_norm_buf));
 }
 
+static void
+name_memo_clear(struct name_memo *m)
+{
+    free(m->raw);
+    free(m->repaired);
+    dc_name_release(&m->name);
+    memset(m, 0, sizeof *m);
+}
+
 void
 dc_norm_buf_free(struct dc_norm_buf *b)
 {
     if (!b)
         return;
-    dc_name_release(&b->name);
-    free(b->repaired);
+    if (b->nmemo)
+        for (size_t i = 0; i < NAME_MEMO_SLOTS; i++)
+            name_memo_clear(&b->nmemo[i]);
+    free(b->nmemo);
+    name_memo_clear(&b->one);
+    if (b->amemo)
+        for (size_t i = 0; i < ADDR_MEMO_SLOTS; i++)
+            free(b->amemo[i].text);
+    free(b->amemo);
     free(b);
+}
+
+/* dc_addr_match through the memo; falls back to the plain call when memory is short. */
+static int
+addr_match_memo(struct dc_norm_buf *b, const struct dc_catalog *cat, const char *text,
+                struct dc_addr *out, struct dc_error *err)
+{
+    uint32_t h = 2166136261u;
+    struct addr_memo *m;
+
+    if (!b->amemo && !(b->amemo = calloc(ADDR_MEMO_SLOTS, sizeof *b->amemo)))
+        return dc_addr_match(cat, text, out, err);
+    if (b->amemo_cat != cat) {
+        /* another catalogue: what the memo holds no longer applies */
+        for (size_t i = 0; i < ADDR_MEMO_SLOTS; i++) {
+            free(b->amemo[i].text);
+            b->amemo[i].text = NULL;
+        }
+        b->amemo_cat = cat;
+    }
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    m = &b->amemo[h & (ADDR_MEMO_SLOTS - 1)];
+    if (m->text && strcmp(m->text, text) == 0) {
+        memcpy(out, &m->addr, sizeof *out);
+        return 0;
+    }
+    if (dc_addr_match(cat, text, out, err) < 0)
+        return -1;
+    char *key = strdup(text);
+    if (key) {
+        free(m->text);
+        m->text = key;
+        memcpy(&m->addr, out, sizeof *out);
+    }
+    return 0;
 }
 
 static int
@@ -96,17 +188,52 @@ squeeze_key(const char *in, char *out, size_t size)
     out[o] = '\0';
 }
 
+/* The memo entry for in, filled on a miss; NULL on a failure other than bad
+ * data (err set). */
+static struct name_memo *
+name_lookup(struct dc_norm_buf *b, const char *in, enum dc_tone_style tone, struct dc_error *err)
+{
+    uint32_t h = 2166136261u;
+    struct name_memo *m = &b->one;
+
+    if (!b->nmemo)
+        b->nmemo = calloc(NAME_MEMO_SLOTS, sizeof *b->nmemo);
+    if (b->nmemo) {
+        for (const unsigned char *c = (const unsigned char *)in; *c; c++)
+            h = (h ^ *c) * 16777619u;
+        m = &b->nmemo[h & (NAME_MEMO_SLOTS - 1)];
+    }
+    if (m->raw && m->tone == tone && strcmp(m->raw, in) == 0)
+        return m;
+    name_memo_clear(m);
+    if (!(m->raw = strdup(in))) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        return NULL;
+    }
+    m->tone = tone;
+    const char *text = in;
+    if (dc_enc_repair(in, &m->repaired, &m->repair_rule) == 1)
+        text = m->repaired;
+    if (dc_name_normalize(text, tone, &m->name, err) < 0) {
+        if (err && err->status != DC_EX_DATAERR) {
+            name_memo_clear(m);
+            return NULL;
+        }
+        dc_error_clear(err);
+        dc_name_release(&m->name);
+        m->unreadable = 1;
+    }
+    return m;
+}
+
 static int
 norm_name(const char *const *raw, const struct dc_normalize_opts *o, struct dc_norm_buf *b,
           struct dc_person *p, dc_change_fn change, void *ud, struct dc_error *err)
 {
     const char *in = raw[DC_F_FULL_NAME];
-    const char *rule = NULL;
     char rules[128];
+    struct name_memo *m;
 
-    dc_name_release(&b->name);
-    free(b->repaired);
-    b->repaired = NULL;
     if (!given(in) && (given(raw[DC_F_FAMILY_NAME]) || given(raw[DC_F_GIVEN_NAME]))) {
         /* split columns: the full name is their join */
         snprintf(b->joined, sizeof b->joined, "%s %s %s",
@@ -117,36 +244,34 @@ norm_name(const char *const *raw, const struct dc_normalize_opts *o, struct dc_n
     }
     if (!given(in))
         return 0;
-    if (dc_enc_repair(in, &b->repaired, &rule) == 1) {
-        if (report(change, ud, "full_name", in, b->repaired, rule, NULL) < 0)
+    if (!(m = name_lookup(b, in, o->tone, err)))
+        return -1;
+    if (m->repaired) {
+        if (report(change, ud, "full_name", in, m->repaired, m->repair_rule, NULL) < 0)
             return dc_error_set(err, DC_EX_IOERR, "cannot record change");
-        in = b->repaired;
+        in = m->repaired;
     }
-    if (dc_name_normalize(in, o->tone, &b->name, err) < 0) {
-        if (err && err->status != DC_EX_DATAERR)
-            return -1;
+    if (m->unreadable) {
         /* too long or not UTF-8: a bad value, not a failed run: keep the
          * raw text and say so (crosscheck sees the missing name) */
-        dc_error_clear(err);
-        dc_name_release(&b->name);
         if (report(change, ud, "full_name", in, "", "name-unreadable-kept-raw", NULL) < 0)
             return dc_error_set(err, DC_EX_IOERR, "cannot record change");
         return 0;
     }
-    p->full_name = b->name.full;
-    p->family_name = b->name.family;
-    p->middle_name = b->name.middle;
-    p->given_name = b->name.given;
-    p->name_key = b->name.key;
-    unsigned changed = b->name.rules & ~(DC_NAME_NO_DIACRITICS | DC_NAME_EMPTY);
-    if (changed && strcmp(in, b->name.full) != 0) {
+    p->full_name = m->name.full;
+    p->family_name = m->name.family;
+    p->middle_name = m->name.middle;
+    p->given_name = m->name.given;
+    p->name_key = m->name.key;
+    unsigned changed = m->name.rules & ~(DC_NAME_NO_DIACRITICS | DC_NAME_EMPTY);
+    if (changed && strcmp(in, m->name.full) != 0) {
         dc_name_rule_names(changed, rules, sizeof rules);
-        if (report(change, ud, "full_name", in, b->name.full, rules, NULL) < 0)
+        if (report(change, ud, "full_name", in, m->name.full, rules, NULL) < 0)
             return dc_error_set(err, DC_EX_IOERR, "cannot record change");
     }
-    if (b->name.rules & DC_NAME_NO_DIACRITICS) {
+    if (m->name.rules & DC_NAME_NO_DIACRITICS) {
         /* kept as typed, never guessed: a flag for the clerk */
-        if (report(change, ud, "full_name", b->name.full, b->name.full, "no-diacritics", NULL) <
+        if (report(change, ud, "full_name", m->name.full, m->name.full, "no-diacritics", NULL) <
             0)
             return dc_error_set(err, DC_EX_IOERR, "cannot record change");
     }
@@ -249,7 +374,7 @@ norm_address(const char *const *raw, const struct dc_normalize_opts *o, struct d
         return 0;
     int rc = parts ? dc_addr_match_parts(o->cat, raw[DC_F_WARD], raw[DC_F_DISTRICT],
                                          raw[DC_F_PROVINCE], text, &b->addr, err)
-                   : dc_addr_match(o->cat, text, &b->addr, err);
+                   : addr_match_memo(b, o->cat, text, &b->addr, err);
     if (rc < 0)
         return -1;
     p->address_detail = b->addr.detail;
@@ -286,6 +411,28 @@ norm_ethnic(const char *raw, const struct dc_ethnic_table *t, struct dc_norm_buf
     }
 }
 
+static char
+sex_parse_memo(struct dc_norm_buf *b, const char *raw, int *recognised)
+{
+    size_t len = strlen(raw);
+    unsigned i, n = b->sexn < 8 ? b->sexn : 8;
+
+    if (len >= sizeof b->sexm[0].raw)
+        return dc_sex_parse(raw, recognised);
+    for (i = 0; i < n; i++) {
+        if (strcmp(b->sexm[i].raw, raw) == 0) {
+            *recognised = b->sexm[i].recognised;
+            return b->sexm[i].sex;
+        }
+    }
+    char sex = dc_sex_parse(raw, recognised);
+    i = b->sexn++ % 8;
+    memcpy(b->sexm[i].raw, raw, len + 1);
+    b->sexm[i].sex = sex;
+    b->sexm[i].recognised = *recognised;
+    return sex;
+}
+
 int
 dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
                     struct dc_norm_buf *b, struct dc_person *p, dc_change_fn change, void *ud,
@@ -314,7 +461,7 @@ dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
                   &p->expiry_date, NULL, NULL, change, ud) < 0)
         return dc_error_set(err, DC_EX_IOERR, "cannot record change");
     if (given(raw[DC_F_SEX])) {
-        p->sex = dc_sex_parse(raw[DC_F_SEX], &recognised);
+        p->sex = sex_parse_memo(b, raw[DC_F_SEX], &recognised);
         b->sex_out[0] = p->sex;
         b->sex_out[1] = '\0';
         if (!recognised) {
@@ -443,10 +590,21 @@ static const char insert_person[] =
     "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
     "?29, ?30, ?31, ?32, ?33, ?34, ?35)";
 
+/* Every value bound lives until the row is stepped (the select's current
+ * row, the norm buffer, string literals): no copies.  NULL or "" is NULL. */
+static void
+bind_static(sqlite3_stmt *q, int i, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, i);
+}
+
 static int
 bind_person(sqlite3_stmt *q, const struct dc_person *p, long long batch, const char *addr_reason)
 {
-    char sex[2] = {p->sex, 0};
+    const char *sex = p->sex == 'M' ? "M" : p->sex == 'F' ? "F" : NULL;
 
     sqlite3_bind_int64(q, 1, p->record_id);
     sqlite3_bind_int64(q, 2, batch);
@@ -461,12 +619,15 @@ bind_person(sqlite3_stmt *q, const struct dc_person *p, long long batch, const c
                           p->address_detail, p->province_code, p->district_code, p->ward_code,
                           p->new_province_code, p->new_ward_code};
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        dc_db_bind_text(q, (int)i + 7, text[i]);
+        bind_static(q, (int)i + 7, text[i]);
+    /* every parameter is bound on every row: the statement is not cleared */
     if (p->address_raw)
         sqlite3_bind_double(q, 32, p->addr_confidence);
-    dc_db_bind_text(q, 33, addr_reason);
-    dc_db_bind_text(q, 34, p->mrz);
-    dc_db_bind_text(q, 35, p->qr);
+    else
+        sqlite3_bind_null(q, 32);
+    bind_static(q, 33, addr_reason);
+    bind_static(q, 34, p->mrz);
+    bind_static(q, 35, p->qr);
     return 0;
 }
 
@@ -517,8 +678,12 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
             goto fail;
         }
         bind_person(ins, &p, batch, p.address_raw && o->cat ? p.addr_reason : NULL);
-        if (dc_db_step_done(db, ins, "insert person", err) < 0)
+        rc = sqlite3_step(ins);
+        sqlite3_reset(ins);
+        if (rc != SQLITE_DONE) {
+            dc_db_fail(db, rc, "insert person", err);
             goto fail;
+        }
         s->records++;
         if (p.dob_precision == DC_DATE_INVALID)
             s->dates_invalid++;

@@ -437,6 +437,20 @@ is_eth_or_dyet(UChar32 c)
     return c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0;
 }
 
+/* ASCII fold of one character: its key byte, 0 for a separator, -1 for a
+ * character that is dropped (the apostrophes). */
+static int
+ascii_fold(int c)
+{
+    if (c == '\'' || c == '`')
+        return -1;
+    if (c >= 'A' && c <= 'Z')
+        return c + ('a' - 'A');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        return c;
+    return 0;
+}
+
 /* Append the fold key of s[0..n) to out (NFC). */
 static int
 fold_u16(const UChar *s, int32_t n, struct ubuf *out)
@@ -445,6 +459,27 @@ fold_u16(const UChar *s, int32_t n, struct ubuf *out)
     int32_t i = 0;
     int pending = 0, rc;
 
+    for (i = 0; i < n && s[i] < 0x80; i++)
+        ;
+    if (i == n) {
+        /* ASCII: no marks to strip, nothing to compose */
+        int32_t start = out->n;
+
+        for (i = 0; i < n; i++) {
+            int c = ascii_fold(s[i]);
+
+            if (c > 0) {
+                if (pending && out->n > start)
+                    ub_cp(out, ' ');
+                pending = 0;
+                ub_cp(out, (UChar32)c);
+            } else if (c == 0) {
+                pending = 1;
+            }
+        }
+        return out->oom ? -1 : 0;
+    }
+    i = 0;
     if (normalize(nfd(), s, n, &d) < 0) {
         ub_free(&d);
         return -1;
@@ -485,6 +520,35 @@ dc_text_fold(const char *in, char *out, size_t size)
     out[0] = '\0';
     if (!in)
         return -1;
+    const unsigned char *a = (const unsigned char *)in;
+    while (*a && *a < 0x80)
+        a++;
+    if (!*a) {
+        /* ASCII (most codes, sexes, ethnic names typed plain): as fold_u16 */
+        size_t o = 0;
+        int pending = 0;
+
+        for (a = (const unsigned char *)in; *a; a++) {
+            int c = ascii_fold(*a);
+
+            if (c == 0) {
+                pending = 1;
+                continue;
+            }
+            if (c < 0)
+                continue;
+            if (o + (pending && o > 0) + 1 >= size) {
+                out[0] = '\0';
+                return -1;
+            }
+            if (pending && o > 0)
+                out[o++] = ' ';
+            pending = 0;
+            out[o++] = (char)c;
+        }
+        out[o] = '\0';
+        return 0;
+    }
     if (from_utf8(in, strlen(in), &u) == 0 && fold_u16(u.p, u.n, &o) == 0 && !o.oom)
         rc = to_utf8_buf(o.p, o.n, out, size);
     ub_free(&u);
@@ -822,42 +886,105 @@ case_and_tone(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *
     return rc < 0 ? -1 : 0;
 }
 
-/* Fold key of one word, into a small buffer ("" if it does not fit). */
-static void
-word_key(const UChar *s, int32_t n, char *out, size_t size)
-{
-    struct ubuf k = {0};
+/*
+ * Syllable memo.  A million names are made of a few thousand distinct
+ * syllables, and case_and_tone plus the fold of its result cost a dozen ICU
+ * calls each; so both are remembered per thread in a direct-mapped table of
+ * fixed size (no allocation, nothing to free).  A syllable too long for a
+ * slot is simply computed every time.  The memo is a cache of a pure
+ * function: results are the same with or without it.
+ */
+#define SYL_MEMO_SLOTS 4096 /* power of two */
+#define SYL_MEMO_LEN 12     /* UTF-16 units; Vietnamese syllables have at most 7 */
 
-    out[0] = '\0';
-    if (fold_u16(s, n, &k) == 0 && !k.oom)
-        (void)to_utf8_buf(k.p, k.n, out, size);
-    ub_free(&k);
+struct syl_memo {
+    uint8_t used, style, rules, inlen, outlen, foldlen;
+    UChar in[SYL_MEMO_LEN], out[SYL_MEMO_LEN], fold[SYL_MEMO_LEN];
+};
+
+static _Thread_local struct syl_memo syl_memo[SYL_MEMO_SLOTS];
+
+static struct syl_memo *
+syl_slot(const UChar *s, int32_t n, enum dc_tone_style style)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)style;
+
+    for (int32_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 16777619u;
+    return &syl_memo[h & (SYL_MEMO_SLOTS - 1)];
 }
 
-/* Number of leading words (of nw) that form a compound surname, or 1. */
+/*
+ * One syllable s[0..n) of a cleaned word: its title-cased, tone-placed form
+ * appended to f, the fold key of that form appended to k, and the DC_NAME_CASE
+ * and DC_NAME_TONE bits it earns added to *rules.
+ */
 static int
-family_words(const UChar *f, const int32_t *wstart, const int32_t *wend, int nw)
+syllable(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *f, struct ubuf *k,
+         unsigned *rules)
 {
-    int c;
+    struct syl_memo *m = NULL;
+    struct ubuf t = {0}, kf = {0};
+    unsigned r = 0;
 
-    for (c = 0; c < NCOMPOUNDS; c++) {
-        char key[160] = "", part[64];
-        int k, len = 0, ok = 1;
-
-        if (nw <= compounds[c].words)
-            continue;
-        for (k = 0; k < compounds[c].words && ok; k++) {
-            int w;
-
-            word_key(f + wstart[k], wend[k] - wstart[k], part, sizeof part);
-            w = snprintf(key + len, sizeof key - (size_t)len, "%s%s", k ? " " : "", part);
-            if (w < 0 || (size_t)w >= sizeof key - (size_t)len)
-                ok = 0;
-            else
-                len += w;
+    if (n > 0 && n <= SYL_MEMO_LEN) {
+        m = syl_slot(s, n, style);
+        if (m->used && m->style == (uint8_t)style && m->inlen == n &&
+            memcmp(m->in, s, (size_t)n * sizeof *s) == 0) {
+            ub_append(f, m->out, m->outlen);
+            ub_append(k, m->fold, m->foldlen);
+            *rules |= m->rules;
+            return f->oom || k->oom ? -1 : 0;
         }
-        if (ok && strcmp(key, compounds[c].key) == 0)
-            return compounds[c].words;
+    }
+    if (case_and_tone(s, n, style, &t, &r) < 0 || t.oom || fold_u16(t.p, t.n, &kf) < 0 ||
+        kf.oom) {
+        ub_free(&t);
+        ub_free(&kf);
+        return -1;
+    }
+    ub_append(f, t.p, t.n);
+    ub_append(k, kf.p, kf.n);
+    *rules |= r;
+    if (m && t.n <= SYL_MEMO_LEN && kf.n <= SYL_MEMO_LEN) {
+        m->used = 1;
+        m->style = (uint8_t)style;
+        m->rules = (uint8_t)r;
+        m->inlen = (uint8_t)n;
+        m->outlen = (uint8_t)t.n;
+        m->foldlen = (uint8_t)kf.n;
+        memcpy(m->in, s, (size_t)n * sizeof *s);
+        memcpy(m->out, t.p, (size_t)t.n * sizeof *t.p);
+        memcpy(m->fold, kf.p, (size_t)kf.n * sizeof *kf.p);
+    }
+    ub_free(&t);
+    ub_free(&kf);
+    return f->oom || k->oom ? -1 : 0;
+}
+
+/*
+ * Number of leading words (of nw) that form a compound surname, or 1.  k is
+ * the fold key of the whole name and kstart/kend the span of each word in it
+ * (words are joined by one space there, as in the compound keys).
+ */
+static int
+family_words(const UChar *k, const int32_t *kstart, const int32_t *kend, int nw)
+{
+    char key[160];
+    int have = 0; /* number of words now in key */
+
+    for (int c = 0; c < NCOMPOUNDS; c++) {
+        int words = compounds[c].words;
+
+        if (nw <= words)
+            continue;
+        if (have != words) {
+            have = words;
+            if (to_utf8_buf(k + kstart[0], kend[words - 1] - kstart[0], key, sizeof key) < 0)
+                key[0] = '\0';
+        }
+        if (strcmp(key, compounds[c].key) == 0)
+            return words;
     }
     return 1;
 }
@@ -868,8 +995,10 @@ int
 dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out,
                   struct dc_error *err)
 {
-    struct ubuf u = {0}, c = {0}, w = {0}, f = {0}, k = {0};
+    struct ubuf u = {0}, c = {0}, w = {0}, f = {0}, k = {0}, kn = {0};
     int32_t wstart[NAME_WORDS_MAX], wend[NAME_WORDS_MAX];
+    int32_t kstart[NAME_WORDS_MAX], kend[NAME_WORDS_MAX];
+    int kpending = 0;
     UChar *s;
     int32_t n, i, seg, a, b;
     int nw = 0, nfam, rc;
@@ -926,15 +1055,36 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
             if (nw > 0)
                 ub_cp(&f, ' ');
             wstart[nw] = f.n;
+            kstart[nw] = -1;
             for (seg = a, b = a; b <= i; b++) {
+                int32_t kat;
+
                 if (b < i && w.p[b] != '\'' && w.p[b] != '-')
                     continue;
-                if (case_and_tone(w.p + seg, b - seg, style, &f, &rules) < 0)
+                /* the key as fold_u16 would make it of the whole name: a
+                 * space for ' ' and '-', nothing for the apostrophe */
+                if (kpending && k.n > 0)
+                    ub_cp(&k, ' ');
+                kat = k.n;
+                if (syllable(w.p + seg, b - seg, style, &f, &k, &rules) < 0)
                     goto oom;
-                if (b < i)
+                if (k.n == kat && kpending && kat > 0)
+                    k.n--, k.p[k.n] = 0; /* empty key: the space waits */
+                else if (k.n > kat)
+                    kpending = 0;
+                if (kstart[nw] < 0 && k.n > kat)
+                    kstart[nw] = kat;
+                if (b < i) {
                     ub_append(&f, &w.p[b], 1);
+                    if (w.p[b] == '-')
+                        kpending = 1;
+                }
                 seg = b + 1;
             }
+            kpending = 1;
+            if (kstart[nw] < 0)
+                kstart[nw] = k.n;
+            kend[nw] = k.n;
             wend[nw++] = f.n;
         }
         a = i + 1;
@@ -949,23 +1099,49 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
             rules &= ~DC_NAME_NO_DIACRITICS;
     if (nw == 0)
         rules &= ~DC_NAME_NO_DIACRITICS;
-    if (fold_u16(f.p, f.n, &k) < 0 || k.oom)
+    if (k.oom)
         goto oom;
+    for (i = 0; i < k.n && k.p[i] < 0x300; i++)
+        ;
+    if (i < k.n) {
+        /* keys joined at syllable boundaries: recompose across them (below
+         * U+0300 nothing composes, so the usual key needs no pass) */
+        if (normalize(nfc(), k.p, k.n, &kn) < 0)
+            goto oom;
+        ub_free(&k);
+        k = kn;
+        kn = (struct ubuf){0};
+    }
 
-    nfam = nw > 1 ? family_words(f.p, wstart, wend, nw) : 0;
+    nfam = nw > 1 ? family_words(k.p, kstart, kend, nw) : 0;
     out->full = to_utf8_alloc(f.p, f.n);
     out->key = to_utf8_alloc(k.p, k.n);
+    if (!out->full)
+        goto oom;
     if (nw == 0) {
-        out->family = to_utf8_alloc(f.p, 0);
-        out->middle = to_utf8_alloc(f.p, 0);
-        out->given = to_utf8_alloc(f.p, 0);
+        out->family = strdup("");
+        out->middle = strdup("");
+        out->given = strdup("");
     } else {
-        out->family = to_utf8_alloc(f.p, nfam ? wend[nfam - 1] : 0);
+        /* the parts are whole words of full: cut its UTF-8 at the words'
+         * byte offsets instead of converting each part again */
+        int32_t at[NAME_WORDS_MAX][2];
+        int32_t bytes = 0, j = 0;
+
+        for (int wi = 0; wi < nw; wi++) {
+            for (; j < wend[wi]; j++) {
+                if (j == wstart[wi])
+                    at[wi][0] = bytes;
+                bytes += f.p[j] < 0x80 ? 1 : f.p[j] < 0x800 ? 2 : U16_IS_SURROGATE(f.p[j]) ? 2 : 3;
+            }
+            at[wi][1] = bytes;
+        }
+        out->family = strndup(out->full, nfam ? (size_t)at[nfam - 1][1] : 0);
         if (nw - 1 > nfam)
-            out->middle = to_utf8_alloc(f.p + wstart[nfam], wend[nw - 2] - wstart[nfam]);
+            out->middle = strndup(out->full + at[nfam][0], (size_t)(at[nw - 2][1] - at[nfam][0]));
         else
-            out->middle = to_utf8_alloc(f.p, 0);
-        out->given = to_utf8_alloc(f.p + wstart[nw - 1], wend[nw - 1] - wstart[nw - 1]);
+            out->middle = strdup("");
+        out->given = strdup(out->full + at[nw - 1][0]);
     }
     if (!out->full || !out->key || !out->family || !out->middle || !out->given)
         goto oom;
@@ -975,6 +1151,7 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
     ub_free(&w);
     ub_free(&f);
     ub_free(&k);
+    ub_free(&kn);
     return 0;
 oom:
     ub_free(&u);
@@ -982,6 +1159,7 @@ oom:
     ub_free(&w);
     ub_free(&f);
     ub_free(&k);
+    ub_free(&kn);
     dc_name_release(out);
     return dc_error_set(err, DC_EX_OSERR, "out of memory (or icu failure) normalizing a name");
 }

@@ -327,6 +327,121 @@ out:
     dc_catalog_free(c);
 }
 
+/* Everything a record's normalization produced, as one line. */
+static void
+signature(const struct dc_person *p, const struct log *l, char *out, size_t size)
+{
+    size_t o = (size_t)snprintf(out, size, "%s|%s|%s|%s|%s|%c|%s|%s|%s|%s|%s|%.2f|%d", 
+                                p->full_name ? p->full_name : "-", p->family_name ? p->family_name : "-",
+                                p->middle_name ? p->middle_name : "-", p->given_name ? p->given_name : "-",
+                                p->name_key ? p->name_key : "-", p->sex ? p->sex : '-',
+                                p->sex_raw ? p->sex_raw : "-", p->province_code ? p->province_code : "-",
+                                p->new_province_code ? p->new_province_code : "-",
+                                p->addr_reason ? p->addr_reason : "-",
+                                p->address_detail ? p->address_detail : "-", p->addr_confidence, l->n);
+    for (int i = 0; i < l->n && i < 8 && o < size; i++)
+        o += (size_t)snprintf(out + o, size - o, "|%s:%s>%s:%s", l->c[i].field, l->c[i].before,
+                              l->c[i].after, l->c[i].rule);
+}
+
+/*
+ * The name, sex and address memos of a norm buffer are caches: a record
+ * normalized through a long-used buffer, in any order, must give exactly
+ * what a fresh buffer gives, changes included; and a buffer switched to
+ * another catalogue or tone style must not serve the old results.
+ */
+static void
+test_memo_same_as_fresh_buffer(void)
+{
+    static const char *const names[] = {
+        "NGUYỄN THỊ HOÀ", "Nguyá»…n VÄƒn An", "ÐẶNG  văn  hùng", "tran thi binh", "Lê Văn Thủy",
+        "Nguyễn Thị Hoà", "NGUYỄN THỊ HOÀ", "K'Bang Y-Moan", "Nguyễn 3 Văn, Bình", "",
+    };
+    static const char *const sexes[] = {"Nam", "nữ", "1", "X", "Nữ", "NAM", "2", "0", "male", "?"};
+    static const char *const addrs[] = {
+        "Số 5, Thôn 3, Tỉnh Hà Giang", "TP.HCM", "Thanh Nhàn, HN", "", "Tỉnh Hà Giang",
+        "Số 5, Thôn 3, Tỉnh Hà Giang", "xyz", "Hà Nội", "TP.HCM", "Tp Hồ Chí Minh",
+    };
+    enum { N = 10, ROUNDS = 3 };
+    char fresh[N][1024], sig[1024], longname[700];
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_catalog *c = dc_catalog_new();
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    const char *raw[DC_F_COUNT];
+    struct dc_person p;
+    struct log l;
+    int i, r, same = 0;
+
+    if (!CHECK(c != NULL && b != NULL))
+        goto out;
+    CHECK_INT(dc_catalog_builtin_provinces(c, &err), 0);
+    CHECK_INT(dc_catalog_finish(c, &err), 0);
+    o.cat = c;
+    memset(longname, 'a', sizeof longname - 1); /* over DC_NAME_MAX: kept raw */
+    longname[sizeof longname - 1] = '\0';
+    for (i = 0; i < N; i++) {
+        struct dc_norm_buf *one = dc_norm_buf_new();
+
+        memset(raw, 0, sizeof raw);
+        raw[DC_F_FULL_NAME] = i == 9 ? longname : names[i];
+        raw[DC_F_SEX] = sexes[i];
+        raw[DC_F_ADDRESS] = addrs[i];
+        memset(&l, 0, sizeof l);
+        memset(&p, 0, sizeof p);
+        CHECK_INT(dc_normalize_record(raw, &o, one, &p, record, &l, &err), 0);
+        signature(&p, &l, fresh[i], sizeof fresh[i]);
+        dc_norm_buf_free(one);
+    }
+    /* worked by hand for two of them */
+    CHECK(strncmp(fresh[0], "Nguyễn Thị Hòa|Nguyễn|Thị|Hòa|nguyen thi hoa|M|-|02|08|no-ward|",
+                  strlen("Nguyễn Thị Hòa|Nguyễn|Thị|Hòa|nguyen thi hoa|M|-|02|08|no-ward|")) == 0);
+    CHECK(strstr(fresh[1], "Nguyễn Văn An|") == fresh[1]);
+    CHECK(strstr(fresh[1], "utf8-as-cp1252") != NULL);
+    for (r = 0; r < ROUNDS; r++) {
+        for (int k = 0; k < N; k++) {
+            i = r % 2 ? N - 1 - k : (k * 3) % N;
+            memset(raw, 0, sizeof raw);
+            raw[DC_F_FULL_NAME] = i == 9 ? longname : names[i];
+            raw[DC_F_SEX] = sexes[i];
+            raw[DC_F_ADDRESS] = addrs[i];
+            memset(&l, 0, sizeof l);
+            memset(&p, 0, sizeof p);
+            if (dc_normalize_record(raw, &o, b, &p, record, &l, &err) < 0)
+                continue;
+            signature(&p, &l, sig, sizeof sig);
+            if (strcmp(sig, fresh[i]) == 0)
+                same++;
+            else
+                CHECK_STR(sig, fresh[i]);
+        }
+    }
+    CHECK_INT(same, N * ROUNDS);
+
+    /* the same buffer with the new tone style, then without a catalogue */
+    o.tone = DC_TONE_NEW;
+    CHECK_INT(norm1(DC_F_FULL_NAME, "NGUYỄN THỊ HÒA", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.full_name, "Nguyễn Thị Hoà");
+    o.tone = DC_TONE_OLD;
+    CHECK_INT(norm1(DC_F_FULL_NAME, "NGUYỄN THỊ HÒA", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.full_name, "Nguyễn Thị Hòa");
+    struct dc_catalog *c2 = dc_catalog_new();
+    if (CHECK(c2 != NULL)) {
+        /* an empty catalogue (no provinces): the memo of c must not answer */
+        CHECK_INT(dc_catalog_finish(c2, &err), 0);
+        o.cat = c2;
+        CHECK_INT(norm1(DC_F_ADDRESS, "Tỉnh Hà Giang", -1, NULL, &o, b, &p, &l), 0);
+        CHECK_STR(p.province_code, "");
+        o.cat = c;
+        CHECK_INT(norm1(DC_F_ADDRESS, "Tỉnh Hà Giang", -1, NULL, &o, b, &p, &l), 0);
+        CHECK_STR(p.province_code, "02");
+        dc_catalog_free(c2);
+    }
+out:
+    dc_norm_buf_free(b);
+    dc_catalog_free(c);
+}
+
 static char *
 dump(const char *sql)
 {
@@ -432,6 +547,7 @@ main(void)
     RUN(test_ids);
     RUN(test_ethnic_table);
     RUN(test_address_builtin_provinces);
+    RUN(test_memo_same_as_fresh_buffer);
     RUN(test_normalize_db_rerun_identical);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
