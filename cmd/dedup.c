@@ -65,7 +65,7 @@ explain(struct dc_ctx *ctx, struct dc_db *db, const char *spec, struct dc_error 
     b = strtoll(end + 1, &end, 10);
     if (errno || *end)
         return dc_error_set(err, DC_EX_USAGE, "--explain wants two record ids: A,B");
-    if (dc_linkset_load(db, &ls, err) < 0)
+    if (dc_linkset_load_two(db, a, b, &ls, err) < 0)
         return -1;
     long ia = dc_linkset_find(&ls, a), ib = dc_linkset_find(&ls, b);
     if (ia < 0 || ib < 0) {
@@ -107,6 +107,7 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
     struct dc_dedup_params *given = NULL;
     const char *truth_path = NULL, *explain_spec = NULL;
     uint64_t *truth = NULL;
+    struct dc_dedup_input *in = NULL;
     char *end;
     int ch, have_res = 0;
 
@@ -161,7 +162,7 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         dc_db_close(db, NULL);
         return 0;
     }
-    if (dc_linkset_load(db, &ls, &err) < 0)
+    if (dc_linkset_load_input(db, &ls, &in, &err) < 0)
         goto fail;
     if (truth_path) {
         long matched;
@@ -173,8 +174,10 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
     }
     if (!o.train && dc_linkdb_params_load(db, &given, &err) < 0)
         goto fail;
-    if (dc_dedup_run(ls.recs, ls.n, given, &o, &res, &err) < 0)
+    if (dc_dedup_run_input(in, given, &o, &res, &err) < 0)
         goto fail;
+    dc_dedup_input_free(in);
+    in = NULL;
     have_res = 1;
     long long clusters, multi;
     if (dc_linkdb_store(db, &ls, &res, ctx->now_iso, &clusters, &multi, &err) < 0)
@@ -209,6 +212,7 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         return dc_cmd_fail(ctx, &err);
     return 0;
 fail:
+    dc_dedup_input_free(in);
     if (have_res)
         dc_dedup_result_release(&res);
     dc_dedup_params_free(given);

@@ -39,6 +39,10 @@
  *   results do not depend on thread timing.
  * - Cannot-link on IDs tolerates IDs one digit apart (the ID comparison has a
  *   typo level; refusing them would undo it).
+ * - Records may come in batches (struct dc_dedup_input), each reduced to
+ *   struct rec at once, so the caller need not hold a million struct
+ *   dc_person (issue #5: that array was 330 MB of a 604 MB peak); the
+ *   NFC-part table that only speeds up folding is dropped before blocking.
  */
 #include "dedup.h"
 
@@ -347,7 +351,7 @@ struct rec {
 
 struct ctx {
     struct rec *r;
-    size_t n;
+    size_t n, cap;
     struct intern names; /* folded name parts */
     struct intern fulls; /* folded full names, for Jaro-Winkler without copying */
     struct intern raw;   /* NFC name parts as given, mapped to folded ids */
@@ -620,6 +624,7 @@ code_id(struct ctx *c, const char *s, uint32_t *id, struct dc_error *err)
 struct ctx_half {
     struct ctx *c;
     const struct dc_person *recs;
+    size_t n; /* recs[0..n) fill c->r[c->n ..] */
     int rc;
     struct dc_error err;
 };
@@ -631,9 +636,9 @@ ctx_other_half(void *arg)
     struct ctx *c = h->c;
     size_t i;
 
-    for (i = 0; i < c->n; i++) {
+    for (i = 0; i < h->n; i++) {
         const struct dc_person *p = &h->recs[i];
-        struct rec *r = &c->r[i];
+        struct rec *r = &c->r[c->n + i];
         uint64_t v;
         uint8_t l;
 
@@ -659,10 +664,9 @@ ctx_other_half(void *arg)
 }
 
 static int
-ctx_build(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error *err)
+ctx_init(struct ctx *c, size_t cap, struct dc_error *err)
 {
     UErrorCode st = U_ZERO_ERROR;
-    size_t i;
 
     memset(c, 0, sizeof *c);
     c->nfd = unorm2_getNFDInstance(&st);
@@ -675,38 +679,86 @@ ctx_build(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error
         ctx_free(c);
         return -1;
     }
-    c->n = n;
-    c->r = calloc(n ? n : 1, sizeof *c->r);
+    c->cap = cap ? cap : 1;
+    c->r = malloc(c->cap * sizeof *c->r);
     if (!c->r) {
         ctx_free(c);
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     }
+    return 0;
+}
+
+/* Appends recs[0..n) to c.  On failure c is unchanged in size but must
+ * still be freed. */
+static int
+ctx_add(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error *err)
+{
+    size_t i;
+
+    if (n == 0)
+        return 0;
+    if (!recs)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dedup: no records array");
+    if (n > MAX_RECORDS - c->n)
+        return dc_error_set(err, DC_EX_DATAERR, "dedup: too many records (%zu)", c->n + n);
+    if (c->n + n > c->cap) {
+        size_t nc = c->cap * 2;
+        struct rec *r;
+
+        if (nc < c->n + n)
+            nc = c->n + n;
+        r = realloc(c->r, nc * sizeof *r);
+        if (!r)
+            return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+        c->r = r;
+        c->cap = nc;
+    }
+    memset(c->r + c->n, 0, n * sizeof *c->r);
     {
         /* Names (three intern tables and ICU) on this thread, the rest (the
          * codes table) on another: each table is filled in record order by
-         * one thread, so the ids are the same as a serial build. */
-        struct ctx_half h = {c, recs, 0, DC_ERROR_INIT};
+         * one thread, so the ids are the same as a serial build, and the
+         * same whether the records come in one call or in batches. */
+        struct ctx_half h = {c, recs, n, 0, DC_ERROR_INIT};
         pthread_t th;
         int started = pthread_create(&th, NULL, ctx_other_half, &h) == 0;
 
         for (i = 0; i < n; i++)
-            if (prep_names(c, &recs[i], &c->r[i], err))
+            if (prep_names(c, &recs[i], &c->r[c->n + i], err))
                 break;
         if (started)
             pthread_join(th, NULL);
         else
             ctx_other_half(&h);
         if (i < n)
-            goto fail;
-        if (h.rc) {
-            dc_error_set(err, h.err.status, "%s", h.err.msg);
-            goto fail;
-        }
+            return -1;
+        if (h.rc)
+            return dc_error_set(err, h.err.status, "%s", h.err.msg);
+    }
+    c->n += n;
+    return 0;
+}
+
+/* The NFC-part table only speeds up folding while records come in. */
+static void
+ctx_seal(struct ctx *c)
+{
+    intern_free(&c->raw);
+    free(c->raw2fold);
+    c->raw2fold = NULL;
+    c->raw2fold_cap = 0;
+}
+
+static int
+ctx_build(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error *err)
+{
+    if (ctx_init(c, n, err))
+        return -1;
+    if (ctx_add(c, recs, n, err)) {
+        ctx_free(c);
+        return -1;
     }
     return 0;
-fail:
-    ctx_free(c);
-    return -1;
 }
 
 /* ---- comparisons -------------------------------------------------------- */
@@ -2469,38 +2521,134 @@ run_free(struct run *R)
     scorer_free(&R->sc);
 }
 
+static int
+opts_check(const struct dc_dedup_opts *opts, struct dc_dedup_opts *o, struct dc_error *err)
+{
+    if (opts)
+        *o = *opts;
+    else
+        dc_dedup_opts_init(o);
+    if (o->max_block == 0)
+        o->max_block = DEFAULT_MAX_BLOCK;
+    if (o->max_block > 1000000)
+        return dc_error_set(err, DC_EX_USAGE, "dedup: block cap over 1000000");
+    if (!(o->threshold >= 0 && o->threshold <= 1) ||
+        !(o->review_min >= 0 && o->review_min <= 1))
+        return dc_error_set(err, DC_EX_USAGE, "dedup: threshold and review_min must be in 0..1");
+    return 0;
+}
+
+static int run_ctx(struct ctx *c, const struct dc_dedup_params *given,
+                   const struct dc_dedup_opts *o, struct dc_dedup_result *out,
+                   struct dc_error *err);
+
 int
 dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_params *given,
              const struct dc_dedup_opts *opts, struct dc_dedup_result *out,
              struct dc_error *err)
 {
-    struct run R;
     struct dc_dedup_opts o;
-    struct ki *v = NULL;
-    struct dc_dedup_params *p = NULL;
-    int k, train;
-    size_t i, j;
+    struct ctx c;
 
     memset(out, 0, sizeof *out);
-    memset(&R, 0, sizeof R);
-    if (opts)
-        o = *opts;
-    else
-        dc_dedup_opts_init(&o);
-    if (o.max_block == 0)
-        o.max_block = DEFAULT_MAX_BLOCK;
-    if (o.max_block > 1000000)
-        return dc_error_set(err, DC_EX_USAGE, "dedup: block cap over 1000000");
-    if (!(o.threshold >= 0 && o.threshold <= 1) || !(o.review_min >= 0 && o.review_min <= 1))
-        return dc_error_set(err, DC_EX_USAGE, "dedup: threshold and review_min must be in 0..1");
+    if (opts_check(opts, &o, err))
+        return -1;
     if (n > MAX_RECORDS)
         return dc_error_set(err, DC_EX_DATAERR, "dedup: too many records (%zu)", n);
     if (n && !recs)
         return dc_error_set(err, DC_EX_SOFTWARE, "dedup: no records array");
-    R.o = &o;
-    R.res = out;
-    if (ctx_build(&R.c, recs, n, err))
+    if (ctx_build(&c, recs, n, err))
         return -1;
+    return run_ctx(&c, given, &o, out, err);
+}
+
+/* ---- records given in batches ------------------------------------------ */
+
+struct dc_dedup_input {
+    struct ctx c;
+};
+
+int
+dc_dedup_input_new(size_t expected, struct dc_dedup_input **out, struct dc_error *err)
+{
+    struct dc_dedup_input *in;
+
+    *out = NULL;
+    if (expected > MAX_RECORDS)
+        return dc_error_set(err, DC_EX_DATAERR, "dedup: too many records (%zu)", expected);
+    in = calloc(1, sizeof *in);
+    if (!in)
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    if (ctx_init(&in->c, expected, err)) {
+        free(in);
+        return -1;
+    }
+    *out = in;
+    return 0;
+}
+
+int
+dc_dedup_input_add(struct dc_dedup_input *in, const struct dc_person *recs, size_t n,
+                   struct dc_error *err)
+{
+    if (!in || !in->c.r)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dedup: no input, or input already run");
+    return ctx_add(&in->c, recs, n, err);
+}
+
+size_t
+dc_dedup_input_count(const struct dc_dedup_input *in)
+{
+    return in ? in->c.n : 0;
+}
+
+void
+dc_dedup_input_free(struct dc_dedup_input *in)
+{
+    if (!in)
+        return;
+    ctx_free(&in->c);
+    free(in);
+}
+
+int
+dc_dedup_run_input(struct dc_dedup_input *in, const struct dc_dedup_params *given,
+                   const struct dc_dedup_opts *opts, struct dc_dedup_result *out,
+                   struct dc_error *err)
+{
+    struct dc_dedup_opts o;
+    struct ctx c;
+
+    memset(out, 0, sizeof *out);
+    if (!in)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dedup: no input");
+    if (opts_check(opts, &o, err))
+        return -1;
+    if (!in->c.r)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dedup: input already run");
+    c = in->c; /* the run takes the records over: in is left empty */
+    memset(&in->c, 0, sizeof in->c);
+    return run_ctx(&c, given, &o, out, err);
+}
+
+/* The run proper.  Takes c over (it is freed here, success or not); o is
+ * checked. */
+static int
+run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedup_opts *o,
+        struct dc_dedup_result *out, struct dc_error *err)
+{
+    struct run R;
+    struct ki *v = NULL;
+    struct dc_dedup_params *p = NULL;
+    int k, train;
+    size_t i, j, n = c->n;
+
+    memset(&R, 0, sizeof R);
+    R.c = *c;
+    memset(c, 0, sizeof *c);
+    ctx_seal(&R.c);
+    R.o = o;
+    R.res = out;
     if (build_rules(&R, err))
         goto fail;
     v = malloc((n ? n : 1) * sizeof *v); /* scratch for the TF counts */
@@ -2509,7 +2657,7 @@ dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_param
         goto fail;
     }
 
-    train = !given || o.train;
+    train = !given || o->train;
     if (train && n >= MIN_TRAIN_RECORDS) {
         R.pattern = calloc(2 * NPATTERNS, sizeof *R.pattern);
         p = calloc(1, sizeof *p);
@@ -2542,7 +2690,7 @@ dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_param
                 goto fail;
         }
     } else if (train) {
-        p->seed = o.seed;
+        p->seed = o->seed;
         p->trained = 1;
         p->trained_records = n;
         estimate_u(&R, p);
@@ -2564,7 +2712,7 @@ dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_param
     p = NULL;
 
     R.p = out->params;
-    R.keep_min = o.review_min < o.threshold ? o.review_min : o.threshold;
+    R.keep_min = o->review_min < o->threshold ? o->review_min : o->threshold;
     R.keep_w = R.keep_min > 0 ? logit2(R.keep_min) - 1e-6 : -HUGE_VAL;
     if (scorer_init(&R.sc, R.p, &R.c, err))
         goto fail;
@@ -2581,7 +2729,7 @@ dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_param
     if (R.npairs > 1)
         qsort(R.pairs, R.npairs, sizeof *R.pairs, by_ab);
     for (i = 0, j = 0; i < R.npairs; i++)
-        if (R.pairs[i].prob >= o.review_min)
+        if (R.pairs[i].prob >= o->review_min)
             R.pairs[j++] = R.pairs[i];
     out->pairs = R.pairs;
     out->npairs = j;

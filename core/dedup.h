@@ -9,8 +9,8 @@
  * blocking rules, comparison levels, TF policy and cannot-link rules are the
  * design of research/dedup.md §B.2-§B.6, adapted as dedup.c says.
  *
- * Not for: reading or writing the database (cmd/dedup.c loads struct
- * dc_person rows and stores pairs, clusters and the params text), nor
+ * Not for: reading or writing the database (linkdb.c streams the person
+ * rows in and stores pairs, clusters and the params text), nor
  * normalisation (normalize has run before).
  */
 #ifndef DC_DEDUP_H
@@ -77,6 +77,25 @@ int dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_p
                  const struct dc_dedup_opts *opts, struct dc_dedup_result *out,
                  struct dc_error *err);
 void dc_dedup_result_release(struct dc_dedup_result *r);
+
+/* The same run over records given in batches, so a caller streaming a
+ * million rows from the DB never holds them all as struct dc_person: each
+ * batch is reduced to the compact form the linkage compares (about 80 bytes
+ * a record) and may be freed after dc_dedup_input_add returns.  Record
+ * indexes in the result count across batches in the order added; results
+ * are the same as dc_dedup_run over the concatenated array.  expected sizes
+ * the first allocation (0 is fine).  dc_dedup_run_input takes the records
+ * over: afterwards the input can only be freed. */
+struct dc_dedup_input;
+
+int dc_dedup_input_new(size_t expected, struct dc_dedup_input **out, struct dc_error *err);
+int dc_dedup_input_add(struct dc_dedup_input *in, const struct dc_person *recs, size_t n,
+                       struct dc_error *err);
+size_t dc_dedup_input_count(const struct dc_dedup_input *in);
+int dc_dedup_run_input(struct dc_dedup_input *in, const struct dc_dedup_params *given,
+                       const struct dc_dedup_opts *opts, struct dc_dedup_result *out,
+                       struct dc_error *err);
+void dc_dedup_input_free(struct dc_dedup_input *in);
 
 /* Waterfall for one pair: the prior, each comparison with its level, m, u,
  * weight (log2 Bayes factor) and TF adjustment, the total and the

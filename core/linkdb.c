@@ -1,5 +1,8 @@
 /*
  * linkdb.c - load/store for dedup (see linkdb.h).
+ *
+ * Not for: the linkage model (dedup.c), option handling (cmd/dedup.c).
+ * The memory budget it is shaped by is issue #5 (1M records, <= 500 MB).
  */
 #include "linkdb.h"
 
@@ -100,10 +103,12 @@ intern(struct dc_intern *in, const unsigned char *text, int len)
     return dst;
 }
 
-static const char load_sql[] =
-    "SELECT record_id, source, src_row, full_name, family_name, middle_name, given_name, "
-    "name_key, dob, dob_precision, sex, id12, cmnd, province_code, ward_code, "
-    "new_province_code, new_ward_code FROM person ORDER BY record_id";
+#define LOAD_COLUMNS                                                                           \
+    "SELECT record_id, source, src_row, full_name, family_name, middle_name, given_name, "     \
+    "name_key, dob, dob_precision, sex, id12, cmnd, province_code, ward_code, "                \
+    "new_province_code, new_ward_code FROM person "
+static const char load_sql[] = LOAD_COLUMNS "ORDER BY record_id";
+static const char load_two_sql[] = LOAD_COLUMNS "WHERE record_id IN (?1, ?2) ORDER BY record_id";
 
 static enum dc_date_precision
 prec_of(const unsigned char *s)
@@ -121,31 +126,105 @@ prec_of(const unsigned char *s)
     return DC_DATE_NONE;
 }
 
-int
-dc_linkset_load(struct dc_db *db, struct dc_linkset *ls, struct dc_error *err)
+/* ---- per-batch arena: one batch's strings, reused batch after batch ---- */
+
+struct arena {
+    char **blk;
+    size_t nblk, cur, used; /* blocks 0..cur in use, used bytes of block cur */
+};
+
+enum { ARENA_BLOCK = 1 << 20, BATCH = 8192 };
+
+static void
+arena_free(struct arena *a)
+{
+    for (size_t i = 0; i < a->nblk; i++)
+        free(a->blk[i]);
+    free(a->blk);
+    memset(a, 0, sizeof *a);
+}
+
+/* A NUL-terminated copy of text, valid until the arena is reset; NULL for
+ * no text, as intern() gives.  -1 when out of memory, -2 when too long. */
+static int
+arena_put(struct arena *a, const unsigned char *text, int len, const char **out)
+{
+    size_t n = (size_t)len;
+
+    *out = NULL;
+    if (!text || len <= 0)
+        return 0;
+    if (n + 1 > ARENA_BLOCK)
+        return -2;
+    if (a->nblk == 0 || a->used + n + 1 > ARENA_BLOCK) {
+        size_t next = a->nblk == 0 ? 0 : a->cur + 1;
+
+        if (next == a->nblk) {
+            char **b = realloc(a->blk, (a->nblk + 1) * sizeof *b);
+            if (!b)
+                return -1;
+            a->blk = b;
+            if (!(a->blk[a->nblk] = malloc(ARENA_BLOCK)))
+                return -1;
+            a->nblk++;
+        }
+        a->cur = next;
+        a->used = 0;
+    }
+    char *dst = a->blk[a->cur] + a->used;
+    memcpy(dst, text, n);
+    dst[n] = '\0';
+    a->used += n + 1;
+    *out = dst;
+    return 0;
+}
+
+static int
+keys_alloc(struct dc_linkset *ls, long long n, struct dc_error *err)
+{
+    size_t m = n ? (size_t)n : 1;
+
+    ls->strings = calloc(1, sizeof *ls->strings);
+    ls->record_id = malloc(m * sizeof *ls->record_id);
+    ls->source = malloc(m * sizeof *ls->source);
+    ls->src_row = malloc(m * sizeof *ls->src_row);
+    if (!ls->strings || !ls->record_id || !ls->source || !ls->src_row) {
+        dc_linkset_release(ls);
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    }
+    return 0;
+}
+
+/* Whole records: of the full table, or (two != NULL) of two record_ids. */
+static int
+load_whole(struct dc_db *db, const int64_t *two, struct dc_linkset *ls, struct dc_error *err)
 {
     sqlite3_stmt *q = NULL;
-    long long n;
+    long long n = 2;
     size_t i = 0;
     int rc;
 
     memset(ls, 0, sizeof *ls);
-    n = dc_db_count(db, "SELECT count(*) FROM person", err);
-    if (n < 0)
+    if (!two && (n = dc_db_count(db, "SELECT count(*) FROM person", err)) < 0)
         return -1;
-    ls->strings = calloc(1, sizeof *ls->strings);
+    if (keys_alloc(ls, n, err) < 0)
+        return -1;
     ls->recs = calloc(n ? (size_t)n : 1, sizeof *ls->recs);
-    if (!ls->strings || !ls->recs) {
+    if (!ls->recs) {
         dc_linkset_release(ls);
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     }
-    if (dc_db_prepare(db, load_sql, &q, err) < 0) {
+    if (dc_db_prepare(db, two ? load_two_sql : load_sql, &q, err) < 0) {
         dc_linkset_release(ls);
         return -1;
     }
+    if (two) {
+        sqlite3_bind_int64(q, 1, two[0]);
+        sqlite3_bind_int64(q, 2, two[1]);
+    }
 #define T(col) intern(ls->strings, sqlite3_column_text(q, col), sqlite3_column_bytes(q, col))
     while ((rc = sqlite3_step(q)) == SQLITE_ROW && i < (size_t)n) {
-        struct dc_person *p = &ls->recs[i++];
+        struct dc_person *p = &ls->recs[i];
         p->record_id = sqlite3_column_int64(q, 0);
         p->source = T(1);
         p->src_row = sqlite3_column_int64(q, 2);
@@ -164,6 +243,10 @@ dc_linkset_load(struct dc_db *db, struct dc_linkset *ls, struct dc_error *err)
         p->ward_code = T(14);
         p->new_province_code = T(15);
         p->new_ward_code = T(16);
+        ls->record_id[i] = p->record_id;
+        ls->source[i] = p->source;
+        ls->src_row[i] = p->src_row;
+        i++;
     }
 #undef T
     sqlite3_finalize(q);
@@ -175,10 +258,144 @@ dc_linkset_load(struct dc_db *db, struct dc_linkset *ls, struct dc_error *err)
     return 0;
 }
 
+int
+dc_linkset_load(struct dc_db *db, struct dc_linkset *ls, struct dc_error *err)
+{
+    return load_whole(db, NULL, ls, err);
+}
+
+int
+dc_linkset_load_two(struct dc_db *db, int64_t a, int64_t b, struct dc_linkset *ls,
+                    struct dc_error *err)
+{
+    int64_t two[2] = {a, b};
+
+    return load_whole(db, two, ls, err);
+}
+
+/* Hands the batch to dedup and starts the next one. */
+static int
+flush_batch(struct dc_dedup_input *in, struct dc_person *batch, size_t *nb, struct arena *a,
+            struct dc_error *err)
+{
+    if (*nb && dc_dedup_input_add(in, batch, *nb, err) < 0)
+        return -1;
+    *nb = 0;
+    a->cur = 0;
+    a->used = 0;
+    return 0;
+}
+
+int
+dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_input **inp,
+                      struct dc_error *err)
+{
+    struct dc_dedup_input *in = NULL;
+    sqlite3_stmt *q = NULL;
+    struct dc_person *batch = NULL;
+    struct arena a = {0};
+    long long n;
+    size_t i = 0, nb = 0;
+    int rc, bad = 0;
+
+    *inp = NULL;
+    memset(ls, 0, sizeof *ls);
+    n = dc_db_count(db, "SELECT count(*) FROM person", err);
+    if (n < 0)
+        return -1;
+    if (keys_alloc(ls, n, err) < 0)
+        return -1;
+    if (dc_dedup_input_new((size_t)n, &in, err) < 0)
+        goto fail;
+    batch = malloc(BATCH * sizeof *batch);
+    if (!batch) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        goto fail;
+    }
+    if (dc_db_prepare(db, load_sql, &q, err) < 0)
+        goto fail;
+    /* name_key (column 7) is not read: dedup folds the parts itself. */
+#define T(col, dst)                                                                                \
+    do {                                                                                           \
+        int r_ = arena_put(&a, sqlite3_column_text(q, col), sqlite3_column_bytes(q, col), &(dst)); \
+        if (r_ < bad)                                                                              \
+            bad = r_;                                                                              \
+    } while (0)
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && i < (size_t)n) {
+        struct dc_person *p = &batch[nb];
+        const unsigned char *src = sqlite3_column_text(q, 1);
+
+        memset(p, 0, sizeof *p);
+        p->record_id = sqlite3_column_int64(q, 0);
+        p->src_row = sqlite3_column_int64(q, 2);
+        /* few distinct sources: interned for the whole run (truth matching) */
+        p->source = intern(ls->strings, src, sqlite3_column_bytes(q, 1));
+        if (src && *src && !p->source)
+            bad = -1;
+        T(3, p->full_name);
+        T(4, p->family_name);
+        T(5, p->middle_name);
+        T(6, p->given_name);
+        T(8, p->dob);
+        p->dob_precision = prec_of(sqlite3_column_text(q, 9));
+        const unsigned char *sx = sqlite3_column_text(q, 10);
+        p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;
+        T(11, p->id12);
+        T(12, p->cmnd);
+        T(13, p->province_code);
+        T(14, p->ward_code);
+        T(15, p->new_province_code);
+        T(16, p->new_ward_code);
+        if (bad == -2) {
+            dc_error_set(err, DC_EX_DATAERR, "person %lld: a field over %d bytes",
+                         (long long)p->record_id, ARENA_BLOCK - 1);
+            goto fail;
+        }
+        if (bad) {
+            dc_error_set(err, DC_EX_OSERR, "out of memory");
+            goto fail;
+        }
+        ls->record_id[i] = p->record_id;
+        ls->source[i] = p->source;
+        ls->src_row[i] = p->src_row;
+        i++;
+        if (++nb == BATCH && flush_batch(in, batch, &nb, &a, err) < 0)
+            goto fail;
+    }
+#undef T
+    sqlite3_finalize(q);
+    q = NULL;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        dc_db_fail(db, rc, "read person", err);
+        goto fail;
+    }
+    if (flush_batch(in, batch, &nb, &a, err) < 0)
+        goto fail;
+    ls->n = i;
+    free(batch);
+    arena_free(&a);
+    *inp = in;
+    /* The page cache is full of person pages nobody reads again; give it
+     * back for the run (store fills it anew).  Advisory: a failure costs
+     * memory, never data. */
+    (void)sqlite3_db_release_memory(db->h);
+    return 0;
+fail:
+    sqlite3_finalize(q);
+    dc_dedup_input_free(in);
+    free(batch);
+    arena_free(&a);
+    dc_linkset_release(ls);
+    return -1;
+}
+
 void
 dc_linkset_release(struct dc_linkset *ls)
 {
     free(ls->recs);
+    free(ls->record_id);
+    free(ls->source);
+    free(ls->src_row);
     intern_free(ls->strings);
     memset(ls, 0, sizeof *ls);
 }
@@ -190,12 +407,12 @@ dc_linkset_find(const struct dc_linkset *ls, int64_t record_id)
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ls->recs[mid].record_id < record_id)
+        if (ls->record_id[mid] < record_id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < ls->n && ls->recs[lo].record_id == record_id ? (long)lo : -1;
+    return lo < ls->n && ls->record_id[lo] == record_id ? (long)lo : -1;
 }
 
 int
@@ -220,8 +437,8 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
         goto fail;
     for (size_t i = 0; i < r->npairs; i++) {
         const struct dc_dedup_pair *p = &r->pairs[i];
-        sqlite3_bind_int64(qp, 1, ls->recs[p->a].record_id);
-        sqlite3_bind_int64(qp, 2, ls->recs[p->b].record_id);
+        sqlite3_bind_int64(qp, 1, ls->record_id[p->a]);
+        sqlite3_bind_int64(qp, 2, ls->record_id[p->b]);
         sqlite3_bind_double(qp, 3, p->weight);
         sqlite3_bind_double(qp, 4, p->prob);
         sqlite3_bind_int64(qp, 5, p->gamma);
@@ -241,8 +458,8 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
             if (size[i] > 1)
                 (*multi)++;
         }
-        sqlite3_bind_int64(qc, 1, ls->recs[i].record_id);
-        sqlite3_bind_int64(qc, 2, ls->recs[r->cluster[i]].record_id);
+        sqlite3_bind_int64(qc, 1, ls->record_id[i]);
+        sqlite3_bind_int64(qc, 2, ls->record_id[r->cluster[i]]);
         if (dc_db_step_done(db, qc, "insert cluster", err) < 0)
             goto fail;
     }
@@ -360,7 +577,7 @@ dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, l
         goto fail;
     }
     for (size_t i = 0; i < ls->n; i++) {
-        keys[i] = (struct key_ix){ls->recs[i].source, ls->recs[i].src_row, i};
+        keys[i] = (struct key_ix){ls->source[i], ls->src_row[i], i};
         truth[i] = (1ull << 63) | i; /* unnamed records: an entity of their own */
     }
     qsort(keys, ls->n, sizeof *keys, cmp_key);

@@ -4,9 +4,10 @@
  *
  * Records are loaded ordered by record_id, so record index order is
  * record_id order and "smallest index in the cluster" is the smallest
- * record_id: cluster ids are stable across runs.  Strings are interned in
- * one arena (codes, names and keys repeat a lot), so a million records fit
- * in the dedup memory budget.
+ * record_id: cluster ids are stable across runs.  A dedup run streams the
+ * records to dedup.c in batches (dc_linkset_load_input) and keeps only
+ * three keys a record here, so a million records fit in the dedup memory
+ * budget of issue #5 (500 MB peak).
  *
  * Not for: the linkage model (dedup.c).
  */
@@ -19,13 +20,32 @@
 #include "dedup.h"
 #include "person.h"
 
+/* Per record (index order = record_id order) the keys the command needs
+ * after the run: record_id to store pairs and clusters, (source, src_row)
+ * to match a truth file.  recs, the whole records, only from
+ * dc_linkset_load and dc_linkset_load_two (explain); a dedup run streams
+ * them instead. */
 struct dc_linkset {
-    struct dc_person *recs;   /* n records, ordered by record_id */
+    int64_t *record_id;       /* n, ascending */
+    const char **source;      /* n, interned in strings (NULL: none) */
+    int64_t *src_row;         /* n */
     size_t n;
-    struct dc_intern *strings; /* owns every string the records point to */
+    struct dc_person *recs;   /* n records or NULL (see above) */
+    struct dc_intern *strings; /* owns every string the set points to */
 };
 
+/* Whole records: all of them (about 300 bytes a record plus strings), or
+ * only those of record_id a and b (explain: at most two). */
 int dc_linkset_load(struct dc_db *db, struct dc_linkset *ls, struct dc_error *err);
+int dc_linkset_load_two(struct dc_db *db, int64_t a, int64_t b, struct dc_linkset *ls,
+                        struct dc_error *err);
+
+/* For a dedup run: the keys into ls, the records into a new *in (the
+ * caller's: dc_dedup_input_free), batch by batch, so a million records never
+ * sit in memory as struct dc_person (issue #5: that array alone was 330 MB
+ * of a 600 MB peak). */
+int dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_input **in,
+                          struct dc_error *err);
 void dc_linkset_release(struct dc_linkset *ls);
 
 /* Index of a record_id in ls (binary search), or -1. */

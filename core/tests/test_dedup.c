@@ -1,17 +1,20 @@
 /*
  * test_dedup.c - unit tests for dedup.c: hand-made records for each level
  * and constraint, params text round trip, explain, evaluation arithmetic,
- * and a seeded synthetic population (our own generator, no real people)
- * that must reach pairwise F1 >= 0.95.
+ * a seeded synthetic population (our own generator, no real people)
+ * that must reach pairwise F1 >= 0.95, and the batched input and the DB
+ * loader (linkdb.c) that must give the very result of one array.
  *
  * Names and codes are invented or drawn from common-surname lists
  * (research/dedup.md §B.5); IDs are random digits.
  */
 #include "../dedup.h"
+#include "../linkdb.h"
 #include "tap.h"
 
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- hand-made records --------------------------------------------------- */
 
@@ -761,6 +764,302 @@ test_synthetic_f1(void)
     synth_free(&y);
 }
 
+
+/* ---- batched input and the DB loader (issue #5) ------------------------- */
+
+/* The whole result, byte for byte, including the params text. */
+static int
+same_result(const struct dc_dedup_result *a, const struct dc_dedup_result *b, size_t n)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *ta = NULL, *tb = NULL;
+    int same;
+
+    same = a->npairs == b->npairs && a->candidate_pairs == b->candidate_pairs &&
+           a->candidate_true_pairs == b->candidate_true_pairs &&
+           a->refused_merges == b->refused_merges && a->nnotes == b->nnotes &&
+           (a->npairs == 0 || memcmp(a->pairs, b->pairs, a->npairs * sizeof *a->pairs) == 0) &&
+           (n == 0 || memcmp(a->cluster, b->cluster, n * sizeof *a->cluster) == 0);
+    if (dc_dedup_params_to_text(a->params, &ta, &err) ||
+        dc_dedup_params_to_text(b->params, &tb, &err))
+        same = 0;
+    else if (strcmp(ta, tb) != 0)
+        same = 0;
+    free(ta);
+    free(tb);
+    return same;
+}
+
+static void
+test_batched_input_matches_one_array(void)
+{
+    struct synth y;
+    struct dc_dedup_opts o;
+    struct dc_dedup_result r, r2;
+    struct dc_dedup_input *in = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    /* uneven batches, an empty one, one record alone; capacity 0 so the
+     * record array grows several times */
+    size_t sizes[] = {1, 0, 3, 996, 1}, off = 0, i;
+
+    CHECK_INT(synth_make(&y, 1500, 5), 0);
+    CHECK(y.n > 1000 + 5); /* enough to train, so EM and TF run too */
+    dc_dedup_opts_init(&o);
+    o.seed = 3;
+    o.truth = y.truth;
+    CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r, &err), 0);
+    CHECK(r.npairs > 100);
+
+    CHECK_INT(dc_dedup_input_new(0, &in, &err), 0);
+    for (i = 0; i < NELEM(sizes); i++) {
+        CHECK_INT(dc_dedup_input_add(in, y.p + off, sizes[i], &err), 0);
+        off += sizes[i];
+    }
+    CHECK_INT(dc_dedup_input_add(in, y.p + off, y.n - off, &err), 0);
+    CHECK_INT(dc_dedup_input_count(in), y.n);
+    CHECK_INT(dc_dedup_run_input(in, NULL, &o, &r2, &err), 0);
+    CHECK(same_result(&r, &r2, y.n));
+    dc_dedup_result_release(&r2);
+    /* the run took the records: the input is spent */
+    CHECK_INT(dc_dedup_input_count(in), 0);
+    err = (struct dc_error)DC_ERROR_INIT;
+    CHECK_INT(dc_dedup_input_add(in, y.p, 1, &err), -1);
+    CHECK_INT(err.status, DC_EX_SOFTWARE);
+    CHECK_INT(dc_dedup_run_input(in, NULL, &o, &r2, &err), -1);
+    dc_dedup_input_free(in);
+
+    /* given parameters: no training, the same scoring */
+    {
+        struct dc_dedup_result ra, rb;
+
+        CHECK_INT(dc_dedup_input_new(y.n, &in, &err), 0);
+        CHECK_INT(dc_dedup_input_add(in, y.p, 700, &err), 0);
+        CHECK_INT(dc_dedup_input_add(in, y.p + 700, y.n - 700, &err), 0);
+        CHECK_INT(dc_dedup_run(y.p, y.n, r.params, &o, &ra, &err), 0);
+        CHECK_INT(dc_dedup_run_input(in, r.params, &o, &rb, &err), 0);
+        CHECK(same_result(&ra, &rb, y.n));
+        dc_dedup_result_release(&ra);
+        dc_dedup_result_release(&rb);
+        dc_dedup_input_free(in);
+    }
+    dc_dedup_result_release(&r);
+    synth_free(&y);
+}
+
+static void
+test_input_empty_and_misuse(void)
+{
+    struct dc_dedup_input *in = NULL;
+    struct dc_dedup_result r;
+    struct dc_dedup_opts o;
+    struct dc_error err = DC_ERROR_INIT;
+
+    dc_dedup_input_free(NULL);
+    CHECK_INT(dc_dedup_input_count(NULL), 0);
+    CHECK_INT(dc_dedup_input_new(0, &in, &err), 0);
+    CHECK_INT(dc_dedup_input_add(in, NULL, 2, &err), -1); /* n records, no array */
+    CHECK_INT(dc_dedup_input_count(in), 0);
+    /* bad options are refused before the records are taken */
+    err = (struct dc_error)DC_ERROR_INIT;
+    dc_dedup_opts_init(&o);
+    o.threshold = 1.5;
+    CHECK_INT(dc_dedup_run_input(in, NULL, &o, &r, &err), -1);
+    CHECK_INT(err.status, DC_EX_USAGE);
+    /* no records: default params, every array empty, as dc_dedup_run */
+    CHECK_INT(dc_dedup_run_input(in, NULL, NULL, &r, &err), 0);
+    CHECK_INT(r.npairs, 0);
+    CHECK(r.params != NULL);
+    dc_dedup_result_release(&r);
+    dc_dedup_input_free(in);
+    CHECK_INT(dc_dedup_input_new(0xFFFFFFFFu, &in, &err), -1); /* over the uint32 index */
+    CHECK(in == NULL);
+}
+
+static char dbdir[] = "/tmp/dc_test_dedup_XXXXXX";
+
+static const char *const sources[3] = {"household", "idcards", "legacy"};
+
+/* y as person rows: record_id i+1 so load order is array order. */
+static int
+db_with(const char *path, const struct synth *y, const char *long_field, struct dc_db **out)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_db *db = NULL;
+    sqlite3_stmt *q = NULL;
+    static const char *const prec[] = {"", "year", "month", "day", "invalid"};
+    size_t i;
+    int rc = -1;
+
+    *out = NULL;
+    unlink(path);
+    if (dc_db_open(path, DC_DB_CREATE, &db, &err) < 0)
+        return -1;
+    if (dc_db_exec(db, "PRAGMA foreign_keys = OFF", &err) < 0 || dc_db_begin(db, &err) < 0 ||
+        dc_db_prepare(db,
+                      "INSERT INTO person(record_id, batch_id, source, src_file, src_row, "
+                      "src_line, full_name, family_name, middle_name, given_name, dob, "
+                      "dob_precision, sex, id12, province_code, ward_code) VALUES "
+                      "(?1, 1, ?2, 'f.csv', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                      &q, &err) < 0)
+        goto out;
+    for (i = 0; i < y->n; i++) {
+        const struct dc_person *p = &y->p[i];
+        char full[256], sex[2] = {p->sex, 0};
+
+        snprintf(full, sizeof full, "%s %s %s", p->family_name, p->middle_name, p->given_name);
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)i + 1);
+        sqlite3_bind_text(q, 2, sources[i % 3], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, (sqlite3_int64)(i / 3) + 1);
+        sqlite3_bind_text(q, 4, full, -1, SQLITE_TRANSIENT);
+        dc_db_bind_text(q, 5, p->family_name);
+        dc_db_bind_text(q, 6, p->middle_name);
+        dc_db_bind_text(q, 7, i == 7 && long_field ? long_field : p->given_name);
+        dc_db_bind_text(q, 8, p->dob);
+        sqlite3_bind_text(q, 9, prec[p->dob_precision], -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 10, sex, -1, SQLITE_TRANSIENT);
+        dc_db_bind_text(q, 11, p->id12);
+        dc_db_bind_text(q, 12, p->province_code);
+        dc_db_bind_text(q, 13, p->ward_code);
+        if (dc_db_step_done(db, q, "insert", &err) < 0)
+            goto out;
+    }
+    if (dc_db_commit(db, &err) < 0)
+        goto out;
+    rc = 0;
+out:
+    sqlite3_finalize(q);
+    if (rc < 0) {
+        printf("# db_with: %s\n", err.msg);
+        dc_db_close(db, NULL);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+static void
+test_linkdb_stream_across_batches(void)
+{
+    struct synth y;
+    struct dc_db *db = NULL;
+    struct dc_linkset ls = {0}, full = {0};
+    struct dc_dedup_input *in = NULL;
+    struct dc_dedup_result r, r2;
+    struct dc_dedup_opts o;
+    struct dc_error err = DC_ERROR_INIT;
+    char path[256], tpath[256];
+    uint64_t *truth = NULL;
+    long matched = 0;
+    long long clusters = 0, multi = 0;
+    size_t i;
+    int keys_ok = 1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/s.db", dbdir);
+    snprintf(tpath, sizeof tpath, "%s/truth.csv", dbdir);
+    CHECK_INT(synth_make(&y, 5000, 11), 0);
+    CHECK(y.n > 8192 + 1000); /* past the loader's first batch */
+    if (db_with(path, &y, NULL, &db) < 0) {
+        CHECK(0);
+        synth_free(&y);
+        return;
+    }
+    dc_dedup_opts_init(&o);
+    o.seed = 5;
+    CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r, &err), 0);
+
+    CHECK_INT(dc_linkset_load_input(db, &ls, &in, &err), 0);
+    CHECK_INT(ls.n, y.n);
+    CHECK(ls.recs == NULL);
+    CHECK_INT(dc_dedup_input_count(in), y.n);
+    for (i = 0; i < ls.n && keys_ok; i++)
+        keys_ok = ls.record_id[i] == (int64_t)i + 1 && ls.src_row[i] == (int64_t)(i / 3) + 1 &&
+                  ls.source[i] && strcmp(ls.source[i], sources[i % 3]) == 0;
+    CHECK(keys_ok);
+    CHECK_INT(dc_linkset_find(&ls, 1), 0);
+    CHECK_INT(dc_linkset_find(&ls, (int64_t)y.n), (long long)y.n - 1);
+    CHECK_INT(dc_linkset_find(&ls, (int64_t)y.n + 1), -1);
+    CHECK_INT(dc_dedup_run_input(in, NULL, &o, &r2, &err), 0);
+    CHECK(same_result(&r, &r2, y.n));
+    dc_dedup_input_free(in);
+
+    /* the whole-record load (explain) has the same keys */
+    CHECK_INT(dc_linkset_load(db, &full, &err), 0);
+    CHECK_INT(full.n, y.n);
+    CHECK(full.recs && full.n > 5 && full.recs[5].record_id == 6 && full.record_id[5] == 6 &&
+          strcmp(full.source[5], "legacy") == 0 && full.src_row[5] == 2);
+    dc_linkset_release(&full);
+    /* explain loads only its two records, in record_id order */
+    CHECK_INT(dc_linkset_load_two(db, 6, 2, &full, &err), 0);
+    CHECK_INT(full.n, 2);
+    CHECK(full.n == 2 && full.recs[0].record_id == 2 && full.recs[1].record_id == 6 &&
+          full.recs[1].given_name && strcmp(full.recs[1].given_name, y.p[5].given_name) == 0);
+    CHECK_INT(dc_linkset_find(&full, 6), 1);
+    dc_linkset_release(&full);
+    CHECK_INT(dc_linkset_load_two(db, 3, (int64_t)y.n + 5, &full, &err), 0);
+    CHECK_INT(full.n, 1);
+    CHECK_INT(dc_linkset_find(&full, (int64_t)y.n + 5), -1);
+    dc_linkset_release(&full);
+
+    CHECK_INT(dc_linkdb_store(db, &ls, &r2, "2026-11-27T00:00:00Z", &clusters, &multi, &err), 0);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM cluster", &err), (long long)y.n);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM pair", &err), (long long)r2.npairs);
+    /* cluster_id is the record_id of the smallest index of the cluster */
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM cluster WHERE cluster_id > record_id", &err),
+              0);
+
+    /* truth by (source, src_row): records 1 and 4 are household rows 1 and 2 */
+    f = fopen(tpath, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("source,src_row,person_id\nhousehold,1,P7\nhousehold,2,P7\nnobody,9,P8\n", f);
+        CHECK_INT(fclose(f), 0);
+    }
+    CHECK_INT(dc_linkdb_truth(tpath, &ls, &truth, &matched, &err), 0);
+    CHECK_INT(matched, 2);
+    CHECK(truth && truth[0] == truth[3] && truth[1] == ((1ull << 63) | 1));
+    free(truth);
+    unlink(tpath);
+
+    dc_dedup_result_release(&r);
+    dc_dedup_result_release(&r2);
+    dc_linkset_release(&ls);
+    dc_linkset_release(&ls); /* twice is harmless */
+    dc_db_close(db, NULL);
+    unlink(path);
+    synth_free(&y);
+}
+
+static void
+test_linkdb_field_over_limit_refused(void)
+{
+    struct synth y;
+    struct dc_db *db = NULL;
+    struct dc_linkset ls = {0};
+    struct dc_dedup_input *in = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    char path[256];
+    size_t big = (size_t)1 << 20; /* one byte over the loader's 1 MiB - 1 */
+    char *s = malloc(big + 1);
+
+    snprintf(path, sizeof path, "%s/long.db", dbdir);
+    CHECK_INT(synth_make(&y, 10, 1), 0);
+    if (!s || db_with(path, &y, (memset(s, 'a', big), s[big] = '\0', s), &db) < 0) {
+        CHECK(0);
+        free(s);
+        synth_free(&y);
+        return;
+    }
+    CHECK_INT(dc_linkset_load_input(db, &ls, &in, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    CHECK(in == NULL && ls.n == 0 && ls.record_id == NULL);
+    printf("# %s\n", err.msg);
+    dc_db_close(db, NULL);
+    unlink(path);
+    free(s);
+    synth_free(&y);
+}
+
 #ifndef DC_DEDUP_BENCH
 int
 main(void)
@@ -781,6 +1080,15 @@ main(void)
     RUN(test_explain_waterfall);
     RUN(test_evaluate_by_hand);
     RUN(test_synthetic_f1);
+    RUN(test_batched_input_matches_one_array);
+    RUN(test_input_empty_and_misuse);
+    if (!mkdtemp(dbdir)) {
+        CHECK(0);
+        return tap_done();
+    }
+    RUN(test_linkdb_stream_across_batches);
+    RUN(test_linkdb_field_over_limit_refused);
+    rmdir(dbdir);
     return tap_done();
 }
 #endif
