@@ -331,14 +331,14 @@ out:
 static void
 signature(const struct dc_person *p, const struct log *l, char *out, size_t size)
 {
-    size_t o = (size_t)snprintf(out, size, "%s|%s|%s|%s|%s|%c|%s|%s|%s|%s|%s|%.2f|%d", 
-                                p->full_name ? p->full_name : "-", p->family_name ? p->family_name : "-",
-                                p->middle_name ? p->middle_name : "-", p->given_name ? p->given_name : "-",
-                                p->name_key ? p->name_key : "-", p->sex ? p->sex : '-',
-                                p->sex_raw ? p->sex_raw : "-", p->province_code ? p->province_code : "-",
-                                p->new_province_code ? p->new_province_code : "-",
-                                p->addr_reason ? p->addr_reason : "-",
-                                p->address_detail ? p->address_detail : "-", p->addr_confidence, l->n);
+#define S(x) ((x) ? (x) : "-")
+    size_t o = (size_t)snprintf(out, size, "%s|%s|%s|%s|%s|%c|%s|%s|%s|%s|%s|%.2f|%d",
+                                S(p->full_name), S(p->family_name), S(p->middle_name),
+                                S(p->given_name), S(p->name_key), p->sex ? p->sex : '-',
+                                S(p->sex_raw), S(p->province_code), S(p->new_province_code),
+                                S(p->addr_reason), S(p->address_detail), p->addr_confidence,
+                                l->n);
+#undef S
     for (int i = 0; i < l->n && i < 8 && o < size; i++)
         o += (size_t)snprintf(out + o, size - o, "|%s:%s>%s:%s", l->c[i].field, l->c[i].before,
                               l->c[i].after, l->c[i].rule);
