@@ -147,8 +147,9 @@ to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, co
         goto out;
     }
     memset(&mi, 0, sizeof mi);
-    if (dc_manifest_sha256_file(f.tmp, mi.sha256, &mi.bytes, err) < 0)
-        goto out;
+    /* hashed while written (dc_export_file_close): no second pass over the file */
+    memcpy(mi.sha256, f.sha256, sizeof mi.sha256);
+    mi.bytes = f.bytes;
     if (!gmtime_r(&t, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         snprintf(created, sizeof created, "%s", ctx->today);
     manifest_path = side_path(path, ".manifest.json");

@@ -98,9 +98,13 @@ char *dc_export_schema_sql(const struct dc_export_opts *o, struct dc_error *err)
 /* Atomic file output.  begin creates a temp file beside path (mkstemp, 0600 whatever the
  * umask) and returns it as a stream with a 1 MiB buffer; a path that exists and is not a
  * regular file (/dev/full, a FIFO) is opened directly for writing instead (no rename).
+ * The temp file's bytes are SHA-256 hashed as they are written (by a writer thread, so
+ * a write error may surface only at close), so the manifest needs no second pass over
+ * the file: after close, sha256 and bytes describe them.
  * commit flushes, fsyncs, closes (checked), renames onto path and fsyncs the folder;
  * abort closes and removes the temp file.  Create errors DC_EX_CANTCREAT, write and sync
  * errors DC_EX_IOERR. */
+struct dc_export_sink;
 struct dc_export_file {
     FILE *fp;
     char *tmp;          /* temp path (owned), NULL when writing directly */
@@ -108,10 +112,13 @@ struct dc_export_file {
     int direct;         /* 1 = not a regular file: written in place */
     char *buf;          /* the stream's 1 MiB buffer (owned): glibc ignores setvbuf's size
                            when it allocates the buffer itself */
+    struct dc_export_sink *sink; /* the temp file under fp, hashing (owned) */
+    char sha256[65];    /* after close, not when direct: hex SHA-256 of the bytes written */
+    long long bytes;    /* after close: how many */
 };
 
 int dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error *err);
-/* Flush, fsync and close, but do not rename yet (so the bytes can be hashed from tmp). */
+/* Flush, fsync and close, but do not rename yet; fills sha256 and bytes. */
 int dc_export_file_close(struct dc_export_file *f, struct dc_error *err);
 /* Rename the closed temp file onto the final path and fsync the folder. */
 int dc_export_file_commit(struct dc_export_file *f, struct dc_error *err);

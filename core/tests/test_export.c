@@ -9,8 +9,10 @@
  */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -554,6 +556,217 @@ test_schema_types(void)
     free(s);
 }
 
+/* ---- the fast paths (issue #7): integers, two-decimal numbers, CSV scan, big rows ---- */
+
+static struct dc_db *
+edge_db(const char *name, const char *sql)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_db *d = NULL;
+    char path[300];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (dc_db_open(path, DC_DB_CREATE, &d, &err) < 0 || dc_db_exec(d, sql, &err) < 0) {
+        printf("# %s: %s\n", name, err.msg);
+        dc_db_close(d, NULL);
+        return NULL;
+    }
+    return d;
+}
+
+static char *
+run_on(struct dc_db *d, enum dc_export_format f, size_t *len, struct dc_error *err)
+{
+    struct dc_db *keep = db;
+    char *s;
+
+    db = d;
+    s = run(DC_EXPORT_RECORDS, f, 0, 0, NULL, len, err);
+    db = keep;
+    return s;
+}
+
+/* Columns after dob_raw's neighbours, for a person with only the keys and one value. */
+#define EDGE_PERSON "INSERT INTO person(record_id, batch_id, source, src_file, src_row, src_line"
+
+static void
+test_int64_extremes_and_num2_like_sql_printf(void)
+{
+    /* addr_confidence as SQL printf('%.2f') writes it: SQLite adds half a unit before
+     * cutting digits, so 0.125 -> 0.13, 0.005 -> 0.01, 2.675 -> 2.68 (C's printf gives
+     * 0.12, 0.00, 2.67: the exact binary value rounded half-even); text is 0.0; the
+     * value cache holds 4, so six distinct values and a repeat exercise the eviction */
+    struct dc_db *d = edge_db(
+        "ints.db", "INSERT INTO batch(id, stage, source, src_file, started) VALUES"
+                   " (1, 'import', 's', 'f', '2026-01-01');" EDGE_PERSON ", addr_confidence)"
+                   " VALUES (1, 1, 's', 'f', 9223372036854775807, -9223372036854775808, 0.125),"
+                   " (2, 1, 's', 'f', -1, 0, 0.005), (3, 1, 's', 'f', 3, 10, 2.675),"
+                   " (4, 1, 's', 'f', 4, 1, 'abc'), (5, 1, 's', 'f', 5, 1, 0.5),"
+                   " (6, 1, 's', 'f', 6, 1, 1), (7, 1, 's', 'f', 7, 1, 0.125),"
+                   " (8, 1, 's', 'f', 8, 1, NULL);"
+                   "INSERT INTO cluster VALUES (2, -42);");
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = d ? run_on(d, DC_EXPORT_CSV, NULL, &err) : NULL;
+    char want[2048];
+
+    /* rows sort by source, src_row: -1 first, INT64_MAX last */
+    snprintf(want, sizeof want,
+             "%s\n"
+             "2,s,-1,-42,,,,,,,,,,,,,,,,,f,0,,,,0.01,,\n"
+             "3,s,3,,,,,,,,,,,,,,,,,,f,10,,,,2.68,,\n"
+             "4,s,4,,,,,,,,,,,,,,,,,,f,1,,,,0.00,,\n"
+             "5,s,5,,,,,,,,,,,,,,,,,,f,1,,,,0.50,,\n"
+             "6,s,6,,,,,,,,,,,,,,,,,,f,1,,,,1.00,,\n"
+             "7,s,7,,,,,,,,,,,,,,,,,,f,1,,,,0.13,,\n"
+             "8,s,8,,,,,,,,,,,,,,,,,,f,1,,,,,,\n"
+             "1,s,9223372036854775807,,,,,,,,,,,,,,,,,,f,-9223372036854775808,,,,0.13,,\n",
+             rec_header);
+    CHECK_STR(s, want);
+    free(s);
+    /* JSON: integers stay numbers, the two-decimal text is a number too, NULL is null */
+    s = d ? run_on(d, DC_EXPORT_JSONL, NULL, &err) : NULL;
+    CHECK(s && strstr(s, "{\"record_id\":2,\"source\":\"s\",\"src_row\":-1,\"cluster_id\":-42,"));
+    CHECK(s && strstr(s, "\"src_line\":-9223372036854775808,") != NULL);
+    CHECK(s && strstr(s, "\"addr_confidence\":2.68,") != NULL);
+    CHECK(s && strstr(s, "\"addr_confidence\":null,") != NULL);
+    free(s);
+    /* SQL: printf() gave text, so the number stays a quoted literal as before */
+    s = d ? run_on(d, DC_EXPORT_SQL, NULL, &err) : NULL;
+    CHECK(s && strstr(s, "VALUES (2, 's', -1, -42, NULL,") != NULL);
+    CHECK(s && strstr(s, ", 'f', 0, NULL, NULL, NULL, '0.01', NULL, NULL);\n") != NULL);
+    free(s);
+    dc_db_close(d, NULL);
+}
+
+static void
+test_csv_special_byte_at_word_edges(void)
+{
+    /* the scan reads 8 bytes at a time: a special byte in the first word, at its last
+     * byte, at the first byte of the second word, in the tail, and none in 16 bytes */
+    struct dc_db *d = edge_db(
+        "scan.db", "INSERT INTO batch(id, stage, source, src_file, started) VALUES"
+                   " (1, 'import', 's', 'f', '2026-01-01');" EDGE_PERSON ", full_name)"
+                   " VALUES (1, 1, 's', 'f', 1, 1, 'ab,cdefghij'),"
+                   " (2, 1, 's', 'f', 2, 1, 'abcdefg\"hij'), (3, 1, 's', 'f', 3, 1, 'abcdefgh' ||"
+                   " char(10) || 'ij'), (4, 1, 's', 'f', 4, 1, 'abcdefghijk' || char(13)),"
+                   " (5, 1, 's', 'f', 5, 1, '0123456789abcdef'), (6, 1, 's', 'f', 6, 1, ','),"
+                   " (7, 1, 's', 'f', 7, 1, 'Nguyễn,Văn\"An\"');");
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = d ? run_on(d, DC_EXPORT_CSV, NULL, &err) : NULL;
+    const char *want[] = {
+        "\n1,s,1,,\"ab,cdefghij\",,", "\n2,s,2,,\"abcdefg\"\"hij\",,",
+        "\n3,s,3,,\"abcdefgh\nij\",,", "\n4,s,4,,\"abcdefghijk\r\",,",
+        "\n5,s,5,,0123456789abcdef,,", "\n6,s,6,,\",\",,",
+        "\n7,s,7,,\"Nguyễn,Văn\"\"An\"\"\",,"};
+
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        CHECK(s && strstr(s, want[i]) != NULL);
+    free(s);
+    dc_db_close(d, NULL);
+}
+
+static void
+test_row_larger_than_flush_buffer(void)
+{
+    /* a 3 MiB address with a quote in the middle: the row buffer grows past the 1 MiB
+     * flush mark, the row is written whole, and the next row follows it */
+    struct dc_db *d = edge_db(
+        "big.db", "INSERT INTO batch(id, stage, source, src_file, started) VALUES"
+                  " (1, 'import', 's', 'f', '2026-01-01');" EDGE_PERSON ", address_detail)"
+                  " VALUES (1, 1, 's', 'f', 1, 1, replace(hex(zeroblob(786432)), '0', 'x')"
+                  " || '\"' || replace(hex(zeroblob(786432)), '0', 'y')),"
+                  " (2, 1, 's', 'f', 2, 1, 'z');");
+    struct dc_error err = DC_ERROR_INIT;
+    size_t n = 0, h = sizeof rec_header, big = 2 * 1572864 + 2 + 2; /* "" and quotes */
+    char *s = d ? run_on(d, DC_EXPORT_CSV, &n, &err) : NULL;
+    const char *last = "\n2,s,2,,,,,,,,,,,,,,,,,z,f,1,,,,,,\n";
+    const char *p = s ? s + h + strlen("1,s,1,,,,,,,,,,,,,,,,,") : NULL;
+
+    /* header\n + row 1 (prefix, address, ",f,1,,,,,,\n") + row 2 */
+    CHECK_INT(n, h + strlen("1,s,1,,,,,,,,,,,,,,,,,") + big + strlen(",f,1,,,,,,\n") +
+                     strlen("2,s,2,,,,,,,,,,,,,,,,,z,f,1,,,,,,\n"));
+    CHECK(p && p[0] == '"' && p[1] == 'x' && p[1572864] == 'x' && p[1572865] == '"' &&
+          p[1572866] == '"' && p[1572867] == 'y' && p[big - 2] == 'y' && p[big - 1] == '"');
+    CHECK(s && n > strlen(last) && strcmp(s + n - strlen(last), last) == 0);
+    free(s);
+    dc_db_close(d, NULL);
+}
+
+static void
+test_file_sha256_while_writing(void)
+{
+    /* FIPS 180-2 appendix B.1: SHA-256("abc") */
+    struct dc_export_opts o = {DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, 1, NULL, 0};
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_export_file f;
+    char path[300], hex[65], *data;
+    size_t n;
+    long long rows, bytes = -1;
+
+    snprintf(path, sizeof path, "%s/abc.txt", dir);
+    CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+    CHECK(f.fp && fputs("ab", f.fp) >= 0 && fputc('c', f.fp) == 'c');
+    CHECK_INT(dc_export_file_close(&f, &err), 0);
+    CHECK_STR(f.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK_INT(f.bytes, 3);
+    CHECK_INT(dc_export_file_commit(&f, &err), 0);
+    dc_export_file_abort(&f);
+    CHECK_INT(dc_manifest_sha256_file(path, hex, &bytes, &err), 0);
+    CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+    /* gzip'd: the digest is of the compressed bytes in the file */
+    snprintf(path, sizeof path, "%s/records.csv.gz", dir);
+    CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+    CHECK_INT(dc_export_write(db, &o, f.fp, &rows, &err), 0);
+    CHECK_INT(dc_export_file_close(&f, &err), 0);
+    CHECK_INT(dc_export_file_commit(&f, &err), 0);
+    dc_export_file_abort(&f);
+    data = slurp(path, &n);
+    sha_hex(data, n, hex);
+    CHECK(n > 18 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b);
+    CHECK_STR(f.sha256, hex);
+    CHECK_INT(f.bytes, n);
+    free(data);
+}
+
+static void
+test_file_write_error_reported_by_close(void)
+{
+    /* the writer thread's write(2) fails (EFBIG past RLIMIT_FSIZE, SIGXFSZ ignored): the
+     * fwrite may already have returned, so close must drain the ring and report it */
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_export_file f;
+    struct rlimit old, lim;
+    size_t n = 4 << 20;
+    char path[300], *buf = malloc(n);
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    int rc = -1;
+
+    snprintf(path, sizeof path, "%s/efbig.csv", dir);
+    CHECK(buf != NULL && getrlimit(RLIMIT_FSIZE, &old) == 0);
+    if (!buf)
+        return;
+    memset(buf, 'x', n);
+    lim = old;
+    lim.rlim_cur = 1 << 20;
+    CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+    if (setrlimit(RLIMIT_FSIZE, &lim) == 0) {
+        /* stdio passes one 4 MiB write to the ring whole: fwrite succeeds, and the
+         * failure can only come out of close */
+        size_t w = fwrite(buf, 1, n, f.fp);
+        rc = dc_export_file_close(&f, &err);
+        CHECK_INT(w, n);
+        setrlimit(RLIMIT_FSIZE, &old);
+    }
+    dc_export_file_abort(&f);
+    signal(SIGXFSZ, was);
+    CHECK_INT(rc, -1);
+    CHECK_INT(err.status, DC_EX_IOERR);
+    CHECK(strstr(err.msg, "write error") != NULL);
+    CHECK(access(path, F_OK) != 0); /* never renamed into place */
+    free(buf);
+}
+
 int
 main(void)
 {
@@ -590,6 +803,11 @@ main(void)
     RUN(test_manifest_sha_rows_and_verify);
     RUN(test_count_rows_sql_quote_aware);
     RUN(test_schema_types);
+    RUN(test_int64_extremes_and_num2_like_sql_printf);
+    RUN(test_csv_special_byte_at_word_edges);
+    RUN(test_row_larger_than_flush_buffer);
+    RUN(test_file_sha256_while_writing);
+    RUN(test_file_write_error_reported_by_close);
     dc_db_close(db, &err);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
