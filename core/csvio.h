@@ -33,6 +33,8 @@ struct dc_csv_row {
     size_t nfields;
     char **fields;      /* UTF-8 NFC, NUL-terminated; valid until the next call.  For a
                            rejected row: what could be decoded (best effort, maybe none) */
+    const size_t *lens; /* byte length of each field (its strlen, unless the row is
+                           rejected for a NUL byte); valid as long as fields */
     const char *raw;    /* the record's bytes as in the (decompressed) input, without its
                            final line break; for UTF-16 input, the record converted to UTF-8 */
     size_t raw_len;

@@ -1,16 +1,34 @@
 /*
  * import.c - one extract into the staging DB (see import.h).
  * Not for: parsing CSV or decoding (csvio, encoding), header aliases (header).
+ *
+ * Two threads per file, because reading and writing cost about the same (issue #3, callgrind
+ * on the bench's household register, 511k rows: reading, libcsv and decoding 4.3G
+ * instructions plus SHA-256, inserting 4.1G): a reader thread runs dc_csv_next and copies
+ * rows into batches; this thread inserts them, in order, so the database is byte for byte
+ * what one thread would write.  Three batches of at most 512 rows and 256 KiB (plus one row
+ * over that) bound the memory whatever the file size.  SQLite and the summary are only
+ * touched from this thread; the reader owns the csv reader until it is joined.  If the
+ * thread cannot be started, the same batches are filled and drained in turn.
  */
 #include "import.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fields.h"
 #include "json.h"
 
-enum { PROGRESS_EVERY = 8192, FIELD_PARAM = 5 /* parameter of the first field (after batch, row, line, extra) */ };
+enum {
+    PROGRESS_EVERY = 8192,
+    FIELD_PARAM = 5, /* parameter of the first field (after batch, row, line, extra) */
+    NBATCH = 3,
+    BATCH_ROWS = 512,
+    BATCH_BYTES = 256 << 10,
+    MULTI_ROWS = 64, /* rows per INSERT statement (see prepare_all) */
+};
 
 void
 dc_import_source_name(const char *path, char *out, size_t size)
@@ -71,25 +89,63 @@ copy_header(const struct dc_csv_row *h, const struct dc_mapfile *map,
 }
 
 struct stmts {
-    sqlite3_stmt *row, *reject, *colmap, *batch_end, *dup;
+    sqlite3_stmt *row, *rows, *reject, *colmap, *batch_end, *dup;
+    int nparam;   /* parameters per src_row row */
+    size_t multi; /* rows in one execution of rows (0 = no such statement) */
+    char **keys; /* per column: the JSON key and ": " of an unmapped column, else NULL */
+    size_t *keylen;
+    size_t ncols;
 };
 
 static void
 finalize_all(struct stmts *st)
 {
     sqlite3_finalize(st->row);
+    sqlite3_finalize(st->rows);
     sqlite3_finalize(st->reject);
     sqlite3_finalize(st->colmap);
     sqlite3_finalize(st->batch_end);
     sqlite3_finalize(st->dup);
+    for (size_t i = 0; st->keys && i < st->ncols; i++)
+        free(st->keys[i]);
+    free(st->keys);
+    free(st->keylen);
+    memset(st, 0, sizeof *st);
 }
 
+/* The "header": prefix of each unmapped column, JSON-escaped once per file, not per row. */
 static int
-prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *s,
-            struct dc_error *err)
+prepare_keys(struct stmts *st, const struct dc_import_summary *s, struct dc_error *err)
+{
+    st->ncols = s->ncols;
+    st->keys = calloc(s->ncols ? s->ncols : 1, sizeof *st->keys);
+    st->keylen = calloc(s->ncols ? s->ncols : 1, sizeof *st->keylen);
+    if (!st->keys || !st->keylen)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    for (size_t i = 0; i < s->ncols; i++) {
+        struct dc_buf k = DC_BUF_INIT;
+
+        if (s->map[i].field >= 0)
+            continue;
+        dc_json_str(&k, s->headers[i]);
+        dc_buf_puts(&k, ": ");
+        if (k.oom || !(st->keys[i] = strdup(dc_buf_str(&k)))) {
+            dc_buf_release(&k);
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        }
+        st->keylen[i] = k.len;
+        dc_buf_release(&k);
+    }
+    return 0;
+}
+
+/* The src_row INSERT for n rows at once: "INSERT ... VALUES (?, ...), (?, ...)". */
+static int
+prepare_insert(struct dc_db *db, const struct dc_import_summary *s, size_t n,
+               sqlite3_stmt **q, struct dc_error *err)
 {
     struct dc_buf sql = DC_BUF_INIT;
-    int rc, param = FIELD_PARAM;
+    int rc;
 
     /* Only the columns this file maps: every parameter is bound on every
      * row, so no sqlite3_clear_bindings over thirty unused ones (measured).
@@ -98,19 +154,47 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
     for (size_t i = 0; i < s->ncols; i++)
         if (s->map[i].field >= 0)
             dc_buf_printf(&sql, ", %s", dc_field_name((enum dc_field)s->map[i].field));
-    dc_buf_puts(&sql, ") VALUES (?1, ?2, ?3, ?4");
-    for (size_t i = 0; i < s->ncols; i++)
-        if (s->map[i].field >= 0)
-            dc_buf_printf(&sql, ", ?%d", param++);
-    dc_buf_putc(&sql, ')');
+    dc_buf_puts(&sql, ") VALUES ");
+    for (size_t r = 0; r < n; r++) {
+        dc_buf_puts(&sql, r ? ", (?, ?, ?, ?" : "(?, ?, ?, ?");
+        for (size_t i = 0; i < s->ncols; i++)
+            if (s->map[i].field >= 0)
+                dc_buf_puts(&sql, ", ?");
+        dc_buf_putc(&sql, ')');
+    }
     if (sql.oom) {
         dc_buf_release(&sql);
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     }
-    rc = dc_db_prepare(db, dc_buf_str(&sql), &st->row, err);
+    rc = dc_db_prepare(db, dc_buf_str(&sql), q, err);
     dc_buf_release(&sql);
-    if (rc < 0)
+    return rc;
+}
+
+static int
+prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *s,
+            struct dc_error *err)
+{
+    size_t multi;
+    int limit = sqlite3_limit(db->h, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+
+    st->nparam = FIELD_PARAM - 1;
+    for (size_t i = 0; i < s->ncols; i++)
+        st->nparam += s->map[i].field >= 0;
+    /* Several rows per statement: SQLite's per-statement work (cursor, halt, reset) is a
+     * third of a one-row insert's instructions on a 9-column file; 64 rows a statement cut
+     * the writer's instructions by a fifth (callgrind, 51k household rows).  Rows that do
+     * not fill a statement (end of a batch) go one by one. */
+    multi = limit > 0 ? (size_t)(limit / st->nparam) : 1;
+    if (multi > MULTI_ROWS)
+        multi = MULTI_ROWS;
+    if (prepare_insert(db, s, 1, &st->row, err) < 0)
         return -1;
+    if (multi > 1) {
+        if (prepare_insert(db, s, multi, &st->rows, err) < 0)
+            return -1;
+        st->multi = multi;
+    }
     if (dc_db_prepare(db,
                       "INSERT INTO reject(batch_id, source, src_file, src_row, src_line, reason, "
                       "raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -129,47 +213,7 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
                       "AND id <> ?2",
                       &st->dup, err) < 0)
         return -1;
-    return 0;
-}
-
-static int
-insert_row(struct dc_db *db, struct stmts *st, long long batch, const struct dc_csv_row *row,
-           const struct dc_import_summary *s, struct dc_buf *extra, struct dc_error *err)
-{
-    sqlite3_stmt *q = st->row;
-    int nextra = 0, param = FIELD_PARAM, rc;
-
-    sqlite3_bind_int64(q, 1, batch);
-    sqlite3_bind_int64(q, 2, row->rownum);
-    sqlite3_bind_int64(q, 3, row->line);
-    dc_buf_reset(extra);
-    for (size_t i = 0; i < s->ncols; i++) {
-        const char *v = i < row->nfields ? row->fields[i] : NULL;
-        if (s->map[i].field >= 0) {
-            if (v && *v)
-                sqlite3_bind_text(q, param++, v, -1, SQLITE_STATIC);
-            else
-                sqlite3_bind_null(q, param++);
-        } else if (v && *v) {
-            dc_buf_puts(extra, nextra++ ? ", " : "{");
-            dc_json_str(extra, s->headers[i]);
-            dc_buf_puts(extra, ": ");
-            dc_json_str(extra, v);
-        }
-    }
-    if (nextra) {
-        dc_buf_putc(extra, '}');
-        if (extra->oom)
-            return dc_error_set(err, DC_EX_OSERR, "out of memory");
-        sqlite3_bind_text(q, 4, dc_buf_str(extra), (int)extra->len, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(q, 4);
-    }
-    rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return dc_db_fail(db, rc, "insert src_row", err);
-    return 0;
+    return prepare_keys(st, s, err);
 }
 
 static int
@@ -232,14 +276,451 @@ finish_batch(struct dc_db *db, struct stmts *st, long long batch, const char *pa
     return dc_db_step_done(db, q, "update batch", err);
 }
 
+/* ---- reader thread ------------------------------------------------------------------- */
+
+struct brow {
+    long rownum, line;
+    size_t f0, nf;       /* fields f0 .. f0 + nf - 1 of the batch */
+    size_t raw, raw_len; /* offset into mem and length; "" for a good row */
+    size_t reason;       /* offset into mem, or SIZE_MAX when the row is fine */
+};
+
+struct batch {
+    struct brow *rows;
+    size_t nrows, rcap;
+    size_t *foff, *flen, nf, fcap;
+    char *mem;
+    size_t used, mcap;
+    unsigned long long bytes; /* bytes read once the batch was full (progress line) */
+    int last;                 /* 1: the reader stops after this batch (end or error) */
+    int full;                 /* 1: the writer's to drain, 0: the reader's to fill */
+};
+
+struct pipe {
+    struct dc_csv_reader *r;
+    struct batch b[NBATCH];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int threaded, cancel, rc; /* rc: the reader's last dc_csv_next result */
+    struct dc_error err;      /* the reader's error */
+    /* the writer's view of the row being inserted */
+    char **fp;
+    size_t *lp, fpcap;
+};
+
+static void
+batch_release(struct batch *b)
+{
+    free(b->rows);
+    free(b->foff);
+    free(b->flen);
+    free(b->mem);
+}
+
+/* Append n bytes and a NUL to mem; returns the offset, or SIZE_MAX when out of memory. */
+static size_t
+batch_put(struct batch *b, const char *s, size_t n)
+{
+    size_t at = b->used;
+
+    if (b->mcap - b->used < n + 1) {
+        size_t cap = b->mcap ? b->mcap : BATCH_BYTES + 4096;
+        char *m;
+
+        while (cap - b->used < n + 1)
+            cap *= 2;
+        m = realloc(b->mem, cap);
+        if (!m)
+            return SIZE_MAX;
+        b->mem = m;
+        b->mcap = cap;
+    }
+    if (n)
+        memcpy(b->mem + at, s, n);
+    b->mem[at + n] = '\0';
+    b->used += n + 1;
+    return at;
+}
+
+static int
+batch_add(struct batch *b, const struct dc_csv_row *row)
+{
+    struct brow *br;
+    int contiguous;
+
+    if (b->nrows == b->rcap) {
+        size_t n = b->rcap ? b->rcap * 2 : BATCH_ROWS;
+        struct brow *q = realloc(b->rows, n * sizeof *q);
+
+        if (!q)
+            return -1;
+        b->rows = q;
+        b->rcap = n;
+    }
+    if (b->fcap - b->nf < row->nfields) {
+        size_t n = b->fcap ? b->fcap : 16 * BATCH_ROWS;
+        size_t *o, *l;
+
+        while (n - b->nf < row->nfields)
+            n *= 2;
+        o = realloc(b->foff, n * sizeof *o);
+        if (!o)
+            return -1;
+        b->foff = o;
+        l = realloc(b->flen, n * sizeof *l);
+        if (!l)
+            return -1;
+        b->flen = l;
+        b->fcap = n;
+    }
+    br = &b->rows[b->nrows];
+    br->rownum = row->rownum;
+    br->line = row->line;
+    br->f0 = b->nf;
+    br->nf = row->nfields;
+    /* csvio hands a row's fields back to back, each after the previous one's NUL: then
+     * one copy for all of them */
+    contiguous = row->nfields > 0;
+    for (size_t i = 0; i + 1 < row->nfields && contiguous; i++)
+        contiguous = row->fields[i + 1] == row->fields[i] + row->lens[i] + 1;
+    if (contiguous) {
+        const char *f0 = row->fields[0], *fn = row->fields[row->nfields - 1];
+        size_t at = batch_put(b, f0, (size_t)(fn - f0) + row->lens[row->nfields - 1]);
+
+        if (at == SIZE_MAX)
+            return -1;
+        for (size_t i = 0; i < row->nfields; i++) {
+            b->foff[b->nf + i] = at + (size_t)(row->fields[i] - f0);
+            b->flen[b->nf + i] = row->lens[i];
+        }
+    }
+    for (size_t i = 0; i < row->nfields && !contiguous; i++) {
+        size_t at = batch_put(b, row->fields[i], row->lens[i]);
+
+        if (at == SIZE_MAX)
+            return -1;
+        b->foff[b->nf + i] = at;
+        b->flen[b->nf + i] = row->lens[i];
+    }
+    /* raw bytes only serve rejects: not copying them for good rows saves a pass over the file */
+    br->raw_len = row->raw && row->reject ? row->raw_len : 0;
+    br->raw = batch_put(b, row->raw ? row->raw : "", br->raw_len);
+    if (br->raw == SIZE_MAX)
+        return -1;
+    br->reason = SIZE_MAX;
+    if (row->reject && (br->reason = batch_put(b, row->reject, strlen(row->reject))) == SIZE_MAX)
+        return -1;
+    b->nf += row->nfields;
+    b->nrows++;
+    return 0;
+}
+
+/* Fill b from the reader; sets p->rc and b->last. */
+static void
+batch_fill(struct pipe *p, struct batch *b)
+{
+    struct dc_csv_row row;
+    int rc = 1;
+
+    b->nrows = b->nf = b->used = 0;
+    while (b->nrows < BATCH_ROWS && b->used < BATCH_BYTES) {
+        rc = dc_csv_next(p->r, &row, &p->err);
+        if (rc <= 0)
+            break;
+        if (batch_add(b, &row) < 0) {
+            rc = dc_error_set(&p->err, DC_EX_OSERR, "out of memory");
+            break;
+        }
+    }
+    b->bytes = dc_csv_bytes_read(p->r);
+    b->last = rc <= 0;
+    p->rc = rc < 0 ? -1 : 0;
+}
+
+static void *
+reader_main(void *arg)
+{
+    struct pipe *p = arg;
+
+    for (size_t i = 0;; i = (i + 1) % NBATCH) {
+        struct batch *b = &p->b[i];
+        int last;
+
+        pthread_mutex_lock(&p->mu);
+        while (b->full && !p->cancel)
+            pthread_cond_wait(&p->cv, &p->mu);
+        last = p->cancel;
+        pthread_mutex_unlock(&p->mu);
+        if (last)
+            break;
+        batch_fill(p, b);
+        last = b->last;
+        pthread_mutex_lock(&p->mu);
+        b->full = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (last)
+            break;
+    }
+    return NULL;
+}
+
+/* The writer's next batch, in order; NULL never: the reader always ends on a last batch. */
+static struct batch *
+pipe_take(struct pipe *p, size_t i)
+{
+    struct batch *b = &p->b[i];
+
+    if (!p->threaded) {
+        batch_fill(p, b);
+        return b;
+    }
+    pthread_mutex_lock(&p->mu);
+    while (!b->full)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    return b;
+}
+
+static void
+pipe_give_back(struct pipe *p, struct batch *b)
+{
+    if (!p->threaded)
+        return;
+    pthread_mutex_lock(&p->mu);
+    b->full = 0;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Stop the reader (if still running) and wait for it. */
+static void
+pipe_stop(struct pipe *p, pthread_t th)
+{
+    if (!p->threaded)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->cancel = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(th, NULL);
+    p->threaded = 0;
+}
+
+/* Row i of b as a csv row; fields point into the batch. */
+static int
+pipe_row(struct pipe *p, const struct batch *b, size_t i, struct dc_csv_row *row)
+{
+    const struct brow *br = &b->rows[i];
+
+    if (p->fpcap < br->nf + 1) {
+        char **f = realloc(p->fp, (br->nf + 1) * sizeof *f);
+        size_t *l;
+
+        if (!f)
+            return -1;
+        p->fp = f;
+        l = realloc(p->lp, (br->nf + 1) * sizeof *l);
+        if (!l)
+            return -1;
+        p->lp = l;
+        p->fpcap = br->nf + 1;
+    }
+    for (size_t k = 0; k < br->nf; k++) {
+        p->fp[k] = b->mem + b->foff[br->f0 + k];
+        p->lp[k] = b->flen[br->f0 + k];
+    }
+    p->fp[br->nf] = NULL;
+    memset(row, 0, sizeof *row);
+    row->rownum = br->rownum;
+    row->line = br->line;
+    row->nfields = br->nf;
+    row->fields = p->fp;
+    row->lens = p->lp;
+    row->raw = b->mem + br->raw;
+    row->raw_len = br->raw_len;
+    row->reject = br->reason == SIZE_MAX ? NULL : b->mem + br->reason;
+    return 0;
+}
+
+/* Row i of b as the src_row parameters base + 1 .. base + nparam.  SQLITE_STATIC: the
+ * values stay in the batch until the statement has run; the statement keeps the pointers
+ * afterwards, but every parameter is bound again before each run. */
+static void
+bind_row(sqlite3_stmt *q, int base, long long batch, const struct batch *b, size_t i,
+         const struct dc_import_summary *s, const char *extra, size_t extra_len)
+{
+    const struct brow *br = &b->rows[i];
+    int param = base + FIELD_PARAM;
+
+    sqlite3_bind_int64(q, base + 1, batch);
+    sqlite3_bind_int64(q, base + 2, br->rownum);
+    sqlite3_bind_int64(q, base + 3, br->line);
+    if (extra_len)
+        sqlite3_bind_text(q, base + 4, extra, (int)extra_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, base + 4);
+    for (size_t c = 0; c < s->ncols; c++) {
+        size_t n;
+
+        if (s->map[c].field < 0)
+            continue;
+        /* lengths given: no strlen per value inside SQLite (a field is at most max_field
+         * bytes, far below 2 GiB) */
+        n = c < br->nf ? b->flen[br->f0 + c] : 0;
+        if (n)
+            sqlite3_bind_text(q, param++, b->mem + b->foff[br->f0 + c], (int)n, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(q, param++);
+    }
+}
+
+/* The unmapped non-empty values of row i as a JSON object appended to extra (nothing when
+ * there are none); its offset and length in *off, *len. */
+static int
+build_extra(const struct stmts *st, const struct batch *b, size_t i,
+            const struct dc_import_summary *s, struct dc_buf *extra, size_t *off, size_t *len,
+            struct dc_error *err)
+{
+    const struct brow *br = &b->rows[i];
+    size_t start = extra->len;
+    int nextra = 0;
+
+    for (size_t c = 0; c < s->ncols && c < br->nf; c++) {
+        if (s->map[c].field >= 0 || b->flen[br->f0 + c] == 0)
+            continue;
+        dc_buf_puts(extra, nextra++ ? ", " : "{");
+        dc_buf_add(extra, st->keys[c], st->keylen[c]);
+        dc_json_str(extra, b->mem + b->foff[br->f0 + c]);
+    }
+    if (nextra)
+        dc_buf_putc(extra, '}');
+    if (extra->oom)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    *off = start;
+    *len = extra->len - start;
+    return 0;
+}
+
+static int
+step_insert(struct dc_db *db, sqlite3_stmt *q, struct dc_error *err)
+{
+    int rc = sqlite3_step(q);
+
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return dc_db_fail(db, rc, "insert src_row", err);
+    return 0;
+}
+
+/* Insert the good rows idx[0 .. n-1] of b (n <= MULTI_ROWS): one statement when they fill
+ * the multi-row one, else row by row. */
+static int
+insert_rows(struct dc_db *db, const struct stmts *st, long long batch, const struct batch *b,
+            const size_t *idx, size_t n, const struct dc_import_summary *s, struct dc_buf *extra,
+            struct dc_error *err)
+{
+    size_t off[MULTI_ROWS], len[MULTI_ROWS];
+
+    dc_buf_reset(extra);
+    for (size_t r = 0; r < n; r++)
+        if (build_extra(st, b, idx[r], s, extra, &off[r], &len[r], err) < 0)
+            return -1;
+    /* from here the buffer does not move: pointers into it can be bound */
+    if (st->multi && n == st->multi) {
+        for (size_t r = 0; r < n; r++)
+            bind_row(st->rows, (int)r * st->nparam, batch, b, idx[r], s,
+                     dc_buf_str(extra) + off[r], len[r]);
+        return step_insert(db, st->rows, err);
+    }
+    for (size_t r = 0; r < n; r++) {
+        bind_row(st->row, 0, batch, b, idx[r], s, dc_buf_str(extra) + off[r], len[r]);
+        if (step_insert(db, st->row, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Insert every row of the file: 0 at its end, -1 with err set. */
+static int
+import_rows(struct dc_db *db, struct stmts *st, long long batch, const char *path,
+            struct dc_csv_reader *r, const struct dc_import_opts *o,
+            struct dc_import_summary *s, struct dc_error *err)
+{
+    struct pipe p;
+    struct dc_buf extra = DC_BUF_INIT;
+    pthread_t th;
+    int rc = 0;
+
+    memset(&p, 0, sizeof p);
+    p.r = r;
+    p.err = (struct dc_error)DC_ERROR_INIT;
+    if (pthread_mutex_init(&p.mu, NULL) != 0)
+        return dc_error_set(err, DC_EX_OSERR, "cannot create a mutex");
+    if (pthread_cond_init(&p.cv, NULL) != 0) {
+        pthread_mutex_destroy(&p.mu);
+        return dc_error_set(err, DC_EX_OSERR, "cannot create a condition variable");
+    }
+    p.threaded = pthread_create(&th, NULL, reader_main, &p) == 0;
+    for (size_t i = 0;; i = (i + 1) % NBATCH) {
+        struct batch *b = pipe_take(&p, i);
+        int last = b->last;
+        size_t good[MULTI_ROWS], ngood = 0;
+        size_t want = st->multi ? st->multi : 1;
+
+        for (size_t k = 0; k < b->nrows && rc == 0; k++) {
+            s->rows_read++;
+            if (b->rows[k].reason != SIZE_MAX) {
+                struct dc_csv_row row;
+
+                if (pipe_row(&p, b, k, &row) < 0)
+                    rc = dc_error_set(err, DC_EX_OSERR, "out of memory");
+                else
+                    rc = insert_reject(db, st, batch, s->source, path, &row, err);
+                s->rejected += rc == 0;
+            } else {
+                /* good rows wait for a full statement; rejects go to their own table, so
+                 * the src_row ids come out as with one insert per row */
+                good[ngood++] = k;
+                if (ngood == want) {
+                    rc = insert_rows(db, st, batch, b, good, ngood, s, &extra, err);
+                    s->imported += rc == 0 ? (long)ngood : 0;
+                    ngood = 0;
+                }
+            }
+            if (o->progress && s->rows_read % PROGRESS_EVERY == 0)
+                o->progress(o->progress_ud, b->bytes, s->rows_read);
+        }
+        if (rc == 0 && ngood) { /* before the reader may reuse the batch */
+            rc = insert_rows(db, st, batch, b, good, ngood, s, &extra, err);
+            s->imported += rc == 0 ? (long)ngood : 0;
+        }
+        pipe_give_back(&p, b);
+        if (rc < 0 || last)
+            break;
+    }
+    pipe_stop(&p, th);
+    /* after the join: p.rc and p.err are the reader's last word */
+    if (rc == 0 && p.rc < 0) {
+        *err = p.err;
+        rc = -1;
+    }
+    for (size_t i = 0; i < NBATCH; i++)
+        batch_release(&p.b[i]);
+    free(p.fp);
+    free(p.lp);
+    dc_buf_release(&extra);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    return rc;
+}
+
 int
 dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *o,
                struct dc_import_summary *s, struct dc_error *err)
 {
     struct dc_csv_reader *r = NULL;
     struct stmts st = {0};
-    struct dc_buf extra = DC_BUF_INIT;
-    struct dc_csv_row row;
     long long batch = 0;
     int rc, in_tx = 0;
 
@@ -259,24 +740,11 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     if (dc_db_begin(db, err) < 0)
         goto fail;
     in_tx = 1;
-    if (prepare_all(db, &st, s, err) < 0 || dc_db_batch_start(db, "import", o->now_iso, &batch, err) < 0 ||
+    if (prepare_all(db, &st, s, err) < 0 ||
+        dc_db_batch_start(db, "import", o->now_iso, &batch, err) < 0 ||
         write_colmap(db, &st, batch, s, err) < 0)
         goto fail;
-    while ((rc = dc_csv_next(r, &row, err)) == 1) {
-        s->rows_read++;
-        if (row.reject) {
-            if (insert_reject(db, &st, batch, s->source, path, &row, err) < 0)
-                goto fail;
-            s->rejected++;
-        } else {
-            if (insert_row(db, &st, batch, &row, s, &extra, err) < 0)
-                goto fail;
-            s->imported++;
-        }
-        if (o->progress && s->rows_read % PROGRESS_EVERY == 0)
-            o->progress(o->progress_ud, dc_csv_bytes_read(r), s->rows_read);
-    }
-    if (rc < 0)
+    if (import_rows(db, &st, batch, path, r, o, s, err) < 0)
         goto fail;
     if (dc_csv_sha256(r, s->sha256) < 0) {
         dc_error_set(err, DC_EX_SOFTWARE, "sha256 failed");
@@ -296,29 +764,24 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         if (s->duplicate_of) {
             /* Same bytes already imported: leave the DB as it was. */
             finalize_all(&st);
-            memset(&st, 0, sizeof st);
             dc_db_rollback(db);
             dc_csv_close(r);
-            dc_buf_release(&extra);
             return 0;
         }
     }
     if (finish_batch(db, &st, batch, path, s, o->now_iso, err) < 0)
         goto fail;
     finalize_all(&st);
-    memset(&st, 0, sizeof st);
     if (dc_db_commit(db, err) < 0)
         goto fail;
     s->batch_id = batch;
     dc_csv_close(r);
-    dc_buf_release(&extra);
     return 0;
 fail:
     finalize_all(&st);
     if (in_tx)
         dc_db_rollback(db);
     dc_csv_close(r);
-    dc_buf_release(&extra);
     if (err && !err->path)
         err->path = path;
     return -1;

@@ -1,7 +1,8 @@
 /*
  * test_csvio.c - unit tests for csvio.c: RFC 4180 records with their raw bytes and lines,
  * rejects that let the file go on, limits, encodings, gzip (members, truncation, trailing
- * bytes, bombs), delimiter sniffing, SHA-256 and the writer.
+ * bytes, bombs), delimiter sniffing, SHA-256 and the writer; line counting across libcsv's
+ * segments, row.lens, and decomposed UTF-8 past the one-call decode.
  *
  * All input is hand-written here and put in a temporary directory.
  */
@@ -607,6 +608,141 @@ test_write_then_read_back(void)
     dc_csv_close(r);
 }
 
+/* Line counting now finds breaks with memchr: CR alone, LF alone, CR LF as one line, blank
+ * lines of each kind, and a last record without a break. */
+static void
+test_lines_cr_lf_mixed(void)
+{
+    static const struct {
+        long line;
+        const char *raw;
+    } want[] = {{2, "1,x"}, {4, "2,y"}, {6, "3,z"}, {7, "4,w"}};
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_csv_reader *r =
+        open_opts(PUT("crlf.csv", "a,b\r1,x\r\r2,y\n\n3,z\r\n4,w"), NULL, 0, 0, &err);
+    struct dc_csv_row row;
+
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        CHECK_INT(dc_csv_next(r, &row, &err), 1);
+        CHECK_INT(row.line, want[i].line);
+        CHECK(row.raw_len == 3 && memcmp(row.raw, want[i].raw, 3) == 0);
+        CHECK(row.reject == NULL);
+    }
+    CHECK_INT(dc_csv_next(r, &row, &err), 0);
+    dc_csv_close(r);
+}
+
+/* Records longer than the 4096-byte segment libcsv is fed: a CR as the segment's last byte
+ * and as the next segment's first, each followed by its LF. */
+static void
+test_lines_across_segments(void)
+{
+    static char buf[16384];
+    size_t o = (size_t)snprintf(buf, sizeof buf, "a,b\r\n");
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_csv_reader *r;
+    struct dc_csv_row row;
+
+    /* 4093 + ",y" = 4095 bytes, then CR LF; then 4094 + ",y" = 4096 bytes, then CR LF */
+    memset(buf + o, 'x', 4093);
+    o += 4093;
+    o += (size_t)snprintf(buf + o, sizeof buf - o, ",y\r\n");
+    memset(buf + o, 'w', 4094);
+    o += 4094;
+    o += (size_t)snprintf(buf + o, sizeof buf - o, ",y\r\n3,z\r\n");
+    r = open_opts(put_file("seg.csv", buf, o), NULL, 0, 0, &err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK_INT(dc_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.line, 2);
+    CHECK_INT(row.raw_len, 4095);
+    CHECK_INT(row.lens[0], 4093);
+    CHECK_INT(dc_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.line, 3);
+    CHECK_INT(row.raw_len, 4096);
+    CHECK_INT(row.lens[0], 4094);
+    CHECK_STR(row.fields[1], "y");
+    CHECK_INT(dc_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.line, 4);
+    CHECK_STR(row.fields[0], "3");
+    CHECK_INT(dc_csv_next(r, &row, &err), 0);
+    dc_csv_close(r);
+}
+
+/* row.lens: the byte length of each field as handed out, for the header too, also when
+ * decoding changed the bytes (decomposed UTF-8 becomes NFC: e + U+0302 + U+0303 is 5 bytes,
+ * ễ U+1EC5 is 3).  Decomposed rows go on being right after the reader stops trying its
+ * one-call decode for the file (more than 64 of them). */
+static void
+test_lens_and_decomposed_utf8(void)
+{
+    static char buf[16384];
+    size_t o = (size_t)snprintf(buf, sizeof buf, "h1,h2,h3\na,,xyz\n");
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_csv_reader *r;
+    struct dc_csv_row row;
+    const struct dc_csv_row *h;
+    int bad = 0;
+
+    for (int i = 0; i < 200; i++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "Nguye\xCC\x82\xCC\x83n %d,B\xC3\xACnh,\n",
+                              i);
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "Tr\xE1\xBA\xA7n,x,y\n");
+    r = open_opts(put_file("nfd.csv", buf, o), "utf-8", 0, 0, &err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    h = dc_csv_header(r);
+    CHECK(h->lens && h->lens[0] == 2 && h->lens[1] == 2 && h->lens[2] == 2);
+    CHECK_INT(dc_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.nfields, 3);
+    CHECK(row.lens[0] == 1 && row.lens[1] == 0 && row.lens[2] == 3);
+    for (int i = 0; i < 200; i++) {
+        char want[32];
+
+        snprintf(want, sizeof want, "Nguy\xE1\xBB\x85n %d", i);
+        if (dc_csv_next(r, &row, &err) != 1 || row.reject || row.nfields != 3 ||
+            strcmp(row.fields[0], want) != 0 || row.lens[0] != strlen(want) ||
+            strcmp(row.fields[1], "B\xC3\xACnh") != 0 || row.lens[1] != 5 || row.lens[2] != 0)
+            bad++;
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(dc_csv_next(r, &row, &err), 1);
+    CHECK_STR(row.fields[0], "Tr\xE1\xBA\xA7n");
+    CHECK_INT(row.lens[0], 6);
+    CHECK_INT(dc_csv_next(r, &row, &err), 0);
+    dc_csv_close(r);
+}
+
+/* The NUL check looks at the record's segments, not each field: a NUL in the first line of
+ * a quoted field that ends on the next line is still found, and the next record is clean. */
+static void
+test_nul_in_multiline_field(void)
+{
+    static const char data[] = "a,b\n\"x\0\ny\",2\n3,4\n";
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_csv_reader *r = open_opts(put_file("nul.csv", data, sizeof data - 1), NULL, 0, 0,
+                                        &err);
+    struct dc_csv_row row;
+
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK_INT(dc_csv_next(r, &row, &err), 1);
+    CHECK_STR(row.reject, "NUL byte in field 1");
+    CHECK_INT(row.line, 2);
+    CHECK_INT(row.raw_len, 8); /* "x NUL LF y",2 */
+    CHECK_INT(dc_csv_next(r, &row, &err), 1);
+    CHECK(row.reject == NULL);
+    CHECK_INT(row.line, 4);
+    CHECK_INT(dc_csv_next(r, &row, &err), 0);
+    dc_csv_close(r);
+}
+
 int
 main(void)
 {
@@ -617,6 +753,10 @@ main(void)
     }
     RUN(test_quoted_newline_crlf_and_lines);
     RUN(test_spaces_kept);
+    RUN(test_lines_cr_lf_mixed);
+    RUN(test_lines_across_segments);
+    RUN(test_lens_and_decomposed_utf8);
+    RUN(test_nul_in_multiline_field);
     RUN(test_rejects_then_go_on);
     RUN(test_stray_quote_raw);
     RUN(test_field_over_max);

@@ -3,7 +3,9 @@
  * imported + rejected), column_map rows, the extra JSON of unmapped and
  * duplicate columns, duplicate-file detection and --force, gzip input, a
  * corrupt gzip leaving the DB unchanged (README "Cron": status 65, nothing
- * committed), and the default source name.
+ * committed), the default source name, and the two-thread pipeline: rows across
+ * its batches and multi-row INSERTs in order, a reader error and a writer error
+ * mid-file each leaving nothing behind.
  * Not for: CSV dialects and encodings (test_csvio.c, test_encoding.c).
  * All data is hand-written and synthetic.
  */
@@ -252,6 +254,132 @@ test_corrupt_gzip_changes_nothing(void)
     CHECK_INT(count("SELECT count(*) FROM src_row"), r);
 }
 
+/* Write n data rows: "Nguyen Van i", a dob, and "note i" in an unmapped column when i % 3
+ * == 0; every 97th row is ragged (a reject).  Returns the bytes written. */
+static size_t
+many_rows(char *buf, size_t cap, int n)
+{
+    size_t o = (size_t)snprintf(buf, cap, "Họ và tên,Ngày sinh,Ghi chú\n");
+
+    for (int i = 1; i <= n && o < cap; i++) {
+        if (i % 97 == 0)
+            o += (size_t)snprintf(buf + o, cap - o, "Ragged %d\n", i);
+        else if (i % 3 == 0)
+            o += (size_t)snprintf(buf + o, cap - o, "Nguyen Van %d,01/01/1990,note %d\n", i, i);
+        else
+            o += (size_t)snprintf(buf + o, cap - o, "Nguyen Van %d,,\n", i);
+    }
+    if (o >= cap)
+        abort();
+    return o;
+}
+
+/* 1500 rows cross the reader's 512-row batches and the 64-row INSERTs, with rejects in
+ * between: every row once, in order, the last ones (a partial statement) too. */
+static void
+test_rows_across_batches_and_multirow_inserts(void)
+{
+    static char csv[128 << 10];
+    size_t n = many_rows(csv, sizeof csv, 1500);
+    struct dc_import_opts o = opts();
+    struct dc_import_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+    long long b0 = count("SELECT coalesce(max(id), 0) FROM batch");
+    const char *p = put("many.csv", csv, n);
+    char *t;
+
+    if (!CHECK_INT(dc_import_file(db, p, &o, &s, &err), 0))
+        printf("#   %s\n", err.msg);
+    /* 1500 / 97 = 15 ragged rows: 97, 194, ..., 1455 */
+    CHECK_INT(s.rows_read, 1500);
+    CHECK_INT(s.rejected, 15);
+    CHECK_INT(s.imported, 1485);
+    CHECK(s.batch_id > b0);
+    CHECK_INT(count("SELECT count(*) FROM src_row WHERE batch_id = (SELECT max(id) FROM batch)"),
+              1485);
+    CHECK_INT(count("SELECT count(*) FROM reject WHERE batch_id = (SELECT max(id) FROM batch) "
+                    "AND src_row % 97 = 0 AND src_line = src_row + 1 AND reason LIKE 'ragged%'"),
+              15);
+    /* 1 + ... + 1500 = 1125750, less 97 * (1 + ... + 15) = 11640 */
+    CHECK_INT(count("SELECT sum(src_row) FROM src_row WHERE batch_id = (SELECT max(id) FROM "
+                    "batch)"),
+              1114110);
+    CHECK_INT(count("SELECT count(*) FROM src_row a, src_row b WHERE a.batch_id = b.batch_id "
+                    "AND b.id > a.id AND b.src_row < a.src_row"),
+              0);
+    CHECK_INT(count("SELECT count(*) FROM src_row WHERE batch_id = (SELECT max(id) FROM batch) "
+                    "AND (src_line <> src_row + 1 OR full_name <> 'Nguyen Van ' || src_row)"),
+              0);
+    CHECK_INT(count("SELECT count(*) FROM src_row WHERE batch_id = (SELECT max(id) FROM batch) "
+                    "AND src_row % 3 = 0 AND dob = '01/01/1990'"),
+              500 - 5); /* 291, 582, 873, 1164, 1455 are ragged */
+    CHECK_INT(count("SELECT count(*) FROM src_row WHERE batch_id = (SELECT max(id) FROM batch) "
+                    "AND src_row % 3 <> 0 AND dob IS NULL AND extra IS NULL"),
+              1000 - 10);
+    t = one_text("SELECT extra FROM src_row WHERE src_row = 1500 AND batch_id = "
+                 "(SELECT max(id) FROM batch)");
+    CHECK_STR(t, "{\"Ghi chú\": \"note 1500\"}");
+    free(t);
+    t = one_text("SELECT extra FROM src_row WHERE src_row = 96 AND batch_id = "
+                 "(SELECT max(id) FROM batch)");
+    CHECK_STR(t, "{\"Ghi chú\": \"note 96\"}");
+    free(t);
+    dc_import_summary_release(&s);
+}
+
+/* The reader thread fails (truncated gzip) after the writer has inserted batches: the
+ * error is the reader's and nothing stays. */
+static void
+test_reader_error_after_batches(void)
+{
+    static char csv[128 << 10];
+    static unsigned char gz[128 << 10];
+    size_t n = many_rows(csv, sizeof csv, 3000), z;
+    struct dc_import_opts o = opts();
+    struct dc_import_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+    long long b = count("SELECT count(*) FROM batch"), r = count("SELECT count(*) FROM src_row");
+    const char *p;
+
+    z = gzip_buf(csv, n, gz, sizeof gz);
+    p = put("cutmany.csv.gz", (const char *)gz, z * 9 / 10);
+    CHECK_INT(dc_import_file(db, p, &o, &s, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    CHECK(strstr(err.msg, "truncated gzip") != NULL);
+    CHECK_INT(s.batch_id, 0);
+    dc_import_summary_release(&s);
+    CHECK_INT(count("SELECT count(*) FROM batch"), b);
+    CHECK_INT(count("SELECT count(*) FROM src_row"), r);
+}
+
+/* The writer fails in the middle of the file (a trigger stands in for a full disk): the
+ * reader thread is stopped, the error is the writer's, nothing stays. */
+static void
+test_writer_error_stops_reader(void)
+{
+    static char csv[128 << 10];
+    size_t n = many_rows(csv, sizeof csv, 3000);
+    struct dc_import_opts o = opts();
+    struct dc_import_summary s;
+    struct dc_error err = DC_ERROR_INIT;
+    long long b = count("SELECT count(*) FROM batch"), r = count("SELECT count(*) FROM src_row");
+    const char *p = put("boom.csv", csv, n);
+
+    if (!CHECK_INT(dc_db_exec(db,
+                              "CREATE TRIGGER boom BEFORE INSERT ON src_row WHEN "
+                              "NEW.src_row = 700 BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                              &err),
+                   0))
+        return;
+    CHECK_INT(dc_import_file(db, p, &o, &s, &err), -1);
+    CHECK(strstr(err.msg, "insert src_row") != NULL);
+    dc_import_summary_release(&s);
+    CHECK_INT(count("SELECT count(*) FROM batch"), b);
+    CHECK_INT(count("SELECT count(*) FROM src_row"), r);
+    err = (struct dc_error)DC_ERROR_INIT;
+    CHECK_INT(dc_db_exec(db, "DROP TRIGGER boom", &err), 0);
+}
+
 static void
 test_missing_file(void)
 {
@@ -270,7 +398,8 @@ main(void)
     struct dc_error err = DC_ERROR_INIT;
     static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm", "t.db.lock",
                                         "basic.csv", "again.csv", "xa.csv.gz", "cut.csv.gz",
-                                        "flip.csv.gz"};
+                                        "flip.csv.gz", "many.csv", "cutmany.csv.gz",
+                                        "boom.csv"};
 
     if (!mkdtemp(dir)) {
         printf("1..0 # SKIP cannot create a temp dir\n");
@@ -286,6 +415,9 @@ main(void)
     RUN(test_gzip_file);
     RUN(test_corrupt_gzip_changes_nothing);
     RUN(test_missing_file);
+    RUN(test_rows_across_batches_and_multirow_inserts);
+    RUN(test_reader_error_after_batches);
+    RUN(test_writer_error_stops_reader);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         unlink(tmp_path(files[i]));
