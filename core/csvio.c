@@ -628,6 +628,14 @@ make_row(struct dc_csv_reader *r, struct dc_csv_row *row, struct dc_error *err)
     for (i = 0; i < nd; i++)
         r->fp[i] = r->db + r->foff[i];
 done:
+    if (r->raw_trunc && r->reason[0] && !strstr(r->reason, "; raw bytes kept")) {
+        /* raw stops at the record limit: say so, or the reject row's raw
+         * bytes pass for the whole record */
+        size_t l = strlen(r->reason);
+
+        snprintf(r->reason + l, sizeof r->reason - l, "; raw bytes kept: the first %zu",
+                 r->raw_len);
+    }
     r->fp[nd] = NULL;
     row->rownum = r->rownum;
     row->line = r->rec_line;

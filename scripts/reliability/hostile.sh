@@ -88,7 +88,7 @@ check "${big_mb} MB line: peak RSS ${mb} MB < $limit_mb MB" test "$mb" -lt $limi
 r=$(q "SELECT src_row, src_line, reason, length(raw), hex(substr(raw, 1, 4)) FROM reject
     ORDER BY id DESC LIMIT 1")
 check "reject row 1, line 2, 'field 1 over 65536 bytes', raw kept to the 1 MiB record limit ($r)" \
-    test "$r" = "1|2|field 1 over 65536 bytes|1048576|41414141"
+    test "$r" = "1|2|field 1 over 65536 bytes; raw bytes kept: the first 1048576|1048576|41414141"
 check "batch counts 1 = 0 + 1 ($(last_batch))" test "$(last_batch)" = "1 0 1"
 db_ok "after the ${big_mb} MB data row"
 
@@ -139,7 +139,7 @@ for v in 'A|"|unterminated quote' '""|"|unterminated quote' ',||over 10000 field
     r=$(q "SELECT src_line || ':' || reason || ':' || length(raw) FROM reject
         ORDER BY id DESC LIMIT 1")
     check "64 MB line of '$lead$text...': exit 1, reject '$r', peak ${mb} MB" \
-        test "$st" = 1 -a "$r" = "2:$reason:1048576" -a "$mb" -lt $limit_mb
+        test "$st" = 1 -a "$r" = "2:$reason; raw bytes kept: the first 1048576:1048576" -a "$mb" -lt $limit_mb
 done
 db_ok "after the long lines"
 
@@ -182,7 +182,7 @@ check "both rows stored, the first with its 1,000,000-byte name ($r)" test "$r" 
 st=$?
 r=$(q "SELECT reason, length(raw) FROM reject ORDER BY id DESC LIMIT 1")
 check "2 MB field: exit 1, rejected, raw cut at the 1 MiB record limit (exit $st, $r)" \
-    test $st = 1 -a "$r" = "field 1 over 65536 bytes|1048576"
+    test $st = 1 -a "$r" = "field 1 over 65536 bytes; raw bytes kept: the first 1048576|1048576"
 db_ok "after the 1 MB fields"
 
 # ---- NUL bytes -----------------------------------------------------------------------------
