@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "cmd.h"
 
 /* Sorted by name; `dancu help` prints it in this order. */
@@ -210,6 +212,10 @@ main(int argc, char **argv)
     const struct dc_cmd *c;
     int ch;
 
+    /* SQLite's memory statistics take a global mutex on every allocation;
+     * dancu never reads them (normalize of 20k records: 3% of its
+     * instructions).  Must come before SQLite initialises. */
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     opterr = 0;
     /* '+': stop at the first non-option, the command name (git, sqlite3). */
     while ((ch = getopt_long(argc, argv, "+hVqv", opts, NULL)) != -1) {
