@@ -52,6 +52,12 @@ struct dc_norm_buf {
         int recognised;
     } sexm[8];
     unsigned sexn;
+    struct {                     /* and of ethnic groups, a few dozen */
+        char raw[48];
+        const struct dc_ethnic_table *t;
+        int idx;                 /* entry of t, or -1: not in the catalogue */
+    } ethm[16];
+    unsigned ethn;
     struct addr_memo *amemo;
     const struct dc_catalog *amemo_cat; /* the catalogue the memo's results came from */
     struct name_memo *nmemo;
@@ -397,18 +403,38 @@ norm_ethnic(const char *raw, const struct dc_ethnic_table *t, struct dc_norm_buf
     p->ethnic = raw;
     if (!t)
         return;
-    squeeze_key(raw, b->fold, sizeof b->fold);
-    for (size_t i = 0; i < t->n; i++) {
-        /* by name first: a bare code is ambiguous between the 1979 and 2008
-         * lists (refdata/README-ethnic.md) and is kept as typed */
-        if (strcmp(t->e[i].key, b->fold) == 0) {
-            memcpy(b->ethnic_code, t->e[i].code, sizeof b->ethnic_code);
-            snprintf(b->ethnic_name, sizeof b->ethnic_name, "%s", t->e[i].name);
-            p->ethnic = b->ethnic_name;
-            p->ethnic_code = b->ethnic_code;
-            return;
+    size_t len = strlen(raw);
+    unsigned k, n = b->ethn < 16 ? b->ethn : 16;
+    int idx = -1;
+
+    for (k = 0; k < n; k++)
+        if (b->ethm[k].t == t && strcmp(b->ethm[k].raw, raw) == 0)
+            break;
+    if (k < n) {
+        idx = b->ethm[k].idx;
+    } else {
+        squeeze_key(raw, b->fold, sizeof b->fold);
+        for (size_t i = 0; i < t->n; i++) {
+            /* by name first: a bare code is ambiguous between the 1979 and
+             * 2008 lists (refdata/README-ethnic.md) and is kept as typed */
+            if (strcmp(t->e[i].key, b->fold) == 0) {
+                idx = (int)i;
+                break;
+            }
+        }
+        if (len < sizeof b->ethm[0].raw) {
+            k = b->ethn++ % 16;
+            memcpy(b->ethm[k].raw, raw, len + 1);
+            b->ethm[k].t = t;
+            b->ethm[k].idx = idx;
         }
     }
+    if (idx < 0)
+        return;
+    memcpy(b->ethnic_code, t->e[idx].code, sizeof b->ethnic_code);
+    snprintf(b->ethnic_name, sizeof b->ethnic_name, "%s", t->e[idx].name);
+    p->ethnic = b->ethnic_name;
+    p->ethnic_code = b->ethnic_code;
 }
 
 static char

@@ -282,6 +282,35 @@ test_ethnic_table(void)
     /* a bare code is ambiguous between the 1979 and 2008 lists: kept */
     CHECK_INT(norm1(DC_F_ETHNIC, "01", -1, NULL, &o, b, &p, &l), 0);
     CHECK_STR(p.ethnic, "01");
+    /* the buffer remembers recent spellings (16): more than that, twice
+     * over, must give what a fresh buffer gives */
+    static const char *const sp[] = {"kinh", "KINH", "Kinh", "Kinh (Việt)", "thai", "THÁI",
+                                     "Thái", "Ede", "ê đê", "Ê-đê", "E De", "Mường", "muong",
+                                     "01", "03", "11", "x", "Tày", "Nùng", "Kinh "};
+    int same = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sizeof sp / sizeof sp[0]; i++) {
+            struct dc_norm_buf *one = dc_norm_buf_new();
+            char got[64], want[64];
+
+            if (!one)
+                continue;
+            norm1(DC_F_ETHNIC, sp[i], -1, NULL, &o, one, &p, &l);
+            snprintf(want, sizeof want, "%s|%s|%d", p.ethnic, p.ethnic_code ? p.ethnic_code : "",
+                     l.n);
+            dc_norm_buf_free(one);
+            norm1(DC_F_ETHNIC, sp[i], -1, NULL, &o, b, &p, &l);
+            snprintf(got, sizeof got, "%s|%s|%d", p.ethnic, p.ethnic_code ? p.ethnic_code : "",
+                     l.n);
+            if (strcmp(got, want) == 0)
+                same++;
+            else
+                CHECK_STR(got, want);
+        }
+    }
+    CHECK_INT(same, 2 * (int)(sizeof sp / sizeof sp[0]));
+    CHECK_INT(norm1(DC_F_ETHNIC, "E De", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.ethnic_code, "11"); /* worked by hand: folds to "ede" */
     dc_ethnic_table_free(t);
     dc_ethnic_table_free(NULL);
     dc_norm_buf_free(b);
