@@ -438,32 +438,6 @@ sql_text(struct dc_buf *b, const char *s, size_t n)
     dc_buf_putc(b, '\'');
 }
 
-/* Room for need more bytes (and dc_buf's NUL) at b->s + b->len, so the CSV encoder can
- * write a whole row without a length check per byte.  Grows as dc_buf's own appends do
- * (the struct and its realloc'd memory are json.h's public contract). */
-static int
-reserve(struct dc_buf *b, size_t need)
-{
-    size_t cap;
-    char *s;
-
-    if (b->oom)
-        return -1;
-    if (b->len + need + 1 <= b->cap)
-        return 0;
-    cap = b->cap ? b->cap : 64;
-    while (cap < b->len + need + 1)
-        cap *= 2;
-    s = realloc(b->s, cap);
-    if (!s) {
-        b->oom = 1;
-        return -1;
-    }
-    b->s = s;
-    b->cap = cap;
-    return 0;
-}
-
 /* The bytes RFC 4180 §2.6 says make a field need quotes. */
 static const unsigned char csv_special[256] = {[','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1};
 
@@ -737,7 +711,7 @@ csv_row(struct emit *e, const struct row *r, struct dc_error *err)
         need += 2 * (r->v[i] ? r->n[i] : 0) + 4;
     if (need > ROW_MAX)
         return dc_error_set(err, DC_EX_DATAERR, "a row is longer than %zu bytes", ROW_MAX);
-    if (reserve(b, need) < 0)
+    if (dc_buf_reserve(b, need) < 0)
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     d = b->s + b->len;
     for (int i = 0; i < nc; i++) {

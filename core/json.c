@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-grow(struct dc_buf *b, size_t need)
+int
+dc_buf_reserve(struct dc_buf *b, size_t need)
 {
     size_t cap;
     char *s;
@@ -34,7 +34,7 @@ grow(struct dc_buf *b, size_t need)
 void
 dc_buf_add(struct dc_buf *b, const char *s, size_t n)
 {
-    if (grow(b, n) < 0)
+    if (dc_buf_reserve(b, n) < 0)
         return;
     memcpy(b->s + b->len, s, n);
     b->len += n;
@@ -62,7 +62,7 @@ dc_buf_printf(struct dc_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || grow(b, (size_t)n) < 0)
+    if (n < 0 || dc_buf_reserve(b, (size_t)n) < 0)
         return;
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);

@@ -22,6 +22,9 @@ struct dc_buf {
 
 #define DC_BUF_INIT {NULL, 0, 0, 0}
 
+/* Room for need more bytes (and the NUL) at b->s + b->len, for writers that
+ * fill the buffer directly; -1 (and oom set) when memory is short. */
+int dc_buf_reserve(struct dc_buf *b, size_t need);
 void dc_buf_add(struct dc_buf *b, const char *s, size_t n);
 void dc_buf_puts(struct dc_buf *b, const char *s);
 void dc_buf_putc(struct dc_buf *b, char c);
