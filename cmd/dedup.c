@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "../core/dedup.h"
@@ -35,6 +36,16 @@ const char dc_usage_dedup[] =
     "  --explain A,B    print the weight waterfall of records A and B (record_id)\n"
     "\n"
     "Exit status: 0 done; 64 usage; 66 DB missing; 74 I/O error; 75 DB busy.\n";
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static int
 parse_prob(const char *s, double *out)
@@ -162,8 +173,10 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         dc_db_close(db, NULL);
         return 0;
     }
+    double t_load = now_s(), t_run, t_store, t_end;
     if (dc_linkset_load_input(db, &ls, &in, &err) < 0)
         goto fail;
+    t_run = now_s();
     if (truth_path) {
         long matched;
         if (dc_linkdb_truth(truth_path, &ls, &truth, &matched, &err) < 0)
@@ -180,10 +193,12 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
     in = NULL;
     have_res = 1;
     long long clusters, multi;
+    t_store = now_s();
     if (dc_linkdb_store(db, &ls, &res, ctx->now_iso, &clusters, &multi, &err) < 0)
         goto fail;
     if (!given && dc_linkdb_params_save(db, res.params, ctx->now_iso, &err) < 0)
         goto fail;
+    t_end = now_s();
     if (!ctx->quiet) {
         fprintf(stderr,
                 "dancu dedup: %zu records, %llu candidate pairs, %zu pairs kept (p >= %.2f), "
@@ -194,6 +209,17 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         for (size_t i = 0; i < res.nnotes; i++)
             if (ctx->verbose || strncmp(res.notes[i], "blocking rule ", 14) != 0)
                 fprintf(stderr, "dancu dedup: note: %s\n", res.notes[i]);
+        if (ctx->verbose) {
+            /* records are prepared batch by batch while the next are read */
+            fprintf(stderr, "dancu dedup: time: load %.3f s (%s %.3f s of it, beside reading)\n",
+                    t_run - t_load, dc_dedup_phase_name(DC_PHASE_PREP),
+                    res.phase_s[DC_PHASE_PREP]);
+            for (int ph = DC_PHASE_PREP + 1; ph < DC_DEDUP_NPHASES; ph++)
+                fprintf(stderr, "dancu dedup: time: %s %.3f s\n", dc_dedup_phase_name(ph),
+                        res.phase_s[ph]);
+            fprintf(stderr, "dancu dedup: time: store %.3f s\n", t_end - t_store);
+            fprintf(stderr, "dancu dedup: time: total %.3f s\n", t_end - t_load);
+        }
     }
     if (truth) {
         struct dc_dedup_eval ev;

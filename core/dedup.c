@@ -43,6 +43,15 @@
  *   struct rec at once, so the caller need not hold a million struct
  *   dc_person (issue #5: that array was 330 MB of a 604 MB peak); the
  *   NFC-part table that only speeds up folding is dropped before blocking.
+ * - Speed (issue #5, a million records within the bar with room to spare),
+ *   none of it changing a result: the training pass keeps the gammas of the
+ *   pairs the scoring pass will score (struct gpair), so blocks are walked
+ *   and Jaro-Winkler is run once; every record's nine rule keys are computed
+ *   once into a table; Jaro-Winkler is skipped where a letter-count bound
+ *   already puts a pair under the lowest cut (jw_level); blocking groups by
+ *   hash with one counting pass (hash_sort); output and merge order come
+ *   from radix sorts.  (Transparent huge pages for the big arrays were
+ *   tried: less user time, more system time zeroing 2 MB pages, no gain.)
  */
 #include "dedup.h"
 
@@ -50,6 +59,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +128,28 @@ static const double default_u[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
 };
 #define DEFAULT_PRIOR 1e-4
 
+/* ---- phase timing (for --verbose; never changes a result) --------------- */
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+const char *
+dc_dedup_phase_name(int phase)
+{
+    static const char *const names[DC_DEDUP_NPHASES] = {
+        "prepare records", "blocking", "training pairs", "u sample", "EM + TF",
+        "scoring", "clustering"};
+
+    return phase >= 0 && phase < DC_DEDUP_NPHASES ? names[phase] : "?";
+}
+
 /* ---- hashing ------------------------------------------------------------ */
 
 static uint64_t
@@ -175,22 +207,36 @@ intern_free(struct intern *t)
     memset(t, 0, sizeof *t);
 }
 
+/* expect: distinct strings to size for (0: start small and grow).  The
+ * folded full names are looked up once a record and are about half as many
+ * as the records (sized for three quarters): sized at the start, the table
+ * does not rehash as it fills.  More strings than expected: it grows. */
+#define INTERN_PRESIZE_MAX (1u << 24)
+
 static int
-intern_init(struct intern *t, struct dc_error *err)
+intern_init(struct intern *t, size_t expect, struct dc_error *err)
 {
+    size_t slots = 128;
+
     memset(t, 0, sizeof *t);
-    t->cap = 64;
-    t->off = calloc(t->cap, sizeof *t->off);
-    t->len = calloc(t->cap, sizeof *t->len);
-    t->hash = calloc(t->cap, sizeof *t->hash);
-    t->mask = 127;
-    t->slots = calloc(t->mask + 1, sizeof *t->slots);
+    if (expect > INTERN_PRESIZE_MAX)
+        expect = INTERN_PRESIZE_MAX;
+    t->cap = expect > 64 ? expect : 64;
+    while (slots <= 2 * t->cap) /* intern_get grows when n * 2 > mask */
+        slots *= 2;
+    t->off = malloc(t->cap * sizeof *t->off);
+    t->len = malloc(t->cap * sizeof *t->len);
+    t->hash = malloc(t->cap * sizeof *t->hash);
+    t->mask = slots - 1;
+    t->slots = calloc(slots, sizeof *t->slots);
     t->pcap = 1024;
     t->pool = malloc(t->pcap);
     if (!t->off || !t->len || !t->hash || !t->slots || !t->pool) {
         intern_free(t);
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     }
+    t->off[0] = t->len[0] = 0; /* id 0 is "" */
+    t->hash[0] = 0;
     t->n = 1;
     return 0;
 }
@@ -360,6 +406,8 @@ struct ctx {
     struct intern codes;
     const UNormalizer2 *nfd;
     uint32_t id_thi, id_van;
+    double prep_s; /* wall seconds in ctx_add */
+    uint8_t (*hist)[32]; /* per fulls id: byte counts by (byte & 31), see jw_level */
 };
 
 static void
@@ -371,6 +419,7 @@ ctx_free(struct ctx *c)
     intern_free(&c->raw);
     intern_free(&c->codes);
     free(c->raw2fold);
+    free(c->hist);
     memset(c, 0, sizeof *c);
 }
 
@@ -672,10 +721,10 @@ ctx_init(struct ctx *c, size_t cap, struct dc_error *err)
     c->nfd = unorm2_getNFDInstance(&st);
     if (U_FAILURE(st))
         return dc_error_set(err, DC_EX_SOFTWARE, "dedup: icu nfd: %s", u_errorName(st));
-    if (intern_init(&c->names, err))
+    if (intern_init(&c->names, 0, err))
         return -1;
-    if (intern_init(&c->raw, err) || intern_init(&c->codes, err) ||
-        intern_init(&c->fulls, err)) {
+    if (intern_init(&c->raw, 0, err) || intern_init(&c->codes, 0, err) ||
+        intern_init(&c->fulls, cap - cap / 4, err)) {
         ctx_free(c);
         return -1;
     }
@@ -694,6 +743,7 @@ static int
 ctx_add(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error *err)
 {
     size_t i;
+    double t0;
 
     if (n == 0)
         return 0;
@@ -714,6 +764,7 @@ ctx_add(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error *
         c->cap = nc;
     }
     memset(c->r + c->n, 0, n * sizeof *c->r);
+    t0 = now_s();
     {
         /* Names (three intern tables and ICU) on this thread, the rest (the
          * codes table) on another: each table is filled in record order by
@@ -735,6 +786,7 @@ ctx_add(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error *
         if (h.rc)
             return dc_error_set(err, h.err.status, "%s", h.err.msg);
     }
+    c->prep_s += now_s() - t0;
     c->n += n;
     return 0;
 }
@@ -763,6 +815,64 @@ ctx_build(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error
 
 /* ---- comparisons -------------------------------------------------------- */
 
+/* Byte histograms of the folded full names (the bytes Jaro-Winkler reads, at
+ * most DC_STRSIM_MAXLEN, so a count fits a byte), buckets by byte & 31:
+ * letters each their own, two bytes sharing a bucket only loosen the bound
+ * jw_level draws from them.  About 32 bytes a distinct name. */
+static int
+ctx_hist(struct ctx *c, struct dc_error *err)
+{
+    size_t i, j;
+
+    c->hist = calloc(c->fulls.n ? c->fulls.n : 1, sizeof *c->hist);
+    if (!c->hist)
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    for (i = 1; i < c->fulls.n; i++) {
+        const unsigned char *s = (const unsigned char *)c->fulls.pool + c->fulls.off[i];
+        size_t n = c->fulls.len[i] < DC_STRSIM_MAXLEN ? c->fulls.len[i] : DC_STRSIM_MAXLEN;
+
+        for (j = 0; j < n; j++)
+            c->hist[i][s[j] & 31]++;
+    }
+    return 0;
+}
+
+/* Level 5, 6 or 7 of two folded full names (ids in fulls, both non-empty).
+ * Most pairs that get here (all random pairs of the u sample) are far apart,
+ * and a bound settles them without the quadratic Jaro matching: Jaro's
+ * matched characters m are at most the characters the two byte multisets
+ * share (c), the transposition term is at most 1, so
+ *   jaro <= (c/na + c/nb + 1) / 3,
+ * and Jaro-Winkler grows with jaro at a fixed prefix length.  Below the
+ * 0.88 cut by more than rounding can explain, the level is 7 and exactly
+ * what dc_strsim_jaro_winkler would have given. */
+static unsigned
+jw_level(const struct ctx *c, uint32_t fa, uint32_t fb)
+{
+    const char *a = c->fulls.pool + c->fulls.off[fa], *b = c->fulls.pool + c->fulls.off[fb];
+    size_t la = c->fulls.len[fa], lb = c->fulls.len[fb], l = 0;
+    size_t na = la < DC_STRSIM_MAXLEN ? la : DC_STRSIM_MAXLEN;
+    size_t nb = lb < DC_STRSIM_MAXLEN ? lb : DC_STRSIM_MAXLEN;
+    const uint8_t *ha = c->hist[fa], *hb = c->hist[fb];
+    unsigned common = 0;
+    double jb, jw;
+    int i;
+
+    for (i = 0; i < 32; i++)
+        common += ha[i] < hb[i] ? ha[i] : hb[i];
+    while (l < 4 && l < la && l < lb && a[l] == b[l])
+        l++;
+    jb = ((double)common / (double)na + (double)common / (double)nb + 1.0) / 3.0;
+    if (jb + (double)l * 0.1 * (1.0 - jb) < 0.88 - 1e-9)
+        return 7;
+    jw = dc_strsim_jaro_winkler(a, la, b, lb);
+    if (jw >= 0.95)
+        return 5;
+    if (jw >= 0.88)
+        return 6;
+    return 7;
+}
+
 static unsigned
 cmp_name(const struct ctx *c, const struct rec *a, const struct rec *b)
 {
@@ -780,6 +890,8 @@ cmp_name(const struct ctx *c, const struct rec *a, const struct rec *b)
     if (a->giv && a->giv == b->giv && a->famcls == b->famcls &&
         (!a->mid || !b->mid || a->mid2 == b->mid2))
         return 4;
+    if (c->hist)
+        return jw_level(c, a->full, b->full);
     jw = dc_strsim_jaro_winkler(c->fulls.pool + c->fulls.off[a->full], c->fulls.len[a->full],
                                 c->fulls.pool + c->fulls.off[b->full], c->fulls.len[b->full]);
     if (jw >= 0.95)
@@ -1574,6 +1686,61 @@ radix_sort(struct ki *v, size_t n, struct dc_error *err)
     return 0;
 }
 
+/* The same order as radix_sort for keys that are hashes (spread over all
+ * 64 bits): one counting pass on the top 16 bits, then each bucket (a dozen
+ * keys on average) sorted on its own, instead of four passes over all of
+ * them.  Blocking sorts nine million keys per million records. */
+static int
+hash_sort(struct ki *v, size_t n, struct dc_error *err)
+{
+    struct ki *tmp;
+    size_t *cnt, i, b, sum = 0;
+
+    if (n < 4096)
+        return radix_sort(v, n, err);
+    tmp = malloc(n * sizeof *tmp);
+    cnt = malloc(65536 * sizeof *cnt);
+    if (!tmp || !cnt) {
+        free(tmp);
+        free(cnt);
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    }
+    memset(cnt, 0, 65536 * sizeof *cnt);
+    for (i = 0; i < n; i++)
+        cnt[v[i].k >> 48]++;
+    for (b = 0; b < 65536; b++) {
+        size_t c = cnt[b];
+
+        cnt[b] = sum;
+        sum += c;
+    }
+    for (i = 0; i < n; i++) /* stable: index order kept within a bucket */
+        tmp[cnt[v[i].k >> 48]++] = v[i];
+    /* cnt[b] is now the end of bucket b, the start of bucket b + 1 */
+    for (b = 0; b < 65536; b++) {
+        size_t lo = b ? cnt[b - 1] : 0, hi = cnt[b];
+
+        if (hi - lo > 32) {
+            qsort(tmp + lo, hi - lo, sizeof *tmp, ki_cmp);
+            continue;
+        }
+        for (i = lo + 1; i < hi; i++) { /* insertion sort on k: stable */
+            struct ki x = tmp[i];
+            size_t j = i;
+
+            while (j > lo && tmp[j - 1].k > x.k) {
+                tmp[j] = tmp[j - 1];
+                j--;
+            }
+            tmp[j] = x;
+        }
+    }
+    memcpy(v, tmp, n * sizeof *v);
+    free(tmp);
+    free(cnt);
+    return 0;
+}
+
 struct rule_groups {
     size_t *capsize;  /* sizes of the capped blocks, for the notes */
     size_t maxgroup;
@@ -1584,6 +1751,19 @@ struct rule_groups {
     uint64_t *capped; /* sorted keys of blocks over the cap */
     size_t ncapped;
 };
+
+/* A scoring-pass pair remembered by the counting pass: its gamma (bits
+ * 0..19) with its rule in bits 24..31.  The counting pass meets every pair
+ * the scoring pass will score and computes the gamma of most of them, so it
+ * keeps them and the scoring pass only weighs them: no second walk over the
+ * blocks and no second Jaro-Winkler.  Up to GCACHE_MAX pairs per worker
+ * (12 bytes each; fewer if opts->pair_cache says so); past that the cache is
+ * dropped and the scoring pass walks the blocks as it would without one,
+ * with the same result. */
+struct gpair {
+    uint32_t a, b, g;
+};
+#define GCACHE_MAX (4u << 20)
 
 struct run {
     struct ctx c;
@@ -1598,9 +1778,13 @@ struct run {
     double keep_min, keep_w;
     struct scorer sc;
     unsigned long long candidates, cand_true, upper, rule_new[NRULES];
-    size_t maxgroup;      /* largest compared block: sizes the key cache */
+    size_t maxgroup;      /* largest compared block */
     uint64_t sample_lim;  /* COUNT pass: keep a pair when its hash <= this */
     double sample_frac;   /* the share of candidate pairs that passes */
+    uint64_t *keys;       /* n * NRULES: every record's key under every rule */
+    struct gpair *gc[NTHREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
+    size_t ngc[NTHREADS];
+    int gc_ok;
 };
 
 static int
@@ -1644,7 +1828,7 @@ build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
     size_t n = 0, i, j, cg = 0, cm = 0, cc = 0;
 
     for (i = 0; i < R->c.n; i++) {
-        uint64_t key = rule_key(k, &R->c.r[i]);
+        uint64_t key = R->keys[i * NRULES + (size_t)k];
 
         if (key) {
             v[n].k = key;
@@ -1652,7 +1836,7 @@ build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
             n++;
         }
     }
-    if (radix_sort(v, n, err))
+    if (hash_sort(v, n, err))
         return -1;
     /* Count first, then fill, so each rule's arrays are allocated once. */
     for (i = 0; i < n; i = j) {
@@ -1719,6 +1903,56 @@ rule_worker(void *arg)
     return NULL;
 }
 
+/* Every record's key under every rule, a record's keys side by side: the
+ * scan asks, for each member of a block, for its keys under all earlier
+ * rules, and computing them there (hashing each time, in both passes) was a
+ * tenth of the run.  72 bytes a record; each thread takes a range. */
+struct key_part {
+    struct run *R;
+    size_t lo, hi;
+};
+
+static void *
+key_worker(void *arg)
+{
+    struct key_part *kp = arg;
+    size_t i;
+    int k;
+
+    for (i = kp->lo; i < kp->hi; i++)
+        for (k = 0; k < NRULES; k++)
+            kp->R->keys[i * NRULES + (size_t)k] = rule_key(k, &kp->R->c.r[i]);
+    return NULL;
+}
+
+static int
+build_keys(struct run *R, struct dc_error *err)
+{
+    struct key_part kp[NTHREADS];
+    pthread_t th[NTHREADS];
+    int started[NTHREADS] = {0}, t;
+    size_t n = R->c.n;
+
+    R->keys = malloc((n ? n : 1) * NRULES * sizeof *R->keys);
+    if (!R->keys)
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    for (t = 0; t < NTHREADS; t++) {
+        kp[t].R = R;
+        kp[t].lo = n / NTHREADS * (size_t)t;
+        kp[t].hi = t == NTHREADS - 1 ? n : n / NTHREADS * (size_t)(t + 1);
+    }
+    for (t = 1; t < NTHREADS; t++)
+        started[t] = pthread_create(&th[t], NULL, key_worker, &kp[t]) == 0;
+    key_worker(&kp[0]);
+    for (t = 1; t < NTHREADS; t++) {
+        if (started[t])
+            pthread_join(th[t], NULL);
+        else
+            key_worker(&kp[t]);
+    }
+    return 0;
+}
+
 /* All rules, NTHREADS at a time; then the totals and notes in rule order. */
 static int
 build_rules(struct run *R, struct dc_error *err)
@@ -1728,6 +1962,8 @@ build_rules(struct run *R, struct dc_error *err)
     int started[NTHREADS] = {0}, t, k;
     size_t i;
 
+    if (build_keys(R, err))
+        return -1;
     memset(w, 0, sizeof w);
     for (t = 0; t < NTHREADS; t++) {
         w[t].R = R;
@@ -1808,15 +2044,19 @@ enum { SCAN_COUNT, SCAN_SCORE };
 
 /* One of NTHREADS workers: it takes every NTHREADS-th block of each rule and
  * keeps its own counts and pairs; the merge sums counts and sorts pairs by
- * (a,b), so the result does not depend on thread timing. */
+ * (a,b), so the result does not depend on thread timing.  Worker t walks the
+ * same blocks in the same order in both passes, so its cache is exactly the
+ * sequence its scoring walk would produce. */
 struct worker {
     struct run *R;
     int tid, nthreads, mode, failed;
     struct dc_dedup_pair *pairs;
     size_t npairs, cap;
     uint64_t *pattern;
-    uint64_t *kc; /* earlier rules' keys of the block's members */
     unsigned long long candidates, cand_true, rule_new[NRULES];
+    struct gpair *gc; /* COUNT: filled while caching; SCORE: read when given */
+    size_t ngc, capgc;
+    int caching, use_gc;
 };
 
 static int
@@ -1844,6 +2084,61 @@ push_pair(struct worker *w, uint32_t a, uint32_t b, double wt, double pr, uint32
     return 0;
 }
 
+/* Remember a pair for the scoring pass; when the cache is full or memory
+ * runs out it is given up (it only saves work). */
+static void
+cache_pair(struct worker *w, uint32_t a, uint32_t b, uint32_t g)
+{
+    if (w->ngc == w->capgc) {
+        size_t nc = w->capgc ? w->capgc * 2 : 65536;
+        size_t lim = w->R->o->pair_cache && w->R->o->pair_cache < GCACHE_MAX
+                         ? w->R->o->pair_cache
+                         : GCACHE_MAX;
+        struct gpair *p;
+
+        if (nc > lim && w->capgc < lim)
+            nc = lim;
+        p = nc > lim ? NULL : realloc(w->gc, nc * sizeof *p);
+
+        if (!p) {
+            free(w->gc);
+            w->gc = NULL;
+            w->ngc = w->capgc = 0;
+            w->caching = 0;
+            return;
+        }
+        w->gc = p;
+        w->capgc = nc;
+    }
+    w->gc[w->ngc].a = a;
+    w->gc[w->ngc].b = b;
+    w->gc[w->ngc].g = g;
+    w->ngc++;
+}
+
+/* The scoring pass's work on one new candidate pair.  -1: stop (failed). */
+static int
+score_pair(struct worker *w, int k, uint32_t a, uint32_t b, uint32_t gm)
+{
+    const struct run *R = w->R;
+    double wt, pr;
+
+    w->candidates++;
+    w->rule_new[k]++;
+    if (R->o->truth && R->o->truth[a] == R->o->truth[b])
+        w->cand_true++;
+    wt = pair_weight(&R->sc, &R->c.r[a], &R->c.r[b], gm);
+    if (wt < R->keep_w) /* exp2 only for pairs near the band */
+        return 0;
+    pr = prob_of(wt);
+    if (pr >= R->keep_min && push_pair(w, a, b, wt, pr, gm)) {
+        if (!w->failed)
+            w->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 static void *
 scan_worker(void *arg)
 {
@@ -1851,77 +2146,85 @@ scan_worker(void *arg)
     struct run *R = w->R;
     int k, j;
 
+    if (w->mode == SCAN_SCORE && w->use_gc) {
+        size_t i;
+
+        for (i = 0; i < w->ngc; i++)
+            if (score_pair(w, (int)(w->gc[i].g >> 24), w->gc[i].a, w->gc[i].b,
+                           w->gc[i].g & 0xFFFFFFu))
+                return NULL;
+        return NULL;
+    }
     for (k = 0; k < NRULES; k++) {
         const struct rule_groups *g = &R->rg[k];
         size_t gi;
 
-        if (w->mode == SCAN_COUNT && !train_rule[k])
+        if (w->mode == SCAN_COUNT && !train_rule[k] && !w->caching)
             continue;
         for (gi = (size_t)w->tid; gi < g->ngroups; gi += (size_t)w->nthreads) {
             uint32_t s = g->start[gi], e = g->start[gi + 1], x, y;
 
             /* Members are scattered records: ask for all of them at once so
              * the cache misses overlap instead of queueing. */
-            for (x = s; x < e; x++)
+            for (x = s; x < e; x++) {
                 __builtin_prefetch(&R->c.r[g->mem[x]]);
-            for (x = s; x < e; x++)
-                for (j = 0; j < k; j++)
-                    w->kc[(size_t)(x - s) * NRULES + (size_t)j] =
-                        rule_key(j, &R->c.r[g->mem[x]]);
+                if (k)
+                    __builtin_prefetch(&R->keys[(size_t)g->mem[x] * NRULES]);
+            }
             for (x = s; x < e; x++) {
                 uint32_t a = g->mem[x];
                 const struct rec *ra = &R->c.r[a];
-                const uint64_t *ka = &w->kc[(size_t)(x - s) * NRULES];
+                const uint64_t *ka = &R->keys[(size_t)a * NRULES];
 
                 for (y = x + 1; y < e; y++) {
                     uint32_t b = g->mem[y], gm;
                     const struct rec *rb = &R->c.r[b];
-                    const uint64_t *kb = &w->kc[(size_t)(y - s) * NRULES];
-                    int seen = 0;
+                    const uint64_t *kb = &R->keys[(size_t)b * NRULES];
+                    int seen = 0, seen_train = 0, count;
 
-                    if (w->mode == SCAN_COUNT && R->sample_lim != UINT64_MAX &&
-                        mix64((uint64_t)a << 32 | b) > R->sample_lim)
+                    /* COUNT: a sampled pair of a training rule is counted;
+                     * while caching, a pair the scoring pass will score is
+                     * kept too. */
+                    count = w->mode == SCAN_COUNT && train_rule[k] &&
+                            (R->sample_lim == UINT64_MAX ||
+                             mix64((uint64_t)a << 32 | b) <= R->sample_lim);
+                    if (w->mode == SCAN_COUNT && !count && !w->caching)
                         continue;
                     if (!rule_pair_ok(k, ra, rb))
                         continue;
                     /* Splink's rule: a pair belongs to the first rule that
-                     * compares it (an earlier block over the cap did not). */
-                    for (j = 0; j < k && !seen; j++)
-                        seen = (w->mode == SCAN_SCORE || train_rule[j]) && ka[j] &&
-                               ka[j] == kb[j] && rule_pair_ok(j, ra, rb) &&
-                               !is_capped(&R->rg[j], ka[j]);
-                    if (seen && w->mode == SCAN_SCORE)
+                     * compares it (an earlier block over the cap did not).
+                     * Counting asks only about the training rules. */
+                    for (j = 0; j < k && !seen_train; j++)
+                        if (ka[j] && ka[j] == kb[j] && rule_pair_ok(j, ra, rb) &&
+                            !is_capped(&R->rg[j], ka[j])) {
+                            seen = 1;
+                            seen_train = train_rule[j];
+                            if (w->mode == SCAN_SCORE)
+                                break;
+                        }
+                    if (w->mode == SCAN_SCORE) {
+                        if (!seen && score_pair(w, k, a, b, gamma_of(&R->c, ra, rb)))
+                            return NULL;
+                        continue;
+                    }
+                    if (!count && (seen || !w->caching))
                         continue;
                     gm = gamma_of(&R->c, ra, rb);
-                    if (w->mode == SCAN_COUNT) {
+                    if (count) {
                         /* Each training session sees all its pairs (a
                          * pair with equal IDs belongs in the given-name
                          * session too); the prior counts each pair once. */
                         uint32_t pi = pattern_index(k, gm);
 
                         w->pattern[pi]++;
-                        if (!seen) {
+                        if (!seen_train) {
                             w->pattern[NPATTERNS + pi]++;
                             w->candidates++;
                         }
-                        continue;
                     }
-                    w->candidates++;
-                    w->rule_new[k]++;
-                    if (R->o->truth && R->o->truth[a] == R->o->truth[b])
-                        w->cand_true++;
-                    {
-                        double wt = pair_weight(&R->sc, ra, rb, gm), pr;
-
-                        if (wt < R->keep_w) /* exp2 only for pairs near the band */
-                            continue;
-                        pr = prob_of(wt);
-                        if (pr >= R->keep_min && push_pair(w, a, b, wt, pr, gm)) {
-                            if (!w->failed)
-                                w->failed = 1;
-                            return NULL;
-                        }
-                    }
+                    if (!seen && w->caching)
+                        cache_pair(w, a, b, gm | (uint32_t)k << 24);
                 }
             }
         }
@@ -1929,6 +2232,8 @@ scan_worker(void *arg)
     return NULL;
 }
 
+/* One pass over the blocks.  The COUNT pass leaves its workers' pair caches
+ * in R->gc for the SCORE pass. */
 static int
 scan(struct run *R, int mode, struct dc_error *err)
 {
@@ -1943,10 +2248,16 @@ scan(struct run *R, int mode, struct dc_error *err)
         w[t].tid = t;
         w[t].nthreads = nt;
         w[t].mode = mode;
-        w[t].kc = malloc((R->maxgroup ? R->maxgroup : 1) * NRULES * sizeof *w[t].kc);
+        w[t].caching = mode == SCAN_COUNT;
+        if (mode == SCAN_SCORE && R->gc_ok) {
+            w[t].gc = R->gc[t];
+            w[t].ngc = R->ngc[t];
+            w[t].use_gc = 1;
+            R->gc[t] = NULL;
+        }
         if (mode == SCAN_COUNT)
             w[t].pattern = t == 0 ? R->pattern : calloc(2 * NPATTERNS, sizeof *w[t].pattern);
-        if (!w[t].kc || (mode == SCAN_COUNT && !w[t].pattern)) {
+        if (mode == SCAN_COUNT && !w[t].pattern) {
             rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
             goto out;
         }
@@ -1985,6 +2296,18 @@ scan(struct run *R, int mode, struct dc_error *err)
                 R->pattern[i] += w[t].pattern[i];
         }
     }
+    if (mode == SCAN_COUNT) {
+        /* Every worker's cache must be whole, or the scoring pass walks the
+         * blocks again. */
+        R->gc_ok = 1;
+        for (t = 0; t < nt; t++)
+            R->gc_ok &= w[t].caching;
+        for (t = 0; t < nt && R->gc_ok; t++) {
+            R->gc[t] = w[t].gc;
+            R->ngc[t] = w[t].ngc;
+            w[t].gc = NULL;
+        }
+    }
     if (mode == SCAN_SCORE) {
         size_t tot = 0, o = 0;
 
@@ -2004,8 +2327,8 @@ scan(struct run *R, int mode, struct dc_error *err)
     }
 out:
     for (t = 0; t < nt; t++) {
-        free(w[t].kc);
         free(w[t].pairs);
+        free(w[t].gc);
         if (t > 0)
             free(w[t].pattern);
     }
@@ -2053,23 +2376,39 @@ u_worker(void *arg)
 {
     struct usample *us = arg;
     const struct run *R = us->R;
+    const struct ctx *c = &R->c;
     uint64_t st = mix64(R->o->seed ^ (0x5851f42d4c957f2dull * (uint64_t)(us->stream + 1)));
     unsigned long long s;
-    size_t n = R->c.n;
+    size_t n = c->n;
     int k;
-    uint32_t na = (uint32_t)(splitmix(&st) % n), nb = (uint32_t)(splitmix(&st) % n);
+    /* Pairs are drawn U_DEPTH ahead of use (the same stream, the same pairs
+     * in the same order): random records miss the cache, so their records
+     * are prefetched when drawn, and half way along, once the record is
+     * there, the name histograms the comparison reads. */
+    enum { U_DEPTH = 16 };
+    uint32_t ra[U_DEPTH], rb[U_DEPTH];
 
+    for (k = 0; k < U_DEPTH; k++) {
+        ra[k] = (uint32_t)(splitmix(&st) % n);
+        rb[k] = (uint32_t)(splitmix(&st) % n);
+        __builtin_prefetch(&c->r[ra[k]]);
+        __builtin_prefetch(&c->r[rb[k]]);
+    }
     for (s = 0; s < U_SAMPLES / NTHREADS; s++) {
-        uint32_t a = na, b = nb, g;
+        unsigned slot = (unsigned)(s % U_DEPTH), half = (unsigned)((s + U_DEPTH / 2) % U_DEPTH);
+        uint32_t a = ra[slot], b = rb[slot], g;
 
-        /* Draw one pair ahead and prefetch it: random records miss the cache. */
-        na = (uint32_t)(splitmix(&st) % n);
-        nb = (uint32_t)(splitmix(&st) % n);
-        __builtin_prefetch(&R->c.r[na]);
-        __builtin_prefetch(&R->c.r[nb]);
+        if (c->hist) {
+            __builtin_prefetch(c->hist[c->r[ra[half]].full]);
+            __builtin_prefetch(c->hist[c->r[rb[half]].full]);
+        }
+        ra[slot] = (uint32_t)(splitmix(&st) % n);
+        rb[slot] = (uint32_t)(splitmix(&st) % n);
+        __builtin_prefetch(&c->r[ra[slot]]);
+        __builtin_prefetch(&c->r[rb[slot]]);
         if (a == b)
             continue;
-        g = gamma_of(&R->c, &R->c.r[a], &R->c.r[b]);
+        g = gamma_of(c, &c->r[a], &c->r[b]);
         for (k = 0; k < DC_CMP_COUNT; k++)
             us->cnt[k][DC_DEDUP_LEVEL(g, k)]++;
     }
@@ -2274,7 +2613,7 @@ tf_build(struct run *R, struct tf_table *t, int given, struct ki *v, struct dc_e
             n++;
         }
     }
-    if (radix_sort(v, n, err))
+    if (hash_sort(v, n, err))
         return -1;
     c = malloc((n ? n : 1) * sizeof *c);
     if (!c)
@@ -2349,32 +2688,88 @@ uf_find(struct uf *u, uint32_t x)
     return r;
 }
 
-static int
-by_prob_desc(const void *x, const void *y, void *base)
+/* A float's order as an unsigned integer's: positive floats keep their bit
+ * order above the negative ones, whose order flips.  -0 counts as +0, as
+ * a float compare has it. */
+static uint32_t
+float_key(float f)
 {
-    const struct dc_dedup_pair *pairs = base;
-    const struct dc_dedup_pair *a = &pairs[*(const uint32_t *)x];
-    const struct dc_dedup_pair *b = &pairs[*(const uint32_t *)y];
+    uint32_t u;
 
-    if (a->prob != b->prob)
-        return a->prob > b->prob ? -1 : 1;
-    if (a->weight != b->weight)
-        return a->weight > b->weight ? -1 : 1;
-    if (a->a != b->a)
-        return a->a < b->a ? -1 : 1;
-    return a->b < b->b ? -1 : a->b > b->b;
+    if (f == 0)
+        f = 0;
+    memcpy(&u, &f, sizeof u);
+    return (u & 0x80000000u) ? ~u : u | 0x80000000u;
 }
 
+/* R->pairs sorted by (a,b) (each pair is there once), by a stable radix
+ * sort on a<<32|b: over half a million pairs a comparison sort through a
+ * function pointer cost a quarter of a second. */
 static int
-by_ab(const void *x, const void *y)
+sort_pairs_ab(struct run *R, struct dc_error *err)
 {
-    const struct dc_dedup_pair *a = x, *b = y;
+    struct ki *v;
+    struct dc_dedup_pair *sorted;
+    size_t i, n = R->npairs;
 
-    if (a->a != b->a)
-        return a->a < b->a ? -1 : 1;
-    return a->b < b->b ? -1 : a->b > b->b;
+    if (n < 2)
+        return 0;
+    v = malloc(n * sizeof *v);
+    sorted = malloc(n * sizeof *sorted);
+    if (!v || !sorted) {
+        free(v);
+        free(sorted);
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        v[i].k = (uint64_t)R->pairs[i].a << 32 | R->pairs[i].b;
+        v[i].i = (uint32_t)i;
+    }
+    if (radix_sort(v, n, err)) {
+        free(v);
+        free(sorted);
+        return -1;
+    }
+    for (i = 0; i < n; i++)
+        sorted[i] = R->pairs[v[i].i];
+    free(v);
+    free(R->pairs);
+    R->pairs = sorted;
+    return 0;
 }
 
+/* The merge order of cluster(): probability, then weight, descending, ties
+ * in (a,b) order.  R->pairs is already in (a,b) order and the radix sort is
+ * stable, so one 64-bit key (both floats, flipped for descending) is the
+ * whole comparison. */
+static int
+merge_order(const struct run *R, uint32_t *order, size_t ne, struct dc_error *err)
+{
+    struct ki *v;
+    size_t i;
+
+    if (ne < 2)
+        return 0;
+    v = malloc(ne * sizeof *v);
+    if (!v)
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    for (i = 0; i < ne; i++) {
+        const struct dc_dedup_pair *e = &R->pairs[order[i]];
+
+        v[i].k = ~((uint64_t)float_key(e->prob) << 32 | float_key(e->weight));
+        v[i].i = order[i];
+    }
+    if (radix_sort(v, ne, err)) {
+        free(v);
+        return -1;
+    }
+    for (i = 0; i < ne; i++)
+        order[i] = v[i].i;
+    free(v);
+    return 0;
+}
+
+/* Union-find in merge order; R->pairs must be sorted by (a,b). */
 static int
 cluster(struct run *R, struct dc_error *err)
 {
@@ -2409,7 +2804,8 @@ cluster(struct run *R, struct dc_error *err)
     for (i = 0; i < R->npairs; i++)
         if (R->pairs[i].prob >= R->o->threshold)
             order[ne++] = (uint32_t)i;
-    qsort_r(order, ne, sizeof *order, by_prob_desc, R->pairs);
+    if (merge_order(R, order, ne, err))
+        goto out;
     for (i = 0; i < ne; i++) {
         const struct dc_dedup_pair *e = &R->pairs[order[i]];
         uint32_t ra = uf_find(&u, e->a), rb = uf_find(&u, e->b), t;
@@ -2518,6 +2914,9 @@ run_free(struct run *R)
     }
     free(R->pattern);
     free(R->pairs);
+    free(R->keys);
+    for (k = 0; k < NTHREADS; k++)
+        free(R->gc[k]);
     scorer_free(&R->sc);
 }
 
@@ -2642,6 +3041,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     struct dc_dedup_params *p = NULL;
     int k, train;
     size_t i, j, n = c->n;
+    double t = now_s(), t1;
 
     memset(&R, 0, sizeof R);
     R.c = *c;
@@ -2649,8 +3049,12 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     ctx_seal(&R.c);
     R.o = o;
     R.res = out;
-    if (build_rules(&R, err))
+    out->phase_s[DC_PHASE_PREP] = R.c.prep_s;
+    if (ctx_hist(&R.c, err) || build_rules(&R, err))
         goto fail;
+    t1 = now_s();
+    out->phase_s[DC_PHASE_BLOCK] = t1 - t;
+    t = t1;
     v = malloc((n ? n : 1) * sizeof *v); /* scratch for the TF counts */
     if (!v) {
         dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
@@ -2673,6 +3077,13 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         }
         if (scan(&R, SCAN_COUNT, err))
             goto fail;
+        if (R.gc_ok) { /* the scoring pass walks no blocks */
+            free(R.keys);
+            R.keys = NULL;
+        }
+        t1 = now_s();
+        out->phase_s[DC_PHASE_COUNT] = t1 - t;
+        t = t1;
     }
     if (train && (n < MIN_TRAIN_RECORDS || R.candidates < MIN_TRAIN_PAIRS)) {
         dc_dedup_params_free(p);
@@ -2694,6 +3105,9 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         p->trained = 1;
         p->trained_records = n;
         estimate_u(&R, p);
+        t1 = now_s();
+        out->phase_s[DC_PHASE_U] = t1 - t;
+        t = t1;
         if (estimate_m(&R, p, err))
             goto fail;
         if (!p->em_converged &&
@@ -2714,20 +3128,26 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     R.p = out->params;
     R.keep_min = o->review_min < o->threshold ? o->review_min : o->threshold;
     R.keep_w = R.keep_min > 0 ? logit2(R.keep_min) - 1e-6 : -HUGE_VAL;
+    t1 = now_s();
+    out->phase_s[DC_PHASE_EM] = t1 - t;
+    t = t1;
     if (scorer_init(&R.sc, R.p, &R.c, err))
         goto fail;
     if (scan(&R, SCAN_SCORE, err))
         goto fail;
+    free(R.keys);
+    R.keys = NULL;
+    t1 = now_s();
+    out->phase_s[DC_PHASE_SCORE] = t1 - t;
+    t = t1;
     out->candidate_pairs = R.candidates;
     out->candidate_true_pairs = R.cand_true;
     for (k = 0; k < NRULES; k++)
         if (add_note(out, err, "blocking rule '%s': %zu blocks, %llu new pairs", rule_names[k],
                      R.rg[k].ngroups, R.rule_new[k]))
             goto fail;
-    if (cluster(&R, err))
+    if (sort_pairs_ab(&R, err) || cluster(&R, err))
         goto fail;
-    if (R.npairs > 1)
-        qsort(R.pairs, R.npairs, sizeof *R.pairs, by_ab);
     for (i = 0, j = 0; i < R.npairs; i++)
         if (R.pairs[i].prob >= o->review_min)
             R.pairs[j++] = R.pairs[i];
@@ -2735,6 +3155,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     out->npairs = j;
     R.pairs = NULL;
     run_free(&R);
+    out->phase_s[DC_PHASE_CLUSTER] = now_s() - t;
     return 0;
 fail:
     free(v);

@@ -6,6 +6,7 @@
  */
 #include "linkdb.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,7 +134,7 @@ struct arena {
     size_t nblk, cur, used; /* blocks 0..cur in use, used bytes of block cur */
 };
 
-enum { ARENA_BLOCK = 1 << 20, BATCH = 8192 };
+enum { ARENA_BLOCK = 1 << 20, BATCH = 8192, NSLOT = 4 };
 
 static void
 arena_free(struct arena *a)
@@ -273,17 +274,136 @@ dc_linkset_load_two(struct dc_db *db, int64_t a, int64_t b, struct dc_linkset *l
     return load_whole(db, two, ls, err);
 }
 
-/* Hands the batch to dedup and starts the next one. */
-static int
-flush_batch(struct dc_dedup_input *in, struct dc_person *batch, size_t *nb, struct arena *a,
-            struct dc_error *err)
+/* Loading is two threads: this one steps SQLite and copies rows into a
+ * batch, the caller's thread reduces an earlier batch (dc_dedup_input_add,
+ * ICU folding); NSLOT batches go round, so a thread held up for a moment
+ * (the machine is shared) does not stall the other.  On a million records
+ * reading and reducing each take about a second, so in turn they took two.
+ * The reader alone touches the connection and ls while it runs; the caller
+ * alone touches in. */
+struct slot {
+    struct dc_person *batch;
+    struct arena a;
+    size_t nb;
+    int full;
+};
+
+struct loader {
+    struct dc_db *db;
+    struct dc_linkset *ls;
+    size_t n; /* rows expected (count(*)); more are not read */
+    struct slot slot[NSLOT];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done, stop; /* done: reader finished (rc tells how); stop: caller gave up */
+    int rc;
+    struct dc_error err;
+};
+
+/* Reader: fills slots 0,1,..,NSLOT-1,0,... in record order. */
+static void *
+load_reader(void *arg)
 {
-    if (*nb && dc_dedup_input_add(in, batch, *nb, err) < 0)
-        return -1;
-    *nb = 0;
-    a->cur = 0;
-    a->used = 0;
-    return 0;
+    struct loader *L = arg;
+    struct dc_linkset *ls = L->ls;
+    sqlite3_stmt *q = NULL;
+    size_t i = 0;
+    int rc = SQLITE_DONE, bad = 0, s = 0, stop = 0;
+
+    if (dc_db_prepare(L->db, load_sql, &q, &L->err) < 0) {
+        L->rc = -1;
+        goto out;
+    }
+    while (!stop) {
+        struct slot *sl = &L->slot[s];
+
+        pthread_mutex_lock(&L->mu);
+        while (sl->full && !L->stop)
+            pthread_cond_wait(&L->cv, &L->mu);
+        stop = L->stop;
+        pthread_mutex_unlock(&L->mu);
+        if (stop)
+            break;
+        sl->nb = 0;
+        sl->a.cur = 0;
+        sl->a.used = 0;
+        /* name_key (column 7) is not read: dedup folds the parts itself. */
+#define T(col, dst)                                                                                \
+    do {                                                                                           \
+        int r_ = arena_put(&sl->a, sqlite3_column_text(q, col), sqlite3_column_bytes(q, col),      \
+                           &(dst));                                                                \
+        if (r_ < bad)                                                                              \
+            bad = r_;                                                                              \
+    } while (0)
+        while (sl->nb < BATCH && i < L->n && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+            struct dc_person *p = &sl->batch[sl->nb];
+            const unsigned char *src = sqlite3_column_text(q, 1);
+
+            memset(p, 0, sizeof *p);
+            p->record_id = sqlite3_column_int64(q, 0);
+            p->src_row = sqlite3_column_int64(q, 2);
+            /* few distinct sources: interned for the whole run (truth matching) */
+            p->source = intern(ls->strings, src, sqlite3_column_bytes(q, 1));
+            if (src && *src && !p->source)
+                bad = -1;
+            T(3, p->full_name);
+            T(4, p->family_name);
+            T(5, p->middle_name);
+            T(6, p->given_name);
+            T(8, p->dob);
+            p->dob_precision = prec_of(sqlite3_column_text(q, 9));
+            const unsigned char *sx = sqlite3_column_text(q, 10);
+            p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;
+            T(11, p->id12);
+            T(12, p->cmnd);
+            T(13, p->province_code);
+            T(14, p->ward_code);
+            T(15, p->new_province_code);
+            T(16, p->new_ward_code);
+            if (bad == -2) {
+                L->rc = dc_error_set(&L->err, DC_EX_DATAERR, "person %lld: a field over %d bytes",
+                                     (long long)p->record_id, ARENA_BLOCK - 1);
+                goto out;
+            }
+            if (bad) {
+                L->rc = dc_error_set(&L->err, DC_EX_OSERR, "out of memory");
+                goto out;
+            }
+            ls->record_id[i] = p->record_id;
+            ls->source[i] = p->source;
+            ls->src_row[i] = p->src_row;
+            i++;
+            sl->nb++;
+        }
+#undef T
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+            L->rc = dc_db_fail(L->db, rc, "read person", &L->err);
+            goto out;
+        }
+        stop = sl->nb < BATCH || i >= L->n; /* the last batch, maybe empty */
+        pthread_mutex_lock(&L->mu);
+        sl->full = 1;
+        pthread_cond_broadcast(&L->cv);
+        pthread_mutex_unlock(&L->mu);
+        s = (s + 1) % NSLOT;
+    }
+out:
+    sqlite3_finalize(q);
+    ls->n = i;
+    pthread_mutex_lock(&L->mu);
+    L->done = 1;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+    return NULL;
+}
+
+static void
+slots_free(struct loader *L)
+{
+    for (int s = 0; s < NSLOT; s++) {
+        free(L->slot[s].batch);
+        arena_free(&L->slot[s].a);
+    }
 }
 
 int
@@ -291,15 +411,14 @@ dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_i
                       struct dc_error *err)
 {
     struct dc_dedup_input *in = NULL;
-    sqlite3_stmt *q = NULL;
-    struct dc_person *batch = NULL;
-    struct arena a = {0};
+    struct loader L;
+    pthread_t th;
     long long n;
-    size_t i = 0, nb = 0;
-    int rc, bad = 0;
+    int s = 0, rc = 0, started;
 
     *inp = NULL;
     memset(ls, 0, sizeof *ls);
+    memset(&L, 0, sizeof L);
     n = dc_db_count(db, "SELECT count(*) FROM person", err);
     if (n < 0)
         return -1;
@@ -307,73 +426,69 @@ dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_i
         return -1;
     if (dc_dedup_input_new((size_t)n, &in, err) < 0)
         goto fail;
-    batch = malloc(BATCH * sizeof *batch);
-    if (!batch) {
-        dc_error_set(err, DC_EX_OSERR, "out of memory");
-        goto fail;
-    }
-    if (dc_db_prepare(db, load_sql, &q, err) < 0)
-        goto fail;
-    /* name_key (column 7) is not read: dedup folds the parts itself. */
-#define T(col, dst)                                                                                \
-    do {                                                                                           \
-        int r_ = arena_put(&a, sqlite3_column_text(q, col), sqlite3_column_bytes(q, col), &(dst)); \
-        if (r_ < bad)                                                                              \
-            bad = r_;                                                                              \
-    } while (0)
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW && i < (size_t)n) {
-        struct dc_person *p = &batch[nb];
-        const unsigned char *src = sqlite3_column_text(q, 1);
-
-        memset(p, 0, sizeof *p);
-        p->record_id = sqlite3_column_int64(q, 0);
-        p->src_row = sqlite3_column_int64(q, 2);
-        /* few distinct sources: interned for the whole run (truth matching) */
-        p->source = intern(ls->strings, src, sqlite3_column_bytes(q, 1));
-        if (src && *src && !p->source)
-            bad = -1;
-        T(3, p->full_name);
-        T(4, p->family_name);
-        T(5, p->middle_name);
-        T(6, p->given_name);
-        T(8, p->dob);
-        p->dob_precision = prec_of(sqlite3_column_text(q, 9));
-        const unsigned char *sx = sqlite3_column_text(q, 10);
-        p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;
-        T(11, p->id12);
-        T(12, p->cmnd);
-        T(13, p->province_code);
-        T(14, p->ward_code);
-        T(15, p->new_province_code);
-        T(16, p->new_ward_code);
-        if (bad == -2) {
-            dc_error_set(err, DC_EX_DATAERR, "person %lld: a field over %d bytes",
-                         (long long)p->record_id, ARENA_BLOCK - 1);
-            goto fail;
-        }
-        if (bad) {
+    L.db = db;
+    L.ls = ls;
+    L.n = (size_t)n;
+    L.err = (struct dc_error)DC_ERROR_INIT;
+    for (s = 0; s < NSLOT; s++) {
+        L.slot[s].batch = malloc(BATCH * sizeof *L.slot[s].batch);
+        if (!L.slot[s].batch) {
             dc_error_set(err, DC_EX_OSERR, "out of memory");
             goto fail;
         }
-        ls->record_id[i] = p->record_id;
-        ls->source[i] = p->source;
-        ls->src_row[i] = p->src_row;
-        i++;
-        if (++nb == BATCH && flush_batch(in, batch, &nb, &a, err) < 0)
-            goto fail;
     }
-#undef T
-    sqlite3_finalize(q);
-    q = NULL;
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        dc_db_fail(db, rc, "read person", err);
+    s = 0;
+    if (pthread_mutex_init(&L.mu, NULL) != 0) {
+        dc_error_set(err, DC_EX_OSERR, "dedup load: no mutex");
         goto fail;
     }
-    if (flush_batch(in, batch, &nb, &a, err) < 0)
+    if (pthread_cond_init(&L.cv, NULL) != 0) {
+        pthread_mutex_destroy(&L.mu);
+        dc_error_set(err, DC_EX_OSERR, "dedup load: no condition variable");
         goto fail;
-    ls->n = i;
-    free(batch);
-    arena_free(&a);
+    }
+    started = pthread_create(&th, NULL, load_reader, &L) == 0;
+    if (!started) {
+        dc_error_set(err, DC_EX_OSERR, "dedup load: no thread");
+        rc = -1;
+    }
+    while (started) {
+        struct slot *sl = &L.slot[s];
+        int done;
+
+        pthread_mutex_lock(&L.mu);
+        while (!sl->full && !L.done)
+            pthread_cond_wait(&L.cv, &L.mu);
+        done = !sl->full; /* reader finished without filling this slot */
+        pthread_mutex_unlock(&L.mu);
+        if (done)
+            break;
+        if (sl->nb && dc_dedup_input_add(in, sl->batch, sl->nb, err) < 0) {
+            rc = -1;
+            break;
+        }
+        pthread_mutex_lock(&L.mu);
+        sl->full = 0;
+        pthread_cond_broadcast(&L.cv);
+        pthread_mutex_unlock(&L.mu);
+        s = (s + 1) % NSLOT;
+    }
+    if (started) {
+        pthread_mutex_lock(&L.mu);
+        L.stop = 1;
+        pthread_cond_broadcast(&L.cv);
+        pthread_mutex_unlock(&L.mu);
+        pthread_join(th, NULL);
+    }
+    pthread_cond_destroy(&L.cv);
+    pthread_mutex_destroy(&L.mu);
+    if (rc == 0 && L.rc) {
+        *err = L.err;
+        rc = -1;
+    }
+    if (rc)
+        goto fail;
+    slots_free(&L);
     *inp = in;
     /* The page cache is full of person pages nobody reads again; give it
      * back for the run (store fills it anew).  Advisory: a failure costs
@@ -381,10 +496,8 @@ dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_i
     (void)sqlite3_db_release_memory(db->h);
     return 0;
 fail:
-    sqlite3_finalize(q);
     dc_dedup_input_free(in);
-    free(batch);
-    arena_free(&a);
+    slots_free(&L);
     dc_linkset_release(ls);
     return -1;
 }
@@ -415,14 +528,54 @@ dc_linkset_find(const struct dc_linkset *ls, int64_t record_id)
     return lo < ls->n && ls->record_id[lo] == record_id ? (long)lo : -1;
 }
 
+/* Rows per INSERT statement: one statement step per row was most of the
+ * store's time (a million cluster rows); 64 rows of 5 values stay far under
+ * SQLite's 32,766 variables. */
+enum { STORE_ROWS = 64 };
+
+/* "INSERT INTO <head> VALUES (?,...),..." for rows rows of cols values. */
+static int
+prepare_multi(struct dc_db *db, const char *head, int cols, int rows, sqlite3_stmt **q,
+              struct dc_error *err)
+{
+    struct dc_buf sql = DC_BUF_INIT;
+    int r, c, rc;
+
+    dc_buf_printf(&sql, "INSERT INTO %s VALUES ", head);
+    for (r = 0; r < rows; r++) {
+        dc_buf_printf(&sql, "%s(", r ? "," : "");
+        for (c = 0; c < cols; c++)
+            dc_buf_printf(&sql, "%s?", c ? "," : "");
+        dc_buf_printf(&sql, ")");
+    }
+    if (sql.oom) {
+        dc_buf_release(&sql);
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    }
+    rc = dc_db_prepare(db, dc_buf_str(&sql), q, err);
+    dc_buf_release(&sql);
+    return rc;
+}
+
+static void
+bind_pair(sqlite3_stmt *q, int base, const struct dc_linkset *ls, const struct dc_dedup_pair *p)
+{
+    sqlite3_bind_int64(q, base + 1, ls->record_id[p->a]);
+    sqlite3_bind_int64(q, base + 2, ls->record_id[p->b]);
+    sqlite3_bind_double(q, base + 3, p->weight);
+    sqlite3_bind_double(q, base + 4, p->prob);
+    sqlite3_bind_int64(q, base + 5, p->gamma);
+}
+
 int
 dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_dedup_result *r,
                 const char *now_iso, long long *clusters, long long *multi, struct dc_error *err)
 {
-    sqlite3_stmt *qp = NULL, *qc = NULL;
+    sqlite3_stmt *qp = NULL, *qc = NULL, *qpm = NULL, *qcm = NULL;
     long long batch;
     uint32_t *size = NULL;
     struct dc_buf indexes = DC_BUF_INIT;
+    size_t i;
 
     *clusters = *multi = 0;
     if (dc_db_begin(db, err) < 0)
@@ -433,15 +586,20 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
         dc_db_prepare(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES (?1, ?2, ?3, ?4, ?5)",
                       &qp, err) < 0 ||
         dc_db_prepare(db, "INSERT INTO cluster(record_id, cluster_id) VALUES (?1, ?2)", &qc,
-                      err) < 0)
+                      err) < 0 ||
+        prepare_multi(db, "pair(a, b, weight, prob, gamma)", 5, STORE_ROWS, &qpm, err) < 0 ||
+        prepare_multi(db, "cluster(record_id, cluster_id)", 2, STORE_ROWS, &qcm, err) < 0)
         goto fail;
-    for (size_t i = 0; i < r->npairs; i++) {
-        const struct dc_dedup_pair *p = &r->pairs[i];
-        sqlite3_bind_int64(qp, 1, ls->record_id[p->a]);
-        sqlite3_bind_int64(qp, 2, ls->record_id[p->b]);
-        sqlite3_bind_double(qp, 3, p->weight);
-        sqlite3_bind_double(qp, 4, p->prob);
-        sqlite3_bind_int64(qp, 5, p->gamma);
+    /* Pairs are in (a,b) order and record ids ascend with the index, so the
+     * rows go in key order, whole statements first, the rest one by one. */
+    for (i = 0; i + STORE_ROWS <= r->npairs; i += STORE_ROWS) {
+        for (int j = 0; j < STORE_ROWS; j++)
+            bind_pair(qpm, 5 * j, ls, &r->pairs[i + (size_t)j]);
+        if (dc_db_step_done(db, qpm, "insert pair", err) < 0)
+            goto fail;
+    }
+    for (; i < r->npairs; i++) {
+        bind_pair(qp, 0, ls, &r->pairs[i]);
         if (dc_db_step_done(db, qp, "insert pair", err) < 0)
             goto fail;
     }
@@ -450,14 +608,24 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
         dc_error_set(err, DC_EX_OSERR, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < ls->n; i++)
+    for (i = 0; i < ls->n; i++)
         size[r->cluster[i]]++;
-    for (size_t i = 0; i < ls->n; i++) {
+    for (i = 0; i < ls->n; i++) {
         if (r->cluster[i] == i) {
             (*clusters)++;
             if (size[i] > 1)
                 (*multi)++;
         }
+    }
+    for (i = 0; i + STORE_ROWS <= ls->n; i += STORE_ROWS) {
+        for (int j = 0; j < STORE_ROWS; j++) {
+            sqlite3_bind_int64(qcm, 2 * j + 1, ls->record_id[i + (size_t)j]);
+            sqlite3_bind_int64(qcm, 2 * j + 2, ls->record_id[r->cluster[i + (size_t)j]]);
+        }
+        if (dc_db_step_done(db, qcm, "insert cluster", err) < 0)
+            goto fail;
+    }
+    for (; i < ls->n; i++) {
         sqlite3_bind_int64(qc, 1, ls->record_id[i]);
         sqlite3_bind_int64(qc, 2, ls->record_id[r->cluster[i]]);
         if (dc_db_step_done(db, qc, "insert cluster", err) < 0)
@@ -469,7 +637,9 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
         goto fail;
     sqlite3_finalize(qp);
     sqlite3_finalize(qc);
-    qp = qc = NULL;
+    sqlite3_finalize(qpm);
+    sqlite3_finalize(qcm);
+    qp = qc = qpm = qcm = NULL;
     {
         sqlite3_stmt *u = NULL;
         if (dc_db_prepare(db,
@@ -495,6 +665,8 @@ fail:
     free(size);
     sqlite3_finalize(qp);
     sqlite3_finalize(qc);
+    sqlite3_finalize(qpm);
+    sqlite3_finalize(qcm);
     dc_db_rollback(db);
     return -1;
 }

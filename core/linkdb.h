@@ -43,7 +43,9 @@ int dc_linkset_load_two(struct dc_db *db, int64_t a, int64_t b, struct dc_linkse
 /* For a dedup run: the keys into ls, the records into a new *in (the
  * caller's: dc_dedup_input_free), batch by batch, so a million records never
  * sit in memory as struct dc_person (issue #5: that array alone was 330 MB
- * of a 600 MB peak). */
+ * of a 600 MB peak).  A second thread steps the query while the caller's
+ * thread reduces the batches already read; db must not be used by anyone
+ * else until this returns. */
 int dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_input **in,
                           struct dc_error *err);
 void dc_linkset_release(struct dc_linkset *ls);

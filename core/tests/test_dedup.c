@@ -10,6 +10,7 @@
  */
 #include "../dedup.h"
 #include "../linkdb.h"
+#include "../strsim.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -1060,6 +1061,133 @@ test_linkdb_field_over_limit_refused(void)
     synth_free(&y);
 }
 
+/* ---- issue #5 speed-ups that must not change a result ------------------- */
+
+/* The name level from Jaro-Winkler is settled by a bound on most pairs
+ * (jw_level in dedup.c).  One block (same given name and birth day), family
+ * and middle names of random letters from a small alphabet so the strings
+ * share most letters and the bound is often close to the cut: every pair's
+ * level must be the one Jaro-Winkler itself gives.  Family names are all
+ * different, so levels 1-4 cannot apply. */
+static void
+test_jw_bound_matches_strsim(void)
+{
+    enum { N = 90 };
+    static const char alpha[] = "anghuyeti";
+    char fam[N][12], mid[N][12], full[N][32];
+    struct dc_person v[N];
+    struct dc_dedup_opts o;
+    struct dc_dedup_result r;
+    struct dc_error err = DC_ERROR_INIT;
+    size_t i, j, k, seen[8] = {0};
+    int bad = 0;
+
+    rng_state = 77;
+    for (i = 0; i < N; i++) {
+        int dup;
+
+        do {
+            size_t fl = 2 + (size_t)rn(6), ml = 1 + (size_t)rn(5);
+
+            if (i % 2) { /* random letters: mostly far apart */
+                for (k = 0; k < fl; k++)
+                    fam[i][k] = alpha[rn(9)];
+                fam[i][fl] = '\0';
+                for (k = 0; k < ml; k++)
+                    mid[i][k] = alpha[rn(9)];
+                mid[i][ml] = '\0';
+            } else { /* one or two letters off "nguyenthe van": near the cuts */
+                snprintf(fam[i], sizeof fam[i], "nguyenthe");
+                snprintf(mid[i], sizeof mid[i], "van");
+                for (k = 0; k < 1 + (size_t)rn(2); k++)
+                    fam[i][rn(9)] = alpha[rn(9)];
+                if (rn(3) == 0)
+                    mid[i][rn(3)] = alpha[rn(9)];
+            }
+            dup = 0;
+            for (j = 0; j < i; j++)
+                dup |= strcmp(fam[i], fam[j]) == 0;
+            /* none of the surname classes (Hoang/Huynh, Vu/Vo) */
+            dup |= strcmp(fam[i], "hoang") == 0 || strcmp(fam[i], "huynh") == 0;
+        } while (dup);
+        snprintf(full[i], sizeof full[i], "%.11s %.11s hung", fam[i], mid[i]);
+        v[i] = P(fam[i], mid[i], "hung", "1985-02-14", 'M', NULL, NULL, NULL);
+    }
+    dc_dedup_opts_init(&o);
+    o.review_min = 0; /* every candidate pair comes back */
+    CHECK_INT(dc_dedup_run(v, N, NULL, &o, &r, &err), 0);
+    CHECK_INT(r.npairs, N * (N - 1) / 2);
+    for (i = 0; i < r.npairs; i++) {
+        const struct dc_dedup_pair *p = &r.pairs[i];
+        const char *a = full[p->a], *b = full[p->b];
+        double jw = dc_strsim_jaro_winkler(a, strlen(a), b, strlen(b));
+        unsigned want = jw >= 0.95 ? 5 : jw >= 0.88 ? 6 : 7;
+        unsigned got = DC_DEDUP_LEVEL(p->gamma, DC_CMP_NAME);
+
+        if (got != want && bad++ < 5)
+            printf("# %s | %s: jw %.6f level %u, want %u\n", a, b, jw, got, want);
+        seen[got & 7]++;
+    }
+    CHECK_INT(bad, 0);
+    /* the test means something only if all three levels occur */
+    printf("# levels 5/6/7: %zu/%zu/%zu\n", seen[5], seen[6], seen[7]);
+    CHECK(seen[5] > 0 && seen[6] > 0 && seen[7] > 0);
+    dc_dedup_result_release(&r);
+}
+
+/* A training run remembers the scoring pass's pairs (gamma cache); when the
+ * cache overflows (forced here with pair_cache = 1) the scoring pass walks
+ * the blocks instead.  Both, and a run given the trained parameters (which
+ * never trains, so never caches), must give the same result. */
+static void
+test_pair_cache_fallback_same(void)
+{
+    struct synth y;
+    struct dc_dedup_opts o;
+    struct dc_dedup_result r, r2;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(synth_make(&y, 3000, 11), 0);
+    dc_dedup_opts_init(&o);
+    o.seed = 5;
+    o.truth = y.truth;
+    CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r, &err), 0);
+    CHECK(r.npairs > 500);
+    o.pair_cache = 1;
+    CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r2, &err), 0);
+    CHECK(same_result(&r, &r2, y.n));
+    dc_dedup_result_release(&r2);
+    o.pair_cache = 0;
+    CHECK_INT(dc_dedup_run(y.p, y.n, r.params, &o, &r2, &err), 0);
+    CHECK_INT(r2.npairs, r.npairs);
+    CHECK(r2.candidate_pairs == r.candidate_pairs &&
+          r2.candidate_true_pairs == r.candidate_true_pairs);
+    CHECK(memcmp(r.pairs, r2.pairs, r.npairs * sizeof *r.pairs) == 0);
+    CHECK(memcmp(r.cluster, r2.cluster, y.n * sizeof *r.cluster) == 0);
+    dc_dedup_result_release(&r2);
+    dc_dedup_result_release(&r);
+    synth_free(&y);
+}
+
+/* Phase timings are filled and the names are there for each. */
+static void
+test_phase_times(void)
+{
+    struct dc_person v[2];
+    struct dc_dedup_result r;
+    struct dc_error err = DC_ERROR_INIT;
+    int ph, ok = 1;
+
+    v[0] = P("Nguyễn", "Văn", "Hùng", "1985-02-14", 'M', NULL, "00104", "01");
+    v[1] = v[0];
+    CHECK_INT(dc_dedup_run(v, 2, NULL, NULL, &r, &err), 0);
+    for (ph = 0; ph < DC_DEDUP_NPHASES; ph++)
+        ok &= r.phase_s[ph] >= 0 && strcmp(dc_dedup_phase_name(ph), "?") != 0;
+    CHECK(ok);
+    CHECK_STR(dc_dedup_phase_name(DC_DEDUP_NPHASES), "?");
+    dc_dedup_result_release(&r);
+}
+
 #ifndef DC_DEDUP_BENCH
 int
 main(void)
@@ -1082,6 +1210,9 @@ main(void)
     RUN(test_synthetic_f1);
     RUN(test_batched_input_matches_one_array);
     RUN(test_input_empty_and_misuse);
+    RUN(test_jw_bound_matches_strsim);
+    RUN(test_pair_cache_fallback_same);
+    RUN(test_phase_times);
     if (!mkdtemp(dbdir)) {
         CHECK(0);
         return tap_done();
