@@ -1886,6 +1886,29 @@ struct rule_worker {
     struct dc_error err;
 };
 
+/*
+ * Run fn over the n argument blocks at args (each size bytes): block 0 on
+ * this thread, the others on threads of their own; a thread that cannot be
+ * started has its block run here afterwards, so the work is the same either
+ * way (only slower).
+ */
+static void
+fan_out(void *(*fn)(void *), void *args, size_t size, int n)
+{
+    pthread_t th[NTHREADS];
+    int started[NTHREADS] = {0}, t;
+
+    for (t = 1; t < n && t < NTHREADS; t++)
+        started[t] = pthread_create(&th[t], NULL, fn, (char *)args + (size_t)t * size) == 0;
+    fn(args);
+    for (t = 1; t < n && t < NTHREADS; t++) {
+        if (started[t])
+            pthread_join(th[t], NULL);
+        else
+            fn((char *)args + (size_t)t * size);
+    }
+}
+
 static void *
 rule_worker(void *arg)
 {
@@ -1929,8 +1952,7 @@ static int
 build_keys(struct run *R, struct dc_error *err)
 {
     struct key_part kp[NTHREADS];
-    pthread_t th[NTHREADS];
-    int started[NTHREADS] = {0}, t;
+    int t;
     size_t n = R->c.n;
 
     R->keys = malloc((n ? n : 1) * NRULES * sizeof *R->keys);
@@ -1941,15 +1963,7 @@ build_keys(struct run *R, struct dc_error *err)
         kp[t].lo = n / NTHREADS * (size_t)t;
         kp[t].hi = t == NTHREADS - 1 ? n : n / NTHREADS * (size_t)(t + 1);
     }
-    for (t = 1; t < NTHREADS; t++)
-        started[t] = pthread_create(&th[t], NULL, key_worker, &kp[t]) == 0;
-    key_worker(&kp[0]);
-    for (t = 1; t < NTHREADS; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else
-            key_worker(&kp[t]);
-    }
+    fan_out(key_worker, kp, sizeof kp[0], NTHREADS);
     return 0;
 }
 
@@ -1958,8 +1972,7 @@ static int
 build_rules(struct run *R, struct dc_error *err)
 {
     struct rule_worker w[NTHREADS];
-    pthread_t th[NTHREADS];
-    int started[NTHREADS] = {0}, t, k;
+    int t, k;
     size_t i;
 
     if (build_keys(R, err))
@@ -1969,15 +1982,7 @@ build_rules(struct run *R, struct dc_error *err)
         w[t].R = R;
         w[t].tid = t;
     }
-    for (t = 1; t < NTHREADS; t++)
-        started[t] = pthread_create(&th[t], NULL, rule_worker, &w[t]) == 0;
-    rule_worker(&w[0]);
-    for (t = 1; t < NTHREADS; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else
-            rule_worker(&w[t]);
-    }
+    fan_out(rule_worker, w, sizeof w[0], NTHREADS);
     for (t = 0; t < NTHREADS; t++)
         if (w[t].rc)
             return dc_error_set(err, w[t].err.status, "%s", w[t].err.msg);
@@ -2238,8 +2243,6 @@ static int
 scan(struct run *R, int mode, struct dc_error *err)
 {
     struct worker w[NTHREADS];
-    pthread_t th[NTHREADS];
-    int started[NTHREADS] = {0};
     int nt = R->c.n >= 20000 ? NTHREADS : 1, t, k, rc = 0;
 
     memset(w, 0, sizeof w);
@@ -2262,15 +2265,7 @@ scan(struct run *R, int mode, struct dc_error *err)
             goto out;
         }
     }
-    for (t = 1; t < nt; t++)
-        started[t] = pthread_create(&th[t], NULL, scan_worker, &w[t]) == 0;
-    scan_worker(&w[0]);
-    for (t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else
-            scan_worker(&w[t]); /* no thread: the same work, inline */
-    }
+    fan_out(scan_worker, w, sizeof w[0], nt);
     R->candidates = 0;
     R->cand_true = 0;
     for (t = 0; t < nt; t++) {
@@ -2419,23 +2414,14 @@ static void
 estimate_u(struct run *R, struct dc_dedup_params *p)
 {
     struct usample us[NTHREADS];
-    pthread_t th[NTHREADS];
-    int started[NTHREADS] = {0}, t, k, l;
+    int t, k, l;
 
     memset(us, 0, sizeof us);
     for (t = 0; t < NTHREADS; t++) {
         us[t].R = R;
         us[t].stream = t;
     }
-    for (t = 1; t < NTHREADS; t++)
-        started[t] = pthread_create(&th[t], NULL, u_worker, &us[t]) == 0;
-    u_worker(&us[0]);
-    for (t = 1; t < NTHREADS; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else
-            u_worker(&us[t]);
-    }
+    fan_out(u_worker, us, sizeof us[0], NTHREADS);
     p->u_samples = U_SAMPLES / NTHREADS * NTHREADS;
     for (k = 0; k < DC_CMP_COUNT; k++) {
         unsigned long long tot = 0, c[DC_DEDUP_MAX_LEVELS] = {0};
