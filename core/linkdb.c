@@ -533,30 +533,6 @@ dc_linkset_find(const struct dc_linkset *ls, int64_t record_id)
  * SQLite's 32,766 variables. */
 enum { STORE_ROWS = 64 };
 
-/* "INSERT INTO <head> VALUES (?,...),..." for rows rows of cols values. */
-static int
-prepare_multi(struct dc_db *db, const char *head, int cols, int rows, sqlite3_stmt **q,
-              struct dc_error *err)
-{
-    struct dc_buf sql = DC_BUF_INIT;
-    int r, c, rc;
-
-    dc_buf_printf(&sql, "INSERT INTO %s VALUES ", head);
-    for (r = 0; r < rows; r++) {
-        dc_buf_printf(&sql, "%s(", r ? "," : "");
-        for (c = 0; c < cols; c++)
-            dc_buf_printf(&sql, "%s?", c ? "," : "");
-        dc_buf_printf(&sql, ")");
-    }
-    if (sql.oom) {
-        dc_buf_release(&sql);
-        return dc_error_set(err, DC_EX_OSERR, "out of memory");
-    }
-    rc = dc_db_prepare(db, dc_buf_str(&sql), q, err);
-    dc_buf_release(&sql);
-    return rc;
-}
-
 static void
 bind_pair(sqlite3_stmt *q, int base, const struct dc_linkset *ls, const struct dc_dedup_pair *p)
 {
@@ -587,8 +563,10 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
                       &qp, err) < 0 ||
         dc_db_prepare(db, "INSERT INTO cluster(record_id, cluster_id) VALUES (?1, ?2)", &qc,
                       err) < 0 ||
-        prepare_multi(db, "pair(a, b, weight, prob, gamma)", 5, STORE_ROWS, &qpm, err) < 0 ||
-        prepare_multi(db, "cluster(record_id, cluster_id)", 2, STORE_ROWS, &qcm, err) < 0)
+        dc_db_prepare_rows(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES ", 5,
+                           STORE_ROWS, &qpm, err) < 0 ||
+        dc_db_prepare_rows(db, "INSERT INTO cluster(record_id, cluster_id) VALUES ", 2,
+                           STORE_ROWS, &qcm, err) < 0)
         goto fail;
     /* Pairs are in (a,b) order and record ids ascend with the index, so the
      * rows go in key order, whole statements first, the rest one by one. */

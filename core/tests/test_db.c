@@ -170,6 +170,40 @@ test_indexes_drop_restore(void)
     dc_db_close(db, NULL);
 }
 
+/* A three-row INSERT of two values each: one step stores all three rows,
+ * and the statement has exactly six parameters. */
+static void
+test_prepare_rows(void)
+{
+    char p[256];
+    struct dc_db *db = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    sqlite3_stmt *q = NULL;
+
+    path_in(p, sizeof p, "a.db");
+    CHECK_INT(dc_db_open(p, DC_DB_WRITE, &db, &err), 0);
+    if (!db)
+        return;
+    CHECK_INT(dc_db_exec(db, "CREATE TEMP TABLE t(a INTEGER, b TEXT)", &err), 0);
+    CHECK_INT(dc_db_prepare_rows(db, "INSERT INTO t(a, b) VALUES ", 2, 3, &q, &err), 0);
+    if (q) {
+        CHECK_INT(sqlite3_bind_parameter_count(q), 6);
+        CHECK_STR(sqlite3_sql(q), "INSERT INTO t(a, b) VALUES (?, ?), (?, ?), (?, ?)");
+        for (int i = 0; i < 3; i++) {
+            sqlite3_bind_int(q, 2 * i + 1, i + 1);
+            sqlite3_bind_text(q, 2 * i + 2, "x", -1, SQLITE_STATIC);
+        }
+        CHECK_INT(sqlite3_step(q), SQLITE_DONE);
+        sqlite3_finalize(q);
+    }
+    CHECK_INT(dc_db_count(db, "SELECT sum(a) FROM t WHERE b = 'x'", &err), 6);
+    /* a head that is not SQL: a prepare error, nothing prepared */
+    q = NULL;
+    CHECK_INT(dc_db_prepare_rows(db, "INSERT INTO nowhere VALUES ", 1, 2, &q, &err), -1);
+    CHECK(q == NULL);
+    dc_db_close(db, NULL);
+}
+
 static void
 cleanup(void)
 {
@@ -200,6 +234,7 @@ main(void)
     RUN(test_fail_mapping);
     RUN(test_missing_db_read);
     RUN(test_indexes_drop_restore);
+    RUN(test_prepare_rows);
     cleanup();
     return tap_done();
 }
