@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "../core/dedup.h"
@@ -36,16 +35,6 @@ const char dc_usage_dedup[] =
     "  --explain A,B    print the weight waterfall of records A and B (record_id)\n"
     "\n"
     "Exit status: 0 done; 64 usage; 66 DB missing; 74 I/O error; 75 DB busy.\n";
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int
 parse_prob(const char *s, double *out)
@@ -173,10 +162,10 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         dc_db_close(db, NULL);
         return 0;
     }
-    double t_load = now_s(), t_run, t_store, t_end;
+    double t_load = dc_dedup_clock(), t_run, t_store, t_end;
     if (dc_linkset_load_input(db, &ls, &in, &err) < 0)
         goto fail;
-    t_run = now_s();
+    t_run = dc_dedup_clock();
     if (truth_path) {
         long matched;
         if (dc_linkdb_truth(truth_path, &ls, &truth, &matched, &err) < 0)
@@ -193,12 +182,12 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
     in = NULL;
     have_res = 1;
     long long clusters, multi;
-    t_store = now_s();
+    t_store = dc_dedup_clock();
     if (dc_linkdb_store(db, &ls, &res, ctx->now_iso, &clusters, &multi, &err) < 0)
         goto fail;
     if (!given && dc_linkdb_params_save(db, res.params, ctx->now_iso, &err) < 0)
         goto fail;
-    t_end = now_s();
+    t_end = dc_dedup_clock();
     if (!ctx->quiet) {
         fprintf(stderr,
                 "dancu dedup: %zu records, %llu candidate pairs, %zu pairs kept (p >= %.2f), "

@@ -130,8 +130,8 @@ static const double default_u[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
 
 /* ---- phase timing (for --verbose; never changes a result) --------------- */
 
-static double
-now_s(void)
+double
+dc_dedup_clock(void)
 {
     struct timespec ts;
 
@@ -764,7 +764,7 @@ ctx_add(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error *
         c->cap = nc;
     }
     memset(c->r + c->n, 0, n * sizeof *c->r);
-    t0 = now_s();
+    t0 = dc_dedup_clock();
     {
         /* Names (three intern tables and ICU) on this thread, the rest (the
          * codes table) on another: each table is filled in record order by
@@ -786,7 +786,7 @@ ctx_add(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_error *
         if (h.rc)
             return dc_error_set(err, h.err.status, "%s", h.err.msg);
     }
-    c->prep_s += now_s() - t0;
+    c->prep_s += dc_dedup_clock() - t0;
     c->n += n;
     return 0;
 }
@@ -3027,7 +3027,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     struct dc_dedup_params *p = NULL;
     int k, train;
     size_t i, j, n = c->n;
-    double t = now_s(), t1;
+    double t = dc_dedup_clock(), t1;
 
     memset(&R, 0, sizeof R);
     R.c = *c;
@@ -3038,7 +3038,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     out->phase_s[DC_PHASE_PREP] = R.c.prep_s;
     if (ctx_hist(&R.c, err) || build_rules(&R, err))
         goto fail;
-    t1 = now_s();
+    t1 = dc_dedup_clock();
     out->phase_s[DC_PHASE_BLOCK] = t1 - t;
     t = t1;
     v = malloc((n ? n : 1) * sizeof *v); /* scratch for the TF counts */
@@ -3067,7 +3067,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
             free(R.keys);
             R.keys = NULL;
         }
-        t1 = now_s();
+        t1 = dc_dedup_clock();
         out->phase_s[DC_PHASE_COUNT] = t1 - t;
         t = t1;
     }
@@ -3091,7 +3091,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         p->trained = 1;
         p->trained_records = n;
         estimate_u(&R, p);
-        t1 = now_s();
+        t1 = dc_dedup_clock();
         out->phase_s[DC_PHASE_U] = t1 - t;
         t = t1;
         if (estimate_m(&R, p, err))
@@ -3114,7 +3114,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     R.p = out->params;
     R.keep_min = o->review_min < o->threshold ? o->review_min : o->threshold;
     R.keep_w = R.keep_min > 0 ? logit2(R.keep_min) - 1e-6 : -HUGE_VAL;
-    t1 = now_s();
+    t1 = dc_dedup_clock();
     out->phase_s[DC_PHASE_EM] = t1 - t;
     t = t1;
     if (scorer_init(&R.sc, R.p, &R.c, err))
@@ -3123,7 +3123,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         goto fail;
     free(R.keys);
     R.keys = NULL;
-    t1 = now_s();
+    t1 = dc_dedup_clock();
     out->phase_s[DC_PHASE_SCORE] = t1 - t;
     t = t1;
     out->candidate_pairs = R.candidates;
@@ -3141,7 +3141,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     out->npairs = j;
     R.pairs = NULL;
     run_free(&R);
-    out->phase_s[DC_PHASE_CLUSTER] = now_s() - t;
+    out->phase_s[DC_PHASE_CLUSTER] = dc_dedup_clock() - t;
     return 0;
 fail:
     free(v);

@@ -75,6 +75,9 @@ enum dc_dedup_phase {
     DC_PHASE_CLUSTER, /* union-find, pairs sorted for output */
     DC_DEDUP_NPHASES
 };
+/* Seconds on the monotonic clock phase_s is measured with, so a caller can
+ * time its own phases (loading, storing) alongside. */
+double dc_dedup_clock(void);
 const char *dc_dedup_phase_name(int phase);
 
 struct dc_dedup_result {
