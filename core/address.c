@@ -44,6 +44,8 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include "hash.h"
+
 /* Unit kinds, one bit each so a written prefix can allow several. */
 enum {
     K_TINH = 1 << 0,    /* Tỉnh */
@@ -242,16 +244,6 @@ fold_class(const struct foldtab *ft, UChar32 cp)
     }
 }
 
-static uint32_t
-hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
 
 /* --------------------------------------------------------------- tokens */
 
@@ -696,7 +688,7 @@ slot_find(const struct nslot *tab, unsigned long mask, const char *keys, const c
 {
     if (tab == NULL)
         return NULL;
-    uint32_t h = hash_bytes(s, (size_t)n);
+    uint32_t h = dc_hash32(s, (size_t)n);
     for (unsigned long i = h & mask;; i = (i + 1) & mask) {
         const struct nslot *sl = &tab[i];
         if (sl->koff < 0)
@@ -749,7 +741,7 @@ build_code_index(struct dc_catalog *c, struct dc_error *err)
         int n = code_key(k, sizeof k, u->era, u->level, u->code);
         if (n < 0)
             return dc_error_set(err, DC_EX_SOFTWARE, "code key");
-        uint32_t h = hash_bytes(k, (size_t)n);
+        uint32_t h = dc_hash32(k, (size_t)n);
         unsigned long i = h & c->ctabmask;
         for (;; i = (i + 1) & c->ctabmask) {
             struct nslot *sl = &c->ctab[i];
@@ -1020,7 +1012,7 @@ dc_catalog_finish(struct dc_catalog *c, struct dc_error *err)
         const char *s = c->keys + r->koff;
         if (cur == NULL || cur->klen != r->klen ||
             memcmp(c->keys + cur->koff, s, (size_t)r->klen) != 0) {
-            uint32_t h = hash_bytes(s, (size_t)r->klen);
+            uint32_t h = dc_hash32(s, (size_t)r->klen);
             unsigned long j = h & c->tabmask;
             while (c->tab[j].koff >= 0)
                 j = (j + 1) & c->tabmask;

@@ -37,6 +37,8 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include "hash.h"
+
 #define NOCP 0xFFFFFFFFu
 
 /* CP1252.TXT, bytes 0x80-0x9F; 0 = undefined there (81 8D 8F 90 9D). */
@@ -554,13 +556,11 @@ static _Thread_local struct {
 static int
 syllable_u(const UChar *w, int32_t wn)
 {
-    uint32_t h = 2166136261u;
+    uint32_t h;
 
     if (wn <= 0 || wn > SYL_LEN)
         return syllable_check(w, wn);
-    for (int32_t i = 0; i < wn; i++)
-        h = (h ^ w[i]) * 16777619u;
-    h &= SYL_SLOTS - 1;
+    h = dc_hash32(w, (size_t)wn * sizeof *w) & (SYL_SLOTS - 1);
     if (syl_seen[h].len == wn && memcmp(syl_seen[h].w, w, (size_t)wn * sizeof *w) == 0)
         return syl_seen[h].yes;
     int yes = syllable_check(w, wn);

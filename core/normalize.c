@@ -10,6 +10,7 @@
 
 #include "address.h"
 #include "encoding.h"
+#include "hash.h"
 #include "json.h"
 #include "vndate.h"
 #include "vnid.h"
@@ -131,7 +132,6 @@ static int
 addr_match_memo(struct dc_norm_buf *b, const struct dc_catalog *cat, const char *text,
                 struct dc_addr *out, struct dc_error *err)
 {
-    uint32_t h = 2166136261u;
     struct addr_memo *m;
 
     if (!b->amemo && !(b->amemo = calloc(ADDR_MEMO_SLOTS, sizeof *b->amemo)))
@@ -144,9 +144,7 @@ addr_match_memo(struct dc_norm_buf *b, const struct dc_catalog *cat, const char 
         }
         b->amemo_cat = cat;
     }
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    m = &b->amemo[h & (ADDR_MEMO_SLOTS - 1)];
+    m = &b->amemo[dc_hash32(text, strlen(text)) & (ADDR_MEMO_SLOTS - 1)];
     if (m->text && strcmp(m->text, text) == 0) {
         memcpy(out, &m->addr, sizeof *out);
         return 0;
@@ -199,16 +197,12 @@ squeeze_key(const char *in, char *out, size_t size)
 static struct name_memo *
 name_lookup(struct dc_norm_buf *b, const char *in, enum dc_tone_style tone, struct dc_error *err)
 {
-    uint32_t h = 2166136261u;
     struct name_memo *m = &b->one;
 
     if (!b->nmemo)
         b->nmemo = calloc(NAME_MEMO_SLOTS, sizeof *b->nmemo);
-    if (b->nmemo) {
-        for (const unsigned char *c = (const unsigned char *)in; *c; c++)
-            h = (h ^ *c) * 16777619u;
-        m = &b->nmemo[h & (NAME_MEMO_SLOTS - 1)];
-    }
+    if (b->nmemo)
+        m = &b->nmemo[dc_hash32(in, strlen(in)) & (NAME_MEMO_SLOTS - 1)];
     if (m->raw && m->tone == tone && strcmp(m->raw, in) == 0)
         return m;
     name_memo_clear(m);

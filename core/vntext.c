@@ -35,6 +35,8 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
+#include "hash.h"
+
 /* ---- small UTF-16 growable buffer ---- */
 
 struct ubuf {
@@ -907,10 +909,9 @@ static _Thread_local struct syl_memo syl_memo[SYL_MEMO_SLOTS];
 static struct syl_memo *
 syl_slot(const UChar *s, int32_t n, enum dc_tone_style style)
 {
-    uint32_t h = 2166136261u ^ (uint32_t)style;
+    /* the style moves the slot too: both forms of a syllable can be kept */
+    uint32_t h = dc_hash32(s, (size_t)n * sizeof *s) ^ ((uint32_t)style * 0x9E3779B9u);
 
-    for (int32_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 16777619u;
     return &syl_memo[h & (SYL_MEMO_SLOTS - 1)];
 }
 

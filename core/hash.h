@@ -1,0 +1,28 @@
+/*
+ * hash.h - FNV-1a, 32-bit: the slot index of the in-memory tables (address
+ * tokens, normalize's memos, the syllable caches).
+ *
+ * For: spreading keys over a table whose entries are compared in full
+ * anyway.  Not for: anything an attacker or a file format relies on (no
+ * collision resistance; SHA-256 and HMAC come from libcrypto).
+ * Constants: the FNV offset basis and prime (Fowler, Noll, Vo; IETF draft
+ * "The FNV Non-Cryptographic Hash Algorithm").
+ */
+#ifndef DC_HASH_H
+#define DC_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+static inline uint32_t
+dc_hash32(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+#endif
