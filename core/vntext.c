@@ -461,27 +461,6 @@ fold_u16(const UChar *s, int32_t n, struct ubuf *out)
     int32_t i = 0;
     int pending = 0, rc;
 
-    for (i = 0; i < n && s[i] < 0x80; i++)
-        ;
-    if (i == n) {
-        /* ASCII: no marks to strip, nothing to compose */
-        int32_t start = out->n;
-
-        for (i = 0; i < n; i++) {
-            int c = ascii_fold(s[i]);
-
-            if (c > 0) {
-                if (pending && out->n > start)
-                    ub_cp(out, ' ');
-                pending = 0;
-                ub_cp(out, (UChar32)c);
-            } else if (c == 0) {
-                pending = 1;
-            }
-        }
-        return out->oom ? -1 : 0;
-    }
-    i = 0;
     if (normalize(nfd(), s, n, &d) < 0) {
         ub_free(&d);
         return -1;
