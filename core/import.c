@@ -141,28 +141,25 @@ prepare_keys(struct stmts *st, const struct dc_import_summary *s, struct dc_erro
 
 /* The src_row INSERT for n rows at once: "INSERT ... VALUES (?, ...), (?, ...)". */
 static int
-prepare_insert(struct dc_db *db, const struct dc_import_summary *s, size_t n,
+prepare_insert(struct dc_db *db, const struct dc_import_summary *s, int nparam, size_t n,
                sqlite3_stmt **q, struct dc_error *err)
 {
     struct dc_buf sql = DC_BUF_INIT;
-    int rc, cols = 4;
+    int rc;
 
     /* Only the columns this file maps: every parameter is bound on every
      * row, so no sqlite3_clear_bindings over thirty unused ones (measured).
      * Column names come from the field table (constants, never data). */
     dc_buf_puts(&sql, "INSERT INTO src_row(batch_id, src_row, src_line, extra");
-    for (size_t i = 0; i < s->ncols; i++) {
-        if (s->map[i].field >= 0) {
+    for (size_t i = 0; i < s->ncols; i++)
+        if (s->map[i].field >= 0)
             dc_buf_printf(&sql, ", %s", dc_field_name((enum dc_field)s->map[i].field));
-            cols++;
-        }
-    }
     dc_buf_puts(&sql, ") VALUES ");
     if (sql.oom) {
         dc_buf_release(&sql);
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     }
-    rc = dc_db_prepare_rows(db, dc_buf_str(&sql), cols, (int)n, q, err);
+    rc = dc_db_prepare_rows(db, dc_buf_str(&sql), nparam, (int)n, q, err);
     dc_buf_release(&sql);
     return rc;
 }
@@ -184,10 +181,10 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
     multi = limit > 0 ? (size_t)(limit / st->nparam) : 1;
     if (multi > MULTI_ROWS)
         multi = MULTI_ROWS;
-    if (prepare_insert(db, s, 1, &st->row, err) < 0)
+    if (prepare_insert(db, s, st->nparam, 1, &st->row, err) < 0)
         return -1;
     if (multi > 1) {
-        if (prepare_insert(db, s, multi, &st->rows, err) < 0)
+        if (prepare_insert(db, s, st->nparam, multi, &st->rows, err) < 0)
             return -1;
         st->multi = multi;
     }
