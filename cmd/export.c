@@ -308,8 +308,8 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         goto out;
     }
     if (!ctx->quiet)
-        fprintf(stderr, "dancu export: %lld %s rows as %s to %s%s\n", rows,
-                o.survivors ? "survivor" : dc_export_what_name(o.what),
+        fprintf(stderr, "dancu export: %s: %lld rows as %s to %s%s\n",
+                o.survivors ? "survivors" : dc_export_what_name(o.what), rows,
                 dc_export_format_name(o.format), strcmp(output, "-") ? output : "stdout",
                 o.key ? " (pseudonymized)" : "");
 out:
