@@ -109,6 +109,21 @@ catch_signals(void (*fn)(int))
     signal(SIGHUP, fn);
 }
 
+/* The output, or a side file written beside it, would land on the database (issue 19). */
+static int
+own_file(const char *db, const char *output)
+{
+    static const char *const sides[] = {"", ".manifest.json", ".schema.sql"};
+    int own = 0;
+
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0] && !own; i++) {
+        char *p = side_path(output, sides[i]);
+        own = !p || dc_db_path_is_own(db, p);
+        free(p);
+    }
+    return own;
+}
+
 static int
 verify(struct dc_ctx *ctx, const char *path)
 {
@@ -280,8 +295,11 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         status = dc_cmd_usage_error(ctx, "rejects hold raw rows and cannot be pseudonymized");
         goto out;
     }
-    if (strcmp(output, argv[optind]) == 0) {
-        status = dc_cmd_usage_error(ctx, "-o names the database itself");
+    if (strcmp(output, "-") != 0 && own_file(argv[optind], output)) {
+        dc_error_at(&err, DC_EX_CANTCREAT, output, 0, NULL,
+                    "would overwrite the database %s or its -wal/-shm/-journal file (with "
+                    "the export or its side files): choose another output", argv[optind]);
+        status = dc_cmd_fail(ctx, &err);
         goto out;
     }
     o.gzip = strcmp(output, "-") != 0 && ends_with(output, ".gz");

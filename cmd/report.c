@@ -67,6 +67,12 @@ cmd_report(struct dc_ctx *ctx, int argc, char **argv)
     if (!out || !*out || strcmp(out, "-") == 0)
         return dc_cmd_usage_error(ctx, "-o FILE is required (the report is not written to "
                                        "stdout)");
+    if (dc_db_path_is_own(argv[optind], out)) {
+        dc_error_at(&err, DC_EX_CANTCREAT, out, 0, NULL,
+                    "would overwrite the database %s or its -wal/-shm/-journal file: "
+                    "choose another output", argv[optind]);
+        return dc_cmd_fail(ctx, &err);
+    }
     o.db_name = argv[optind];
     if (dc_db_open(argv[optind], DC_DB_READ, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);

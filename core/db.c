@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -362,6 +364,49 @@ dc_db_is_sqlite_file(const char *path)
     n = fread(head, 1, sizeof head, fp);
     fclose(fp);
     return n == sizeof head && memcmp(head, magic, sizeof head) == 0;
+}
+
+/* SQLite's own files beside a database (sqlite.org/tempfiles.html §2.1-2.3):
+ * the rollback journal, the write-ahead log and its shared-memory index. */
+static const char *const own_suffixes[] = {"", "-wal", "-shm", "-journal"};
+
+/* The absolute name of path with its folder resolved (the file itself need not
+ * exist); 0 when the folder cannot be resolved. */
+static int
+resolved_name(const char *path, char out[PATH_MAX])
+{
+    char d[PATH_MAX], b[PATH_MAX], dir[PATH_MAX];
+
+    if (realpath(path, out))
+        return 1;
+    if (strlen(path) >= sizeof d)
+        return 0;
+    strcpy(d, path);
+    strcpy(b, path);
+    if (!realpath(dirname(d), dir))
+        return 0;
+    return snprintf(out, PATH_MAX, "%s/%s", dir, basename(b)) < PATH_MAX;
+}
+
+int
+dc_db_path_is_own(const char *db_path, const char *path)
+{
+    char db_abs[PATH_MAX], path_abs[PATH_MAX], side[PATH_MAX + 16];
+    struct stat ps, ss;
+    int have_ps = stat(path, &ps) == 0;
+    int names = resolved_name(db_path, db_abs) && resolved_name(path, path_abs);
+
+    for (size_t i = 0; i < sizeof own_suffixes / sizeof own_suffixes[0]; i++) {
+        /* the same file under any name (a link, another spelling of the folder) */
+        snprintf(side, sizeof side, "%s%s", db_path, own_suffixes[i]);
+        if (have_ps && stat(side, &ss) == 0 && ss.st_dev == ps.st_dev && ss.st_ino == ps.st_ino)
+            return 1;
+        /* the name SQLite will use, although the file does not exist right now */
+        snprintf(side, sizeof side, "%s%s", db_abs, own_suffixes[i]);
+        if (names && strcmp(side, path_abs) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 int

@@ -56,6 +56,12 @@ int dc_db_indexes_restore(struct dc_db *db, const struct dc_buf *saved, struct d
  * apart this way, not by the file name. */
 int dc_db_is_sqlite_file(const char *path);
 
+/* 1 when path is the database at db_path or one of the files SQLite keeps beside it
+ * (-wal, -shm, -journal): the same device and inode when both exist, or the same name
+ * once the folders are resolved (the -wal file exists only while a connection is open).
+ * Writing an export or report there would destroy the database (issue 19). */
+int dc_db_path_is_own(const char *db_path, const char *path);
+
 /* Close, accepting NULL.  Returns -1 and sets err if the close failed. */
 int dc_db_close(struct dc_db *db, struct dc_error *err);
 
