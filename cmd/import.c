@@ -159,9 +159,13 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
         switch (ch) {
         case 'h':
             return dc_cmd_help(ctx);
-        case O_SOURCE:
+        case O_SOURCE: {
+            const char *why = dc_import_source_check(optarg);
+            if (why)
+                return dc_cmd_usage_error(ctx, "--source: %s", why);
             o.source = optarg;
             break;
+        }
         case O_ENC: {
             int ok = 0;
             for (size_t i = 0; i < sizeof encodings / sizeof encodings[0]; i++)

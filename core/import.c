@@ -21,6 +21,9 @@
 #include "fields.h"
 #include "json.h"
 
+#define DC_STR_(x) #x
+#define DC_STR(x) DC_STR_(x)
+
 enum {
     PROGRESS_EVERY = 8192,
     FIELD_PARAM = 5, /* parameter of the first field (after batch, row, line, extra) */
@@ -30,19 +33,88 @@ enum {
     MULTI_ROWS = 64, /* rows per INSERT statement (see prepare_all) */
 };
 
-void
+/* Length of the well-formed UTF-8 sequence at s (n bytes left), 0 if there is none
+ * (Unicode 15 Table 3-7: no overlongs, no surrogates, nothing over U+10FFFF). */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char b = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        lo = b == 0xE0 ? 0xA0 : 0x80;
+        hi = b == 0xED ? 0x9F : 0xBF;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        lo = b == 0xF0 ? 0x90 : 0x80;
+        hi = b == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return len;
+}
+
+const char *
+dc_import_source_check(const char *name)
+{
+    const unsigned char *s = (const unsigned char *)name;
+    size_t n = strlen(name);
+
+    if (n == 0)
+        return "the source name is empty";
+    if (n > DC_IMPORT_SOURCE_MAX)
+        return "the source name is over " DC_STR(DC_IMPORT_SOURCE_MAX) " bytes";
+    for (size_t i = 0, k; i < n; i += k) {
+        if (s[i] < 0x20 || s[i] == 0x7F)
+            return "the source name holds a control character";
+        if ((k = utf8_seq(s + i, n - i)) == 0)
+            return "the source name is not UTF-8";
+    }
+    return NULL;
+}
+
+int
 dc_import_source_name(const char *path, char *out, size_t size)
 {
     static const char *const exts[] = {".gz", ".csv", ".tsv", ".txt", ".tab"};
     const char *base = strrchr(path, '/');
-    size_t n;
+    size_t n, k = 0;
 
-    if (strcmp(path, "-") == 0) {
-        snprintf(out, size, "stdin");
-        return;
+    if (strcmp(path, "-") == 0)
+        base = "stdin";
+    else
+        base = base ? base + 1 : path;
+    /* whole, never cut; a byte that is not text is written as \xNN so that the name is
+     * valid UTF-8 and cannot forge a line on stderr */
+    for (const unsigned char *s = (const unsigned char *)base; *s;) {
+        size_t len = utf8_seq(s, strlen((const char *)s));
+        if (len == 0 || *s < 0x20 || *s == 0x7F) {
+            if (k + 5 > size)
+                return -1;
+            snprintf(out + k, 5, "\\x%02X", *s);
+            k += 4;
+            s++;
+            continue;
+        }
+        if (k + len + 1 > size)
+            return -1;
+        memcpy(out + k, s, len);
+        k += len;
+        s += len;
     }
-    base = base ? base + 1 : path;
-    snprintf(out, size, "%s", base);
+    if (size == 0)
+        return -1;
+    out[k] = '\0';
     for (int again = 1; again;) {
         again = 0;
         n = strlen(out);
@@ -55,6 +127,7 @@ dc_import_source_name(const char *path, char *out, size_t size)
             }
         }
     }
+    return 0;
 }
 
 void
@@ -718,10 +791,18 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     int rc, in_tx = 0;
 
     memset(s, 0, sizeof *s);
-    if (o->source)
+    if (o->source) {
+        const char *why = dc_import_source_check(o->source);
+        if (why) {
+            dc_error_set(err, DC_EX_USAGE, "--source: %s", why);
+            goto fail;
+        }
         snprintf(s->source, sizeof s->source, "%s", o->source);
-    else
-        dc_import_source_name(path, s->source, sizeof s->source);
+    } else if (dc_import_source_name(path, s->source, sizeof s->source) < 0) {
+        dc_error_set(err, DC_EX_USAGE, "the file name is too long for a source name: "
+                                       "give --source");
+        goto fail;
+    }
     r = dc_csv_open(path, &o->csv, err);
     if (!r)
         goto fail;

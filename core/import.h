@@ -18,6 +18,11 @@
 #include "db.h"
 #include "header.h"
 
+/* Longest source name in bytes.  Names are kept whole, never cut (a cut inside a UTF-8
+ * sequence made invalid text and merged two long names, issue 19); a base name is at most
+ * NAME_MAX (255) bytes, so only a longer --source is refused. */
+#define DC_IMPORT_SOURCE_MAX 1024
+
 struct dc_import_opts {
     const char *source;             /* --source, NULL = the file's base name */
     struct dc_csv_opts csv;         /* encoding, delimiter, limits */
@@ -33,7 +38,7 @@ struct dc_import_summary {
     long long batch_id;         /* 0 when nothing was committed */
     long long duplicate_of;     /* batch holding the same bytes (skipped), else 0 */
     long rows_read, imported, rejected;
-    char source[128];
+    char source[DC_IMPORT_SOURCE_MAX + 1];
     char encoding[16];
     double confidence;
     int delimiter;
@@ -51,7 +56,13 @@ int dc_import_file(struct dc_db *db, const char *path, const struct dc_import_op
 /* Free what a summary owns; accepts a zeroed summary. */
 void dc_import_summary_release(struct dc_import_summary *s);
 
-/* The default source name of a path: base name without .gz/.csv/.tsv/.txt. */
-void dc_import_source_name(const char *path, char *out, size_t size);
+/* The default source name of a path: base name without .gz/.csv/.tsv/.txt, kept whole;
+ * bytes that are not UTF-8 or are control characters become the text "\xNN".  -1 when
+ * the name does not fit in size (nothing is cut). */
+int dc_import_source_name(const char *path, char *out, size_t size);
+
+/* NULL when name is a usable --source (UTF-8, no control character, at most
+ * DC_IMPORT_SOURCE_MAX bytes, not empty), else why not. */
+const char *dc_import_source_check(const char *name);
 
 #endif

@@ -97,6 +97,30 @@ test_source_name_default(void)
     CHECK_STR(out, "stdin");
 }
 
+/* issue 19: names were cut at 127 bytes, inside a UTF-8 sequence */
+static void
+test_source_name_whole_never_cut(void)
+{
+    char out[DC_IMPORT_SOURCE_MAX + 1], small[8], path[300];
+
+    memset(path, 'a', 250);
+    strcpy(path + 250, "\xe1\xbb\x87.csv"); /* ...aaaệ.csv: 253 bytes of name */
+    CHECK(dc_import_source_name(path, out, sizeof out) == 0);
+    CHECK(strlen(out) == 253 && strcmp(out + 250, "\xe1\xbb\x87") == 0);
+    CHECK(dc_import_source_name("abcdefgh.csv", small, sizeof small) == -1);
+    /* not UTF-8, or a control character: written as text, never raw */
+    CHECK(dc_import_source_name("d/x\xff\ny\x1b[2J.csv", out, sizeof out) == 0);
+    CHECK_STR(out, "x\\xFF\\x0Ay\\x1B[2J");
+    CHECK(dc_import_source_check("Xã Phú Minh") == NULL);
+    CHECK(dc_import_source_check("a\nb") != NULL);
+    CHECK(dc_import_source_check("a\xe1\xbb") != NULL);
+    CHECK(dc_import_source_check("") != NULL);
+    memset(out, 'x', DC_IMPORT_SOURCE_MAX);
+    out[DC_IMPORT_SOURCE_MAX] = '\0';
+    CHECK(dc_import_source_check(out) == NULL);
+    CHECK(dc_import_source_check(path) == NULL);
+}
+
 static void
 test_counts_colmap_extra(void)
 {
@@ -410,6 +434,7 @@ main(void)
         return 1;
     }
     RUN(test_source_name_default);
+    RUN(test_source_name_whole_never_cut);
     RUN(test_counts_colmap_extra);
     RUN(test_duplicate_file_and_force);
     RUN(test_gzip_file);
