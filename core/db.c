@@ -212,6 +212,8 @@ create_private(const char *path, struct dc_error *err)
     return 0;
 }
 
+static int make_private(int fd, const char *path, struct dc_error *err);
+
 static int
 take_lock(struct dc_db *db, struct dc_error *err)
 {
@@ -225,6 +227,49 @@ take_lock(struct dc_db *db, struct dc_error *err)
                                "another dancu run is writing this database; try again later");
         return dc_error_at(err, DC_EX_IOERR, db->path, 0, NULL, "cannot lock: %s",
                            strerror(errno));
+    }
+    return make_private(db->lock_fd, db->path, err);
+}
+
+/* Personal data: a file dancu writes is 0600, also one that existed before (touch, a copy,
+ * an older dancu) with group or other bits (issue 19).  Changed in place; a file we may
+ * not chmod (not ours) and that others can read is refused rather than written to. */
+static int
+make_private(int fd, const char *path, struct dc_error *err)
+{
+    struct stat sb;
+
+    if (fstat(fd, &sb) < 0)
+        return dc_error_at(err, DC_EX_IOERR, path, 0, NULL, "cannot stat: %s", strerror(errno));
+    if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077) == 0)
+        return 0;
+    if (fchmod(fd, sb.st_mode & 0700) < 0)
+        return dc_error_at(err, DC_EX_CANTCREAT, path, 0, NULL,
+                           "readable by group or others (mode %03o) and cannot be made 0600: "
+                           "%s; chmod 600 it first", (unsigned)(sb.st_mode & 0777),
+                           strerror(errno));
+    return 0;
+}
+
+/* SQLite gives a new -wal or -shm file the database's mode, but keeps the mode of one that
+ * already exists: make those private too once the connection has them open. */
+static int
+make_sides_private(const char *path, struct dc_error *err)
+{
+    static const char *const sides[] = {"-wal", "-shm", "-journal"};
+    char side[PATH_MAX + 16];
+
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        int fd;
+        if (snprintf(side, sizeof side, "%s%s", path, sides[i]) >= (int)sizeof side)
+            continue;
+        fd = open(side, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            continue; /* not there */
+        int rc = make_private(fd, side, err);
+        close(fd);
+        if (rc < 0)
+            return -1;
     }
     return 0;
 }
@@ -283,6 +328,8 @@ dc_db_open(const char *path, int flags, struct dc_db **out, struct dc_error *err
         dc_db_fail(db, rc, "open", err);
         goto fail;
     }
+    if ((flags & (DC_DB_WRITE | DC_DB_CREATE)) && make_sides_private(path, err) < 0)
+        goto fail;
     if (flags & DC_DB_CREATE) {
         if (migrate(db, err) < 0)
             goto fail;

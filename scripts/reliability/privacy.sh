@@ -20,6 +20,23 @@ check "DB is 0600 under umask 000 (got $(mode "$db"))" test "$(mode "$db")" = 60
 for f in "$db-wal" "$db-shm" "$work/records.csv" "$work/rejects.csv"; do
     [ -e "$f" ] && check "$(basename "$f") is 0600 (got $(mode "$f"))" test "$(mode "$f")" = 600
 done
+# A database file that exists before init (touch, umask 022) becomes 0600, and so do
+# -wal and -shm files that exist when a writer opens it (looked at while it runs).
+umask 022
+t=$work/touched.db
+touch "$t"
+"$dancu" -q init "$t"
+check "a touched database is 0600 after init (got $(mode "$t"))" test "$(mode "$t")" = 600
+gen_rows 60000 "$work/big.csv"
+chmod 644 "$t"
+touch "$t-wal" "$t-shm"
+"$dancu" -q import "$t" "$work/big.csv" & pid=$!
+for _ in $(seq 1 500); do [ -s "$t-wal" ] && break; sleep 0.01; done
+modes="$(mode "$t") $(mode "$t-wal") $(mode "$t-shm")"
+wait $pid
+check "a writer sets 0600 on the database, -wal and -shm it finds 0644 (got $modes)" \
+    test "$modes" = "600 600 600"
+umask 000
 leaks=0
 while IFS=, read -r name dob _ id rest; do
     [ "$name" = "Họ và tên" ] && continue
