@@ -268,6 +268,29 @@ out:
     return ret;
 }
 
+/* The --against rows into temp.against, before the stage's transaction: SQLite cannot
+ * DETACH a database inside a transaction ("database other is locked", issue 19), and the
+ * temp schema is this connection's alone, so nothing of the main file changes here. */
+static int
+load_against(struct dc_db *db, const char *against, struct dc_error *err)
+{
+    char ddl[256];
+
+    snprintf(ddl, sizeof ddl, "CREATE TEMP TABLE against (%s)", against_cols);
+    if (dc_db_exec(db, "DROP TABLE IF EXISTS temp.against", err) < 0 ||
+        dc_db_exec(db, ddl, err) < 0)
+        return -1;
+    if (dc_db_is_sqlite_file(against)) {
+        if (against_from_db(db, against, err) < 0)
+            return -1;
+    } else if (dc_db_exec(db, "BEGIN", err) < 0 || against_from_csv(db, against, err) < 0 ||
+               dc_db_exec(db, "COMMIT", err) < 0) {
+        dc_db_rollback(db);
+        return -1;
+    }
+    return dc_db_exec(db, "CREATE INDEX temp.against_id ON against(id12)", err);
+}
+
 static int
 against_compare(struct sink *k, const struct dc_rules_ctx *ctx, struct dc_error *err)
 {
@@ -329,6 +352,8 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     int rc;
 
     memset(s, 0, sizeof *s);
+    if (against && load_against(db, against, err) < 0)
+        return -1;
     if (dc_db_begin(db, err) < 0)
         return -1;
     if (dc_db_exec(db, "DELETE FROM finding", err) < 0 ||
@@ -360,19 +385,8 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     if (shared_rule(&k, "id12", "ID_SHARED", ctx, err) < 0 ||
         shared_rule(&k, "cmnd", "CMND_SHARED", ctx, err) < 0)
         goto fail;
-    if (against) {
-        char ddl[256];
-        snprintf(ddl, sizeof ddl, "CREATE TEMP TABLE against (%s)", against_cols);
-        if (dc_db_exec(db, "DROP TABLE IF EXISTS temp.against", err) < 0 ||
-            dc_db_exec(db, ddl, err) < 0)
-            goto fail;
-        if ((dc_db_is_sqlite_file(against) ? against_from_db(db, against, err)
-                                     : against_from_csv(db, against, err)) < 0)
-            goto fail;
-        if (dc_db_exec(db, "CREATE INDEX temp.against_id ON against(id12)", err) < 0 ||
-            against_compare(&k, ctx, err) < 0)
-            goto fail;
-    }
+    if (against && against_compare(&k, ctx, err) < 0)
+        goto fail;
     if (dc_db_prepare(db,
                       "UPDATE batch SET rows_read = ?2, rows_ok = ?2, rows_rejected = ?3, "
                       "finished = ?4 WHERE id = ?1",
