@@ -1,0 +1,459 @@
+/*
+ * addr/match.c - find the unit names in the tokens (mentions) and score the readings
+ * (province, district, ward; both eras) that fit the hierarchy.  Not for:
+ * turning the best reading into codes and a reason (result.c).
+ */
+#include "addr_int.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- matching */
+
+static const int level_field[] = {3, 2, 1}; /* L_PROV, L_DIST, L_WARD -> split column */
+
+/* How a mention fits a unit: -1 not at all, 0 plausible, 1 the written
+ * prefix names this unit's own type. */
+int
+addr_fit(const struct mention *m, const struct unit *u)
+{
+    unsigned lv = u->level == L_PROV ? M_PROV : u->level == L_DIST ? M_DIST : M_WARD;
+    if (m->field != 0 && m->field != level_field[u->level])
+        return -1;
+    if (m->pmask == 0)
+        return (m->num || m->weak) ? -1 : 0;
+    if (!(m->pmask & lv))
+        return -1;
+    return (m->pmask & u->kind) ? 1 : 0;
+}
+
+static int
+overlap(const struct mctx *x, int a, int b)
+{
+    if (a < 0 || b < 0)
+        return 0;
+    const struct mention *p = &x->m[a], *q = &x->m[b];
+    return p->ps < q->e && q->ps < p->e;
+}
+
+int
+addr_accent_differs(const struct mctx *x, const struct mention *m, int ui)
+{
+    char ak[256];
+    int marked;
+    int an = addr_accent_key(x->tb, m->s, m->e, ak, sizeof ak, &marked);
+    if (an < 0 || !marked)
+        return 0;
+    const struct unit *u = &x->c->u[ui];
+    return u->aklen != an || memcmp(x->c->keys + u->akoff, ak, (size_t)an) != 0;
+}
+
+static void
+consider(struct mctx *x, struct cand *cd)
+{
+    int ms[3], n = 0;
+    double sc = 0;
+    if (cd->wm >= 0) {
+        ms[n++] = cd->wm;
+        sc += cd->wflag == W_NOTIN ? 1.5 : 4 + cd->fw;
+    }
+    if (cd->dm >= 0) {
+        ms[n++] = cd->dm;
+        sc += 3 + cd->fd;
+    }
+    if (cd->pm >= 0) {
+        ms[n++] = cd->pm;
+        sc += 3 + cd->fp;
+    }
+    if (n == 0)
+        return;
+    /* Levels come in order: ward-first or province-first, never mixed. */
+    if (n >= 2) {
+        int dir = x->m[ms[1]].ps > x->m[ms[0]].ps ? 1 : -1;
+        for (int k = 1; k < n; k++)
+            if ((x->m[ms[k]].ps - x->m[ms[k - 1]].ps) * dir <= 0)
+                return;
+    }
+    for (int k = 0; k < n; k++)
+        sc += 0.1 * (x->m[ms[k]].e - x->m[ms[k]].ps);
+    /* Marks written and not those of the unit ("Tân An" read as Xã Tân Ân):
+     * weaker evidence, so a reading whose marks agree wins. */
+    if (cd->wu >= 0 && addr_accent_differs(x, &x->m[cd->wm], cd->wu))
+        sc -= 1.5;
+    if (cd->du >= 0 && addr_accent_differs(x, &x->m[cd->dm], cd->du))
+        sc -= 1.5;
+    /* Words left unexplained between two levels speak against the reading;
+     * a word that goes on from a name without a separator means the name is
+     * longer than the unit matched ("Xã Vĩnh Mỹ A" is not Xã Vĩnh Mỹ). */
+    for (int k = 1; k < n; k++) {
+        const struct mention *a = &x->m[ms[k - 1]], *b = &x->m[ms[k]];
+        if (a->ps > b->ps) {
+            const struct mention *t = a;
+            a = b;
+            b = t;
+        }
+        int gap = b->ps - a->e;
+        if (gap > 0 && !(x->tb->t[a->e].flags & (T_BRK | T_HYPH)))
+            return;
+        /* a whole part between two levels is a level not understood
+         * ("12 Đông Lễ, 1, Đông Hà": the ward is "1" written bare) */
+        if (gap > 0 && (x->tb->t[b->ps].flags & (T_BRK | T_HYPH)))
+            return;
+        sc -= gap;
+    }
+    if (cd->era == DC_ERA_2025)
+        sc += 0.1; /* no district named: the 2025 reading is the plainer one */
+    cd->score = sc;
+    if (!x->have || sc > x->best.score + 1e-9) {
+        x->best = *cd;
+        x->have = 1;
+        x->tied = 0;
+    } else if (sc > x->best.score - 1e-9) {
+        const struct cand *b = &x->best;
+        if (b->pu != cd->pu || b->du != cd->du || b->wu != cd->wu || b->wflag != cd->wflag) {
+            x->tie = *cd;
+            x->tied = 1;
+        }
+    }
+}
+
+#define MAX_PICK 32
+
+/* Several units of one name fit where the name was looked up.  Keep the
+ * one whose type the written prefix names, then the one whose accents match
+ * the written ones; otherwise the name stays ambiguous (returns -1). */
+static int
+pick(const struct mctx *x, const struct mention *m, const int *u, const int *f, int n)
+{
+    int keep[MAX_PICK], nk = 0;
+    for (int k = 0; k < n; k++)
+        if (f[k] == 1)
+            keep[nk++] = u[k];
+    if (nk == 1)
+        return keep[0];
+    if (nk == 0) {
+        for (int k = 0; k < n; k++)
+            keep[nk++] = u[k];
+    }
+    char ak[256];
+    int marked;
+    int an = addr_accent_key(x->tb, m->s, m->e, ak, sizeof ak, &marked);
+    /* unmarked "Sa Pa" in an address written with marks means "Sa Pa", not
+     * "Sa Pả" (both Thị xã Sa Pa); with no marks anywhere it stays open */
+    if (an < 0 || !(marked || x->marked))
+        return -1;
+    int one = -1, none = 0;
+    for (int k = 0; k < nk; k++) {
+        const struct unit *un = &x->c->u[keep[k]];
+        if (un->aklen == an && memcmp(x->c->keys + un->akoff, ak, (size_t)an) == 0) {
+            one = keep[k];
+            none++;
+        }
+    }
+    return none == 1 ? one : -1;
+}
+
+/* A pre-2025 ward under base's district or province.  via >= 0: the
+ * province written is the 2025 province via, and the ward may lie in any
+ * old province merged into it ("Phường Sông Cầu, Tỉnh Thái Nguyên" is the
+ * old Bắc Kạn ward): base.pu becomes the ward's old province. */
+static void
+try_old(struct mctx *x, struct cand base, int via)
+{
+    const struct dc_catalog *c = x->c;
+    base.wm = -1;
+    base.wu = -1;
+    base.wflag = W_NONE;
+    base.fw = 0;
+    if (via < 0 || base.du >= 0)
+        consider(x, &base);
+    for (int mi = 0; mi < x->nm; mi++) {
+        const struct mention *m = &x->m[mi];
+        if (!(m->lv & B_WOLD) || overlap(x, mi, base.pm) || overlap(x, mi, base.dm))
+            continue;
+        int us[MAX_PICK], fs[MAX_PICK], n = 0, other = 0, fbest = 0;
+        x->work += m->pn;
+        if (x->work > MAX_WORK)
+            return;
+        for (int k = 0; k < m->pn; k++) {
+            int ui = c->post[m->pf + k];
+            const struct unit *u = &c->u[ui];
+            if (u->level != L_WARD || u->era != DC_ERA_PRE2025)
+                continue;
+            int in = base.du >= 0 ? u->dist == base.du
+                     : via >= 0   ? c->u[u->prov].map_first == via
+                                  : u->prov == base.pu;
+            if (!in && !(base.du >= 0 && u->prov == base.pu))
+                continue;
+            int f = addr_fit(m, u);
+            if (f < 0)
+                continue;
+            if (in) {
+                if (n < MAX_PICK) {
+                    us[n] = ui;
+                    fs[n++] = f;
+                }
+                if (f > fbest)
+                    fbest = f;
+            } else if (base.du >= 0 && u->prov == base.pu && (m->pmask & M_WARD)) {
+                other = 1;
+            }
+        }
+        struct cand cd = base;
+        cd.wm = mi;
+        cd.fw = fbest;
+        if (n == 1) {
+            cd.wu = us[0];
+            cd.wflag = W_OK;
+        } else if (n > 1) {
+            cd.wu = pick(x, m, us, fs, n);
+            cd.wflag = cd.wu >= 0 ? W_OK : W_AMB; /* same name in several districts */
+        } else if (other) {
+            if (via >= 0 && base.du < 0)
+                continue;
+            cd.wflag = W_NOTIN;
+        } else {
+            continue;
+        }
+        if (via >= 0 && base.du < 0) {
+            if (cd.wu >= 0) {
+                cd.pu = c->u[cd.wu].prov;
+            } else {
+                /* the name is in several old provinces now merged into via:
+                 * only the 2025 province is known */
+                cd.era = DC_ERA_2025;
+            }
+        }
+        consider(x, &cd);
+    }
+}
+
+static void
+try_new(struct mctx *x, struct cand base)
+{
+    const struct dc_catalog *c = x->c;
+    base.wm = -1;
+    base.wu = -1;
+    base.wflag = W_NONE;
+    consider(x, &base);
+    for (int mi = 0; mi < x->nm; mi++) {
+        const struct mention *m = &x->m[mi];
+        if (!(m->lv & B_WNEW) || overlap(x, mi, base.pm))
+            continue;
+        int us[MAX_PICK], fs[MAX_PICK], n = 0, fbest = 0;
+        x->work += m->pn;
+        if (x->work > MAX_WORK)
+            return;
+        for (int k = 0; k < m->pn; k++) {
+            int ui = c->post[m->pf + k];
+            const struct unit *u = &c->u[ui];
+            if (u->level != L_WARD || u->era != DC_ERA_2025 || u->prov != base.pu)
+                continue;
+            int f = addr_fit(m, u);
+            if (f < 0 || n >= MAX_PICK)
+                continue;
+            us[n] = ui;
+            fs[n++] = f;
+            if (f > fbest)
+                fbest = f;
+        }
+        if (n == 0)
+            continue;
+        /* 2025 names are unique in a province, but not once folded
+         * ("Xã Văn Lang" / "Xã Văn Lăng", Thái Nguyên) */
+        struct cand cd = base;
+        cd.wm = mi;
+        cd.fw = fbest;
+        cd.wu = n == 1 ? us[0] : pick(x, m, us, fs, n);
+        cd.wflag = cd.wu >= 0 ? W_OK : W_AMB;
+        consider(x, &cd);
+    }
+}
+
+/* Words that open a detail part (hamlet, street, house): a name right after
+ * one is a hamlet or street named like a unit ("Thôn Phú Lộc", "Phố Huế",
+ * "Đường Lê Lợi"), not the unit. */
+static const char *const detail_words[] = {
+    "thon", "ap", "to", "xom", "ban", "khom", "kp", "khu", "so", "ngo", "ngach", "hem",
+    "kiet", "duong", "d", "pho", "lo", "cum", "doi", "khoi", "tdp", "kdc", "buon", "plei",
+    "lang", "cc", "toa", "nha", "sn", "block", "hxh", "ql", "tl", "dt", "dh"};
+
+static int
+in_postings(const struct dc_catalog *c, const struct mention *m, int ui)
+{
+    for (int k = 0; k < m->pn; k++)
+        if (c->post[m->pf + k] == ui)
+            return 1;
+    return 0;
+}
+
+void
+addr_search(struct mctx *x)
+{
+    const struct dc_catalog *c = x->c;
+    int any_prov = 0;
+    for (int pmi = 0; pmi < x->nm; pmi++) {
+        const struct mention *pm = &x->m[pmi];
+        if (!(pm->lv & B_PROV))
+            continue;
+        for (int k = 0; k < pm->pn; k++) {
+            int pu = c->post[pm->pf + k];
+            const struct unit *p = &c->u[pu];
+            if (p->level != L_PROV)
+                continue;
+            int fp = addr_fit(pm, p);
+            if (fp < 0)
+                continue;
+            any_prov = 1;
+            struct cand base = {pmi, pu, -1, -1, -1, -1, W_NONE, p->era, fp, 0, 0, 0};
+            if (p->era == DC_ERA_2025) {
+                try_new(x, base);
+                struct cand vb = base;
+                vb.era = DC_ERA_PRE2025;
+                try_old(x, vb, pu);
+                for (int dmi = 0; dmi < x->nm; dmi++) {
+                    const struct mention *dm = &x->m[dmi];
+                    if (!(dm->lv & B_DIST) || overlap(x, dmi, pmi))
+                        continue;
+                    x->work += dm->pn;
+                    if (x->work > MAX_WORK)
+                        return;
+                    for (int j = 0; j < dm->pn; j++) {
+                        int du = c->post[dm->pf + j];
+                        const struct unit *d = &c->u[du];
+                        /* districts of the old province of the same name
+                         * were read above already */
+                        if (d->level != L_DIST || c->u[d->prov].map_first != pu ||
+                            in_postings(c, pm, d->prov))
+                            continue;
+                        int fd = addr_fit(dm, d);
+                        if (fd < 0)
+                            continue;
+                        struct cand cd = vb;
+                        cd.pu = d->prov;
+                        cd.dm = dmi;
+                        cd.du = du;
+                        cd.fd = fd;
+                        try_old(x, cd, -1);
+                    }
+                }
+                continue;
+            }
+            try_old(x, base, -1);
+            for (int dmi = 0; dmi < x->nm; dmi++) {
+                const struct mention *dm = &x->m[dmi];
+                if (!(dm->lv & B_DIST) || overlap(x, dmi, pmi))
+                    continue;
+                x->work += dm->pn;
+                if (x->work > MAX_WORK)
+                    return;
+                for (int j = 0; j < dm->pn; j++) {
+                    int du = c->post[dm->pf + j];
+                    const struct unit *d = &c->u[du];
+                    if (d->level != L_DIST || d->prov != pu)
+                        continue;
+                    int fd = addr_fit(dm, d);
+                    if (fd < 0)
+                        continue;
+                    struct cand cd = base;
+                    cd.dm = dmi;
+                    cd.du = du;
+                    cd.fd = fd;
+                    try_old(x, cd, -1);
+                }
+            }
+        }
+    }
+    /* No province written: a district (with its ward) still places the
+     * address when it is the only reading.  A province that is written and
+     * does not hold the district wins: "Quận Bình Thạnh, Hà Nội" is not HCM. */
+    if (any_prov)
+        return;
+    for (int dmi = 0; dmi < x->nm; dmi++) {
+        const struct mention *dm = &x->m[dmi];
+        if (!(dm->lv & B_DIST))
+            continue;
+        for (int j = 0; j < dm->pn; j++) {
+            int du = c->post[dm->pf + j];
+            const struct unit *d = &c->u[du];
+            if (d->level != L_DIST)
+                continue;
+            int fd = addr_fit(dm, d);
+            if (fd < 0)
+                continue;
+            struct cand cd = {-1, d->prov, dmi, du, -1, -1, W_NONE, DC_ERA_PRE2025, 0, fd, 0, 0};
+            try_old(x, cd, -1);
+        }
+    }
+}
+
+void
+addr_find_mentions(struct mctx *x)
+{
+    const struct dc_catalog *c = x->c;
+    const struct tokbuf *tb = x->tb;
+    char key[256];
+    x->nm = 0;
+    for (int i = 0; i < tb->n; i++) {
+        int kn = 0;
+        for (int l = 1; l <= c->maxtok && i + l <= tb->n; l++) {
+            const struct tok *t = &tb->t[i + l - 1];
+            if (l > 1) {
+                if ((t->flags & T_BRK) || t->field != tb->t[i].field)
+                    break;
+                key[kn++] = ' ';
+            }
+            if (kn + t->fl >= (int)sizeof key - 1)
+                break;
+            memcpy(key + kn, tb->f + t->fo, (size_t)t->fl);
+            kn += t->fl;
+            const struct nslot *sl = addr_slot_find(c->tab, c->tabmask, c->keys, key, kn);
+            if (sl == NULL)
+                continue;
+            if (x->nm >= MAX_MENTIONS)
+                return; /* readings beyond this many names are not explored */
+            struct mention *m = &x->m[x->nm];
+            m->s = i;
+            m->e = i + l;
+            m->pf = sl->pf;
+            m->pn = sl->pn;
+            m->field = tb->t[i].field;
+            m->num = (l == 1 && (tb->t[i].flags & T_NUM)) ? 1 : 0;
+            m->pmask = addr_find_prefix(tb, i, &m->ps);
+            int at_start = i == 0 || (tb->t[i].flags & T_BRK) || tb->t[i - 1].field != m->field;
+            int at_end = i + l == tb->n || (tb->t[i + l].flags & T_BRK) ||
+                         tb->t[i + l].field != m->field;
+            m->weak = kn <= 2 && !m->num && !(at_start && at_end) && i > 0 && i + l < tb->n;
+            if (m->pmask == 0 && i > 0 && !(tb->t[i].flags & T_BRK) &&
+                addr_is_word_in(tb, i - 1, detail_words,
+                                sizeof detail_words / sizeof detail_words[0]))
+                continue; /* "Thôn Phú Lộc", "Phố Huế": a hamlet or street */
+            m->lv = 0;
+            for (int k = 0; k < m->pn; k++) {
+                const struct unit *u = &c->u[c->post[m->pf + k]];
+                m->lv |= u->level == L_PROV   ? B_PROV
+                         : u->level == L_DIST ? B_DIST
+                         : u->era == DC_ERA_2025 ? B_WNEW
+                                                 : B_WOLD;
+            }
+            x->nm++;
+        }
+    }
+    /* A name with no written prefix inside a longer name is part of that
+     * name: "Lạt" (Xã Lát) in "Đà Lạt", "Vũng Tàu" in "Bà Rịa - Vũng Tàu". */
+    int k = 0;
+    for (int i = 0; i < x->nm; i++) {
+        const struct mention *m = &x->m[i];
+        int inside = 0;
+        for (int j = 0; j < x->nm && !inside && m->pmask == 0; j++) {
+            const struct mention *o = &x->m[j];
+            inside = j != i && o->s <= m->s && o->e >= m->e && (o->e - o->s) > (m->e - m->s);
+        }
+        if (!inside)
+            x->m[k++] = *m;
+    }
+    x->nm = k;
+}
+

@@ -1,0 +1,427 @@
+/*
+ * addr/result.c - the public match calls: the best reading becomes codes, names, a
+ * reason and a confidence; the rest of the text becomes the detail.  Not for:
+ * finding the readings (match.c).
+ */
+#include "addr_int.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+/* --------------------------------------------------------------- output */
+
+static void
+copy_name(char *dst, size_t sz, const char *src)
+{
+    size_t n = strlen(src); /* codes and names were length-checked when added */
+    if (n >= sz)
+        n = sz - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* Clean a detail part: collapse white space, trim separators, NFC, and cut
+ * to fit out->detail on a character boundary. */
+static int
+clean_detail(const char *s, int len, char *out, size_t outsz, struct dc_error *err)
+{
+    char tmp[DC_ADDR_MAX_TEXT + 1];
+    int n = 0, space = 0, nonascii = 0;
+    for (int i = 0; i < len && n < DC_ADDR_MAX_TEXT; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f') {
+            space = 1;
+            continue;
+        }
+        if (space && n > 0)
+            tmp[n++] = ' ';
+        space = 0;
+        if (n < DC_ADDR_MAX_TEXT)
+            tmp[n++] = (char)ch;
+        nonascii |= ch >= 0x80;
+    }
+    static const char trim[] = " ,;-|/.:";
+    int a = 0;
+    while (a < n && strchr(trim, tmp[a]) != NULL)
+        a++;
+    while (n > a && strchr(trim, tmp[n - 1]) != NULL)
+        n--;
+    int len2 = n - a;
+    const char *src = tmp + a;
+    /* NFC grows UTF-16 text at most threefold (Unicode normalization
+     * stability policy), and UTF-8 takes at most 3 bytes per UTF-16 unit */
+    enum { U1 = DC_ADDR_MAX_TEXT + 1, U2 = 3 * U1 };
+    char nfc[3 * U2 + 1];
+    (void)err; /* ICU failing here leaves the text as cleaned, not NFC: no error */
+    if (nonascii && len2 > 0) {
+        UChar u1[U1], u2[U2];
+        int32_t l1 = 0, l2 = 0, l3 = 0;
+        UErrorCode st = U_ZERO_ERROR;
+        const UNormalizer2 *nf = unorm2_getNFCInstance(&st);
+        u_strFromUTF8WithSub(u1, U1, &l1, src, len2, 0xFFFD, NULL, &st);
+        if (U_SUCCESS(st))
+            l2 = unorm2_normalize(nf, u1, l1, u2, U2, &st);
+        if (U_SUCCESS(st))
+            u_strToUTF8(nfc, (int32_t)sizeof nfc, &l3, u2, l2, &st);
+        if (U_SUCCESS(st) && l3 < (int32_t)sizeof nfc) {
+            src = nfc;
+            len2 = l3;
+        }
+    }
+    if ((size_t)len2 >= outsz) {
+        len2 = (int)outsz - 1;
+        while (len2 > 0 && ((unsigned char)src[len2] & 0xC0) == 0x80)
+            len2--; /* do not cut a UTF-8 sequence */
+    }
+    memcpy(out, src, (size_t)len2);
+    out[len2] = '\0';
+    return 0;
+}
+
+static void
+append_detail(char *d, size_t sz, const char *part)
+{
+    size_t n = strlen(d);
+    if (part[0] == '\0')
+        return;
+    if (n > 0 && n + 2 < sz) {
+        d[n++] = ',';
+        d[n++] = ' ';
+        d[n] = '\0';
+    }
+    size_t pl = strlen(part);
+    if (n + pl >= sz) {
+        pl = sz - 1 - n;
+        while (pl > 0 && ((unsigned char)part[pl] & 0xC0) == 0x80)
+            pl--;
+    }
+    memcpy(d + n, part, pl);
+    d[n + pl] = '\0';
+}
+
+/* Words that name the country, dropped from the end of the detail. */
+static const char *const country_words[] = {"viet", "nam", "vietnam", "vn"};
+
+static int
+only_country(const struct tokbuf *tb, int from)
+{
+    for (int i = from; i < tb->n; i++)
+        if (!addr_is_word_in(tb, i, country_words, sizeof country_words / sizeof country_words[0]))
+            return 0;
+    return 1;
+}
+
+/* Detail = the free text outside the span the matched units cover. */
+static int
+fill_detail(const struct mctx *x, const char *text, int32_t len, struct dc_addr *out,
+            struct dc_error *err)
+{
+    const struct tokbuf *tb = x->tb;
+    char part[256];
+    if (!x->have) {
+        return clean_detail(text, len, out->detail, sizeof out->detail, err);
+    }
+    const struct cand *b = &x->best;
+    int ms[3] = {b->wm, b->dm, b->pm}, rs = tb->n, re = 0;
+    for (int k = 0; k < 3; k++) {
+        if (ms[k] < 0)
+            continue;
+        if (x->m[ms[k]].ps < rs)
+            rs = x->m[ms[k]].ps;
+        if (x->m[ms[k]].e > re)
+            re = x->m[ms[k]].e;
+    }
+    if (rs > 0) {
+        if (clean_detail(text, tb->t[rs].bo, part, sizeof part, err) < 0)
+            return -1;
+        append_detail(out->detail, sizeof out->detail, part);
+    }
+    if (re < tb->n && !only_country(tb, re)) {
+        int from = tb->t[re - 1].be;
+        if (clean_detail(text + from, len - from, part, sizeof part, err) < 0)
+            return -1;
+        append_detail(out->detail, sizeof out->detail, part);
+    }
+    return 0;
+}
+
+/* Both eras read the same words as a ward, and they disagree on the 2025
+ * ward: "Xã Hòa Phú, Thành phố Hà Nội" is old 10417 (now part of another
+ * ward) or new 10096.  With no district written, nothing tells which era the
+ * text was written in (refdata README: codes and names reused across eras). */
+static int
+era_conflict(const struct mctx *x)
+{
+    const struct dc_catalog *c = x->c;
+    const struct cand *b = &x->best;
+    if (b->wu < 0 || b->dm >= 0 || b->pm < 0)
+        return 0;
+    const struct mention *wm = &x->m[b->wm];
+    const struct unit *bw = &c->u[b->wu];
+    /* the other era's province: the 2025 one an old province went into, or
+     * (best in 2025) every old province that went into it */
+    int newp = b->era == DC_ERA_2025 ? b->pu : c->u[b->pu].map_first;
+    if (newp < 0)
+        return 0;
+    for (int k = 0; k < wm->pn; k++) {
+        const struct unit *w = &c->u[c->post[wm->pf + k]];
+        if (w->level != L_WARD || w->era == b->era)
+            continue;
+        int wp = w->era == DC_ERA_2025 ? w->prov : c->u[w->prov].map_first;
+        /* the written type names the best reading's kind, not this one's:
+         * "Phường Hồng Hà" is not the old Xã Hồng Hà; every old thị trấn
+         * became a xã or phường in 2025.  Marks written and not this unit's
+         * ("An Thanh" vs "An Thành"): not the same name either. */
+        if (wp != newp || addr_fit(wm, w) < b->fw || addr_accent_differs(x, wm, (int)(w - c->u)))
+            continue;
+        const struct unit *ow = w->era == DC_ERA_PRE2025 ? w : bw; /* the old ward */
+        const struct unit *nw = w->era == DC_ERA_PRE2025 ? bw : w; /* the new ward */
+        /* a split old ward that went partly into this new one agrees */
+        int agree = 0;
+        for (int j = 0; j < ow->map_n && !agree; j++)
+            agree = &c->u[c->mapv[ow->map_first + j]] == nw;
+        if (!agree)
+            return 1;
+    }
+    return 0;
+}
+
+/* Confidence of a result: one value per situation, in one place, so that a
+ * change of judgement is made here and read here (issue 13 §3, issue 18 §6).
+ * A code left empty always comes with a reason; these say how far a clerk
+ * can trust the codes that were filled. */
+enum {
+    CF_FULL,            /* every level written and found, each type word names its kind */
+    CF_NO_KIND_WARD,    /* minus: ward read without a type word naming its kind ("Tân An") */
+    CF_NO_KIND_DIST,    /* minus: district likewise; a bare name could be a street */
+    CF_NO_KIND_PROV,    /* minus: province without "Tỉnh"/"TP": rarely misleading, small */
+    CF_PROV_AMBIGUOUS,  /* two provinces read equally: nothing but the reason is worth keeping */
+    CF_NO_WARD,         /* province (2025) or province alone: half the address unread */
+    CF_NO_WARD_DIST,    /* province and district found, no ward: two of three levels */
+    CF_WARD_NO_NEW,     /* ward found; the catalogue leaves its 2025 code empty (split) */
+    CF_NO_PROVINCE,     /* ward placed by a district unique in the country; no province */
+    CF_WEAK,            /* an ambiguity already named, or no province and no ward */
+    CF_REASON_CAP,      /* any other reason: at most this (no high confidence, blank code) */
+    CF_N
+};
+static const double conf_of[CF_N] = {
+    [CF_FULL] = 1.0,          [CF_NO_KIND_WARD] = 0.05, [CF_NO_KIND_DIST] = 0.05,
+    [CF_NO_KIND_PROV] = 0.02, [CF_PROV_AMBIGUOUS] = 0.1, [CF_NO_WARD] = 0.35,
+    [CF_NO_WARD_DIST] = 0.5,  [CF_WARD_NO_NEW] = 0.8,  [CF_NO_PROVINCE] = 0.6,
+    [CF_WEAK] = 0.3,          [CF_REASON_CAP] = 0.5,
+};
+
+static void
+fill_codes(const struct mctx *x, struct dc_addr *out)
+{
+    const struct dc_catalog *c = x->c;
+    struct cand b = x->best;
+    const char *reason = "";
+    double conf = conf_of[CF_FULL];
+
+    if (x->tied) {
+        const struct cand *t = &x->tie;
+        int pu = b.pu >= 0 ? b.pu : -1;
+        if (t->pu != pu || t->era != b.era) {
+            /* two provinces, or two eras: still one 2025 province when both
+             * readings went into it */
+            int nb = b.era == DC_ERA_2025 ? b.pu : c->u[b.pu].map_first;
+            int nt = t->era == DC_ERA_2025 ? t->pu : c->u[t->pu].map_first;
+            if (nb >= 0 && nb == nt) {
+                copy_name(out->new_province_code, sizeof out->new_province_code, c->u[nb].code);
+                copy_name(out->new_province_name, sizeof out->new_province_name, c->u[nb].name);
+            }
+            copy_name(out->reason, sizeof out->reason, "province-ambiguous");
+            out->confidence = conf_of[CF_PROV_AMBIGUOUS];
+            return;
+        }
+        if (t->du != b.du) {
+            b.du = -1;
+            b.dm = -1;
+            reason = "district-ambiguous";
+        } else {
+            reason = "ward-ambiguous";
+        }
+        b.wu = -1;
+        b.wflag = W_AMB;
+    }
+    if (b.pu < 0) {
+        copy_name(out->reason, sizeof out->reason, "no-province");
+        return;
+    }
+    if (!x->tied && era_conflict(x)) {
+        reason = "era-ambiguous";
+        b.wu = -1;
+        b.wflag = W_AMB;
+    }
+    out->era = (enum dc_era)b.era;
+    const struct unit *p = &c->u[b.pu];
+    if (b.era == DC_ERA_2025) {
+        copy_name(out->new_province_code, sizeof out->new_province_code, p->code);
+        copy_name(out->new_province_name, sizeof out->new_province_name, p->name);
+        if (p->map_n == 1) { /* one old province became this one: a fact, not a guess */
+            const struct unit *o = &c->u[p->src];
+            copy_name(out->province_code, sizeof out->province_code, o->code);
+            copy_name(out->province_name, sizeof out->province_name, o->name);
+        }
+        if (b.wu >= 0) {
+            const struct unit *w = &c->u[b.wu];
+            copy_name(out->new_ward_code, sizeof out->new_ward_code, w->code);
+            copy_name(out->new_ward_name, sizeof out->new_ward_name, w->name);
+            conf -= b.fw == 1 ? 0 : conf_of[CF_NO_KIND_WARD];
+        } else if (!*reason) {
+            reason = b.wflag == W_AMB ? "ward-ambiguous" : "no-ward";
+            conf = conf_of[CF_NO_WARD];
+        }
+        conf -= b.fp == 1 ? 0 : conf_of[CF_NO_KIND_PROV];
+        goto done;
+    }
+    copy_name(out->province_code, sizeof out->province_code, p->code);
+    copy_name(out->province_name, sizeof out->province_name, p->name);
+    if (p->map_first >= 0) {
+        const struct unit *np = &c->u[p->map_first];
+        copy_name(out->new_province_code, sizeof out->new_province_code, np->code);
+        copy_name(out->new_province_name, sizeof out->new_province_name, np->name);
+    }
+    int du = b.du;
+    if (b.wu >= 0 && du < 0)
+        du = c->u[b.wu].dist; /* the ward's name was unique in the province */
+    if (du >= 0) {
+        copy_name(out->district_code, sizeof out->district_code, c->u[du].code);
+        copy_name(out->district_name, sizeof out->district_name, c->u[du].name);
+    }
+    if (b.wu >= 0) {
+        const struct unit *w = &c->u[b.wu];
+        copy_name(out->ward_code, sizeof out->ward_code, w->code);
+        copy_name(out->ward_name, sizeof out->ward_name, w->name);
+        if (w->map_n == 1) {
+            const struct unit *nw = &c->u[c->mapv[w->map_first]];
+            copy_name(out->new_ward_code, sizeof out->new_ward_code, nw->code);
+            copy_name(out->new_ward_name, sizeof out->new_ward_name, nw->name);
+        } else if (w->map_n > 1) {
+            reason = "ward-split";
+            conf = conf_of[CF_WARD_NO_NEW];
+        } else {
+            reason = "ward-unmapped";
+            conf = conf_of[CF_WARD_NO_NEW];
+        }
+        conf -= (b.fw == 1 ? 0 : conf_of[CF_NO_KIND_WARD]) +
+                (b.dm >= 0 && b.fd != 1 ? conf_of[CF_NO_KIND_DIST] : 0);
+        if (b.pm < 0) {
+            if (!*reason)
+                reason = "no-province"; /* a split says more: keep it */
+            conf = conf_of[CF_NO_PROVINCE];
+        }
+    } else if (!*reason) {
+        reason = b.wflag == W_AMB     ? "ward-ambiguous"
+                 : b.wflag == W_NOTIN ? "ward-not-in-district"
+                 : b.pm < 0           ? "no-province"
+                                      : "no-ward";
+        conf = du >= 0 ? conf_of[CF_NO_WARD_DIST] : conf_of[CF_NO_WARD];
+    } else {
+        conf = conf_of[CF_WEAK];
+    }
+    if (b.pm < 0 && b.wu < 0)
+        conf = conf_of[CF_WEAK];
+done:
+    if (*reason && strcmp(reason, "ward-split") != 0 && strcmp(reason, "ward-unmapped") != 0 &&
+        strcmp(reason, "no-province") != 0 && conf > conf_of[CF_REASON_CAP])
+        conf = conf_of[CF_REASON_CAP];
+    copy_name(out->reason, sizeof out->reason, reason);
+    out->confidence = conf < 0 ? 0 : conf;
+}
+
+static int
+match_tokens(const struct dc_catalog *c, struct tokbuf *tb, const char *text, int32_t len,
+             struct dc_addr *out, struct dc_error *err)
+{
+    struct mctx xs; /* about 12 KB of stack: no allocation per address */
+    struct mctx *x = &xs;
+    x->c = c;
+    x->tb = tb;
+    x->have = 0;
+    x->tied = 0;
+    x->marked = 0;
+    x->work = 0;
+    for (int i = 0; i < tb->n; i++)
+        x->marked |= tb->t[i].marked;
+    addr_find_mentions(x);
+    addr_search(x);
+    if (x->have && x->best.score <= 0)
+        x->have = 0;
+    if (x->work > MAX_WORK)
+        x->have = 0;
+    int rc = 0;
+    if (text != NULL)
+        rc = fill_detail(x, text, len, out, err);
+    if (x->have)
+        fill_codes(x, out);
+    else
+        copy_name(out->reason, sizeof out->reason,
+                  tb->n == 0 ? "empty" : x->work > MAX_WORK ? "too-complex" : "no-province");
+    return rc;
+}
+
+int
+dc_addr_match(const struct dc_catalog *c, const char *text, struct dc_addr *out,
+              struct dc_error *err)
+{
+    if (out == NULL)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dc_addr_match: no output");
+    memset(out, 0, sizeof *out);
+    if (c == NULL || !c->finished)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dc_addr_match: catalogue not finished");
+    if (text == NULL)
+        text = "";
+    size_t len = strlen(text);
+    if (len > DC_ADDR_MAX_TEXT) {
+        snprintf(out->reason, sizeof out->reason, "too-long");
+        return 0;
+    }
+    struct tokbuf tb;
+    tb.n = 0;
+    tb.fn = 0;
+    if (addr_tokenize(&c->ft, text, (int32_t)len, 0, 0, &tb) < 0) {
+        snprintf(out->reason, sizeof out->reason, "too-long");
+        return 0;
+    }
+    return match_tokens(c, &tb, text, (int32_t)len, out, err);
+}
+
+int
+dc_addr_match_parts(const struct dc_catalog *c, const char *ward, const char *district,
+                    const char *province, const char *detail, struct dc_addr *out,
+                    struct dc_error *err)
+{
+    if (out == NULL)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dc_addr_match_parts: no output");
+    memset(out, 0, sizeof *out);
+    if (c == NULL || !c->finished)
+        return dc_error_set(err, DC_EX_SOFTWARE, "dc_addr_match_parts: catalogue not finished");
+    const char *f[3] = {ward ? ward : "", district ? district : "", province ? province : ""};
+    size_t total = strlen(f[0]) + strlen(f[1]) + strlen(f[2]);
+    size_t dl = detail ? strlen(detail) : 0;
+    if (total > DC_ADDR_MAX_TEXT || dl > DC_ADDR_MAX_TEXT) {
+        snprintf(out->reason, sizeof out->reason, "too-long");
+        return 0;
+    }
+    struct tokbuf tb;
+    tb.n = 0;
+    tb.fn = 0;
+    for (int k = 0; k < 3; k++) {
+        if (addr_tokenize(&c->ft, f[k], (int32_t)strlen(f[k]), k + 1, T_BRK, &tb) < 0) {
+            snprintf(out->reason, sizeof out->reason, "too-long");
+            return 0;
+        }
+    }
+    if (dl > 0 && clean_detail(detail, (int32_t)dl, out->detail, sizeof out->detail, err) < 0)
+        return -1;
+    return match_tokens(c, &tb, NULL, 0, out, err);
+}
+

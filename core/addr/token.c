@@ -1,0 +1,353 @@
+/*
+ * addr/token.c - the address fold (an ICU-built table: case, marks, đ/d, separator
+ * classes, and the accent-keeping twin key), tokens, and the written unit
+ * types ("P.", "TX", "Thành phố").  Not for: catalogue indexes (catalog.c).
+ */
+#include "addr_int.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+/* ---------------------------------------------------------------- folding */
+
+static int
+mark_code(UChar m)
+{
+    switch (m) {
+    case 0x301: return TONE_ACUTE;
+    case 0x300: return TONE_GRAVE;
+    case 0x309: return TONE_HOOK;
+    case 0x303: return TONE_TILDE;
+    case 0x323: return TONE_DOT;
+    case 0x306: return MOD_BREVE;
+    case 0x302: return MOD_CIRC;
+    case 0x31B: return MOD_HORN;
+    default: return 0;
+    }
+}
+
+static unsigned char
+shape_mod(unsigned char base, int mod)
+{
+    if (mod == MOD_BREVE && base == 'a')
+        return 'A';
+    if (mod == MOD_CIRC && (base == 'a' || base == 'e' || base == 'o'))
+        return base == 'a' ? 'B' : base == 'e' ? 'E' : 'O';
+    if (mod == MOD_HORN && (base == 'o' || base == 'u'))
+        return base == 'o' ? 'P' : 'U';
+    return base;
+}
+
+int
+addr_build_fold(struct foldtab *ft, struct dc_error *err)
+{
+    unsigned char *t = ft->fold;
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+    if (U_FAILURE(st))
+        return dc_error_set(err, DC_EX_SOFTWARE, "icu nfd: %s", u_errorName(st));
+    for (int cp = 0; cp < 0x80; cp++) {
+        unsigned char v = FC_SPACE;
+        if (cp >= 'a' && cp <= 'z')
+            v = (unsigned char)cp;
+        else if (cp >= 'A' && cp <= 'Z')
+            v = (unsigned char)(cp - 'A' + 'a');
+        else if (cp >= '0' && cp <= '9')
+            v = (unsigned char)cp;
+        else if (cp == '.')
+            v = FC_DOT;
+        else if (cp == '-' || cp == '_')
+            v = FC_HYPH;
+        else if (cp == '\'' || cp == '`')
+            v = FC_APOS;
+        else if (strchr(",;|/\\()[]{}\n\r\t:", cp) != NULL && cp != 0)
+            v = FC_SEP;
+        t[cp] = v;
+    }
+    for (int cp = 0x80; cp < FOLD_TABLE; cp++) {
+        int8_t ty = u_charType(cp);
+        unsigned char v = FC_SPACE;
+        if (ty == U_NON_SPACING_MARK || ty == U_ENCLOSING_MARK || ty == U_COMBINING_SPACING_MARK) {
+            v = FC_MARK;
+        } else if (cp == 0x110 || cp == 0x111 || cp == 0xD0 || cp == 0xF0) {
+            /* Đ đ, and Ð ð typed for them: no canonical decomposition (§3.4) */
+            v = 'd';
+        } else if (cp == 0xB4 || cp == 0x2B9 || cp == 0x2BB || cp == 0x2BC || cp == 0x2BD) {
+            v = FC_APOS;
+        } else if (u_isalnum(cp)) {
+            UChar buf[8];
+            UErrorCode s2 = U_ZERO_ERROR;
+            int32_t n = unorm2_getDecomposition(nfd, cp, buf, 8, &s2);
+            if (U_SUCCESS(s2) && n > 0 && buf[0] < 0x80 && t[buf[0]] >= '0') {
+                v = t[buf[0]];
+                unsigned char sh = v;
+                for (int32_t k = 1; k < n; k++) {
+                    int mc = mark_code(buf[k]);
+                    if (mc >= MOD_BREVE)
+                        sh = shape_mod(sh, mc);
+                    else if (mc > 0)
+                        ft->tone[cp] = (unsigned char)mc;
+                }
+                ft->shape[cp] = sh;
+            }
+        }
+        if (v == FC_MARK)
+            ft->tone[cp] = (unsigned char)mark_code((UChar)cp);
+        if (v == 'd' && (cp == 0x110 || cp == 0x111 || cp == 0xD0 || cp == 0xF0))
+            ft->shape[cp] = 'D';
+        t[cp] = v;
+    }
+    for (int cp = 0; cp < 0x80; cp++)
+        ft->shape[cp] = t[cp];
+    return 0;
+}
+
+static unsigned char
+fold_class(const struct foldtab *ft, UChar32 cp)
+{
+    if (cp < 0)
+        return FC_SPACE;
+    if (cp < FOLD_TABLE)
+        return ft->fold[cp];
+    switch (cp) {
+    case 0x2018: case 0x2019: case 0x201B: case 0x2032:
+        return FC_APOS; /* 2025 names use U+2019: "Xã Ea H’Leo" */
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+        return FC_HYPH;
+    case 0xFF0C: case 0x3001: case 0xFF1B:
+        return FC_SEP;
+    default:
+        return FC_SPACE;
+    }
+}
+
+
+/* --------------------------------------------------------------- tokens */
+
+int
+addr_tok_is(const struct tokbuf *tb, int i, const char *w)
+{
+    if (tb->t[i].fl == 0 || tb->f[tb->t[i].fo] != w[0])
+        return 0; /* most words differ in their first letter: skip strlen */
+    size_t n = strlen(w);
+    return (size_t)tb->t[i].fl == n && memcmp(tb->f + tb->t[i].fo, w, n) == 0;
+}
+
+static void
+strip_zeros(struct tokbuf *tb, struct tok *t)
+{
+    while (t->fl > 1 && tb->f[t->fo] == '0') {
+        t->fo++;
+        t->fl--;
+    }
+    t->flags |= T_NUM;
+}
+
+/* Letters glued to a number that are a unit prefix: "P3", "F12", "Q10",
+ * "P03" (research/normalize.md §2.7, vietnamadminunits' p14/f14/q1 keys). */
+static const char *const glued_prefixes[] = {"p", "f", "q", "ph", "phuong", "quan"};
+
+static int
+tok_finish(struct tokbuf *tb, int idx)
+{
+    struct tok *t = &tb->t[idx];
+    const char *f = tb->f + t->fo;
+    int nl = 0;
+    while (nl < t->fl && f[nl] >= 'a')
+        nl++;
+    if (nl == 0) {
+        int alld = 1;
+        for (int k = 0; k < t->fl; k++)
+            alld &= f[k] <= '9';
+        if (alld)
+            strip_zeros(tb, t);
+        return 0;
+    }
+    if (nl == t->fl) {
+        /* Old and new spelling swap a final i/y after a consonant: the
+         * catalogue has both "Quí" and "Quý", "Kì"/"Kỳ", "Mĩ"/"Mỹ" (refdata
+         * README, spelling quirks).  Fold that y to i in both keys. */
+        int last = t->fo + t->fl - 1;
+        if (t->fl >= 2 && tb->f[last] == 'y') {
+            int cons = t->fl == 3 && f[0] == 'q' && f[1] == 'u';
+            if (!cons) {
+                cons = 1;
+                for (int k = 0; k < t->fl - 1; k++)
+                    cons &= strchr("bcdghklmnpqrstvx", f[k]) != NULL;
+            }
+            if (cons) {
+                tb->f[last] = 'i';
+                tb->a[last] = 'i';
+            }
+        }
+        return 0;
+    }
+    if (t->be - t->bo != t->fl)
+        return 0;
+    for (int k = nl; k < t->fl; k++)
+        if (f[k] > '9')
+            return 0;
+    int known = 0;
+    for (size_t k = 0; k < sizeof glued_prefixes / sizeof glued_prefixes[0]; k++)
+        known |= (size_t)nl == strlen(glued_prefixes[k]) &&
+                 memcmp(f, glued_prefixes[k], (size_t)nl) == 0;
+    if (!known)
+        return 0;
+    if (tb->n >= DC_ADDR_MAX_TOKENS)
+        return -1;
+    struct tok *d = &tb->t[tb->n++];
+    d->fo = t->fo + nl;
+    d->fl = t->fl - nl;
+    d->bo = t->bo + nl;
+    d->be = t->be;
+    d->flags = 0;
+    d->field = t->field;
+    d->tone = TONE_NONE;
+    d->marked = 0;
+    strip_zeros(tb, d);
+    t->fl = nl;
+    t->be = t->bo + nl;
+    return 0;
+}
+
+/* Append the tokens of s to tb.  Returns -1 when a limit is hit. */
+int
+addr_tokenize(const struct foldtab *ft, const char *s, int32_t len, int field, unsigned pend,
+              struct tokbuf *tb)
+{
+    int32_t i = 0;
+    int cur = -1;
+    while (i < len) {
+        int32_t b0 = i;
+        UChar32 cp;
+        U8_NEXT((const uint8_t *)s, i, len, cp);
+        unsigned char c = fold_class(ft, cp);
+        if (c >= '0') {
+            if (cur < 0) {
+                if (tb->n >= DC_ADDR_MAX_TOKENS)
+                    return -1;
+                cur = tb->n++;
+                tb->t[cur].fo = tb->fn;
+                tb->t[cur].fl = 0;
+                tb->t[cur].bo = b0;
+                tb->t[cur].flags = pend;
+                tb->t[cur].field = field;
+                tb->t[cur].tone = TONE_NONE;
+                tb->t[cur].marked = 0;
+                pend = 0;
+            }
+            if (tb->fn >= (int)sizeof tb->f - 1)
+                return -1;
+            if (cp < FOLD_TABLE) {
+                tb->a[tb->fn] = (char)ft->shape[cp];
+                if (ft->tone[cp])
+                    tb->t[cur].tone = ft->tone[cp];
+                if (cp >= 0x80)
+                    tb->t[cur].marked = 1;
+            } else {
+                tb->a[tb->fn] = (char)c;
+            }
+            tb->f[tb->fn++] = (char)c;
+            tb->t[cur].fl++;
+            tb->t[cur].be = i;
+        } else if (c == FC_MARK || c == FC_APOS) {
+            /* marks of NFD input, and the apostrophe inside "H'leo" / "H’Leo",
+             * stay inside the word */
+            if (cur >= 0) {
+                tb->t[cur].be = i;
+                int mc = c == FC_MARK && cp < FOLD_TABLE ? ft->tone[cp] : 0;
+                if (mc >= MOD_BREVE) {
+                    tb->a[tb->fn - 1] = (char)shape_mod((unsigned char)tb->a[tb->fn - 1], mc);
+                    tb->t[cur].marked = 1;
+                } else if (mc > 0) {
+                    tb->t[cur].tone = mc;
+                    tb->t[cur].marked = 1;
+                }
+            }
+        } else {
+            if (cur >= 0) {
+                if (tok_finish(tb, cur) < 0)
+                    return -1;
+                if (c == FC_DOT)
+                    tb->t[tb->n - 1].flags |= T_DOT;
+                cur = -1;
+            }
+            if (c == FC_HYPH)
+                pend |= T_HYPH;
+            else if (c == FC_SEP)
+                pend |= T_BRK;
+        }
+    }
+    if (cur >= 0 && tok_finish(tb, cur) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---------------------------------------------------------- unit types */
+
+
+/* Written prefixes and the kinds they allow.  Sources: research/normalize.md
+ * §2.7 and §7.5 (P/P./F, Q, H, X, TX/T.X., TT/T.T., TP/T.P/Tp, "Thủ đô");
+ * "T." for tỉnh only with its dot.  Two-word forms are tried first. */
+static const struct {
+    const char *w1, *w2;
+    unsigned mask;
+    int need_dot;
+} prefixes[] = {
+    {"thanh", "pho", K_TPD | K_TPT, 0}, {"t", "p", K_TPD | K_TPT, 0},
+    {"thi", "xa", K_THIXA, 0},          {"t", "x", K_THIXA, 0},
+    {"thi", "tran", K_THITRAN, 0},      {"t", "t", K_THITRAN, 0},
+    {"dac", "khu", K_DACKHU, 0},        {"thu", "do", K_TPT, 0},
+    {NULL, "phuong", K_PHUONG, 0},      {NULL, "p", K_PHUONG, 0},
+    {NULL, "f", K_PHUONG, 0},           {NULL, "ph", K_PHUONG, 0},
+    {NULL, "xa", K_XA, 0},              {NULL, "x", K_XA, 0},
+    {NULL, "tt", K_THITRAN, 0},         {NULL, "ttr", K_THITRAN, 0},
+    {NULL, "quan", K_QUAN, 0},          {NULL, "q", K_QUAN, 0},
+    {NULL, "huyen", K_HUYEN, 0},        {NULL, "h", K_HUYEN, 0},
+    {NULL, "tx", K_THIXA, 0},           {NULL, "tp", K_TPD | K_TPT, 0},
+    {NULL, "tinh", K_TINH, 0},          {NULL, "t", K_TINH, 1},
+};
+
+
+int
+addr_is_word_in(const struct tokbuf *tb, int i, const char *const *list, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (addr_tok_is(tb, i, list[k]))
+            return 1;
+    return 0;
+}
+
+/* The written prefix right before token s: sets *ps and returns the kinds. */
+unsigned
+addr_find_prefix(const struct tokbuf *tb, int s, int *ps)
+{
+    *ps = s;
+    if (s == 0 || (tb->t[s].flags & (T_BRK | T_HYPH)) || tb->t[s - 1].field != tb->t[s].field)
+        return 0;
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
+        if (prefixes[k].w1 != NULL) {
+            /* not across a separator: "Huyện Ân Thi - Xã Phù Ủng" has no "thị xã" */
+            if (s < 2 || (tb->t[s - 1].flags & (T_BRK | T_HYPH)) ||
+                tb->t[s - 2].field != tb->t[s].field)
+                continue;
+            if (addr_tok_is(tb, s - 2, prefixes[k].w1) && addr_tok_is(tb, s - 1, prefixes[k].w2)) {
+                *ps = s - 2;
+                return prefixes[k].mask;
+            }
+        } else if (addr_tok_is(tb, s - 1, prefixes[k].w2)) {
+            if (prefixes[k].need_dot && !(tb->t[s - 1].flags & T_DOT))
+                continue;
+            *ps = s - 1;
+            return prefixes[k].mask;
+        }
+    }
+    return 0;
+}
+
