@@ -23,9 +23,9 @@ const char dc_usage_normalize[] =
     "without diacritics is kept as typed and flagged.  Dates: ISO 8601 with\n"
     "a precision (day, month, year); impossible dates are kept raw and flagged.\n"
     "Sex: M/F.  IDs: the 12-digit ID and the old 9-digit CMND apart, a lost\n"
-    "leading zero restored.  Addresses: matched to the catalogue loaded with\n"
-    "'dancu refdata load' (pre-2025 codes and 2025 codes); without one, only\n"
-    "provinces are matched.\n"
+    "leading zero restored.  Addresses: matched to the DB's catalogue (the\n"
+    "shipped one that 'dancu init' loads, or one loaded with 'dancu refdata\n"
+    "load'): pre-2025 codes and 2025 codes; without one, only provinces.\n"
     "\n"
     "With DB: rebuilds the person and change tables from all imported rows, in\n"
     "one transaction.  With files (or '-' or nothing: stdin): a filter, CSV in\n"
@@ -33,7 +33,8 @@ const char dc_usage_normalize[] =
     "\n"
     "Options:\n"
     "  --tone-style S   old (default) or new tone-mark placement\n"
-    "  --refdata DIR    filter mode: catalogue CSVs (the layout of ../shared/refdata)\n"
+    "  --refdata DIR    filter mode: catalogue CSVs in the layout of refdata/\n"
+    "                   (default: the catalogue shipped with dancu)\n"
     "\n"
     "Exit status: 0 done; 64 usage; 65 unreadable input; 66 missing input;\n"
     "74 I/O error; 75 another run is writing DB.\n";
@@ -151,11 +152,23 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
     struct dc_csv_writer *w = NULL;
     const char *names[64];
     static char *stdin_only[] = {(char *)"-"};
+    char shipped[4096];
     int status = 0;
 
     if (!cat || !b) {
         dc_error_set(&err, DC_EX_OSERR, "out of memory");
         goto fail;
+    }
+    if (!refdata) {
+        /* the shipped catalogue, as `dancu init` loads it into a DB */
+        if (dc_refdata_shipped_dir(shipped, sizeof shipped, &err) == 0) {
+            refdata = shipped;
+        } else {
+            if (!ctx->quiet)
+                fprintf(stderr, "dancu normalize: %s; addresses are matched to provinces "
+                                "only\n", err.msg);
+            dc_error_clear(&err);
+        }
     }
     if (refdata ? dc_catalog_load_dir(cat, refdata, &err) < 0
                 : dc_catalog_builtin_provinces(cat, &err) < 0)

@@ -11,48 +11,73 @@
 
 const char dc_usage_refdata[] =
     "usage: dancu refdata load DB FILE... [--era pre2025|2025]\n"
+    "       dancu refdata load DB --shipped\n"
     "       dancu refdata status DB\n"
     "\n"
     "load: read catalogue CSV files into DB, all in one transaction.  Each file is\n"
     "recognised by its header (formats in schemas/refdata.md): the pre-2025 and\n"
     "2025 administrative units, the ward and province mappings of 1 July 2025,\n"
     "ethnic groups and religions.  Loading a kind replaces what DB held of it.\n"
-    "  --era E   era of a provinces file whose name does not say pre2025 or 2025\n"
+    "  --era E     era of a provinces file whose name does not say pre2025 or 2025\n"
+    "  --shipped   load the catalogue shipped with dancu again (refdata/; 'dancu\n"
+    "              init' loads it into a new database)\n"
     "\n"
-    "status: print how many units, mappings and codes DB holds, and the files\n"
-    "they came from.\n"
+    "status: print how many units, mappings and codes DB holds, and for each\n"
+    "kind the file it came from: origin=shipped (with dancu, and the date of its\n"
+    "data) or origin=file (loaded with 'refdata load').\n"
     "\n"
     "The official catalogue is published by the General Statistics Office at\n"
     "danhmuchanhchinh.gso.gov.vn (from 2025: danhmuchanhchinh.nso.gov.vn).\n"
     "\n"
     "Exit status: 0 done; 64 usage; 65 a file is not a catalogue or has a bad\n"
-    "row (nothing is loaded); 66 a file is missing; 74 I/O error; 75 DB busy.\n";
+    "row (nothing is loaded); 66 a file (or the shipped catalogue) is missing;\n"
+    "74 I/O error; 75 DB busy.\n";
+
+static void
+say_loaded(void *ud, const char *file, const struct dc_refdata_file_summary *s)
+{
+    struct dc_ctx *ctx = ud;
+
+    if (!ctx->quiet)
+        fprintf(stderr, "dancu refdata: %s: %ld rows (%s, shipped)\n", file, s->rows, s->kind);
+}
 
 static int
 refdata_load(struct dc_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                          {"era", required_argument, NULL, 'e'},
+                                         {"shipped", no_argument, NULL, 's'},
                                          {NULL, 0, NULL, 0}};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_db *db = NULL;
     const char *era = NULL;
-    int ch;
+    char dir[4096];
+    int ch, shipped = 0;
 
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (ch == 'h')
             return dc_cmd_help(ctx);
+        if (ch == 's') {
+            shipped = 1;
+            continue;
+        }
         if (ch != 'e')
             return dc_cmd_bad_option(ctx, argv);
         if (strcmp(optarg, "pre2025") != 0 && strcmp(optarg, "2025") != 0)
             return dc_cmd_usage_error(ctx, "--era is pre2025 or 2025");
         era = optarg;
     }
-    if (argc - optind < 2)
-        return dc_cmd_usage_error(ctx, "expected DB and at least one FILE");
+    if (shipped ? argc - optind != 1 : argc - optind < 2)
+        return dc_cmd_usage_error(ctx, shipped ? "--shipped takes only DB, no FILE"
+                                               : "expected DB and at least one FILE");
+    if (shipped && dc_refdata_shipped_dir(dir, sizeof dir, &err) < 0)
+        return dc_cmd_fail(ctx, &err);
     if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     if (dc_db_begin(db, &err) < 0)
+        goto fail;
+    if (shipped && dc_refdata_load_dir(db, dir, ctx->now_iso, say_loaded, ctx, &err) < 0)
         goto fail;
     for (int i = optind + 1; i < argc; i++) {
         struct dc_refdata_file_summary s;
@@ -100,13 +125,16 @@ refdata_status(struct dc_ctx *ctx, int argc, char **argv)
             goto fail;
         fprintf(ctx->out, "%-22s %lld\n", counts[i][0], n);
     }
-    if (dc_db_prepare(db, "SELECT kind, file, rows, sha256 FROM refdata_file ORDER BY rowid", &q,
-                      &err) < 0)
+    if (dc_db_prepare(db,
+                      "SELECT kind, file, rows, origin, coalesce(dated, '-'), sha256 "
+                      "FROM refdata_file ORDER BY rowid",
+                      &q, &err) < 0)
         goto fail;
     while (sqlite3_step(q) == SQLITE_ROW)
-        fprintf(ctx->out, "file %s %s rows=%lld sha256=%.16s\n", sqlite3_column_text(q, 0),
-                sqlite3_column_text(q, 1), (long long)sqlite3_column_int64(q, 2),
-                sqlite3_column_text(q, 3));
+        fprintf(ctx->out, "file %s %s rows=%lld origin=%s dated=%s sha256=%.16s\n",
+                sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
+                (long long)sqlite3_column_int64(q, 2), sqlite3_column_text(q, 3),
+                sqlite3_column_text(q, 4), sqlite3_column_text(q, 5));
     sqlite3_finalize(q);
     if (dc_db_close(db, &err) < 0)
         return dc_cmd_fail(ctx, &err);

@@ -91,14 +91,14 @@ _dancu()
         import)
             opts="--source --encoding --delimiter --map --force --max-field --max-bytes --json"
             ;;
-        init) opts="" ;;
+        init) opts="--no-refdata" ;;
         normalize) opts="--tone-style --refdata" ;;
         refdata)
             if ((cword == cmd_idx + 1)); then
                 COMPREPLY=($(compgen -W "load status" -- "$cur"))
                 return
             fi
-            opts="--era"
+            opts="--era --shipped"
             ;;
         report) opts="--output --lang" ;;
         stats) opts="--json" ;;

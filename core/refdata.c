@@ -5,8 +5,10 @@
 #include "refdata.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "address.h"
 #include "csvio.h"
@@ -208,9 +210,31 @@ clear_kind(struct dc_db *db, enum kind k, const char *era, struct dc_error *err)
     }
 }
 
-int
-dc_refdata_load_file(struct dc_db *db, const char *path, const char *era, const char *now_iso,
-                     struct dc_refdata_file_summary *s, struct dc_error *err)
+/* The refdata_file rows a load replaces: the kinds that clear the same
+ * table rows (ward-map and ward-map-detail both replace the ward mapping). */
+static int
+forget_files(struct dc_db *db, const char *kind, struct dc_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc;
+
+    if (dc_db_prepare(db,
+                      "DELETE FROM refdata_file WHERE kind = ?1 OR (?1 LIKE 'ward-map%' AND "
+                      "kind LIKE 'ward-map%')",
+                      &q, err) < 0)
+        return -1;
+    sqlite3_bind_text(q, 1, kind, -1, SQLITE_STATIC);
+    rc = dc_db_step_done(db, q, "delete refdata_file", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* One file into the DB; name is what refdata_file records (the path, or the
+ * base name for the shipped folder), origin and dated as in 0002. */
+static int
+load_file(struct dc_db *db, const char *path, const char *name, const char *era,
+          const char *now_iso, const char *origin, const char *dated,
+          struct dc_refdata_file_summary *s, struct dc_error *err)
 {
     struct dc_csv_opts copts = {.encoding = "utf-8", .delimiter = ','};
     struct loader l = {db, path, NULL, NULL, NULL, NULL};
@@ -242,7 +266,10 @@ dc_refdata_load_file(struct dc_db *db, const char *path, const char *era, const 
     }
     if (!era)
         era = "pre2025";
-    snprintf(s->kind, sizeof s->kind, "%s", kinds[k].name);
+    if (k == K_PROVINCES)
+        snprintf(s->kind, sizeof s->kind, "provinces-%s", era);
+    else
+        snprintf(s->kind, sizeof s->kind, "%s", kinds[k].name);
     if (clear_kind(db, (enum kind)k, era, err) < 0)
         goto out;
     if (dc_db_prepare(db,
@@ -277,16 +304,19 @@ dc_refdata_load_file(struct dc_db *db, const char *path, const char *era, const 
         goto out;
     {
         sqlite3_stmt *q = NULL;
-        if (dc_db_prepare(db,
-                          "INSERT INTO refdata_file(kind, file, sha256, rows, loaded) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5)",
+        if (forget_files(db, s->kind, err) < 0 ||
+            dc_db_prepare(db,
+                          "INSERT INTO refdata_file(kind, file, sha256, rows, loaded, origin, "
+                          "dated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                           &q, err) < 0)
             goto out;
         sqlite3_bind_text(q, 1, s->kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 3, sha, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 4, s->rows);
         sqlite3_bind_text(q, 5, now_iso, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 6, origin, -1, SQLITE_STATIC);
+        dc_db_bind_text(q, 7, dated);
         rc = dc_db_step_done(db, q, "insert refdata_file", err);
         sqlite3_finalize(q);
         if (rc < 0)
@@ -300,6 +330,131 @@ out:
     sqlite3_finalize(l.religion);
     dc_csv_close(r);
     return ret;
+}
+
+int
+dc_refdata_load_file(struct dc_db *db, const char *path, const char *era, const char *now_iso,
+                     struct dc_refdata_file_summary *s, struct dc_error *err)
+{
+    return load_file(db, path, path, era, now_iso, "file", NULL, s, err);
+}
+
+/* A folder is a catalogue when it holds sources.csv (refdata/README.md). */
+static int
+is_catalogue_dir(const char *dir)
+{
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/sources.csv", dir);
+
+    return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
+}
+
+int
+dc_refdata_shipped_dir(char *dir, size_t size, struct dc_error *err)
+{
+    char exe[PATH_MAX], cand[3][PATH_MAX + 32];
+    const char *env = getenv("DANCU_REFDATA");
+    int ncand = 0;
+    ssize_t len;
+
+    if (env && *env) {
+        if (!is_catalogue_dir(env))
+            return dc_error_set(err, DC_EX_NOINPUT,
+                                "DANCU_REFDATA=%s: no catalogue there (no sources.csv)", env);
+        if (snprintf(dir, size, "%s", env) >= (int)size)
+            return dc_error_set(err, DC_EX_USAGE, "DANCU_REFDATA: path too long");
+        return 0;
+    }
+    /* Next to the binary first, so that a build tree or a moved install
+     * uses its own copy; the configured prefix last. */
+    len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(cand[ncand++], sizeof cand[0], "%s/../refdata", exe);
+            snprintf(cand[ncand++], sizeof cand[0], "%s/../share/dancu/refdata", exe);
+        }
+    }
+    snprintf(cand[ncand++], sizeof cand[0], "%s", DC_REFDATA_DIR);
+    for (int i = 0; i < ncand; i++) {
+        char real[PATH_MAX];
+        if (!is_catalogue_dir(cand[i]) || !realpath(cand[i], real))
+            continue;
+        if (snprintf(dir, size, "%s", real) >= (int)size)
+            return dc_error_set(err, DC_EX_USAGE, "catalogue path too long");
+        return 0;
+    }
+    return dc_error_set(err, DC_EX_NOINPUT,
+                        "the catalogue shipped with dancu was not found (looked in refdata/ "
+                        "and share/dancu/refdata next to the binary, and in %s; set "
+                        "DANCU_REFDATA)",
+                        DC_REFDATA_DIR);
+}
+
+int
+dc_refdata_load_dir(struct dc_db *db, const char *dir, const char *now_iso,
+                    void (*each)(void *ud, const char *file,
+                                 const struct dc_refdata_file_summary *s),
+                    void *ud, struct dc_error *err)
+{
+    struct dc_csv_opts copts = {.encoding = "utf-8", .delimiter = ','};
+    char path[PATH_MAX];
+    struct dc_csv_reader *r;
+    struct dc_csv_row row;
+    const struct dc_csv_row *h;
+    int rc, n, ret = -1;
+
+    n = snprintf(path, sizeof path, "%s/sources.csv", dir);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return dc_error_set(err, DC_EX_USAGE, "catalogue path too long");
+    r = dc_csv_open(path, &copts, err);
+    if (!r)
+        return -1;
+    h = dc_csv_header(r);
+    if (h->nfields != 3 || strcmp(h->fields[0], "file") != 0 ||
+        strcmp(h->fields[1], "dated") != 0) {
+        dc_error_at(err, DC_EX_DATAERR, path, 1, NULL, "expected the header file,dated,source");
+        goto out;
+    }
+    while ((rc = dc_csv_next(r, &row, err)) == 1) {
+        struct dc_refdata_file_summary s;
+        char file[PATH_MAX];
+        if (row.reject) {
+            dc_error_at(err, DC_EX_DATAERR, path, row.line, NULL, "%s", row.reject);
+            goto out;
+        }
+        /* a plain file name in this folder, nothing else */
+        if (row.nfields != 3 || !row.fields[0][0] || strchr(row.fields[0], '/')) {
+            dc_error_at(err, DC_EX_DATAERR, path, row.line, "file", "expected a file name");
+            goto out;
+        }
+        n = snprintf(file, sizeof file, "%s/%s", dir, row.fields[0]);
+        if (n < 0 || (size_t)n >= sizeof file) {
+            dc_error_set(err, DC_EX_USAGE, "catalogue path too long");
+            goto out;
+        }
+        /* the era of a provinces file comes from its name, as on the command line */
+        if (load_file(db, file, row.fields[0], NULL, now_iso, "shipped",
+                      row.fields[1][0] ? row.fields[1] : NULL, &s, err) < 0)
+            goto out;
+        if (each)
+            each(ud, row.fields[0], &s);
+    }
+    if (rc == 0)
+        ret = 0;
+out:
+    dc_csv_close(r);
+    return ret;
+}
+
+int
+dc_refdata_has_units(struct dc_db *db, struct dc_error *err)
+{
+    long long n = dc_db_count(db, "SELECT count(*) FROM unit", err);
+
+    return n < 0 ? -1 : n > 0;
 }
 
 static int

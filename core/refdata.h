@@ -26,6 +26,8 @@
 #ifndef DC_REFDATA_H
 #define DC_REFDATA_H
 
+#include <stddef.h>
+
 #include "db.h"
 
 struct dc_catalog;
@@ -39,6 +41,23 @@ struct dc_refdata_file_summary {
  * files whose name does not say).  The caller holds the transaction. */
 int dc_refdata_load_file(struct dc_db *db, const char *path, const char *era, const char *now_iso,
                          struct dc_refdata_file_summary *s, struct dc_error *err);
+
+/* The folder of the catalogue shipped with dancu (refdata/README.md): in
+ * $DANCU_REFDATA, refdata/ or share/dancu/refdata next to the binary's
+ * folder, or the configured datadir.  Fills dir (absolute) or fails with
+ * DC_EX_NOINPUT naming where it looked. */
+int dc_refdata_shipped_dir(char *dir, size_t size, struct dc_error *err);
+
+/* Load every file that dir/sources.csv lists, in its order, recording each
+ * as origin 'shipped' with its date; each (may be NULL) is told about every
+ * file.  The caller holds the transaction. */
+int dc_refdata_load_dir(struct dc_db *db, const char *dir, const char *now_iso,
+                        void (*each)(void *ud, const char *file,
+                                     const struct dc_refdata_file_summary *s),
+                        void *ud, struct dc_error *err);
+
+/* 1 when the DB holds catalogue units, 0 when none, -1 on error. */
+int dc_refdata_has_units(struct dc_db *db, struct dc_error *err);
 
 /* Build the address catalogue from the DB's unit tables; when the DB holds
  * no units, the built-in province tables are used and *builtin is set. */

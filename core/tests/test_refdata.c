@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -71,7 +72,7 @@ test_each_kind_by_header(void)
     } t[] = {
         {"provinces_pre2025.csv", "code,name,type\n01,Thành phố Hà Nội,Thành phố trung ương\n"
                                   "79,Thành phố Hồ Chí Minh,Thành phố trung ương\n",
-         "provinces", 2},
+         "provinces-pre2025", 2},
         {"districts.csv",
          "province_code,province_name,district_code,district_name,district_level\n"
          "01,Thành phố Hà Nội,001,Quận Ba Đình,Quận\n",
@@ -113,7 +114,10 @@ test_each_kind_by_header(void)
                               "level='ward'", NULL), 2);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE code='00001' AND "
                               "district_code='001' AND province_code='01'", NULL), 1);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file", NULL), 9);
+    /* ward-map and ward-map-detail replace each other: 8 kinds are loaded */
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file", NULL), 8);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file WHERE origin = 'file' AND "
+                              "dated IS NULL", NULL), 8);
 }
 
 static void
@@ -202,6 +206,65 @@ test_catalog_from_db(void)
     dc_catalog_free(c);
 }
 
+/* The shipped folder: sources.csv lists files in order with their dates;
+ * what is loaded is recorded as origin 'shipped' under the file's own name. */
+static void
+test_load_dir_shipped(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char sub[300], path[400], found[4096];
+    FILE *f;
+
+    snprintf(sub, sizeof sub, "%s/shipped", dir);
+    if (!CHECK_INT(mkdir(sub, 0700), 0))
+        return;
+    snprintf(path, sizeof path, "%s/sources.csv", sub);
+    f = fopen(path, "w");
+    fputs("file,dated,source\nprovinces_2025.csv,2026-02-21,NSO\neth.csv,,hand-written\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/provinces_2025.csv", sub);
+    f = fopen(path, "w");
+    fputs("code,name,type\n01,Thành phố Hà Nội,Thành phố trung ương\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/eth.csv", sub);
+    f = fopen(path, "w");
+    fputs("code,name,name_qcvn109,code_1979,name_1979,other_names_1979\n01,Kinh,Kinh,01,Kinh,\n", f);
+    fclose(f);
+    CHECK_INT(dc_db_begin(db, &err), 0);
+    if (!CHECK_INT(dc_refdata_load_dir(db, sub, now, NULL, NULL, &err), 0))
+        printf("#   %s\n", err.msg);
+    CHECK_INT(dc_db_commit(db, &err), 0);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file WHERE origin = 'shipped' AND "
+                              "kind = 'provinces-2025' AND file = 'provinces_2025.csv' AND "
+                              "dated = '2026-02-21'", NULL), 1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file WHERE origin = 'shipped' AND "
+                              "kind = 'ethnic' AND dated IS NULL", NULL), 1);
+    /* DANCU_REFDATA names the folder; one without sources.csv is refused */
+    setenv("DANCU_REFDATA", sub, 1);
+    CHECK_INT(dc_refdata_shipped_dir(found, sizeof found, &err), 0);
+    CHECK_STR(found, sub);
+    setenv("DANCU_REFDATA", dir, 1);
+    CHECK_INT(dc_refdata_shipped_dir(found, sizeof found, &err), -1);
+    CHECK_INT(err.status, DC_EX_NOINPUT);
+    /* a file name with a slash in sources.csv is not followed */
+    snprintf(path, sizeof path, "%s/sources.csv", sub);
+    f = fopen(path, "w");
+    fputs("file,dated,source\n../x.csv,,\n", f);
+    fclose(f);
+    dc_error_clear(&err);
+    CHECK_INT(dc_db_begin(db, &err), 0);
+    CHECK_INT(dc_refdata_load_dir(db, sub, now, NULL, NULL, &err), -1);
+    dc_db_rollback(db);
+    CHECK(strstr(err.msg, "expected a file name") != NULL);
+    unsetenv("DANCU_REFDATA");
+    unlink(path);
+    snprintf(path, sizeof path, "%s/provinces_2025.csv", sub);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/eth.csv", sub);
+    unlink(path);
+    rmdir(sub);
+}
+
 int
 main(void)
 {
@@ -228,6 +291,7 @@ main(void)
     RUN(test_bad_code_digits);
     RUN(test_reload_replaces);
     RUN(test_catalog_from_db);
+    RUN(test_load_dir_shipped);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
