@@ -23,9 +23,10 @@
 #endif
 
 const char dc_usage_export[] =
-    "usage: dancu export DB --what records|findings|clusters|pairs|rejects|changes\n"
-    "                    [--format csv|jsonl|pgcopy|sql] [-o FILE|-] [--excel]\n"
-    "                    [--survivors] [--pseudonymize KEYFILE]\n"
+    "usage: dancu export DB --what records|findings|clusters|pairs|rejects|changes[,...]\n"
+    "                    [--format csv|jsonl|pgcopy|sql|xlsx] [-o FILE|-] [--excel]\n"
+    "                    [--delimiter D] [--survivors]\n"
+    "                    [--pseudonymize KEYFILE]\n"
     "       dancu export --verify FILE\n"
     "\n"
     "Write one table of the staging database DB, sorted by stable keys (source,\n"
@@ -44,17 +45,27 @@ const char dc_usage_export[] =
     "  changes   every change normalize made: field, before, after, rule\n"
     "\n"
     "Options:\n"
-    "  --what W            the table (required)\n"
+    "  --what W            the table (required); xlsx takes several, one sheet each:\n"
+    "                      --what records,findings,clusters (or --what repeated)\n"
     "  --format F          csv (RFC 4180, UTF-8, LF; default), jsonl (one JSON object\n"
-    "                      a line, empty values null), pgcopy (PostgreSQL COPY text)\n"
-    "                      or sql (INSERT statements); pgcopy and sql to a file also\n"
-    "                      write FILE.schema.sql (CREATE TABLE)\n"
+    "                      a line, empty values null), pgcopy (PostgreSQL COPY text),\n"
+    "                      sql (INSERT statements) or xlsx (an Excel workbook: IDs,\n"
+    "                      codes and dob as text cells with their zeros, issue and\n"
+    "                      expiry dates as dates, header row frozen and filtered,\n"
+    "                      column widths set); pgcopy and sql to a file also write\n"
+    "                      FILE.schema.sql (CREATE TABLE IF NOT EXISTS).  Without\n"
+    "                      --format, -o's extension says it: .csv .jsonl .copy\n"
+    "                      .pgcopy .sql .xlsx (a contradicting --format is an error)\n"
     "  -o, --output FILE   write FILE (default '-', stdout); a name ending in .gz is\n"
     "                      gzip'd.  FILE is written to a temp file and renamed, mode\n"
     "                      0600, with FILE.manifest.json beside it (version, command,\n"
     "                      rows, batches, size, SHA-256)\n"
-    "  --excel             CSV for Excel: UTF-8 BOM, CRLF, and a ' before cells that\n"
-    "                      start with = + - @ (formula injection; changes such data)\n"
+    "  --excel             CSV for Excel: UTF-8 BOM, CRLF, a ' before cells that\n"
+    "                      start with = + - @ (formula injection; changes such data),\n"
+    "                      and IDs, codes and dates written =\"001090012345\" so that\n"
+    "                      Excel keeps them as text with their zeros\n"
+    "  --delimiter D       CSV field separator: , (default) ; | or tab; Excel in a\n"
+    "                      Vietnamese locale expects ;\n"
     "  --survivors         records: one golden record per cluster (majority value per\n"
     "                      field; ties to the ID-card register source, then the most\n"
     "                      complete record, then the lowest record_id), with\n"
@@ -227,14 +238,17 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"excel", no_argument, NULL, 'x'},        {"survivors", no_argument, NULL, 's'},
         {"pseudonymize", required_argument, NULL, 'p'},
-        {"verify", required_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+        {"verify", required_argument, NULL, 'V'}, {"delimiter", required_argument, NULL, 'd'},
+        {NULL, 0, NULL, 0}};
     static char outbuf[1 << 20];
     static unsigned char key[DC_EXPORT_KEY_MAX];
     struct dc_error err = DC_ERROR_INIT;
     struct dc_export_opts o;
     struct dc_db *db = NULL;
     struct dc_buf cmdline = DC_BUF_INIT;
-    const char *what = NULL, *format = "csv", *output = "-", *keyfile = NULL, *check = NULL;
+    const char *what = NULL, *format = NULL, *output = "-", *keyfile = NULL, *check = NULL;
+    const char *delim = NULL;
+    enum dc_export_format by_name;
     long long rows = 0;
     int ch, status = 0;
 
@@ -250,7 +264,14 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         case 'h':
             status = dc_cmd_help(ctx);
             goto out;
-        case 'w': what = optarg; break;
+        case 'w':
+            what = optarg;
+            if (dc_export_whats_parse(optarg, &o, &err) < 0) {
+                status = dc_cmd_usage_error(ctx, "%s", err.msg);
+                goto out;
+            }
+            break;
+        case 'd': delim = optarg; break;
         case 'f': format = optarg; break;
         case 'o': output = optarg; break;
         case 'x': o.excel = 1; break;
@@ -278,20 +299,54 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
                                          "pairs, rejects or changes)");
         goto out;
     }
-    if (dc_export_what_parse(what, &o.what, &err) < 0 ||
-        dc_export_format_parse(format, &o.format, &err) < 0) {
+    if (format && dc_export_format_parse(format, &o.format, &err) < 0) {
         status = dc_cmd_usage_error(ctx, "%s", err.msg);
+        goto out;
+    }
+    /* the name says the format when --format does not; never CSV under an .xlsx name */
+    if (strcmp(output, "-") != 0 && dc_export_format_of_path(output, &by_name) == 0) {
+        if (format && by_name != o.format) {
+            status = dc_cmd_usage_error(ctx, "-o %s names a .%s file but --format is %s",
+                                        output, dc_export_format_name(by_name),
+                                        dc_export_format_name(o.format));
+            goto out;
+        }
+        o.format = by_name;
+    }
+    if (delim) {
+        if (strcmp(delim, "tab") == 0 || strcmp(delim, "\t") == 0)
+            o.delim = '\t';
+        else if (strlen(delim) == 1 && strchr(",;|", delim[0]))
+            o.delim = delim[0];
+        else {
+            status = dc_cmd_usage_error(ctx, "--delimiter takes , ; | or tab");
+            goto out;
+        }
+        if (o.format != DC_EXPORT_CSV) {
+            status = dc_cmd_usage_error(ctx, "--delimiter applies to --format csv only");
+            goto out;
+        }
+    }
+    if (o.nwhat > 1 && o.format != DC_EXPORT_XLSX) {
+        status = dc_cmd_usage_error(ctx, "several tables in one export need --format xlsx "
+                                         "(one sheet each)");
         goto out;
     }
     if (o.excel && o.format != DC_EXPORT_CSV) {
         status = dc_cmd_usage_error(ctx, "--excel applies to --format csv only");
         goto out;
     }
-    if (o.survivors && o.what != DC_EXPORT_RECORDS) {
+    int has_records = 0;
+    for (int i = 0; i < o.nwhat; i++)
+        has_records |= o.whats[i] == DC_EXPORT_RECORDS;
+    if (o.survivors && !has_records) {
         status = dc_cmd_usage_error(ctx, "--survivors applies to --what records only");
         goto out;
     }
-    if (keyfile && o.what == DC_EXPORT_REJECTS) {
+    int has_rejects = 0;
+    for (int i = 0; i < o.nwhat; i++)
+        has_rejects |= o.whats[i] == DC_EXPORT_REJECTS;
+    if (keyfile && has_rejects) {
         status = dc_cmd_usage_error(ctx, "rejects hold raw rows and cannot be pseudonymized");
         goto out;
     }
@@ -303,6 +358,14 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         goto out;
     }
     o.gzip = strcmp(output, "-") != 0 && ends_with(output, ".gz");
+    if (o.gzip && o.format == DC_EXPORT_XLSX) {
+        status = dc_cmd_usage_error(ctx, "an xlsx workbook is compressed already: no .gz");
+        goto out;
+    }
+    if (o.format == DC_EXPORT_XLSX && strcmp(output, "-") == 0 && isatty(fileno(ctx->out))) {
+        status = dc_cmd_usage_error(ctx, "a workbook is binary: give -o FILE.xlsx");
+        goto out;
+    }
     if (keyfile) {
         if (dc_export_read_key(keyfile, key, &o.key_len, &err) < 0) {
             status = dc_cmd_fail(ctx, &err);
@@ -325,11 +388,21 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         status = dc_cmd_fail(ctx, &err);
         goto out;
     }
-    if (!ctx->quiet)
-        fprintf(stderr, "dancu export: %s: %lld rows as %s to %s%s\n",
-                o.survivors ? "survivors" : dc_export_what_name(o.what), rows,
+    if (!ctx->quiet) {
+        char label[96];
+        dc_export_what_label(&o, label, sizeof label);
+        if (o.survivors) {
+            /* the records sheet or file holds the survivors */
+            char *r = strstr(label, "records");
+            if (r && strlen(label) + 2 < sizeof label) {
+                memmove(r + 9, r + 7, strlen(r + 7) + 1);
+                memcpy(r, "survivors", 9);
+            }
+        }
+        fprintf(stderr, "dancu export: %s: %lld rows as %s to %s%s\n", label, rows,
                 dc_export_format_name(o.format), strcmp(output, "-") ? output : "stdout",
                 o.key ? " (pseudonymized)" : "");
+    }
 out:
     memset(key, 0, sizeof key);
     dc_buf_release(&cmdline);

@@ -42,6 +42,7 @@ const int dc_ncommands = (int)(sizeof dc_commands / sizeof dc_commands[0]);
 
 static const char main_usage[] =
     "usage: dancu [--quiet] [--verbose] [--now DATE] COMMAND [ARGS]\n"
+    "       (global options may also follow COMMAND, anywhere before a '--')\n"
     "       dancu help [COMMAND]\n"
     "       dancu --version\n"
     "\n"
@@ -187,6 +188,40 @@ set_today(struct dc_ctx *ctx, const char *now_opt)
     return 0;
 }
 
+/* Global options after the command name (`dancu init q.db --quiet`, as a nightly script
+ * is often written): taken out of the command's words, up to a "--", and applied as if
+ * they came first.  A command's own options have other names, so nothing is taken from
+ * it; only a value spelled exactly like a global option ("--opt -q") would be, and
+ * "--opt=-q" keeps it.  Returns the new argc; -1 when --now lacks its value. */
+static int
+hoist_globals(struct dc_ctx *ctx, int argc, char **argv, const char **now_opt)
+{
+    int k = 1, i = 1;
+
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            ctx->quiet = 1;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            ctx->verbose = 1;
+        } else if (strncmp(a, "--now=", 6) == 0) {
+            *now_opt = a + 6;
+        } else if (strcmp(a, "--now") == 0) {
+            if (i + 1 >= argc)
+                return -1;
+            *now_opt = argv[++i];
+        } else {
+            argv[k++] = argv[i];
+        }
+    }
+    for (; i < argc; i++)
+        argv[k++] = argv[i];
+    argv[k] = NULL;
+    return k;
+}
+
 /* git's run_builtin: a result that could not be written is an error. */
 static int
 finish_stdout(struct dc_ctx *ctx, int status)
@@ -240,6 +275,14 @@ main(int argc, char **argv)
                     argv[optind - 1]);
             return DC_EX_USAGE;
         }
+    }
+    if (optind < argc && strcmp(argv[optind], "help") != 0 && find_cmd(argv[optind])) {
+        int n = hoist_globals(&ctx, argc - optind, argv + optind, &now_opt);
+        if (n < 0) {
+            fputs("dancu: --now needs a date (YYYY-MM-DD)\n", stderr);
+            return DC_EX_USAGE;
+        }
+        argc = optind + n;
     }
     if (set_today(&ctx, now_opt) < 0) {
         fputs("dancu: bad --now or SOURCE_DATE_EPOCH (want YYYY-MM-DD / seconds)\n", stderr);

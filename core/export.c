@@ -30,6 +30,7 @@
 #include <zlib.h>
 
 #include "json.h"
+#include "xlsxout.h"
 
 #define STDIO_BUF (1024 * 1024)
 /* Encoded rows collect in one buffer that goes to the stream when it holds this much:
@@ -55,10 +56,16 @@
 enum col_type { T_TEXT, T_INT, T_REAL, T_NUM2, T_BYTES };
 enum col_pii { P_NO, P_ALWAYS, P_IF_FIELD };
 
+/* How a spreadsheet must take a text value: K_CODE digits that are an ID, a code or a
+ * partial date, never a number (leading zeros, 12-digit IDs in floating point, "1990-05"
+ * read as a date); K_DATE a date, a real one in xlsx when it is a full YYYY-MM-DD. */
+enum col_kind { K_PLAIN, K_CODE, K_DATE };
+
 struct col {
     const char *name;
     enum col_type type;
     enum col_pii pii;
+    enum col_kind kind;
 };
 
 struct view {
@@ -69,23 +76,24 @@ struct view {
 };
 
 #define RECORD_COLS                                                                           \
-    {"record_id", T_INT, P_NO}, {"source", T_TEXT, P_NO}, {"src_row", T_INT, P_NO},           \
-        {"cluster_id", T_INT, P_NO}, {"full_name", T_TEXT, P_ALWAYS},                         \
-        {"family_name", T_TEXT, P_ALWAYS}, {"middle_name", T_TEXT, P_ALWAYS},                 \
-        {"given_name", T_TEXT, P_ALWAYS}, {"dob", T_TEXT, P_NO},                              \
-        {"dob_precision", T_TEXT, P_NO}, {"sex", T_TEXT, P_NO}, {"id12", T_TEXT, P_ALWAYS},   \
-        {"cmnd", T_TEXT, P_ALWAYS}, {"ethnic", T_TEXT, P_NO}, {"province_code", T_TEXT, P_NO}, \
-        {"district_code", T_TEXT, P_NO}, {"ward_code", T_TEXT, P_NO},                         \
-        {"new_province_code", T_TEXT, P_NO}, {"new_ward_code", T_TEXT, P_NO},                 \
-        {"address_detail", T_TEXT, P_NO}, {"src_file", T_TEXT, P_NO},                         \
-        {"src_line", T_INT, P_NO}, {"ethnic_code", T_TEXT, P_NO},                             \
-        {"issue_date", T_TEXT, P_NO}, {"expiry_date", T_TEXT, P_NO},                          \
-        {"addr_confidence", T_NUM2, P_NO}, {"addr_reason", T_TEXT, P_NO},                     \
-        {"dob_raw", T_TEXT, P_NO}
+    {"record_id", T_INT, P_NO, K_PLAIN}, {"source", T_TEXT, P_NO, K_PLAIN}, {"src_row", T_INT, P_NO, K_PLAIN},           \
+        {"cluster_id", T_INT, P_NO, K_PLAIN}, {"full_name", T_TEXT, P_ALWAYS, K_PLAIN},                         \
+        {"family_name", T_TEXT, P_ALWAYS, K_PLAIN}, {"middle_name", T_TEXT, P_ALWAYS, K_PLAIN},                 \
+        {"given_name", T_TEXT, P_ALWAYS, K_PLAIN}, {"dob", T_TEXT, P_NO, K_CODE},                      \
+        {"dob_precision", T_TEXT, P_NO, K_PLAIN}, {"sex", T_TEXT, P_NO, K_PLAIN},                               \
+        {"id12", T_TEXT, P_ALWAYS, K_CODE}, {"cmnd", T_TEXT, P_ALWAYS, K_CODE},               \
+        {"ethnic", T_TEXT, P_NO, K_PLAIN}, {"province_code", T_TEXT, P_NO, K_CODE},                    \
+        {"district_code", T_TEXT, P_NO, K_CODE}, {"ward_code", T_TEXT, P_NO, K_CODE},         \
+        {"new_province_code", T_TEXT, P_NO, K_CODE}, {"new_ward_code", T_TEXT, P_NO, K_CODE}, \
+        {"address_detail", T_TEXT, P_NO, K_PLAIN}, {"src_file", T_TEXT, P_NO, K_PLAIN},                         \
+        {"src_line", T_INT, P_NO, K_PLAIN}, {"ethnic_code", T_TEXT, P_NO, K_CODE},                     \
+        {"issue_date", T_TEXT, P_NO, K_DATE}, {"expiry_date", T_TEXT, P_NO, K_DATE},          \
+        {"addr_confidence", T_NUM2, P_NO, K_PLAIN}, {"addr_reason", T_TEXT, P_NO, K_PLAIN},                     \
+        {"dob_raw", T_TEXT, P_NO, K_CODE}
 
 static const struct col records_cols[] = {RECORD_COLS};
 static const struct col survivors_cols[] = {RECORD_COLS,
-                                            {"contributing_record_ids", T_TEXT, P_NO}};
+                                            {"contributing_record_ids", T_TEXT, P_NO, K_PLAIN}};
 #define NREC ((int)(sizeof records_cols / sizeof records_cols[0]))
 
 /* Columns of the records view that are data fields (voted on by --survivors). */
@@ -112,30 +120,30 @@ static const struct view v_survivors = {
     survivors_cols, NREC + 1, -1};
 
 static const struct col findings_cols[] = {
-    {"record_id", T_INT, P_NO},     {"source", T_TEXT, P_NO},
-    {"src_row", T_INT, P_NO},       {"code", T_TEXT, P_NO},
-    {"severity", T_TEXT, P_NO},     {"field", T_TEXT, P_NO},
-    {"expected", T_TEXT, P_IF_FIELD}, {"actual", T_TEXT, P_IF_FIELD},
-    {"message", T_TEXT, P_NO}};
+    {"record_id", T_INT, P_NO, K_PLAIN},     {"source", T_TEXT, P_NO, K_PLAIN},
+    {"src_row", T_INT, P_NO, K_PLAIN},       {"code", T_TEXT, P_NO, K_PLAIN},
+    {"severity", T_TEXT, P_NO, K_PLAIN},     {"field", T_TEXT, P_NO, K_PLAIN},
+    {"expected", T_TEXT, P_IF_FIELD, K_CODE}, {"actual", T_TEXT, P_IF_FIELD, K_CODE},
+    {"message", T_TEXT, P_NO, K_PLAIN}};
 static const struct view v_findings = {
     "SELECT f.record_id, p.source, p.src_row, f.code, f.severity, f.field, f.expected,"
     " f.actual, f.message FROM finding f LEFT JOIN person p ON p.record_id = f.record_id"
     " ORDER BY p.source, p.src_row, f.code, f.field, f.id",
     findings_cols, 9, 5};
 
-static const struct col clusters_cols[] = {{"cluster_id", T_INT, P_NO},
-                                           {"record_id", T_INT, P_NO},
-                                           {"source", T_TEXT, P_NO},
-                                           {"src_row", T_INT, P_NO}};
+static const struct col clusters_cols[] = {{"cluster_id", T_INT, P_NO, K_PLAIN},
+                                           {"record_id", T_INT, P_NO, K_PLAIN},
+                                           {"source", T_TEXT, P_NO, K_PLAIN},
+                                           {"src_row", T_INT, P_NO, K_PLAIN}};
 static const struct view v_clusters = {
     "SELECT c.cluster_id, c.record_id, p.source, p.src_row FROM cluster c"
     " LEFT JOIN person p ON p.record_id = c.record_id ORDER BY c.cluster_id, c.record_id",
     clusters_cols, 4, -1};
 
 static const struct col pairs_cols[] = {
-    {"a", T_INT, P_NO},        {"a_source", T_TEXT, P_NO}, {"a_src_row", T_INT, P_NO},
-    {"b", T_INT, P_NO},        {"b_source", T_TEXT, P_NO}, {"b_src_row", T_INT, P_NO},
-    {"weight", T_REAL, P_NO},  {"prob", T_REAL, P_NO},     {"gamma", T_INT, P_NO}};
+    {"a", T_INT, P_NO, K_PLAIN},        {"a_source", T_TEXT, P_NO, K_PLAIN}, {"a_src_row", T_INT, P_NO, K_PLAIN},
+    {"b", T_INT, P_NO, K_PLAIN},        {"b_source", T_TEXT, P_NO, K_PLAIN}, {"b_src_row", T_INT, P_NO, K_PLAIN},
+    {"weight", T_REAL, P_NO, K_PLAIN},  {"prob", T_REAL, P_NO, K_PLAIN},     {"gamma", T_INT, P_NO, K_PLAIN}};
 static const struct view v_pairs = {
     "SELECT r.a, pa.source, pa.src_row, r.b, pb.source, pb.src_row, r.weight, r.prob, r.gamma"
     " FROM pair r LEFT JOIN person pa ON pa.record_id = r.a"
@@ -143,19 +151,19 @@ static const struct view v_pairs = {
     pairs_cols, 9, -1};
 
 static const struct col rejects_cols[] = {
-    {"batch_id", T_INT, P_NO}, {"source", T_TEXT, P_NO},   {"src_file", T_TEXT, P_NO},
-    {"src_row", T_INT, P_NO},  {"src_line", T_INT, P_NO},  {"reason", T_TEXT, P_NO},
-    {"raw", T_BYTES, P_NO}};
+    {"batch_id", T_INT, P_NO, K_PLAIN}, {"source", T_TEXT, P_NO, K_PLAIN},   {"src_file", T_TEXT, P_NO, K_PLAIN},
+    {"src_row", T_INT, P_NO, K_PLAIN},  {"src_line", T_INT, P_NO, K_PLAIN},  {"reason", T_TEXT, P_NO, K_PLAIN},
+    {"raw", T_BYTES, P_NO, K_PLAIN}};
 static const struct view v_rejects = {
     "SELECT batch_id, source, src_file, src_row, src_line, reason, raw FROM reject"
     " ORDER BY batch_id, src_row, id",
     rejects_cols, 7, -1};
 
 static const struct col changes_cols[] = {
-    {"record_id", T_INT, P_NO},     {"source", T_TEXT, P_NO},
-    {"src_row", T_INT, P_NO},       {"field", T_TEXT, P_NO},
-    {"before", T_TEXT, P_IF_FIELD}, {"after", T_TEXT, P_IF_FIELD},
-    {"rule", T_TEXT, P_NO}};
+    {"record_id", T_INT, P_NO, K_PLAIN},     {"source", T_TEXT, P_NO, K_PLAIN},
+    {"src_row", T_INT, P_NO, K_PLAIN},       {"field", T_TEXT, P_NO, K_PLAIN},
+    {"before", T_TEXT, P_IF_FIELD, K_CODE}, {"after", T_TEXT, P_IF_FIELD, K_CODE},
+    {"rule", T_TEXT, P_NO, K_PLAIN}};
 static const struct view v_changes = {
     "SELECT c.record_id, p.source, p.src_row, c.field, c.before, c.after, c.rule"
     " FROM change c LEFT JOIN person p ON p.record_id = c.record_id"
@@ -178,7 +186,8 @@ view_of(const struct dc_export_opts *o)
 
 static const char *const what_names[] = {"records", "findings", "clusters",
                                          "pairs",   "rejects",  "changes"};
-static const char *const format_names[] = {"csv", "jsonl", "pgcopy", "sql"};
+static const char *const format_names[] = {"csv", "jsonl", "pgcopy", "sql", "xlsx"};
+#define NFORMATS ((int)(sizeof format_names / sizeof format_names[0]))
 
 int
 dc_export_what_parse(const char *s, enum dc_export_what *out, struct dc_error *err)
@@ -196,12 +205,86 @@ dc_export_what_parse(const char *s, enum dc_export_what *out, struct dc_error *e
 int
 dc_export_format_parse(const char *s, enum dc_export_format *out, struct dc_error *err)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < NFORMATS; i++)
         if (strcmp(s, format_names[i]) == 0) {
             *out = (enum dc_export_format)i;
             return 0;
         }
-    return dc_error_set(err, DC_EX_USAGE, "unknown --format (want csv, jsonl, pgcopy or sql)");
+    return dc_error_set(err, DC_EX_USAGE,
+                        "unknown --format (want csv, jsonl, pgcopy, sql or xlsx)");
+}
+
+int
+dc_export_whats_parse(const char *s, struct dc_export_opts *o, struct dc_error *err)
+{
+    char name[32];
+
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        enum dc_export_what w;
+        if (n == 0 || n >= sizeof name)
+            return dc_export_what_parse("", &w, err);
+        memcpy(name, s, n);
+        name[n] = '\0';
+        if (dc_export_what_parse(name, &w, err) < 0)
+            return -1;
+        for (int i = 0; i < o->nwhat; i++)
+            if (o->whats[i] == w)
+                return dc_error_set(err, DC_EX_USAGE, "--what %s is asked twice", name);
+        /* six names, each once: the array cannot overflow */
+        o->whats[o->nwhat++] = w;
+        s += n;
+        if (*s == ',' && *++s == '\0')
+            return dc_export_what_parse("", &w, err);
+    }
+    if (o->nwhat == 0) {
+        enum dc_export_what w;
+        return dc_export_what_parse("", &w, err);
+    }
+    o->what = o->whats[0];
+    return 0;
+}
+
+void
+dc_export_what_label(const struct dc_export_opts *o, char *out, size_t n)
+{
+    size_t k = 0;
+
+    out[0] = '\0';
+    if (o->nwhat <= 1) {
+        snprintf(out, n, "%s", dc_export_what_name(o->what));
+        return;
+    }
+    for (int i = 0; i < o->nwhat && k < n; i++) {
+        int w = snprintf(out + k, n - k, "%s%s", i ? "," : "", dc_export_what_name(o->whats[i]));
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+}
+
+int
+dc_export_format_of_path(const char *path, enum dc_export_format *out)
+{
+    static const struct {
+        const char *ext;
+        enum dc_export_format f;
+    } exts[] = {{".csv", DC_EXPORT_CSV},   {".jsonl", DC_EXPORT_JSONL},
+                {".copy", DC_EXPORT_PGCOPY}, {".pgcopy", DC_EXPORT_PGCOPY},
+                {".sql", DC_EXPORT_SQL},   {".xlsx", DC_EXPORT_XLSX}};
+    size_t n = strlen(path);
+
+    if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
+        n -= 3;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t e = strlen(exts[i].ext);
+        /* ASCII case-insensitive: RECORDS.XLSX is a workbook too */
+        if (n > e && path[n - e - 1] != '/' && strncasecmp(path + n - e, exts[i].ext, e) == 0) {
+            *out = exts[i].f;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 const char *
@@ -213,7 +296,7 @@ dc_export_what_name(enum dc_export_what w)
 const char *
 dc_export_format_name(enum dc_export_format f)
 {
-    return (unsigned)f < 4 ? format_names[f] : "?";
+    return (unsigned)f < (unsigned)NFORMATS ? format_names[f] : "?";
 }
 
 const char *
@@ -381,6 +464,10 @@ struct emit {
     FILE *fp;
     const struct dc_export_opts *o;
     const struct view *v;
+    unsigned char delim;        /* CSV separator */
+    unsigned char special[256]; /* CSV bytes that need quotes */
+    struct dc_buf wrap;         /* --excel: one ="..." value */
+    struct dc_xlsx *x;          /* xlsx: the workbook */
     struct dc_buf line;         /* encoded rows not yet written (up to FLUSH_AT + a row) */
     char tok[MAX_COLS][19];
     char num[MAX_COLS][24];     /* integers formatted by fetch_row */
@@ -438,16 +525,15 @@ sql_text(struct dc_buf *b, const char *s, size_t n)
     dc_buf_putc(b, '\'');
 }
 
-/* The bytes RFC 4180 §2.6 says make a field need quotes. */
-static const unsigned char csv_special[256] = {[','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1};
-
 /* One CSV field by RFC 4180 with the rules of core/csvio's writer (quote a field holding
- * ',', '"', CR or LF, or a lone empty field; --excel: a ' before = + - @ TAB CR, OWASP),
- * written at d, which has room for 2n + 3 bytes; returns the end.  Most fields need no
- * quotes, so the plain case copies while it scans and only a special byte sends the field
- * to the general path.  test_export.c pins the bytes of both profiles. */
+ * the separator, '"', CR or LF, or a lone empty field; --excel: a ' before = + - @ TAB CR,
+ * OWASP), written at d, which has room for 2n + 3 bytes; returns the end.  special[] marks
+ * the bytes that need quotes (RFC 4180 §2.6 with the separator in place of ',').  Most
+ * fields need no quotes, so the plain case copies while it scans and only a special byte
+ * sends the field to the general path.  test_export.c pins the bytes of both profiles. */
 static char *
-csv_cell(char *d, const char *s, size_t n, int excel, int alone)
+csv_cell(char *d, const char *s, size_t n, int excel, int alone, const unsigned char *special,
+         unsigned char delim)
 {
     size_t i = 0;
 
@@ -458,7 +544,7 @@ csv_cell(char *d, const char *s, size_t n, int excel, int alone)
         for (; i + 8 <= n; i += 8) {
             uint64_t w, a, b, c, q;
             memcpy(&w, s + i, 8);
-            a = w ^ (ones * ',');
+            a = w ^ (ones * delim);
             b = w ^ (ones * '"');
             c = w ^ (ones * '\n');
             q = w ^ (ones * '\r');
@@ -469,7 +555,7 @@ csv_cell(char *d, const char *s, size_t n, int excel, int alone)
         }
         for (; i < n; i++) {
             unsigned char c = (unsigned char)s[i];
-            if (csv_special[c])
+            if (special[c])
                 break;
             d[i] = (char)c;
         }
@@ -481,7 +567,7 @@ csv_cell(char *d, const char *s, size_t n, int excel, int alone)
     int guard = excel && n && strchr("=+-@\t\r", s[0]) != NULL;
     int quote = alone && n == 0;
     for (; i < n && !quote; i++)
-        quote = csv_special[(unsigned char)s[i]];
+        quote = special[(unsigned char)s[i]];
     if (quote)
         *d++ = '"';
     if (guard)
@@ -491,6 +577,28 @@ csv_cell(char *d, const char *s, size_t n, int excel, int alone)
         return d + n;
     }
     for (i = 0; i < n; i++) {
+        *d++ = s[i];
+        if (s[i] == '"')
+            *d++ = '"';
+    }
+    *d++ = '"';
+    return d;
+}
+
+/* --excel: a K_CODE or K_DATE value that Excel and LibreOffice would take for a number or
+ * a date (it starts with a digit: "001090012345", "00028", "1990-05") goes out as the
+ * formula ="VALUE", whose result is that text: the documented way to make Excel keep a
+ * CSV value as text (Microsoft: "Keeping leading zeros and large numbers"; the formula
+ * guard does not apply, the '=' is ours).  Written at d, which has room for 2n + 3 bytes;
+ * returns the end.  Anything else: NULL. */
+static char *
+excel_text(char *d, const char *s, size_t n)
+{
+    if (n == 0 || s[0] < '0' || s[0] > '9')
+        return NULL;
+    *d++ = '=';
+    *d++ = '"';
+    for (size_t i = 0; i < n; i++) {
         *d++ = s[i];
         if (s[i] == '"')
             *d++ = '"';
@@ -688,7 +796,7 @@ emit_header(struct emit *e, struct dc_error *err)
             dc_buf_puts(b, "\xEF\xBB\xBF"); /* UTF-8 BOM: Excel reads the file as UTF-8 */
         for (int i = 0; i < e->v->ncols; i++) {
             if (i)
-                dc_buf_putc(b, ',');
+                dc_buf_putc(b, (char)e->delim);
             dc_buf_puts(b, e->v->cols[i].name);
         }
         dc_buf_puts(b, e->o->excel ? "\r\n" : "\n");
@@ -706,18 +814,33 @@ csv_row(struct emit *e, const struct row *r, struct dc_error *err)
     size_t need = 2; /* CRLF */
     char *d;
 
-    /* per field at most: separator, quote, guard, every byte doubled, quote */
+    /* per field at most: separator, quote, guard, every byte doubled, quote; --excel's
+     * ="..." doubles a field once more */
     for (int i = 0; i < nc; i++)
-        need += 2 * (r->v[i] ? r->n[i] : 0) + 4;
+        need += (excel ? 4 : 2) * (r->v[i] ? r->n[i] : 0) + 12;
     if (need > ROW_MAX)
         return dc_error_set(err, DC_EX_DATAERR, "a row is longer than %zu bytes", ROW_MAX);
     if (dc_buf_reserve(b, need) < 0)
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     d = b->s + b->len;
     for (int i = 0; i < nc; i++) {
+        const char *s = r->v[i] ? r->v[i] : "";
+        size_t n = r->v[i] ? r->n[i] : 0;
         if (i)
-            *d++ = ',';
-        d = csv_cell(d, r->v[i] ? r->v[i] : "", r->v[i] ? r->n[i] : 0, excel, nc == 1);
+            *d++ = (char)e->delim;
+        if (excel && e->v->cols[i].kind != K_PLAIN) {
+            dc_buf_reset(&e->wrap);
+            if (dc_buf_reserve(&e->wrap, 2 * n + 4) < 0)
+                return dc_error_set(err, DC_EX_OSERR, "out of memory");
+            char *end = excel_text(e->wrap.s, s, n);
+            if (end) {
+                /* no guard: the '=' is the wrapper's, not the data's */
+                d = csv_cell(d, e->wrap.s, (size_t)(end - e->wrap.s), 0, 0, e->special,
+                             e->delim);
+                continue;
+            }
+        }
+        d = csv_cell(d, s, n, excel, nc == 1, e->special, e->delim);
     }
     if (excel)
         *d++ = '\r';
@@ -811,6 +934,8 @@ emit_row(struct emit *e, struct row *r, struct dc_error *err)
         }
         dc_buf_puts(b, ");\n");
         break;
+    case DC_EXPORT_XLSX:
+        return dc_xlsx_row(e->x, r->v, r->n, err);
     }
     return flush(e, 0, err);
 }
@@ -1003,6 +1128,75 @@ out:
     return ret;
 }
 
+/* The rows of e->v (the view's statement st, stepped to the end) through emit_row. */
+static int
+run_view(struct dc_db *db, struct emit *e, sqlite3_stmt *st, struct dc_error *err)
+{
+    struct row r;
+    int rc;
+
+    if (e->v == &v_survivors)
+        return run_survivors(db, e, st, err);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fetch_row(e, st, e->v->ncols, &r);
+        if (emit_row(e, &r, err) < 0)
+            return -1;
+    }
+    if (rc != SQLITE_DONE)
+        return dc_db_fail(db, rc, "read export rows", err);
+    return 0;
+}
+
+/* ---- xlsx: one sheet per table ---- */
+
+/* The workbook's cell kinds for a view's columns: numbers stay numbers, IDs and codes
+ * text, full dates real dates (xlsxout.h). */
+static void
+xlsx_cols(const struct view *v, struct dc_xlsx_col *out)
+{
+    for (int i = 0; i < v->ncols; i++) {
+        out[i].name = v->cols[i].name;
+        out[i].kind = v->cols[i].type == T_INT || v->cols[i].type == T_REAL ||
+                              v->cols[i].type == T_NUM2
+                          ? DC_XLSX_NUMBER
+                      : v->cols[i].kind == K_DATE ? DC_XLSX_DATE
+                                                  : DC_XLSX_TEXT;
+    }
+}
+
+static int
+write_xlsx(struct dc_db *db, struct emit *e, struct dc_error *err)
+{
+    const struct dc_export_opts *o = e->o;
+    struct dc_export_opts one = *o;
+    struct dc_xlsx_col cols[MAX_COLS];
+    int nwhat = o->nwhat > 0 ? o->nwhat : 1;
+    int ret = -1;
+
+    e->x = dc_xlsx_new(err);
+    if (!e->x)
+        return -1;
+    for (int k = 0; k < nwhat; k++) {
+        sqlite3_stmt *st = NULL;
+        one.what = o->nwhat > 0 ? o->whats[k] : o->what;
+        one.survivors = o->survivors && one.what == DC_EXPORT_RECORDS;
+        e->v = view_of(&one);
+        xlsx_cols(e->v, cols);
+        if (dc_xlsx_sheet(e->x, dc_export_table(&one), cols, e->v->ncols, err) < 0 ||
+            dc_db_prepare(db, e->v->sql, &st, err) < 0)
+            goto out;
+        int rc = run_view(db, e, st, err);
+        sqlite3_finalize(st);
+        if (rc < 0)
+            goto out;
+    }
+    ret = dc_xlsx_finish(e->x, e->fp, err);
+out:
+    dc_xlsx_free(e->x);
+    e->x = NULL;
+    return ret;
+}
+
 int
 dc_export_write(struct dc_db *db, const struct dc_export_opts *o, FILE *fp, long long *rows,
                 struct dc_error *err)
@@ -1010,52 +1204,60 @@ dc_export_write(struct dc_db *db, const struct dc_export_opts *o, FILE *fp, long
     struct emit e;
     sqlite3_stmt *st = NULL;
     FILE *out = fp;
-    int rc, ret = -1;
+    int ret = -1;
 
     *rows = 0;
     if (o->key && o->what == DC_EXPORT_REJECTS)
         return dc_error_set(err, DC_EX_USAGE,
                             "rejects hold raw rows and cannot be pseudonymized");
-    if (o->survivors && o->what != DC_EXPORT_RECORDS)
+    for (int i = 0; i < o->nwhat; i++)
+        if (o->key && o->whats[i] == DC_EXPORT_REJECTS)
+            return dc_error_set(err, DC_EX_USAGE,
+                                "rejects hold raw rows and cannot be pseudonymized");
+    int has_records = o->what == DC_EXPORT_RECORDS;
+    for (int i = 0; i < o->nwhat; i++)
+        has_records |= o->whats[i] == DC_EXPORT_RECORDS;
+    if (o->survivors && !has_records)
         return dc_error_set(err, DC_EX_USAGE, "--survivors applies to --what records only");
     if (o->excel && o->format != DC_EXPORT_CSV)
         return dc_error_set(err, DC_EX_USAGE, "--excel applies to --format csv only");
+    if (o->delim && o->format != DC_EXPORT_CSV)
+        return dc_error_set(err, DC_EX_USAGE, "--delimiter applies to --format csv only");
+    if (o->delim == '"' || o->delim == '\n' || o->delim == '\r')
+        return dc_error_set(err, DC_EX_USAGE, "a quote or a line end cannot separate fields");
+    if (o->nwhat > 1 && o->format != DC_EXPORT_XLSX)
+        return dc_error_set(err, DC_EX_USAGE,
+                            "several tables in one export need --format xlsx (one sheet each)");
+    if (o->format == DC_EXPORT_XLSX && o->gzip)
+        return dc_error_set(err, DC_EX_USAGE, "an xlsx workbook is compressed already: no .gz");
     memset(&e, 0, sizeof e);
     e.o = o;
     e.v = view_of(o);
+    e.delim = o->delim ? (unsigned char)o->delim : ',';
+    e.special[e.delim] = e.special['"'] = e.special['\n'] = e.special['\r'] = 1;
     if (o->gzip) {
         out = gz_wrap(fp);
         if (!out)
             return dc_error_set(err, DC_EX_OSERR, "cannot start gzip stream");
     }
     e.fp = out;
-    if (dc_db_prepare(db, e.v->sql, &st, err) < 0)
-        goto out;
-    if (emit_header(&e, err) < 0)
-        goto out;
-    if (o->survivors) {
-        if (run_survivors(db, &e, st, err) < 0)
+    if (o->format == DC_EXPORT_XLSX) {
+        if (write_xlsx(db, &e, err) < 0)
             goto out;
     } else {
-        struct row r;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            fetch_row(&e, st, e.v->ncols, &r);
-            if (emit_row(&e, &r, err) < 0)
-                goto out;
-        }
-        if (rc != SQLITE_DONE) {
-            dc_db_fail(db, rc, "read export rows", err);
+        if (dc_db_prepare(db, e.v->sql, &st, err) < 0 || emit_header(&e, err) < 0 ||
+            run_view(db, &e, st, err) < 0)
             goto out;
-        }
+        if (o->format == DC_EXPORT_SQL)
+            dc_buf_puts(&e.line, "COMMIT;\n");
+        if (flush(&e, 1, err) < 0)
+            goto out;
     }
-    if (o->format == DC_EXPORT_SQL)
-        dc_buf_puts(&e.line, "COMMIT;\n");
-    if (flush(&e, 1, err) < 0)
-        goto out;
     ret = 0;
 out:
     sqlite3_finalize(st);
     dc_buf_release(&e.line);
+    dc_buf_release(&e.wrap);
     if (out != fp && fclose(out) != 0 && ret == 0)
         ret = dc_error_set(err, DC_EX_IOERR, "write error (gzip): %s", strerror(errno));
     if (ret == 0 && (fflush(fp) != 0 || ferror(fp)))
@@ -1076,7 +1278,8 @@ dc_export_schema_sql(const struct dc_export_opts *o, struct dc_error *err)
                   dc_export_what_name(o->what), o->format == DC_EXPORT_SQL ? "INSERT" : "COPY");
     dc_buf_puts(&b, "-- Codes are text (leading zeros); dob is text (YYYY, YYYY-MM or "
                     "YYYY-MM-DD).\n");
-    dc_buf_printf(&b, "CREATE TABLE %s (\n", dc_export_table(o));
+    /* IF NOT EXISTS: the same script runs every night (docs/national-load.md) */
+    dc_buf_printf(&b, "CREATE TABLE IF NOT EXISTS %s (\n", dc_export_table(o));
     for (int i = 0; i < v->ncols; i++) {
         const char *t = "text";
         switch (v->cols[i].type) {

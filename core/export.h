@@ -5,13 +5,18 @@
  * encodings, optionally gzip'd (deterministic header), optionally with keyed pseudonyms,
  * written atomically (temp file + fsync + rename + directory fsync, mode 0600).
  *
- * Not for: the manifest (manifest.h), option parsing (cmd/export.c), changing the DB.
+ * Not for: the manifest (manifest.h), option parsing (cmd/export.c), changing the DB, the
+ * workbook encoder (xlsxout.h).
  *
  * Rules and sources:
  *  - columns and order: DESIGN.md "The command contract" (records export), the export brief;
  *  - CSV: RFC 4180 with the quoting rules of core/csvio's writer (encoded per row in
- *    export.c for speed); --excel = BOM + CRLF + formula guard
- *    (OWASP ASVS 1.2.10 as quoted in research/reliability.md §3.2; ecosystem.md §1a);
+ *    export.c for speed), separator ',' or o->delim; --excel = BOM + CRLF + formula guard
+ *    (OWASP ASVS 1.2.10 as quoted in research/reliability.md §3.2; ecosystem.md §1a), and
+ *    IDs, codes and dates that start with a digit written as ="VALUE" so that Excel
+ *    keeps them as text (leading zeros, 12-digit IDs, partial dates);
+ *  - xlsx: core/xlsxout.c (libxlsxwriter), one sheet per table of o->whats; the
+ *    workbook's bytes go through the same stream, temp file and manifest;
  *  - pgcopy: PostgreSQL COPY text format (sql-copy.html, "File Formats / Text Format"):
  *    TAB between columns, \N for NULL, backslash escapes \\ \t \n \r; reliability.md §1.2;
  *    bytes that need not be text (rejects.raw) are bytea in hex form ("\\x..." in COPY);
@@ -54,26 +59,50 @@ enum dc_export_what {
     DC_EXPORT_CHANGES
 };
 
-enum dc_export_format { DC_EXPORT_CSV, DC_EXPORT_JSONL, DC_EXPORT_PGCOPY, DC_EXPORT_SQL };
+enum dc_export_format {
+    DC_EXPORT_CSV,
+    DC_EXPORT_JSONL,
+    DC_EXPORT_PGCOPY,
+    DC_EXPORT_SQL,
+    DC_EXPORT_XLSX  /* an Office Open XML workbook (core/xlsxout.c), one sheet per table */
+};
+
+/* How many tables one export may hold (xlsx: one sheet each). */
+#define DC_EXPORT_WHAT_MAX 6
 
 /* Key bytes: at least this many (a shorter key is refused with DC_EX_USAGE). */
 #define DC_EXPORT_KEY_MIN 16
 #define DC_EXPORT_KEY_MAX 4096
 
 struct dc_export_opts {
-    enum dc_export_what what;
+    enum dc_export_what what;   /* the table (the first of whats[] when nwhat > 1) */
     enum dc_export_format format;
-    int excel;                  /* CSV only: BOM, CRLF, formula guard */
+    int excel;                  /* CSV only: BOM, CRLF, formula guard, codes kept as text */
     int survivors;              /* records only: golden records */
     int gzip;                   /* deflate the output (gzip, mtime 0, no name) */
     const unsigned char *key;   /* pseudonymisation key, NULL = none */
     size_t key_len;
+    /* xlsx only: several tables in one workbook, one sheet each, in this order; nwhat 0
+     * or 1 = just `what` */
+    enum dc_export_what whats[DC_EXPORT_WHAT_MAX];
+    int nwhat;
+    char delim;                 /* CSV only: the field separator, 0 = ',' */
 };
 
 /* Parse / name the enums; parse returns -1 (DC_EX_USAGE) for an unknown name. */
 int dc_export_what_parse(const char *s, enum dc_export_what *out, struct dc_error *err);
 int dc_export_format_parse(const char *s, enum dc_export_format *out, struct dc_error *err);
 const char *dc_export_what_name(enum dc_export_what w);
+/* Parse "records,findings" (a comma list) into o->whats / o->nwhat, appending to what is
+ * there (the option may be given more than once); a table named twice or an unknown name
+ * -> DC_EX_USAGE.  o->what is set to the first. */
+int dc_export_whats_parse(const char *s, struct dc_export_opts *o, struct dc_error *err);
+/* The tables of the export joined by ',' ("records" or "records,findings") into out. */
+void dc_export_what_label(const struct dc_export_opts *o, char *out, size_t n);
+/* The format a file name asks for by its extension (before a final .gz): .csv, .jsonl,
+ * .copy or .pgcopy, .sql, .xlsx.  Returns 0 and sets *out, or -1 when the name says
+ * nothing (no or another extension). */
+int dc_export_format_of_path(const char *path, enum dc_export_format *out);
 const char *dc_export_format_name(enum dc_export_format f);
 /* The table name used in pgcopy/sql ("records", "survivors", "findings", ...). */
 const char *dc_export_table(const struct dc_export_opts *o);

@@ -64,7 +64,8 @@ static char *
 run(enum dc_export_what w, enum dc_export_format f, int excel, int survivors,
     const unsigned char *key, size_t *len, struct dc_error *err)
 {
-    struct dc_export_opts o = {w, f, excel, survivors, 0, key, key ? 20 : 0};
+    struct dc_export_opts o = {.what = w, .format = f, .excel = excel,
+                               .survivors = survivors, .key = key, .key_len = key ? 20 : 0};
     char *buf = NULL;
     size_t n = 0;
     long long rows;
@@ -363,7 +364,7 @@ test_key_file_too_short(void)
 static void
 test_gzip_deterministic(void)
 {
-    struct dc_export_opts o = {DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, 1, NULL, 0};
+    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV, .gzip = 1};
     struct dc_error err = DC_ERROR_INIT;
     char *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
@@ -423,7 +424,7 @@ export_file(const char *path, const struct dc_export_opts *o, long long *rows,
 static void
 test_atomic_file_mode_0600_under_umask_022(void)
 {
-    struct dc_export_opts o = {DC_EXPORT_CLUSTERS, DC_EXPORT_CSV, 0, 0, 0, NULL, 0};
+    struct dc_export_opts o = {.what = DC_EXPORT_CLUSTERS, .format = DC_EXPORT_CSV};
     struct dc_error err = DC_ERROR_INIT;
     char path[300];
     struct stat sb;
@@ -444,7 +445,7 @@ test_atomic_file_mode_0600_under_umask_022(void)
 static void
 test_dev_full_is_write_error(void)
 {
-    struct dc_export_opts o = {DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, 0, NULL, 0};
+    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_export_file f;
     long long rows;
@@ -466,7 +467,7 @@ test_dev_full_is_write_error(void)
 static void
 test_manifest_sha_rows_and_verify(void)
 {
-    struct dc_export_opts o = {DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, 0, NULL, 0};
+    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_manifest_info mi;
     struct dc_manifest_check mc;
@@ -542,11 +543,12 @@ test_count_rows_sql_quote_aware(void)
 static void
 test_schema_types(void)
 {
-    struct dc_export_opts o = {DC_EXPORT_REJECTS, DC_EXPORT_PGCOPY, 0, 0, 0, NULL, 0};
+    struct dc_export_opts o = {.what = DC_EXPORT_REJECTS, .format = DC_EXPORT_PGCOPY};
     struct dc_error err = DC_ERROR_INIT;
     char *s = dc_export_schema_sql(&o, &err);
 
-    CHECK(s && strstr(s, "CREATE TABLE rejects (\n    batch_id bigint,\n    source text,\n"));
+    CHECK(s && strstr(s, "CREATE TABLE IF NOT EXISTS rejects (\n    batch_id bigint,\n"
+                         "    source text,\n"));
     CHECK(s && strstr(s, "    raw bytea\n);\n"));
     free(s);
     o.what = DC_EXPORT_RECORDS;
@@ -696,7 +698,7 @@ static void
 test_file_sha256_while_writing(void)
 {
     /* FIPS 180-2 appendix B.1: SHA-256("abc") */
-    struct dc_export_opts o = {DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 0, 1, NULL, 0};
+    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV, .gzip = 1};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_export_file f;
     char path[300], hex[65], *data;
@@ -767,6 +769,123 @@ test_file_write_error_reported_by_close(void)
     free(buf);
 }
 
+/* --excel: IDs, codes and dates that start with a digit go out as ="..." (Excel keeps the
+ * text), quoted by RFC 4180 because of the quotes; a name is not a code, so "=Trần" keeps
+ * its formula guard instead. */
+static void
+test_excel_codes_as_formula_text(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_CSV, 1, 0, NULL, NULL, &err);
+
+    CHECK(s && strstr(s, ",M,\"=\"\"001090012345\"\"\",,Kinh,\"=\"\"01\"\"\",\"=\"\"001\"\"\","
+                      "\"=\"\"00004\"\"\",") != NULL);
+    CHECK(s && strstr(s, ",\"=\"\"1990-03-05\"\"\",day,") != NULL);
+    CHECK(s && strstr(s, ",'=Trần Thị Bình,") != NULL);
+    /* dob_raw 'năm 1985' starts with a letter: as it is */
+    CHECK(s && strstr(s, ",năm 1985\r\n") != NULL);
+    free(s);
+}
+
+static char *
+run_opts(const struct dc_export_opts *o, struct dc_error *err)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    long long rows;
+    FILE *fp = open_memstream(&buf, &n);
+
+    if (!fp)
+        return NULL;
+    int rc = dc_export_write(db, o, fp, &rows, err);
+    fclose(fp);
+    if (rc < 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* --delimiter ';': the separator between fields and in the header; a comma needs no
+ * quotes any more, a quote still does. */
+static void
+test_delimiter_semicolon(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV,
+                               .delim = ';'};
+    char *s = run_opts(&o, &err);
+
+    CHECK(s && strncmp(s, "record_id;source;src_row;cluster_id;full_name;", 46) == 0);
+    CHECK(s && strstr(s, "\n1;commune_a;1;1;Nguyễn Văn An;Nguyễn;Văn;An;1990-03-05;day;M;"
+                      "001090012345;;Kinh;01;001;00004;01;00004;\"Số 5, ngõ \"\"Hoa\"\"\";") !=
+                NULL);
+    free(s);
+    o.format = DC_EXPORT_JSONL;
+    s = run_opts(&o, &err);
+    CHECK(s == NULL && err.status == DC_EX_USAGE);
+    free(s);
+}
+
+static void
+test_format_of_path(void)
+{
+    enum dc_export_format f = DC_EXPORT_CSV;
+
+    CHECK(dc_export_format_of_path("out/records.xlsx", &f) == 0 && f == DC_EXPORT_XLSX);
+    CHECK(dc_export_format_of_path("RECORDS.XLSX", &f) == 0 && f == DC_EXPORT_XLSX);
+    CHECK(dc_export_format_of_path("f.jsonl.gz", &f) == 0 && f == DC_EXPORT_JSONL);
+    CHECK(dc_export_format_of_path("r.copy", &f) == 0 && f == DC_EXPORT_PGCOPY);
+    CHECK(dc_export_format_of_path("r.sql", &f) == 0 && f == DC_EXPORT_SQL);
+    CHECK(dc_export_format_of_path("r.csv", &f) == 0 && f == DC_EXPORT_CSV);
+    CHECK(dc_export_format_of_path("records", &f) == -1);
+    CHECK(dc_export_format_of_path("dir/.csv", &f) == -1);
+    CHECK(dc_export_format_of_path("r.txt", &f) == -1);
+}
+
+static void
+test_whats_parse_lists(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_export_opts o = {.what = DC_EXPORT_PAIRS};
+    char label[96];
+
+    CHECK(dc_export_whats_parse("records,findings", &o, &err) == 0 && o.nwhat == 2 &&
+       o.what == DC_EXPORT_RECORDS && o.whats[1] == DC_EXPORT_FINDINGS);
+    CHECK(dc_export_whats_parse("clusters", &o, &err) == 0 && o.nwhat == 3);
+    dc_export_what_label(&o, label, sizeof label);
+    CHECK(strcmp(label, "records,findings,clusters") == 0);
+    CHECK(dc_export_whats_parse("records", &o, &err) < 0 && err.status == DC_EX_USAGE);
+    memset(&o, 0, sizeof o);
+    CHECK(dc_export_whats_parse("records,", &o, &err) < 0);
+    memset(&o, 0, sizeof o);
+    CHECK(dc_export_whats_parse(",records", &o, &err) < 0);
+    memset(&o, 0, sizeof o);
+    CHECK(dc_export_whats_parse("records,people", &o, &err) < 0);
+}
+
+/* A workbook is a zip (local file header "PK\3\4"); several tables need xlsx; no gzip. */
+static void
+test_xlsx_workbook_and_limits(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_XLSX,
+                               .whats = {DC_EXPORT_RECORDS, DC_EXPORT_FINDINGS}, .nwhat = 2};
+    char *s = run_opts(&o, &err);
+
+    CHECK(s && memcmp(s, "PK\3\4", 4) == 0);
+    free(s);
+    o.format = DC_EXPORT_CSV;
+    s = run_opts(&o, &err);
+    CHECK(s == NULL && err.status == DC_EX_USAGE);
+    free(s);
+    o.format = DC_EXPORT_XLSX;
+    o.gzip = 1;
+    s = run_opts(&o, &err);
+    CHECK(s == NULL && err.status == DC_EX_USAGE);
+    free(s);
+}
+
 int
 main(void)
 {
@@ -808,6 +927,11 @@ main(void)
     RUN(test_row_larger_than_flush_buffer);
     RUN(test_file_sha256_while_writing);
     RUN(test_file_write_error_reported_by_close);
+    RUN(test_excel_codes_as_formula_text);
+    RUN(test_delimiter_semicolon);
+    RUN(test_format_of_path);
+    RUN(test_whats_parse_lists);
+    RUN(test_xlsx_workbook_and_limits);
     dc_db_close(db, &err);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

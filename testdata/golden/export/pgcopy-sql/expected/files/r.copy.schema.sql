@@ -1,6 +1,6 @@
 -- dancu export --what records: PostgreSQL table for the COPY data.
 -- Codes are text (leading zeros); dob is text (YYYY, YYYY-MM or YYYY-MM-DD).
-CREATE TABLE records (
+CREATE TABLE IF NOT EXISTS records (
     record_id bigint,
     source text,
     src_row bigint,
