@@ -99,49 +99,46 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         {"seed", required_argument, NULL, O_SEED}, {"max-block", required_argument, NULL, O_BLOCK},
         {"truth", required_argument, NULL, O_TRUTH}, {"explain", required_argument, NULL, O_EXPLAIN},
         {NULL, 0, NULL, 0}};
-    struct dc_dedup_opts o;
+    struct dc_dedup_stage st;
+    struct dc_dedup_opts *o = &st.opts;
     struct dc_error err = DC_ERROR_INIT;
     struct dc_db *db = NULL;
-    struct dc_linkset ls = {0};
-    struct dc_dedup_result res;
-    struct dc_dedup_params *given = NULL;
-    const char *truth_path = NULL, *explain_spec = NULL;
-    uint64_t *truth = NULL;
-    struct dc_dedup_input *in = NULL;
+    const char *explain_spec = NULL;
     char *end;
-    int ch, have_res = 0;
+    int ch;
 
-    dc_dedup_opts_init(&o);
-    o.seed = 1;
+    memset(&st, 0, sizeof st);
+    dc_dedup_opts_init(o);
+    o->seed = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             return dc_cmd_help(ctx);
         case O_THR:
-            if (parse_prob(optarg, &o.threshold) < 0)
+            if (parse_prob(optarg, &o->threshold) < 0)
                 return dc_cmd_usage_error(ctx, "--threshold wants a probability 0..1");
             break;
         case O_REV:
-            if (parse_prob(optarg, &o.review_min) < 0)
+            if (parse_prob(optarg, &o->review_min) < 0)
                 return dc_cmd_usage_error(ctx, "--review-min wants a probability 0..1");
             break;
         case O_TRAIN:
-            o.train = 1;
+            o->train = 1;
             break;
         case O_SEED:
             errno = 0;
-            o.seed = strtoull(optarg, &end, 10);
+            o->seed = strtoull(optarg, &end, 10);
             if (errno || *end)
                 return dc_cmd_usage_error(ctx, "--seed wants a number");
             break;
         case O_BLOCK:
             errno = 0;
-            o.max_block = (size_t)strtoull(optarg, &end, 10);
-            if (errno || *end || o.max_block < 2)
+            o->max_block = (size_t)strtoull(optarg, &end, 10);
+            if (errno || *end || o->max_block < 2)
                 return dc_cmd_usage_error(ctx, "--max-block wants a number >= 2");
             break;
         case O_TRUTH:
-            truth_path = optarg;
+            st.truth_path = optarg;
             break;
         case O_EXPLAIN:
             explain_spec = optarg;
@@ -152,7 +149,7 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
     }
     if (argc - optind != 1)
         return dc_cmd_usage_error(ctx, "expected one argument, the database");
-    if (o.review_min > o.threshold)
+    if (o->review_min > o->threshold)
         return dc_cmd_usage_error(ctx, "--review-min must not be above --threshold");
     if (dc_db_open(argv[optind], explain_spec ? DC_DB_READ : DC_DB_WRITE, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
@@ -162,77 +159,47 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         dc_db_close(db, NULL);
         return 0;
     }
-    double t_load = dc_dedup_clock(), t_run, t_store, t_end;
-    if (dc_linkset_load_input(db, &ls, &in, &err) < 0)
+    if (dc_dedup_stage_run(db, &st, ctx->now_iso, &err) < 0)
         goto fail;
-    t_run = dc_dedup_clock();
-    if (truth_path) {
-        long matched;
-        if (dc_linkdb_truth(truth_path, &ls, &truth, &matched, &err) < 0)
-            goto fail;
-        o.truth = truth;
-        if (!ctx->quiet)
-            fprintf(stderr, "dancu dedup: truth file names %ld of %zu records\n", matched, ls.n);
-    }
-    if (!o.train && dc_linkdb_params_load(db, &given, &err) < 0)
-        goto fail;
-    if (dc_dedup_run_input(in, given, &o, &res, &err) < 0)
-        goto fail;
-    dc_dedup_input_free(in);
-    in = NULL;
-    have_res = 1;
-    long long clusters, multi;
-    t_store = dc_dedup_clock();
-    if (dc_linkdb_store(db, &ls, &res, ctx->now_iso, &clusters, &multi, &err) < 0)
-        goto fail;
-    if (!given && dc_linkdb_params_save(db, res.params, ctx->now_iso, &err) < 0)
-        goto fail;
-    t_end = dc_dedup_clock();
+    if (st.truth_path && !ctx->quiet)
+        fprintf(stderr, "dancu dedup: truth file names %ld of %zu records\n", st.truth_matched,
+                st.ls.n);
     if (!ctx->quiet) {
         fprintf(stderr,
                 "dancu dedup: %zu records, %llu candidate pairs, %zu pairs kept (p >= %.2f), "
                 "%lld clusters (%lld with more than one record), %llu merges refused\n",
-                ls.n, res.candidate_pairs, res.npairs, o.review_min, clusters, multi,
-                res.refused_merges);
+                st.ls.n, st.res.candidate_pairs, st.res.npairs, o->review_min, st.clusters,
+                st.multi, st.res.refused_merges);
         /* what each blocking rule contributed is for tuning: --verbose */
-        for (size_t i = 0; i < res.nnotes; i++)
-            if (ctx->verbose || strncmp(res.notes[i], "blocking rule ", 14) != 0)
-                fprintf(stderr, "dancu dedup: note: %s\n", res.notes[i]);
+        for (size_t i = 0; i < st.res.nnotes; i++)
+            if (ctx->verbose || strncmp(st.res.notes[i], "blocking rule ", 14) != 0)
+                fprintf(stderr, "dancu dedup: note: %s\n", st.res.notes[i]);
         if (ctx->verbose) {
             /* records are prepared batch by batch while the next are read */
             fprintf(stderr, "dancu dedup: time: load %.3f s (%s %.3f s of it, beside reading)\n",
-                    t_run - t_load, dc_dedup_phase_name(DC_PHASE_PREP),
-                    res.phase_s[DC_PHASE_PREP]);
+                    st.t_run - st.t_load, dc_dedup_phase_name(DC_PHASE_PREP),
+                    st.res.phase_s[DC_PHASE_PREP]);
             for (int ph = DC_PHASE_PREP + 1; ph < DC_DEDUP_NPHASES; ph++)
                 fprintf(stderr, "dancu dedup: time: %s %.3f s\n", dc_dedup_phase_name(ph),
-                        res.phase_s[ph]);
-            fprintf(stderr, "dancu dedup: time: store %.3f s\n", t_end - t_store);
-            fprintf(stderr, "dancu dedup: time: total %.3f s\n", t_end - t_load);
+                        st.res.phase_s[ph]);
+            fprintf(stderr, "dancu dedup: time: store %.3f s\n", st.t_end - st.t_store);
+            fprintf(stderr, "dancu dedup: time: total %.3f s\n", st.t_end - st.t_load);
         }
     }
-    if (truth) {
-        struct dc_dedup_eval ev;
-        dc_dedup_evaluate(res.cluster, truth, ls.n, res.candidate_true_pairs, &ev);
+    if (st.evaluated) {
+        const struct dc_dedup_eval *ev = &st.eval;
         fprintf(ctx->out,
                 "precision %.4f\nrecall %.4f\nf1 %.4f\npairs_completeness %.4f\n"
                 "true_pairs %llu\ntp %llu\nfp %llu\nfn %llu\n",
-                ev.precision, ev.recall, ev.f1, ev.pairs_completeness, ev.true_pairs, ev.tp,
-                ev.fp, ev.fn);
+                ev->precision, ev->recall, ev->f1, ev->pairs_completeness, ev->true_pairs,
+                ev->tp, ev->fp, ev->fn);
     }
-    dc_dedup_result_release(&res);
-    dc_dedup_params_free(given);
-    dc_linkset_release(&ls);
-    free(truth);
+    dc_dedup_stage_release(&st);
     if (dc_db_close(db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     return 0;
 fail:
-    dc_dedup_input_free(in);
-    if (have_res)
-        dc_dedup_result_release(&res);
-    dc_dedup_params_free(given);
-    dc_linkset_release(&ls);
-    free(truth);
+    dc_dedup_stage_release(&st);
     dc_db_close(db, NULL);
     return dc_cmd_fail(ctx, &err);
 }

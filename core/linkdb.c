@@ -545,7 +545,8 @@ bind_pair(sqlite3_stmt *q, int base, const struct dc_linkset *ls, const struct d
 
 int
 dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_dedup_result *r,
-                const char *now_iso, long long *clusters, long long *multi, struct dc_error *err)
+                const struct dc_dedup_params *params, const char *now_iso, long long *clusters,
+                long long *multi, struct dc_error *err)
 {
     sqlite3_stmt *qp = NULL, *qc = NULL, *qpm = NULL, *qcm = NULL;
     long long batch;
@@ -634,6 +635,10 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
         if (rc < 0)
             goto fail;
     }
+    /* the parameters belong to the results: same transaction (issue 19:
+     * saved apart, a full disk left results without their parameters) */
+    if (params && dc_linkdb_params_save(db, params, now_iso, err) < 0)
+        goto fail;
     if (dc_db_commit(db, err) < 0)
         goto fail;
     dc_buf_release(&indexes);
@@ -772,4 +777,61 @@ fail:
     free(keys);
     free(truth);
     return -1;
+}
+
+int
+dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_iso,
+                   struct dc_error *err)
+{
+    struct dc_dedup_input *in = NULL;
+    struct dc_dedup_params *given = NULL;
+    uint64_t *truth = NULL;
+    struct dc_dedup_opts o = st->opts;
+    int ret = -1;
+
+    st->t_load = dc_dedup_clock();
+    if (dc_linkset_load_input(db, &st->ls, &in, err) < 0)
+        goto out;
+    st->t_run = dc_dedup_clock();
+    if (st->truth_path) {
+        if (dc_linkdb_truth(st->truth_path, &st->ls, &truth, &st->truth_matched, err) < 0)
+            goto out;
+        o.truth = truth;
+    }
+    /* trained parameters are reused unless --train; a run that trains
+     * saves what it trained, with its results */
+    if (!o.train && dc_linkdb_params_load(db, &given, err) < 0)
+        goto out;
+    if (dc_dedup_run_input(in, given, &o, &st->res, err) < 0)
+        goto out;
+    st->have_res = 1;
+    dc_dedup_input_free(in);
+    in = NULL;
+    st->t_store = dc_dedup_clock();
+    if (dc_linkdb_store(db, &st->ls, &st->res, given ? NULL : st->res.params, now_iso,
+                        &st->clusters, &st->multi, err) < 0)
+        goto out;
+    st->t_end = dc_dedup_clock();
+    if (truth) {
+        dc_dedup_evaluate(st->res.cluster, truth, st->ls.n, st->res.candidate_true_pairs,
+                          &st->eval);
+        st->evaluated = 1;
+    }
+    ret = 0;
+out:
+    dc_dedup_input_free(in);
+    dc_dedup_params_free(given);
+    free(truth);
+    return ret;
+}
+
+void
+dc_dedup_stage_release(struct dc_dedup_stage *st)
+{
+    if (!st)
+        return;
+    if (st->have_res)
+        dc_dedup_result_release(&st->res);
+    st->have_res = 0;
+    dc_linkset_release(&st->ls);
 }

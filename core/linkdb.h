@@ -53,10 +53,11 @@ void dc_linkset_release(struct dc_linkset *ls);
 /* Index of a record_id in ls (binary search), or -1. */
 long dc_linkset_find(const struct dc_linkset *ls, int64_t record_id);
 
-/* Replace pair and cluster with r, in one transaction. */
+/* Replace pair and cluster with r and, when params is not NULL, save the
+ * parameters that produced them: all in one transaction. */
 int dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_dedup_result *r,
-                    const char *now_iso, long long *clusters, long long *multi,
-                    struct dc_error *err);
+                    const struct dc_dedup_params *params, const char *now_iso,
+                    long long *clusters, long long *multi, struct dc_error *err);
 
 /* Latest saved parameters (NULL when none) and saving new ones. */
 int dc_linkdb_params_load(struct dc_db *db, struct dc_dedup_params **out, struct dc_error *err);
@@ -68,5 +69,27 @@ int dc_linkdb_params_save(struct dc_db *db, const struct dc_dedup_params *p, con
  * their own.  *out (n entries) is freed by the caller with free(). */
 int dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out,
                     long *matched, struct dc_error *err);
+
+/* The dedup stage: load the normalized records, link them (with the saved
+ * parameters unless opts.train), store pairs, clusters and the trained
+ * parameters in one transaction, and evaluate against truth_path when given.
+ * Zero the struct, set opts (dc_dedup_opts_init) and truth_path, run, read
+ * the results, release. */
+struct dc_dedup_stage {
+    struct dc_dedup_opts opts;    /* in */
+    const char *truth_path;       /* in: a `dancu synth` truth file, or NULL */
+    struct dc_linkset ls;         /* out: the records' keys */
+    struct dc_dedup_result res;   /* out: pairs, clusters, notes, phase times */
+    int have_res;
+    long long clusters, multi;    /* out: clusters, and those of several records */
+    long truth_matched;           /* out: records the truth file names */
+    int evaluated;                /* out: eval is set (truth_path given) */
+    struct dc_dedup_eval eval;
+    double t_load, t_run, t_store, t_end; /* out: dc_dedup_clock() at each step */
+};
+
+int dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_iso,
+                       struct dc_error *err);
+void dc_dedup_stage_release(struct dc_dedup_stage *st);
 
 #endif

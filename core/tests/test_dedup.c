@@ -1002,7 +1002,7 @@ test_linkdb_stream_across_batches(void)
     CHECK_INT(dc_linkset_find(&full, (int64_t)y.n + 5), -1);
     dc_linkset_release(&full);
 
-    CHECK_INT(dc_linkdb_store(db, &ls, &r2, "2026-11-27T00:00:00Z", &clusters, &multi, &err), 0);
+    CHECK_INT(dc_linkdb_store(db, &ls, &r2, NULL, "2026-11-27T00:00:00Z", &clusters, &multi, &err), 0);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM cluster", &err), (long long)y.n);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM pair", &err), (long long)r2.npairs);
     /* cluster_id is the record_id of the smallest index of the cluster */
