@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "cmd.h"
+#include "../core/vndate.h"
 
 /* Sorted by name; `dancu help` prints it in this order. */
 const struct dc_cmd dc_commands[] = {
@@ -160,8 +161,9 @@ set_today(struct dc_ctx *ctx, const char *now_opt)
     if (now_opt) {
         int y, m, d;
         char tail;
-        if (sscanf(now_opt, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-            d < 1 || d > 31)
+        /* a day the calendar has (vndate: one home for calendar validity);
+         * timegm would roll 2026-02-31 over to 2026-03-03 */
+        if (sscanf(now_opt, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !dc_date_valid(y, m, d))
             return -1;
         tm.tm_year = y - 1900;
         tm.tm_mon = m - 1;
@@ -285,7 +287,11 @@ main(int argc, char **argv)
         argc = optind + n;
     }
     if (set_today(&ctx, now_opt) < 0) {
-        fputs("dancu: bad --now or SOURCE_DATE_EPOCH (want YYYY-MM-DD / seconds)\n", stderr);
+        if (now_opt)
+            fprintf(stderr, "dancu: --now %s is not a day of the calendar (want YYYY-MM-DD)\n",
+                    now_opt);
+        else
+            fputs("dancu: bad SOURCE_DATE_EPOCH (want seconds since 1970)\n", stderr);
         return DC_EX_USAGE;
     }
     if (optind >= argc) {
