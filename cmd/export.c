@@ -6,8 +6,10 @@
  * format (core/manifest.c).  Output rules: DESIGN.md, research/ecosystem.md §1a (-o FILE
  * written atomically, "-" = stdout, .gz by name), reliability.md §3.2 (0600, pseudonyms).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -97,9 +99,10 @@ side_path(const char *path, const char *suffix)
     return s;
 }
 
-/* Paths to remove if SIGINT/SIGTERM/SIGHUP arrives mid-export: the temp file, and the side
- * files once placed.  The final name never appears before the last rename, so this only
- * tidies; unlink(2) is async-signal-safe. */
+/* The temp files to remove if SIGINT/SIGTERM/SIGHUP arrives mid-export (data, schema,
+ * manifest).  Only temp files: a final name is never touched by the handler, so the
+ * previous export stays whole (issue 19: an interrupt while the manifest was written
+ * deleted the previous set's manifest and schema).  unlink(2) is async-signal-safe. */
 static const char *volatile cleanup[3];
 
 static void
@@ -118,6 +121,38 @@ catch_signals(void (*fn)(int))
     signal(SIGINT, fn);
     signal(SIGTERM, fn);
     signal(SIGHUP, fn);
+}
+
+/* Block (how = SIG_BLOCK) or deliver (SIG_UNBLOCK) the three signals around the renames. */
+static void
+mask_signals(int how)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(how, &set, NULL);
+}
+
+/* A whole small side file (schema, manifest) into its temp file, closed, not renamed. */
+static int
+side_begin(struct dc_export_file *f, const char *path, const char *data, int slot,
+           struct dc_error *err)
+{
+    size_t len = strlen(data);
+
+    /* held back between mkstemp and cleanup[]: a signal there would leave the temp file */
+    mask_signals(SIG_BLOCK);
+    int rc = dc_export_file_begin(f, path, err);
+    cleanup[slot] = f->tmp;
+    mask_signals(SIG_UNBLOCK);
+    if (rc < 0)
+        return -1;
+    if (fwrite(data, 1, len, f->fp) != len)
+        return dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", path, strerror(errno));
+    return dc_export_file_close(f, err);
 }
 
 /* The output, or a side file written beside it, would land on the database (issue 19). */
@@ -147,24 +182,35 @@ verify(struct dc_ctx *ctx, const char *path)
     return 0;
 }
 
-/* Write data, schema and manifest; the data file is renamed into place last, so a
- * failure anywhere leaves no file under the final name (the side files are removed). */
+/* Write data, schema and manifest, each to a temp file beside its final name; then, with
+ * SIGINT/SIGTERM/SIGHUP held back, remove the old manifest, rename the schema and the data,
+ * and rename the manifest last.  A manifest therefore never describes other data than the
+ * file beside it (issue 19: a kill between the renames left old data with a new manifest):
+ * a kill before the renames leaves the previous set whole, one in the middle (SIGKILL
+ * only) leaves the new data without a manifest, which --verify reports as missing.  Temp
+ * files are removed on failure and on those signals, and by the next export of the same
+ * name after a SIGKILL (core/export.c). */
 static int
 to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, const char *path,
         const char *command, long long *rows, struct dc_error *err)
 {
-    struct dc_export_file f;
+    struct dc_export_file f, fs, fm;
     struct dc_manifest_info mi;
     char *schema_path = NULL, *manifest_path = NULL, *schema = NULL, *json = NULL;
     char created[32];
-    int schema_done = 0, manifest_done = 0, ret = -1;
+    int have_fs = 0, have_fm = 0, masked = 0, ret = -1;
     struct tm tm;
     time_t t = (time_t)ctx->now;
 
-    if (dc_export_file_begin(&f, path, err) < 0)
-        return -1;
-    cleanup[0] = f.tmp;
     catch_signals(on_signal);
+    mask_signals(SIG_BLOCK);
+    if (dc_export_file_begin(&f, path, err) < 0) {
+        mask_signals(SIG_UNBLOCK);
+        catch_signals(SIG_DFL);
+        return -1;
+    }
+    cleanup[0] = f.tmp;
+    mask_signals(SIG_UNBLOCK);
     if (dc_export_write(db, o, f.fp, rows, err) < 0 || dc_export_file_close(&f, err) < 0)
         goto out;
     if (f.direct) {
@@ -188,10 +234,11 @@ to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, co
     }
     if (schema_path) {
         schema = dc_export_schema_sql(o, err);
-        cleanup[1] = schema_path;
-        if (!schema || dc_export_write_small(schema_path, schema, strlen(schema), err) < 0)
+        if (!schema)
             goto out;
-        schema_done = 1;
+        have_fs = 1;
+        if (side_begin(&fs, schema_path, schema, 1, err) < 0)
+            goto out;
     }
     mi.version = DC_VERSION;
     mi.command = command;
@@ -201,28 +248,33 @@ to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, co
     mi.opts = o;
     mi.rows = *rows;
     json = dc_manifest_build(db, &mi, err);
-    cleanup[2] = manifest_path;
-    if (!json || dc_export_write_small(manifest_path, json, strlen(json), err) < 0)
+    if (!json)
         goto out;
-    manifest_done = 1;
-    /* from here on the export is complete: an interrupt must not remove the side files */
-    catch_signals(SIG_DFL);
-    cleanup[0] = cleanup[1] = cleanup[2] = NULL;
-    if (dc_export_file_commit(&f, err) < 0)
+    have_fm = 1;
+    if (side_begin(&fm, manifest_path, json, 2, err) < 0)
+        goto out;
+    /* every byte is on disk: now the renames, which a signal must not split */
+    mask_signals(SIG_BLOCK);
+    masked = 1;
+    if (unlink(manifest_path) != 0 && errno != ENOENT) {
+        dc_error_set(err, DC_EX_CANTCREAT, "%s: cannot replace: %s", manifest_path,
+                     strerror(errno));
+        goto out;
+    }
+    if ((have_fs && dc_export_file_commit(&fs, err) < 0) || dc_export_file_commit(&f, err) < 0 ||
+        dc_export_file_commit(&fm, err) < 0)
         goto out;
     ret = 0;
 out:
-    catch_signals(SIG_DFL);
     cleanup[0] = cleanup[1] = cleanup[2] = NULL;
-    if (ret < 0) {
-        dc_export_file_abort(&f);
-        if (schema_done)
-            unlink(schema_path);
-        if (manifest_done)
-            unlink(manifest_path);
-    } else {
-        dc_export_file_abort(&f); /* frees what commit left (nothing on success) */
-    }
+    dc_export_file_abort(&f); /* removes the temp file unless renamed */
+    if (have_fs)
+        dc_export_file_abort(&fs);
+    if (have_fm)
+        dc_export_file_abort(&fm);
+    if (masked)
+        mask_signals(SIG_UNBLOCK); /* a signal held back is delivered here */
+    catch_signals(SIG_DFL);
     free(schema);
     free(json);
     free(schema_path);

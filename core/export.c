@@ -24,7 +24,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -1523,6 +1525,52 @@ set_buffer(struct dc_export_file *f)
     }
 }
 
+/* 1 when name is ".BASE.XXXXXX", the form of our temp files for BASE (mkstemp fills the
+ * six X with letters and digits). */
+static int
+is_our_temp(const char *name, const char *base)
+{
+    size_t b = strlen(base), n = strlen(name);
+
+    if (n != b + 8 || name[0] != '.' || strncmp(name + 1, base, b) != 0 || name[b + 1] != '.')
+        return 0;
+    for (size_t i = b + 2; i < n; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+              (name[i] >= '0' && name[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+/* Remove the temp files a killed export of the same name left in dir (issue 19: 259 of
+ * them after 313 kills, each holding personal data).  A writer holds flock(2) on its temp
+ * file until the rename, and the lock dies with the process: a temp file of ours (our
+ * uid, 0600, our name form) whose lock we can take has no live writer.  Best effort: a
+ * file that cannot be looked at is left alone. */
+static void
+sweep_stale_temps(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        struct stat sb;
+        int fd;
+
+        if (!is_our_temp(e->d_name, base))
+            continue;
+        fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+            (sb.st_mode & 0777) == 0600 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            unlinkat(dirfd(d), e->d_name, 0);
+        close(fd); /* releases the lock */
+    }
+    closedir(d);
+}
+
 int
 dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error *err)
 {
@@ -1532,6 +1580,7 @@ dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error
     int fd;
 
     memset(f, 0, sizeof *f);
+    f->lock_fd = -1;
     f->path = path;
     if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
         f->direct = 1;
@@ -1552,8 +1601,11 @@ dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error
     /* dot-named temp in the same folder: rename(2) is atomic only within one filesystem */
     size_t n = strlen(path) + 16;
     f->tmp = malloc(n);
-    if (f->tmp)
-        snprintf(f->tmp, n, "%s/.%s.XXXXXX", dirname(copy1), basename(copy2));
+    if (f->tmp) {
+        const char *dir = dirname(copy1), *base = basename(copy2);
+        sweep_stale_temps(dir, base);
+        snprintf(f->tmp, n, "%s/.%s.XXXXXX", dir, base);
+    }
     free(copy1);
     free(copy2);
     if (!f->tmp)
@@ -1564,6 +1616,15 @@ dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error
         free(f->tmp);
         f->tmp = NULL;
         return -1;
+    }
+    /* held until the rename (on a second descriptor: the sink closes its own before),
+     * so that another run's sweep_stale_temps leaves this file alone */
+    f->lock_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (f->lock_fd < 0 || flock(f->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        dc_error_set(err, DC_EX_CANTCREAT, "%s: cannot lock the temp file: %s", path,
+                     strerror(errno));
+        close(fd);
+        goto fail;
     }
     /* personal data: 0600 whatever the umask (reliability.md §3.2) */
     if (fchmod(fd, 0600) != 0) {
@@ -1590,6 +1651,9 @@ fail:
     unlink(f->tmp);
     free(f->tmp);
     f->tmp = NULL;
+    if (f->lock_fd >= 0)
+        close(f->lock_fd);
+    f->lock_fd = -1;
     return -1;
 }
 
@@ -1644,6 +1708,9 @@ dc_export_file_commit(struct dc_export_file *f, struct dc_error *err)
                             strerror(errno));
     free(f->tmp);
     f->tmp = NULL;
+    if (f->lock_fd >= 0)
+        close(f->lock_fd);
+    f->lock_fd = -1;
     return fsync_dir_of(f->path, err);
 }
 
@@ -1662,6 +1729,9 @@ dc_export_file_abort(struct dc_export_file *f)
         free(f->tmp);
         f->tmp = NULL;
     }
+    if (f->lock_fd > 0) /* > 0: a zeroed struct never closes stdin (the lock fd is >= 3) */
+        close(f->lock_fd);
+    f->lock_fd = -1;
 }
 
 int

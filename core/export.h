@@ -131,7 +131,9 @@ char *dc_export_schema_sql(const struct dc_export_opts *o, struct dc_error *err)
  * a write error may surface only at close), so the manifest needs no second pass over
  * the file: after close, sha256 and bytes describe them.
  * commit flushes, fsyncs, closes (checked), renames onto path and fsyncs the folder;
- * abort closes and removes the temp file.  Create errors DC_EX_CANTCREAT, write and sync
+ * abort closes and removes the temp file.  The temp file (".NAME.XXXXXX" beside NAME) is
+ * flock'd until the rename; begin first removes such files of ours that no live process
+ * holds (left by a killed run: they hold personal data).  Create errors DC_EX_CANTCREAT, write and sync
  * errors DC_EX_IOERR. */
 struct dc_export_sink;
 struct dc_export_file {
@@ -144,6 +146,7 @@ struct dc_export_file {
     struct dc_export_sink *sink; /* the temp file under fp, hashing (owned) */
     char sha256[65];    /* after close, not when direct: hex SHA-256 of the bytes written */
     long long bytes;    /* after close: how many */
+    int lock_fd;        /* flock(2) on the temp file until the rename, -1 when none */
 };
 
 int dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error *err);

@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -440,6 +442,41 @@ test_atomic_file_mode_0600_under_umask_022(void)
     CHECK_INT(stat(path, &sb), 0);
     CHECK_INT(sb.st_mode & 0777, 0600);
     umask(old);
+}
+
+/* issue 19: killed exports left ".NAME.XXXXXX" files with personal data, never removed */
+static void
+test_stale_temp_files_swept(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    char path[300], stale[320], live[320], other[320], shared[320];
+    struct stat sb;
+    int fd, held;
+
+    snprintf(path, sizeof path, "%s/sweep.csv", dir);
+    snprintf(stale, sizeof stale, "%s/.sweep.csv.aB3xYz", dir);  /* a killed run's */
+    snprintf(live, sizeof live, "%s/.sweep.csv.Qq1234", dir);    /* a running export's */
+    snprintf(other, sizeof other, "%s/.sweep.csv.notours", dir); /* not our name form */
+    snprintf(shared, sizeof shared, "%s/.sweep.csv.R2d2C3", dir); /* 0644: not ours */
+    fd = open(stale, O_CREAT | O_WRONLY, 0600);
+    close(fd);
+    fd = open(other, O_CREAT | O_WRONLY, 0600);
+    close(fd);
+    fd = open(shared, O_CREAT | O_WRONLY, 0644);
+    fchmod(fd, 0644);
+    close(fd);
+    held = open(live, O_CREAT | O_WRONLY, 0600);
+    CHECK_INT(flock(held, LOCK_EX), 0);
+    CHECK_INT(dc_export_write_small(path, "x", 1, &err), 0);
+    CHECK(stat(stale, &sb) != 0);
+    CHECK_INT(stat(live, &sb), 0);
+    CHECK_INT(stat(other, &sb), 0);
+    CHECK_INT(stat(shared, &sb), 0);
+    close(held); /* its writer died: the next export removes it */
+    CHECK_INT(dc_export_write_small(path, "y", 1, &err), 0);
+    CHECK(stat(live, &sb) != 0);
+    unlink(other);
+    unlink(shared);
 }
 
 static void
@@ -917,6 +954,7 @@ main(void)
     RUN(test_pseudonymize_records_findings_changes);
     RUN(test_key_file_too_short);
     RUN(test_gzip_deterministic);
+    RUN(test_stale_temp_files_swept);
     RUN(test_atomic_file_mode_0600_under_umask_022);
     RUN(test_dev_full_is_write_error);
     RUN(test_manifest_sha_rows_and_verify);
