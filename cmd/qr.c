@@ -26,11 +26,19 @@ const char dc_usage_qr[] =
     "ID (12 digits), CMND (9 digits or empty), full name, birth date DDMMYYYY,\n"
     "Nam/Nữ, address, issue date DDMMYYYY; cards issued from 2024-07-01 may add\n"
     "more fields, which are kept as they are.  Payloads come from the arguments,\n"
-    "or one per line on stdin when there are none (blank lines are skipped).\n"
+    "or one per line on stdin when there are none (a UTF-8 BOM is dropped; CR, LF\n"
+    "and CR LF each end a payload, as USB scanners send them; blank lines are\n"
+    "skipped).\n"
     "\n"
-    "Output: a CSV header, then one line per payload:\n"
-    "  id12,cmnd,name,dob,sex,address,issue,nfields,findings\n"
-    "dates as ISO, sex M/F; findings holds the rule codes found, joined by ';'.\n"
+    "Output: a CSV header, then one line per payload, always the same columns:\n"
+    "  line,id12,cmnd,name,dob,sex,address,issue,field8,field9,field10,field11,\n"
+    "  fields_more,nfields,findings\n"
+    "line is the payload's line on stdin, or its position among the arguments;\n"
+    "dates as ISO, sex M/F; field8-field11 are the optional fields of cards\n"
+    "issued from 2024-07-01 as printed (Circular 16/2024 lists a cancelled ID\n"
+    "number and the parents' names; their order is not published, so they are\n"
+    "not named), empty when absent; fields_more joins any further fields with\n"
+    "'|'; findings holds the rule codes found, joined by ';'.\n"
     "\n"
     "Options:\n"
     "  --json          one JSON object per line instead of CSV, with the extra\n"
@@ -40,8 +48,10 @@ const char dc_usage_qr[] =
     "Exit status: 0 every payload is valid; 1 a payload is unreadable or has an\n"
     "error or warning finding; 64 usage; 74 I/O error.\n";
 
+#define QR_NAMED_OPTIONAL 4 /* field8 .. field11 */
+
 static int
-check_qr(struct dc_values *o, const char *payload)
+check_qr(struct dc_values *o, const char *payload, long line)
 {
     struct dc_qr q;
     struct dc_person p;
@@ -84,7 +94,7 @@ check_qr(struct dc_values *o, const char *payload)
 
     if (o->json) {
         struct dc_buf b = DC_BUF_INIT;
-        dc_buf_puts(&b, "{\"id12\":");
+        dc_buf_printf(&b, "{\"line\":%ld,\"id12\":", line);
         dc_json_str(&b, q.id12);
         dc_buf_puts(&b, ",\"cmnd\":");
         dc_json_str(&b, q.cmnd);
@@ -115,6 +125,10 @@ check_qr(struct dc_values *o, const char *payload)
         dc_buf_release(&b);
     } else {
         FILE *fp = o->ctx->out;
+        char lineno[24];
+        struct dc_buf more = DC_BUF_INIT;
+        snprintf(lineno, sizeof lineno, "%ld", line);
+        dc_values_csv(fp, lineno, 0);
         dc_values_csv(fp, q.id12, 0);
         dc_values_csv(fp, q.cmnd, 0);
         dc_values_csv(fp, q.name, 0);
@@ -122,6 +136,19 @@ check_qr(struct dc_values *o, const char *payload)
         dc_values_csv(fp, sex, 0);
         dc_values_csv(fp, q.address, 0);
         dc_values_csv(fp, q.issue, 0);
+        for (int i = 0; i < QR_NAMED_OPTIONAL; i++)
+            dc_values_csv(fp, i < q.nextra ? q.extra[i] : "", 0);
+        for (int i = QR_NAMED_OPTIONAL; i < q.nextra; i++) {
+            if (i > QR_NAMED_OPTIONAL)
+                dc_buf_putc(&more, '|');
+            dc_buf_puts(&more, q.extra[i]);
+        }
+        if (more.oom) {
+            dc_cmd_errorf(o->ctx, "out of memory");
+            rc = DC_EX_OSERR;
+        }
+        dc_values_csv(fp, q.nextra > QR_NAMED_OPTIONAL ? dc_buf_str(&more) : "", 0);
+        dc_buf_release(&more);
         dc_values_csv(fp, nf, 0);
         dc_values_csv_findings(fp, o);
     }
@@ -139,7 +166,8 @@ cmd_qr(struct dc_ctx *ctx, int argc, char **argv)
     struct dc_values v;
 
     memset(&v, 0, sizeof v);
-    v.csv_header = "id12,cmnd,name,dob,sex,address,issue,nfields,findings";
+    v.csv_header = "line,id12,cmnd,name,dob,sex,address,issue,field8,field9,field10,field11,"
+                   "fields_more,nfields,findings";
     v.check = check_qr;
     return dc_values_main(&v, ctx, argc, argv, "ID_,CMND_,DOB_,ISSUE_,QR_");
 }

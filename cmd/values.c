@@ -4,6 +4,7 @@
 #include "values.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -82,30 +83,58 @@ dc_values_printable(const char *s)
     return dc_utf8_valid(s, strlen(s)) ? s : "(not UTF-8)";
 }
 
-/* One line of fp without its CR/LF.  1 = a line, 0 = end, -1 = read error;
- * *too_long when the line did not fit (the rest of it is skipped). */
-static int
-read_line(FILE *fp, char *buf, size_t cap, int *too_long)
+int
+dc_values_read_lines(FILE *fp, size_t cap,
+                     int (*line_fn)(void *ud, const char *line, size_t len, long lineno),
+                     void *ud)
 {
-    size_t n = 0;
-    int c, any = 0;
+    unsigned char in[1 << 16];
+    char *line = malloc(cap);
+    size_t n = 0, got;
+    long lineno = 1;
+    int bad = 0, cr = 0, first = 1, rc = 0, any = 0;
 
-    *too_long = 0;
-    while ((c = getc(fp)) != EOF) {
-        any = 1;
-        if (c == '\n')
-            break;
-        if (n + 1 < cap)
-            buf[n++] = (char)c;
-        else
-            *too_long = 1;
-    }
-    if (ferror(fp))
+    if (!line)
         return -1;
-    while (n > 0 && buf[n - 1] == '\r')
-        n--;
-    buf[n] = '\0';
-    return any ? 1 : 0;
+    while (rc == 0 && (got = fread(in, 1, sizeof in, fp)) > 0) {
+        size_t i = 0;
+        if (first) {
+            first = 0;
+            if (got >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF)
+                i = 3; /* a UTF-8 BOM (what Windows tools write first) */
+        }
+        for (; i < got && rc == 0; i++) {
+            unsigned char c = in[i];
+            if (c == '\n' && cr) { /* the LF of CR LF: the line already ended */
+                cr = 0;
+                continue;
+            }
+            cr = 0;
+            if (c == '\r' || c == '\n') {
+                line[n] = '\0';
+                rc = line_fn(ud, bad ? NULL : line, n, lineno);
+                lineno++;
+                n = 0;
+                bad = 0;
+                any = 0;
+                cr = c == '\r';
+                continue;
+            }
+            any = 1;
+            if (c == '\0' || n + 1 >= cap)
+                bad = 1;
+            else
+                line[n++] = (char)c;
+        }
+    }
+    if (rc == 0 && ferror(fp))
+        rc = -1;
+    if (rc == 0 && any) { /* a last line without its end */
+        line[n] = '\0';
+        rc = line_fn(ud, bad ? NULL : line, n, lineno);
+    }
+    free(line);
+    return rc;
 }
 
 static int
@@ -115,25 +144,28 @@ blank(const char *s)
 }
 
 static int
+stdin_line(void *ud, const char *line, size_t len, long lineno)
+{
+    struct dc_values *v = ud;
+
+    (void)len;
+    if (!line) {
+        dc_cmd_errorf(v->ctx, "stdin:%ld: longer than %d bytes or holds a NUL byte, skipped",
+                      lineno, DC_VNID_MAX_INPUT);
+        v->failed = 1;
+        return 0;
+    }
+    if (!v->keep_blank && blank(line))
+        return 0;
+    return v->check(v, line, lineno);
+}
+
+static int
 from_stdin(struct dc_values *v)
 {
-    char line[DC_VALUES_LINE_CAP];
-    long lineno = 0;
-    int r, too_long, rc = 0;
+    int rc = dc_values_read_lines(stdin, DC_VNID_MAX_INPUT + 1, stdin_line, v);
 
-    while (rc == 0 && (r = read_line(stdin, line, sizeof line, &too_long)) == 1) {
-        lineno++;
-        if (too_long) {
-            dc_cmd_errorf(v->ctx, "stdin:%ld: longer than %d bytes, skipped", lineno,
-                          DC_VNID_MAX_INPUT);
-            v->failed = 1;
-            continue;
-        }
-        if (!v->keep_blank && blank(line))
-            continue;
-        rc = v->check(v, line);
-    }
-    if (rc == 0 && r < 0) {
+    if (rc < 0) {
         dc_cmd_errorf(v->ctx, "cannot read stdin");
         rc = DC_EX_IOERR;
     }
@@ -182,7 +214,7 @@ dc_values_main(struct dc_values *v, struct dc_ctx *ctx, int argc, char **argv, c
         fprintf(ctx->out, "%s\n", v->csv_header);
     if (optind < argc) {
         for (int i = optind; i < argc && rc == 0; i++)
-            rc = v->check(v, argv[i]);
+            rc = v->check(v, argv[i], (long)(i - optind + 1));
     } else {
         rc = from_stdin(v);
     }

@@ -1,9 +1,12 @@
 /*
  * values.h - the shared front end of the single-value commands `dancu id`,
  * `dancu mrz` and `dancu qr`: options (--json, --lang), values from the
- * arguments or one per line on stdin, the CSV/JSON output of findings and
+ * arguments or one per line on stdin (a UTF-8 BOM dropped; CR, LF and CR LF
+ * all end a line, as scanners send them), the CSV/JSON output of findings and
  * the exit status (1 when a value failed).  Each command supplies how to
- * check and print one value; this file does the rest once.
+ * check and print one value; this file does the rest once.  Every value
+ * carries its line number (of stdin, or the argument's position) so every
+ * output row can say where it came from.
  *
  * Not for: commands over a database or CSV files.
  */
@@ -31,7 +34,8 @@ struct dc_values {
     /* set by the command before dc_values_main */
     const char *csv_header;     /* header line without its newline */
     int keep_blank;             /* pass blank stdin lines on (mrz: they end a group) */
-    int (*check)(struct dc_values *v, const char *value); /* one value; exit status */
+    /* one value and its line (stdin) or position (arguments); exit status */
+    int (*check)(struct dc_values *v, const char *value, long line);
     int (*finish)(struct dc_values *v);                   /* after the last; may be NULL */
 };
 
@@ -52,6 +56,16 @@ void dc_values_csv_findings(FILE *fp, const struct dc_values *v);
 
 /* "findings":[...]} and the newline ending a JSON line. */
 void dc_values_json_findings(struct dc_buf *b, const struct dc_values *v);
+
+/* Split a stream into lines as scanners and editors end them: a UTF-8 BOM
+ * at the start dropped; CR, LF and CR LF each end one line.  line_fn gets
+ * each line (without its end, NUL-terminated, *len bytes) and its 1-based
+ * number; a line longer than cap - 1 bytes or holding a NUL byte is passed
+ * as NULL with its number.  A non-zero return from line_fn stops the
+ * reading and is returned; -1 means a read error. */
+int dc_values_read_lines(FILE *fp, size_t cap,
+                         int (*line_fn)(void *ud, const char *line, size_t len, long lineno),
+                         void *ud);
 
 /* s when it is valid UTF-8, else a placeholder (JSON and CSV need UTF-8). */
 const char *dc_values_printable(const char *s);

@@ -304,48 +304,86 @@ norm_date(const char *field, const char *raw, int pivot, struct dc_date *d, cons
     return 0;
 }
 
+/*
+ * The ID and CMND columns, read by the one rule of core/vnid.c (dc_id_clean):
+ * labels and separators dropped, zeros a spreadsheet lost restored when the
+ * record's birth year and sex agree (idformats §1.2), scientific notation
+ * kept raw (its digits are gone: ID_SPREADSHEET_EXPONENT).  A number in the
+ * other column's form moves to its field; each column's own value comes
+ * first.  A restored ID keeps its raw text in id_raw, so crosscheck can say
+ * so (ID_ZEROS_RESTORED, info).
+ */
 static int
-norm_ids(const char *const *raw, struct dc_norm_buf *b, struct dc_person *p, dc_change_fn change,
-         void *ud)
+norm_ids(const char *const *raw, const struct dc_normalize_opts *o, struct dc_norm_buf *b,
+         struct dc_person *p, dc_change_fn change, void *ud)
 {
-    const char *rule = NULL;
-    char id12[13], cmnd[13];
+    static const char *const field[2] = {"id_number", "cmnd"};
+    const char *in[2] = {given(raw[DC_F_ID_NUMBER]) ? raw[DC_F_ID_NUMBER] : NULL,
+                         given(raw[DC_F_CMND]) ? raw[DC_F_CMND] : NULL};
+    char id12[2][13], cmnd[2][13];
+    const char *rule[2] = {NULL, NULL};
+    enum dc_id_kind kind[2] = {DC_ID_UNREADABLE, DC_ID_UNREADABLE};
+    struct dc_id_hint h;
 
+    h.birth_year = (b->dob.precision == DC_DATE_YEAR || b->dob.precision == DC_DATE_MONTH ||
+                    b->dob.precision == DC_DATE_DAY)
+                       ? b->dob.year
+                       : 0;
+    h.sex = p->sex;
+    h.this_year = o->pivot_year;
     b->id12[0] = b->cmnd[0] = '\0';
-    if (given(raw[DC_F_ID_NUMBER])) {
-        const char *in = raw[DC_F_ID_NUMBER];
-        if (dc_id_clean(in, id12, cmnd, &rule) == 1) {
-            memcpy(b->id12, id12, sizeof id12);
-            memcpy(b->cmnd, cmnd, sizeof cmnd);
-            const char *out = id12[0] ? id12 : cmnd;
-            if (strcmp(in, out) != 0 &&
-                report(change, ud, "id_number", in, out, rule ? rule : "id-clean", NULL) < 0)
+    for (int c = 0; c < 2; c++)
+        if (in[c])
+            kind[c] = dc_id_clean(in[c], &h, id12[c], cmnd[c], &rule[c]);
+    /* own columns first */
+    if (kind[0] == DC_ID_ID12)
+        memcpy(b->id12, id12[0], 13);
+    if (kind[1] == DC_ID_CMND)
+        memcpy(b->cmnd, cmnd[1], 13);
+    for (int c = 0; c < 2; c++) {
+        const char *out = "", *move = NULL;
+        if (!in[c])
+            continue;
+        if (kind[c] == DC_ID_UNREADABLE || kind[c] == DC_ID_EXPONENT) {
+            if (!p->id_raw)
+                p->id_raw = in[c];
+            if (report(change, ud, field[c], in[c], "",
+                       kind[c] == DC_ID_EXPONENT ? "id-exponent-kept-raw"
+                                                 : "id-unreadable-kept-raw",
+                       NULL) < 0)
                 return -1;
+            continue;
+        }
+        if (kind[c] == DC_ID_ID12) {
+            out = id12[c];
+            if (c == 1) { /* a 12-digit number in the CMND column */
+                if (!b->id12[0]) {
+                    memcpy(b->id12, out, 13);
+                    move = "cmnd-moved-to-id12";
+                } else if (strcmp(b->id12, out) != 0 && !b->cmnd[0]) {
+                    /* another number: a 12-digit CMND of 2012-2015 (§2.2) */
+                    memcpy(b->cmnd, out, 13);
+                }
+            }
+            if (rule[c] && !p->id_raw && strcmp(b->id12, out) == 0)
+                p->id_raw = in[c];
         } else {
-            p->id_raw = in;
-            if (report(change, ud, "id_number", in, "", "id-unreadable-kept-raw", NULL) < 0)
-                return -1;
+            out = cmnd[c];
+            if (c == 0) { /* a 9-digit CMND in the ID column */
+                move = "id-moved-to-cmnd";
+                if (!b->cmnd[0])
+                    memcpy(b->cmnd, out, 13);
+                else if (strcmp(b->cmnd, out) != 0 && !p->id_raw)
+                    p->id_raw = in[c]; /* two CMNDs: keep the other one visible */
+            }
         }
-    }
-    if (given(raw[DC_F_CMND])) {
-        const char *in = raw[DC_F_CMND];
-        rule = NULL;
-        if (dc_id_clean(in, id12, cmnd, &rule) == 1) {
-            /* a 12-digit number in a CMND column is an ID (CMND 12 digits
-             * became the CCCD number: idformats.md §2.2) */
-            if (cmnd[0] && !b->cmnd[0])
-                memcpy(b->cmnd, cmnd, sizeof cmnd);
-            else if (id12[0] && !b->id12[0])
-                memcpy(b->id12, id12, sizeof id12);
-            const char *out = cmnd[0] ? cmnd : id12;
-            if (strcmp(in, out) != 0 &&
-                report(change, ud, "cmnd", in, out, rule ? rule : "id-clean", NULL) < 0)
-                return -1;
-        } else if (!p->id_raw) {
-            p->id_raw = in;
-            if (report(change, ud, "cmnd", in, "", "id-unreadable-kept-raw", NULL) < 0)
-                return -1;
-        }
+        if (rule[c] && report(change, ud, field[c], in[c], out, rule[c], NULL) < 0)
+            return -1;
+        if (move && report(change, ud, field[c], rule[c] ? out : in[c], out, move, NULL) < 0)
+            return -1;
+        if (!rule[c] && !move && strcmp(in[c], out) != 0 &&
+            report(change, ud, field[c], in[c], out, "id-clean", NULL) < 0)
+            return -1;
     }
     p->id12 = b->id12;
     p->cmnd = b->cmnd;
@@ -494,7 +532,7 @@ dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
             return dc_error_set(err, DC_EX_IOERR, "cannot record change");
         }
     }
-    if (norm_ids(raw, b, p, change, ud) < 0)
+    if (norm_ids(raw, o, b, p, change, ud) < 0)
         return dc_error_set(err, DC_EX_IOERR, "cannot record change");
     norm_ethnic(raw[DC_F_ETHNIC], o->ethnic, b, p);
     if (p->ethnic && strcmp(p->ethnic, raw[DC_F_ETHNIC]) != 0 &&

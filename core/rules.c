@@ -26,6 +26,7 @@ struct dc_rule_input {
     const struct dc_person *p;
     const struct dc_rules_ctx *ctx;
     const char *idval;  /* the ID text the ID_ rules look at, NULL if none */
+    int id_exponent;    /* idval is in spreadsheet exponent form */
     int id_parsed;      /* idval is 12 digits: idp filled */
     struct dc_id12 idp;
     struct ymd dob, issue, today;
@@ -174,6 +175,50 @@ id_shape(const char *s, size_t *digits, int *other)
     }
 }
 
+/* The hint dc_id_clean tests a restored ID against: this record's birth
+ * year and sex, and today's year. */
+static void
+id_hint(const struct dc_rule_input *in, struct dc_id_hint *h)
+{
+    h->birth_year = in->dob.prec != DC_DATE_NONE ? in->dob.y : 0;
+    h->sex = in->p->sex;
+    h->this_year = in->today.prec != DC_DATE_NONE ? in->today.y : 0;
+}
+
+/* A spreadsheet showed the number as "7.92031E+11": its last digits are
+ * gone, so no ID can be read from it (dc_id_clean, core/vnid.c). */
+static int
+r_id_exponent(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
+{
+    (void)err;
+    if (!in->id_exponent)
+        return 0;
+    snprintf(f->expected, sizeof f->expected, "12 digits stored as text");
+    put(f->actual, sizeof f->actual, in->idval);
+    return 1;
+}
+
+/* The ID lost its leading zeros in a spreadsheet and normalize restored
+ * them (id_raw keeps what it read): the same rule, run again, gives id12. */
+static int
+r_id_zeros_restored(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
+{
+    struct dc_id_hint h;
+    char id12[13], cmnd[13];
+    const char *rule;
+
+    (void)err;
+    if (!set(in->p->id12) || !set(in->p->id_raw))
+        return 0;
+    id_hint(in, &h);
+    if (dc_id_clean(in->p->id_raw, &h, id12, cmnd, &rule) != DC_ID_ID12 || !rule ||
+        strcmp(id12, in->p->id12) != 0)
+        return 0;
+    put(f->expected, sizeof f->expected, in->p->id12);
+    put(f->actual, sizeof f->actual, in->p->id_raw);
+    return 1;
+}
+
 /* ID-1: 12 ASCII digits (Decree 137/2015 Art. 13; Law 26/2023 Art. 12). */
 static int
 r_id_bad_length(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
@@ -182,7 +227,7 @@ r_id_bad_length(const struct dc_rule_input *in, struct dc_finding *f, struct dc_
     int other;
 
     (void)err;
-    if (!in->idval)
+    if (!in->idval || in->id_exponent)
         return 0;
     id_shape(in->idval, &n, &other);
     if (other || n == 12)
@@ -199,7 +244,7 @@ r_id_not_digits(const struct dc_rule_input *in, struct dc_finding *f, struct dc_
     int other;
 
     (void)err;
-    if (!in->idval)
+    if (!in->idval || in->id_exponent)
         return 0;
     id_shape(in->idval, &n, &other);
     if (!other)
@@ -223,16 +268,21 @@ r_id_province_unknown(const struct dc_rule_input *in, struct dc_finding *f,
     return 1;
 }
 
-/* ID-3: G in 0-3 for anyone alive (4-9 mean born 2100 or later). */
+/* ID-3: the birth year the ID encodes (century digit by Circular 07/2016
+ * Annex 3: 4/5 = 2100s ... 8/9 = 2300s) is not after the extract date's year;
+ * without a clock, digits 4-9 (born 2100 or later) are reported. */
 static int
-r_id_century_unknown(const struct dc_rule_input *in, struct dc_finding *f,
-                     struct dc_error *err)
+r_id_birth_year_future(const struct dc_rule_input *in, struct dc_finding *f,
+                       struct dc_error *err)
 {
+    int year = in->idp.century + in->idp.yy;
+    int limit = in->today.prec != DC_DATE_NONE ? in->today.y : 2099;
+
     (void)err;
-    if (!in->id_parsed || in->idp.century < 2100)
+    if (!in->id_parsed || year <= limit)
         return 0;
-    snprintf(f->expected, sizeof f->expected, "0-3");
-    snprintf(f->actual, sizeof f->actual, "%c", in->idval[3]);
+    snprintf(f->expected, sizeof f->expected, "<= %d", limit);
+    snprintf(f->actual, sizeof f->actual, "%d (digits 4-6: %.3s)", year, in->idval + 3);
     return 1;
 }
 
@@ -559,6 +609,24 @@ r_mrz_layout(const struct dc_rule_input *in, struct dc_finding *f, struct dc_err
     return 1;
 }
 
+/* Lines of 28-32 characters read as 30 once only trailing filler was
+ * restored (dc_mrz_parse): decoded and checked, but the scan was not clean. */
+static int
+r_mrz_padding(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
+{
+    size_t n = 0;
+
+    (void)err;
+    if (!in->mrz_ok || !in->mrz.padded)
+        return 0;
+    snprintf(f->expected, sizeof f->expected, "3 lines of 30");
+    for (int i = 0; i < 3; i++)
+        if (in->mrz.padded & (1 << i))
+            n += (size_t)snprintf(f->actual + n, sizeof f->actual - n, "%sline %d", n ? ";" : "",
+                                  i + 1);
+    return 1;
+}
+
 static int
 r_mrz_check_digit(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
@@ -787,9 +855,21 @@ static const struct dc_rule rules[] = {
      "province code (first 3 digits) not among the 63 codes of Circular 07/2016; "
      "maybe a country code, review",
      r_id_province_unknown},
-    {"ID_CENTURY_UNKNOWN", DC_SEV_ERROR, "id12",
-     "Mã thế kỷ và giới tính (số thứ 4) chỉ năm sinh từ 2100",
-     "century/sex digit (4th) means birth in 2100 or later", r_id_century_unknown},
+    {"ID_SPREADSHEET_EXPONENT", DC_SEV_ERROR, "id12",
+     "Số định danh bị bảng tính ghi dạng số mũ (7.92031E+11): đã mất chữ số, không khôi phục được",
+     "ID number written by a spreadsheet in exponent form (7.92031E+11): digits are lost, "
+     "nothing restored",
+     r_id_exponent},
+    {"ID_ZEROS_RESTORED", DC_SEV_INFO, "id12",
+     "Số định danh mất số 0 ở đầu (bảng tính) đã được khôi phục: mã tỉnh, thế kỷ/giới tính và "
+     "năm sinh khớp bản ghi",
+     "ID number's leading zeros (lost in a spreadsheet) restored: province code, century/sex "
+     "and birth year agree with the record",
+     r_id_zeros_restored},
+    {"ID_BIRTH_YEAR_FUTURE", DC_SEV_ERROR, "id12",
+     "Năm sinh mã hóa trong số định danh (số thứ 4-6) sau năm trích xuất",
+     "birth year encoded in the ID (digits 4-6) is after the extract year",
+     r_id_birth_year_future},
     {"ID_CHECK_SEX_CENTURY", DC_SEV_ERROR, "sex",
      "Giới tính không khớp mã giới tính trong số định danh (chẵn: nam, lẻ: nữ)",
      "sex does not match the ID's century/sex digit (even male, odd female)",
@@ -852,6 +932,11 @@ static const struct dc_rule rules[] = {
     {"MRZ_LAYOUT", DC_SEV_ERROR, "mrz",
      "MRZ không đúng dạng TD1 (3 dòng 30 ký tự A-Z 0-9 <)",
      "MRZ is not a TD1 zone (3 lines of 30 A-Z 0-9 <)", r_mrz_layout},
+    {"MRZ_PADDING_REPAIRED", DC_SEV_WARNING, "mrz",
+     "Dòng MRZ thiếu hoặc thừa ký tự đệm '<' ở cuối: đã khôi phục 30 ký tự, số kiểm tra đúng",
+     "MRZ line had trailing '<' filler lost or doubled: restored to 30 characters, check "
+     "digits hold",
+     r_mrz_padding},
     {"MRZ_CHECK_DIGIT", DC_SEV_ERROR, "mrz",
      "Số kiểm tra MRZ sai (ICAO 9303)", "MRZ check digit wrong (ICAO 9303)",
      r_mrz_check_digit},
@@ -968,6 +1053,9 @@ prepare(struct dc_rule_input *in, const struct dc_person *p, const struct dc_rul
     if (in->idval && strlen(in->idval) == 12 && digits(in->idval, 12)) {
         (void)dc_id12_parse(in->idval, &in->idp, NULL); /* problems are rules here */
         in->id_parsed = 1;
+    } else if (in->idval) {
+        char a[13], b[13];
+        in->id_exponent = dc_id_clean(in->idval, NULL, a, b, NULL) == DC_ID_EXPONENT;
     }
     if (p->dob_precision != DC_DATE_INVALID && set(p->dob))
         (void)read_iso(p->dob, &in->dob); /* prec stays NONE when unreadable */

@@ -77,51 +77,178 @@ dc_id_province_name(const char *ppp)
     return NULL;
 }
 
-int
-dc_id_clean(const char *raw, char *id12, char *cmnd, const char **rule)
+/* Labels people put in front of the number ("CCCD: 0010...", "Số CCCD 0010...",
+ * "CMND số 0123..."), compared without case; "Số"/"số" in UTF-8 NFC. */
+static const char *const id_labels[] = {
+    "s\xe1\xbb\x91", "S\xe1\xbb\x90", "cccd", "cmnd", "cmt", "cc", "so", "no", "id",
+};
+
+/* Bytes of a separator at p (space, tab, CR, LF, '.', '-', '/', ':', '#',
+ * NBSP U+00A0, U+2009 thin space, U+202F narrow NBSP), else 0. */
+static size_t
+id_sep(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+
+    if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n' || *u == '.' || *u == '-' ||
+        *u == '/')
+        return 1;
+    if (u[0] == 0xC2 && u[1] == 0xA0)
+        return 2;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x89 || u[2] == 0xAF))
+        return 3;
+    return 0;
+}
+
+static int
+ascii_alpha(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Skip the labels and label punctuation in front of the number. */
+static const char *
+skip_labels(const char *p)
+{
+    for (;;) {
+        size_t k;
+        int hit = 0;
+        while ((k = id_sep(p)) > 0 || *p == ':' || *p == '#')
+            p += k ? k : 1;
+        for (size_t i = 0; i < sizeof id_labels / sizeof id_labels[0] && !hit; i++) {
+            const char *l = id_labels[i];
+            size_t n = strlen(l), j;
+            for (j = 0; j < n; j++) {
+                unsigned char c = (unsigned char)p[j];
+                if (c >= 'A' && c <= 'Z')
+                    c = (unsigned char)(c - 'A' + 'a');
+                if (c != (unsigned char)l[j])
+                    break;
+            }
+            /* a whole word: "cccd" does not swallow the "cc" of "ccx" */
+            if (j == n && !ascii_alpha((unsigned char)p[n]) && (unsigned char)p[n] < 0x80) {
+                p += n;
+                hit = 1;
+            }
+        }
+        if (!hit)
+            return p;
+    }
+}
+
+/* "7.92031E+11", "7,92031E+11", "7.9E11": what a spreadsheet shows for a
+ * number too wide for its cell; the digits beyond the mantissa are lost. */
+static int
+exponent_form(const char *p)
+{
+    size_t n = strspn(p, "0123456789");
+
+    if (n == 0)
+        return 0;
+    p += n;
+    if (*p == '.' || *p == ',') {
+        n = strspn(p + 1, "0123456789");
+        if (n == 0)
+            return 0;
+        p += 1 + n;
+    }
+    if (*p != 'E' && *p != 'e')
+        return 0;
+    p++;
+    if (*p == '+')
+        p++;
+    n = strspn(p, "0123456789");
+    if (n == 0)
+        return 0;
+    p += n;
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+        p++;
+    return *p == '\0';
+}
+
+/* The zero-padded form id of a number a spreadsheet shortened is an ID of
+ * this record: a known province (Annex 1), a possible birth year, and the
+ * century/sex digit and year agree with what the record says. */
+static int
+restorable(const char *id, const struct dc_id_hint *h)
+{
+    int g = id[3] - '0', year, this_year = h && h->this_year ? h->this_year : 2099;
+
+    if (!dc_id_province_name((char[4]){id[0], id[1], id[2], '\0'}))
+        return 0;
+    year = 1900 + 100 * (g / 2) + (id[4] - '0') * 10 + (id[5] - '0');
+    if (year > this_year)
+        return 0;
+    if (h && h->birth_year && h->birth_year != year)
+        return 0;
+    if (h && (h->sex == 'M' || h->sex == 'F') && h->sex != (g % 2 == 0 ? 'M' : 'F'))
+        return 0;
+    return 1;
+}
+
+enum dc_id_kind
+dc_id_clean(const char *raw, const struct dc_id_hint *hint, char *id12, char *cmnd,
+            const char **rule)
 {
     char d[16];
-    size_t n = 0;
+    size_t n = 0, seps = 0;
+    const char *p;
 
     id12[0] = '\0';
     cmnd[0] = '\0';
     if (rule)
         *rule = NULL;
     if (!raw)
-        return 0;
-    for (const char *p = raw; *p; p++) {
-        /* Separators people type or spreadsheets add; anything else stays and
-         * makes the value unrecognised. */
-        if (*p == ' ' || *p == '.' || *p == '-' || *p == '/' || *p == '\t' || *p == '\r' ||
-            *p == '\n')
+        return DC_ID_UNREADABLE;
+    p = skip_labels(raw);
+    if (*p == '\'') /* a spreadsheet's "store as text" marker */
+        p++;
+    if (exponent_form(p))
+        return DC_ID_EXPONENT;
+    for (; *p;) {
+        size_t k = id_sep(p);
+        if (k) {
+            /* "1093047064.0": a number column's fraction, not a digit group */
+            if (*p == '.' && seps == 0 && n >= 8 && strspn(p + 1, "0") > 0 &&
+                p[1 + strspn(p + 1, "0")] == '\0')
+                break;
+            seps++;
+            p += k;
             continue;
+        }
         if (!is_digit(*p) || n >= 13)
-            return 0;
-        d[n++] = *p;
+            return DC_ID_UNREADABLE;
+        d[n++] = *p++;
     }
     d[n] = '\0';
-    switch (n) {
-    case 12:
+    if (n == 12) {
         memcpy(id12, d, 13);
-        return 1;
-    case 11:
-        id12[0] = '0';
-        memcpy(id12 + 1, d, 12);
-        if (rule)
-            *rule = "id-leading-zero";
-        return 1;
-    case 9:
-        memcpy(cmnd, d, 10);
-        return 1;
-    case 8:
+        return DC_ID_ID12;
+    }
+    if (n >= 9 && n <= 11) {
+        char pad[13];
+        memset(pad, '0', 12 - n);
+        memcpy(pad + 12 - n, d, n + 1);
+        if (restorable(pad, hint)) {
+            memcpy(id12, pad, 13);
+            if (rule)
+                *rule = "id-zeros-restored";
+            return DC_ID_ID12;
+        }
+        if (n == 9) {
+            memcpy(cmnd, d, 10);
+            return DC_ID_CMND;
+        }
+        return DC_ID_UNREADABLE;
+    }
+    if (n == 8 && d[0] != '0') {
         cmnd[0] = '0';
         memcpy(cmnd + 1, d, 9);
         if (rule)
-            *rule = "cmnd-leading-zero";
-        return 1;
-    default:
-        return 0;
+            *rule = "cmnd-zeros-restored";
+        return DC_ID_CMND;
     }
+    return DC_ID_UNREADABLE;
 }
 
 int
@@ -156,8 +283,6 @@ dc_id12_parse(const char *s, struct dc_id12 *out, const char **problem)
     out->province_known = out->province_name != NULL;
     if (!out->province_known)
         bad = "ID_PROVINCE_UNKNOWN";
-    else if (g >= 4) /* births from 2100 on: no one alive today (§7 ID-3) */
-        bad = "ID_CENTURY_UNKNOWN";
     if (problem)
         *problem = bad;
     return bad ? -1 : 0;
@@ -238,14 +363,98 @@ is_sep(char c)
     return c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '|';
 }
 
+/* The fields of three 30-character lines (ICAO 9303 Part 5 TD1 positions,
+ * 1-based in the note, 0-based here); check results into out. */
+static void
+read_td1(char l[3][31], struct dc_mrz *out)
+{
+    char comp[64];
+    int long_number = 0;
+
+    memcpy(out->doc_code, l[0], 2);
+    memcpy(out->issuer, l[0] + 2, 3);
+    out->is_vn = memcmp(out->issuer, "VNM", 3) == 0;
+    copy_trim(out->doc_number, l[0] + 5, 9);
+    memcpy(out->optional1, l[0] + 15, 15);
+    memcpy(out->birth, l[1], 6);
+    out->sex = l[1][7];
+    memcpy(out->expiry, l[1] + 8, 6);
+    memcpy(out->nationality, l[1] + 15, 3);
+    memcpy(out->optional2, l[1] + 18, 11);
+    copy_trim(out->name, l[2], 30);
+    {
+        const char *dbl = strstr(out->name, "<<");
+        size_t fl = dbl ? (size_t)(dbl - out->name) : strlen(out->name);
+        copy_words(out->family, sizeof out->family, out->name, fl);
+        if (dbl)
+            copy_words(out->given, sizeof out->given, dbl + 2, strlen(dbl + 2));
+    }
+
+    /* Part 5 note j: a number longer than 9 characters puts '<' in position
+     * 15 and continues in optional data 1, followed by its check digit and a
+     * filler.  Some issuers compute that digit over the '<' of position 15
+     * too (a Belgian specimen; idformats §4.3): both are accepted.  Vietnamese
+     * cards never use it (§4.4: positions 16-27 are the 12-digit ID). */
+    if (!out->is_vn && l[0][14] == '<' && l[0][13] != '<' && l[0][15] != '<') {
+        size_t k = 15;
+        while (k < 30 && l[0][k] != '<')
+            k++;
+        if (k < 30 && k >= 17) {
+            char num[32];
+            size_t n = 0;
+            memcpy(num, l[0] + 5, 9);
+            n = 9;
+            memcpy(num + n, l[0] + 15, k - 1 - 15);
+            n += k - 1 - 15;
+            num[n] = '\0';
+            memcpy(out->doc_number, num, n + 1);
+            long_number = 1;
+            if (!check_ok(num, n, l[0][k - 1]) && !check_ok(l[0] + 5, k - 1 - 5, l[0][k - 1]))
+                add_problem(out->problems, sizeof out->problems, "doc_number");
+        }
+    }
+    if (!long_number && !check_ok(l[0] + 5, 9, l[0][14]))
+        add_problem(out->problems, sizeof out->problems, "doc_number");
+    if (!check_ok(l[1], 6, l[1][6]))
+        add_problem(out->problems, sizeof out->problems, "birth");
+    if (!check_ok(l[1] + 8, 6, l[1][14]))
+        add_problem(out->problems, sizeof out->problems, "expiry");
+    /* Composite: line 1 pos 6-30, line 2 pos 1-7, 9-15, 19-29 (§4.1). */
+    memcpy(comp, l[0] + 5, 25);
+    memcpy(comp + 25, l[1], 7);
+    memcpy(comp + 32, l[1] + 8, 7);
+    memcpy(comp + 39, l[1] + 18, 11);
+    if (!check_ok(comp, 50, l[1][29]))
+        add_problem(out->problems, sizeof out->problems, "composite");
+    out->checks_ok = out->problems[0] == '\0';
+
+    /* §4.4: IDVNM + last 9 digits of the ID + check, the full ID in optional
+     * 1, "<<", and the ID's own check digit in position 30. */
+    if (out->is_vn) {
+        if (!all_digits(l[0] + 15, 12) || l[0][27] != '<' || l[0][28] != '<') {
+            add_problem(out->vn_problems, sizeof out->vn_problems, "id12_format");
+        } else {
+            memcpy(out->id12, l[0] + 15, 12);
+            out->id12[12] = '\0';
+            if (memcmp(l[0] + 5, out->id12 + 3, 9) != 0)
+                add_problem(out->vn_problems, sizeof out->vn_problems, "id12_tail");
+            if (!check_ok(out->id12, 12, l[0][29]))
+                add_problem(out->vn_problems, sizeof out->vn_problems, "id12_check");
+        }
+    }
+}
+
+#define MRZ_MIN_LINE 28
+#define MRZ_MAX_LINE 32
+
 int
 dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err)
 {
     char l[3][31];
     const char *tok[3];
     size_t toklen[3], ntok = 0, len;
-    char comp[64];
     const char *p;
+    int padded = 0;
 
     memset(out, 0, sizeof *out);
     if (!text)
@@ -273,10 +482,29 @@ dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err)
             memcpy(l[i], tok[0] + 30 * i, 30);
             l[i][30] = '\0';
         }
-    } else if (ntok == 3 && toklen[0] == 30 && toklen[1] == 30 && toklen[2] == 30) {
+    } else if (ntok == 3) {
         for (int i = 0; i < 3; i++) {
-            memcpy(l[i], tok[i], 30);
+            size_t n = toklen[i];
+            if (n < MRZ_MIN_LINE || n > MRZ_MAX_LINE)
+                return dc_error_set(err, DC_EX_DATAERR,
+                                    "MRZ line %d has %zu characters, not 30 (TD1, ICAO 9303 "
+                                    "Part 5)",
+                                    i + 1, n);
+            /* Trailing filler lost or doubled (OCR, copying): a surplus must
+             * be all '<'; a shortfall is filled with '<' and the check
+             * digits below decide whether that was all. */
+            for (size_t j = 30; j < n; j++)
+                if (tok[i][j] != '<')
+                    return dc_error_set(err, DC_EX_DATAERR,
+                                        "MRZ line %d has %zu characters, not 30, and what "
+                                        "is past 30 is not filler",
+                                        i + 1, n);
+            memcpy(l[i], tok[i], n < 30 ? n : 30);
+            if (n < 30)
+                memset(l[i] + n, '<', 30 - n);
             l[i][30] = '\0';
+            if (n != 30)
+                padded |= 1 << i;
         }
     } else {
         return dc_error_set(err, DC_EX_DATAERR,
@@ -290,55 +518,27 @@ dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err)
                                     "MRZ line %d column %d: character outside A-Z 0-9 <",
                                     i + 1, j + 1);
         }
-
-    /* ICAO 9303 Part 5 TD1 positions (1-based in the note, 0-based here). */
-    memcpy(out->doc_code, l[0], 2);
-    memcpy(out->issuer, l[0] + 2, 3);
-    copy_trim(out->doc_number, l[0] + 5, 9);
-    memcpy(out->optional1, l[0] + 15, 15);
-    memcpy(out->birth, l[1], 6);
-    out->sex = l[1][7];
-    memcpy(out->expiry, l[1] + 8, 6);
-    memcpy(out->nationality, l[1] + 15, 3);
-    memcpy(out->optional2, l[1] + 18, 11);
-    copy_trim(out->name, l[2], 30);
-    {
-        const char *dbl = strstr(out->name, "<<");
-        size_t fl = dbl ? (size_t)(dbl - out->name) : strlen(out->name);
-        copy_words(out->family, sizeof out->family, out->name, fl);
-        if (dbl)
-            copy_words(out->given, sizeof out->given, dbl + 2, strlen(dbl + 2));
-    }
-
-    if (!check_ok(l[0] + 5, 9, l[0][14]))
-        add_problem(out->problems, sizeof out->problems, "doc_number");
-    if (!check_ok(l[1], 6, l[1][6]))
-        add_problem(out->problems, sizeof out->problems, "birth");
-    if (!check_ok(l[1] + 8, 6, l[1][14]))
-        add_problem(out->problems, sizeof out->problems, "expiry");
-    /* Composite: line 1 pos 6-30, line 2 pos 1-7, 9-15, 19-29 (§4.1). */
-    memcpy(comp, l[0] + 5, 25);
-    memcpy(comp + 25, l[1], 7);
-    memcpy(comp + 32, l[1] + 8, 7);
-    memcpy(comp + 39, l[1] + 18, 11);
-    if (!check_ok(comp, 50, l[1][29]))
-        add_problem(out->problems, sizeof out->problems, "composite");
-    out->checks_ok = out->problems[0] == '\0';
-
-    /* §4.4: IDVNM + last 9 digits of the ID + check, the full ID in optional
-     * 1, "<<", and the ID's own check digit in position 30. */
-    if (memcmp(out->issuer, "VNM", 3) == 0) {
-        out->is_vn = 1;
-        if (!all_digits(l[0] + 15, 12) || l[0][27] != '<' || l[0][28] != '<') {
-            add_problem(out->vn_problems, sizeof out->vn_problems, "id12_format");
-        } else {
-            memcpy(out->id12, l[0] + 15, 12);
-            out->id12[12] = '\0';
-            if (memcmp(l[0] + 5, out->id12 + 3, 9) != 0)
-                add_problem(out->vn_problems, sizeof out->vn_problems, "id12_tail");
-            if (!check_ok(out->id12, 12, l[0][29]))
-                add_problem(out->vn_problems, sizeof out->vn_problems, "id12_check");
+    read_td1(l, out);
+    if (padded) {
+        /* The repair stands only where the check digits over the repaired
+         * line hold: line 1 by its document number, the composite and (VN)
+         * the ID's own digit; line 2 by birth, expiry and the composite;
+         * line 3 has none. */
+        int bad1 = (padded & 1) && (strstr(out->problems, "doc_number") ||
+                                    strstr(out->problems, "composite") || out->vn_problems[0]);
+        int bad2 = (padded & 2) && (strstr(out->problems, "birth") ||
+                                    strstr(out->problems, "expiry") ||
+                                    strstr(out->problems, "composite"));
+        if (bad1 || bad2) {
+            int line = bad1 ? 1 : 2;
+            size_t n = toklen[line - 1];
+            memset(out, 0, sizeof *out);
+            return dc_error_set(err, DC_EX_DATAERR,
+                                "MRZ line %d has %zu characters, not 30, and with its "
+                                "trailing filler restored the check digits do not hold",
+                                line, n);
         }
+        out->padded = padded;
     }
     return 0;
 }

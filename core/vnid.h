@@ -21,21 +21,51 @@
 /* Longest raw value (ID text, MRZ text, QR payload) the parsers accept. */
 #define DC_VNID_MAX_INPUT 4096
 
-/* Clean a raw ID text: spaces, dots, dashes and slashes are dropped, then
- *   12 digits -> id12;
- *   11 digits -> "0" + digits into id12, *rule = "id-leading-zero" (every
- *      province code of Circular 07/2016 starts with 0, so an 11-digit value is
- *      an ID a spreadsheet read as a number);
- *   9 digits  -> cmnd;
- *   8 digits  -> "0" + digits into cmnd, *rule = "cmnd-leading-zero" (CMND
- *      prefixes 01-095 of the northern and HCMC police start with 0, §2.1).
- * Returns 1 when recognised, 0 when not (then both outputs are "").
- * id12 and cmnd must hold 13 bytes; rule may be NULL (set to NULL when no fix). */
-int dc_id_clean(const char *raw, char *id12, char *cmnd, const char **rule);
+/* What a raw ID text turned out to be (dc_id_clean). */
+enum dc_id_kind {
+    DC_ID_UNREADABLE = 0, /* neither number: the caller keeps the raw text */
+    DC_ID_ID12 = 1,       /* id12 filled */
+    DC_ID_CMND = 2,       /* cmnd filled */
+    DC_ID_EXPONENT = 3    /* spreadsheet scientific notation ("7.92031E+11"): digits lost */
+};
+
+/* What the record says about the holder, to test a number whose leading
+ * zeros a spreadsheet dropped.  Zero fields mean "not known". */
+struct dc_id_hint {
+    int birth_year; /* the record's birth year */
+    char sex;       /* 'M' or 'F' */
+    int this_year;  /* the run's year: a birth after it is impossible (0: 2099) */
+};
+
+/*
+ * The one rule for reading an ID or CMND value as people and spreadsheets
+ * deliver it (normalize and `dancu id` both call it):
+ *   - a label in front is dropped ("CCCD:", "Số:", "Số CCCD", "CMND", "No."),
+ *     so are a leading apostrophe (a spreadsheet's text marker), spaces,
+ *     NBSP, dots, dashes and slashes between digits, and a ".0" fraction a
+ *     number column added;
+ *   - mantissa + exponent ("7.92031E+11", "7,92031E+11") -> DC_ID_EXPONENT:
+ *     the digits past the mantissa are gone, nothing is restored;
+ *   - 12 digits -> id12;
+ *   - 9-11 digits whose zero-padded 12-digit form has a province code of
+ *     Circular 07/2016 Annex 1 (all start with 0, idformats §1.3), a birth
+ *     year not after hint->this_year, and a century/sex digit and year that
+ *     agree with hint's birth year and sex where known -> that id12,
+ *     *rule = "id-zeros-restored";
+ *   - other 9 digits -> cmnd;
+ *   - 8 digits not starting with 0 -> "0" + digits into cmnd,
+ *     *rule = "cmnd-zeros-restored" (the CMND prefixes 01-095 of §2.1 start
+ *     with 0; none starts with 00);
+ *   - anything else -> DC_ID_UNREADABLE.
+ * hint may be NULL.  id12 and cmnd must hold 13 bytes (both "" unless filled);
+ * rule may be NULL (set to NULL when nothing was restored).
+ */
+enum dc_id_kind dc_id_clean(const char *raw, const struct dc_id_hint *hint, char *id12,
+                            char *cmnd, const char **rule);
 
 struct dc_id12 {
     char province[4];          /* "001" */
-    int century;               /* 1900, 2000, ... from the G digit */
+    int century;               /* 1900, 2000, ... 2300 from the G digit (Annex 3) */
     char sex;                  /* 'M' (G even) or 'F' (G odd) */
     int yy;                    /* 0..99 */
     char serial[7];            /* the random range, nothing to check */
@@ -44,10 +74,12 @@ struct dc_id12 {
 };
 
 /* Parse a 12-digit ID.  Returns 0 when it is a well-formed ID with a known
- * province and a century code in use (G 0-3); otherwise -1 with *problem one of
- * "ID_BAD_LENGTH", "ID_NOT_DIGITS" (out untouched beyond zeroing), or
- * "ID_PROVINCE_UNKNOWN", "ID_CENTURY_UNKNOWN" (out fully filled: these are
- * findings about a readable number).  problem may be NULL. */
+ * province; otherwise -1 with *problem one of "ID_BAD_LENGTH", "ID_NOT_DIGITS"
+ * (out untouched beyond zeroing), or "ID_PROVINCE_UNKNOWN" (out fully filled:
+ * a finding about a readable number).  Every century digit decodes by the
+ * table of Circular 07/2016 Annex 3 (4/5 = 2100s ... 8/9 = 2300s); whether
+ * that year is possible needs a clock, which the caller has (rules.c:
+ * ID_BIRTH_YEAR_FUTURE).  problem may be NULL. */
 int dc_id12_parse(const char *s, struct dc_id12 *out, const char **problem);
 
 /* The province of a birth-registration code "001".."096" (Circular 07/2016
@@ -61,7 +93,9 @@ int dc_mrz_check_digit(const char *s, size_t n);
 struct dc_mrz {
     char doc_code[3];     /* "ID", "I<" */
     char issuer[4];       /* "VNM" */
-    char doc_number[10];  /* '<' fillers removed */
+    char doc_number[24];  /* '<' fillers removed; a long number (ICAO 9303 Part 5
+                             note j: '<' at position 15, the rest in optional 1,
+                             then its check digit) in full */
     char optional1[16];   /* as printed, fillers kept */
     char id12[13];        /* VN layout: the 12-digit ID of optional 1, else "" */
     char birth[7];        /* YYMMDD as printed */
@@ -74,15 +108,20 @@ struct dc_mrz {
     char given[40];       /* secondary identifier, '<' -> ' ' */
     int is_vn;            /* issuer VNM: the §4.4 layout applies */
     int checks_ok;        /* every ICAO check digit right */
+    int padded;           /* lines (bit 0 = line 1) whose trailing filler was
+                             restored to 30 characters (MRZ_PADDING_REPAIRED) */
     char problems[64];    /* ';'-joined bad ICAO checks: doc_number birth expiry composite */
     char vn_problems[64]; /* ';'-joined §4.4 breaks: id12_format id12_tail id12_check */
 };
 
 /* Parse a TD1 MRZ: 3 lines of 30 separated by newlines (CR LF too), spaces,
  * tabs or '|', or the 90 characters in one piece.  Characters must be
- * [A-Z0-9<].  Returns 0 when the layout was read (check digit results are in
- * out->checks_ok / problems / vn_problems), -1 with DC_EX_DATAERR when it is
- * not a TD1 MRZ. */
+ * [A-Z0-9<].  A line of 28-32 characters whose only difference from 30 is
+ * trailing filler (the surplus is all '<', or '<' are missing at the end) is
+ * read as its 30-character form when every check digit then holds (line 3
+ * has none; fillers carry no data): out->padded says which lines.  Returns 0
+ * when the layout was read (check digit results are in out->checks_ok /
+ * problems / vn_problems), -1 with DC_EX_DATAERR when it is not a TD1 MRZ. */
 int dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err);
 
 /* Fold a Vietnamese name to MRZ form (§4.5): marks dropped, Đ/đ/Ð -> D, upper

@@ -214,13 +214,40 @@ test_ids(void)
 
     if (!CHECK(b != NULL))
         return;
-    /* 11 digits: a spreadsheet dropped the leading zero of the province code */
+    /* 10 and 11 digits: a spreadsheet dropped the zeros of the province
+     * code; restored (no birth year or sex in the record to disagree) */
     CHECK_INT(norm1(DC_F_ID_NUMBER, "1090000001", -1, NULL, &o, b, &p, &l), 0);
-    CHECK(l.n >= 1);
+    CHECK_STR(p.id12, "001090000001");
+    CHECK_STR(p.id_raw, "1090000001"); /* kept for ID_ZEROS_RESTORED */
+    check_change(&l, 0, "id_number", "1090000001", "001090000001", "id-zeros-restored");
     CHECK_INT(norm1(DC_F_ID_NUMBER, "01090000001", -1, NULL, &o, b, &p, &l), 0);
     CHECK_STR(p.id12, "001090000001");
     CHECK_STR(p.cmnd, "");
-    check_change(&l, 0, "id_number", "01090000001", "001090000001", "id-leading-zero");
+    check_change(&l, 0, "id_number", "01090000001", "001090000001", "id-zeros-restored");
+    /* the record's birth year disagrees: not restored, kept raw */
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "1090000001", DC_F_DOB, "1991", &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "");
+    CHECK_STR(p.id_raw, "1090000001");
+    check_change(&l, 0, "id_number", "1090000001", "", "id-unreadable-kept-raw");
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "1090000001", DC_F_DOB, "05/03/1990", &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "001090000001");
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "1090000001", DC_F_SEX, "Nữ", &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "");
+    /* exponent form: digits lost, nothing restored */
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "1.09E+9", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "");
+    CHECK_STR(p.id_raw, "1.09E+9");
+    check_change(&l, 0, "id_number", "1.09E+9", "", "id-exponent-kept-raw");
+    /* labels go */
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "CCCD: 001090000001", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "001090000001");
+    CHECK_STR(p.id_raw, NULL);
+    check_change(&l, 0, "id_number", "CCCD: 001090000001", "001090000001", "id-clean");
+    /* a 9-digit CMND in the ID column moves to cmnd */
+    CHECK_INT(norm1(DC_F_ID_NUMBER, "123456789", -1, NULL, &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "");
+    CHECK_STR(p.cmnd, "123456789");
+    check_change(&l, 0, "id_number", "123456789", "123456789", "id-moved-to-cmnd");
     CHECK_INT(norm1(DC_F_ID_NUMBER, "001 090 000 001", -1, NULL, &o, b, &p, &l), 0);
     CHECK_STR(p.id12, "001090000001");
     check_change(&l, 0, "id_number", "001 090 000 001", "001090000001", "id-clean");
@@ -228,11 +255,15 @@ test_ids(void)
     CHECK_INT(norm1(DC_F_CMND, "079185000002", -1, NULL, &o, b, &p, &l), 0);
     CHECK_STR(p.id12, "079185000002");
     CHECK_STR(p.cmnd, "");
-    CHECK_INT(l.n, 0);
+    check_change(&l, 0, "cmnd", "079185000002", "079185000002", "cmnd-moved-to-id12");
+    /* beside another ID it is a 12-digit CMND of 2012-2015 (§2.2), kept */
+    CHECK_INT(norm1(DC_F_CMND, "079185000002", DC_F_ID_NUMBER, "001090000001", &o, b, &p, &l), 0);
+    CHECK_STR(p.id12, "001090000001");
+    CHECK_STR(p.cmnd, "079185000002");
     CHECK_INT(norm1(DC_F_CMND, "12345678", DC_F_ID_NUMBER, "001090000001", &o, b, &p, &l), 0);
     CHECK_STR(p.id12, "001090000001");
     CHECK_STR(p.cmnd, "012345678");
-    check_change(&l, 0, "cmnd", "12345678", "012345678", "cmnd-leading-zero");
+    check_change(&l, 0, "cmnd", "12345678", "012345678", "cmnd-zeros-restored");
     CHECK_INT(norm1(DC_F_ID_NUMBER, "12AB", -1, NULL, &o, b, &p, &l), 0);
     CHECK_STR(p.id_raw, "12AB");
     CHECK_STR(p.id12, "");

@@ -133,7 +133,25 @@ m_id_prov(struct dc_person *p)
 static void
 m_id_cent(struct dc_person *p)
 {
-    p->id12 = "001490012345";
+    p->id12 = "001490012345"; /* G 4: 2100s (Circular 07/2016 Annex 3) */
+}
+static void
+m_id_exp(struct dc_person *p)
+{
+    p->id12 = NULL;
+    p->id_raw = "7.92031E+11";
+}
+static void
+m_id_zeros(struct dc_person *p)
+{
+    p->id_raw = "1090012345"; /* what normalize read before restoring 001090012345 */
+}
+static void
+m_mrz_pad(struct dc_person *p)
+{
+    p->mrz = "IDVNM0900123450001090012345<<1\n"
+             "9001011M3001019VNM<<<<<<<<<<<2\n"
+             "NGUYEN<<VAN<DUC<<<<<<<<<<<<<";
 }
 static void
 m_id_sex(struct dc_person *p)
@@ -322,7 +340,9 @@ static const struct rcase cases[] = {
     {"ID_BAD_LENGTH", m_id_len, "12 digits", "11 digits: 00109001234"},
     {"ID_NOT_DIGITS", m_id_digits, "12 digits", "0010900A2345"},
     {"ID_PROVINCE_UNKNOWN", m_id_prov, NULL, "003"},
-    {"ID_CENTURY_UNKNOWN", m_id_cent, "0-3", "4"},
+    {"ID_SPREADSHEET_EXPONENT", m_id_exp, "12 digits stored as text", "7.92031E+11"},
+    {"ID_ZEROS_RESTORED", m_id_zeros, "001090012345", "1090012345"},
+    {"ID_BIRTH_YEAR_FUTURE", m_id_cent, "<= 2026", "2190 (digits 4-6: 490)"},
     {"ID_CHECK_SEX_CENTURY", m_id_sex, "M", "F"},
     {"ID_CENTURY_MISMATCH", m_id_cmis, "2000-2099", "1990"},
     {"ID_BIRTH_YEAR_MISMATCH", m_id_year, "1990", "1991"},
@@ -341,6 +361,7 @@ static const struct rcase cases[] = {
     {"ADDR_PRE2025_AFTER_MERGER", m_addr_merger, "2025 units (ward, province)",
      "Số 1 Phố Huế, Hà Nội"},
     {"MRZ_LAYOUT", m_mrz_layout, NULL, NULL},
+    {"MRZ_PADDING_REPAIRED", m_mrz_pad, "3 lines of 30", "line 3"},
     {"MRZ_CHECK_DIGIT", m_mrz_check, "", "birth;composite"},
     {"MRZ_VN_LAYOUT", m_mrz_vn, "", "id12_format"},
     {"MRZ_ID_MISMATCH", m_mrz_id, "001090012346", "001090012345"},
@@ -596,9 +617,66 @@ test_lang_only_and_stop(void)
     CHECK_INT(dc_rules_check(NULL, NULL, collect, &g, &err), -1);
 }
 
+/* Issue 20: a birth year after today's is an error, whatever the digit. */
+static void
+test_id_birth_year_future_by_clock(void)
+{
+    struct dc_person p = clean();
+    struct dc_error err = DC_ERROR_INIT;
+    struct got g;
+
+    p.id12 = "001227000123"; /* 2027, male */
+    p.dob = "2027-01-01";
+    CHECK_INT(run(&p, &g), 0);
+    CHECK(find(&g, "ID_BIRTH_YEAR_FUTURE") >= 0);
+    CHECK_STR(g.actual[find(&g, "ID_BIRTH_YEAR_FUTURE")], "2027 (digits 4-6: 227)");
+    p.id12 = "001226000123"; /* 2026: this year is fine */
+    p.dob = "2026-01-01";
+    CHECK_INT(run(&p, &g), 0);
+    CHECK_INT(find(&g, "ID_BIRTH_YEAR_FUTURE"), -1);
+    /* without a clock only the 2100s and later are impossible */
+    p.id12 = "001290012345";
+    p.dob = "2090";
+    memset(&g, 0, sizeof g);
+    CHECK_INT(dc_rules_check(&p, NULL, collect, &g, &err), 0);
+    CHECK_INT(find(&g, "ID_BIRTH_YEAR_FUTURE"), -1);
+    p.id12 = "001490012345";
+    p.dob = "2190";
+    memset(&g, 0, sizeof g);
+    CHECK_INT(dc_rules_check(&p, NULL, collect, &g, &err), 0);
+    CHECK(find(&g, "ID_BIRTH_YEAR_FUTURE") >= 0);
+}
+
+/* An exponent form is its own finding, not a length or digit error; zeros
+ * restored against another record's year are not claimed. */
+static void
+test_id_spreadsheet_forms(void)
+{
+    struct dc_person p = clean();
+    struct got g;
+
+    p.id12 = NULL;
+    p.id_raw = "7,92031E+11";
+    CHECK_INT(run(&p, &g), 0);
+    CHECK(find(&g, "ID_SPREADSHEET_EXPONENT") >= 0);
+    CHECK_INT(find(&g, "ID_NOT_DIGITS"), -1);
+    CHECK_INT(find(&g, "ID_BAD_LENGTH"), -1);
+    p = clean();
+    p.id_raw = "1090012345";
+    p.dob = "1991-01-01"; /* the restored ID says 1990: not this record's restoration */
+    CHECK_INT(run(&p, &g), 0);
+    CHECK_INT(find(&g, "ID_ZEROS_RESTORED"), -1);
+    p = clean();
+    p.id_raw = "001090012345"; /* nothing was restored */
+    CHECK_INT(run(&p, &g), 0);
+    CHECK_INT(find(&g, "ID_ZEROS_RESTORED"), -1);
+}
+
 int
 main(void)
 {
+    RUN(test_id_birth_year_future_by_clock);
+    RUN(test_id_spreadsheet_forms);
     RUN(test_clean_record_raises_nothing);
     RUN(test_each_rule_fires_on_its_case);
     RUN(test_table_complete);

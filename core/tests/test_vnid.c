@@ -254,33 +254,88 @@ test_mrz_layout_errors(void)
 static void
 test_id_clean_table(void)
 {
+    /* No record to compare with: structure and the 2099 bound only. */
     static const struct {
         const char *raw;
-        int ret;
+        enum dc_id_kind kind;
         const char *id12, *cmnd, *rule;
     } t[] = {
-        {"001090012345", 1, "001090012345", "", NULL},
-        {" 001 090 012 345 ", 1, "001090012345", "", NULL},
-        {"001.090.012.345", 1, "001090012345", "", NULL},
-        {"1090012345", 0, "", "", NULL},                              /* 10 digits */
-        {"01090012345", 1, "001090012345", "", "id-leading-zero"},    /* 11 digits */
-        {"123456789", 1, "", "123456789", NULL},
-        {"12345678", 1, "", "012345678", "cmnd-leading-zero"},       /* 8 digits */
-        {"1234567", 0, "", "", NULL},
-        {"00109001234A", 0, "", "", NULL},
-        {"0010900123456", 0, "", "", NULL},                           /* 13 digits */
-        {"00109001234567890", 0, "", "", NULL},
-        {"", 0, "", "", NULL},
+        {"001090012345", DC_ID_ID12, "001090012345", "", NULL},
+        {" 001 090 012 345 ", DC_ID_ID12, "001090012345", "", NULL},
+        {"001.090.012.345", DC_ID_ID12, "001090012345", "", NULL},
+        {"001\xc2\xa0" "090\xc2\xa0" "012345", DC_ID_ID12, "001090012345", "", NULL}, /* NBSP */
+        {"CCCD: 001090012345", DC_ID_ID12, "001090012345", "", NULL},
+        {"S\xe1\xbb\x91: 001090012345", DC_ID_ID12, "001090012345", "", NULL},     /* Số: */
+        {"S\xe1\xbb\x91 CCCD 001090012345", DC_ID_ID12, "001090012345", "", NULL},
+        {"cmnd s\xe1\xbb\x91 123456789", DC_ID_CMND, "", "123456789", NULL},
+        {"'001090012345", DC_ID_ID12, "001090012345", "", NULL}, /* text marker */
+        /* 10 digits: Hà Nội (001) lost two zeros */
+        {"1093047064", DC_ID_ID12, "001093047064", "", "id-zeros-restored"},
+        {"1093047064.0", DC_ID_ID12, "001093047064", "", "id-zeros-restored"},
+        {"01090012345", DC_ID_ID12, "001090012345", "", "id-zeros-restored"}, /* 11 */
+        {"4313080651", DC_ID_ID12, "004313080651", "", "id-zeros-restored"}, /* F 2013 */
+        {"4413080651", DC_ID_UNREADABLE, "", "", NULL}, /* 004, G 4: born 2113 */
+        {"3090012345", DC_ID_UNREADABLE, "", "", NULL}, /* 003 is no province */
+        {"99090012345", DC_ID_UNREADABLE, "", "", NULL}, /* 099 neither */
+        {"123456789", DC_ID_CMND, "", "123456789", NULL},
+        {"12345678", DC_ID_CMND, "", "012345678", "cmnd-zeros-restored"},
+        {"02345678", DC_ID_UNREADABLE, "", "", NULL}, /* no CMND prefix starts 00 */
+        {"1234567", DC_ID_UNREADABLE, "", "", NULL},
+        {"00109001234A", DC_ID_UNREADABLE, "", "", NULL},
+        {"0010900123456", DC_ID_UNREADABLE, "", "", NULL}, /* 13 digits */
+        {"00109001234567890", DC_ID_UNREADABLE, "", "", NULL},
+        {"7.92031E+11", DC_ID_EXPONENT, "", "", NULL},
+        {"7,92031E+11", DC_ID_EXPONENT, "", "", NULL},
+        {"1.09304706e9", DC_ID_EXPONENT, "", "", NULL},
+        {"7.92031E+", DC_ID_UNREADABLE, "", "", NULL},
+        {"CCCD", DC_ID_UNREADABLE, "", "", NULL},
+        {"CCCDX 001090012345", DC_ID_UNREADABLE, "", "", NULL},
+        {"", DC_ID_UNREADABLE, "", "", NULL},
     };
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         char id12[13], cmnd[13];
         const char *rule = "x";
-        CHECK_INT(dc_id_clean(t[i].raw, id12, cmnd, &rule), t[i].ret);
+        CHECK_INT(dc_id_clean(t[i].raw, NULL, id12, cmnd, &rule), t[i].kind);
         CHECK_STR(id12, t[i].id12);
         CHECK_STR(cmnd, t[i].cmnd);
         CHECK_STR(rule, t[i].rule);
     }
+    CHECK_INT(dc_id_clean(NULL, NULL, (char[13]){0}, (char[13]){0}, NULL), DC_ID_UNREADABLE);
+}
+
+/* Issue 16: zeros are restored only when the record agrees with what the
+ * restored ID encodes: birth year, sex, and a year not after today's. */
+static void
+test_id_clean_restore_agrees_with_record(void)
+{
+    char id12[13], cmnd[13];
+    const char *rule;
+    struct dc_id_hint h = {1993, 'M', 2026};
+
+    CHECK_INT(dc_id_clean("1093047064", &h, id12, cmnd, &rule), DC_ID_ID12);
+    CHECK_STR(id12, "001093047064");
+    CHECK_STR(rule, "id-zeros-restored");
+    h.birth_year = 1994; /* the record says another year */
+    CHECK_INT(dc_id_clean("1093047064", &h, id12, cmnd, &rule), DC_ID_UNREADABLE);
+    CHECK_STR(id12, "");
+    h.birth_year = 1993;
+    h.sex = 'F'; /* G = 0 is male */
+    CHECK_INT(dc_id_clean("1093047064", &h, id12, cmnd, &rule), DC_ID_UNREADABLE);
+    h.sex = 0;
+    h.birth_year = 0;
+    /* 2027 encoded (G 2, yy 27) is after 2026 */
+    CHECK_INT(dc_id_clean("1227000123", &h, id12, cmnd, &rule), DC_ID_UNREADABLE);
+    h.this_year = 2027;
+    CHECK_INT(dc_id_clean("1227000123", &h, id12, cmnd, &rule), DC_ID_ID12);
+    CHECK_STR(id12, "001227000123");
+    /* a 12-digit value is taken as it is: the rules judge it */
+    h.birth_year = 1950;
+    CHECK_INT(dc_id_clean("001093047064", &h, id12, cmnd, &rule), DC_ID_ID12);
+    CHECK_STR(rule, NULL);
+    /* 9 digits never restore (province 000 does not exist): a CMND */
+    CHECK_INT(dc_id_clean("093047064", &h, id12, cmnd, &rule), DC_ID_CMND);
+    CHECK_STR(cmnd, "093047064");
 }
 
 static void
@@ -308,6 +363,30 @@ test_id12_parse_fields(void)
     CHECK_INT(dc_id12_parse("079203000001", &d, NULL), 0);
 }
 
+/* Circular 07/2016 Annex 3: 4/5 = 2100s, 6/7 = 2200s, 8/9 = 2300s. */
+static void
+test_id12_century_table(void)
+{
+    static const struct {
+        const char *id;
+        int century;
+        char sex;
+    } t[] = {{"001090012345", 1900, 'M'}, {"001190012345", 1900, 'F'},
+             {"001290012345", 2000, 'M'}, {"001390012345", 2000, 'F'},
+             {"001490012345", 2100, 'M'}, {"001590012345", 2100, 'F'},
+             {"001690012345", 2200, 'M'}, {"001790012345", 2200, 'F'},
+             {"001890012345", 2300, 'M'}, {"001990012345", 2300, 'F'}};
+    struct dc_id12 d;
+    const char *problem;
+
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        CHECK_INT(dc_id12_parse(t[i].id, &d, &problem), 0);
+        CHECK_INT(d.century, t[i].century);
+        CHECK_INT(d.sex, t[i].sex);
+        CHECK_STR(problem, NULL);
+    }
+}
+
 static void
 test_id12_parse_problems(void)
 {
@@ -323,13 +402,125 @@ test_id12_parse_problems(void)
     CHECK_STR(problem, "ID_PROVINCE_UNKNOWN");
     CHECK_INT(d.century, 1900);
     CHECK_INT(d.province_known, 0);
-    /* G = 4: born 2100+ */
-    CHECK_INT(dc_id12_parse("001490012345", &d, &problem), -1);
-    CHECK_STR(problem, "ID_CENTURY_UNKNOWN");
-    CHECK_INT(d.century, 2100);
-    CHECK_INT(d.sex, 'M');
     CHECK_INT(dc_id12_parse(NULL, &d, &problem), -1);
     CHECK_STR(problem, "ID_BAD_LENGTH");
+}
+
+/* Issue 20: lines of 28-32 characters whose only difference is trailing
+ * filler are read as 30 when the check digits over them hold. */
+static void
+test_mrz_padding_repair(void)
+{
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+    char buf[256];
+
+    /* ICAO specimen, line 1 lost two fillers, line 3 got two more */
+    CHECK_INT(dc_mrz_parse("I<UTOD231458907<<<<<<<<<<<<<\n"
+                           "7408122F1204159UTO<<<<<<<<<<<6\n"
+                           "ERIKSSON<<ANNA<MARIA<<<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_INT(m.padded, 1 | 4);
+    CHECK_INT(m.checks_ok, 1);
+    CHECK_STR(m.doc_number, "D23145890");
+    CHECK_STR(m.given, "ANNA MARIA");
+    /* Vietnamese research example §4.4, line 3 at 28 characters */
+    build_vn_mrz(buf, sizeof buf, "048195000123", NULL, "950315", 'F', "350315",
+                 "DANG<<THI<MY<LE");
+    buf[strlen(buf) - 2] = '\0';
+    CHECK_INT(dc_mrz_parse(buf, &m, &err), 0);
+    CHECK_INT(m.padded, 4);
+    CHECK_STR(m.id12, "048195000123");
+    CHECK_STR(m.vn_problems, "");
+    /* Vietnamese line 1 ends in a check digit: a lost '<' there is not
+     * trailing filler, the checks fail, the strict error stays */
+    dc_error_clear(&err);
+    CHECK_INT(dc_mrz_parse("IDVNM1950001235048195000123<5\n"
+                           "9503157F3503155VNM<<<<<<<<<<<4\n"
+                           "DANG<<THI<MY<LE<<<<<<<<<<<<<<<",
+                           &m, &err),
+              -1);
+    CHECK(strstr(err.msg, "line 1 has 29 characters") != NULL);
+    CHECK_INT(m.padded, 0);
+    /* past 30 must be filler */
+    dc_error_clear(&err);
+    CHECK_INT(dc_mrz_parse("I<UTOD231458907<<<<<<<<<<<<<<<X\n"
+                           "7408122F1204159UTO<<<<<<<<<<<6\n"
+                           "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+                           &m, &err),
+              -1);
+    /* 27 and 33 characters stay errors */
+    dc_error_clear(&err);
+    CHECK_INT(dc_mrz_parse("I<UTOD231458907<<<<<<<<<<<<<<<\n"
+                           "7408122F1204159UTO<<<<<<<<<<<6\n"
+                           "ERIKSSON<<ANNA<MARIA<<<<<<<",
+                           &m, &err),
+              -1);
+    dc_error_clear(&err);
+    CHECK_INT(dc_mrz_parse("I<UTOD231458907<<<<<<<<<<<<<<<\n"
+                           "7408122F1204159UTO<<<<<<<<<<<6\n"
+                           "ERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<",
+                           &m, &err),
+              -1);
+    /* exactly 30: nothing repaired */
+    CHECK_INT(dc_mrz_parse("I<UTOD231458907<<<<<<<<<<<<<<<\n"
+                           "7408122F1204159UTO<<<<<<<<<<<6\n"
+                           "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK_INT(m.padded, 0);
+}
+
+/* An ICAO specimen MRZ with line 1 l1, its composite digit recomputed. */
+static void
+specimen_with_line1(const char *l1, char *text, size_t size)
+{
+    char l2[31] = "7408122F1204159UTO<<<<<<<<<<<0", comp[64];
+
+    memcpy(comp, l1 + 5, 25);
+    memcpy(comp + 25, l2, 7);
+    memcpy(comp + 32, l2 + 8, 7);
+    memcpy(comp + 39, l2 + 18, 11);
+    l2[29] = (char)('0' + ref_cd(comp, 50));
+    snprintf(text, size, "%s\n%s\nERIKSSON<<ANNA<MARIA<<<<<<<<<<", l1, l2);
+}
+
+/* ICAO 9303 Part 5 note j: a number of more than 9 characters puts '<' in
+ * position 15 and continues in optional data 1 with its check digit. */
+static void
+test_mrz_long_document_number(void)
+{
+    struct dc_mrz m;
+    struct dc_error err = DC_ERROR_INIT;
+    char text[128];
+
+    /* D23145890124: check digit computed here by the reference */
+    CHECK_INT(ref_cd("D23145890124", 12), 4);
+    specimen_with_line1("I<UTOD23145890<1244<XYZ<<<<<<<", text, sizeof text);
+    CHECK_INT(dc_mrz_parse(text, &m, &err), 0);
+    CHECK_STR(m.doc_number, "D23145890124");
+    CHECK_STR(m.problems, "");
+    CHECK_INT(m.checks_ok, 1);
+    /* the variant over "D23145890<124" (the '<' of position 15 included;
+     * cheminfo/mrz's td1 test "I<UTOD23145890<1240<XYZ...") */
+    CHECK_INT(ref_cd("D23145890<124", 13), 0);
+    specimen_with_line1("I<UTOD23145890<1240<XYZ<<<<<<<", text, sizeof text);
+    CHECK_INT(dc_mrz_parse(text, &m, &err), 0);
+    CHECK_STR(m.doc_number, "D23145890124");
+    CHECK_INT(m.checks_ok, 1);
+    /* a wrong digit is still wrong */
+    specimen_with_line1("I<UTOD23145890<1243<XYZ<<<<<<<", text, sizeof text);
+    CHECK_INT(dc_mrz_parse(text, &m, &err), 0);
+    CHECK_STR(m.problems, "doc_number");
+    /* '<' at 15 with nothing after it: a missing check digit, not a long number */
+    CHECK_INT(dc_mrz_parse("I<UTOD23145890<<<<<<<<<<<<<<<<\n"
+                           "7408122F1204159UTO<<<<<<<<<<<6\n"
+                           "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+                           &m, &err),
+              0);
+    CHECK(strstr(m.problems, "doc_number") != NULL);
+    CHECK_STR(m.doc_number, "D23145890");
 }
 
 static void
@@ -535,7 +726,11 @@ main(void)
     RUN(test_mrz_vn_tail_mismatch);
     RUN(test_mrz_layout_errors);
     RUN(test_id_clean_table);
+    RUN(test_id_clean_restore_agrees_with_record);
     RUN(test_id12_parse_fields);
+    RUN(test_id12_century_table);
+    RUN(test_mrz_padding_repair);
+    RUN(test_mrz_long_document_number);
     RUN(test_id12_parse_problems);
     RUN(test_province_table_63_codes);
     RUN(test_fold_name_icao);
