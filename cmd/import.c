@@ -38,9 +38,14 @@ const char dc_usage_import[] =
     "  address address_current ward district province hometown birth_place household_no\n"
     "  relation phone mrz qr\n"
     "\n"
-    "Exit status: 0 imported; 1 rows were rejected; 64 usage; 65 a file is unreadable\n"
-    "as a whole (encoding undecidable, corrupt gzip); 66 a file is missing; 74 I/O\n"
-    "error; 75 another run is writing DB.\n";
+    "Columns are matched by header (aliases, then with hints, numbering and a two-row\n"
+    "header dealt with), else by content where the header says nothing; Nam | Nữ\n"
+    "columns give sex and birth date; ID columns are routed by their digits.\n"
+    "\n"
+    "Exit status: 0 imported; 1 rows were rejected, a person field (name, birth date,\n"
+    "sex, ID, permanent address) has no column, or the mapping found rows wanting;\n"
+    "64 usage; 65 a file is unreadable as a whole (encoding undecidable, corrupt\n"
+    "gzip); 66 a file is missing; 74 I/O error; 75 another run is writing DB.\n";
 
 struct progress {
     int on;
@@ -94,13 +99,62 @@ print_summary(const char *path, const struct dc_import_summary *s)
             "rejected (encoding %s, confidence %.2f, delimiter '%s')\n",
             path, s->batch_id, s->source, s->rows_read, s->imported, s->rejected, s->encoding,
             s->confidence, s->delimiter == '\t' ? "tab" : (char[]){(char)s->delimiter, 0});
-    {
-        for (size_t i = 0; i < s->ncols; i++) {
-            const char *f = s->map[i].field >= 0 ? dc_field_name(s->map[i].field) : "(extra)";
-            fprintf(stderr, "  column %zu '%s' -> %s (%s)\n", i + 1, s->headers[i], f,
-                    dc_header_how_name(s->map[i].how));
-        }
+    if (s->header_rows > 1)
+        fprintf(stderr, "  header: %d rows\n", s->header_rows);
+    for (size_t i = 0; i < s->ncols; i++) {
+        char buf[32];
+        const char *f = dc_header_target(&s->map[i], buf, sizeof buf);
+        fprintf(stderr, "  column %zu '%s' -> %s (%s)\n", i + 1, s->headers[i],
+                f ? f : "(extra)", dc_header_how_name(s->map[i].how));
     }
+}
+
+/* What the mapping could not do, said whatever --quiet: a person field without a column
+ * (and the columns nobody took, where it may be), and the rows the mapping found wanting.
+ * Returns 1 when there was something to say. */
+static int
+print_findings(const char *path, const struct dc_import_summary *s)
+{
+    int any = 0;
+
+    if (s->duplicate_of)
+        return 0;
+    if (s->nmissing) {
+        size_t shown = 0;
+        fprintf(stderr, "dancu import: %s: no column for: %s\n", path, s->missing);
+        for (size_t i = 0; i < s->ncols; i++) {
+            if (s->map[i].field >= 0)
+                continue;
+            if (!shown++)
+                fprintf(stderr, "dancu import: %s: unmapped columns: ", path);
+            fprintf(stderr, "%s'%s'", shown > 1 ? ", " : "", s->headers[i]);
+        }
+        if (shown)
+            fprintf(stderr, " (name them with --map FILE)\n");
+        any = 1;
+    }
+    if (s->split_both) {
+        fprintf(stderr,
+                "dancu import: %s:%ld: Nam and Nữ columns both filled on %ld row%s (first "
+                "here): sex and birth date left empty, both values kept in extra\n",
+                path, s->split_both_line, s->split_both, s->split_both == 1 ? "" : "s");
+        any = 1;
+    }
+    if (s->split_none) {
+        fprintf(stderr,
+                "dancu import: %s:%ld: Nam and Nữ columns both empty on %ld row%s (first "
+                "here): no sex\n",
+                path, s->split_none_line, s->split_none, s->split_none == 1 ? "" : "s");
+        any = 1;
+    }
+    if (s->id_conflict) {
+        fprintf(stderr,
+                "dancu import: %s:%ld: ID columns disagree on %ld row%s (first here): the "
+                "first ID of each kind kept, the others in extra\n",
+                path, s->id_conflict_line, s->id_conflict, s->id_conflict == 1 ? "" : "s");
+        any = 1;
+    }
+    return any;
 }
 
 static void
@@ -122,13 +176,17 @@ print_json(struct dc_ctx *ctx, const char *path, const struct dc_import_summary 
     for (size_t i = 0; i < s->ncols; i++) {
         dc_buf_puts(&b, i ? ", {\"header\": " : "{\"header\": ");
         dc_json_str(&b, s->headers[i]);
+        char buf[32];
         dc_buf_puts(&b, ", \"field\": ");
-        dc_json_str(&b, s->map[i].field >= 0 ? dc_field_name(s->map[i].field) : NULL);
+        dc_json_str(&b, dc_header_target(&s->map[i], buf, sizeof buf));
         dc_buf_puts(&b, ", \"how\": ");
         dc_json_str(&b, dc_header_how_name(s->map[i].how));
         dc_buf_putc(&b, '}');
     }
-    dc_buf_puts(&b, "]}\n");
+    dc_buf_printf(&b, "], \"header_rows\": %d, \"missing\": ", s->header_rows);
+    dc_json_str(&b, s->missing);
+    dc_buf_printf(&b, ", \"split_both\": %ld, \"split_none\": %ld, \"id_conflict\": %ld}\n",
+                  s->split_both, s->split_none, s->id_conflict);
     fputs(dc_buf_str(&b), ctx->out);
     dc_buf_release(&b);
 }
@@ -239,6 +297,8 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
         } else {
             if (!ctx->quiet)
                 print_summary(argv[i], &s);
+            if (print_findings(argv[i], &s) && status == 0)
+                status = DC_FINDINGS;
             if (json)
                 print_json(ctx, argv[i], &s);
             if (s.rejected && status == 0)

@@ -13,6 +13,7 @@
  */
 #include "import.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -144,30 +145,16 @@ dc_import_summary_release(struct dc_import_summary *s)
     s->ncols = 0;
 }
 
-static int
-copy_header(const struct dc_csv_row *h, const struct dc_mapfile *map,
-            struct dc_import_summary *s, struct dc_error *err)
-{
-    s->ncols = h->nfields;
-    s->headers = calloc(h->nfields ? h->nfields : 1, sizeof *s->headers);
-    s->map = calloc(h->nfields ? h->nfields : 1, sizeof *s->map);
-    if (!s->headers || !s->map)
-        return dc_error_set(err, DC_EX_OSERR, "out of memory");
-    for (size_t i = 0; i < h->nfields; i++) {
-        s->headers[i] = strdup(h->fields[i] ? h->fields[i] : "");
-        if (!s->headers[i])
-            return dc_error_set(err, DC_EX_OSERR, "out of memory");
-    }
-    return dc_header_map((const char *const *)s->headers, s->ncols, map, s->map, err);
-}
-
 struct stmts {
     sqlite3_stmt *row, *rows, *reject, *colmap, *batch_end, *dup;
     int nparam;   /* parameters per src_row row */
     size_t multi; /* rows in one execution of rows (0 = no such statement) */
-    char **keys; /* per column: the JSON key and ": " of an unmapped column, else NULL */
+    char **keys; /* per column: the JSON key and ": " of its value in extra */
     size_t *keylen;
     size_t ncols;
+    unsigned char *to_extra; /* per column: the current row's value goes to extra */
+    unsigned char present[DC_F_COUNT]; /* src_row columns this file fills */
+    long shift;   /* header lines after the first: taken off src_row numbers */
 };
 
 static void
@@ -183,23 +170,24 @@ finalize_all(struct stmts *st)
         free(st->keys[i]);
     free(st->keys);
     free(st->keylen);
+    free(st->to_extra);
     memset(st, 0, sizeof *st);
 }
 
-/* The "header": prefix of each unmapped column, JSON-escaped once per file, not per row. */
+/* The "header": prefix of each column, JSON-escaped once per file, not per row (a
+ * mapped column's value may go to extra too: a second ID, both halves of a split pair). */
 static int
 prepare_keys(struct stmts *st, const struct dc_import_summary *s, struct dc_error *err)
 {
     st->ncols = s->ncols;
     st->keys = calloc(s->ncols ? s->ncols : 1, sizeof *st->keys);
     st->keylen = calloc(s->ncols ? s->ncols : 1, sizeof *st->keylen);
-    if (!st->keys || !st->keylen)
+    st->to_extra = calloc(s->ncols ? s->ncols : 1, 1);
+    if (!st->keys || !st->keylen || !st->to_extra)
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     for (size_t i = 0; i < s->ncols; i++) {
         struct dc_buf k = DC_BUF_INIT;
 
-        if (s->map[i].field >= 0)
-            continue;
         dc_json_str(&k, s->headers[i]);
         dc_buf_puts(&k, ": ");
         if (k.oom || !(st->keys[i] = strdup(dc_buf_str(&k)))) {
@@ -214,8 +202,8 @@ prepare_keys(struct stmts *st, const struct dc_import_summary *s, struct dc_erro
 
 /* The src_row INSERT for n rows at once: "INSERT ... VALUES (?, ...), (?, ...)". */
 static int
-prepare_insert(struct dc_db *db, const struct dc_import_summary *s, int nparam, size_t n,
-               sqlite3_stmt **q, struct dc_error *err)
+prepare_insert(struct dc_db *db, const struct stmts *st, int nparam, size_t n, sqlite3_stmt **q,
+               struct dc_error *err)
 {
     struct dc_buf sql = DC_BUF_INIT;
     int rc;
@@ -224,9 +212,9 @@ prepare_insert(struct dc_db *db, const struct dc_import_summary *s, int nparam, 
      * row, so no sqlite3_clear_bindings over thirty unused ones (measured).
      * Column names come from the field table (constants, never data). */
     dc_buf_puts(&sql, "INSERT INTO src_row(batch_id, src_row, src_line, extra");
-    for (size_t i = 0; i < s->ncols; i++)
-        if (s->map[i].field >= 0)
-            dc_buf_printf(&sql, ", %s", dc_field_name((enum dc_field)s->map[i].field));
+    for (int f = 0; f < DC_F_COUNT; f++)
+        if (st->present[f])
+            dc_buf_printf(&sql, ", %s", dc_field_name((enum dc_field)f));
     dc_buf_puts(&sql, ") VALUES ");
     if (sql.oom) {
         dc_buf_release(&sql);
@@ -245,8 +233,19 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
     int limit = sqlite3_limit(db->h, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
 
     st->nparam = FIELD_PARAM - 1;
-    for (size_t i = 0; i < s->ncols; i++)
-        st->nparam += s->map[i].field >= 0;
+    st->shift = s->header_rows > 1 ? s->header_rows - 1 : 0;
+    for (size_t i = 0; i < s->ncols; i++) {
+        int f = s->map[i].field;
+        if (f < 0)
+            continue;
+        st->present[f] = 1;
+        if (s->map[i].sex)
+            st->present[DC_F_DOB] = 1; /* a split pair gives both */
+        if (f == DC_F_ID_NUMBER || f == DC_F_CMND) /* routed by content */
+            st->present[DC_F_ID_NUMBER] = st->present[DC_F_CMND] = 1;
+    }
+    for (int f = 0; f < DC_F_COUNT; f++)
+        st->nparam += st->present[f];
     /* Several rows per statement: SQLite's per-statement work (cursor, halt, reset) is a
      * third of a one-row insert's instructions on a 9-column file; 64 rows a statement cut
      * the writer's instructions by a fifth (callgrind, 51k household rows).  Rows that do
@@ -254,10 +253,10 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
     multi = limit > 0 ? (size_t)(limit / st->nparam) : 1;
     if (multi > MULTI_ROWS)
         multi = MULTI_ROWS;
-    if (prepare_insert(db, s, st->nparam, 1, &st->row, err) < 0)
+    if (prepare_insert(db, st, st->nparam, 1, &st->row, err) < 0)
         return -1;
     if (multi > 1) {
-        if (prepare_insert(db, s, st->nparam, multi, &st->rows, err) < 0)
+        if (prepare_insert(db, st, st->nparam, multi, &st->rows, err) < 0)
             return -1;
         st->multi = multi;
     }
@@ -291,7 +290,7 @@ insert_reject(struct dc_db *db, struct stmts *st, long long batch, const char *s
     sqlite3_bind_int64(q, 1, batch);
     sqlite3_bind_text(q, 2, source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, path, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 4, row->rownum);
+    sqlite3_bind_int64(q, 4, row->rownum - st->shift);
     sqlite3_bind_int64(q, 5, row->line);
     sqlite3_bind_text(q, 6, row->reject, -1, SQLITE_STATIC);
     sqlite3_bind_blob(q, 7, row->raw ? row->raw : "", (int)row->raw_len, SQLITE_STATIC);
@@ -306,9 +305,12 @@ write_colmap(struct dc_db *db, struct stmts *st, long long batch,
         sqlite3_bind_int64(st->colmap, 1, batch);
         sqlite3_bind_int64(st->colmap, 2, (long long)i + 1);
         sqlite3_bind_text(st->colmap, 3, s->headers[i], -1, SQLITE_STATIC);
-        if (s->map[i].field >= 0)
-            sqlite3_bind_text(st->colmap, 4, dc_field_name((enum dc_field)s->map[i].field), -1,
-                              SQLITE_STATIC);
+        char target[32];
+        const char *t = dc_header_target(&s->map[i], target, sizeof target);
+        if (t)
+            sqlite3_bind_text(st->colmap, 4, t, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st->colmap, 4);
         sqlite3_bind_text(st->colmap, 5, dc_header_how_name(s->map[i].how), -1, SQLITE_STATIC);
         if (dc_db_step_done(db, st->colmap, "insert column_map", err) < 0)
             return -1;
@@ -360,6 +362,7 @@ struct batch {
     unsigned long long bytes; /* bytes read once the batch was full (progress line) */
     int last;                 /* 1: the reader stops after this batch (end or error) */
     int full;                 /* 1: the writer's to drain, 0: the reader's to fill */
+    int ready;                /* filled before the reader started (the first batch) */
 };
 
 struct pipe {
@@ -368,6 +371,7 @@ struct pipe {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int threaded, cancel, rc; /* rc: the reader's last dc_csv_next result */
+    size_t start;             /* the first batch the reader fills */
     struct dc_error err;      /* the reader's error */
     /* the writer's view of the row being inserted */
     char **fp;
@@ -508,7 +512,7 @@ reader_main(void *arg)
 {
     struct pipe *p = arg;
 
-    for (size_t i = 0;; i = (i + 1) % NBATCH) {
+    for (size_t i = p->start;; i = (i + 1) % NBATCH) {
         struct batch *b = &p->b[i];
         int last;
 
@@ -538,7 +542,10 @@ pipe_take(struct pipe *p, size_t i)
     struct batch *b = &p->b[i];
 
     if (!p->threaded) {
-        batch_fill(p, b);
+        if (b->ready)
+            b->ready = 0;
+        else
+            batch_fill(p, b);
         return b;
     }
     pthread_mutex_lock(&p->mu);
@@ -609,40 +616,169 @@ pipe_row(struct pipe *p, const struct batch *b, size_t i, struct dc_csv_row *row
     return 0;
 }
 
+/* ---- the mapping applied to a row ----------------------------------------------------- */
+
+struct val {
+    const char *p;
+    size_t n;
+};
+
+static int
+blank_val(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t')
+            return 0;
+    return 1;
+}
+
+/* The same ID written twice (digits compared, separators ignored). */
+static int
+same_id(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a && !isdigit((unsigned char)*a))
+            a++;
+        while (*b && !isdigit((unsigned char)*b))
+            b++;
+        if (*a != *b)
+            return 0;
+        if (!*a)
+            return 1;
+        a++, b++;
+    }
+}
+
+/* A tick in a Nam | Nữ column that carries no date: "x", "X", "✓", "v", "1". */
+static int
+is_mark(const char *p, size_t n)
+{
+    while (n && (*p == ' ' || p[n - 1] == ' '))
+        *p == ' ' ? (p++, n--) : n--;
+    return (n == 1 && strchr("xXvV1*+", *p)) || (n == 3 && memcmp(p, "\xE2\x9C\x93", 3) == 0);
+}
+
+static void
+note(long *count, long *first, long line)
+{
+    if ((*count)++ == 0)
+        *first = line;
+}
+
+/*
+ * The field values of row i of b (vals[f], NULL when none) and which columns go to
+ * extra (st->to_extra).  Columns of the personal ID and the old CMND are routed by
+ * their content: 12 digits to id_number, 9 to cmnd, whatever the header; a value that
+ * is neither goes where its header says.  A second, different value for a field goes
+ * to extra and is counted (id_conflict).  A split Nam | Nữ pair gives the sex from the
+ * filled column and the birth date from its value; both filled (values to extra) or
+ * neither is counted.
+ */
+static void
+assemble(struct stmts *st, struct dc_import_summary *s, const struct batch *b, size_t i,
+         struct val *vals)
+{
+    const struct brow *br = &b->rows[i];
+    size_t nc = s->ncols < br->nf ? s->ncols : br->nf;
+    size_t split[2] = {SIZE_MAX, SIZE_MAX};
+    int conflict = 0;
+
+#define V(c) (b->mem + b->foff[br->f0 + (c)])
+#define L(c) (b->flen[br->f0 + (c)])
+    memset(vals, 0, DC_F_COUNT * sizeof *vals);
+    for (size_t c = 0; c < s->ncols; c++) {
+        int f = s->map[c].field;
+        st->to_extra[c] = f < 0;
+        if (f < 0 || c >= nc)
+            continue;
+        if (s->map[c].sex)
+            split[s->map[c].sex == 'F'] = c;
+        else if (f != DC_F_ID_NUMBER && f != DC_F_CMND && L(c))
+            vals[f] = (struct val){V(c), L(c)};
+    }
+    if (st->present[DC_F_ID_NUMBER]) {
+        /* first the values whose digits say what they are, then the others */
+        for (int pass = 0; pass < 2; pass++) {
+            for (size_t c = 0; c < nc; c++) {
+                int f = s->map[c].field, kind;
+                if ((f != DC_F_ID_NUMBER && f != DC_F_CMND) || blank_val(V(c), L(c)))
+                    continue;
+                kind = dc_header_id_kind(V(c));
+                if ((pass == 0) != (kind != 0))
+                    continue;
+                if (kind)
+                    f = kind == 12 ? DC_F_ID_NUMBER : DC_F_CMND;
+                if (!vals[f].p) {
+                    vals[f] = (struct val){V(c), L(c)};
+                } else if (!same_id(vals[f].p, V(c))) {
+                    st->to_extra[c] = 1;
+                    /* a note ("chưa cấp") beside an ID is kept, not a conflict */
+                    conflict |= kind != 0 || strpbrk(V(c), "0123456789") != NULL;
+                }
+            }
+        }
+        if (conflict)
+            note(&s->id_conflict, &s->id_conflict_line, br->line);
+    }
+    if (split[0] != SIZE_MAX && split[1] != SIZE_MAX) {
+        int m = !blank_val(V(split[0]), L(split[0])), w = !blank_val(V(split[1]), L(split[1]));
+        if (m && w) {
+            st->to_extra[split[0]] = st->to_extra[split[1]] = 1;
+            note(&s->split_both, &s->split_both_line, br->line);
+        } else if (!m && !w) {
+            if (!vals[DC_F_SEX].p)
+                note(&s->split_none, &s->split_none_line, br->line);
+        } else {
+            size_t c = split[!m];
+            const char *v = V(c);
+            if (!vals[DC_F_SEX].p)
+                vals[DC_F_SEX] = m ? (struct val){"Nam", 3} : (struct val){"Nữ", strlen("Nữ")};
+            if (strpbrk(v, "0123456789") && !is_mark(v, L(c))) {
+                if (!vals[DC_F_DOB].p)
+                    vals[DC_F_DOB] = (struct val){v, L(c)};
+                else
+                    st->to_extra[c] = 1; /* a birth-date column has its own: keep this one */
+            } else if (!is_mark(v, L(c))) {
+                st->to_extra[c] = 1;
+            }
+        }
+    }
+#undef V
+#undef L
+}
+
 /* Row i of b as the src_row parameters base + 1 .. base + nparam.  SQLITE_STATIC: the
  * values stay in the batch until the statement has run; the statement keeps the pointers
  * afterwards, but every parameter is bound again before each run. */
 static void
-bind_row(sqlite3_stmt *q, int base, long long batch, const struct batch *b, size_t i,
-         const struct dc_import_summary *s, const char *extra, size_t extra_len)
+bind_row(sqlite3_stmt *q, int base, long long batch, const struct stmts *st,
+         const struct batch *b, size_t i, const struct val *vals, const char *extra,
+         size_t extra_len)
 {
     const struct brow *br = &b->rows[i];
     int param = base + FIELD_PARAM;
 
     sqlite3_bind_int64(q, base + 1, batch);
-    sqlite3_bind_int64(q, base + 2, br->rownum);
+    sqlite3_bind_int64(q, base + 2, br->rownum - st->shift);
     sqlite3_bind_int64(q, base + 3, br->line);
     if (extra_len)
         sqlite3_bind_text(q, base + 4, extra, (int)extra_len, SQLITE_STATIC);
     else
         sqlite3_bind_null(q, base + 4);
-    for (size_t c = 0; c < s->ncols; c++) {
-        size_t n;
-
-        if (s->map[c].field < 0)
+    for (int f = 0; f < DC_F_COUNT; f++) {
+        if (!st->present[f])
             continue;
         /* lengths given: no strlen per value inside SQLite (a field is at most max_field
          * bytes, far below 2 GiB) */
-        n = c < br->nf ? b->flen[br->f0 + c] : 0;
-        if (n)
-            sqlite3_bind_text(q, param++, b->mem + b->foff[br->f0 + c], (int)n, SQLITE_STATIC);
+        if (vals[f].n)
+            sqlite3_bind_text(q, param++, vals[f].p, (int)vals[f].n, SQLITE_STATIC);
         else
             sqlite3_bind_null(q, param++);
     }
 }
 
-/* The unmapped non-empty values of row i as a JSON object appended to extra (nothing when
- * there are none); its offset and length in *off, *len. */
+/* The non-empty values of row i that go to extra (st->to_extra) as a JSON object appended
+ * to extra (nothing when there are none); its offset and length in *off, *len. */
 static int
 build_extra(const struct stmts *st, const struct batch *b, size_t i,
             const struct dc_import_summary *s, struct dc_buf *extra, size_t *off, size_t *len,
@@ -653,7 +789,7 @@ build_extra(const struct stmts *st, const struct batch *b, size_t i,
     int nextra = 0;
 
     for (size_t c = 0; c < s->ncols && c < br->nf; c++) {
-        if (s->map[c].field >= 0 || b->flen[br->f0 + c] == 0)
+        if (!st->to_extra[c] || b->flen[br->f0 + c] == 0)
             continue;
         dc_buf_puts(extra, nextra++ ? ", " : "{");
         dc_buf_add(extra, st->keys[c], st->keylen[c]);
@@ -682,64 +818,92 @@ step_insert(struct dc_db *db, sqlite3_stmt *q, struct dc_error *err)
 /* Insert the good rows idx[0 .. n-1] of b (n <= MULTI_ROWS): one statement when they fill
  * the multi-row one, else row by row. */
 static int
-insert_rows(struct dc_db *db, const struct stmts *st, long long batch, const struct batch *b,
-            const size_t *idx, size_t n, const struct dc_import_summary *s, struct dc_buf *extra,
+insert_rows(struct dc_db *db, struct stmts *st, long long batch, const struct batch *b,
+            const size_t *idx, size_t n, struct dc_import_summary *s, struct dc_buf *extra,
             struct dc_error *err)
 {
     size_t off[MULTI_ROWS], len[MULTI_ROWS];
+    struct val vals[MULTI_ROWS][DC_F_COUNT];
 
     dc_buf_reset(extra);
-    for (size_t r = 0; r < n; r++)
+    for (size_t r = 0; r < n; r++) {
+        assemble(st, s, b, idx[r], vals[r]);
         if (build_extra(st, b, idx[r], s, extra, &off[r], &len[r], err) < 0)
             return -1;
+    }
     /* from here the buffer does not move: pointers into it can be bound */
     if (st->multi && n == st->multi) {
         for (size_t r = 0; r < n; r++)
-            bind_row(st->rows, (int)r * st->nparam, batch, b, idx[r], s,
+            bind_row(st->rows, (int)r * st->nparam, batch, st, b, idx[r], vals[r],
                      dc_buf_str(extra) + off[r], len[r]);
         return step_insert(db, st->rows, err);
     }
     for (size_t r = 0; r < n; r++) {
-        bind_row(st->row, 0, batch, b, idx[r], s, dc_buf_str(extra) + off[r], len[r]);
+        bind_row(st->row, 0, batch, st, b, idx[r], vals[r], dc_buf_str(extra) + off[r], len[r]);
         if (step_insert(db, st->row, err) < 0)
             return -1;
     }
     return 0;
 }
 
-/* Insert every row of the file: 0 at its end, -1 with err set. */
+/* Start the pipe on reader r and fill its first batch here: the mapping looks at those
+ * rows (a second header row, columns known by content) before anything is inserted. */
+static int
+pipe_open(struct pipe *p, struct dc_csv_reader *r, struct dc_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->r = r;
+    p->err = (struct dc_error)DC_ERROR_INIT;
+    if (pthread_mutex_init(&p->mu, NULL) != 0)
+        return dc_error_set(err, DC_EX_OSERR, "cannot create a mutex");
+    if (pthread_cond_init(&p->cv, NULL) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        return dc_error_set(err, DC_EX_OSERR, "cannot create a condition variable");
+    }
+    batch_fill(p, &p->b[0]);
+    p->b[0].ready = 1;
+    p->start = 1;
+    return 0;
+}
+
+static void
+pipe_close(struct pipe *p)
+{
+    for (size_t i = 0; i < NBATCH; i++)
+        batch_release(&p->b[i]);
+    free(p->fp);
+    free(p->lp);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+}
+
+/* Insert every row of the file after the header rows (skip: those in the first batch):
+ * 0 at its end, -1 with err set. */
 static int
 import_rows(struct dc_db *db, struct stmts *st, long long batch, const char *path,
-            struct dc_csv_reader *r, const struct dc_import_opts *o,
+            struct pipe *pp, size_t skip, const struct dc_import_opts *o,
             struct dc_import_summary *s, struct dc_error *err)
 {
-    struct pipe p;
+    struct pipe *p = pp;
     struct dc_buf extra = DC_BUF_INIT;
     pthread_t th;
     int rc = 0;
 
-    memset(&p, 0, sizeof p);
-    p.r = r;
-    p.err = (struct dc_error)DC_ERROR_INIT;
-    if (pthread_mutex_init(&p.mu, NULL) != 0)
-        return dc_error_set(err, DC_EX_OSERR, "cannot create a mutex");
-    if (pthread_cond_init(&p.cv, NULL) != 0) {
-        pthread_mutex_destroy(&p.mu);
-        return dc_error_set(err, DC_EX_OSERR, "cannot create a condition variable");
-    }
-    p.threaded = pthread_create(&th, NULL, reader_main, &p) == 0;
+    /* the first batch is there already; the reader goes on with the next */
+    p->b[0].full = 1;
+    p->threaded = !p->b[0].last && pthread_create(&th, NULL, reader_main, p) == 0;
     for (size_t i = 0;; i = (i + 1) % NBATCH) {
-        struct batch *b = pipe_take(&p, i);
+        struct batch *b = pipe_take(p, i);
         int last = b->last;
         size_t good[MULTI_ROWS], ngood = 0;
         size_t want = st->multi ? st->multi : 1;
 
-        for (size_t k = 0; k < b->nrows && rc == 0; k++) {
+        for (size_t k = skip; k < b->nrows && rc == 0; k++) {
             s->rows_read++;
             if (b->rows[k].reason != SIZE_MAX) {
                 struct dc_csv_row row;
 
-                if (pipe_row(&p, b, k, &row) < 0)
+                if (pipe_row(p, b, k, &row) < 0)
                     rc = dc_error_set(err, DC_EX_OSERR, "out of memory");
                 else
                     rc = insert_reject(db, st, batch, s->source, path, &row, err);
@@ -757,27 +921,107 @@ import_rows(struct dc_db *db, struct stmts *st, long long batch, const char *pat
             if (o->progress && s->rows_read % PROGRESS_EVERY == 0)
                 o->progress(o->progress_ud, b->bytes, s->rows_read);
         }
+        skip = 0;
         if (rc == 0 && ngood) { /* before the reader may reuse the batch */
             rc = insert_rows(db, st, batch, b, good, ngood, s, &extra, err);
             s->imported += rc == 0 ? (long)ngood : 0;
         }
-        pipe_give_back(&p, b);
+        pipe_give_back(p, b);
         if (rc < 0 || last)
             break;
     }
-    pipe_stop(&p, th);
-    /* after the join: p.rc and p.err are the reader's last word */
-    if (rc == 0 && p.rc < 0) {
-        *err = p.err;
+    pipe_stop(p, th);
+    /* after the join: p->rc and p->err are the reader's last word */
+    if (rc == 0 && p->rc < 0) {
+        *err = p->err;
         rc = -1;
     }
-    for (size_t i = 0; i < NBATCH; i++)
-        batch_release(&p.b[i]);
-    free(p.fp);
-    free(p.lp);
     dc_buf_release(&extra);
-    pthread_cond_destroy(&p.cv);
-    pthread_mutex_destroy(&p.mu);
+    return rc;
+}
+
+/* ---- the header ---------------------------------------------------------------------- */
+
+/*
+ * Map the columns: the header row, combined with a second header row when the first
+ * rows hold one (merged cells: "Năm sinh" over "Nam" | "Nữ") and past a row of column
+ * numbers; then columns whose header says nothing, by what the first batch holds; then
+ * which person fields no column gives.  *skip: the rows of b that were header.
+ */
+static int
+map_columns(const struct dc_csv_row *h, const struct batch *b, const struct dc_mapfile *map,
+            struct dc_import_summary *s, size_t *skip, struct dc_error *err)
+{
+    const char *const *top = (const char *const *)h->fields;
+    size_t n = h->nfields;
+    char **comb = NULL, **cells = NULL;
+    struct dc_header_sniff *sniff = NULL;
+    int rc = -1;
+
+    *skip = 0;
+    s->header_rows = 1;
+    for (int k = 0; k < 2 && *skip < b->nrows; k++) {
+        const struct brow *br = &b->rows[*skip];
+        int kind;
+
+        if (br->reason != SIZE_MAX)
+            break;
+        free(cells);
+        cells = calloc(br->nf ? br->nf : 1, sizeof *cells);
+        if (!cells)
+            goto oom;
+        for (size_t c = 0; c < br->nf; c++)
+            cells[c] = b->mem + b->foff[br->f0 + c];
+        kind = comb ? DC_SUBROW_NONE : dc_header_subrow(top, n, (const char *const *)cells,
+                                                          br->nf);
+        if (comb && dc_header_subrow(top, n, (const char *const *)cells, br->nf) ==
+                        DC_SUBROW_NUMBERS)
+            kind = DC_SUBROW_NUMBERS;
+        if (kind == DC_SUBROW_NONE)
+            break;
+        (*skip)++;
+        s->header_rows++;
+        if (kind == DC_SUBROW_NUMBERS)
+            break;
+        size_t nn = n > br->nf ? n : br->nf;
+        comb = calloc(nn, sizeof *comb);
+        if (!comb || dc_header_combine(top, n, (const char *const *)cells, br->nf, comb, err) < 0)
+            goto fail;
+        top = (const char *const *)comb;
+        n = nn;
+    }
+    s->ncols = n;
+    s->headers = calloc(n ? n : 1, sizeof *s->headers);
+    s->map = calloc(n ? n : 1, sizeof *s->map);
+    sniff = calloc(n ? n : 1, sizeof *sniff);
+    if (!s->headers || !s->map || !sniff)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        s->headers[i] = strdup(top[i] ? top[i] : "");
+        if (!s->headers[i])
+            goto oom;
+    }
+    if (dc_header_map((const char *const *)s->headers, n, map, s->map, err) < 0)
+        goto fail;
+    for (size_t r = *skip; r < b->nrows; r++) {
+        const struct brow *br = &b->rows[r];
+        for (size_t c = 0; br->reason == SIZE_MAX && c < n && c < br->nf; c++)
+            if (s->map[c].field < 0)
+                dc_header_sniff_add(&sniff[c], b->mem + b->foff[br->f0 + c]);
+    }
+    dc_header_by_content((const char *const *)s->headers, s->map, sniff, n);
+    s->nmissing = dc_header_missing(s->map, n, s->missing, sizeof s->missing);
+    rc = 0;
+    goto fail;
+oom:
+    dc_error_set(err, DC_EX_OSERR, "out of memory");
+fail:
+    if (comb)
+        for (size_t i = 0; i < n; i++)
+            free(comb[i]);
+    free(comb);
+    free(cells);
+    free(sniff);
     return rc;
 }
 
@@ -787,8 +1031,10 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
 {
     struct dc_csv_reader *r = NULL;
     struct stmts st = {0};
+    struct pipe p;
     long long batch = 0;
-    int rc, in_tx = 0;
+    size_t skip = 0;
+    int rc, in_tx = 0, piped = 0;
 
     memset(s, 0, sizeof *s);
     if (o->source) {
@@ -809,7 +1055,10 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     snprintf(s->encoding, sizeof s->encoding, "%s", dc_csv_encoding(r));
     s->confidence = dc_csv_confidence(r);
     s->delimiter = dc_csv_delimiter(r);
-    if (copy_header(dc_csv_header(r), o->map, s, err) < 0)
+    if (pipe_open(&p, r, err) < 0)
+        goto fail;
+    piped = 1;
+    if (map_columns(dc_csv_header(r), &p.b[0], o->map, s, &skip, err) < 0)
         goto fail;
     if (dc_db_begin(db, err) < 0)
         goto fail;
@@ -818,7 +1067,10 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         dc_db_batch_start(db, "import", o->now_iso, &batch, err) < 0 ||
         write_colmap(db, &st, batch, s, err) < 0)
         goto fail;
-    if (import_rows(db, &st, batch, path, r, o, s, err) < 0)
+    rc = import_rows(db, &st, batch, path, &p, skip, o, s, err);
+    pipe_close(&p);
+    piped = 0;
+    if (rc < 0)
         goto fail;
     if (dc_csv_sha256(r, s->sha256) < 0) {
         dc_error_set(err, DC_EX_SOFTWARE, "sha256 failed");
@@ -852,6 +1104,8 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     dc_csv_close(r);
     return 0;
 fail:
+    if (piped)
+        pipe_close(&p);
     finalize_all(&st);
     if (in_tx)
         dc_db_rollback(db);

@@ -44,8 +44,17 @@ struct dc_import_summary {
     int delimiter;
     char sha256[65];
     size_t ncols;
-    char **headers;             /* owned: the header row as read */
+    char **headers;             /* owned: the header row as read (a two-row header
+                                   combined: "Năm sinh > Nam") */
     struct dc_header_map *map;  /* owned: how each column was mapped */
+    int header_rows;            /* lines of header: 1, 2 (group row + sub-columns), or one
+                                   more for a row of column numbers */
+    int nmissing;               /* person fields no column gives ... */
+    char missing[128];          /* ... named: "ngày sinh, giới tính" ("" when none) */
+    /* Findings of the mapping, counted per row (the values stay in src_row or extra):
+     * split Nam | Nữ columns both filled or both empty, ID columns disagreeing. */
+    long split_both, split_none, id_conflict;
+    long split_both_line, split_none_line, id_conflict_line; /* first such line */
 };
 
 /* Import path ("-" = stdin) into db.  Returns 0 (also when the file was a
