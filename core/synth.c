@@ -11,7 +11,10 @@
  * Sources (structure after FEBRL dsgen and its Vietnamese analogue,
  * research/dedup.md §C.3-§C.4; headers after records.md §5):
  *   household.csv  UTF-8, ',', LF; "STT,Họ và tên,Ngày sinh,Giới tính,Số CCCD,
- *                  Dân tộc,Quan hệ với chủ hộ,Số hồ sơ cư trú,Nơi thường trú";
+ *                  Dân tộc,Quan hệ với chủ hộ,Số hồ sơ cư trú,Nơi thường trú", or
+ *                  by the seed the same columns as CT01 labels with hints, in
+ *                  household-book terms, or with the birth date under split
+ *                  Nam | Nữ columns below a two-row header (enum hh_layout);
  *                  persons listed by household, STT restarts per household.
  *   idcards.csv    UTF-8 with BOM, ';', CRLF; issue date per Law 2014 Art. 19 /
  *                  Law 26/2023 Art. 19, expiry per EXP-1 (idformats §7), MRZ
@@ -599,6 +602,13 @@ struct out {
 
 struct refload;
 
+/* Header layouts of household.csv, as offices write them (docs/headers.md): the
+ * spellings of records.md §5; CT01/DC01 item labels with numbering and hints in
+ * brackets or after a colon; household-book-era terms; and the birth date written
+ * under the column of the person's sex, "Năm sinh" merged over Nam | Nữ (a two-row
+ * header) with a row of column numbers below. */
+enum hh_layout { HH_PLAIN, HH_HINTS, HH_OLD, HH_SPLIT, HH_LAYOUTS };
+
 struct gen {
     struct rng r;
     struct arena ar;
@@ -609,6 +619,7 @@ struct gen {
     size_t nwards;
     struct out src[NSRC], tp, trec, tprob;
     int legacy_tcvn;
+    int hh_layout; /* header layout of household.csv (enum hh_layout) */
     unsigned long long id_mul, id_add; /* bijection of person index -> 6 digits */
     struct dc_synth_stats st;
     struct refload *rl; /* only while load_refdata runs */
@@ -2315,15 +2326,22 @@ emit_household(struct gen *g, const struct person *p)
         render_addr(g, p, fl, addr, sizeof addr);
         done |= want & (BIT(OP_ADDR_ABBR) | BIT(OP_ADDR_FOLD) | BIT(OP_ADDR_NEW));
     }
-    if (want & BIT(OP_MISS_SEX))
+    /* split Nam | Nữ columns: the sex is where the date is (a tick when there is no
+     * date), so it cannot be left out */
+    if ((want & BIT(OP_MISS_SEX)) && g->hh_layout != HH_SPLIT)
         done |= BIT(OP_MISS_SEX);
 
     struct row r;
     row_begin(&r, ',');
     row_fieldf(&r, "%d", p->stt);
     row_field(&r, name);
-    row_field(&r, dob);
-    row_field(&r, (want & BIT(OP_MISS_SEX)) ? "" : p->female ? "Nữ" : "Nam");
+    if (g->hh_layout == HH_SPLIT) {
+        row_field(&r, p->female ? "" : dob[0] ? dob : "x");
+        row_field(&r, !p->female ? "" : dob[0] ? dob : "x");
+    } else {
+        row_field(&r, dob);
+        row_field(&r, (done & BIT(OP_MISS_SEX)) ? "" : p->female ? "Nữ" : "Nam");
+    }
     row_field(&r, id);
     row_field(&r, p->ethnic);
     row_field(&r, p->rel);
@@ -2709,9 +2727,19 @@ write_meta(struct gen *g, const struct dc_synth_opts *o)
 static int
 open_all(struct gen *g, const char *dir)
 {
-    static const char *const h_hh[] = {"STT",    "Họ và tên",         "Ngày sinh",
-                                       "Giới tính", "Số CCCD",        "Dân tộc",
-                                       "Quan hệ với chủ hộ", "Số hồ sơ cư trú", "Nơi thường trú"};
+    static const char *const h_hh[HH_LAYOUTS][9] = {
+        {"STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc",
+         "Quan hệ với chủ hộ", "Số hồ sơ cư trú", "Nơi thường trú"},
+        {"STT", "1. Họ, chữ đệm và tên (viết in hoa)", "2. Ngày, tháng, năm sinh (dd/mm/yyyy)",
+         "3. Giới tính: Nam/Nữ", "4. Số định danh cá nhân (12 số)", "Dân tộc",
+         "Quan hệ với chủ hộ", "Số hồ sơ cư trú", "Nơi thường trú:"},
+        {"TT", "Họ tên", "Sinh ngày", "Phái", "Số CCCD/CMND", "Dân tộc", "Quan hệ chủ hộ",
+         "Số sổ hộ khẩu", "Nơi ĐKHK thường trú"},
+        {"STT", "Họ và tên", "Năm sinh", "", "Số CCCD", "Dân tộc", "Quan hệ với chủ hộ",
+         "Số hồ sơ cư trú", "Nơi thường trú"}};
+    static const char *const h_split[2][9] = {
+        {"", "", "Nam", "Nữ", "", "", "", "", ""},
+        {"(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)"}};
     static const char *const h_id[] = {"HO_TEN",   "NGAY_SINH", "GIOI_TINH",
                                        "SO_DINH_DANH", "NGAY_CAP", "NOI_CAP",
                                        "CO_GIA_TRI_DEN", "DIA_CHI_THUONG_TRU", "MRZ", "QR"};
@@ -2737,7 +2765,9 @@ open_all(struct gen *g, const char *dir)
                             g->legacy_tcvn ? "TCVN5712-1" : "CP1258");
     if (fputs("\xEF\xBB\xBF", g->src[SRC_ID].f) == EOF)
         return dc_error_set(g->err, DC_EX_IOERR, "%s: write error", g->src[SRC_ID].path);
-    if (write_header(g, &g->src[SRC_HH], h_hh, 9) < 0 ||
+    if (write_header(g, &g->src[SRC_HH], h_hh[g->hh_layout], 9) < 0 ||
+        (g->hh_layout == HH_SPLIT && (write_header(g, &g->src[SRC_HH], h_split[0], 9) < 0 ||
+                                      write_header(g, &g->src[SRC_HH], h_split[1], 9) < 0)) ||
         write_header(g, &g->src[SRC_ID], h_id, 10) < 0 ||
         write_header(g, &g->src[SRC_LG], h_lg, 5) < 0 || write_header(g, &g->tp, h_tp, 17) < 0 ||
         write_header(g, &g->trec, h_tr, 4) < 0 || write_header(g, &g->tprob, h_pr, 3) < 0)
@@ -2796,6 +2826,11 @@ dc_synth_run(const struct dc_synth_opts *o, struct dc_synth_stats *st, struct dc
     rng_seed(&g->r, o->seed);
     vl_init(&g->vl);
     g->legacy_tcvn = (int)(rng_next(&g->r) & 1);
+    {
+        /* from the seed, not the generator: every other byte stays as it was */
+        uint64_t x = o->seed ^ 0x6865616465727321ULL;
+        g->hh_layout = (int)(splitmix64(&x) % HH_LAYOUTS);
+    }
     g->st.legacy_encoding = g->legacy_tcvn ? "tcvn3" : "cp1258";
     /* a*i+b mod 10^6 is a bijection when a is prime to 10: distinct suffixes */
     g->id_mul = (rng_next(&g->r) % 500000ULL) * 2 + 1;
