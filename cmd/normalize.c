@@ -8,7 +8,9 @@
 #include "cmd.h"
 #include "../core/address.h"
 #include "../core/csvio.h"
+#include "../core/export.h"
 #include "../core/header.h"
+#include "../core/import.h"
 #include "../core/normalize.h"
 #include "../core/personcsv.h"
 #include "../core/refdata.h"
@@ -16,6 +18,7 @@
 const char dc_usage_normalize[] =
     "usage: dancu normalize DB [--tone-style old|new]\n"
     "       dancu normalize [FILE|-]... [--tone-style old|new] [--refdata DIR]\n"
+    "                       [--rejects FILE]\n"
     "\n"
     "Turn imported rows into canonical records.  Names: NFC, spacing, stray\n"
     "punctuation removed, Vietnamese title case, one tone-mark placement\n"
@@ -35,9 +38,14 @@ const char dc_usage_normalize[] =
     "  --tone-style S   old (default) or new tone-mark placement\n"
     "  --refdata DIR    filter mode: catalogue CSVs in the layout of refdata/\n"
     "                   (default: the catalogue shipped with dancu)\n"
+    "  --rejects FILE   filter mode: rows that cannot be read go to FILE as CSV\n"
+    "                   (source, src_file, src_row, src_line, reason, raw bytes),\n"
+    "                   written like an export (0600, renamed when whole); without\n"
+    "                   it each is a 'FILE:LINE: reason' line on stderr\n"
     "\n"
-    "Exit status: 0 done; 64 usage; 65 unreadable input; 66 missing input;\n"
-    "74 I/O error; 75 another run is writing DB.\n";
+    "Exit status: 0 done; 1 rows were rejected (filter mode); 64 usage;\n"
+    "65 unreadable input; 66 missing input; 74 I/O error; 75 another run is\n"
+    "writing DB.\n";
 
 static int
 run_db(struct dc_ctx *ctx, const char *path, struct dc_normalize_opts *o)
@@ -77,9 +85,41 @@ fail:
     return dc_cmd_fail(ctx, &err);
 }
 
+/* Where the filter's rejects go: --rejects FILE (CSV with the raw bytes) or, without it,
+ * one FILE:LINE: reason line each on stderr (no raw bytes there: personal data). */
+struct rejects {
+    struct dc_ctx *ctx;
+    struct dc_csv_writer *w; /* NULL = stderr */
+    long n;
+};
+
 static int
-filter_file(const char *path, const struct dc_normalize_opts *o,
-            struct dc_csv_writer *w, struct dc_norm_buf *b, struct dc_error *err)
+reject_row(struct rejects *rj, const char *path, const char *source,
+           const struct dc_csv_row *row, struct dc_error *err)
+{
+    char srow[24], sline[24];
+    const char *f[6];
+    size_t len[6];
+
+    rj->n++;
+    if (!rj->w) {
+        struct dc_error e = DC_ERROR_INIT;
+        dc_error_at(&e, DC_FINDINGS, path, row->line, NULL, "%s", row->reject);
+        dc_cmd_fail(rj->ctx, &e);
+        return 0;
+    }
+    snprintf(srow, sizeof srow, "%ld", row->rownum);
+    snprintf(sline, sizeof sline, "%ld", row->line);
+    f[0] = source, f[1] = path, f[2] = srow, f[3] = sline, f[4] = row->reject, f[5] = row->raw;
+    for (int i = 0; i < 5; i++)
+        len[i] = strlen(f[i]);
+    len[5] = row->raw_len;
+    return dc_csv_write_row_n(rj->w, f, len, 6, err);
+}
+
+static int
+filter_file(const char *path, const struct dc_normalize_opts *o, struct dc_csv_writer *w,
+            struct dc_norm_buf *b, struct rejects *rj, struct dc_error *err)
 {
     struct dc_csv_opts copts = {.encoding = "auto"};
     struct dc_csv_reader *r = dc_csv_open(path, &copts, err);
@@ -89,7 +129,7 @@ filter_file(const char *path, const struct dc_normalize_opts *o,
     const char *raw[DC_F_COUNT];
     const char *vals[64];
     char tmp[64][DC_PCOL_TMP];
-    char source[128];
+    char source[DC_IMPORT_SOURCE_MAX + 1];
     int rc, ret = -1;
 
     if (!r)
@@ -102,21 +142,17 @@ filter_file(const char *path, const struct dc_normalize_opts *o,
     }
     if (dc_header_map((const char *const *)h->fields, h->nfields, NULL, map, err) < 0)
         goto out;
-    snprintf(source, sizeof source, "%s", strcmp(path, "-") == 0 ? "stdin" : path);
-    {
-        const char *slash = strrchr(source, '/');
-        if (slash)
-            memmove(source, slash + 1, strlen(slash + 1) + 1);
-        char *dot = strchr(source, '.');
-        if (dot && dot != source)
-            *dot = '\0';
+    /* the same source name as import gives the file */
+    if (dc_import_source_name(path, source, sizeof source) < 0) {
+        dc_error_set(err, DC_EX_USAGE, "the file name is too long for a source name");
+        goto out;
     }
     while ((rc = dc_csv_next(r, &row, err)) == 1) {
         struct dc_person p;
         if (row.reject) {
-            /* a filter cannot store a reject row: say where it was, keep going */
-            fprintf(stderr, "dancu normalize: %s:%ld: row rejected: %s\n", path, row.line,
-                    row.reject);
+            /* as import: the row is not lost, it is a reject (exit 1) */
+            if (reject_row(rj, path, source, &row, err) < 0)
+                goto out;
             continue;
         }
         memset(raw, 0, sizeof raw);
@@ -144,9 +180,12 @@ out:
 
 static int
 run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opts *o,
-           const char *refdata)
+           const char *refdata, const char *rejects_path)
 {
     struct dc_error err = DC_ERROR_INIT;
+    struct rejects rj = {ctx, NULL, 0};
+    struct dc_export_file rf;
+    int have_rf = 0;
     struct dc_catalog *cat = dc_catalog_new();
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_csv_writer *w = NULL;
@@ -189,19 +228,58 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
         nfiles = 1;
         files = stdin_only;
     }
+    if (rejects_path) {
+        /* personal data: written like an export (temp file, 0600, renamed when whole) */
+        static const char *const head[] = {"source", "src_file", "src_row", "src_line",
+                                           "reason", "raw"};
+        if (dc_export_file_begin(&rf, rejects_path, &err) < 0)
+            goto fail;
+        have_rf = 1;
+        rj.w = dc_csv_writer_new(rf.fp, NULL);
+        if (!rj.w) {
+            dc_error_set(&err, DC_EX_OSERR, "out of memory");
+            goto fail;
+        }
+        if (dc_csv_write_row(rj.w, head, 6, &err) < 0)
+            goto fail;
+    }
     for (int i = 0; i < nfiles; i++) {
         dc_error_clear(&err);
-        if (filter_file(files[i], o, w, b, &err) < 0) {
+        if (filter_file(files[i], o, w, b, &rj, &err) < 0) {
             status = dc_cmd_fail(ctx, &err);
             if (status == DC_EX_IOERR)
                 break;
         }
+    }
+    if (rj.w) {
+        dc_csv_writer_free(rj.w);
+        rj.w = NULL;
+        dc_error_clear(&err);
+        if (dc_export_file_commit(&rf, &err) < 0) {
+            int st = dc_cmd_fail(ctx, &err);
+            if (status == 0 || status == DC_FINDINGS)
+                status = st;
+        }
+    }
+    if (have_rf)
+        dc_export_file_abort(&rf); /* removes the temp file unless renamed */
+    if (rj.n) {
+        if (!ctx->quiet)
+            fprintf(stderr, "dancu normalize: %ld rows rejected%s%s\n", rj.n,
+                    rejects_path ? ", with their raw bytes, to " : " (--rejects FILE keeps "
+                                                                   "their raw bytes)",
+                    rejects_path ? rejects_path : "");
+        if (status == 0)
+            status = DC_FINDINGS;
     }
     dc_csv_writer_free(w);
     dc_norm_buf_free(b);
     dc_catalog_free(cat);
     return status;
 fail:
+    dc_csv_writer_free(rj.w);
+    if (have_rf)
+        dc_export_file_abort(&rf);
     dc_csv_writer_free(w);
     dc_norm_buf_free(b);
     dc_catalog_free(cat);
@@ -211,13 +289,14 @@ fail:
 int
 cmd_normalize(struct dc_ctx *ctx, int argc, char **argv)
 {
-    enum { O_TONE = 256, O_REFDATA };
+    enum { O_TONE = 256, O_REFDATA, O_REJECTS };
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                          {"tone-style", required_argument, NULL, O_TONE},
                                          {"refdata", required_argument, NULL, O_REFDATA},
+                                         {"rejects", required_argument, NULL, O_REJECTS},
                                          {NULL, 0, NULL, 0}};
     struct dc_normalize_opts o = {0};
-    const char *refdata = NULL;
+    const char *refdata = NULL, *rejects = NULL;
     int ch;
 
     o.tone = DC_TONE_OLD;
@@ -237,6 +316,11 @@ cmd_normalize(struct dc_ctx *ctx, int argc, char **argv)
         case O_REFDATA:
             refdata = optarg;
             break;
+        case O_REJECTS:
+            if (!*optarg || strcmp(optarg, "-") == 0)
+                return dc_cmd_usage_error(ctx, "--rejects wants a file name");
+            rejects = optarg;
+            break;
         default:
             return dc_cmd_bad_option(ctx, argv);
         }
@@ -246,7 +330,11 @@ cmd_normalize(struct dc_ctx *ctx, int argc, char **argv)
         if (refdata)
             return dc_cmd_usage_error(ctx, "--refdata is for the filter mode; with a DB use "
                                            "'dancu refdata load'");
+        if (rejects)
+            return dc_cmd_usage_error(ctx, "--rejects is for the filter mode; with a DB the "
+                                           "rejects are in the DB ('dancu export --what "
+                                           "rejects')");
         return run_db(ctx, argv[optind], &o);
     }
-    return run_filter(ctx, n, argv + optind, &o, refdata);
+    return run_filter(ctx, n, argv + optind, &o, refdata, rejects);
 }

@@ -72,6 +72,7 @@ struct dc_csv_reader {
     struct csv_parser p;
     int pinit, delim;
     enum dc_enc enc, field_enc;
+    int enc_guessed; /* enc came from detection on the sample, not from --encoding */
     struct dc_enc_conv *conv;
     double conf;
     size_t max_field, max_record;
@@ -561,6 +562,48 @@ read_record(struct dc_csv_reader *r, struct dc_error *err)
     return 1;
 }
 
+/* 1 when the n bytes at s hold at least one multi-byte UTF-8 sequence and nothing that is
+ * not well-formed UTF-8.  Text in a legacy Vietnamese encoding almost never passes: its
+ * letters are single bytes from 0x80 up, and a lead byte followed by exactly the right
+ * number of 0x80-0xBF bytes (which cp1258, VNI and TCVN3 use for punctuation or capitals)
+ * does not occur in words. */
+static int
+utf8_multibyte(const unsigned char *s, size_t n)
+{
+    int multi = 0;
+
+    for (size_t i = 0; i < n;) {
+        unsigned char b = s[i];
+        size_t len;
+        unsigned char lo = 0x80, hi = 0xBF;
+
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF)
+            len = 2;
+        else if (b >= 0xE0 && b <= 0xEF) {
+            len = 3;
+            lo = b == 0xE0 ? 0xA0 : 0x80;
+            hi = b == 0xED ? 0x9F : 0xBF;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            len = 4;
+            lo = b == 0xF0 ? 0x90 : 0x80;
+            hi = b == 0xF4 ? 0x8F : 0xBF;
+        } else
+            return 0;
+        if (n - i < len || s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (size_t k = 2; k < len; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+        i += len;
+        multi = 1;
+    }
+    return multi;
+}
+
 /* Decode the fields into r->db and fill row. */
 static int
 make_row(struct dc_csv_reader *r, struct dc_csv_row *row, struct dc_error *err)
@@ -597,6 +640,20 @@ make_row(struct dc_csv_reader *r, struct dc_csv_row *row, struct dc_error *err)
             goto done;
         }
         r->whole_miss++;
+    }
+    /* A record of valid multi-byte UTF-8 in a file whose sample was guessed to be a legacy
+     * encoding is evidence against the guess (issue 19: such rows came in as mojibake,
+     * with no reject): the file mixes encodings.  The row is rejected, raw bytes kept;
+     * --encoding makes the choice explicit and is then followed. */
+    if (r->enc_guessed && r->field_enc != DC_ENC_UTF8 &&
+        utf8_multibyte((const unsigned char *)r->fb, r->fb_len)) {
+        char what[96];
+
+        snprintf(what, sizeof what,
+                 "valid UTF-8 in a file read as %s (mixed encodings; --encoding decides)",
+                 dc_enc_name(r->enc));
+        set_reason(r, what, 0);
+        goto done;
     }
     for (i = 0; i < r->nf; i++) {
         const char *o;
@@ -749,6 +806,7 @@ setup_encoding(struct dc_csv_reader *r, const struct dc_csv_opts *o, struct dc_e
                                g.candidates);
         r->enc = g.enc;
         r->conf = g.confidence;
+        r->enc_guessed = 1;
         bom = g.bom_len;
     } else if (strcasecmp(name, "utf-16") == 0) {
         if (n >= 2 && s[0] == 0xFF && s[1] == 0xFE)
@@ -1062,6 +1120,13 @@ int
 dc_csv_write_row(struct dc_csv_writer *w, const char *const *fields, size_t n,
                  struct dc_error *err)
 {
+    return dc_csv_write_row_n(w, fields, NULL, n, err);
+}
+
+int
+dc_csv_write_row_n(struct dc_csv_writer *w, const char *const *fields, const size_t *lens,
+                   size_t n, struct dc_error *err)
+{
     size_t i;
     char d = (char)w->o.delimiter;
 
@@ -1070,11 +1135,11 @@ dc_csv_write_row(struct dc_csv_writer *w, const char *const *fields, size_t n,
     w->started = 1;
     for (i = 0; i < n; i++) {
         const char *f = fields[i] ? fields[i] : "";
-        size_t len = strlen(f);
+        size_t len = fields[i] && lens ? lens[i] : strlen(f);
         /* OWASP "CSV injection": a cell starting with these is a formula to a spreadsheet */
         int guard = w->o.excel_guard && len && strchr("=+-@\t\r", f[0]);
-        int quote = (n == 1 && len == 0) || strchr(f, '"') || strchr(f, '\r') ||
-                    strchr(f, '\n') || memchr(f, d, len);
+        int quote = (n == 1 && len == 0) || memchr(f, '"', len) || memchr(f, '\r', len) ||
+                    memchr(f, '\n', len) || memchr(f, d, len);
 
         if (i && put(w, &d, 1) < 0)
             goto ioerr;
@@ -1083,14 +1148,14 @@ dc_csv_write_row(struct dc_csv_writer *w, const char *const *fields, size_t n,
         if (guard && put(w, "'", 1) < 0)
             goto ioerr;
         if (quote) {
-            const char *p = f, *q;
+            const char *p = f, *q, *end = f + len;
 
-            while ((q = strchr(p, '"')) != NULL) {
+            while ((q = memchr(p, '"', (size_t)(end - p))) != NULL) {
                 if (put(w, p, (size_t)(q - p) + 1) < 0 || put(w, "\"", 1) < 0)
                     goto ioerr;
                 p = q + 1;
             }
-            if (put(w, p, strlen(p)) < 0 || put(w, "\"", 1) < 0)
+            if (put(w, p, (size_t)(end - p)) < 0 || put(w, "\"", 1) < 0)
                 goto ioerr;
         } else if (put(w, f, len) < 0) {
             goto ioerr;

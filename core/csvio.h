@@ -80,6 +80,10 @@ struct dc_csv_writer *dc_csv_writer_new(FILE *fp, const struct dc_csv_writer_opt
  * empty field, which would otherwise be a blank line).  Write error -> DC_EX_IOERR. */
 int dc_csv_write_row(struct dc_csv_writer *w, const char *const *fields, size_t n,
                      struct dc_error *err);
+/* The same with each field's length in lens (NULL = strlen), for bytes that may hold NUL
+ * (a reject's raw bytes). */
+int dc_csv_write_row_n(struct dc_csv_writer *w, const char *const *fields, const size_t *lens,
+                       size_t n, struct dc_error *err);
 void dc_csv_writer_free(struct dc_csv_writer *w);
 
 #endif

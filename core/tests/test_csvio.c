@@ -546,6 +546,25 @@ test_writer_quoting(void)
     CHECK_STR(write_rows(NULL, lone, 1, 1), "\"\"\n"); /* not a blank line */
 }
 
+/* a reject's raw bytes may hold NUL: written whole, quoted around its '"' */
+static void
+test_writer_lengths_keep_nul(void)
+{
+    const char *f[] = {"a\0b\"c", "x"};
+    size_t len[] = {5, 1};
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&buf, &n);
+    struct dc_csv_writer *w = dc_csv_writer_new(fp, NULL);
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_csv_write_row_n(w, f, len, 2, &err), 0);
+    dc_csv_writer_free(w);
+    fclose(fp);
+    CHECK(n == 11 && memcmp(buf, "\"a\0b\"\"c\",x\n", 11) == 0);
+    free(buf);
+}
+
 static void
 test_writer_excel(void)
 {
@@ -775,6 +794,7 @@ main(void)
     RUN(test_gzip_bomb);
     RUN(test_max_bytes);
     RUN(test_writer_quoting);
+    RUN(test_writer_lengths_keep_nul);
     RUN(test_writer_excel);
     RUN(test_writer_full_disk);
     RUN(test_write_then_read_back);
