@@ -7,7 +7,8 @@
  *
  * The model is Splink's / fastLink's (research/dedup.md §0, §1, §4); the
  * blocking rules, comparison levels, TF policy and cannot-link rules are the
- * design of research/dedup.md §B.2-§B.6, adapted as dedup.c says.
+ * design of research/dedup.md §B.2-§B.6, adapted as link/link_int.h says
+ * (the code is in core/link/).
  *
  * Not for: reading or writing the database (linkdb.c streams the person
  * rows in and stores pairs, clusters and the params text), nor
@@ -49,7 +50,7 @@ void dc_dedup_opts_init(struct dc_dedup_opts *o);
 struct dc_dedup_params;
 
 /* Hand-set parameters for batches too small to train on (documented in
- * dedup.c next to the table).  Allocated; free with dc_dedup_params_free. */
+ * link/params.c next to the table).  Allocated; free with dc_dedup_params_free. */
 int dc_dedup_params_default(struct dc_dedup_params **out, struct dc_error *err);
 int dc_dedup_params_to_text(const struct dc_dedup_params *p, char **out, struct dc_error *err);
 int dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out,

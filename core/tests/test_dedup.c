@@ -1,16 +1,16 @@
 /*
- * test_dedup.c - unit tests for dedup.c: hand-made records for each level
- * and constraint, params text round trip, explain, evaluation arithmetic,
- * a seeded synthetic population (our own generator, no real people)
- * that must reach pairwise F1 >= 0.95, and the batched input and the DB
- * loader (linkdb.c) that must give the very result of one array.
+ * test_dedup.c - unit tests for the linkage (core/link/): hand-made records
+ * for each level and constraint, params text round trip, explain, evaluation
+ * arithmetic, a seeded synthetic population (our own generator, no real
+ * people) that must reach pairwise F1 >= 0.95, and the batched input and the
+ * DB loader (linkdb.c) that must give the very result of one array.
  *
  * Names and codes are invented or drawn from common-surname lists
  * (research/dedup.md §B.5); IDs are random digits.
  */
 #include "../dedup.h"
 #include "../linkdb.h"
-#include "../strsim.h"
+#include "../link/strsim.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -1064,7 +1064,7 @@ test_linkdb_field_over_limit_refused(void)
 /* ---- issue #5 speed-ups that must not change a result ------------------- */
 
 /* The name level from Jaro-Winkler is settled by a bound on most pairs
- * (jw_level in dedup.c).  One block (same given name and birth day), family
+ * (jw_level in link/link_int.h).  One block (same given name and birth day), family
  * and middle names of random letters from a small alphabet so the strings
  * share most letters and the bound is often close to the cut: every pair's
  * level must be the one Jaro-Winkler itself gives.  Family names are all

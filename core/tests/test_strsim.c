@@ -1,8 +1,8 @@
 /*
- * test_strsim.c - unit tests for strsim.c.  Expected values are Winkler's
+ * test_strsim.c - unit tests for link/strsim.c.  Expected values are Winkler's
  * (1990) worked examples, and hand computations shown next to each case.
  */
-#include "../strsim.h"
+#include "../link/strsim.h"
 #include "tap.h"
 
 #define S(x) x, sizeof(x) - 1

@@ -1,10 +1,10 @@
 /*
- * strsim.h - string similarity kernels for record linkage: Jaro, Jaro-Winkler,
+ * link/strsim.h - string similarity kernels for record linkage: Jaro, Jaro-Winkler,
  * bounded Levenshtein, one-substitution/transposition tests.
  *
  * They work on bytes: callers pass ASCII fold keys ("nguyen van hung", see
- * dedup.c) or digit strings, so a byte is a letter.  Multi-byte UTF-8 input is
- * compared byte by byte, which is what the fold-key design intends
+ * link/records.c) or digit strings, so a byte is a letter.  Multi-byte UTF-8
+ * input is compared byte by byte, which is what the fold-key design intends
  * (research/dedup.md §0 point 5 and §B.8: fuzzy comparison on folded keys,
  * exact comparison on the NFC form).
  *
@@ -14,7 +14,7 @@
  * any Jaro value (Splink and fastLink do the same; no 0.7 boost threshold).
  *
  * Not for: Unicode-aware similarity, normalisation or folding (vntext and
- * dedup.c fold first).  Strings longer than DC_STRSIM_MAXLEN bytes are
+ * link/records.c fold first).  Strings longer than DC_STRSIM_MAXLEN bytes are
  * compared on their first DC_STRSIM_MAXLEN bytes (names are far shorter).
  */
 #ifndef DC_STRSIM_H

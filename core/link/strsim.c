@@ -1,5 +1,5 @@
 /*
- * strsim.c - Jaro, Jaro-Winkler and bounded Levenshtein on byte strings.
+ * link/strsim.c - Jaro, Jaro-Winkler and bounded Levenshtein on byte strings.
  *
  * Definitions: Jaro (1989) / Winkler (1990) as in strsim.h; the values in
  * Winkler's paper (MARTHA/MARHTA 0.961, DWAYNE/DUANE 0.840, DIXON/DICKSONX

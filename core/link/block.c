@@ -1,0 +1,718 @@
+/*
+ * link/block.c - blocking and the walk over the blocks: every record's key
+ * under the nine rules, the blocks of each rule (capped), and the two passes
+ * over them on NTHREADS threads, one counting the training patterns (and
+ * keeping the pairs it compares), one scoring the candidate pairs.  Not for:
+ * what a pair's levels are (link_int.h) or what the counts make of m and u
+ * (train.c).
+ */
+#include "link_int.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- blocking ----------------------------------------------------------- */
+
+const char *const link_rule_names[NRULES] = {
+    "id12", "given name + birth date", "surname class + middle + given + birth year",
+    "surname class + given + ward", "surname class + given + new ward",
+    "id prefix + surname class + given", "cmnd", "surname class + middle + birth date",
+    "birth date + ward",
+};
+
+/* Key of record r under rule k; 0 = the record has no key for this rule.
+ * Never the surname alone (research/dedup.md §B.2: Nguyen is ~38%). */
+static uint64_t
+rule_key(int k, const struct rec *r)
+{
+    uint64_t h = (uint64_t)k + 1;
+
+    switch (k) {
+    case 0:
+        return r->idlen ? combine(h, r->id12) : 0;
+    case 1:
+        if (!r->giv || r->prec != DC_DATE_DAY)
+            return 0;
+        h = combine(h, r->giv);
+        return combine(h, (uint64_t)r->year * 10000u + r->month * 100u + r->day);
+    case 2:
+        if (!r->giv || !r->prec)
+            return 0;
+        h = combine(combine(h, r->famcls), r->mid2);
+        return combine(combine(h, r->giv), r->year);
+    case 3:
+    case 4: {
+        uint32_t w = k == 3 ? r->ward : r->nward;
+
+        if (!r->giv || !w)
+            return 0;
+        return combine(combine(combine(h, r->famcls), r->giv), w);
+    }
+    case 5:
+        if (!r->idlen || !r->giv)
+            return 0;
+        h = combine(h, r->id12 >> 24 /* first 6 BCD digits */);
+        return combine(combine(h, r->famcls), r->giv);
+    case 6:
+        /* Value only: "012345678" and "12345678" (leading zero lost) meet. */
+        return r->cmndlen ? combine(h, r->cmnd) : 0;
+    case 7:
+        /* The two rules without the given name catch a typo in it
+         * (research/dedup.md §B.2 rule 7). */
+        if (r->prec != DC_DATE_DAY || !r->famcls)
+            return 0;
+        h = combine(combine(h, r->famcls), r->mid);
+        return combine(h, (uint64_t)r->year * 10000u + r->month * 100u + r->day);
+    case 8:
+        if (r->prec != DC_DATE_DAY || !(r->ward || r->nward))
+            return 0;
+        h = combine(h, r->ward ? r->ward : r->nward + 0x80000000u);
+        return combine(h, (uint64_t)r->year * 10000u + r->month * 100u + r->day);
+    }
+    return 0;
+}
+
+/* Comparisons each blocking rule's key is built from: within a rule's
+ * pairs those comparisons agree by construction, so they say nothing about
+ * m there (Splink trains m in sessions that leave the blocked columns out,
+ * research/dedup.md §B.4 point 3). */
+static const unsigned rule_mask[NRULES] = {
+    1u << DC_CMP_ID,
+    1u << DC_CMP_NAME | 1u << DC_CMP_DOB | 1u << DC_CMP_SEX, /* a given name tells the sex */
+    1u << DC_CMP_NAME | 1u << DC_CMP_DOB,
+    1u << DC_CMP_NAME | 1u << DC_CMP_ADDR,
+    1u << DC_CMP_NAME | 1u << DC_CMP_ADDR,
+    1u << DC_CMP_ID | 1u << DC_CMP_NAME | 1u << DC_CMP_DOB,
+    1u << DC_CMP_ID,
+    1u << DC_CMP_NAME | 1u << DC_CMP_DOB | 1u << DC_CMP_SEX, /* Văn/Thị tell the sex */
+    1u << DC_CMP_DOB | 1u << DC_CMP_ADDR,
+};
+
+/* Rules whose pairs train m.  Loose rules (a name and a year, a name and a
+ * ward) hold millions of homonym pairs per true pair in a province; EM on
+ * them drifts to "same name, different person" as the match class, the
+ * imbalance Splink's advice on strict training rules is about.  The strict
+ * rules left still leave every comparison unmasked in at least one rule. */
+static const int train_rule[NRULES] = {1, 1, 0, 0, 0, 0, 1, 1, 1};
+
+/* Pairs a rule compares inside one of its blocks.  The name + birth year
+ * rule is there for dates that disagree in a way a typo or a swap explains,
+ * or that one side knows only to the year; two full dates with nothing in
+ * common are homonyms, and in a province they are most of that rule's
+ * block (millions of pairs per million records), so they are left out. */
+static int
+rule_pair_ok(int k, const struct rec *a, const struct rec *b)
+{
+    if (k != 2 || a->prec != DC_DATE_DAY || b->prec != DC_DATE_DAY)
+        return 1;
+    return a->month == b->month || a->day == b->day ||
+           (a->day == b->month && a->month == b->day);
+}
+
+
+/* Stable LSD radix sort on the 64-bit key: records keep index order within
+ * a key, and no comparison-sort cost over a million keys. */
+static int
+ki_cmp(const void *x, const void *y)
+{
+    const struct ki *a = x, *b = y;
+
+    if (a->k != b->k)
+        return a->k < b->k ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+int
+link_radix_sort(struct ki *v, size_t n, struct dc_error *err)
+{
+    struct ki *tmp;
+    size_t *cnt;
+    int pass;
+
+    if (n < 4096) { /* the 64K-entry counts would cost more than the sort */
+        if (n > 1)
+            qsort(v, n, sizeof *v, ki_cmp);
+        return 0;
+    }
+    tmp = malloc(n * sizeof *tmp);
+    cnt = malloc(65536 * sizeof *cnt);
+    if (!tmp || !cnt) {
+        free(tmp);
+        free(cnt);
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    }
+    for (pass = 0; pass < 4; pass++) {
+        int sh = 16 * pass;
+        size_t i, sum = 0;
+        struct ki *sw;
+
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (i = 0; i < n; i++)
+            cnt[(v[i].k >> sh) & 0xFFFF]++;
+        for (i = 0; i < 65536; i++) {
+            size_t c = cnt[i];
+
+            cnt[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            tmp[cnt[(v[i].k >> sh) & 0xFFFF]++] = v[i];
+        sw = v;
+        v = tmp;
+        tmp = sw;
+    }
+    /* four passes: the sorted data is back in the caller's array */
+    free(tmp);
+    free(cnt);
+    return 0;
+}
+
+/* The same order as radix_sort for keys that are hashes (spread over all
+ * 64 bits): one counting pass on the top 16 bits, then each bucket (a dozen
+ * keys on average) sorted on its own, instead of four passes over all of
+ * them.  Blocking sorts nine million keys per million records. */
+int
+link_hash_sort(struct ki *v, size_t n, struct dc_error *err)
+{
+    struct ki *tmp;
+    size_t *cnt, i, b, sum = 0;
+
+    if (n < 4096)
+        return link_radix_sort(v, n, err);
+    tmp = malloc(n * sizeof *tmp);
+    cnt = malloc(65536 * sizeof *cnt);
+    if (!tmp || !cnt) {
+        free(tmp);
+        free(cnt);
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    }
+    memset(cnt, 0, 65536 * sizeof *cnt);
+    for (i = 0; i < n; i++)
+        cnt[v[i].k >> 48]++;
+    for (b = 0; b < 65536; b++) {
+        size_t c = cnt[b];
+
+        cnt[b] = sum;
+        sum += c;
+    }
+    for (i = 0; i < n; i++) /* stable: index order kept within a bucket */
+        tmp[cnt[v[i].k >> 48]++] = v[i];
+    /* cnt[b] is now the end of bucket b, the start of bucket b + 1 */
+    for (b = 0; b < 65536; b++) {
+        size_t lo = b ? cnt[b - 1] : 0, hi = cnt[b];
+
+        if (hi - lo > 32) {
+            qsort(tmp + lo, hi - lo, sizeof *tmp, ki_cmp);
+            continue;
+        }
+        for (i = lo + 1; i < hi; i++) { /* insertion sort on k: stable */
+            struct ki x = tmp[i];
+            size_t j = i;
+
+            while (j > lo && tmp[j - 1].k > x.k) {
+                tmp[j] = tmp[j - 1];
+                j--;
+            }
+            tmp[j] = x;
+        }
+    }
+    memcpy(v, tmp, n * sizeof *v);
+    free(tmp);
+    free(cnt);
+    return 0;
+}
+
+/* Blocks of rule k.  Writes only R->rg[k], so rules build in parallel. */
+static int
+build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
+{
+    struct rule_groups *g = &R->rg[k];
+    size_t n = 0, i, j, cg = 0, cm = 0, cc = 0;
+
+    for (i = 0; i < R->c.n; i++) {
+        uint64_t key = R->keys[i * NRULES + (size_t)k];
+
+        if (key) {
+            v[n].k = key;
+            v[n].i = (uint32_t)i;
+            n++;
+        }
+    }
+    if (link_hash_sort(v, n, err))
+        return -1;
+    /* Count first, then fill, so each rule's arrays are allocated once. */
+    for (i = 0; i < n; i = j) {
+        for (j = i + 1; j < n && v[j].k == v[i].k; j++)
+            ;
+        if (j - i < 2)
+            continue;
+        if (j - i > R->o->max_block) {
+            cc++;
+            continue;
+        }
+        cg++;
+        cm += j - i;
+        if (j - i > g->maxgroup)
+            g->maxgroup = j - i;
+        if (train_rule[k])
+            g->upper += (unsigned long long)(j - i) * (j - i - 1) / 2;
+    }
+    g->mem = malloc((cm ? cm : 1) * sizeof *g->mem);
+    g->start = malloc((cg + 1) * sizeof *g->start);
+    g->capped = malloc((cc ? cc : 1) * sizeof *g->capped);
+    g->capsize = malloc((cc ? cc : 1) * sizeof *g->capsize);
+    if (!g->mem || !g->start || !g->capped || !g->capsize)
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    for (i = 0; i < n; i = j) {
+        for (j = i + 1; j < n && v[j].k == v[i].k; j++)
+            ;
+        if (j - i < 2)
+            continue;
+        if (j - i > R->o->max_block) {
+            g->capsize[g->ncapped] = j - i;
+            g->capped[g->ncapped++] = v[i].k;
+            continue;
+        }
+        g->start[g->ngroups++] = (uint32_t)g->nmem;
+        while (i < j)
+            g->mem[g->nmem++] = v[i++].i;
+    }
+    g->start[g->ngroups] = (uint32_t)g->nmem;
+    /* v was sorted by key, so capped is sorted for bsearch. */
+    return 0;
+}
+
+struct rule_worker {
+    struct run *R;
+    int tid, rc;
+    struct dc_error err;
+};
+
+/* Block 0 here, the others on threads of their own (link_int.h). */
+void
+link_fan_out(void *(*fn)(void *), void *args, size_t size, int n)
+{
+    pthread_t th[NTHREADS];
+    int started[NTHREADS] = {0}, t;
+
+    for (t = 1; t < n && t < NTHREADS; t++)
+        started[t] = pthread_create(&th[t], NULL, fn, (char *)args + (size_t)t * size) == 0;
+    fn(args);
+    for (t = 1; t < n && t < NTHREADS; t++) {
+        if (started[t])
+            pthread_join(th[t], NULL);
+        else
+            fn((char *)args + (size_t)t * size);
+    }
+}
+
+static void *
+rule_worker(void *arg)
+{
+    struct rule_worker *w = arg;
+    struct ki *v = malloc((w->R->c.n ? w->R->c.n : 1) * sizeof *v);
+    int k;
+
+    if (!v) {
+        w->rc = dc_error_set(&w->err, DC_EX_OSERR, "dedup: out of memory");
+        return NULL;
+    }
+    for (k = w->tid; k < NRULES && !w->rc; k += NTHREADS)
+        w->rc = build_rule(w->R, k, v, &w->err);
+    free(v);
+    return NULL;
+}
+
+/* Every record's key under every rule, a record's keys side by side: the
+ * scan asks, for each member of a block, for its keys under all earlier
+ * rules, and computing them there (hashing each time, in both passes) was a
+ * tenth of the run.  72 bytes a record; each thread takes a range. */
+struct key_part {
+    struct run *R;
+    size_t lo, hi;
+};
+
+static void *
+key_worker(void *arg)
+{
+    struct key_part *kp = arg;
+    size_t i;
+    int k;
+
+    for (i = kp->lo; i < kp->hi; i++)
+        for (k = 0; k < NRULES; k++)
+            kp->R->keys[i * NRULES + (size_t)k] = rule_key(k, &kp->R->c.r[i]);
+    return NULL;
+}
+
+static int
+build_keys(struct run *R, struct dc_error *err)
+{
+    struct key_part kp[NTHREADS];
+    int t;
+    size_t n = R->c.n;
+
+    R->keys = malloc((n ? n : 1) * NRULES * sizeof *R->keys);
+    if (!R->keys)
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    for (t = 0; t < NTHREADS; t++) {
+        kp[t].R = R;
+        kp[t].lo = n / NTHREADS * (size_t)t;
+        kp[t].hi = t == NTHREADS - 1 ? n : n / NTHREADS * (size_t)(t + 1);
+    }
+    link_fan_out(key_worker, kp, sizeof kp[0], NTHREADS);
+    return 0;
+}
+
+/* All rules, NTHREADS at a time; then the totals and notes in rule order. */
+int
+link_build_rules(struct run *R, struct dc_error *err)
+{
+    struct rule_worker w[NTHREADS];
+    int t, k;
+    size_t i;
+
+    if (build_keys(R, err))
+        return -1;
+    memset(w, 0, sizeof w);
+    for (t = 0; t < NTHREADS; t++) {
+        w[t].R = R;
+        w[t].tid = t;
+    }
+    link_fan_out(rule_worker, w, sizeof w[0], NTHREADS);
+    for (t = 0; t < NTHREADS; t++)
+        if (w[t].rc)
+            return dc_error_set(err, w[t].err.status, "%s", w[t].err.msg);
+    for (k = 0; k < NRULES; k++) {
+        const struct rule_groups *g = &R->rg[k];
+
+        R->upper += g->upper;
+        if (g->maxgroup > R->maxgroup)
+            R->maxgroup = g->maxgroup;
+        R->res->nblocks_capped += g->ncapped;
+        for (i = 0; i < g->ncapped; i++)
+            if (link_add_note(R->res, err,
+                              "blocking rule '%s': a block of %zu records is over the cap of "
+                              "%zu; its pairs are compared only through the other rules",
+                              link_rule_names[k], g->capsize[i], R->o->max_block))
+                return -1;
+    }
+    return 0;
+}
+
+static int
+is_capped(const struct rule_groups *g, uint64_t key)
+{
+    size_t lo = 0, hi = g->ncapped;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (g->capped[mid] == key)
+            return 1;
+        if (g->capped[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* Pattern index of a pair in the COUNT pass: its rule and its levels with
+ * the rule's own comparisons masked, 3+3+3+2+2 bits. */
+static uint32_t
+pattern_index(int rule, uint32_t g)
+{
+    static const int shift[DC_CMP_COUNT] = {0, 3, 6, 9, 11};
+    uint32_t x = (uint32_t)rule << PATTERN_BITS;
+    int k;
+
+    for (k = 0; k < DC_CMP_COUNT; k++)
+        if (!(rule_mask[rule] & (1u << k)))
+            x |= DC_DEDUP_LEVEL(g, k) << shift[k];
+    return x;
+}
+
+/* One of NTHREADS workers: it takes every NTHREADS-th block of each rule and
+ * keeps its own counts and pairs; the merge sums counts and sorts pairs by
+ * (a,b), so the result does not depend on thread timing.  Worker t walks the
+ * same blocks in the same order in both passes, so its cache is exactly the
+ * sequence its scoring walk would produce. */
+struct worker {
+    struct run *R;
+    int tid, nthreads, mode, failed;
+    struct dc_dedup_pair *pairs;
+    size_t npairs, cap;
+    uint64_t *pattern;
+    unsigned long long candidates, cand_true, rule_new[NRULES];
+    struct gpair *gc; /* COUNT: filled while caching; SCORE: read when given */
+    size_t ngc, capgc;
+    int caching, use_gc;
+};
+
+static int
+push_pair(struct worker *w, uint32_t a, uint32_t b, double wt, double pr, uint32_t g)
+{
+    if (w->npairs >= MAX_KEPT_PAIRS / NTHREADS) {
+        w->failed = 2;
+        return -1;
+    }
+    if (w->npairs == w->cap) {
+        size_t nc = w->cap ? w->cap * 2 : 1024;
+        struct dc_dedup_pair *p = realloc(w->pairs, nc * sizeof *p);
+
+        if (!p)
+            return -1;
+        w->pairs = p;
+        w->cap = nc;
+    }
+    w->pairs[w->npairs].a = a;
+    w->pairs[w->npairs].b = b;
+    w->pairs[w->npairs].weight = (float)wt;
+    w->pairs[w->npairs].prob = (float)pr;
+    w->pairs[w->npairs].gamma = g;
+    w->npairs++;
+    return 0;
+}
+
+/* Remember a pair for the scoring pass; when the cache is full or memory
+ * runs out it is given up (it only saves work). */
+static void
+cache_pair(struct worker *w, uint32_t a, uint32_t b, uint32_t g)
+{
+    if (w->ngc == w->capgc) {
+        size_t nc = w->capgc ? w->capgc * 2 : 65536;
+        size_t lim = w->R->o->pair_cache && w->R->o->pair_cache < GCACHE_MAX
+                         ? w->R->o->pair_cache
+                         : GCACHE_MAX;
+        struct gpair *p;
+
+        if (nc > lim && w->capgc < lim)
+            nc = lim;
+        p = nc > lim ? NULL : realloc(w->gc, nc * sizeof *p);
+
+        if (!p) {
+            free(w->gc);
+            w->gc = NULL;
+            w->ngc = w->capgc = 0;
+            w->caching = 0;
+            return;
+        }
+        w->gc = p;
+        w->capgc = nc;
+    }
+    w->gc[w->ngc].a = a;
+    w->gc[w->ngc].b = b;
+    w->gc[w->ngc].g = g;
+    w->ngc++;
+}
+
+/* The scoring pass's work on one new candidate pair.  -1: stop (failed). */
+static int
+score_pair(struct worker *w, int k, uint32_t a, uint32_t b, uint32_t gm)
+{
+    const struct run *R = w->R;
+    double wt, pr;
+
+    w->candidates++;
+    w->rule_new[k]++;
+    if (R->o->truth && R->o->truth[a] == R->o->truth[b])
+        w->cand_true++;
+    wt = pair_weight(&R->sc, &R->c.r[a], &R->c.r[b], gm);
+    if (wt < R->keep_w) /* exp2 only for pairs near the band */
+        return 0;
+    pr = prob_of(wt);
+    if (pr >= R->keep_min && push_pair(w, a, b, wt, pr, gm)) {
+        if (!w->failed)
+            w->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static void *
+scan_worker(void *arg)
+{
+    struct worker *w = arg;
+    struct run *R = w->R;
+    int k, j;
+
+    if (w->mode == SCAN_SCORE && w->use_gc) {
+        size_t i;
+
+        for (i = 0; i < w->ngc; i++)
+            if (score_pair(w, (int)(w->gc[i].g >> 24), w->gc[i].a, w->gc[i].b,
+                           w->gc[i].g & 0xFFFFFFu))
+                return NULL;
+        return NULL;
+    }
+    for (k = 0; k < NRULES; k++) {
+        const struct rule_groups *g = &R->rg[k];
+        size_t gi;
+
+        if (w->mode == SCAN_COUNT && !train_rule[k] && !w->caching)
+            continue;
+        for (gi = (size_t)w->tid; gi < g->ngroups; gi += (size_t)w->nthreads) {
+            uint32_t s = g->start[gi], e = g->start[gi + 1], x, y;
+
+            /* Members are scattered records: ask for all of them at once so
+             * the cache misses overlap instead of queueing. */
+            for (x = s; x < e; x++) {
+                __builtin_prefetch(&R->c.r[g->mem[x]]);
+                if (k)
+                    __builtin_prefetch(&R->keys[(size_t)g->mem[x] * NRULES]);
+            }
+            for (x = s; x < e; x++) {
+                uint32_t a = g->mem[x];
+                const struct rec *ra = &R->c.r[a];
+                const uint64_t *ka = &R->keys[(size_t)a * NRULES];
+
+                for (y = x + 1; y < e; y++) {
+                    uint32_t b = g->mem[y], gm;
+                    const struct rec *rb = &R->c.r[b];
+                    const uint64_t *kb = &R->keys[(size_t)b * NRULES];
+                    int seen = 0, seen_train = 0, count;
+
+                    /* COUNT: a sampled pair of a training rule is counted;
+                     * while caching, a pair the scoring pass will score is
+                     * kept too. */
+                    count = w->mode == SCAN_COUNT && train_rule[k] &&
+                            (R->sample_lim == UINT64_MAX ||
+                             mix64((uint64_t)a << 32 | b) <= R->sample_lim);
+                    if (w->mode == SCAN_COUNT && !count && !w->caching)
+                        continue;
+                    if (!rule_pair_ok(k, ra, rb))
+                        continue;
+                    /* Splink's rule: a pair belongs to the first rule that
+                     * compares it (an earlier block over the cap did not).
+                     * Counting asks only about the training rules. */
+                    for (j = 0; j < k && !seen_train; j++)
+                        if (ka[j] && ka[j] == kb[j] && rule_pair_ok(j, ra, rb) &&
+                            !is_capped(&R->rg[j], ka[j])) {
+                            seen = 1;
+                            seen_train = train_rule[j];
+                            if (w->mode == SCAN_SCORE)
+                                break;
+                        }
+                    if (w->mode == SCAN_SCORE) {
+                        if (!seen && score_pair(w, k, a, b, gamma_of(&R->c, ra, rb)))
+                            return NULL;
+                        continue;
+                    }
+                    if (!count && (seen || !w->caching))
+                        continue;
+                    gm = gamma_of(&R->c, ra, rb);
+                    if (count) {
+                        /* Each training session sees all its pairs (a
+                         * pair with equal IDs belongs in the given-name
+                         * session too); the prior counts each pair once. */
+                        uint32_t pi = pattern_index(k, gm);
+
+                        w->pattern[pi]++;
+                        if (!seen_train) {
+                            w->pattern[NPATTERNS + pi]++;
+                            w->candidates++;
+                        }
+                    }
+                    if (!seen && w->caching)
+                        cache_pair(w, a, b, gm | (uint32_t)k << 24);
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+int
+link_scan(struct run *R, int mode, struct dc_error *err)
+{
+    struct worker w[NTHREADS];
+    int nt = R->c.n >= 20000 ? NTHREADS : 1, t, k, rc = 0;
+
+    memset(w, 0, sizeof w);
+    for (t = 0; t < nt; t++) {
+        w[t].R = R;
+        w[t].tid = t;
+        w[t].nthreads = nt;
+        w[t].mode = mode;
+        w[t].caching = mode == SCAN_COUNT;
+        if (mode == SCAN_SCORE && R->gc_ok) {
+            w[t].gc = R->gc[t];
+            w[t].ngc = R->ngc[t];
+            w[t].use_gc = 1;
+            R->gc[t] = NULL;
+        }
+        if (mode == SCAN_COUNT)
+            w[t].pattern = t == 0 ? R->pattern : calloc(2 * NPATTERNS, sizeof *w[t].pattern);
+        if (mode == SCAN_COUNT && !w[t].pattern) {
+            rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+            goto out;
+        }
+    }
+    link_fan_out(scan_worker, w, sizeof w[0], nt);
+    R->candidates = 0;
+    R->cand_true = 0;
+    for (t = 0; t < nt; t++) {
+        if (w[t].failed == 2) {
+            rc = dc_error_set(err, DC_EX_DATAERR,
+                              "dedup: over %llu pairs at or above the review band; raise "
+                              "review_min or tighten blocking",
+                              (unsigned long long)MAX_KEPT_PAIRS);
+            goto out;
+        }
+        if (w[t].failed) {
+            rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+            goto out;
+        }
+        R->candidates += w[t].candidates;
+        R->cand_true += w[t].cand_true;
+        for (k = 0; k < NRULES; k++)
+            R->rule_new[k] += w[t].rule_new[k];
+        if (mode == SCAN_COUNT && t > 0) {
+            size_t i;
+
+            for (i = 0; i < 2 * NPATTERNS; i++)
+                R->pattern[i] += w[t].pattern[i];
+        }
+    }
+    if (mode == SCAN_COUNT) {
+        /* Every worker's cache must be whole, or the scoring pass walks the
+         * blocks again. */
+        R->gc_ok = 1;
+        for (t = 0; t < nt; t++)
+            R->gc_ok &= w[t].caching;
+        for (t = 0; t < nt && R->gc_ok; t++) {
+            R->gc[t] = w[t].gc;
+            R->ngc[t] = w[t].ngc;
+            w[t].gc = NULL;
+        }
+    }
+    if (mode == SCAN_SCORE) {
+        size_t tot = 0, o = 0;
+
+        for (t = 0; t < nt; t++)
+            tot += w[t].npairs;
+        R->pairs = malloc((tot ? tot : 1) * sizeof *R->pairs);
+        if (!R->pairs) {
+            rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+            goto out;
+        }
+        for (t = 0; t < nt; t++) {
+            if (w[t].npairs)
+                memcpy(R->pairs + o, w[t].pairs, w[t].npairs * sizeof *R->pairs);
+            o += w[t].npairs;
+        }
+        R->npairs = tot;
+    }
+out:
+    for (t = 0; t < nt; t++) {
+        free(w[t].pairs);
+        free(w[t].gc);
+        if (t > 0)
+            free(w[t].pattern);
+    }
+    return rc;
+}
+
