@@ -27,7 +27,7 @@
 const char dc_usage_export[] =
     "usage: dancu export DB --what records|findings|clusters|pairs|rejects|changes[,...]\n"
     "                    [--format csv|jsonl|pgcopy|sql|xlsx] [-o FILE|-] [--excel]\n"
-    "                    [--delimiter D] [--survivors]\n"
+    "                    [--delimiter D] [--survivors [--prefer SOURCE,...]]\n"
     "                    [--pseudonymize KEYFILE]\n"
     "       dancu export --verify FILE\n"
     "\n"
@@ -49,15 +49,11 @@ const char dc_usage_export[] =
     "Options:\n"
     "  --what W            the table (required); xlsx takes several, one sheet each:\n"
     "                      --what records,findings,clusters (or --what repeated)\n"
-    "  --format F          csv (RFC 4180, UTF-8, LF; default), jsonl (one JSON object\n"
-    "                      a line, empty values null), pgcopy (PostgreSQL COPY text),\n"
-    "                      sql (INSERT statements) or xlsx (an Excel workbook: IDs,\n"
-    "                      codes and dob as text cells with their zeros, issue and\n"
-    "                      expiry dates as dates, header row frozen and filtered,\n"
-    "                      column widths set); pgcopy and sql to a file also write\n"
-    "                      FILE.schema.sql (CREATE TABLE IF NOT EXISTS).  Without\n"
-    "                      --format, -o's extension says it: .csv .jsonl .copy\n"
-    "                      .pgcopy .sql .xlsx (a contradicting --format is an error)\n"
+    "  --format F          csv (RFC 4180, UTF-8, LF; default), jsonl, pgcopy\n"
+    "                      (PostgreSQL COPY text), sql (INSERTs) or xlsx (a workbook:\n"
+    "                      IDs and codes as text, header frozen); pgcopy and sql to a\n"
+    "                      file also write FILE.schema.sql.  Without --format, -o's\n"
+    "                      extension (.csv .jsonl .copy .sql .xlsx) says it\n"
     "  -o, --output FILE   write FILE (default '-', stdout); a name ending in .gz is\n"
     "                      gzip'd.  FILE is written to a temp file and renamed, mode\n"
     "                      0600, with FILE.manifest.json beside it (version, command,\n"
@@ -68,10 +64,11 @@ const char dc_usage_export[] =
     "                      Excel keeps them as text with their zeros\n"
     "  --delimiter D       CSV field separator: , (default) ; | or tab; Excel in a\n"
     "                      Vietnamese locale expects ;\n"
-    "  --survivors         records: one golden record per cluster (majority value per\n"
-    "                      field; ties to the ID-card register source, then the most\n"
-    "                      complete record, then the lowest record_id), with\n"
-    "                      contributing_record_ids\n"
+    "  --survivors         records: one golden record per cluster; per field the\n"
+    "                      most informative value (diacritics over none, a full dob\n"
+    "                      over year-only), then the majority, then the preferred\n"
+    "                      record's; adds contributing_record_ids and taken_from\n"
+    "  --prefer SRC,...    --survivors: the sources to trust first, in order\n"
     "  --pseudonymize KEY  replace id12, cmnd and the names by keyed HMAC-SHA-256\n"
     "                      tokens \"p_\" + 16 hex digits (the same key gives the same\n"
     "                      tokens); KEY is a file of at least 16 bytes, e.g.\n"
@@ -291,6 +288,7 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         {"excel", no_argument, NULL, 'x'},        {"survivors", no_argument, NULL, 's'},
         {"pseudonymize", required_argument, NULL, 'p'},
         {"verify", required_argument, NULL, 'V'}, {"delimiter", required_argument, NULL, 'd'},
+        {"prefer", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0}};
     static char outbuf[1 << 20];
     static unsigned char key[DC_EXPORT_KEY_MAX];
@@ -324,6 +322,7 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
             }
             break;
         case 'd': delim = optarg; break;
+        case 'P': o.prefer = optarg; break;
         case 'f': format = optarg; break;
         case 'o': output = optarg; break;
         case 'x': o.excel = 1; break;
@@ -391,6 +390,10 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
     int has_records = 0;
     for (int i = 0; i < o.nwhat; i++)
         has_records |= o.whats[i] == DC_EXPORT_RECORDS;
+    if (o.prefer && !o.survivors) {
+        status = dc_cmd_usage_error(ctx, "--prefer applies to --survivors only");
+        goto out;
+    }
     if (o.survivors && !has_records) {
         status = dc_cmd_usage_error(ctx, "--survivors applies to --what records only");
         goto out;

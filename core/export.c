@@ -32,6 +32,7 @@
 #include <zlib.h>
 
 #include "json.h"
+#include "vntext.h"
 #include "xlsxout.h"
 
 #define STDIO_BUF (1024 * 1024)
@@ -51,6 +52,8 @@
 /* A cluster larger than this is a dedup failure, not one person; the vote is quadratic in
  * the cluster size, so refuse rather than crawl. */
 #define MAX_CLUSTER 2000
+/* Bytes of a name's fold key in the survivors vote; a longer name is compared as written. */
+#define VOTE_KEY 256
 
 /* T_NUM2: a REAL written with two decimals (addr_confidence), formatted by fetch_row with
  * sqlite3_snprintf("%.2f"), the formatter of SQL printf(), so the bytes are those that
@@ -95,11 +98,14 @@ struct view {
 
 static const struct col records_cols[] = {RECORD_COLS};
 static const struct col survivors_cols[] = {RECORD_COLS,
-                                            {"contributing_record_ids", T_TEXT, P_NO, K_PLAIN}};
+                                            {"contributing_record_ids", T_TEXT, P_NO, K_PLAIN},
+                                            {"taken_from", T_TEXT, P_NO, K_PLAIN}};
 #define NREC ((int)(sizeof records_cols / sizeof records_cols[0]))
 
 /* Columns of the records view that are data fields (voted on by --survivors). */
-enum { C_RECORD_ID = 0, C_SOURCE = 1, C_SRC_ROW = 2, C_CLUSTER_ID = 3, C_SRC_FILE = 20,
+enum { C_RECORD_ID = 0, C_SOURCE = 1, C_SRC_ROW = 2, C_CLUSTER_ID = 3, C_FULL_NAME = 4,
+       C_FAMILY_NAME = 5, C_MIDDLE_NAME = 6, C_GIVEN_NAME = 7, C_DOB = 8, C_DOB_PRECISION = 9,
+       C_SRC_FILE = 20,
        C_SRC_LINE = 21 };
 
 #define RECORD_SELECT                                                                         \
@@ -119,7 +125,7 @@ static const struct view v_records = {
 static const struct view v_survivors = {
     RECORD_SELECT ", COALESCE(c.cluster_id, p.record_id)" RECORD_FROM
                   " ORDER BY COALESCE(c.cluster_id, p.record_id), p.record_id",
-    survivors_cols, NREC + 1, -1};
+    survivors_cols, NREC + 2, -1};
 
 static const struct col findings_cols[] = {
     {"record_id", T_INT, P_NO, K_PLAIN},     {"source", T_TEXT, P_NO, K_PLAIN},
@@ -949,6 +955,10 @@ struct group {
     size_t (*off)[MAX_COLS]; /* per record: offset of each value in store, or SIZE_MAX */
     size_t *rank;            /* records in preference order */
     size_t n, cap;
+    const char *prefer;      /* --prefer: source names, ','-joined, first preferred */
+    /* the vote of one column: per record its key (NULL = no value) and score */
+    char (*key)[VOTE_KEY];
+    int *has_key, *score;
 };
 
 static const char *
@@ -975,11 +985,37 @@ completeness(const struct group *g, size_t rec)
     return k;
 }
 
+/* Position of source in the --prefer list (0 = first), or a number past every position
+ * when it is not listed. */
+static int
+prefer_rank(const char *list, const char *source)
+{
+    int k = 0;
+    size_t n = source ? strlen(source) : 0;
+
+    while (list && *list) {
+        size_t m = strcspn(list, ",");
+        if (m == n && source && strncmp(list, source, n) == 0)
+            return k;
+        k++;
+        list += m;
+        if (*list == ',')
+            list++;
+    }
+    return INT32_MAX;
+}
+
 static int
 pref_cmp(const void *pa, const void *pb, void *arg)
 {
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
     const struct group *g = arg;
+    if (g->prefer) {
+        int pa_ = prefer_rank(g->prefer, gval(g, a, C_SOURCE));
+        int pb_ = prefer_rank(g->prefer, gval(g, b, C_SOURCE));
+        if (pa_ != pb_)
+            return pa_ < pb_ ? -1 : 1;
+    }
     int ia = is_idcard_source(gval(g, a, C_SOURCE)), ib = is_idcard_source(gval(g, b, C_SOURCE));
     if (ia != ib)
         return ib - ia;
@@ -1008,6 +1044,18 @@ group_add(struct group *g, const struct row *r, struct dc_error *err)
         if (!rk)
             return dc_error_set(err, DC_EX_OSERR, "out of memory");
         g->rank = rk;
+        void *k = realloc(g->key, nc * sizeof *g->key);
+        if (!k)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        g->key = k;
+        void *hk = realloc(g->has_key, nc * sizeof *g->has_key);
+        if (!hk)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        g->has_key = hk;
+        void *sc = realloc(g->score, nc * sizeof *g->score);
+        if (!sc)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        g->score = sc;
         g->cap = nc;
     }
     for (int c = 0; c < NREC; c++) {
@@ -1027,39 +1075,121 @@ group_add(struct group *g, const struct row *r, struct dc_error *err)
     return 0;
 }
 
+/* What the vote compares for column c (see export.h, --survivors): a name by its fold key
+ * ("Nguyễn Văn An" and "Nguyen Van An" are one name) and scored by having diacritics; a
+ * date of birth by its year, scored by its precision (its length: 10, 7 or 4). */
+static void
+vote_keys(struct group *g, int c)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        const char *s = gval(g, i, c);
+        g->has_key[i] = s && *s;
+        g->score[i] = 0;
+        if (!g->has_key[i])
+            continue;
+        if (c == C_FULL_NAME) {
+            if (dc_text_fold(s, g->key[i], VOTE_KEY) < 0)
+                snprintf(g->key[i], VOTE_KEY, "%s", s);
+            g->score[i] = dc_text_has_diacritics(s);
+        } else if (c == C_DOB) {
+            snprintf(g->key[i], VOTE_KEY, "%.4s", s);
+            g->score[i] = (int)strlen(s);
+        } else {
+            snprintf(g->key[i], VOTE_KEY, "%s", s);
+        }
+    }
+}
+
+static size_t
+count_where(const struct group *g, int c, size_t i, int by_key)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < g->n; j++) {
+        if (!g->has_key[j])
+            continue;
+        if (by_key ? strcmp(g->key[i], g->key[j]) == 0
+                   : strcmp(gval(g, i, c), gval(g, j, c)) == 0)
+            k++;
+    }
+    return k;
+}
+
+/* The record whose value of column c the survivor takes, SIZE_MAX when every value is
+ * empty: the key most records share (ties: the preferred record's), then within that key
+ * the highest score, then the spelling most records share, then the preferred record. */
+static size_t
+vote(struct group *g, int c)
+{
+    size_t top = 0, lead = SIZE_MAX, win = SIZE_MAX, win_n = 0;
+    const char *only = NULL;
+
+    /* most clusters agree on most fields: then there is nothing to weigh */
+    for (size_t r = 0; r < g->n; r++) {
+        const char *s = gval(g, g->rank[r], c);
+        if (!s || !*s)
+            continue;
+        if (!only) {
+            only = s;
+            win = g->rank[r];
+        } else if (strcmp(only, s) != 0) {
+            win = SIZE_MAX;
+            break;
+        }
+    }
+    if (win != SIZE_MAX || !only)
+        return win;
+    vote_keys(g, c);
+    for (size_t r = 0; r < g->n; r++) {
+        size_t i = g->rank[r];
+        if (!g->has_key[i])
+            continue;
+        size_t k = count_where(g, c, i, 1);
+        if (k > top) {
+            top = k;
+            lead = i;
+        }
+    }
+    if (lead == SIZE_MAX)
+        return SIZE_MAX;
+    for (size_t r = 0; r < g->n; r++) {
+        size_t i = g->rank[r];
+        if (!g->has_key[i] || strcmp(g->key[i], g->key[lead]) != 0)
+            continue;
+        size_t k = count_where(g, c, i, 0);
+        if (win == SIZE_MAX || g->score[i] > g->score[win] ||
+            (g->score[i] == g->score[win] && k > win_n)) {
+            win = i;
+            win_n = k;
+        }
+    }
+    return win;
+}
+
 static int
 group_emit(struct emit *e, struct group *g, struct dc_buf *ids, struct dc_error *err)
 {
     struct row r;
-    size_t best = 0;
+    size_t best = 0, from[NREC];
 
     if (g->n == 0)
         return 0;
     qsort_r(g->rank, g->n, sizeof *g->rank, pref_cmp, g);
     best = g->rank[0];
     for (int c = 0; c < NREC; c++) {
-        const char *win = gval(g, best, c);
-        if (c != C_RECORD_ID && c != C_SOURCE && c != C_SRC_ROW && c != C_CLUSTER_ID &&
-            c != C_SRC_FILE && c != C_SRC_LINE) {
-            /* majority over non-empty values; scanning in preference order and replacing
-             * only on a strictly larger count gives ties to the preferred record */
-            size_t top = 0;
-            win = NULL;
-            for (size_t i = 0; i < g->n; i++) {
-                const char *s = gval(g, g->rank[i], c);
-                size_t k = 0;
-                if (!s || !*s)
-                    continue;
-                for (size_t j = 0; j < g->n; j++) {
-                    const char *t = gval(g, j, c);
-                    k += t && strcmp(s, t) == 0;
-                }
-                if (k > top) {
-                    top = k;
-                    win = s;
-                }
-            }
-        }
+        if (g->n == 1 || c == C_RECORD_ID || c == C_SOURCE || c == C_SRC_ROW ||
+            c == C_CLUSTER_ID || c == C_SRC_FILE || c == C_SRC_LINE)
+            from[c] = best; /* where the survivor comes from: the preferred record's */
+        else if (c == C_FAMILY_NAME || c == C_MIDDLE_NAME || c == C_GIVEN_NAME)
+            from[c] = from[C_FULL_NAME]; /* a name's parts follow the full name */
+        else if (c == C_DOB_PRECISION)
+            from[c] = from[C_DOB];
+        else
+            from[c] = vote(g, c);
+        const char *win = from[c] == SIZE_MAX ? NULL : gval(g, from[c], c);
+        int fixed = c == C_RECORD_ID || c == C_SOURCE || c == C_SRC_ROW || c == C_CLUSTER_ID ||
+                    c == C_SRC_FILE || c == C_SRC_LINE;
+        if (win && !*win && !fixed)
+            win = NULL; /* an empty value does not vote: it is no value */
         r.v[c] = win;
         r.n[c] = win ? strlen(win) : 0;
         r.type[c] = (win && (c == C_SRC_ROW || c == C_CLUSTER_ID || c == C_SRC_LINE ||
@@ -1076,18 +1206,29 @@ group_emit(struct emit *e, struct group *g, struct dc_buf *ids, struct dc_error 
             dc_buf_putc(ids, ';');
         dc_buf_puts(ids, gval(g, i, C_RECORD_ID));
     }
+    /* taken_from: the preferred record, then each field taken from another record */
+    size_t ids_len = ids->len;
+    dc_buf_putc(ids, '\0');
+    dc_buf_puts(ids, gval(g, best, C_RECORD_ID));
+    for (int c = 0; c < NREC; c++)
+        if (from[c] != SIZE_MAX && from[c] != best && r.v[c] &&
+            !(gval(g, best, c) && strcmp(gval(g, best, c), r.v[c]) == 0))
+            dc_buf_printf(ids, ";%s=%s", records_cols[c].name, gval(g, from[c], C_RECORD_ID));
     if (ids->oom)
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
-    r.v[NREC] = dc_buf_str(ids);
-    r.n[NREC] = ids->len;
+    r.v[NREC] = ids->s;
+    r.n[NREC] = ids_len;
     r.type[NREC] = SQLITE_TEXT;
+    r.v[NREC + 1] = ids->s + ids_len + 1;
+    r.n[NREC + 1] = ids->len - ids_len - 1;
+    r.type[NREC + 1] = SQLITE_TEXT;
     return emit_row(e, &r, err);
 }
 
 static int
 run_survivors(struct dc_db *db, struct emit *e, sqlite3_stmt *st, struct dc_error *err)
 {
-    struct group g = {DC_BUF_INIT, NULL, NULL, 0, 0};
+    struct group g = {DC_BUF_INIT, NULL, NULL, 0, 0, e->o->prefer, NULL, NULL, NULL};
     struct dc_buf ids = DC_BUF_INIT;
     struct row r;
     long long cur = 0;
@@ -1127,6 +1268,9 @@ out:
     dc_buf_release(&ids);
     free(g.off);
     free(g.rank);
+    free(g.key);
+    free(g.has_key);
+    free(g.score);
     return ret;
 }
 

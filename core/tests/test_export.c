@@ -272,16 +272,20 @@ test_survivors_majority_then_idcard_tie(void)
     char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_CSV, 0, 1, NULL, NULL, &err);
     char want[4096];
 
-    /* cluster 1 = r1, r3, r4.  full_name: An x2 beats Ân; given_name: An 1 - Ân 1, tie to
-     * the ID-card record r3; address: r1 = r4 beats r3; cmnd only in r4; issue/expiry only
-     * in r3; addr_confidence all differ: r3's.  r2 alone, cluster_id empty. */
+    /* cluster 1 = r1, r3, r4, the ID-card record r3 preferred.  full_name: all three fold
+     * to "nguyen van an" and have diacritics; "Nguyễn Văn An" x2 beats "Nguyễn Văn Ân";
+     * the name parts follow the full name (r1's: given_name An); dob: year 1990 x3, the
+     * full date (r1 = r3) beats r4's year-only; address: r1 = r4 beats r3; cmnd only in r4;
+     * issue/expiry only in r3; addr_confidence all differ: r3's.  taken_from lists the
+     * fields whose value is not r3's own.  r2 alone, cluster_id empty. */
     snprintf(want, sizeof want,
-             "%s,contributing_record_ids\n"
-             "1,idcard_reg,1,1,Nguyễn Văn An,Nguyễn,Văn,Ân,1990-03-05,day,M,001090012345,"
+             "%s,contributing_record_ids,taken_from\n"
+             "1,idcard_reg,1,1,Nguyễn Văn An,Nguyễn,Văn,An,1990-03-05,day,M,001090012345,"
              "123456789,Kinh,01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",cccd.csv,2,01,"
-             "2021-04-01,2036-03-05,1.00,exact,,1;3;4\n"
+             "2021-04-01,2036-03-05,1.00,exact,,1;3;4,3;full_name=1;given_name=1;cmnd=4;"
+             "address_detail=1\n"
              "2,commune_a,2,,=Trần Thị Bình,Trần,Thị,Bình,1985,year,F,,,,,,,,,"
-             "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985,2\n",
+             "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985,2,2\n",
              rec_header);
     CHECK_STR(s, want);
     free(s);
