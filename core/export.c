@@ -127,17 +127,23 @@ static const struct view v_survivors = {
                   " ORDER BY COALESCE(c.cluster_id, p.record_id), p.record_id",
     survivors_cols, NREC + 2, -1};
 
+/* The person and the place a clerk looks for come after the finding's own columns (issue
+ * #15): src_file and src_line (the physical line, header counted: the row number a
+ * spreadsheet shows for a one-line record), then full_name, dob and id12. */
 static const struct col findings_cols[] = {
     {"record_id", T_INT, P_NO, K_PLAIN},     {"source", T_TEXT, P_NO, K_PLAIN},
     {"src_row", T_INT, P_NO, K_PLAIN},       {"code", T_TEXT, P_NO, K_PLAIN},
     {"severity", T_TEXT, P_NO, K_PLAIN},     {"field", T_TEXT, P_NO, K_PLAIN},
     {"expected", T_TEXT, P_IF_FIELD, K_CODE}, {"actual", T_TEXT, P_IF_FIELD, K_CODE},
-    {"message", T_TEXT, P_NO, K_PLAIN}};
+    {"message", T_TEXT, P_NO, K_PLAIN},      {"src_file", T_TEXT, P_NO, K_PLAIN},
+    {"src_line", T_INT, P_NO, K_PLAIN},      {"full_name", T_TEXT, P_ALWAYS, K_PLAIN},
+    {"dob", T_TEXT, P_NO, K_CODE},           {"id12", T_TEXT, P_ALWAYS, K_CODE}};
 static const struct view v_findings = {
     "SELECT f.record_id, p.source, p.src_row, f.code, f.severity, f.field, f.expected,"
-    " f.actual, f.message FROM finding f LEFT JOIN person p ON p.record_id = f.record_id"
+    " f.actual, f.message, p.src_file, p.src_line, p.full_name, p.dob, p.id12"
+    " FROM finding f LEFT JOIN person p ON p.record_id = f.record_id"
     " ORDER BY p.source, p.src_row, f.code, f.field, f.id",
-    findings_cols, 9, 5};
+    findings_cols, 14, 5};
 
 static const struct col clusters_cols[] = {{"cluster_id", T_INT, P_NO, K_PLAIN},
                                            {"record_id", T_INT, P_NO, K_PLAIN},

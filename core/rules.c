@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "vnid.h"
+#include "vntext.h"
 
 struct ymd {
     int y, m, d;
@@ -841,6 +842,28 @@ r_qr_issue(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error
     return 1;
 }
 
+/* A Kinh name of three or more syllables without one diacritic was written by a system
+ * without Vietnamese letters ("Nguyen Van An"): the marks are lost and nobody can put them
+ * back for sure, so a clerk should read the source.  Two syllables can be right as they
+ * are ("Mai Anh"), and so can the names of other ethnic groups ("Ksor Y Bun"): not
+ * flagged when the record names an ethnic group other than Kinh. */
+static int
+r_name_no_diacritics(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
+{
+    const char *s = in->p->full_name;
+    int words = 0;
+
+    (void)err;
+    if (!set(s) || (set(in->p->ethnic) && strcmp(in->p->ethnic, "Kinh") != 0))
+        return 0;
+    for (const char *c = s; *c; c++)
+        words += *c != ' ' && (c == s || c[-1] == ' ');
+    if (words < 3 || dc_text_has_diacritics(s))
+        return 0;
+    put(f->actual, sizeof f->actual, s);
+    return 1;
+}
+
 /* ---- the table ---------------------------------------------------------------
  * Severities follow idformats.md §7 (E/W/I).  Order = output order. */
 static const struct dc_rule rules[] = {
@@ -980,6 +1003,11 @@ static const struct dc_rule rules[] = {
     {"QR_ISSUE_MISMATCH", DC_SEV_WARNING, "issue_date",
      "Ngày cấp trong mã QR khác bản ghi", "issue date in the QR differs from the record",
      r_qr_issue},
+    {"NAME_NO_DIACRITICS", DC_SEV_INFO, "full_name",
+     "Họ tên không có dấu tiếng Việt (mất dấu khi nhập?): đối chiếu với hồ sơ gốc",
+     "name without any Vietnamese diacritic (lost by a system without them?): check the "
+     "source document",
+     r_name_no_diacritics},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])

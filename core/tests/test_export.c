@@ -192,16 +192,20 @@ test_findings_null_record_sorts_first(void)
     char *csv = run(DC_EXPORT_FINDINGS, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
     char *sql = run(DC_EXPORT_FINDINGS, DC_EXPORT_SQL, 0, 0, NULL, NULL, &err);
 
-    CHECK_STR(csv, "record_id,source,src_row,code,severity,field,expected,actual,message\n"
-                   ",,,X_BATCH,info,,,,\"batch has \"\"3\"\" rows\"\n"
+    /* the person and the line a clerk looks for follow: src_file, src_line, full_name,
+     * dob, id12 (r1: a.csv line 2); a finding of no record has none */
+    CHECK_STR(csv, "record_id,source,src_row,code,severity,field,expected,actual,message,"
+                   "src_file,src_line,full_name,dob,id12\n"
+                   ",,,X_BATCH,info,,,,\"batch has \"\"3\"\" rows\",,,,,\n"
                    "1,commune_a,1,ID_BIRTH_YEAR,error,id12,1990,1991,\"id12 says born 1991, "
-                   "dob says 1990 (can't both be right)\"\n");
+                   "dob says 1990 (can't both be right)\",a.csv,2,Nguyễn Văn An,1990-03-05,"
+                   "001090012345\n");
     CHECK_STR(sql, "BEGIN;\n"
                    "INSERT INTO findings VALUES (NULL, NULL, NULL, 'X_BATCH', 'info', NULL, "
-                   "NULL, NULL, 'batch has \"3\" rows');\n"
+                   "NULL, NULL, 'batch has \"3\" rows', NULL, NULL, NULL, NULL, NULL);\n"
                    "INSERT INTO findings VALUES (1, 'commune_a', 1, 'ID_BIRTH_YEAR', 'error', "
                    "'id12', '1990', '1991', 'id12 says born 1991, dob says 1990 (can''t both "
-                   "be right)');\n"
+                   "be right)', 'a.csv', 2, 'Nguyễn Văn An', '1990-03-05', '001090012345');\n"
                    "COMMIT;\n");
     free(csv);
     free(sql);
