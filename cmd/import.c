@@ -150,7 +150,8 @@ print_findings(const char *path, const struct dc_import_summary *s)
     if (s->id_conflict) {
         fprintf(stderr,
                 "dancu import: %s:%ld: ID columns disagree on %ld row%s (first here): the "
-                "first ID of each kind kept, the others in extra\n",
+                "first ID of each kind kept, a second 12-digit one as the CMND when there is "
+                "none (crosscheck: CMND_ID12_DIFFERS), the rest in extra\n",
                 path, s->id_conflict_line, s->id_conflict, s->id_conflict == 1 ? "" : "s");
         any = 1;
     }

@@ -323,13 +323,18 @@ finish_batch(struct dc_db *db, struct stmts *st, long long batch, const char *pa
              const struct dc_import_summary *s, const char *now, struct dc_error *err)
 {
     sqlite3_stmt *q = st->batch_end;
-    char delim[8], detail[96];
+    char delim[8], detail[256];
 
     if (s->delimiter == '\t')
         snprintf(delim, sizeof delim, "tab");
     else
         snprintf(delim, sizeof delim, "%c", s->delimiter ? s->delimiter : ',');
-    snprintf(detail, sizeof detail, "{\"confidence\": %.2f}", s->confidence);
+    /* the mapping's findings stay with the batch (header.h; no personal data) */
+    snprintf(detail, sizeof detail,
+             "{\"confidence\": %.2f, \"header_rows\": %d, \"no_column_for\": %d, "
+             "\"split_both\": %ld, \"split_none\": %ld, \"id_conflict\": %ld}",
+             s->confidence, s->header_rows, s->nmissing, s->split_both, s->split_none,
+             s->id_conflict);
     sqlite3_bind_int64(q, 1, batch);
     sqlite3_bind_text(q, 2, s->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, path, -1, SQLITE_STATIC);
@@ -697,6 +702,7 @@ assemble(struct stmts *st, struct dc_import_summary *s, const struct batch *b, s
             vals[f] = (struct val){V(c), L(c)};
     }
     if (st->present[DC_F_ID_NUMBER]) {
+        size_t spare = SIZE_MAX; /* a second, different 12-digit number */
         /* first the values whose digits say what they are, then the others */
         for (int pass = 0; pass < 2; pass++) {
             for (size_t c = 0; c < nc; c++) {
@@ -712,10 +718,18 @@ assemble(struct stmts *st, struct dc_import_summary *s, const struct batch *b, s
                     vals[f] = (struct val){V(c), L(c)};
                 } else if (!same_id(vals[f].p, V(c))) {
                     st->to_extra[c] = 1;
+                    if (kind == 12 && spare == SIZE_MAX)
+                        spare = c;
                     /* a note ("chưa cấp") beside an ID is kept, not a conflict */
                     conflict |= kind != 0 || strpbrk(V(c), "0123456789") != NULL;
                 }
             }
+        }
+        /* with no 9-digit CMND, a second 12-digit number stays in src_row as a 12-digit
+         * CMND (2012-2015 cards): crosscheck then says CMND_ID12_DIFFERS on the record */
+        if (spare != SIZE_MAX && !vals[DC_F_CMND].p) {
+            vals[DC_F_CMND] = (struct val){V(spare), L(spare)};
+            st->to_extra[spare] = 0;
         }
         if (conflict)
             note(&s->id_conflict, &s->id_conflict_line, br->line);

@@ -347,6 +347,22 @@ r_cmnd_bad_format(const struct dc_rule_input *in, struct dc_finding *f, struct d
     return 1;
 }
 
+/* A 12-digit CMND (2012-2015) beside a different 12-digit ID: one person, two
+ * personal numbers (idformats.md §2.2: the 12-digit CMND was, unverified, kept as
+ * the ID).  import puts a second 12-digit number of a row here (issue 22). */
+static int
+r_cmnd_id12_differs(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
+{
+    const char *c = in->p->cmnd, *id = in->p->id12;
+
+    (void)err;
+    if (!set(c) || !set(id) || strlen(c) != 12 || !digits(c, 12) || strcmp(c, id) == 0)
+        return 0;
+    put(f->expected, sizeof f->expected, id);
+    put(f->actual, sizeof f->actual, c);
+    return 1;
+}
+
 /* ---- dates ---------------------------------------------------------------- */
 
 /* DOB-1: a real calendar date. */
@@ -910,6 +926,10 @@ static const struct dc_rule rules[] = {
     {"CMND_BAD_FORMAT", DC_SEV_WARNING, "cmnd",
      "Số CMND không phải 9 (hoặc 12) chữ số",
      "CMND number is not 9 (or 12) digits", r_cmnd_bad_format},
+    {"CMND_ID12_DIFFERS", DC_SEV_WARNING, "cmnd",
+     "Số CMND 12 số khác số định danh của cùng người (hai số 12 chữ số)",
+     "a 12-digit CMND differs from the same person's ID number (two 12-digit numbers)",
+     r_cmnd_id12_differs},
     {"CMND_SHARED", DC_SEV_INFO, "cmnd",
      "Một số CMND cho nhiều người (CMND không duy nhất; kiểm tra giữa các bản ghi, bằng SQL)",
      "one CMND number on different persons (CMND is not unique; cross-record, run in SQL)",

@@ -174,6 +174,11 @@ m_cmnd(struct dc_person *p)
     p->cmnd = "12345";
 }
 static void
+m_cmnd12(struct dc_person *p)
+{
+    p->cmnd = "001090054321"; /* the record's id12 is 001090012345 */
+}
+static void
 m_dob_inv(struct dc_person *p)
 {
     p->dob = NULL;
@@ -353,6 +358,7 @@ static const struct rcase cases[] = {
     {"ID_CENTURY_MISMATCH", m_id_cmis, "2000-2099", "1990"},
     {"ID_BIRTH_YEAR_MISMATCH", m_id_year, "1990", "1991"},
     {"CMND_BAD_FORMAT", m_cmnd, "9 digits", "12345"},
+    {"CMND_ID12_DIFFERS", m_cmnd12, "001090012345", "001090054321"},
     {"DOB_INVALID_DATE", m_dob_inv, "", "30/02/1990"},
     {"DOB_IN_FUTURE", m_dob_fut, "2026-11-27", "2027-01-01"},
     {"DOB_BEFORE_1900", m_dob_1899, ">= 1900", "1899-05-05"},
