@@ -39,7 +39,16 @@ struct dc_cmd {
     const char *usage;   /* the full --help text (synopsis, options, exit status) */
 };
 
-/* Print "dancu CMD: <formatted err>" to stderr; return err->status. */
+/* s to fp with each control character (below 0x20, and 0x7F) as the text \xNN: file
+ * names, --source values and header texts on stderr cannot forge or hide a line. */
+void dc_cmd_put_escaped(const char *s, FILE *fp);
+
+/* s, or its copy in buf with control characters as \xNN when it holds any (for a value
+ * printed inside a longer line); a copy longer than size is cut. */
+const char *dc_cmd_esc(const char *s, char *buf, size_t size);
+
+/* Print "dancu CMD: <formatted err>" to stderr (control characters escaped, as in
+ * dc_cmd_errorf and dc_cmd_usage_error); return err->status. */
 int dc_cmd_fail(struct dc_ctx *ctx, const struct dc_error *err);
 
 /* Print "dancu CMD: msg" to stderr. */

@@ -76,8 +76,9 @@ const char dc_usage_export[] =
     "  --verify FILE       check FILE against FILE.manifest.json (size, SHA-256, rows)\n"
     "\n"
     "Exit status: 0 done (verify: file intact); 64 usage; 65 verify: file differs\n"
-    "from its manifest; 66 DB or file missing; 73 cannot create output; 74 write\n"
-    "error.\n";
+    "from its manifest; 66 DB or file missing; 73 cannot create output (or it is\n"
+    "the database); 74 write error; 77 no permission (reading needs write access\n"
+    "to DB and its folder, for SQLite's -shm file).\n";
 
 static int
 ends_with(const char *s, const char *suffix)

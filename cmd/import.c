@@ -31,6 +31,7 @@ const char dc_usage_import[] =
     "  --force             import a file again although the same bytes were imported\n"
     "  --max-field BYTES   longest field accepted (default 65536); longer rows are rejected\n"
     "  --max-bytes BYTES   stop reading a (decompressed) file after this many bytes\n"
+    "                      (default 4G; the file then fails as a whole)\n"
     "  --json              print the summary of each file as one JSON object on stdout\n"
     "\n"
     "Canonical fields: full_name family_name middle_name given_name other_name dob sex\n"
@@ -47,6 +48,9 @@ const char dc_usage_import[] =
     "64 usage; 65 a file is unreadable as a whole (encoding undecidable, corrupt\n"
     "gzip); 66 a file is missing; 74 I/O error; 75 another run is writing DB.\n";
 
+/* Room for a file name or header text with every byte escaped (\xNN). */
+#define ESC_MAX (4 * 4096 + 1)
+
 struct progress {
     int on;
     time_t start;
@@ -60,7 +64,10 @@ show_progress(void *ud, unsigned long long bytes, long rows)
     double secs = difftime(time(NULL), p->start);
     double mbs = secs > 0 ? (double)bytes / 1e6 / secs : 0;
 
-    fprintf(stderr, "\rdancu import: %s: %ld rows, %.1f MB/s   ", p->path, rows, mbs);
+    static char ep[ESC_MAX];
+
+    fprintf(stderr, "\rdancu import: %s: %ld rows, %.1f MB/s   ",
+            dc_cmd_esc(p->path, ep, sizeof ep), rows, mbs);
 }
 
 static int
@@ -87,6 +94,9 @@ parse_size(const char *s, unsigned long long *out)
 static void
 print_summary(const char *path, const struct dc_import_summary *s)
 {
+    static char ep[ESC_MAX], eh[ESC_MAX];
+
+    path = dc_cmd_esc(path, ep, sizeof ep);
     if (s->duplicate_of) {
         fprintf(stderr,
                 "dancu import: %s: already imported as batch %lld (same SHA-256); nothing "
@@ -104,7 +114,8 @@ print_summary(const char *path, const struct dc_import_summary *s)
     for (size_t i = 0; i < s->ncols; i++) {
         char buf[32];
         const char *f = dc_header_target(&s->map[i], buf, sizeof buf);
-        fprintf(stderr, "  column %zu '%s' -> %s (%s)\n", i + 1, s->headers[i],
+        fprintf(stderr, "  column %zu '%s' -> %s (%s)\n", i + 1,
+                dc_cmd_esc(s->headers[i], eh, sizeof eh),
                 f ? f : "(extra)", dc_header_how_name(s->map[i].how));
     }
 }
@@ -115,8 +126,10 @@ print_summary(const char *path, const struct dc_import_summary *s)
 static int
 print_findings(const char *path, const struct dc_import_summary *s)
 {
+    static char ep[ESC_MAX], eh[ESC_MAX];
     int any = 0;
 
+    path = dc_cmd_esc(path, ep, sizeof ep);
     if (s->duplicate_of)
         return 0;
     if (s->nmissing) {
@@ -127,7 +140,8 @@ print_findings(const char *path, const struct dc_import_summary *s)
                 continue;
             if (!shown++)
                 fprintf(stderr, "dancu import: %s: unmapped columns: ", path);
-            fprintf(stderr, "%s'%s'", shown > 1 ? ", " : "", s->headers[i]);
+            fprintf(stderr, "%s'%s'", shown > 1 ? ", " : "",
+                    dc_cmd_esc(s->headers[i], eh, sizeof eh));
         }
         if (shown)
             fprintf(stderr, " (name them with --map FILE)\n");

@@ -60,15 +60,57 @@ static const char main_usage[] =
     "Commands:\n";
 
 void
+dc_cmd_put_escaped(const char *s, FILE *fp)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7F)
+            fprintf(fp, "\\x%02X", c);
+        else
+            fputc(c, fp);
+    }
+}
+
+const char *
+dc_cmd_esc(const char *s, char *buf, size_t size)
+{
+    size_t k = 0;
+
+    if (!strpbrk(s, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
+                    "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"))
+        return s;
+    for (; *s && k + 5 < size; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7F)
+            k += (size_t)snprintf(buf + k, size - k, "\\x%02X", c);
+        else
+            buf[k++] = (char)c;
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+/* "dancu CMD: " + the message, its control characters escaped (a file name or a value
+ * holding a line break or an escape sequence cannot forge or hide a line), + '\n'. */
+static void
+put_line(struct dc_ctx *ctx, const char *fmt, va_list ap)
+{
+    char buf[1024];
+
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    fprintf(stderr, "dancu %s: ", ctx->cmd);
+    dc_cmd_put_escaped(buf, stderr);
+    fputc('\n', stderr);
+}
+
+void
 dc_cmd_errorf(struct dc_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "dancu %s: ", ctx->cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_line(ctx, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int
@@ -77,7 +119,7 @@ dc_cmd_fail(struct dc_ctx *ctx, const struct dc_error *err)
     char buf[1024];
 
     dc_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "dancu %s: %s\n", ctx->cmd, buf);
+    dc_cmd_errorf(ctx, "%s", buf);
     return err->status ? (int)err->status : DC_EX_SOFTWARE;
 }
 
@@ -86,11 +128,10 @@ dc_cmd_usage_error(struct dc_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "dancu %s: ", ctx->cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_line(ctx, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: see 'dancu %s --help'\n", ctx->cmd);
+    fprintf(stderr, "usage: see 'dancu %s --help'\n", ctx->cmd);
     return DC_EX_USAGE;
 }
 
@@ -232,7 +273,8 @@ finish_stdout(struct dc_ctx *ctx, int status)
         if (errno == EPIPE)
             return status;
         fprintf(stderr, "dancu %s: cannot write output: %s\n", ctx->cmd, strerror(errno));
-        return status ? status : DC_EX_IOERR;
+        /* 1 (findings, rejects) says the results are there: they are not */
+        return status == 0 || status == DC_FINDINGS ? DC_EX_IOERR : status;
     }
     return status;
 }

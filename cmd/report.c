@@ -30,7 +30,8 @@ const char dc_usage_report[] =
     "  --lang L           language shown first: vi (default) or en\n"
     "\n"
     "Exit status: 0 done; 64 usage; 65 not a dancu database; 66 DB missing;\n"
-    "73 cannot create FILE; 74 I/O error.\n";
+    "73 cannot create FILE (or FILE is the database); 74 I/O error; 77 no\n"
+    "permission (reading needs write access to DB and its folder).\n";
 
 int
 cmd_report(struct dc_ctx *ctx, int argc, char **argv)

@@ -25,7 +25,8 @@ const char dc_usage_stats[] =
     "  --json           one JSON object instead of text\n"
     "\n"
     "Exit status: 0 done; 64 usage; 65 not a dancu database; 66 DB missing;\n"
-    "74 I/O error.\n";
+    "74 I/O error; 77 no permission (reading needs write access to DB and its\n"
+    "folder, for SQLite's -shm file).\n";
 
 static double
 pct(long long part, long long whole)

@@ -916,7 +916,7 @@ dc_csv_open(const char *path, const struct dc_csv_opts *opts, struct dc_error *e
     r->line = 1;
     r->max_field = o->max_field ? o->max_field : 65536;
     r->max_record = r->max_field * 16 > (1u << 20) ? r->max_field * 16 : (1u << 20);
-    r->max_bytes = o->max_bytes ? o->max_bytes : (16ull << 30);
+    r->max_bytes = o->max_bytes ? o->max_bytes : DC_CSV_MAX_BYTES_DEFAULT;
     if (o->delimiter < 0 || o->delimiter > 127 || o->delimiter == '"' ||
         o->delimiter == '\r' || o->delimiter == '\n') {
         dc_error_set(err, DC_EX_USAGE, "bad delimiter");
@@ -978,7 +978,11 @@ dc_csv_open(const char *path, const struct dc_csv_opts *opts, struct dc_error *e
     if (make_row(r, &row, err) < 0)
         goto fail;
     if (row.reject) {
-        dc_error_at(err, DC_EX_DATAERR, path, row.line, NULL, "header: %s", row.reject);
+        /* a refused header is not stored: the reason's note on raw bytes kept does not
+         * apply (issue 19) */
+        const char *kept = strstr(row.reject, "; raw bytes kept");
+        dc_error_at(err, DC_EX_DATAERR, path, row.line, NULL, "header: %.*s",
+                    kept ? (int)(kept - row.reject) : (int)strlen(row.reject), row.reject);
         goto fail;
     }
     if (keep_header(r, &row, err) < 0)

@@ -213,6 +213,7 @@ create_private(const char *path, struct dc_error *err)
 }
 
 static int make_private(int fd, const char *path, struct dc_error *err);
+static int resolved_name(const char *path, char out[PATH_MAX]);
 
 static int
 take_lock(struct dc_db *db, struct dc_error *err)
@@ -272,6 +273,28 @@ make_sides_private(const char *path, struct dc_error *err)
             return -1;
     }
     return 0;
+}
+
+/* A reader that SQLite could not serve for lack of permission gets 77 (EX_NOPERM) and
+ * why, instead of 73 "attempt to write a readonly database" (issue 19): reading a WAL
+ * database needs write access to it and its folder, for the -shm index SQLite keeps
+ * (sqlite.org/wal.html "Read-Only Databases"). */
+static void
+reader_permission(const char *path, struct dc_error *err)
+{
+    char dir[PATH_MAX];
+    const char *why = NULL;
+
+    if (access(path, R_OK) != 0 && errno == EACCES)
+        why = "permission denied";
+    else if (access(path, W_OK) != 0 ||
+             (resolved_name(path, dir) && access(dirname(dir), W_OK) != 0))
+        why = "no write access to the database or its folder, which SQLite needs to read a "
+              "WAL database (its -shm file): run as the database's owner, or read a copy";
+    if (!why)
+        return;
+    dc_error_clear(err);
+    dc_error_at(err, DC_EX_NOPERM, path, 0, NULL, "%s", why);
 }
 
 int
@@ -355,6 +378,9 @@ dc_db_open(const char *path, int flags, struct dc_db **out, struct dc_error *err
     return 0;
 fail:
     dc_db_close(db, NULL);
+    if (!(flags & (DC_DB_WRITE | DC_DB_CREATE)) && err &&
+        (err->status == DC_EX_CANTCREAT || err->status == DC_EX_NOINPUT))
+        reader_permission(path, err);
     return -1;
 }
 

@@ -29,7 +29,8 @@ enum dc_status {
     DC_EX_OSERR = 71,    /* out of memory, fork failed */
     DC_EX_CANTCREAT = 73, /* cannot create output */
     DC_EX_IOERR = 74,    /* I/O error, including a full disk on write */
-    DC_EX_TEMPFAIL = 75  /* another run holds the lock: try again later */
+    DC_EX_TEMPFAIL = 75, /* another run holds the lock: try again later */
+    DC_EX_NOPERM = 77    /* permission denied (a reader without the access SQLite needs) */
 };
 
 struct dc_error {

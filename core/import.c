@@ -956,6 +956,22 @@ import_rows(struct dc_db *db, struct stmts *st, long long batch, const char *pat
 
 /* ---- the header ---------------------------------------------------------------------- */
 
+/* 1 when no column is named by its header text (alias, cleaned, --map) and some header
+ * cell is not a generic one ("Cột 5", a number, empty): the row is not a header but data. */
+static int
+looks_like_data(const struct dc_import_summary *s)
+{
+    int generic = 1;
+
+    for (size_t i = 0; i < s->ncols; i++) {
+        enum dc_header_how how = s->map[i].how;
+        if (how == DC_HDR_ALIAS || how == DC_HDR_CLEANED || how == DC_HDR_MAP)
+            return 0;
+        generic = generic && dc_header_generic(s->headers[i]);
+    }
+    return !generic;
+}
+
 /*
  * Map the columns: the header row, combined with a second header row when the first
  * rows hold one (merged cells: "Năm sinh" over "Nam" | "Nữ") and past a row of column
@@ -1025,6 +1041,15 @@ map_columns(const struct dc_csv_row *h, const struct batch *b, const struct dc_m
     }
     dc_header_by_content((const char *const *)s->headers, s->map, sniff, n);
     s->nmissing = dc_header_missing(s->map, n, s->missing, sizeof s->missing);
+    if (looks_like_data(s)) {
+        /* A file without a header row: its first person would be taken for the header,
+         * printed on stderr as column names and be neither record nor reject (issue 19). */
+        dc_error_at(err, DC_EX_DATAERR, NULL, h->line, NULL,
+                    "the first row names no column dancu knows and looks like data (a file "
+                    "without a header row?): nothing imported; add a header row, or name "
+                    "the columns with --map FILE");
+        goto fail;
+    }
     rc = 0;
     goto fail;
 oom:

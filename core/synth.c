@@ -2787,6 +2787,26 @@ close_all(struct gen *g)
     return rc ? -1 : 0;
 }
 
+/* After a failed run (a full disk): remove what it wrote, so that no truncated file
+ * passes for a whole one (issue 19). */
+static void
+remove_all(struct gen *g, const char *dir)
+{
+    char meta[sizeof g->tp.path];
+
+    for (int i = 0; i < NSRC; i++)
+        if (g->src[i].path[0])
+            unlink(g->src[i].path);
+    if (g->tp.path[0])
+        unlink(g->tp.path);
+    if (g->trec.path[0])
+        unlink(g->trec.path);
+    if (g->tprob.path[0])
+        unlink(g->tprob.path);
+    if (snprintf(meta, sizeof meta, "%s/meta.json", dir) < (int)sizeof meta)
+        unlink(meta);
+}
+
 static void
 gen_free(struct gen *g)
 {
@@ -2856,6 +2876,8 @@ dc_synth_run(const struct dc_synth_opts *o, struct dc_synth_stats *st, struct dc
     }
     if (rc == 0 && st)
         *st = g->st;
+    if (rc != 0)
+        remove_all(g, o->out_dir);
     gen_free(g);
     free(g);
     return rc;

@@ -778,7 +778,14 @@ clean(const UChar *s, int32_t n, struct ubuf *w, unsigned *rules)
         UChar32 c;
 
         U16_NEXT(s, i, n, c);
-        if (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B) {
+        /* invisible joiners: a BOM (U+FEFF) inside a name, left by joining files or
+         * pasting, the word joiner and ZWJ/ZWNJ: dropped without splitting the word
+         * ("Nguy<BOM>Ễn" is "Nguyễn", not "Nguy Ễn", issue 19) */
+        if (c == 0xFEFF || c == 0x2060 || c == 0x200C || c == 0x200D) {
+            *rules |= DC_NAME_SPACE;
+            continue;
+        }
+        if (u_isUWhiteSpace(c) || c == 0x200B) {
             if (c != ' ' || prev_space)
                 *rules |= DC_NAME_SPACE;
             prev_space = 1;

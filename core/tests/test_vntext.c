@@ -262,6 +262,10 @@ test_name_eth_nfc_punct(void)
          "no_diacritics"},
         {"nguyễnthị lan", DC_TONE_OLD, "Nguyễnthị Lan", "Nguyễnthị", "", "Lan",
          "nguyenthi lan", "case"},
+        /* issue 19: a BOM inside a name joins, it does not split ("Nguy Ễn") */
+        {"Nguy\xef\xbb\xbfễn Văn An", DC_TONE_OLD, "Nguyễn Văn An", "Nguyễn", "Văn", "An",
+         "nguyen van an", "space"},
+        {"\xef\xbb\xbfLê Na", DC_TONE_OLD, "Lê Na", "Lê", "", "Na", "le na", "space"},
     };
     run_names(t, sizeof t / sizeof t[0]);
 }

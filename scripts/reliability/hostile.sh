@@ -101,7 +101,7 @@ echo "# ${big_mb} MB single-line file (the header): exit $st, peak ${mb} MB, ${m
 check "${big_mb} MB single-line file: exit 65 (got $st)" test "$st" = 65
 check "all ${big_mb} MB were read (the writer saw no broken pipe: ${ps[0]})" test "${ps[0]}" = 0
 check "message names file and line: $(head -c 120 "$work/err")" \
-    grep -q "^dancu import: -:1: header: field 1 over 65536 bytes" "$work/err"
+    grep -qx "dancu import: -:1: header: field 1 over 65536 bytes" "$work/err"
 check "${big_mb} MB header: peak RSS ${mb} MB < $limit_mb MB" test "$mb" -lt $limit_mb
 check "no batch left behind ($(nbatch) = $n0)" test "$(nbatch)" = "$n0"
 
@@ -215,7 +215,7 @@ check "message: $(head -c 100 "$work/err")" \
 st=$?
 check "the same as --encoding utf-8: exit 65 (got $st)" test $st = 65
 check "message: $(head -c 100 "$work/err")" \
-    grep -q "^dancu import: $work/zeros.csv:1: header: field 1 over 65536 bytes" "$work/err"
+    grep -qx "dancu import: $work/zeros.csv:1: header: field 1 over 65536 bytes" "$work/err"
 check "no batch left behind" test "$(nbatch)" = "$n0"
 db_ok "after the NUL bytes"
 

@@ -36,6 +36,26 @@ modes="$(mode "$t") $(mode "$t-wal") $(mode "$t-shm")"
 wait $pid
 check "a writer sets 0600 on the database, -wal and -shm it finds 0644 (got $modes)" \
     test "$modes" = "600 600 600"
+# A user who may read the database but not write it or its folder: 77 and why, not 73
+# (SQLite needs to create the -shm file to read a WAL database).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    ro=$work/ro
+    mkdir -p "$ro" && chmod 755 "$work" "$ro"
+    "$dancu" -q init --no-refdata "$ro/s.db" && chmod 644 "$ro/s.db"
+    for c in stats export report; do
+        case $c in
+        stats) args=("$ro/s.db") ;;
+        export) args=("$ro/s.db" --what records -o /dev/null) ;;
+        report) args=("$ro/s.db" -o "$work/nope.html") ;;
+        esac
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$dancu" $c "${args[@]}" 2>"$work/err"
+        st=$?
+        check "$c by a read-only user: exit 77 with the reason (got $st: $(head -c 90 "$work/err"))" \
+            test $st = 77 -a -n "$(grep 'no write access' "$work/err")"
+    done
+else
+    echo "# skip: the read-only user test needs root and setpriv"
+fi
 umask 000
 leaks=0
 while IFS=, read -r name dob _ id rest; do
