@@ -91,6 +91,37 @@ parse_size(const char *s, unsigned long long *out)
     return 0;
 }
 
+/* How many rejects import names on stderr; the rest are one export away. */
+#define REJECTS_SHOWN 5
+
+static int
+show_reject(void *ud, long long line, const char *reason)
+{
+    fprintf(stderr, "dancu import: %s:%lld: rejected: %s\n", (const char *)ud, line, reason);
+    return 0;
+}
+
+/* Rejected rows are said whatever --quiet, as the mapping's troubles are: the count, the
+ * first few FILE:LINE: reason (no values: personal data), and where the rest are. */
+static void
+print_rejects(struct dc_ctx *ctx, struct dc_db *db, const char *dbpath, const char *path,
+              const struct dc_import_summary *s)
+{
+    struct dc_error err = DC_ERROR_INIT;
+
+    if (s->duplicate_of || s->rejected == 0)
+        return;
+    fprintf(stderr, "dancu import: %s: %ld row%s rejected%s\n", path, s->rejected,
+            s->rejected == 1 ? "" : "s", s->rejected > REJECTS_SHOWN ? "; the first:" : ":");
+    if (dc_import_rejects_head(db, s->batch_id, REJECTS_SHOWN, show_reject, (void *)path,
+                               &err) < 0)
+        dc_cmd_fail(ctx, &err);
+    fprintf(stderr,
+            "dancu import: every rejected row with its raw bytes: dancu export %s --what "
+            "rejects\n",
+            dbpath);
+}
+
 static void
 print_summary(const char *path, const struct dc_import_summary *s)
 {
@@ -314,6 +345,7 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
                 print_summary(argv[i], &s);
             if (print_findings(argv[i], &s) && status == 0)
                 status = DC_FINDINGS;
+            print_rejects(ctx, db, argv[optind], argv[i], &s);
             if (json)
                 print_json(ctx, argv[i], &s);
             if (s.rejected && status == 0)

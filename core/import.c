@@ -1153,3 +1153,30 @@ fail:
         err->path = path;
     return -1;
 }
+
+int
+dc_import_rejects_head(struct dc_db *db, long long batch_id, int n,
+                       int (*fn)(void *ud, long long line, const char *reason), void *ud,
+                       struct dc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, ret = 0;
+
+    if (dc_db_prepare(db,
+                      "SELECT src_line, reason FROM reject WHERE batch_id = ?1"
+                      " ORDER BY src_row, id LIMIT ?2",
+                      &st, err) < 0)
+        return -1;
+    sqlite3_bind_int64(st, 1, batch_id);
+    sqlite3_bind_int(st, 2, n);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *why = (const char *)sqlite3_column_text(st, 1);
+        ret = fn(ud, sqlite3_column_int64(st, 0), why ? why : "");
+        if (ret)
+            break;
+    }
+    if (!ret && rc != SQLITE_DONE)
+        ret = dc_db_fail(db, rc, "read rejects", err);
+    sqlite3_finalize(st);
+    return ret;
+}

@@ -74,4 +74,11 @@ int dc_import_source_name(const char *path, char *out, size_t size);
  * DC_IMPORT_SOURCE_MAX bytes, not empty), else why not. */
 const char *dc_import_source_check(const char *name);
 
+/* The first n rejects of a batch in file order, for the command's message: fn gets each
+ * one's physical line and reason (reasons name fields and counts, never values).  Returns
+ * 0, or -1 with err set; a non-zero return of fn stops the walk and is returned. */
+int dc_import_rejects_head(struct dc_db *db, long long batch_id, int n,
+                           int (*fn)(void *ud, long long line, const char *reason), void *ud,
+                           struct dc_error *err);
+
 #endif
