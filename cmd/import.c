@@ -128,6 +128,13 @@ print_summary(const char *path, const struct dc_import_summary *s)
     static char ep[ESC_MAX], eh[ESC_MAX];
 
     path = dc_cmd_esc(path, ep, sizeof ep);
+    if (s->duplicate_of && s->duplicate_rows) {
+        fprintf(stderr,
+                "dancu import: %s: same rows as batch %lld (other bytes: compression, line "
+                "ends or encoding); nothing done (--force imports it again)\n",
+                path, s->duplicate_of);
+        return;
+    }
     if (s->duplicate_of) {
         fprintf(stderr,
                 "dancu import: %s: already imported as batch %lld (same SHA-256); nothing "

@@ -14,6 +14,7 @@
 #include "import.h"
 
 #include <ctype.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -274,8 +275,11 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
                       "detail = ?10, finished = ?11 WHERE id = ?1",
                       &st->batch_end, err) < 0 ||
         dc_db_prepare(db,
-                      "SELECT min(id) FROM batch WHERE stage = 'import' AND sha256 = ?1 "
-                      "AND id <> ?2",
+                      /* the same bytes, or else the same decoded rows (detail.rows_sha256;
+                       * batches are few, so no index is needed) */
+                      "SELECT id, sha256 IS NOT ?1 FROM batch WHERE stage = 'import' AND "
+                      "id <> ?2 AND (sha256 = ?1 OR json_extract(detail, '$.rows_sha256') = "
+                      "?3) ORDER BY sha256 IS NOT ?1, id LIMIT 1",
                       &st->dup, err) < 0)
         return -1;
     return prepare_keys(st, s, err);
@@ -323,18 +327,20 @@ finish_batch(struct dc_db *db, struct stmts *st, long long batch, const char *pa
              const struct dc_import_summary *s, const char *now, struct dc_error *err)
 {
     sqlite3_stmt *q = st->batch_end;
-    char delim[8], detail[256];
+    char delim[8], detail[384];
 
     if (s->delimiter == '\t')
         snprintf(delim, sizeof delim, "tab");
     else
         snprintf(delim, sizeof delim, "%c", s->delimiter ? s->delimiter : ',');
-    /* the mapping's findings stay with the batch (header.h; no personal data) */
+    /* the mapping's findings stay with the batch (header.h; no personal data), and the
+     * hash of the decoded rows that tells a re-import in other bytes */
     snprintf(detail, sizeof detail,
              "{\"confidence\": %.2f, \"header_rows\": %d, \"no_column_for\": %d, "
-             "\"split_both\": %ld, \"split_none\": %ld, \"id_conflict\": %ld}",
+             "\"split_both\": %ld, \"split_none\": %ld, \"id_conflict\": %ld, "
+             "\"rows_sha256\": \"%s\"}",
              s->confidence, s->header_rows, s->nmissing, s->split_both, s->split_none,
-             s->id_conflict);
+             s->id_conflict, s->rows_sha256);
     sqlite3_bind_int64(q, 1, batch);
     sqlite3_bind_text(q, 2, s->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, path, -1, SQLITE_STATIC);
@@ -378,6 +384,7 @@ struct pipe {
     int threaded, cancel, rc; /* rc: the reader's last dc_csv_next result */
     size_t start;             /* the first batch the reader fills */
     struct dc_error err;      /* the reader's error */
+    EVP_MD_CTX *md;           /* SHA-256 of the decoded rows, in file order (NULL: none) */
     /* the writer's view of the row being inserted */
     char **fp;
     size_t *lp, fpcap;
@@ -490,6 +497,62 @@ batch_add(struct batch *b, const struct dc_csv_row *row)
     return 0;
 }
 
+/*
+ * The decoded content of a file, for telling a re-import by its rows rather than its
+ * bytes (issue 19: the same rows gzip'd, recompressed, with CRLF line ends or in another
+ * encoding were imported again).  Hashed in file order: the header ('H', field count,
+ * each field's length and bytes), then each record: 'D', its field count, each decoded
+ * field (UTF-8 NFC) followed by its NUL, which decoded text never holds (a row with a
+ * NUL is a reject), so field boundaries are unambiguous; or a reject: 'R' and its reason
+ * and raw bytes with their lengths.
+ */
+static void
+hash_fields(EVP_MD_CTX *md, const char *const *f, const size_t *len, size_t n)
+{
+    unsigned char k[8];
+    uint64_t v = n;
+
+    memcpy(k, &v, sizeof k);
+    EVP_DigestUpdate(md, k, sizeof k);
+    for (size_t i = 0; i < n; i++) {
+        v = len[i];
+        memcpy(k, &v, sizeof k);
+        EVP_DigestUpdate(md, k, sizeof k);
+        EVP_DigestUpdate(md, f[i], len[i]);
+    }
+}
+
+static void
+hash_batch(EVP_MD_CTX *md, const struct batch *b)
+{
+    for (size_t k = 0; k < b->nrows; k++) {
+        const struct brow *br = &b->rows[k];
+        if (br->reason != SIZE_MAX) {
+            const char *f[2] = {b->mem + br->reason, b->mem + br->raw};
+            size_t len[2] = {strlen(f[0]), br->raw_len};
+            EVP_DigestUpdate(md, "R", 1);
+            hash_fields(md, f, len, 2);
+            continue;
+        }
+        /* the fields sit back to back in mem, NUL-separated: one update when they do */
+        size_t n = br->nf, f0 = br->f0;
+        int contiguous = 1;
+        for (size_t i = 0; i + 1 < n && contiguous; i++)
+            contiguous = b->foff[f0 + i + 1] == b->foff[f0 + i] + b->flen[f0 + i] + 1;
+        unsigned char head[9] = {'D'};
+        uint64_t v = n;
+        memcpy(head + 1, &v, 8);
+        EVP_DigestUpdate(md, head, sizeof head);
+        if (contiguous && n) {
+            size_t span = b->foff[f0 + n - 1] + b->flen[f0 + n - 1] + 1 - b->foff[f0];
+            EVP_DigestUpdate(md, b->mem + b->foff[f0], span);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                EVP_DigestUpdate(md, b->mem + b->foff[f0 + i], b->flen[f0 + i] + 1);
+        }
+    }
+}
+
 /* Fill b from the reader; sets p->rc and b->last. */
 static void
 batch_fill(struct pipe *p, struct batch *b)
@@ -510,6 +573,8 @@ batch_fill(struct pipe *p, struct batch *b)
     b->bytes = dc_csv_bytes_read(p->r);
     b->last = rc <= 0;
     p->rc = rc < 0 ? -1 : 0;
+    if (p->md) /* batches are filled in file order, one at a time */
+        hash_batch(p->md, b);
 }
 
 static void *
@@ -874,6 +939,18 @@ pipe_open(struct pipe *p, struct dc_csv_reader *r, struct dc_error *err)
         pthread_mutex_destroy(&p->mu);
         return dc_error_set(err, DC_EX_OSERR, "cannot create a condition variable");
     }
+    p->md = EVP_MD_CTX_new();
+    if (!p->md || EVP_DigestInit_ex(p->md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(p->md);
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+        return dc_error_set(err, DC_EX_OSERR, "SHA-256 init failed");
+    }
+    {
+        const struct dc_csv_row *h = dc_csv_header(r);
+        EVP_DigestUpdate(p->md, "H", 1);
+        hash_fields(p->md, (const char *const *)h->fields, h->lens, h->nfields);
+    }
     batch_fill(p, &p->b[0]);
     p->b[0].ready = 1;
     p->start = 1;
@@ -887,8 +964,23 @@ pipe_close(struct pipe *p)
         batch_release(&p->b[i]);
     free(p->fp);
     free(p->lp);
+    EVP_MD_CTX_free(p->md);
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
+}
+
+/* The hex SHA-256 of the rows, once the reader is done. */
+static int
+pipe_rows_sha256(struct pipe *p, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+
+    if (EVP_DigestFinal_ex(p->md, md, &n) != 1 || n != 32)
+        return -1;
+    for (unsigned int i = 0; i < n; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return 0;
 }
 
 /* Insert every row of the file after the header rows (skip: those in the first batch):
@@ -1107,6 +1199,8 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         write_colmap(db, &st, batch, s, err) < 0)
         goto fail;
     rc = import_rows(db, &st, batch, path, &p, skip, o, s, err);
+    if (rc == 0 && pipe_rows_sha256(&p, s->rows_sha256) < 0)
+        rc = dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 failed");
     pipe_close(&p);
     piped = 0;
     if (rc < 0)
@@ -1118,9 +1212,12 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     if (!o->force) {
         sqlite3_bind_text(st.dup, 1, s->sha256, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st.dup, 2, batch);
+        sqlite3_bind_text(st.dup, 3, s->rows_sha256, -1, SQLITE_STATIC);
         rc = sqlite3_step(st.dup);
-        if (rc == SQLITE_ROW)
+        if (rc == SQLITE_ROW) {
             s->duplicate_of = sqlite3_column_int64(st.dup, 0);
+            s->duplicate_rows = sqlite3_column_int(st.dup, 1);
+        }
         else if (rc != SQLITE_DONE) {
             dc_db_fail(db, rc, "select batch", err);
             goto fail;

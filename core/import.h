@@ -43,6 +43,8 @@ struct dc_import_summary {
     double confidence;
     int delimiter;
     char sha256[65];
+    char rows_sha256[65];       /* SHA-256 of the decoded rows (header, records, rejects) */
+    int duplicate_rows;         /* duplicate_of holds the same rows in other bytes */
     size_t ncols;
     char **headers;             /* owned: the header row as read (a two-row header
                                    combined: "Năm sinh > Nam") */
