@@ -149,6 +149,9 @@ print_summary(const char *path, const struct dc_import_summary *s)
             s->confidence, s->delimiter == '\t' ? "tab" : (char[]){(char)s->delimiter, 0});
     if (s->header_rows > 1)
         fprintf(stderr, "  header: %d rows\n", s->header_rows);
+    if (s->header_repeats)
+        fprintf(stderr, "  the header row again %ld time%s in the data (files joined?): "
+                        "skipped\n", s->header_repeats, s->header_repeats == 1 ? "" : "s");
     for (size_t i = 0; i < s->ncols; i++) {
         char buf[32];
         const char *f = dc_header_target(&s->map[i], buf, sizeof buf);

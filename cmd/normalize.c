@@ -91,7 +91,19 @@ struct rejects {
     struct dc_ctx *ctx;
     struct dc_csv_writer *w; /* NULL = stderr */
     long n;
+    long header_repeats;     /* rows equal to their file's header: skipped */
 };
+
+static int
+same_row(const struct dc_csv_row *a, const struct dc_csv_row *b)
+{
+    if (a->nfields != b->nfields || a->nfields == 0)
+        return 0;
+    for (size_t i = 0; i < a->nfields; i++)
+        if (a->lens[i] != b->lens[i] || memcmp(a->fields[i], b->fields[i], a->lens[i]) != 0)
+            return 0;
+    return 1;
+}
 
 static int
 reject_row(struct rejects *rj, const char *path, const char *source,
@@ -155,6 +167,10 @@ filter_file(const char *path, const struct dc_normalize_opts *o, struct dc_csv_w
                 goto out;
             continue;
         }
+        if (same_row(&row, h)) { /* the header again (files joined): no person */
+            rj->header_repeats++;
+            continue;
+        }
         memset(raw, 0, sizeof raw);
         for (size_t i = 0; i < row.nfields && i < h->nfields; i++)
             if (map[i].field >= 0)
@@ -183,7 +199,7 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
            const char *refdata, const char *rejects_path)
 {
     struct dc_error err = DC_ERROR_INIT;
-    struct rejects rj = {ctx, NULL, 0};
+    struct rejects rj = {ctx, NULL, 0, 0};
     struct dc_export_file rf;
     int have_rf = 0;
     struct dc_catalog *cat = dc_catalog_new();
@@ -263,6 +279,10 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
     }
     if (have_rf)
         dc_export_file_abort(&rf); /* removes the temp file unless renamed */
+    if (rj.header_repeats && !ctx->quiet)
+        fprintf(stderr, "dancu normalize: the header row again %ld time%s in the data (files "
+                        "joined?): skipped\n", rj.header_repeats,
+                rj.header_repeats == 1 ? "" : "s");
     if (rj.n) {
         if (!ctx->quiet)
             fprintf(stderr, "dancu normalize: %ld rows rejected%s%s\n", rj.n,

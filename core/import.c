@@ -338,9 +338,9 @@ finish_batch(struct dc_db *db, struct stmts *st, long long batch, const char *pa
     snprintf(detail, sizeof detail,
              "{\"confidence\": %.2f, \"header_rows\": %d, \"no_column_for\": %d, "
              "\"split_both\": %ld, \"split_none\": %ld, \"id_conflict\": %ld, "
-             "\"rows_sha256\": \"%s\"}",
+             "\"header_repeats\": %ld, \"rows_sha256\": \"%s\"}",
              s->confidence, s->header_rows, s->nmissing, s->split_both, s->split_none,
-             s->id_conflict, s->rows_sha256);
+             s->id_conflict, s->header_repeats, s->rows_sha256);
     sqlite3_bind_int64(q, 1, batch);
     sqlite3_bind_text(q, 2, s->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, path, -1, SQLITE_STATIC);
@@ -983,6 +983,21 @@ pipe_rows_sha256(struct pipe *p, char hex[65])
     return 0;
 }
 
+/* 1 when row k of b repeats the header row field for field. */
+static int
+is_header_again(const struct batch *b, size_t k, const struct dc_csv_row *h)
+{
+    const struct brow *br = &b->rows[k];
+
+    if (br->nf != h->nfields || br->nf == 0)
+        return 0;
+    for (size_t i = 0; i < br->nf; i++)
+        if (b->flen[br->f0 + i] != h->lens[i] ||
+            memcmp(b->mem + b->foff[br->f0 + i], h->fields[i], h->lens[i]) != 0)
+            return 0;
+    return 1;
+}
+
 /* Insert every row of the file after the header rows (skip: those in the first batch):
  * 0 at its end, -1 with err set. */
 static int
@@ -992,6 +1007,7 @@ import_rows(struct dc_db *db, struct stmts *st, long long batch, const char *pat
 {
     struct pipe *p = pp;
     struct dc_buf extra = DC_BUF_INIT;
+    const struct dc_csv_row *hdr = dc_csv_header(p->r); /* read-only once open */
     pthread_t th;
     int rc = 0;
 
@@ -1005,6 +1021,11 @@ import_rows(struct dc_db *db, struct stmts *st, long long batch, const char *pat
         size_t want = st->multi ? st->multi : 1;
 
         for (size_t k = skip; k < b->nrows && rc == 0; k++) {
+            if (b->rows[k].reason == SIZE_MAX && is_header_again(b, k, hdr)) {
+                /* files joined with cat: the header again is no person (issue 19) */
+                s->header_repeats++;
+                continue;
+            }
             s->rows_read++;
             if (b->rows[k].reason != SIZE_MAX) {
                 struct dc_csv_row row;

@@ -56,6 +56,8 @@ struct dc_import_summary {
     /* Findings of the mapping, counted per row (the values stay in src_row or extra):
      * split Nam | Nữ columns both filled or both empty, ID columns disagreeing. */
     long split_both, split_none, id_conflict;
+    long header_repeats;        /* rows equal to the header row (files joined): skipped,
+                                   not in rows_read; batch.detail "header_repeats" */
     long split_both_line, split_none_line, id_conflict_line; /* first such line */
 };
 
