@@ -78,6 +78,8 @@ struct dc_addr {
     double confidence;     /* 0..1 */
     char reason[64];       /* "" on a full match, else a reason code (below) */
     enum dc_era era;       /* which era the text was read in (when a province was found) */
+    char era_name[8];      /* "pre2025", "2025", "both" (the readings of the two eras
+                            * agree), "" when nothing was matched */
 };
 
 /* Reason codes, most specific first.  A reason never comes with a guessed

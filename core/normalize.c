@@ -423,6 +423,7 @@ norm_address(const char *const *raw, const struct dc_normalize_opts *o, struct d
     p->new_ward_code = b->addr.new_ward_code;
     p->addr_confidence = b->addr.confidence;
     p->addr_reason = b->addr.reason;
+    p->addr_era = b->addr.era_name[0] ? b->addr.era_name : NULL;
     return 0;
 }
 
@@ -502,7 +503,7 @@ dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
     p->dob = p->dob_raw = p->sex_raw = p->id12 = p->cmnd = p->id_raw = NULL;
     p->issue_date = p->expiry_date = p->ethnic = p->ethnic_code = p->religion = NULL;
     p->address_raw = p->address_detail = p->province_code = p->district_code = NULL;
-    p->ward_code = p->new_province_code = p->new_ward_code = p->addr_reason = NULL;
+    p->ward_code = p->new_province_code = p->new_ward_code = p->addr_reason = p->addr_era = NULL;
     p->addr_confidence = 0;
     p->sex = 0;
     p->dob_precision = DC_DATE_NONE;
@@ -644,9 +645,9 @@ static const char insert_person[] =
     "family_name, middle_name, given_name, name_key, dob, dob_precision, dob_raw, sex, sex_raw, "
     "id12, cmnd, id_raw, issue_date, expiry_date, ethnic, ethnic_code, religion, address_raw, "
     "address_detail, province_code, district_code, ward_code, new_province_code, new_ward_code, "
-    "addr_confidence, addr_reason, mrz, qr) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "addr_confidence, addr_reason, mrz, qr, addr_era) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
     "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
-    "?29, ?30, ?31, ?32, ?33, ?34, ?35)";
+    "?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)";
 
 /* Every value bound lives until the row is stepped (the select's current
  * row, the norm buffer, string literals): no copies.  NULL or "" is NULL. */
@@ -686,6 +687,7 @@ bind_person(sqlite3_stmt *q, const struct dc_person *p, long long batch, const c
     bind_static(q, 33, addr_reason);
     bind_static(q, 34, p->mrz);
     bind_static(q, 35, p->qr);
+    bind_static(q, 36, addr_reason ? p->addr_era : NULL);
     return 0;
 }
 

@@ -66,6 +66,7 @@ struct dc_person {
     double addr_confidence;        /* 0..1 */
     const char *addr_reason;       /* "" or NULL on a full match, else why a code is empty
                                       (the reason codes of address.h: "ward-split", ...) */
+    const char *addr_era;          /* "pre2025", "2025", "both" (address.h era_name), or NULL */
 
     const char *mrz;          /* as imported, lines joined with '\n' */
     const char *qr;           /* as imported */

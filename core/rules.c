@@ -606,7 +606,10 @@ r_addr_pre2025_after_merger(const struct dc_rule_input *in, struct dc_finding *f
     const struct dc_person *p = in->p;
 
     (void)err;
-    if (!set(p->district_code) || !set(p->issue_date) || strcmp(p->issue_date, "2025-07-01") < 0)
+    /* a 2025 reading also carries the old district its ward lies in: only a
+     * text read in the old era alone names a district */
+    if (!set(p->district_code) || !set(p->issue_date) || strcmp(p->issue_date, "2025-07-01") < 0 ||
+        (set(p->addr_era) && strcmp(p->addr_era, "pre2025") != 0))
         return 0;
     put(f->expected, sizeof f->expected, "2025 units (ward, province)");
     put(f->actual, sizeof f->actual, p->address_raw ? p->address_raw : "");

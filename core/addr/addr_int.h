@@ -82,7 +82,11 @@ struct unit {
     int map_first;   /* old ward: first index in mapv; old province: new province index */
     int map_n;       /* old ward: number of new wards; new province: number of old sources */
     int src;         /* new province: the old province when map_n == 1 */
+    int rp, rd, rw;  /* new ward: the old province, district, ward that all of its
+                      * source wards share (-1: none or several), for reading a 2025
+                      * address in the old era too */
     int akoff, aklen; /* accent-keeping key, in keys */
+    int succ;        /* a retired name (catalog.c retired[]): the unit it reads as; else -1 */
 };
 
 struct pair {
@@ -132,6 +136,7 @@ struct dc_catalog {
     struct nslot *ctab; /* code index: "<era><level><code>" -> unit */
     unsigned long ctabmask;
     int maxtok;         /* most tokens in any key */
+    long nretired;      /* units appended for retired names (not counted) */
     int finished;
     struct foldtab ft;
 };
@@ -168,6 +173,7 @@ struct mention {
     int pf, pn;        /* postings */
     unsigned char num; /* the key is a number ("3" of "Phường 03") */
     unsigned char weak; /* short key (<= 2 letters) away from both ends of the text */
+    unsigned char bare; /* a number that is a whole part of the text ("27, Bình Thạnh") */
     unsigned char lv;   /* B_ bits: which kinds of unit the postings hold */
     int field;
 };
@@ -178,15 +184,23 @@ struct cand {
     int pm, pu, dm, du, wm, wu, wflag, era;
     int fp, fd, fw;
     double score;
+    int pen;     /* marks written that are not the unit's (accent penalties) */
+    int retired; /* a unit was written by its retired name ("Quận 9") */
 };
+
+/* Readings kept for the consensus: near the best, or the same words read in
+ * the other era. */
+#define MAX_TOP 16
 
 struct mctx {
     const struct dc_catalog *c;
     const struct tokbuf *tb;
     struct mention m[MAX_MENTIONS];
     int nm;
-    struct cand best, tie;
-    int have, tied;
+    struct cand best;
+    struct cand top[MAX_TOP]; /* readings within TOP_MARGIN of the best, best among them */
+    int ntop;
+    int have;
     int marked; /* some word of the address carries a diacritic */
     long work;  /* postings looked at; capped so that no address takes long */
 };

@@ -46,7 +46,7 @@ dc_catalog_free(struct dc_catalog *c)
 long
 dc_catalog_count(const struct dc_catalog *c)
 {
-    return c ? c->nu : 0;
+    return c ? c->nu - c->nretired : 0;
 }
 
 static int
@@ -111,6 +111,7 @@ add_unit(struct dc_catalog *c, int level, enum dc_era era, const char *pcode, co
     u->dist = -1;
     u->map_first = -1;
     u->src = -1;
+    u->succ = -1;
     return 0;
 }
 
@@ -475,6 +476,11 @@ resolve_links(struct dc_catalog *c, struct dc_error *err)
         if (c->mapv == NULL)
             return dc_error_set(err, DC_EX_OSERR, "out of memory");
     }
+    for (long ui = 0; ui < c->nu; ui++) {
+        c->u[ui].rp = -2; /* -2: no source ward seen yet */
+        c->u[ui].rd = -2;
+        c->u[ui].rw = -2;
+    }
     int nv = 0;
     for (long i = 0; i < c->nwm; i++) {
         if (i > 0 && cmp_pair(&c->wm[i - 1], &c->wm[i]) == 0)
@@ -488,6 +494,54 @@ resolve_links(struct dc_catalog *c, struct dc_error *err)
             c->u[o].map_first = nv;
         c->u[o].map_n++;
         c->mapv[nv++] = n;
+        /* what all source wards of the new ward share, in the old era */
+        struct unit *nu = &c->u[n];
+        const struct unit *ou = &c->u[o];
+        nu->rp = nu->rp == -2 || nu->rp == ou->prov ? ou->prov : -1;
+        nu->rd = nu->rd == -2 || nu->rd == ou->dist ? ou->dist : -1;
+        nu->rw = nu->rw == -2 || nu->rw == o ? o : -1;
+    }
+    for (long ui = 0; ui < c->nu; ui++) {
+        struct unit *u = &c->u[ui];
+        u->rp = u->rp < 0 ? -1 : u->rp;
+        u->rd = u->rd < 0 ? -1 : u->rd;
+        u->rw = u->rw < 0 ? -1 : u->rw;
+    }
+    return 0;
+}
+
+/* Names retired before 2025 whose whole area went to one unit of the
+ * pre-2025 catalogue: the old name reads as the successor, with the reason
+ * "retired-name" (issue 13 §2.4; the catalogue itself lists units as of
+ * 2024, refdata README).  Each row gives its legal source. */
+static const struct {
+    unsigned char level;
+    const char *pcode, *succ, *name;
+} retired[] = {
+    /* Resolution 1111/NQ-UBTVQH14 (9 Dec 2020, in force 1 Jan 2021): Quận 2,
+     * Quận 9 and Quận Thủ Đức became Thành phố Thủ Đức */
+    {L_DIST, "79", "769", "Quận 2"},
+    {L_DIST, "79", "769", "Quận 9"},
+    /* Resolution 15/2008/QH12 (29 May 2008, in force 1 Aug 2008): Tỉnh Hà
+     * Tây went whole into Thành phố Hà Nội */
+    {L_PROV, "01", "01", "Tỉnh Hà Tây"},
+};
+
+static int
+add_retired(struct dc_catalog *c, struct dc_error *err)
+{
+    for (size_t k = 0; k < sizeof retired / sizeof retired[0]; k++) {
+        int s = code_find(c, DC_ERA_PRE2025, retired[k].level, retired[k].succ);
+        if (s < 0 || strcmp(c->u[c->u[s].prov].code, retired[k].pcode) != 0)
+            continue; /* a catalogue without the successor (the built-in provinces) */
+        if (grow((void **)&c->u, &c->capu, c->nu + 1, sizeof *c->u, err) < 0)
+            return -1;
+        struct unit *r = &c->u[c->nu++];
+        *r = c->u[s];
+        snprintf(r->name, sizeof r->name, "%s", retired[k].name);
+        r->succ = s;
+        r->kind = 0;
+        c->nretired++;
     }
     return 0;
 }
@@ -498,7 +552,7 @@ dc_catalog_finish(struct dc_catalog *c, struct dc_error *err)
     if (c == NULL || c->finished || c->ctab != NULL)
         return dc_error_set(err, DC_EX_SOFTWARE, "catalogue is finished, failed or missing");
     struct krefs kr = {NULL, 0, 0};
-    if (build_code_index(c, err) < 0 || resolve_links(c, err) < 0)
+    if (build_code_index(c, err) < 0 || resolve_links(c, err) < 0 || add_retired(c, err) < 0)
         return -1;
     for (long ui = 0; ui < c->nu; ui++)
         if (unit_keys(c, &kr, (int)ui, err) < 0)

@@ -22,8 +22,14 @@ addr_fit(const struct mention *m, const struct unit *u)
     unsigned lv = u->level == L_PROV ? M_PROV : u->level == L_DIST ? M_DIST : M_WARD;
     if (m->field != 0 && m->field != level_field[u->level])
         return -1;
-    if (m->pmask == 0)
+    if (m->pmask == 0) {
+        /* A ward number written bare as its own part, before the district
+         * ("Số 104 Phan Chu Trinh, 27, Bình Thạnh"; issue 13 §2.2): an old
+         * ward, read only under a written district (try_old). */
+        if (m->bare && u->level == L_WARD && u->era == DC_ERA_PRE2025)
+            return 0;
         return (m->num || m->weak) ? -1 : 0;
+    }
     if (!(m->pmask & lv))
         return -1;
     return (m->pmask & u->kind) ? 1 : 0;
@@ -48,6 +54,59 @@ addr_accent_differs(const struct mctx *x, const struct mention *m, int ui)
         return 0;
     const struct unit *u = &x->c->u[ui];
     return u->aklen != an || memcmp(x->c->keys + u->akoff, ak, (size_t)an) != 0;
+}
+
+/* Keep the readings that may join the best in the consensus (result.c):
+ * those within TOP_MARGIN of it, the best first.  TOP_MARGIN covers the
+ * one point a ward scores over a district and the era bonus, so the same
+ * words read as an old district and as a 2025 ward both stay. */
+#define TOP_MARGIN 1.1
+
+static int
+same_reading(const struct cand *a, const struct cand *b)
+{
+    return a->pu == b->pu && a->du == b->du && a->wu == b->wu && a->wflag == b->wflag &&
+           a->era == b->era;
+}
+
+static void
+keep_top(struct mctx *x, const struct cand *cd)
+{
+    double sc = cd->score;
+    if (!x->have || sc > x->best.score + 1e-9) {
+        x->best = *cd;
+        x->have = 1;
+        int k = 0;
+        for (int i = 0; i < x->ntop; i++)
+            if (x->top[i].score >= sc - TOP_MARGIN - 1e-9 && !same_reading(&x->top[i], cd))
+                x->top[k++] = x->top[i];
+        x->ntop = k;
+        if (x->ntop == MAX_TOP)
+            x->ntop--;
+        memmove(x->top + 1, x->top, (size_t)x->ntop * sizeof *x->top);
+        x->top[0] = *cd;
+        x->ntop++;
+        return;
+    }
+    if (sc < x->best.score - TOP_MARGIN - 1e-9)
+        return;
+    for (int i = 0; i < x->ntop; i++) {
+        if (same_reading(&x->top[i], cd)) {
+            if (i > 0 && sc > x->top[i].score + 1e-9)
+                x->top[i] = *cd; /* the same units by better-placed words */
+            return;
+        }
+    }
+    if (x->ntop < MAX_TOP) {
+        x->top[x->ntop++] = *cd;
+        return;
+    }
+    int lo = 1; /* full: drop the weakest, never the best */
+    for (int i = 2; i < x->ntop; i++)
+        if (x->top[i].score < x->top[lo].score)
+            lo = i;
+    if (sc > x->top[lo].score)
+        x->top[lo] = *cd;
 }
 
 static void
@@ -80,10 +139,15 @@ consider(struct mctx *x, struct cand *cd)
         sc += 0.1 * (x->m[ms[k]].e - x->m[ms[k]].ps);
     /* Marks written and not those of the unit ("Tân An" read as Xã Tân Ân):
      * weaker evidence, so a reading whose marks agree wins. */
-    if (cd->wu >= 0 && addr_accent_differs(x, &x->m[cd->wm], cd->wu))
+    cd->pen = 0;
+    if (cd->wu >= 0 && addr_accent_differs(x, &x->m[cd->wm], cd->wu)) {
         sc -= 1.5;
-    if (cd->du >= 0 && addr_accent_differs(x, &x->m[cd->dm], cd->du))
+        cd->pen++;
+    }
+    if (cd->du >= 0 && addr_accent_differs(x, &x->m[cd->dm], cd->du)) {
         sc -= 1.5;
+        cd->pen++;
+    }
     /* Words left unexplained between two levels speak against the reading;
      * a word that goes on from a name without a separator means the name is
      * longer than the unit matched ("Xã Vĩnh Mỹ A" is not Xã Vĩnh Mỹ). */
@@ -106,17 +170,7 @@ consider(struct mctx *x, struct cand *cd)
     if (cd->era == DC_ERA_2025)
         sc += 0.1; /* no district named: the 2025 reading is the plainer one */
     cd->score = sc;
-    if (!x->have || sc > x->best.score + 1e-9) {
-        x->best = *cd;
-        x->have = 1;
-        x->tied = 0;
-    } else if (sc > x->best.score - 1e-9) {
-        const struct cand *b = &x->best;
-        if (b->pu != cd->pu || b->du != cd->du || b->wu != cd->wu || b->wflag != cd->wflag) {
-            x->tie = *cd;
-            x->tied = 1;
-        }
-    }
+    keep_top(x, cd);
 }
 
 #define MAX_PICK 32
@@ -171,7 +225,8 @@ try_old(struct mctx *x, struct cand base, int via)
         consider(x, &base);
     for (int mi = 0; mi < x->nm; mi++) {
         const struct mention *m = &x->m[mi];
-        if (!(m->lv & B_WOLD) || overlap(x, mi, base.pm) || overlap(x, mi, base.dm))
+        if (!(m->lv & B_WOLD) || overlap(x, mi, base.pm) || overlap(x, mi, base.dm) ||
+            (m->bare && (base.dm < 0 || m->e > x->m[base.dm].ps)))
             continue;
         int us[MAX_PICK], fs[MAX_PICK], n = 0, other = 0, fbest = 0;
         x->work += m->pn;
@@ -306,8 +361,13 @@ addr_search(struct mctx *x)
             int fp = addr_fit(pm, p);
             if (fp < 0)
                 continue;
+            int ret = p->succ >= 0;
+            if (ret) {
+                pu = p->succ;
+                p = &c->u[pu];
+            }
             any_prov = 1;
-            struct cand base = {pmi, pu, -1, -1, -1, -1, W_NONE, p->era, fp, 0, 0, 0};
+            struct cand base = {pmi, pu, -1, -1, -1, -1, W_NONE, p->era, fp, 0, 0, 0, 0, ret};
             if (p->era == DC_ERA_2025) {
                 try_new(x, base);
                 struct cand vb = base;
@@ -331,11 +391,15 @@ addr_search(struct mctx *x)
                         int fd = addr_fit(dm, d);
                         if (fd < 0)
                             continue;
+                        int dret = d->succ >= 0;
+                        if (dret)
+                            du = d->succ;
                         struct cand cd = vb;
                         cd.pu = d->prov;
                         cd.dm = dmi;
                         cd.du = du;
                         cd.fd = fd;
+                        cd.retired |= dret;
                         try_old(x, cd, -1);
                     }
                 }
@@ -357,10 +421,14 @@ addr_search(struct mctx *x)
                     int fd = addr_fit(dm, d);
                     if (fd < 0)
                         continue;
+                    int dret = d->succ >= 0;
+                    if (dret)
+                        du = d->succ;
                     struct cand cd = base;
                     cd.dm = dmi;
                     cd.du = du;
                     cd.fd = fd;
+                    cd.retired |= dret;
                     try_old(x, cd, -1);
                 }
             }
@@ -383,8 +451,53 @@ addr_search(struct mctx *x)
             int fd = addr_fit(dm, d);
             if (fd < 0)
                 continue;
-            struct cand cd = {-1, d->prov, dmi, du, -1, -1, W_NONE, DC_ERA_PRE2025, 0, fd, 0, 0};
+            int dret = d->succ >= 0;
+            if (dret)
+                du = d->succ;
+            struct cand cd = {-1, d->prov, dmi, du, -1, -1, W_NONE, DC_ERA_PRE2025, 0, fd, 0, 0,
+                              0, dret};
             try_old(x, cd, -1);
+        }
+    }
+}
+
+/* Words that open a street name (đường, phố, ngõ, hẻm, kiệt, số, quốc lộ...).
+ * Source: issue 13 §2.5 and dev_cases: "đường Nguyễn Huệ, Phan Thiết" is not
+ * Huế, "Đường Nguyễn Thái Bình ... Tân Bình" is not Thái Bình. */
+static const char *const street_words[] = {
+    "duong", "d", "pho", "ngo", "ngach", "hem", "kiet", "so", "sn", "ql", "tl", "dt", "dh", "hxh"};
+
+static int
+digit_first(const struct tokbuf *tb, int i)
+{
+    return tb->t[i].fl > 0 && tb->f[tb->t[i].fo] <= '9';
+}
+
+/* Mark the tokens that are a street name: the two words after a street word
+ * (one when it is a number: "Đường 14 Thủ Đức", "Số 7 Bình Tân"), and the two
+ * after a house number that opens a part ("236/14l Điện Biên Phủ Bình
+ * Thạnh", "62/3 Tạ Mỹ Duật").  A unit name starting there, with no type word
+ * of its own, is the street; units follow the street, small to large. */
+static void
+mark_streets(const struct tokbuf *tb, unsigned char *street)
+{
+    memset(street, 0, (size_t)tb->n);
+    for (int j = 0; j < tb->n; j++) {
+        int word = addr_is_word_in(tb, j, street_words, sizeof street_words / sizeof street_words[0]);
+        if (word && j > 0 && addr_tok_is(tb, j, "pho") && addr_tok_is(tb, j - 1, "thanh") &&
+            !(tb->t[j].flags & (T_BRK | T_HYPH)))
+            word = 0; /* "thành phố" */
+        int house = !word && digit_first(tb, j) &&
+                    (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) &&
+                    !(j > 0 && addr_is_word_in(tb, j - 1, street_words,
+                                               sizeof street_words / sizeof street_words[0]));
+        if (!word && !house)
+            continue;
+        int len = word && j + 1 < tb->n && digit_first(tb, j + 1) ? 1 : 2;
+        for (int k = j + 1; k <= j + len && k < tb->n; k++) {
+            if ((tb->t[k].flags & (T_BRK | T_HYPH)) || tb->t[k].field != tb->t[j].field)
+                break;
+            street[k] = 1;
         }
     }
 }
@@ -395,6 +508,8 @@ addr_find_mentions(struct mctx *x)
     const struct dc_catalog *c = x->c;
     const struct tokbuf *tb = x->tb;
     char key[256];
+    unsigned char street[DC_ADDR_MAX_TOKENS];
+    mark_streets(tb, street);
     x->nm = 0;
     for (int i = 0; i < tb->n; i++) {
         int kn = 0;
@@ -426,10 +541,13 @@ addr_find_mentions(struct mctx *x)
             int at_end = i + l == tb->n || (tb->t[i + l].flags & T_BRK) ||
                          tb->t[i + l].field != m->field;
             m->weak = kn <= 2 && !m->num && !(at_start && at_end) && i > 0 && i + l < tb->n;
+            m->bare = m->num && at_start && at_end && i > 0 && i + l < tb->n;
             if (m->pmask == 0 && i > 0 && !(tb->t[i].flags & T_BRK) &&
                 addr_is_word_in(tb, i - 1, detail_words,
                                 sizeof detail_words / sizeof detail_words[0]))
                 continue; /* "Thôn Phú Lộc", "Phố Huế": a hamlet or street */
+            if (m->pmask == 0 && street[i])
+                continue; /* inside a street name */
             m->lv = 0;
             for (int k = 0; k < m->pn; k++) {
                 const struct unit *u = &c->u[c->post[m->pf + k]];

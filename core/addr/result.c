@@ -151,47 +151,6 @@ fill_detail(const struct mctx *x, const char *text, int32_t len, struct dc_addr 
     return 0;
 }
 
-/* Both eras read the same words as a ward, and they disagree on the 2025
- * ward: "Xã Hòa Phú, Thành phố Hà Nội" is old 10417 (now part of another
- * ward) or new 10096.  With no district written, nothing tells which era the
- * text was written in (refdata README: codes and names reused across eras). */
-static int
-era_conflict(const struct mctx *x)
-{
-    const struct dc_catalog *c = x->c;
-    const struct cand *b = &x->best;
-    if (b->wu < 0 || b->dm >= 0 || b->pm < 0)
-        return 0;
-    const struct mention *wm = &x->m[b->wm];
-    const struct unit *bw = &c->u[b->wu];
-    /* the other era's province: the 2025 one an old province went into, or
-     * (best in 2025) every old province that went into it */
-    int newp = b->era == DC_ERA_2025 ? b->pu : c->u[b->pu].map_first;
-    if (newp < 0)
-        return 0;
-    for (int k = 0; k < wm->pn; k++) {
-        const struct unit *w = &c->u[c->post[wm->pf + k]];
-        if (w->level != L_WARD || w->era == b->era)
-            continue;
-        int wp = w->era == DC_ERA_2025 ? w->prov : c->u[w->prov].map_first;
-        /* the written type names the best reading's kind, not this one's:
-         * "Phường Hồng Hà" is not the old Xã Hồng Hà; every old thị trấn
-         * became a xã or phường in 2025.  Marks written and not this unit's
-         * ("An Thanh" vs "An Thành"): not the same name either. */
-        if (wp != newp || addr_fit(wm, w) < b->fw || addr_accent_differs(x, wm, (int)(w - c->u)))
-            continue;
-        const struct unit *ow = w->era == DC_ERA_PRE2025 ? w : bw; /* the old ward */
-        const struct unit *nw = w->era == DC_ERA_PRE2025 ? bw : w; /* the new ward */
-        /* a split old ward that went partly into this new one agrees */
-        int agree = 0;
-        for (int j = 0; j < ow->map_n && !agree; j++)
-            agree = &c->u[c->mapv[ow->map_first + j]] == nw;
-        if (!agree)
-            return 1;
-    }
-    return 0;
-}
-
 /* Confidence of a result: one value per situation, in one place, so that a
  * change of judgement is made here and read here (issue 13 §3, issue 18 §6).
  * A code left empty always comes with a reason; these say how far a clerk
@@ -208,76 +167,62 @@ enum {
     CF_NO_PROVINCE,     /* ward placed by a district unique in the country; no province */
     CF_WEAK,            /* an ambiguity already named, or no province and no ward */
     CF_REASON_CAP,      /* any other reason: at most this (no high confidence, blank code) */
+    CF_RETIRED,         /* a unit written by its retired name ("Quận 9"): the successor, a fact */
     CF_N
 };
 static const double conf_of[CF_N] = {
     [CF_FULL] = 1.0,          [CF_NO_KIND_WARD] = 0.05, [CF_NO_KIND_DIST] = 0.05,
     [CF_NO_KIND_PROV] = 0.02, [CF_PROV_AMBIGUOUS] = 0.1, [CF_NO_WARD] = 0.35,
     [CF_NO_WARD_DIST] = 0.5,  [CF_WARD_NO_NEW] = 0.8,  [CF_NO_PROVINCE] = 0.6,
-    [CF_WEAK] = 0.3,          [CF_REASON_CAP] = 0.5,
+    [CF_WEAK] = 0.3,          [CF_REASON_CAP] = 0.5,    [CF_RETIRED] = 0.9,
 };
 
+/* The codes one reading gives, in both eras: its own era's units, and the
+ * other era's where they follow as a fact (an old ward's single 2025 ward, a
+ * 2025 ward whose source wards all lie in one old district...). */
 static void
-fill_codes(const struct mctx *x, struct dc_addr *out)
+fill_one(const struct mctx *x, const struct cand *bp, struct dc_addr *out)
 {
     const struct dc_catalog *c = x->c;
-    struct cand b = x->best;
+    struct cand b = *bp;
     const char *reason = "";
     double conf = conf_of[CF_FULL];
 
-    if (x->tied) {
-        const struct cand *t = &x->tie;
-        int pu = b.pu >= 0 ? b.pu : -1;
-        if (t->pu != pu || t->era != b.era) {
-            /* two provinces, or two eras: still one 2025 province when both
-             * readings went into it */
-            int nb = b.era == DC_ERA_2025 ? b.pu : c->u[b.pu].map_first;
-            int nt = t->era == DC_ERA_2025 ? t->pu : c->u[t->pu].map_first;
-            if (nb >= 0 && nb == nt) {
-                copy_name(out->new_province_code, sizeof out->new_province_code, c->u[nb].code);
-                copy_name(out->new_province_name, sizeof out->new_province_name, c->u[nb].name);
-            }
-            copy_name(out->reason, sizeof out->reason, "province-ambiguous");
-            out->confidence = conf_of[CF_PROV_AMBIGUOUS];
-            return;
-        }
-        if (t->du != b.du) {
-            b.du = -1;
-            b.dm = -1;
-            reason = "district-ambiguous";
-        } else {
-            reason = "ward-ambiguous";
-        }
-        b.wu = -1;
-        b.wflag = W_AMB;
-    }
+    memset(out, 0, sizeof *out);
     if (b.pu < 0) {
         copy_name(out->reason, sizeof out->reason, "no-province");
         return;
-    }
-    if (!x->tied && era_conflict(x)) {
-        reason = "era-ambiguous";
-        b.wu = -1;
-        b.wflag = W_AMB;
     }
     out->era = (enum dc_era)b.era;
     const struct unit *p = &c->u[b.pu];
     if (b.era == DC_ERA_2025) {
         copy_name(out->new_province_code, sizeof out->new_province_code, p->code);
         copy_name(out->new_province_name, sizeof out->new_province_name, p->name);
-        if (p->map_n == 1) { /* one old province became this one: a fact, not a guess */
-            const struct unit *o = &c->u[p->src];
-            copy_name(out->province_code, sizeof out->province_code, o->code);
-            copy_name(out->province_name, sizeof out->province_name, o->name);
-        }
+        int op = p->map_n == 1 ? p->src : -1, od = -1, ow = -1;
         if (b.wu >= 0) {
             const struct unit *w = &c->u[b.wu];
             copy_name(out->new_ward_code, sizeof out->new_ward_code, w->code);
             copy_name(out->new_ward_name, sizeof out->new_ward_name, w->name);
             conf -= b.fw == 1 ? 0 : conf_of[CF_NO_KIND_WARD];
-        } else if (!*reason) {
+            if (w->rp >= 0)
+                op = w->rp;
+            od = w->rd;
+            ow = w->rw;
+        } else {
             reason = b.wflag == W_AMB ? "ward-ambiguous" : "no-ward";
             conf = conf_of[CF_NO_WARD];
+        }
+        if (op >= 0) { /* one old province became this one: a fact, not a guess */
+            copy_name(out->province_code, sizeof out->province_code, c->u[op].code);
+            copy_name(out->province_name, sizeof out->province_name, c->u[op].name);
+        }
+        if (od >= 0) {
+            copy_name(out->district_code, sizeof out->district_code, c->u[od].code);
+            copy_name(out->district_name, sizeof out->district_name, c->u[od].name);
+        }
+        if (ow >= 0) {
+            copy_name(out->ward_code, sizeof out->ward_code, c->u[ow].code);
+            copy_name(out->ward_name, sizeof out->ward_name, c->u[ow].name);
         }
         conf -= b.fp == 1 ? 0 : conf_of[CF_NO_KIND_PROV];
         goto done;
@@ -318,14 +263,12 @@ fill_codes(const struct mctx *x, struct dc_addr *out)
                 reason = "no-province"; /* a split says more: keep it */
             conf = conf_of[CF_NO_PROVINCE];
         }
-    } else if (!*reason) {
+    } else {
         reason = b.wflag == W_AMB     ? "ward-ambiguous"
                  : b.wflag == W_NOTIN ? "ward-not-in-district"
                  : b.pm < 0           ? "no-province"
                                       : "no-ward";
         conf = du >= 0 ? conf_of[CF_NO_WARD_DIST] : conf_of[CF_NO_WARD];
-    } else {
-        conf = conf_of[CF_WEAK];
     }
     if (b.pm < 0 && b.wu < 0)
         conf = conf_of[CF_WEAK];
@@ -337,6 +280,139 @@ done:
     out->confidence = conf < 0 ? 0 : conf;
 }
 
+/* The mentions a reading reads, as a sorted triple (-1 for a level unread). */
+static void
+spans(const struct cand *r, int *v)
+{
+    v[0] = r->wm;
+    v[1] = r->dm;
+    v[2] = r->pm;
+    for (int i = 1; i < 3; i++)
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            int t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+}
+
+/* Does reading r join the best in the consensus?  Readings that score the
+ * same and name other units (the old tie), and the same words read in the
+ * other era with the same written-type fit and marks (a 2025 ward named
+ * after the old district it replaced: "Gò Vấp, Hồ Chí Minh"). */
+static int
+joins(const struct cand *best, const struct cand *r)
+{
+    if (r->score >= best->score - 1e-9)
+        return 1;
+    if (r->era == best->era || r->pen != best->pen)
+        return 0;
+    int a[3], b[3];
+    spans(best, a);
+    spans(r, b);
+    if (memcmp(a, b, sizeof a) != 0)
+        return 0;
+    int fa = (best->wm >= 0 ? best->fw : 0) + (best->dm >= 0 ? best->fd : 0) + best->fp;
+    int fb = (r->wm >= 0 ? r->fw : 0) + (r->dm >= 0 ? r->fd : 0) + r->fp;
+    return fa == fb;
+}
+
+/* One ward mention read as a pre-2025 ward and as the 2025 ward it went
+ * into ("Xã Hòa Phú" that merged into the new Xã Hòa Phú): both eras say the
+ * same place, each era's codes come from its own reading. */
+static int
+same_place(const struct dc_catalog *c, const struct cand *a, const struct cand *b)
+{
+    if (a->era == b->era || a->wm < 0 || a->wm != b->wm || a->wu < 0 || b->wu < 0)
+        return 0;
+    const struct cand *o = a->era == DC_ERA_PRE2025 ? a : b, *n = a->era == DC_ERA_PRE2025 ? b : a;
+    const struct unit *ow = &c->u[o->wu];
+    for (int j = 0; j < ow->map_n; j++)
+        if (c->mapv[ow->map_first + j] == n->wu)
+            return 1;
+    return 0;
+}
+
+enum { LV_PROV = 1, LV_DIST = 2, LV_WARD = 4 };
+
+/* Merge field f of another reading into out: agree, or (union) fill a gap,
+ * or clear it.  Returns the level bit cleared, 0 if none. */
+static int
+merge_field(char *oc, size_t ocs, char *on, size_t ons, const char *tc, const char *tn, int uni,
+            int lv)
+{
+    if (strcmp(oc, tc) == 0)
+        return 0;
+    if (uni && (oc[0] == '\0' || tc[0] == '\0')) {
+        if (oc[0] == '\0') {
+            copy_name(oc, ocs, tc);
+            copy_name(on, ons, tn);
+        }
+        return 0;
+    }
+    int had = oc[0] != '\0';
+    oc[0] = '\0';
+    on[0] = '\0';
+    return had || tc[0] ? lv : 0;
+}
+
+#define MERGE(fc, fn, u, lv)                                                                       \
+    merge_field(out->fc, sizeof out->fc, out->fn, sizeof out->fn, t.fc, t.fn, u, lv)
+
+/* The codes every reading of the consensus agrees on: a code that another
+ * equally good reading does not give is left empty, with the reason. */
+static void
+fill_codes(const struct mctx *x, struct dc_addr *out)
+{
+    const struct cand *best = &x->top[0];
+    char detail[sizeof out->detail];
+    memcpy(detail, out->detail, sizeof detail);
+    fill_one(x, best, out);
+    memcpy(out->detail, detail, sizeof detail);
+    int cleared = 0, eras = 1 << best->era, provs = 0, dists = 0, retired = best->retired;
+    for (int i = 1; i < x->ntop; i++) {
+        const struct cand *r = &x->top[i];
+        if (!joins(best, r))
+            continue;
+        struct dc_addr t;
+        fill_one(x, r, &t);
+        /* "Hồ Chí Minh" alone is old 79 or the 2025 city that also took in
+         * Bình Dương and Bà Rịa - Vũng Tàu: the province level is strict */
+        int uni = same_place(x->c, best, r), unp = 0;
+        eras |= 1 << r->era;
+        retired |= r->retired;
+        if (r->pu != best->pu && r->era == best->era)
+            provs = 1;
+        if (r->du != best->du && r->era == best->era)
+            dists = 1;
+        cleared |= MERGE(province_code, province_name, unp, LV_PROV);
+        cleared |= MERGE(district_code, district_name, uni, LV_DIST);
+        cleared |= MERGE(ward_code, ward_name, uni, LV_WARD);
+        cleared |= MERGE(new_province_code, new_province_name, unp, LV_PROV);
+        cleared |= MERGE(new_ward_code, new_ward_name, uni, LV_WARD);
+        if (uni && out->ward_code[0] && out->new_ward_code[0] &&
+            (strcmp(out->reason, "ward-split") == 0 || strcmp(out->reason, "ward-unmapped") == 0))
+            out->reason[0] = '\0'; /* the 2025 reading names the new ward */
+    }
+    snprintf(out->era_name, sizeof out->era_name, "%s",
+             eras == 3 ? "both" : eras == 2 ? "2025" : "pre2025");
+    if (retired && !cleared && out->reason[0] == '\0') {
+        copy_name(out->reason, sizeof out->reason, "retired-name");
+        if (out->confidence > conf_of[CF_RETIRED])
+            out->confidence = conf_of[CF_RETIRED];
+    }
+    if (!cleared)
+        return;
+    const char *reason = provs ? "province-ambiguous"
+                         : eras == 3 ? "era-ambiguous"
+                         : dists     ? "district-ambiguous"
+                                     : "ward-ambiguous";
+    copy_name(out->reason, sizeof out->reason, reason);
+    double cap = strcmp(reason, "province-ambiguous") == 0 ? conf_of[CF_PROV_AMBIGUOUS]
+                                                            : conf_of[CF_REASON_CAP];
+    if (out->confidence > cap)
+        out->confidence = cap;
+}
+
 static int
 match_tokens(const struct dc_catalog *c, struct tokbuf *tb, const char *text, int32_t len,
              struct dc_addr *out, struct dc_error *err)
@@ -346,7 +422,7 @@ match_tokens(const struct dc_catalog *c, struct tokbuf *tb, const char *text, in
     x->c = c;
     x->tb = tb;
     x->have = 0;
-    x->tied = 0;
+    x->ntop = 0;
     x->marked = 0;
     x->work = 0;
     for (int i = 0; i < tb->n; i++)

@@ -73,8 +73,8 @@ test_builtin_province_names(void)
         {"Hà Nội", "", "", "01", "", "01", "no-ward", ""},
         /* 2025 HCM took in Bình Dương and Bà Rịa - Vũng Tàu: read as 2025, the
          * old province is not known */
-        {"12 Lê Lợi, TP.HCM", "", "", "", "", "79", "no-ward", "12 Lê Lợi"},
-        {"tp ho chi minh", "", "", "", "", "79", "no-ward", ""},
+        {"12 Lê Lợi, TP.HCM", "", "", "", "", "79", "era-ambiguous", "12 Lê Lợi"},
+        {"tp ho chi minh", "", "", "", "", "79", "era-ambiguous", ""},
         /* merged away in 2025: only the pre-2025 reading exists */
         {"Tỉnh Hà Giang", "", "", "02", "", "08", "no-ward", ""},
         {"Bà Rịa - Vũng Tàu", "", "", "77", "", "79", "no-ward", ""},
@@ -220,7 +220,8 @@ test_2025_ba_dinh_code_reused(void)
         {"Phường Trúc Bạch, Quận Ba Đình, Hà Nội", "00004", "001", "01", "00004", "01", "", ""},
         {"Phường Phúc Xá, Quận Ba Đình, Hà Nội", "00001", "001", "01", "00097", "01", "", ""},
         /* Yên Bái was merged into Lào Cai (15): new province 15, old province unknown */
-        {"Xã Ea H'Leo, Tỉnh Đắk Lắk", "", "", "", "24184", "66", "", ""},
+        /* 2025 Ea H'Leo came from old 24184 alone: the old codes follow */
+        {"Xã Ea H'Leo, Tỉnh Đắk Lắk", "24184", "645", "66", "24184", "66", "", ""},
     };
     check_table(full, t, sizeof t / sizeof t[0]);
     struct dc_addr a;
@@ -309,7 +310,7 @@ test_apostrophe_ea_hleo(void)
         {"Xã Ea H’leo, Huyện Ea H'leo, Tỉnh Đắk Lắk", "24184", "645", "66", "24184", "66", "", ""},
         {"Xã Ea H'leo, H. Ea H’Leo, Đắk Lắk", "24184", "645", "66", "24184", "66", "", ""},
         {"xa ea hleo huyen ea hleo dak lak", "24184", "645", "66", "24184", "66", "", ""},
-        {"Xã Ea H’Leo, Tỉnh Đắk Lắk", "", "", "", "24184", "66", "", ""},
+        {"Xã Ea H’Leo, Tỉnh Đắk Lắk", "24184", "645", "66", "24184", "66", "", ""},
     };
     check_table(full, t, sizeof t / sizeof t[0]);
 }
@@ -422,17 +423,18 @@ test_era_ambiguous_without_district(void)
      * 09634 folds to the same "phu dong" and went to 09634.  Without marks
      * and without a district, the ward cannot be told. */
     static const struct want t[] = {
-        {"xa phu dong, ha noi", "", "", "01", "", "01", "ward-ambiguous", ""},
+        {"xa phu dong, ha noi", "", "", "01", "", "01", "era-ambiguous", ""},
         /* old Phường Mường Thanh 03136 went into 03127 Điện Biên Phủ; the 2025
          * Phường Mường Thanh 03334 is another place */
         {"Phường Mường Thanh, Tỉnh Điện Biên", "", "", "11", "", "11", "era-ambiguous", ""},
         {"Phường Mường Thanh, TP Điện Biên Phủ, Điện Biên", "03136", "094", "11", "03127", "11", "",
          ""},
-        {"Xã Phù Đổng, Thành phố Hà Nội", "", "", "01", "00541", "01", "", ""},
+        /* old 00544 went into the 2025 ward of its name: both eras say one place */
+        {"Xã Phù Đổng, Thành phố Hà Nội", "00544", "018", "01", "00541", "01", "", ""},
         {"Xã Phù Đổng, Huyện Gia Lâm, Thành phố Hà Nội", "00544", "018", "01", "00541", "01", "",
          ""},
         /* Hòa Phú: twice in old Hà Nội (10108, 10417) and once in 2025 (10096) */
-        {"Xã Hòa Phú, Thành phố Hà Nội", "", "", "01", "", "01", "ward-ambiguous", ""},
+        {"Xã Hòa Phú, Thành phố Hà Nội", "", "", "01", "", "01", "era-ambiguous", ""},
         {"Xã Hòa Phú, Huyện Ứng Hòa, Hà Nội", "10417", "281", "01", "10417", "01", "", ""},
     };
     check_table(full, t, sizeof t / sizeof t[0]);
@@ -463,10 +465,11 @@ test_name_continues_is_not_unit(void)
         {"Xã Vĩnh Mỹ C, Tỉnh Bạc Liêu", "", "", "95", "", "96", "no-ward", NULL},
         {"Phường Sa Pa Mới, Thị xã Sa Pa, Tỉnh Lào Cai", "", "088", "10", "", "15", "no-ward",
          NULL},
-        /* the bare "1" is the ward (Phường 1, 19333); the street "Đông Lễ" is
-         * also a ward of Đông Hà (19336) and must not be taken for it.  The
-         * 2025 reading (Phường Đông Hà 19333, which old Phường 1 became) stands */
-        {"12 Đông Lễ, 1, Đông Hà, Quảng Trị", "", "", "", "19333", "44", "", "12 Đông Lễ, 1"},
+        /* the bare "1" is the ward (Phường 1, 19333) in the district slot's
+         * Đông Hà; the street "Đông Lễ" is also a ward of Đông Hà (19336) and
+         * must not be taken for it */
+        {"12 Đông Lễ, 1, Đông Hà, Quảng Trị", "19333", "461", "45", "19333", "44", "",
+         "12 Đông Lễ"},
         {"12 Đông Lễ, P.1, Đông Hà, Quảng Trị", "19333", "461", "45", "19333", "44", "",
          "12 Đông Lễ"},
         /* "Đà Lạt" holds "Lạt" (Xã Lát, Lạc Dương): no prefix, not a ward */
@@ -757,6 +760,74 @@ test_quality_loop_2025(void)
     CHECK_INT(unexplained, 0);
 }
 
+/* Issue 13 §2.1: a 2025 reading must not erase the old codes the text also
+ * determines (the old province of the same name, the old district that a
+ * 2025 ward named after it lies in). */
+static void
+test_both_eras_filled(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        {"62/3 tạ mỹ duật - sơn trà - đà nẵng", "", "493", "48", "", "48", "era-ambiguous", NULL},
+        /* Quận Gò Vấp or the 2025 Phường Gò Vấp: the district and both
+         * provinces hold either way, the 2025 ward does not */
+        {"Gò Vấp, Hồ Chí Minh", "", "764", "79", "", "79", "era-ambiguous", NULL},
+        {"Hồ Chí Minh", "", "", "", "", "79", "era-ambiguous", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
+/* Issue 13 §2.2: a name in the district slot, after a ward written as a
+ * bare number, is the district, not the 2025 ward of that name. */
+static void
+test_ward_number_bare_before_district(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        {"Số 104 Phan Chu Trinh, 27, Bình Thạnh", "26911", "765", "79", "26911", "79",
+         "no-province", "Số 104 Phan Chu Trinh"},
+        /* a bare number that opens the text is a house number */
+        {"27, Bình Thạnh, Hồ Chí Minh", "", "765", "79", "", "79", "era-ambiguous", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
+/* Issue 13 §2.4: names retired before 2025 read as their successor, with
+ * the reason. */
+static void
+test_retired_unit_names(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        {"Phường Hiệp Phú, Quận 9, Hồ Chí Minh", "26839", "769", "79", "26842", "79",
+         "retired-name", NULL},
+        {"Q.2, TP.HCM", "", "769", "79", "", "79", "no-ward", NULL},
+        {"Tỉnh Hà Tây", "", "", "01", "", "01", "no-ward", NULL},
+        {"Thừa Thiên Huế", "", "", "46", "", "46", "no-ward", NULL},
+        /* "Phường 9" is not the retired Quận 9 */
+        {"Phường 9, Quận 3, TP.HCM", "27142", "770", "79", "27142", "79", "", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
+/* Issue 13 §2.5: a unit name right after đường / a house number is the
+ * street; the units follow it. */
+static void
+test_street_name_holds_unit_name(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        {"đường Nguyễn Huệ, Phan Thiết", "", "593", "60", "", "68", "no-province", NULL},
+        {"Đường Nguyễn Thái Bình, Tân Bình", "", "766", "79", "", "79", "no-province", NULL},
+        {"Đường 14, Thủ Đức, Hồ Chí Minh", "", "769", "79", "", "79", "era-ambiguous", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
 int
 main(void)
 {
@@ -798,6 +869,10 @@ main(void)
     RUN(test_hamlet_detail_not_ward);
     RUN(test_linh_dot_is_not_huyen);
     RUN(test_nfd_input);
+    RUN(test_both_eras_filled);
+    RUN(test_ward_number_bare_before_district);
+    RUN(test_retired_unit_names);
+    RUN(test_street_name_holds_unit_name);
     RUN(test_split_columns);
     RUN(test_no_province_written);
     RUN(test_era_ambiguous_without_district);
