@@ -86,6 +86,7 @@ struct unit {
                       * source wards share (-1: none or several), for reading a 2025
                       * address in the old era too */
     int akoff, aklen; /* accent-keeping key, in keys */
+    int rfirst, rn;  /* new ward: its source (old) wards, in rmapv */
     int succ;        /* a retired name (catalog.c retired[]): the unit it reads as; else -1 */
 };
 
@@ -128,6 +129,7 @@ struct dc_catalog {
     struct pair *wm, *pm;
     long nwm, capwm, npm, cappm;
     int *mapv;
+    int *rmapv;         /* new ward -> old wards (unit.rfirst, rn) */
     char *keys;
     long nkeys, capkeys;
     struct nslot *tab;  /* name index */
@@ -186,6 +188,7 @@ struct cand {
     double score;
     int pen;     /* marks written that are not the unit's (accent penalties) */
     int retired; /* a unit was written by its retired name ("Quận 9") */
+    int via;     /* old ward read under the 2025 name of another province (eras mixed) */
 };
 
 /* Readings kept for the consensus: near the best, or the same words read in

@@ -36,6 +36,7 @@ dc_catalog_free(struct dc_catalog *c)
     free(c->wm);
     free(c->pm);
     free(c->mapv);
+    free(c->rmapv);
     free(c->keys);
     free(c->tab);
     free(c->post);
@@ -500,6 +501,23 @@ resolve_links(struct dc_catalog *c, struct dc_error *err)
         nu->rp = nu->rp == -2 || nu->rp == ou->prov ? ou->prov : -1;
         nu->rd = nu->rd == -2 || nu->rd == ou->dist ? ou->dist : -1;
         nu->rw = nu->rw == -2 || nu->rw == o ? o : -1;
+        nu->rn++;
+    }
+    /* the reverse of mapv: each new ward's source wards */
+    if (nv > 0 && (c->rmapv = malloc((size_t)nv * sizeof *c->rmapv)) == NULL)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    int at = 0;
+    for (long ui = 0; ui < c->nu; ui++) {
+        c->u[ui].rfirst = at;
+        at += c->u[ui].rn;
+        c->u[ui].rn = 0;
+    }
+    for (long ui = 0; ui < c->nu; ui++) {
+        const struct unit *o = &c->u[ui];
+        for (int j = 0; o->level == L_WARD && o->era == DC_ERA_PRE2025 && j < o->map_n; j++) {
+            struct unit *n = &c->u[c->mapv[o->map_first + j]];
+            c->rmapv[n->rfirst + n->rn++] = (int)ui;
+        }
     }
     for (long ui = 0; ui < c->nu; ui++) {
         struct unit *u = &c->u[ui];

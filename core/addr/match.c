@@ -116,7 +116,12 @@ consider(struct mctx *x, struct cand *cd)
     double sc = 0;
     if (cd->wm >= 0) {
         ms[n++] = cd->wm;
-        sc += cd->wflag == W_NOTIN ? 1.5 : 4 + cd->fw;
+        /* bare words that stay ambiguous as a ward explain themselves less
+         * than as the district they also name ("Tân Phú, Hồ Chí Minh":
+         * Quận Tân Phú, not one of several wards Tân Phú) */
+        const struct mention *w = &x->m[cd->wm];
+        int weak = cd->wflag == W_AMB && w->pmask == 0 && (w->lv & B_DIST);
+        sc += cd->wflag == W_NOTIN ? 1.5 : weak ? 2.5 : 4 + cd->fw;
     }
     if (cd->dm >= 0) {
         ms[n++] = cd->dm;
@@ -139,7 +144,9 @@ consider(struct mctx *x, struct cand *cd)
         sc += 0.1 * (x->m[ms[k]].e - x->m[ms[k]].ps);
     /* Marks written and not those of the unit ("Tân An" read as Xã Tân Ân):
      * weaker evidence, so a reading whose marks agree wins. */
-    cd->pen = 0;
+    cd->pen = cd->via;
+    if (cd->via)
+        sc -= 0.5;
     if (cd->wu >= 0 && addr_accent_differs(x, &x->m[cd->wm], cd->wu)) {
         sc -= 1.5;
         cd->pen++;
@@ -209,6 +216,15 @@ pick(const struct mctx *x, const struct mention *m, const int *u, const int *f, 
     return none == 1 ? one : -1;
 }
 
+static int
+in_postings(const struct dc_catalog *c, const struct mention *m, int ui)
+{
+    for (int k = 0; k < m->pn; k++)
+        if (c->post[m->pf + k] == ui)
+            return 1;
+    return 0;
+}
+
 /* A pre-2025 ward under base's district or province.  via >= 0: the
  * province written is the 2025 province via, and the ward may lie in any
  * old province merged into it ("Phường Sông Cầu, Tỉnh Thái Nguyên" is the
@@ -275,6 +291,9 @@ try_old(struct mctx *x, struct cand base, int via)
         if (via >= 0 && base.du < 0) {
             if (cd.wu >= 0) {
                 cd.pu = c->u[cd.wu].prov;
+                /* an old ward under the 2025 name of a province it was not
+                 * in: the eras mixed, weaker than a reading in one era */
+                cd.via = base.pm < 0 || !in_postings(c, &x->m[base.pm], cd.pu);
             } else {
                 /* the name is in several old provinces now merged into via:
                  * only the 2025 province is known */
@@ -335,14 +354,6 @@ static const char *const detail_words[] = {
     "kiet", "duong", "d", "pho", "lo", "cum", "doi", "khoi", "tdp", "kdc", "buon", "plei",
     "lang", "cc", "toa", "nha", "sn", "block", "hxh", "ql", "tl", "dt", "dh"};
 
-static int
-in_postings(const struct dc_catalog *c, const struct mention *m, int ui)
-{
-    for (int k = 0; k < m->pn; k++)
-        if (c->post[m->pf + k] == ui)
-            return 1;
-    return 0;
-}
 
 void
 addr_search(struct mctx *x)
@@ -367,7 +378,7 @@ addr_search(struct mctx *x)
                 p = &c->u[pu];
             }
             any_prov = 1;
-            struct cand base = {pmi, pu, -1, -1, -1, -1, W_NONE, p->era, fp, 0, 0, 0, 0, ret};
+            struct cand base = {pmi, pu, -1, -1, -1, -1, W_NONE, p->era, fp, 0, 0, 0, 0, ret, 0};
             if (p->era == DC_ERA_2025) {
                 try_new(x, base);
                 struct cand vb = base;
@@ -455,7 +466,7 @@ addr_search(struct mctx *x)
             if (dret)
                 du = d->succ;
             struct cand cd = {-1, d->prov, dmi, du, -1, -1, W_NONE, DC_ERA_PRE2025, 0, fd, 0, 0,
-                              0, dret};
+                              0, dret, 0};
             try_old(x, cd, -1);
         }
     }

@@ -332,6 +332,26 @@ same_place(const struct dc_catalog *c, const struct cand *a, const struct cand *
     return 0;
 }
 
+/* The same bare words read as an old district and as the 2025 ward named
+ * after it, which took in part of that district ("Hoàn Kiếm, Hà Nội",
+ * "Gò Vấp, Hồ Chí Minh"; issue 13 §2.1-2.2): the old district stands, as
+ * the words name it in the old era and the new ward lies (at least partly)
+ * in it; the 2025 ward does not, as the district became several wards. */
+static int
+district_named_ward(const struct dc_catalog *c, const struct cand *a, const struct cand *b)
+{
+    if (a->era == b->era)
+        return 0;
+    const struct cand *o = a->era == DC_ERA_PRE2025 ? a : b, *n = a->era == DC_ERA_PRE2025 ? b : a;
+    if (o->dm < 0 || o->dm != n->wm || o->wm >= 0 || o->du < 0 || n->wu < 0)
+        return 0;
+    const struct unit *nw = &c->u[n->wu]; /* a source ward of the new ward in the district */
+    for (int j = 0; j < nw->rn; j++)
+        if (c->u[c->rmapv[nw->rfirst + j]].dist == o->du)
+            return 1;
+    return 0;
+}
+
 enum { LV_PROV = 1, LV_DIST = 2, LV_WARD = 4 };
 
 /* Merge field f of another reading into out: agree, or (union) fill a gap,
@@ -377,15 +397,15 @@ fill_codes(const struct mctx *x, struct dc_addr *out)
         fill_one(x, r, &t);
         /* "Hồ Chí Minh" alone is old 79 or the 2025 city that also took in
          * Bình Dương and Bà Rịa - Vũng Tàu: the province level is strict */
-        int uni = same_place(x->c, best, r), unp = 0;
+        int uni = same_place(x->c, best, r), unp = 0, dnw = district_named_ward(x->c, best, r);
         eras |= 1 << r->era;
         retired |= r->retired;
         if (r->pu != best->pu && r->era == best->era)
             provs = 1;
         if (r->du != best->du && r->era == best->era)
             dists = 1;
-        cleared |= MERGE(province_code, province_name, unp, LV_PROV);
-        cleared |= MERGE(district_code, district_name, uni, LV_DIST);
+        cleared |= MERGE(province_code, province_name, unp || dnw, LV_PROV);
+        cleared |= MERGE(district_code, district_name, uni || dnw, LV_DIST);
         cleared |= MERGE(ward_code, ward_name, uni, LV_WARD);
         cleared |= MERGE(new_province_code, new_province_name, unp, LV_PROV);
         cleared |= MERGE(new_ward_code, new_ward_name, uni, LV_WARD);

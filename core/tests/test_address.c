@@ -774,6 +774,12 @@ test_both_eras_filled(void)
          * provinces hold either way, the 2025 ward does not */
         {"Gò Vấp, Hồ Chí Minh", "", "764", "79", "", "79", "era-ambiguous", NULL},
         {"Hồ Chí Minh", "", "", "", "", "79", "era-ambiguous", NULL},
+        /* the 2025 Phường Hoàn Kiếm took in wards of Quận Hoàn Kiếm and of
+         * another district: the old district is what the words name */
+        {"Đường Hàng Nón, Hoàn Kiếm, Hà Nội", "", "002", "01", "", "01", "era-ambiguous", NULL},
+        /* bare "Tân Phú" is Quận Tân Phú, not one of HCM's wards Tân Phú */
+        {"Đường Vũ Trọng Phụng, Tân Phú, Hồ Chí Minh", "", "767", "79", "", "79", "era-ambiguous",
+         NULL},
     };
     check_table(full, t, sizeof t / sizeof t[0]);
 }
