@@ -198,6 +198,24 @@ pick(const struct mctx *x, const struct mention *m, const int *u, const int *f, 
         for (int k = 0; k < n; k++)
             keep[nk++] = u[k];
     }
+    /* A district seat carries the district's name: bare "Long Phú" in
+     * Huyện Long Phú is Thị trấn Long Phú, not Xã Long Phú (issue 13 §2.9) */
+    if (m->pmask == 0) {
+        int seat = -1, nseat = 0;
+        for (int k = 0; k < nk; k++) {
+            const struct unit *w = &x->c->u[keep[k]];
+            if (w->kind != K_THITRAN || w->dist < 0)
+                continue;
+            const struct unit *d = &x->c->u[w->dist];
+            if (d->aklen == w->aklen &&
+                memcmp(x->c->keys + d->akoff, x->c->keys + w->akoff, (size_t)w->aklen) == 0) {
+                seat = keep[k];
+                nseat++;
+            }
+        }
+        if (nseat == 1)
+            return seat;
+    }
     char ak[256];
     int marked;
     int an = addr_accent_key(x->tb, m->s, m->e, ak, sizeof ak, &marked);
@@ -225,6 +243,23 @@ in_postings(const struct dc_catalog *c, const struct mention *m, int ui)
     return 0;
 }
 
+/* Bare words that open a later part and name a district of the province
+ * are in the district slot: "Phước Vĩnh Đông, Cần Giuộc, Long An" reads
+ * Huyện Cần Giuộc, not Thị trấn Cần Giuộc (issue 13 §2.2). */
+static int
+district_slot(const struct mctx *x, const struct mention *m, int pu)
+{
+    if (m->pmask != 0 || !(m->lv & B_DIST) || m->s == 0 ||
+        !(x->tb->t[m->s].flags & (T_BRK | T_HYPH)))
+        return 0;
+    for (int k = 0; k < m->pn; k++) {
+        const struct unit *d = &x->c->u[x->c->post[m->pf + k]];
+        if (d->level == L_DIST && (d->prov == pu || x->c->u[d->prov].map_first == pu))
+            return 1; /* pu may be the 2025 province (try_old's via) */
+    }
+    return 0;
+}
+
 /* A pre-2025 ward under base's district or province.  via >= 0: the
  * province written is the 2025 province via, and the ward may lie in any
  * old province merged into it ("Phường Sông Cầu, Tỉnh Thái Nguyên" is the
@@ -243,6 +278,8 @@ try_old(struct mctx *x, struct cand base, int via)
         const struct mention *m = &x->m[mi];
         if (!(m->lv & B_WOLD) || overlap(x, mi, base.pm) || overlap(x, mi, base.dm) ||
             (m->bare && (base.dm < 0 || m->e > x->m[base.dm].ps)))
+            continue;
+        if (base.du < 0 && district_slot(x, m, base.pu))
             continue;
         int us[MAX_PICK], fs[MAX_PICK], n = 0, other = 0, fbest = 0;
         x->work += m->pn;
@@ -468,6 +505,52 @@ addr_search(struct mctx *x)
             struct cand cd = {-1, d->prov, dmi, du, -1, -1, W_NONE, DC_ERA_PRE2025, 0, fd, 0, 0,
                               0, dret, 0};
             try_old(x, cd, -1);
+        }
+    }
+    /* Nor a district: a ward written with the type word of its kind and
+     * unique in the country in its era gives its district and province
+     * ("Phường Láng Hạ"; issue 13 §2.3), when no other unit name is written
+     * that the reading would leave unexplained.  Bare names are not read
+     * so: too many are streets. */
+    if (x->have)
+        return;
+    int nwards = 0;
+    for (int mi = 0; mi < x->nm; mi++)
+        if (x->m[mi].lv & (B_PROV | B_DIST))
+            return;
+        else
+            nwards += (x->m[mi].pmask & M_WARD) != 0;
+    for (int mi = 0; mi < x->nm && nwards == 1; mi++) {
+        const struct mention *m = &x->m[mi];
+        if (!(m->pmask & M_WARD) || !(m->lv & (B_WOLD | B_WNEW)))
+            continue;
+        for (int era = DC_ERA_PRE2025; era <= DC_ERA_2025; era++) {
+            int us[MAX_PICK], fs[MAX_PICK], n = 0, fbest = 0, over = 0;
+            for (int k = 0; k < m->pn; k++) {
+                int ui = c->post[m->pf + k];
+                const struct unit *u = &c->u[ui];
+                if (u->level != L_WARD || u->era != era)
+                    continue;
+                int f = addr_fit(m, u);
+                if (f < 1)
+                    continue; /* "Phường Văn Miếu" is not Xã Văn Miếu */
+                if (n == MAX_PICK) {
+                    over = 1;
+                    break;
+                }
+                us[n] = ui;
+                fs[n++] = f;
+                if (f > fbest)
+                    fbest = f;
+            }
+            if (n == 0 || over)
+                continue;
+            int wu = n == 1 ? us[0] : pick(x, m, us, fs, n);
+            if (wu < 0)
+                continue;
+            struct cand cd = {-1, c->u[wu].prov, -1, -1, mi, wu, W_OK, era, 0, 0, fbest, 0,
+                              0, 0, 0};
+            consider(x, &cd);
         }
     }
 }

@@ -225,6 +225,11 @@ fill_one(const struct mctx *x, const struct cand *bp, struct dc_addr *out)
             copy_name(out->ward_name, sizeof out->ward_name, c->u[ow].name);
         }
         conf -= b.fp == 1 ? 0 : conf_of[CF_NO_KIND_PROV];
+        if (b.pm < 0) { /* placed by a ward unique in the country */
+            if (!*reason)
+                reason = "no-province";
+            conf = b.wu >= 0 ? conf_of[CF_NO_PROVINCE] : conf_of[CF_WEAK];
+        }
         goto done;
     }
     copy_name(out->province_code, sizeof out->province_code, p->code);

@@ -216,6 +216,34 @@ tok_finish(struct tokbuf *tb, int idx)
     return 0;
 }
 
+/* A type word glued to the name it types: "HuyệnSi Ma Cai", "TỉnhLào Cai",
+ * "XPhước Vĩnh Đông", "TTLong Thành" (issue 13 §2.6).  The word so far is a
+ * type word and an upper-case letter starts the name: after a lower-case
+ * letter, or after an upper-case one when a lower-case letter follows
+ * ("XPhước", not "HN" or "TPHCM"). */
+static const char *const glued_types[] = {"huyen", "tinh", "xa", "phuong", "quan", "tp", "tx",
+                                          "tt", "ttr", "p", "x", "q", "h", "f"};
+
+static int
+glued_type(const struct tokbuf *tb, int cur, const char *s, int32_t i, int32_t len, int prev)
+{
+    const struct tok *t = &tb->t[cur];
+    if (t->fl > 6)
+        return 0;
+    if (prev == 2) {
+        UChar32 nx = -1;
+        if (i < len)
+            U8_NEXT((const uint8_t *)s, i, len, nx);
+        if (nx < 0 || !(nx < 0x80 ? nx >= 'a' && nx <= 'z' : u_islower(nx)))
+            return 0;
+    }
+    for (size_t k = 0; k < sizeof glued_types / sizeof glued_types[0]; k++)
+        if ((size_t)t->fl == strlen(glued_types[k]) &&
+            memcmp(tb->f + t->fo, glued_types[k], (size_t)t->fl) == 0)
+            return 1;
+    return 0;
+}
+
 /* Append the tokens of s to tb.  Returns -1 when a limit is hit. */
 int
 addr_tokenize(const struct foldtab *ft, const char *s, int32_t len, int field, unsigned pend,
@@ -223,12 +251,20 @@ addr_tokenize(const struct foldtab *ft, const char *s, int32_t len, int field, u
 {
     int32_t i = 0;
     int cur = -1;
+    int prev = 0; /* the code point before: 1 a lower-case letter, 2 an upper-case one */
     while (i < len) {
         int32_t b0 = i;
         UChar32 cp;
         U8_NEXT((const uint8_t *)s, i, len, cp);
         unsigned char c = fold_class(ft, cp);
         if (c >= '0') {
+            int up = c >= 'a' && (cp < 0x80 ? cp >= 'A' && cp <= 'Z' : u_isupper(cp));
+            if (cur >= 0 && up && prev && glued_type(tb, cur, s, i, len, prev)) {
+                if (tok_finish(tb, cur) < 0)
+                    return -1;
+                cur = -1;
+            }
+            prev = c < 'a' ? 0 : up ? 2 : 1;
             if (cur < 0) {
                 if (tb->n >= DC_ADDR_MAX_TOKENS)
                     return -1;
@@ -257,6 +293,8 @@ addr_tokenize(const struct foldtab *ft, const char *s, int32_t len, int field, u
             tb->t[cur].fl++;
             tb->t[cur].be = i;
         } else if (c == FC_MARK || c == FC_APOS) {
+            if (c == FC_APOS)
+                prev = 0; /* "H'Leo" is one word */
             /* marks of NFD input, and the apostrophe inside "H'leo" / "H’Leo",
              * stay inside the word */
             if (cur >= 0) {
@@ -271,6 +309,7 @@ addr_tokenize(const struct foldtab *ft, const char *s, int32_t len, int field, u
                 }
             }
         } else {
+            prev = 0;
             if (cur >= 0) {
                 if (tok_finish(tb, cur) < 0)
                     return -1;
@@ -344,6 +383,10 @@ addr_find_prefix(const struct tokbuf *tb, int s, int *ps)
         } else if (addr_tok_is(tb, s - 1, prefixes[k].w2)) {
             if (prefixes[k].need_dot && !(tb->t[s - 1].flags & T_DOT))
                 continue;
+            /* "Cư Xá Bắc Hải" (a housing estate) has no "Xã" */
+            if (s >= 2 && addr_tok_is(tb, s - 1, "xa") && addr_tok_is(tb, s - 2, "cu") &&
+                !(tb->t[s - 1].flags & (T_BRK | T_HYPH)))
+                return 0;
             *ps = s - 1;
             return prefixes[k].mask;
         }

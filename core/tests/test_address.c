@@ -834,6 +834,55 @@ test_street_name_holds_unit_name(void)
     check_table(full, t, sizeof t / sizeof t[0]);
 }
 
+/* Issue 13 §2.6: type words glued to the name ("HuyệnSi Ma Cai",
+ * "XPhước Vĩnh Đông"), but not capitals of one word ("HN", "TPHCM"). */
+static void
+test_glued_type_words(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        {"HuyệnSi Ma Cai, TỉnhLào Cai", "", "084", "10", "", "15", "no-ward", NULL},
+        {"XPhước Vĩnh Đông, Cần Giuộc, Long An", "28195", "807", "80", "28207", "80", "", NULL},
+        {"TTLong Thành, Đồng Nai", "26368", "740", "75", "26368", "75", "", NULL},
+        {"P.2, Q.Bình Thạnh, TPHCM", "26941", "765", "79", "26944", "79", "", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
+/* Issue 13 §2.2 and §2.9: bare words that open a later part and name a
+ * district of the province are the district, not its seat; the seat is
+ * read where the ward slot holds the district's name. */
+static void
+test_district_slot_and_seat(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        /* "My Thahn" is no ward: Cần Giuộc is the district, not Thị trấn Cần Giuộc */
+        {"My Thahn, Cần Giuộc, Long An", "", "807", "80", "", "80", "no-ward", NULL},
+        {"Long Phú, Long Phú, Sóc Trăng", "31639", "946", "94", "31639", "92", "", NULL},
+        {"Chi Lăng, Chi Lăng, Lạng Sơn", "06466", "187", "20", "06463", "20", "", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
+/* Issue 13 §2.3: a ward written with its type word and unique in the
+ * country places the address; without the type word, or beside unit names
+ * it would leave unexplained, it does not. */
+static void
+test_ward_unique_in_country(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        {"phường hạ đình", "00373", "009", "01", "", "01", "ward-split", NULL},
+        {"hạ đình", "", "", "", "", "", "no-province", NULL},
+        {"Đường Cư Xá Bắc Hải", "", "", "", "", "", "no-province", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
 int
 main(void)
 {
@@ -879,6 +928,9 @@ main(void)
     RUN(test_ward_number_bare_before_district);
     RUN(test_retired_unit_names);
     RUN(test_street_name_holds_unit_name);
+    RUN(test_glued_type_words);
+    RUN(test_district_slot_and_seat);
+    RUN(test_ward_unique_in_country);
     RUN(test_split_columns);
     RUN(test_no_province_written);
     RUN(test_era_ambiguous_without_district);
