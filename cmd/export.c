@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,7 +29,7 @@ const char dc_usage_export[] =
     "usage: dancu export DB --what records|findings|clusters|pairs|rejects|changes[,...]\n"
     "                    [--format csv|jsonl|pgcopy|sql|xlsx] [-o FILE|-] [--excel]\n"
     "                    [--delimiter D] [--survivors [--prefer SOURCE,...]]\n"
-    "                    [--pseudonymize KEYFILE]\n"
+    "                    [--pseudonymize KEYFILE] [--mode 0640]\n"
     "       dancu export --verify FILE\n"
     "\n"
     "Write one table of the staging database DB, sorted by stable keys (source,\n"
@@ -73,6 +74,8 @@ const char dc_usage_export[] =
     "                      tokens \"p_\" + 16 hex digits (the same key gives the same\n"
     "                      tokens); KEY is a file of at least 16 bytes, e.g.\n"
     "                      'head -c 32 /dev/urandom > KEY'\n"
+    "  --mode 0640         make FILE and its side files group-readable once complete\n"
+    "                      (default 0600); see docs/national-load.md\n"
     "  --verify FILE       check FILE against FILE.manifest.json (size, SHA-256, rows)\n"
     "\n"
     "Exit status: 0 done (verify: file intact); 64 usage; 65 verify: file differs\n"
@@ -280,6 +283,32 @@ out:
     return ret;
 }
 
+/* --mode 0640: the set (data, schema, manifest) made group-readable once it is in place,
+ * for a hand-over through a group folder (docs/national-load.md).  Created 0600 as ever,
+ * so nothing is readable by the group before it is complete; a device or pipe is left
+ * alone. */
+static int
+set_mode(const char *path, unsigned mode, struct dc_error *err)
+{
+    static const char *const sides[] = {"", ".schema.sql", ".manifest.json"};
+    struct stat sb;
+
+    if (mode == 0600 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        char *p = side_path(path, sides[i]);
+        if (!p)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        int rc = chmod(p, (mode_t)mode);
+        int e = errno;
+        free(p);
+        if (rc != 0 && !(i == 1 && e == ENOENT))
+            return dc_error_set(err, DC_EX_CANTCREAT, "%s%s: cannot set mode %03o: %s", path,
+                                sides[i], mode, strerror(e));
+    }
+    return 0;
+}
+
 int
 cmd_export(struct dc_ctx *ctx, int argc, char **argv)
 {
@@ -289,7 +318,7 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         {"excel", no_argument, NULL, 'x'},        {"survivors", no_argument, NULL, 's'},
         {"pseudonymize", required_argument, NULL, 'p'},
         {"verify", required_argument, NULL, 'V'}, {"delimiter", required_argument, NULL, 'd'},
-        {"prefer", required_argument, NULL, 'P'},
+        {"prefer", required_argument, NULL, 'P'}, {"mode", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0}};
     static char outbuf[1 << 20];
     static unsigned char key[DC_EXPORT_KEY_MAX];
@@ -298,7 +327,8 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
     struct dc_db *db = NULL;
     struct dc_buf cmdline = DC_BUF_INIT;
     const char *what = NULL, *format = NULL, *output = "-", *keyfile = NULL, *check = NULL;
-    const char *delim = NULL;
+    const char *delim = NULL, *mode_opt = NULL;
+    unsigned mode = 0600;
     enum dc_export_format by_name;
     long long rows = 0;
     int ch, status = 0;
@@ -324,6 +354,7 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
             break;
         case 'd': delim = optarg; break;
         case 'P': o.prefer = optarg; break;
+        case 'M': mode_opt = optarg; break;
         case 'f': format = optarg; break;
         case 'o': output = optarg; break;
         case 'x': o.excel = 1; break;
@@ -391,6 +422,21 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
     int has_records = 0;
     for (int i = 0; i < o.nwhat; i++)
         has_records |= o.whats[i] == DC_EXPORT_RECORDS;
+    if (mode_opt) {
+        char *end;
+        unsigned long m = strtoul(mode_opt, &end, 8);
+        /* owner read-write always; the group may read; others never (personal data) */
+        if (*end || end == mode_opt || m > 0777 || (m & 0600) != 0600 || (m & 0137)) {
+            status = dc_cmd_usage_error(ctx, "--mode takes 0600 or 0640 (others never read "
+                                             "personal data)");
+            goto out;
+        }
+        if (strcmp(output, "-") == 0) {
+            status = dc_cmd_usage_error(ctx, "--mode applies to -o FILE");
+            goto out;
+        }
+        mode = (unsigned)m;
+    }
     if (o.prefer && !o.survivors) {
         status = dc_cmd_usage_error(ctx, "--prefer applies to --survivors only");
         goto out;
@@ -440,7 +486,8 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
             status = dc_cmd_fail(ctx, &err);
             goto out;
         }
-    } else if (to_file(ctx, db, &o, output, dc_buf_str(&cmdline), &rows, &err) < 0) {
+    } else if (to_file(ctx, db, &o, output, dc_buf_str(&cmdline), &rows, &err) < 0 ||
+               set_mode(output, mode, &err) < 0) {
         status = dc_cmd_fail(ctx, &err);
         goto out;
     }
