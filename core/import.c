@@ -154,7 +154,12 @@ struct stmts {
     size_t *keylen;
     size_t ncols;
     unsigned char *to_extra; /* per column: the current row's value goes to extra */
-    unsigned char present[DC_F_COUNT]; /* src_row columns this file fills */
+    unsigned char *unmapped; /* per column: no field (to_extra's start for each row) */
+    size_t *plain, nplain;   /* columns that feed their own field */
+    size_t *ids, nids;       /* ID columns (routed by content), in column order */
+    size_t split[2];         /* the Nam and the Nữ column of a split pair, or SIZE_MAX */
+    unsigned char present[DC_F_COUNT]; /* src_row columns this file fills ... */
+    int fields[DC_F_COUNT], nfields;   /* ... listed, in the INSERT's order */
     long shift;   /* header lines after the first: taken off src_row numbers */
 };
 
@@ -172,6 +177,9 @@ finalize_all(struct stmts *st)
     free(st->keys);
     free(st->keylen);
     free(st->to_extra);
+    free(st->unmapped);
+    free(st->plain);
+    free(st->ids);
     memset(st, 0, sizeof *st);
 }
 
@@ -184,8 +192,25 @@ prepare_keys(struct stmts *st, const struct dc_import_summary *s, struct dc_erro
     st->keys = calloc(s->ncols ? s->ncols : 1, sizeof *st->keys);
     st->keylen = calloc(s->ncols ? s->ncols : 1, sizeof *st->keylen);
     st->to_extra = calloc(s->ncols ? s->ncols : 1, 1);
-    if (!st->keys || !st->keylen || !st->to_extra)
+    st->unmapped = calloc(s->ncols ? s->ncols : 1, 1);
+    st->plain = calloc(s->ncols ? s->ncols : 1, sizeof *st->plain);
+    st->ids = calloc(s->ncols ? s->ncols : 1, sizeof *st->ids);
+    if (!st->keys || !st->keylen || !st->to_extra || !st->unmapped || !st->plain || !st->ids)
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    /* how each row is assembled (assemble()), worked out once per file */
+    st->split[0] = st->split[1] = SIZE_MAX;
+    for (size_t i = 0; i < s->ncols; i++) {
+        int f = s->map[i].field;
+        st->unmapped[i] = f < 0;
+        if (f < 0)
+            continue;
+        if (s->map[i].sex)
+            st->split[s->map[i].sex == 'F'] = i;
+        else if (f == DC_F_ID_NUMBER || f == DC_F_CMND)
+            st->ids[st->nids++] = i;
+        else
+            st->plain[st->nplain++] = i;
+    }
     for (size_t i = 0; i < s->ncols; i++) {
         struct dc_buf k = DC_BUF_INIT;
 
@@ -246,7 +271,9 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
             st->present[DC_F_ID_NUMBER] = st->present[DC_F_CMND] = 1;
     }
     for (int f = 0; f < DC_F_COUNT; f++)
-        st->nparam += st->present[f];
+        if (st->present[f])
+            st->fields[st->nfields++] = f;
+    st->nparam += st->nfields;
     /* Several rows per statement: SQLite's per-statement work (cursor, halt, reset) is a
      * third of a one-row insert's instructions on a 9-column file; 64 rows a statement cut
      * the writer's instructions by a fifth (callgrind, 51k household rows).  Rows that do
@@ -719,6 +746,42 @@ same_id(const char *a, const char *b)
     }
 }
 
+/* dc_header_id_kind, with the common case (12 or 9 bare digits) first */
+static int
+id_kind(const char *v, size_t n)
+{
+    if (n == 12 || n == 9) {
+        size_t k = 0;
+        while (k < n && v[k] >= '0' && v[k] <= '9')
+            k++;
+        if (k == n)
+            return (int)n;
+    }
+    return dc_header_id_kind(v);
+}
+
+/* Put the value of ID column c into its field: by its digits (kind 12 or 9), else (kind 0)
+ * the field its header says.  Returns 1 for a second, different number (kept in extra;
+ * the first such 12-digit one noted in *spare), 0 otherwise. */
+static int
+place_id(struct stmts *st, struct val *vals, size_t c, const char *v, size_t n, int kind,
+         int header_field, size_t *spare)
+{
+    int f = kind == 12 ? DC_F_ID_NUMBER : kind == 9 ? DC_F_CMND : header_field;
+
+    if (!vals[f].p) {
+        vals[f] = (struct val){v, n};
+        return 0;
+    }
+    if (same_id(vals[f].p, v))
+        return 0;
+    st->to_extra[c] = 1;
+    if (kind == 12 && *spare == SIZE_MAX)
+        *spare = c;
+    /* a note ("chưa cấp") beside an ID is kept, not a conflict */
+    return kind != 0 || strpbrk(v, "0123456789") != NULL;
+}
+
 /* A tick in a Nam | Nữ column that carries no date: "x", "X", "✓", "v", "1". */
 static int
 is_mark(const char *p, size_t n)
@@ -750,45 +813,40 @@ assemble(struct stmts *st, struct dc_import_summary *s, const struct batch *b, s
 {
     const struct brow *br = &b->rows[i];
     size_t nc = s->ncols < br->nf ? s->ncols : br->nf;
-    size_t split[2] = {SIZE_MAX, SIZE_MAX};
+    const size_t *split = st->split;
     int conflict = 0;
 
 #define V(c) (b->mem + b->foff[br->f0 + (c)])
 #define L(c) (b->flen[br->f0 + (c)])
-    memset(vals, 0, DC_F_COUNT * sizeof *vals);
-    for (size_t c = 0; c < s->ncols; c++) {
-        int f = s->map[c].field;
-        st->to_extra[c] = f < 0;
-        if (f < 0 || c >= nc)
-            continue;
-        if (s->map[c].sex)
-            split[s->map[c].sex == 'F'] = c;
-        else if (f != DC_F_ID_NUMBER && f != DC_F_CMND && L(c))
-            vals[f] = (struct val){V(c), L(c)};
+    for (int k = 0; k < st->nfields; k++) /* only these are read (bind_row) */
+        vals[st->fields[k]] = (struct val){NULL, 0};
+    memcpy(st->to_extra, st->unmapped, s->ncols);
+    for (size_t k = 0; k < st->nplain; k++) {
+        size_t c = st->plain[k];
+        if (c < nc && L(c))
+            vals[s->map[c].field] = (struct val){V(c), L(c)};
     }
-    if (st->present[DC_F_ID_NUMBER]) {
+    if (st->nids) {
         size_t spare = SIZE_MAX; /* a second, different 12-digit number */
+        size_t later[16], nlater = 0;
         /* first the values whose digits say what they are, then the others */
-        for (int pass = 0; pass < 2; pass++) {
-            for (size_t c = 0; c < nc; c++) {
-                int f = s->map[c].field, kind;
-                if ((f != DC_F_ID_NUMBER && f != DC_F_CMND) || blank_val(V(c), L(c)))
-                    continue;
-                kind = dc_header_id_kind(V(c));
-                if ((pass == 0) != (kind != 0))
-                    continue;
-                if (kind)
-                    f = kind == 12 ? DC_F_ID_NUMBER : DC_F_CMND;
-                if (!vals[f].p) {
-                    vals[f] = (struct val){V(c), L(c)};
-                } else if (!same_id(vals[f].p, V(c))) {
-                    st->to_extra[c] = 1;
-                    if (kind == 12 && spare == SIZE_MAX)
-                        spare = c;
-                    /* a note ("chưa cấp") beside an ID is kept, not a conflict */
-                    conflict |= kind != 0 || strpbrk(V(c), "0123456789") != NULL;
-                }
-            }
+        for (size_t k = 0; k < st->nids; k++) {
+            size_t c = st->ids[k];
+            int kind;
+            if (c >= nc || !L(c))
+                continue;
+            kind = id_kind(V(c), L(c));
+            if (kind)
+                conflict |= place_id(st, vals, c, V(c), L(c), kind, -1, &spare);
+            else if (nlater < sizeof later / sizeof later[0])
+                later[nlater++] = c;
+            else
+                st->to_extra[c] = 1; /* a seventeenth ID column: kept, not placed */
+        }
+        for (size_t k = 0; k < nlater; k++) {
+            size_t c = later[k];
+            if (!blank_val(V(c), L(c)))
+                conflict |= place_id(st, vals, c, V(c), L(c), 0, s->map[c].field, &spare);
         }
         /* with no 9-digit CMND, a second 12-digit number stays in src_row as a 12-digit
          * CMND (2012-2015 cards): crosscheck then says CMND_ID12_DIFFERS on the record */
@@ -799,7 +857,7 @@ assemble(struct stmts *st, struct dc_import_summary *s, const struct batch *b, s
         if (conflict)
             note(&s->id_conflict, &s->id_conflict_line, br->line);
     }
-    if (split[0] != SIZE_MAX && split[1] != SIZE_MAX) {
+    if (split[0] < nc && split[1] < nc) {
         int m = !blank_val(V(split[0]), L(split[0])), w = !blank_val(V(split[1]), L(split[1]));
         if (m && w) {
             st->to_extra[split[0]] = st->to_extra[split[1]] = 1;
@@ -844,9 +902,8 @@ bind_row(sqlite3_stmt *q, int base, long long batch, const struct stmts *st,
         sqlite3_bind_text(q, base + 4, extra, (int)extra_len, SQLITE_STATIC);
     else
         sqlite3_bind_null(q, base + 4);
-    for (int f = 0; f < DC_F_COUNT; f++) {
-        if (!st->present[f])
-            continue;
+    for (int k = 0; k < st->nfields; k++) {
+        int f = st->fields[k];
         /* lengths given: no strlen per value inside SQLite (a field is at most max_field
          * bytes, far below 2 GiB) */
         if (vals[f].n)
