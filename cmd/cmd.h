@@ -27,6 +27,7 @@ struct dc_ctx {
     FILE *out;          /* where results go (stdout) */
     int verbose;        /* --verbose: messages may carry values */
     int quiet;          /* --quiet: no progress, no summary on stderr */
+    int progress;       /* --progress: a progress line also when stderr is no terminal */
     char today[11];     /* "YYYY-MM-DD": --now, SOURCE_DATE_EPOCH or the clock */
     char now_iso[24];   /* the same instant as "YYYY-MM-DDTHH:MM:SSZ" (batch times) */
     long long now;      /* the same as seconds since the epoch (UTC) */
@@ -76,6 +77,17 @@ int dc_cmd_help(struct dc_ctx *ctx);
 /* getopt_long helper: when argv holds "--help" or "-h" before "--",
  * print help and return 1 (the caller returns 0). */
 int dc_cmd_wants_help(struct dc_ctx *ctx, int argc, char **argv);
+
+/* A progress line (cmd/progress.c): start it, pass dc_progress_cb and the struct to a
+ * stage as its dc_progress_fn, end it before the summary. */
+struct dc_progress {
+    int on, tty, shown;
+    const char *cmd, *what;
+    double start, last;
+};
+void dc_progress_start(struct dc_progress *p, const struct dc_ctx *ctx, const char *what);
+void dc_progress_cb(void *ud, long long done, long long total);
+void dc_progress_end(struct dc_progress *p);
 
 /* The command table (sorted by name) and its length. */
 extern const struct dc_cmd dc_commands[];

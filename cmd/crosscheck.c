@@ -189,7 +189,13 @@ cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
         struct dc_crosscheck_summary s;
         if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0)
             return dc_cmd_fail(ctx, &err);
-        if (dc_crosscheck_db(db, &rctx, against, ctx->now_iso, &s, &err) < 0) {
+        struct dc_progress pr;
+        dc_progress_start(&pr, ctx, "records");
+        rctx.progress = dc_progress_cb;
+        rctx.progress_ud = &pr;
+        int xrc = dc_crosscheck_db(db, &rctx, against, ctx->now_iso, &s, &err);
+        dc_progress_end(&pr);
+        if (xrc < 0) {
             dc_db_close(db, NULL);
             return dc_cmd_fail(ctx, &err);
         }

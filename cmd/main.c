@@ -42,7 +42,7 @@ const struct dc_cmd dc_commands[] = {
 const int dc_ncommands = (int)(sizeof dc_commands / sizeof dc_commands[0]);
 
 static const char main_usage[] =
-    "usage: dancu [--quiet] [--verbose] [--now DATE] COMMAND [ARGS]\n"
+    "usage: dancu [--quiet] [--verbose] [--now DATE] [--progress] COMMAND [ARGS]\n"
     "       (global options may also follow COMMAND, anywhere before a '--')\n"
     "       dancu help [COMMAND]\n"
     "       dancu --version\n"
@@ -54,6 +54,7 @@ static const char main_usage[] =
     "  -q, --quiet      no progress and no summary on stderr\n"
     "  -v, --verbose    messages may show the values of fields (personal data)\n"
     "      --now DATE   take DATE (YYYY-MM-DD) as today; also SOURCE_DATE_EPOCH\n"
+    "      --progress   progress lines also when stderr is no terminal (cron logs)\n"
     "  -h, --help       this help\n"
     "  -V, --version    print the version\n"
     "\n"
@@ -249,6 +250,8 @@ hoist_globals(struct dc_ctx *ctx, int argc, char **argv, const char **now_opt)
             ctx->quiet = 1;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             ctx->verbose = 1;
+        } else if (strcmp(a, "--progress") == 0) {
+            ctx->progress = 1;
         } else if (strncmp(a, "--now=", 6) == 0) {
             *now_opt = a + 6;
         } else if (strcmp(a, "--now") == 0) {
@@ -285,7 +288,8 @@ main(int argc, char **argv)
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
         {"quiet", no_argument, NULL, 'q'},    {"verbose", no_argument, NULL, 'v'},
-        {"now", required_argument, NULL, 'N'}, {NULL, 0, NULL, 0}};
+        {"now", required_argument, NULL, 'N'}, {"progress", no_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0}};
     struct dc_ctx ctx = {.cmd = "", .out = stdout};
     const char *now_opt = NULL;
     const struct dc_cmd *c;
@@ -313,6 +317,9 @@ main(int argc, char **argv)
             break;
         case 'N':
             now_opt = optarg;
+            break;
+        case 'P':
+            ctx.progress = 1;
             break;
         default:
             fprintf(stderr, "dancu: unknown option '%s'; see 'dancu --help'\n",

@@ -63,7 +63,14 @@ run_db(struct dc_ctx *ctx, const char *path, struct dc_normalize_opts *o)
         goto fail;
     o->cat = cat;
     o->ethnic = eth;
-    if (dc_normalize_db(db, o, ctx->now_iso, &s, &err) < 0)
+    struct dc_progress pr;
+    dc_progress_start(&pr, ctx, "records");
+    o->progress = dc_progress_cb;
+    o->progress_ud = &pr;
+    int nrc = dc_normalize_db(db, o, ctx->now_iso, &s, &err);
+    dc_progress_end(&pr);
+    o->progress = NULL;
+    if (nrc < 0)
         goto fail;
     if (!ctx->quiet) {
         fprintf(stderr, "dancu normalize: %ld records, %ld changes recorded, %ld invalid dates\n",

@@ -366,7 +366,12 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
                       "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                       &k.ins, err) < 0)
         goto fail;
+    long long total = ctx->progress ? dc_db_count(db, "SELECT count(*) FROM person", err) : 0;
+    if (total < 0)
+        goto fail;
     while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        if (ctx->progress && s->records % DC_PROGRESS_EVERY == 0 && s->records)
+            ctx->progress(ctx->progress_ud, s->records, total);
         load_person(sel, &p);
         if (dc_rules_check(&p, ctx, emit, &k, err) < 0) {
             if (k.failed_rc) {

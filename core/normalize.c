@@ -719,7 +719,12 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
                       "VALUES (?1, ?2, ?3, ?4, ?5)",
                       &ps.change, err) < 0)
         goto fail;
+    long long total = o->progress ? dc_db_count(db, "SELECT count(*) FROM src_row", err) : 0;
+    if (total < 0)
+        goto fail;
     while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        if (o->progress && s->records % DC_PROGRESS_EVERY == 0 && s->records)
+            o->progress(o->progress_ud, s->records, total);
         memset(&p, 0, sizeof p);
         p.record_id = sqlite3_column_int64(sel, 0);
         long long batch = sqlite3_column_int64(sel, 1);

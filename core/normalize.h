@@ -22,6 +22,7 @@
 
 #include "db.h"
 #include "fields.h"
+#include "progress.h"
 #include "person.h"
 #include "vntext.h"
 
@@ -33,6 +34,9 @@ struct dc_normalize_opts {
     int pivot_year;                 /* year of "today", for two-digit years */
     const struct dc_catalog *cat;   /* address catalogue; NULL = no address matching */
     const struct dc_ethnic_table *ethnic; /* may be NULL */
+    /* dc_normalize_db: called every DC_PROGRESS_EVERY records; may be NULL */
+    dc_progress_fn progress;
+    void *progress_ud;
 };
 
 /* Called once per changed value.  before/after are borrowed for the call. */

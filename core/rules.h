@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "person.h"
+#include "progress.h"
 
 enum dc_severity { DC_SEV_INFO, DC_SEV_WARNING, DC_SEV_ERROR };
 
@@ -35,6 +36,9 @@ struct dc_rules_ctx {
     const char *lang;  /* "vi" (default, also for NULL) or "en" */
     const char *only;  /* comma-separated code prefixes to run ("ID_,MRZ_"),
                           NULL or "" = every rule */
+    /* dc_crosscheck_db: called every DC_PROGRESS_EVERY records; may be NULL */
+    dc_progress_fn progress;
+    void *progress_ud;
 };
 
 /* What a check function sees: the record and what was parsed from it once

@@ -88,7 +88,7 @@ test_name_changes(void)
         {"Nguyá»…n Văn An", "Nguyễn Văn An", "utf8-as-cp1252"},  /* UTF-8 E1 BB 85 read as cp1252 */
         {"Nguyễn Văn Ðức", "Nguyễn Văn Đức", "eth-for-d"},      /* U+00D0 for U+0110 */
     };
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -121,7 +121,7 @@ test_name_changes(void)
 static void
 test_name_no_diacritics_flag(void)
 {
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -142,7 +142,7 @@ test_name_no_diacritics_flag(void)
 static void
 test_dates(void)
 {
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -186,7 +186,7 @@ test_sex_codes(void)
         {"2", 'F', "F", "sex-code"},     {"M", 'M', NULL, NULL},
         {"Khác", 0, "", "sex-unreadable-kept-raw"},
     };
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -207,7 +207,7 @@ test_sex_codes(void)
 static void
 test_ids(void)
 {
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -276,7 +276,7 @@ test_ethnic_table(void)
 {
     struct dc_error err = DC_ERROR_INIT;
     struct dc_ethnic_table *t = NULL;
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -353,7 +353,7 @@ test_address_builtin_provinces(void)
 {
     struct dc_error err = DC_ERROR_INIT;
     struct dc_catalog *c = dc_catalog_new();
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -451,7 +451,7 @@ test_memo_same_as_fresh_buffer(void)
     char fresh[N][1024], sig[1024];
     struct dc_error err = DC_ERROR_INIT;
     struct dc_catalog *c = dc_catalog_new();
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -539,7 +539,7 @@ static void
 test_normalize_db_rerun_identical(void)
 {
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
     struct dc_normalize_summary s;
     char *p1, *c1, *p2, *c2;
 
