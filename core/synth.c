@@ -1701,7 +1701,9 @@ strip_prefix(const char *s, const char *pre)
 }
 
 /* Clerks' abbreviations of unit types (normalize.md §2.7; the brief's
- * examples "P.3, Q.Bình Thạnh, TP.HCM" and "X. ... H. ... T. ..."). */
+ * examples "P.3, Q.Bình Thạnh, TP.HCM" and "X. ... H. ... T. ...").  sp 2:
+ * glued, no dot and no space ("XPhước Vĩnh Đông", "QBình Thạnh", issue 13
+ * §2.6), for the ward and district types. */
 static void
 abbr_unit(struct sb *o, const char *name, int sp)
 {
@@ -1714,6 +1716,15 @@ abbr_unit(struct sb *o, const char *name, int sp)
         const char *rest = strip_prefix(name, t[i].full);
         if (!rest)
             continue;
+        size_t al = strlen(t[i].abbr);
+        int glue = sp == 2 && t[i].abbr[al - 1] == '.' && i >= 1 && i <= 7 && *rest;
+        if (glue) {
+            char ab[8];
+            snprintf(ab, sizeof ab, "%.*s", (int)(al - 1), t[i].abbr);
+            sb_add(o, ab);
+            sb_add(o, rest);
+            return;
+        }
         sb_add(o, t[i].abbr);
         if (*rest) {
             if (sp && !(rest[0] >= '0' && rest[0] <= '9'))
@@ -1743,10 +1754,26 @@ render_addr(struct gen *g, const struct person *p, int fl, char *buf, size_t cap
     }
     sb_add(&a, p->detail);
     int sp = chance(&g->r, 0.4);
+    /* Kinds of mess seen in real strings (issue 13 §2.6, §2.8, §2.10), chosen
+     * from the address itself so that the generator draws no more numbers
+     * and every other byte stays as before: a type word glued to the name,
+     * dashes or spaces as the only separators, the district left out. */
+    uint32_t h = 2166136261u;
+    for (const char *q = p->detail; *q; q++)
+        h = (h ^ (unsigned char)*q) * 16777619u;
+    for (const char *q = w->wname; *q; q++)
+        h = (h ^ (unsigned char)*q) * 16777619u;
+    const char *sep = ", ";
+    if ((fl & A_FOLD) && h % 8 < 3)
+        sep = h % 8 == 2 ? " " : " - ";
+    int glue = (fl & A_ABBR) && (h >> 3) % 4 == 0;
+    int nodist = nu == 3 && (fl & (A_ABBR | A_FOLD)) && (h >> 5) % 8 == 0;
     for (int i = 0; i < nu; i++) {
-        sb_add(&a, ", ");
+        if (nodist && i == 1)
+            continue;
+        sb_add(&a, sep);
         if (fl & A_ABBR)
-            abbr_unit(&a, units[i], sp);
+            abbr_unit(&a, units[i], glue && i < nu - 1 ? 2 : sp);
         else
             sb_add(&a, units[i]);
     }
