@@ -636,7 +636,7 @@ addr_find_mentions(struct mctx *x)
                          tb->t[i + l].field != m->field;
             m->weak = kn <= 2 && !m->num && !(at_start && at_end) && i > 0 && i + l < tb->n;
             m->bare = m->num && at_start && at_end && i > 0 && i + l < tb->n;
-            if (m->pmask == 0 && i > 0 && !(tb->t[i].flags & T_BRK) &&
+            if (m->pmask == 0 && i > 0 && !(tb->t[i].flags & (T_BRK | T_HYPH)) &&
                 addr_is_word_in(tb, i - 1, detail_words,
                                 sizeof detail_words / sizeof detail_words[0]))
                 continue; /* "Thôn Phú Lộc", "Phố Huế": a hamlet or street */

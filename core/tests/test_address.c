@@ -883,6 +883,20 @@ test_ward_unique_in_country(void)
     check_table(full, t, sizeof t / sizeof t[0]);
 }
 
+/* Issue 13 §2.8: dashes as the only separators, with and without marks; a
+ * hyphen ends a hamlet word's reach ("Bàn" is also "bản", a hamlet). */
+static void
+test_dash_separators_no_marks(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        {"Thạch Bàn - Long Biên - Hà Nội", "00148", "004", "01", "", "01", "ward-split", NULL},
+        {"thach ban - long bien - ha noi", "00148", "004", "01", "", "01", "ward-split", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
 int
 main(void)
 {
@@ -931,6 +945,7 @@ main(void)
     RUN(test_glued_type_words);
     RUN(test_district_slot_and_seat);
     RUN(test_ward_unique_in_country);
+    RUN(test_dash_separators_no_marks);
     RUN(test_split_columns);
     RUN(test_no_province_written);
     RUN(test_era_ambiguous_without_district);
