@@ -38,6 +38,9 @@ struct dc_dedup_opts {
     size_t max_block;         /* block size cap, default 5000 (0 = default) */
     const uint64_t *truth;    /* optional: entity id per record, only to count
                                  candidate pairs that are true (evaluation) */
+    int max_year;             /* a birth year after this one is a typo, not evidence:
+                                 compared as unknown (0 = no limit; the stage
+                                 sets the year of its clock) */
     size_t pair_cache;        /* pairs a training run remembers per thread for the
                                  scoring pass (0 = default, 4M); a smaller cache
                                  costs time, never changes a result (tests) */
@@ -61,8 +64,13 @@ struct dc_dedup_pair {
     uint32_t a, b; /* indexes into the input array, a < b */
     float weight;  /* log2 Bayes factor including the prior */
     float prob;
-    uint32_t gamma; /* packed comparison levels (DC_DEDUP_LEVEL) */
+    uint32_t gamma; /* packed comparison levels (DC_DEDUP_LEVEL), DC_DEDUP_ID_LINK */
 };
+
+/* Set in a pair's gamma when the pair is linked because both records carry
+ * the same valid 12-digit ID (issue 16: a shared ID is one person unless
+ * both sex and birth year say otherwise), whatever its probability. */
+#define DC_DEDUP_ID_LINK (1u << 20)
 
 /* Where a run's wall time goes (--verbose prints it; issue #5 budgets the
  * whole command at 10 s for a million records). */

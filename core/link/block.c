@@ -515,16 +515,19 @@ score_pair(struct worker *w, int k, uint32_t a, uint32_t b, uint32_t gm)
 {
     const struct run *R = w->R;
     double wt, pr;
+    int idl;
 
     w->candidates++;
     w->rule_new[k]++;
     if (R->o->truth && R->o->truth[a] == R->o->truth[b])
         w->cand_true++;
     wt = pair_weight(&R->sc, &R->c.r[a], &R->c.r[b], gm);
-    if (wt < R->keep_w) /* exp2 only for pairs near the band */
+    idl = id_link(&R->c.r[a], &R->c.r[b]);
+    if (wt < R->keep_w && !idl) /* exp2 only for pairs near the band */
         return 0;
     pr = prob_of(wt);
-    if (pr >= R->keep_min && push_pair(w, a, b, wt, pr, gm)) {
+    if ((pr >= R->keep_min || idl) &&
+        push_pair(w, a, b, wt, pr, idl ? gm | DC_DEDUP_ID_LINK : gm)) {
         if (!w->failed)
             w->failed = 1;
         return -1;

@@ -18,12 +18,30 @@ struct uf {
     uint16_t *ymin, *ymax;
 };
 
+/* A birth year the record's own valid ID contradicts (Decree 137/2015
+ * Art. 13, Circular 59/2021 Art. 4 and Annex 3 of 07/2016, idformats.md
+ * §1.2: digits 4-6 are the century/sex code and the year's last two
+ * digits; century code 0/1 = 1900s, 2/3 = 2000s, ...): one of the two was
+ * typed wrong, so that year is no evidence for the cannot-link rule. */
+static int
+year_against_id(const struct rec *r)
+{
+    unsigned c, yy;
+
+    if (r->idlen != 12 || (r->id12 & ID_PREFIX_UNKNOWN))
+        return 0;
+    c = (unsigned)(r->id12 >> 32) & 0xF;
+    yy = ((unsigned)(r->id12 >> 28) & 0xF) * 10 + ((unsigned)(r->id12 >> 24) & 0xF);
+    return r->year != 1900 + c / 2 * 100 + yy;
+}
+
+/* Components a and b (id12 + 1, 0 = none) hold two IDs no typo explains. */
 static int
 ids_conflict(uint64_t a, uint64_t b)
 {
     if (!a || !b || a == b)
         return 0;
-    return !one_digit_apart(a - 1, b - 1);
+    return !ids_near(a - 1, b - 1);
 }
 
 static uint32_t
@@ -153,10 +171,10 @@ link_cluster(struct run *R, struct dc_error *err)
         u.size[i] = 1;
         u.id[i] = r->idlen ? r->id12 + 1 : 0;
         u.sex[i] = r->sex;
-        u.ymin[i] = u.ymax[i] = r->prec ? r->year : 0;
+        u.ymin[i] = u.ymax[i] = r->prec && !year_against_id(r) ? r->year : 0;
     }
     for (i = 0; i < R->npairs; i++)
-        if (R->pairs[i].prob >= R->o->threshold)
+        if (R->pairs[i].prob >= R->o->threshold || (R->pairs[i].gamma & DC_DEDUP_ID_LINK))
             order[ne++] = (uint32_t)i;
     if (merge_order(R, order, ne, err))
         goto out;

@@ -158,7 +158,7 @@ struct intern {
 struct rec {
     uint64_t nfc;      /* hash of the NFC full name (parts joined), 0 = none */
     uint64_t fold;     /* hash of the folded full name */
-    uint64_t id12;     /* BCD digits when idlen == 12 */
+    uint64_t id12;     /* BCD digits when idlen == 12, ID_PREFIX_UNKNOWN may be set */
     uint64_t cmnd;     /* BCD digits when cmndlen > 0 */
     uint32_t fam, mid, mid2, giv, famcls; /* folded ids in names; mid2 = mid minus Thi/Van */
     uint32_t full;                        /* folded full name, id in fulls */
@@ -318,6 +318,14 @@ one_digit_apart(uint64_t a, uint64_t b)
            ((a >> (lo + 4)) & 0xF) == ((b >> lo) & 0xF);
 }
 
+/* rec.id12: the 12 digits as BCD in bits 0..47.  ID_PREFIX_UNKNOWN marks
+ * an ID whose first three digits are no province of Circular 07/2016
+ * Annex 1 (crosscheck's ID_PROVINCE_UNKNOWN): a prefix typed or copied
+ * wrong, so of that ID only the last nine digits are evidence (ids_near). */
+#define ID_PREFIX_UNKNOWN (1ull << 63)
+#define ID_DIGITS 0xFFFFFFFFFFFFull
+#define ID_TAIL9 0xFFFFFFFFFull
+
 static inline uint64_t
 bcd2(unsigned v)
 {
@@ -359,6 +367,19 @@ cmp_dob(const struct rec *a, const struct rec *b)
     return 6;
 }
 
+/* Two 12-digit IDs that a typo explains: one digit changed or two swapped,
+ * or a province prefix not in the table with the other nine digits (century
+ * and sex, birth year, serial number) the same. */
+static inline int
+ids_near(uint64_t a, uint64_t b)
+{
+    uint64_t x = a & ID_DIGITS, y = b & ID_DIGITS;
+
+    if (one_digit_apart(x, y))
+        return 1;
+    return ((a | b) & ID_PREFIX_UNKNOWN) && (x & ID_TAIL9) == (y & ID_TAIL9);
+}
+
 static inline unsigned
 cmp_id(const struct rec *a, const struct rec *b)
 {
@@ -367,7 +388,7 @@ cmp_id(const struct rec *a, const struct rec *b)
     if (a->idlen && b->idlen) {
         if (a->id12 == b->id12)
             return 1;
-        return one_digit_apart(a->id12, b->id12) ? 2 : 4;
+        return ids_near(a->id12, b->id12) ? 2 : 4;
     }
     if (a->cmndlen && b->cmndlen) {
         if (a->cmnd == b->cmnd)
@@ -382,6 +403,20 @@ cmp_id(const struct rec *a, const struct rec *b)
     if (ha && hb)
         return 0;
     return (ha || hb) ? 3 : 0;
+}
+
+/* Two records with the same valid 12-digit ID are linked (issue 16),
+ * whatever the other fields score, unless hard evidence says otherwise:
+ * both sexes known and different and both birth years known and more than
+ * one apart.  The cannot-link rules of link_cluster still hold. */
+static inline int
+id_link(const struct rec *a, const struct rec *b)
+{
+    if (a->idlen != 12 || b->idlen != 12 || a->id12 != b->id12 ||
+        (a->id12 & ID_PREFIX_UNKNOWN))
+        return 0;
+    return !(a->sex && b->sex && a->sex != b->sex && a->prec && b->prec &&
+             (a->year > b->year ? a->year - b->year : b->year - a->year) > 1);
 }
 
 static inline unsigned

@@ -6,6 +6,7 @@
  * (link_int.h's comparisons), blocking (block.c).
  */
 #include "link_int.h"
+#include "../vnid.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -460,7 +461,8 @@ ctx_other_half(void *arg)
         parse_dob(p, r);
         r->sex = (p->sex == 'M' || p->sex == 'F') ? p->sex : 0;
         if (digits_value(p->id12, &v, &l) && l == 12) {
-            r->id12 = v;
+            char ppp[4] = {p->id12[0], p->id12[1], p->id12[2], 0};
+            r->id12 = v | (dc_id_province_name(ppp) ? 0 : ID_PREFIX_UNKNOWN);
             r->idlen = 12;
         }
         if (digits_value(p->cmnd, &v, &l) && l >= 8) {

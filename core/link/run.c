@@ -20,7 +20,8 @@ static const char *const level_names[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
      "jaro-winkler >= 0.88", "different"},
     {"null", "exact day", "day/month swapped", "same year and month", "year-only agreeing",
      "one digit apart", "different", ""},
-    {"null", "equal", "one digit apart or leading-zero variant", "one missing", "different",
+    {"null", "equal", "one digit apart, swapped, leading-zero variant or unknown province prefix",
+     "one missing", "different",
      "", "", ""},
     {"null", "agree", "disagree", "", "", "", "", ""},
     {"null", "same ward (old or new code)", "same province", "different", "", "", "", ""},
@@ -250,6 +251,11 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     R.c = *c;
     memset(c, 0, sizeof *c);
     link_ctx_seal(&R.c);
+    /* a birth date in the future is known to be wrong: no evidence either way */
+    if (o->max_year > 0)
+        for (i = 0; i < n; i++)
+            if (R.c.r[i].prec && R.c.r[i].year > o->max_year)
+                R.c.r[i].prec = 0;
     R.o = o;
     R.res = out;
     out->phase_s[DC_PHASE_PREP] = R.c.prep_s;
@@ -356,7 +362,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     if (link_sort_pairs_ab(&R, err) || link_cluster(&R, err))
         goto fail;
     for (i = 0, j = 0; i < R.npairs; i++)
-        if (R.pairs[i].prob >= o->review_min)
+        if (R.pairs[i].prob >= o->review_min || (R.pairs[i].gamma & DC_DEDUP_ID_LINK))
             R.pairs[j++] = R.pairs[i];
     out->pairs = R.pairs;
     out->npairs = j;
@@ -421,6 +427,10 @@ dc_dedup_explain(const struct dc_person *a, const struct dc_person *b,
     }
     link_sb_printf(&sb, "%-8s %-48s %-22s weight %+8.3f\n", "total", "", "", total);
     link_sb_printf(&sb, "probability %.6f\n", prob_of(total));
+    if (id_link(&c.r[0], &c.r[1]))
+        link_sb_printf(&sb, "linked: the same valid 12-digit ID, and sex and birth year do not "
+                            "both contradict it (clustered whatever the probability, unless a "
+                            "cannot-link rule refuses)\n");
     link_scorer_free(&sc);
     link_ctx_free(&c);
     if (sb.oom) {

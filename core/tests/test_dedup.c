@@ -289,8 +289,9 @@ test_given_params_used(void)
     struct dc_error err = DC_ERROR_INIT;
     char *t = NULL, *t2 = NULL, *at;
 
-    /* A prior of 1e-12 (-39.9 bits) outweighs name+dob+id (+38.6 with the
-     * default table), so the same pair that clusters by default does not. */
+    /* A prior of 1e-12 (-39.9 bits) outweighs name+dob (no ID: a shared ID
+     * links whatever the score, test_shared_id_links), so the same pair that
+     * clusters by default does not. */
     CHECK_INT(dc_dedup_params_default(&p, &err), 0);
     CHECK_INT(dc_dedup_params_to_text(p, &t, &err), 0);
     dc_dedup_params_free(p);
@@ -306,7 +307,7 @@ test_given_params_used(void)
                      at + strlen("prior 0.0001\n"));
     }
     CHECK_INT(dc_dedup_params_from_text(t2, &p, &err), 0);
-    v[0] = P("Lê", "Thị", "Mai", "1990-03-05", 'F', "079190004321", NULL, NULL);
+    v[0] = P("Lê", "Thị", "Mai", "1990-03-05", 'F', NULL, NULL, NULL);
     v[1] = v[0];
     dc_dedup_opts_init(&o);
     CHECK_INT(dc_dedup_run(v, 2, p, &o, &r, &err), 0);
@@ -316,6 +317,122 @@ test_given_params_used(void)
     dc_dedup_params_free(p);
     free(t);
     free(t2);
+}
+
+/* Issue 16: the same valid 12-digit ID links two records whatever the
+ * other fields score (a dropped middle name, a date typed wrong), unless
+ * both sex and birth year (more than one apart) say otherwise.  The prior
+ * of test_given_params_used keeps every score far below the threshold. */
+static struct dc_dedup_params *
+params_prior(const char *prior)
+{
+    struct dc_dedup_params *p = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+    char *t = NULL, *t2 = NULL, *at;
+
+    if (dc_dedup_params_default(&p, &err) < 0 || dc_dedup_params_to_text(p, &t, &err) < 0)
+        abort();
+    dc_dedup_params_free(p);
+    p = NULL;
+    at = strstr(t, "prior 0.0001\n");
+    if (!at || !(t2 = malloc(strlen(t) + 32)))
+        abort();
+    snprintf(t2, strlen(t) + 32, "%.*sprior %s\n%s", (int)(at - t), t, prior,
+             at + strlen("prior 0.0001\n"));
+    if (dc_dedup_params_from_text(t2, &p, &err) < 0)
+        abort();
+    free(t);
+    free(t2);
+    return p;
+}
+
+static void
+test_shared_id_links(void)
+{
+    struct dc_dedup_params *p = params_prior("1e-12");
+    struct dc_dedup_result r;
+    struct dc_dedup_opts o;
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_person v[6];
+
+    v[0] = P("Lê", NULL, "Ánh", "1990-03-05", 'F', "001190012345", NULL, NULL);
+    v[1] = P("Lê", "Thị", "Ánh", "1990-03-05", 'F', "001190012345", NULL, NULL);
+    /* same ID, the year typed wrong (1958 against the ID's 085): linked; a
+     * birth year its own ID contradicts is no cannot-link evidence */
+    v[2] = P("Trần", "Văn", "Bình", "1985-07-01", 'M', "079085000111", NULL, NULL);
+    v[3] = P("Trần", "Văn", "Bình", "1958-07-01", 'M', "079085000111", NULL, NULL);
+    /* same ID, other sex and birth years far apart: two people */
+    v[4] = P("Phạm", "Văn", "Cường", "1960-01-01", 'M', "036060004444", NULL, NULL);
+    v[5] = P("Phạm", "Thị", "Cúc", "1972-02-02", 'F', "036060004444", NULL, NULL);
+    dc_dedup_opts_init(&o);
+    CHECK_INT(dc_dedup_run(v, 6, p, &o, &r, &err), 0);
+    CHECK_INT(r.cluster[1], 0);
+    CHECK_INT(r.cluster[3], 2);
+    CHECK_INT(r.cluster[5], 5);
+    /* the linked pairs are kept, marked, with their own low probability */
+    CHECK_INT(r.npairs, 2);
+    for (size_t i = 0; i < r.npairs; i++) {
+        CHECK(r.pairs[i].gamma & DC_DEDUP_ID_LINK);
+        CHECK(r.pairs[i].prob < o.review_min);
+        CHECK_INT(DC_DEDUP_LEVEL(r.pairs[i].gamma, DC_CMP_ID), 1);
+    }
+    dc_dedup_result_release(&r);
+    dc_dedup_params_free(p);
+}
+
+/* An ID whose province prefix is no code of Circular 07/2016 Annex 1 (043)
+ * agrees with one whose last nine digits are the same: the ID comparison's
+ * near level, and no cannot-link between them. */
+static void
+test_unknown_prefix_is_near(void)
+{
+    struct dc_dedup_result r;
+    struct dc_dedup_opts o;
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_person v[4];
+
+    v[0] = P("Phạm", "Phương Thùy", "Mi", "2000-10-26", 'F', "043300758442", "04036", "14");
+    v[1] = P("Phạm", "Phương Thùy", "Mi", "2000-10-26", 'F', "014300758442", "04036", "14");
+    /* both prefixes known: two different IDs, cannot-link */
+    v[2] = P("Phạm", "Phương Thùy", "Mi", "2000-10-26", 'F', "014300758442", "04036", "14");
+    v[3] = P("Phạm", "Phương Thùy", "Mi", "2000-10-26", 'F', "036300758442", "04036", "14");
+    dc_dedup_opts_init(&o);
+    CHECK_INT(dc_dedup_run(v, 2, NULL, &o, &r, &err), 0);
+    CHECK_INT(r.cluster[1], 0);
+    CHECK_INT(r.npairs, 1);
+    if (r.npairs)
+        CHECK_INT(DC_DEDUP_LEVEL(r.pairs[0].gamma, DC_CMP_ID), 2);
+    dc_dedup_result_release(&r);
+    CHECK_INT(dc_dedup_run(v + 2, 2, NULL, &o, &r, &err), 0);
+    CHECK_INT(r.cluster[1], 1);
+    dc_dedup_result_release(&r);
+}
+
+/* A birth year after opts.max_year (the stage's clock) is a typo: compared
+ * as unknown, so it neither agrees nor disagrees. */
+static void
+test_future_birth_year_unknown(void)
+{
+    struct dc_dedup_result r;
+    struct dc_dedup_opts o;
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_person v[2];
+
+    v[0] = P("Lã", "Châu Hồng", "Nhi", "1980-06-23", 'F', NULL, "30553", "89");
+    v[1] = P("Lã", "Châu Hồng", "Nhi", "2028-06-23", 'F', NULL, "30553", "89");
+    dc_dedup_opts_init(&o);
+    CHECK_INT(dc_dedup_run(v, 2, NULL, &o, &r, &err), 0);
+    CHECK_INT(r.npairs, 1);
+    if (r.npairs)
+        CHECK_INT(DC_DEDUP_LEVEL(r.pairs[0].gamma, DC_CMP_DOB), 6);
+    dc_dedup_result_release(&r);
+    o.max_year = 2026;
+    CHECK_INT(dc_dedup_run(v, 2, NULL, &o, &r, &err), 0);
+    CHECK_INT(r.npairs, 1);
+    if (r.npairs)
+        CHECK_INT(DC_DEDUP_LEVEL(r.pairs[0].gamma, DC_CMP_DOB), 0);
+    CHECK_INT(r.cluster[1], 0);
+    dc_dedup_result_release(&r);
 }
 
 static void
@@ -1204,6 +1321,9 @@ main(void)
     RUN(test_dob_and_id_levels);
     RUN(test_empty_and_single_input);
     RUN(test_given_params_used);
+    RUN(test_shared_id_links);
+    RUN(test_unknown_prefix_is_near);
+    RUN(test_future_birth_year_unknown);
     RUN(test_params_round_trip);
     RUN(test_explain_waterfall);
     RUN(test_evaluate_by_hand);

@@ -4,14 +4,14 @@
  * Not for: the linkage model (dedup.c), option handling (cmd/dedup.c).
  * The memory budget it is shaped by is issue #5 (1M records, <= 500 MB).
  */
-#include "linkdb.h"
+#include "../linkdb.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvio.h"
-#include "json.h"
+#include "../csvio.h"
+#include "../json.h"
 
 /* ---- string interning: open addressing over one growing arena ---- */
 
@@ -789,6 +789,8 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
     struct dc_dedup_opts o = st->opts;
     int ret = -1;
 
+    if (!o.max_year && now_iso)
+        o.max_year = atoi(now_iso); /* "YYYY-..." */
     st->t_load = dc_dedup_clock();
     if (dc_linkset_load_input(db, &st->ls, &in, err) < 0)
         goto out;
