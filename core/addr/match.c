@@ -575,16 +575,19 @@ digit_first(const struct tokbuf *tb, int i)
 static void
 mark_streets(const struct tokbuf *tb, unsigned char *street)
 {
-    memset(street, 0, (size_t)tb->n);
+    unsigned char sw[DC_ADDR_MAX_TOKENS]; /* a street word, looked up once a token */
     for (int j = 0; j < tb->n; j++) {
-        int word = addr_is_word_in(tb, j, street_words, sizeof street_words / sizeof street_words[0]);
-        if (word && j > 0 && addr_tok_is(tb, j, "pho") && addr_tok_is(tb, j - 1, "thanh") &&
+        street[j] = 0;
+        sw[j] = tb->t[j].fl <= 5 &&
+                addr_is_word_in(tb, j, street_words, sizeof street_words / sizeof street_words[0]);
+        if (sw[j] && j > 0 && addr_tok_is(tb, j, "pho") && addr_tok_is(tb, j - 1, "thanh") &&
             !(tb->t[j].flags & (T_BRK | T_HYPH)))
-            word = 0; /* "thành phố" */
+            sw[j] = 0; /* "thành phố" */
+    }
+    for (int j = 0; j < tb->n; j++) {
+        int word = sw[j];
         int house = !word && digit_first(tb, j) &&
-                    (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) &&
-                    !(j > 0 && addr_is_word_in(tb, j - 1, street_words,
-                                               sizeof street_words / sizeof street_words[0]));
+                    (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) && !(j > 0 && sw[j - 1]);
         if (!word && !house)
             continue;
         int len = word && j + 1 < tb->n && digit_first(tb, j + 1) ? 1 : 2;

@@ -418,8 +418,8 @@ fill_codes(const struct mctx *x, struct dc_addr *out)
             (strcmp(out->reason, "ward-split") == 0 || strcmp(out->reason, "ward-unmapped") == 0))
             out->reason[0] = '\0'; /* the 2025 reading names the new ward */
     }
-    snprintf(out->era_name, sizeof out->era_name, "%s",
-             eras == 3 ? "both" : eras == 2 ? "2025" : "pre2025");
+    copy_name(out->era_name, sizeof out->era_name,
+              eras == 3 ? "both" : eras == 2 ? "2025" : "pre2025");
     if (retired && !cleared && out->reason[0] == '\0') {
         copy_name(out->reason, sizeof out->reason, "retired-name");
         if (out->confidence > conf_of[CF_RETIRED])

@@ -130,14 +130,6 @@ fold_class(const struct foldtab *ft, UChar32 cp)
 
 /* --------------------------------------------------------------- tokens */
 
-int
-addr_tok_is(const struct tokbuf *tb, int i, const char *w)
-{
-    if (tb->t[i].fl == 0 || tb->f[tb->t[i].fo] != w[0])
-        return 0; /* most words differ in their first letter: skip strlen */
-    size_t n = strlen(w);
-    return (size_t)tb->t[i].fl == n && memcmp(tb->f + tb->t[i].fo, w, n) == 0;
-}
 
 static void
 strip_zeros(struct tokbuf *tb, struct tok *t)
@@ -354,14 +346,6 @@ static const struct {
 };
 
 
-int
-addr_is_word_in(const struct tokbuf *tb, int i, const char *const *list, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        if (addr_tok_is(tb, i, list[k]))
-            return 1;
-    return 0;
-}
 
 /* The written prefix right before token s: sets *ps and returns the kinds. */
 unsigned
