@@ -15,17 +15,24 @@
 
 const char dc_usage_import[] =
     "usage: dancu import DB FILE... [--source NAME] [--encoding ENC] [--delimiter D]\n"
-    "                    [--map FILE] [--force] [--max-field BYTES] [--max-bytes BYTES] [--json]\n"
+    "                    [--sheet NAME|N] [--header-row N] [--map FILE] [--force]\n"
+    "                    [--max-field BYTES] [--max-bytes BYTES] [--json]\n"
     "\n"
-    "Read CSV/TSV extracts into the staging database DB.  FILE may be '-' for\n"
-    "stdin; gzip input is recognised by its bytes.  Each file is one batch in one\n"
-    "transaction: every data row becomes a record or a reject row (reason, line,\n"
-    "raw bytes), and a file that fails as a whole leaves nothing behind.\n"
+    "Read CSV/TSV extracts and Excel workbooks (.xlsx, .xls) into the staging\n"
+    "database DB.  FILE may be '-' for stdin (CSV only); gzip and workbooks are\n"
+    "recognised by their bytes.  Each file is one batch in one transaction: the\n"
+    "header is the row among the first 30 that names the most fields, and every\n"
+    "row below it becomes a record, a reject row (reason, line, raw bytes), or a\n"
+    "skipped row: blank (no value in a mapped column) or footer (total, place and\n"
+    "date, signature lines after the last person).  Rows above the header are\n"
+    "skipped too; all are counted.  A file that fails as a whole leaves nothing.\n"
     "\n"
     "Options:\n"
     "  --source NAME       source name of the records (default: the file's base name)\n"
     "  --encoding ENC      auto (default), utf-8, utf-16, cp1258, tcvn3, vni, viscii\n"
     "  --delimiter D       auto (default), ',', ';', tab or '|'\n"
+    "  --sheet NAME|N      the workbook's sheet to read (default: the first visible)\n"
+    "  --header-row N      the header is on line N (CSV) or sheet row N (workbook)\n"
     "  --map FILE          column=field lines overriding the header aliases\n"
     "                      (field: a canonical name, or '-' to keep it in extra)\n"
     "  --force             import a file again although the same bytes were imported\n"
@@ -46,7 +53,8 @@ const char dc_usage_import[] =
     "Exit status: 0 imported; 1 rows were rejected, a person field (name, birth date,\n"
     "sex, ID, permanent address) has no column, or the mapping found rows wanting;\n"
     "64 usage; 65 a file is unreadable as a whole (encoding undecidable, corrupt\n"
-    "gzip); 66 a file is missing; 74 I/O error; 75 another run is writing DB.\n";
+    "gzip or workbook, no such sheet); 66 a file is missing; 74 I/O error; 75 another\n"
+    "run is writing DB.\n";
 
 /* Room for a file name or header text with every byte escaped (\xNN). */
 #define ESC_MAX (4 * 4096 + 1)
@@ -142,11 +150,29 @@ print_summary(const char *path, const struct dc_import_summary *s)
                 path, s->duplicate_of);
         return;
     }
+    long skipped = s->skipped_above + s->skipped_blank + s->skipped_footer;
+
     fprintf(stderr,
             "dancu import: %s: batch %lld, source '%s': %ld rows read = %ld imported + %ld "
-            "rejected (encoding %s, confidence %.2f, delimiter '%s')\n",
-            path, s->batch_id, s->source, s->rows_read, s->imported, s->rejected, s->encoding,
-            s->confidence, s->delimiter == '\t' ? "tab" : (char[]){(char)s->delimiter, 0});
+            "rejected",
+            path, s->batch_id, s->source, s->rows_read, s->imported, s->rejected);
+    if (skipped)
+        fprintf(stderr, " + %ld skipped", skipped);
+    if (s->sheet[0])
+        fprintf(stderr, " (%s, sheet '%s')\n", s->kind, s->sheet);
+    else
+        fprintf(stderr, " (encoding %s, confidence %.2f, delimiter '%s')\n", s->encoding,
+                s->confidence, s->delimiter == '\t' ? "tab" : (char[]){(char)s->delimiter, 0});
+    if (s->header_row != 1 || skipped) {
+        fprintf(stderr, "  header at row %ld", s->header_row);
+        if (s->skipped_above)
+            fprintf(stderr, "; above it: %ld", s->skipped_above);
+        if (s->skipped_blank)
+            fprintf(stderr, "; blank rows: %ld", s->skipped_blank);
+        if (s->skipped_footer)
+            fprintf(stderr, "; footer rows: %ld", s->skipped_footer);
+        fputc('\n', stderr);
+    }
     if (s->header_rows > 1)
         fprintf(stderr, "  header: %d rows\n", s->header_rows);
     if (s->header_repeats)
@@ -225,6 +251,14 @@ print_json(struct dc_ctx *ctx, const char *path, const struct dc_import_summary 
     dc_buf_printf(&b, ", \"batch\": %lld, \"duplicate_of\": %lld", s->batch_id, s->duplicate_of);
     dc_buf_printf(&b, ", \"rows_read\": %ld, \"imported\": %ld, \"rejected\": %ld", s->rows_read,
                   s->imported, s->rejected);
+    dc_buf_printf(&b,
+                  ", \"skipped\": {\"above_header\": %ld, \"blank\": %ld, \"footer\": %ld}, "
+                  "\"header_row\": %ld, \"kind\": \"%s\"",
+                  s->skipped_above, s->skipped_blank, s->skipped_footer, s->header_row, s->kind);
+    if (s->sheet[0]) {
+        dc_buf_puts(&b, ", \"sheet\": ");
+        dc_json_str(&b, s->sheet);
+    }
     dc_buf_puts(&b, ", \"encoding\": ");
     dc_json_str(&b, s->encoding);
     dc_buf_printf(&b, ", \"confidence\": %.2f, \"sha256\": \"%s\", \"columns\": [",
@@ -250,14 +284,18 @@ print_json(struct dc_ctx *ctx, const char *path, const struct dc_import_summary 
 int
 cmd_import(struct dc_ctx *ctx, int argc, char **argv)
 {
-    enum { O_SOURCE = 256, O_ENC, O_DELIM, O_MAP, O_FORCE, O_MAXF, O_MAXB, O_JSON };
+    enum { O_SOURCE = 256, O_ENC, O_DELIM, O_MAP, O_FORCE, O_MAXF, O_MAXB, O_JSON, O_SHEET,
+           O_HDR };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},          {"source", required_argument, NULL, O_SOURCE},
         {"encoding", required_argument, NULL, O_ENC}, {"delimiter", required_argument, NULL, O_DELIM},
         {"map", required_argument, NULL, O_MAP},   {"force", no_argument, NULL, O_FORCE},
         {"max-field", required_argument, NULL, O_MAXF},
         {"max-bytes", required_argument, NULL, O_MAXB},
-        {"json", no_argument, NULL, O_JSON},       {NULL, 0, NULL, 0}};
+        {"json", no_argument, NULL, O_JSON},
+        {"sheet", required_argument, NULL, O_SHEET},
+        {"header-row", required_argument, NULL, O_HDR},
+        {NULL, 0, NULL, 0}};
     static const char *const encodings[] = {"auto", "utf-8", "utf-16", "cp1258",
                                             "tcvn3", "vni", "viscii"};
     struct dc_import_opts o = {0};
@@ -318,6 +356,20 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
         case O_JSON:
             json = 1;
             break;
+        case O_SHEET:
+            if (!optarg[0])
+                return dc_cmd_usage_error(ctx, "--sheet wants a sheet name or number");
+            o.sheet = optarg;
+            break;
+        case O_HDR: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+
+            if (*end || end == optarg || n < 1 || n > 10000)
+                return dc_cmd_usage_error(ctx, "--header-row wants a row number from 1 to 10000");
+            o.header_row = n;
+            break;
+        }
         default:
             return dc_cmd_bad_option(ctx, argv);
         }

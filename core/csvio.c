@@ -37,6 +37,7 @@
 #include <zlib.h>
 
 #include "encoding.h"
+#include "io/workbook.h"
 
 #define ZCAP (64u << 10)      /* file read size */
 #define IBCAP (1u << 20)      /* input buffer = detection sample */
@@ -97,7 +98,7 @@ struct dc_csv_reader {
     /* the header, kept */
     struct dc_csv_row hdr;
     char *hdr_mem;
-    int done;
+    int done, no_header;
 };
 
 static int
@@ -736,24 +737,27 @@ sn_row(int c, void *data)
     sn->nf = 0;
 }
 
-/* The delimiter giving the header two or more fields and the most records with the
- * header's field count, counted by libcsv (so quoted delimiters do not count); ties go to
- * more fields, then to the order , ; TAB |.  None fits: ','. */
+/* For each candidate, the field count (two or more) that most sampled records have, counted
+ * by libcsv (so quoted delimiters do not count); the delimiter whose count is shared by the
+ * most records wins, ties going to more fields, then to the order , ; TAB |.  None fits:
+ * ','.  The most common count, not the first record's: the header and the rows below it
+ * decide, never a banner line above the header ("Phường X, quận Y" reads as three
+ * comma-separated fields). */
 static int
 sniff_delim(const unsigned char *s, size_t n)
 {
     static const int cand[] = {',', ';', '\t', '|'};
     long best = 0;
     int bestd = ',';
-    size_t ci, i;
+    size_t ci, i, j;
 
     if (n > SNIFF_BYTES)
         n = SNIFF_BYTES;
     for (ci = 0; ci < sizeof cand / sizeof cand[0]; ci++) {
         struct csv_parser p;
         struct sniff sn;
-        size_t pos = 0, same = 0;
-        long score;
+        size_t pos = 0;
+        long score = 0;
 
         memset(&sn, 0, sizeof sn);
         if (csv_init(&p, 0) != 0)
@@ -769,13 +773,18 @@ sniff_delim(const unsigned char *s, size_t n)
             pos += k;
         }
         csv_free(&p);
-        if (sn.nrec == 0 || sn.counts[0] < 2)
-            continue;
-        for (i = 1; i < sn.nrec; i++)
-            same += sn.counts[i] == sn.counts[0];
-        if (sn.nrec == 1)
-            same = 1;
-        score = (long)same * 100000 + (long)(sn.counts[0] < 99999 ? sn.counts[0] : 99999);
+        for (i = 0; i < sn.nrec; i++) {
+            size_t same = 0;
+            long sc;
+
+            if (sn.counts[i] < 2)
+                continue;
+            for (j = 0; j < sn.nrec; j++)
+                same += sn.counts[j] == sn.counts[i];
+            sc = (long)same * 100000 + (long)(sn.counts[i] < 99999 ? sn.counts[i] : 99999);
+            if (sc > score)
+                score = sc;
+        }
         if (score > best) {
             best = score;
             bestd = cand[ci];
@@ -899,7 +908,7 @@ keep_header(struct dc_csv_reader *r, const struct dc_csv_row *row, struct dc_err
 struct dc_csv_reader *
 dc_csv_open(const char *path, const struct dc_csv_opts *opts, struct dc_error *err)
 {
-    static const struct dc_csv_opts defaults = {NULL, 0, 0, 0};
+    static const struct dc_csv_opts defaults = {NULL, 0, 0, 0, 0};
     const struct dc_csv_opts *o = opts ? opts : &defaults;
     struct dc_csv_reader *r;
     struct stat sb;
@@ -963,11 +972,24 @@ dc_csv_open(const char *path, const struct dc_csv_opts *opts, struct dc_error *e
         }
         r->zinit = 1;
     }
-    if (ib_fill(r, 1, err) < 0 || setup_encoding(r, o, err) < 0)
+    if (ib_fill(r, 1, err) < 0)
+        goto fail;
+    if (!r->gz && dc_wb_sniff(r->ib, r->ib_len) != DC_WB_NONE) {
+        /* the bytes of a zip or an OLE2 file would otherwise fail the encoding guess */
+        dc_error_at(err, DC_EX_DATAERR, path, 0, NULL,
+                    "an Excel workbook (.%s), not CSV text; dancu import reads workbooks "
+                    "given by file name",
+                    dc_wb_kind_name(dc_wb_sniff(r->ib, r->ib_len)));
+        goto fail;
+    }
+    if (setup_encoding(r, o, err) < 0)
         goto fail;
     r->delim = o->delimiter ? o->delimiter : sniff_delim(r->ib + r->ib_pos, r->ib_len - r->ib_pos);
     if (parser_reset(r, err) < 0)
         goto fail;
+    r->no_header = o->no_header;
+    if (r->no_header)
+        return r;
     rc = read_record(r, err);
     if (rc < 0)
         goto fail;
@@ -1014,7 +1036,7 @@ dc_csv_next(struct dc_csv_reader *r, struct dc_csv_row *row, struct dc_error *er
     r->rownum++;
     if (make_row(r, row, err) < 0)
         return -1;
-    if (!row->reject && row->nfields != r->hdr.nfields) {
+    if (!row->reject && !r->no_header && row->nfields != r->hdr.nfields) {
         snprintf(r->reason, sizeof r->reason, "ragged row: %zu fields, header has %zu",
                  row->nfields, r->hdr.nfields);
         row->reject = r->reason;

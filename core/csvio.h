@@ -31,6 +31,9 @@ struct dc_csv_opts {
     int delimiter;                 /* 0 = sniff among , ; TAB | ; else that byte */
     size_t max_field;              /* bytes; 0 = 65536 */
     unsigned long long max_bytes;  /* decompressed input bytes; 0 = DC_CSV_MAX_BYTES_DEFAULT */
+    int no_header;                 /* 1 = read no header: every record is a row (rownum
+                                      from 1) of whatever width; the caller finds the
+                                      header among them (import: banners above it) */
 };
 
 struct dc_csv_row {
@@ -50,7 +53,9 @@ struct dc_csv_row {
 
 struct dc_csv_reader;
 
-/* path "-" = stdin.  gzip is recognised by its magic bytes.  Reads the header record.
+/* path "-" = stdin.  gzip is recognised by its magic bytes.  Reads the header record
+ * (unless no_header: then dc_csv_header has no fields).  An Excel workbook is refused by its
+ * magic bytes with a message saying so (import reads workbooks through core/io/).
  * Errors: missing/unreadable file DC_EX_NOINPUT; undecidable encoding, bad header or empty
  * input DC_EX_DATAERR; unknown option values DC_EX_USAGE. */
 struct dc_csv_reader *dc_csv_open(const char *path, const struct dc_csv_opts *opts,

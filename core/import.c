@@ -21,7 +21,9 @@
 #include <string.h>
 
 #include "fields.h"
+#include "io/workbook.h"
 #include "json.h"
+#include "vntext.h"
 
 #define DC_STR_(x) #x
 #define DC_STR(x) DC_STR_(x)
@@ -33,7 +35,37 @@ enum {
     BATCH_ROWS = 512,
     BATCH_BYTES = 256 << 10,
     MULTI_ROWS = 64, /* rows per INSERT statement (see prepare_all) */
+    HEADER_SCAN = 30, /* rows looked at for the header */
+    MAX_PENDING = 256, /* footer-like rows held back until the end or the next person */
 };
+
+/* ---- the rows of a file, CSV or workbook ------------------------------------------------ */
+
+struct src {
+    struct dc_csv_reader *csv;
+    struct dc_wb_reader *wb;
+};
+
+static int
+src_next(struct src *r, struct dc_csv_row *row, struct dc_error *err)
+{
+    return r->wb ? dc_wb_next(r->wb, row, err) : dc_csv_next(r->csv, row, err);
+}
+
+static unsigned long long
+src_bytes(const struct src *r)
+{
+    return r->wb ? dc_wb_bytes_read(r->wb) : dc_csv_bytes_read(r->csv);
+}
+
+static void
+src_close(struct src *r)
+{
+    dc_wb_close(r->wb);
+    dc_csv_close(r->csv);
+    r->wb = NULL;
+    r->csv = NULL;
+}
 
 /* Length of the well-formed UTF-8 sequence at s (n bytes left), 0 if there is none
  * (Unicode 15 Table 3-7: no overlongs, no surrogates, nothing over U+10FFFF). */
@@ -88,7 +120,7 @@ dc_import_source_check(const char *name)
 int
 dc_import_source_name(const char *path, char *out, size_t size)
 {
-    static const char *const exts[] = {".gz", ".csv", ".tsv", ".txt", ".tab"};
+    static const char *const exts[] = {".gz", ".csv", ".tsv", ".txt", ".tab", ".xlsx", ".xls"};
     const char *base = strrchr(path, '/');
     size_t n, k = 0;
 
@@ -299,7 +331,7 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
         dc_db_prepare(db,
                       "UPDATE batch SET source = ?2, src_file = ?3, sha256 = ?4, encoding = ?5, "
                       "delimiter = ?6, rows_read = ?7, rows_ok = ?8, rows_rejected = ?9, "
-                      "detail = ?10, finished = ?11 WHERE id = ?1",
+                      "detail = ?10, finished = ?11, rows_skipped = ?12 WHERE id = ?1",
                       &st->batch_end, err) < 0 ||
         dc_db_prepare(db,
                       /* the same bytes, or else the same decoded rows (detail.rows_sha256;
@@ -314,17 +346,18 @@ prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_summary *
 
 static int
 insert_reject(struct dc_db *db, struct stmts *st, long long batch, const char *source,
-              const char *path, const struct dc_csv_row *row, struct dc_error *err)
+              const char *path, long rownum, long line, const char *reason, const char *raw,
+              size_t raw_len, struct dc_error *err)
 {
     sqlite3_stmt *q = st->reject;
 
     sqlite3_bind_int64(q, 1, batch);
     sqlite3_bind_text(q, 2, source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, path, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 4, row->rownum - st->shift);
-    sqlite3_bind_int64(q, 5, row->line);
-    sqlite3_bind_text(q, 6, row->reject, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(q, 7, row->raw ? row->raw : "", (int)row->raw_len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, rownum - st->shift);
+    sqlite3_bind_int64(q, 5, line);
+    sqlite3_bind_text(q, 6, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 7, raw ? raw : "", (int)raw_len, SQLITE_STATIC);
     return dc_db_step_done(db, q, "insert reject", err);
 }
 
@@ -354,20 +387,34 @@ finish_batch(struct dc_db *db, struct stmts *st, long long batch, const char *pa
              const struct dc_import_summary *s, const char *now, struct dc_error *err)
 {
     sqlite3_stmt *q = st->batch_end;
-    char delim[8], detail[384];
+    struct dc_buf detail = DC_BUF_INIT;
+    char delim[8];
+    int rc;
 
     if (s->delimiter == '\t')
         snprintf(delim, sizeof delim, "tab");
     else
         snprintf(delim, sizeof delim, "%c", s->delimiter ? s->delimiter : ',');
-    /* the mapping's findings stay with the batch (header.h; no personal data), and the
-     * hash of the decoded rows that tells a re-import in other bytes */
-    snprintf(detail, sizeof detail,
-             "{\"confidence\": %.2f, \"header_rows\": %d, \"no_column_for\": %d, "
-             "\"split_both\": %ld, \"split_none\": %ld, \"id_conflict\": %ld, "
-             "\"header_repeats\": %ld, \"rows_sha256\": \"%s\"}",
-             s->confidence, s->header_rows, s->nmissing, s->split_both, s->split_none,
-             s->id_conflict, s->header_repeats, s->rows_sha256);
+    /* the mapping's findings and the rows skipped stay with the batch (no personal data),
+     * and the hash of the decoded rows that tells a re-import in other bytes */
+    dc_buf_printf(&detail,
+                  "{\"confidence\": %.2f, \"header_rows\": %d, \"no_column_for\": %d, "
+                  "\"split_both\": %ld, \"split_none\": %ld, \"id_conflict\": %ld, "
+                  "\"header_repeats\": %ld, \"rows_sha256\": \"%s\", \"kind\": \"%s\"",
+                  s->confidence, s->header_rows, s->nmissing, s->split_both, s->split_none,
+                  s->id_conflict, s->header_repeats, s->rows_sha256, s->kind);
+    if (s->sheet[0]) {
+        dc_buf_puts(&detail, ", \"sheet\": ");
+        dc_json_str(&detail, s->sheet);
+    }
+    dc_buf_printf(&detail,
+                  ", \"header_row\": %ld, \"skipped\": {\"above_header\": %ld, \"blank\": %ld, "
+                  "\"footer\": %ld}}",
+                  s->header_row, s->skipped_above, s->skipped_blank, s->skipped_footer);
+    if (detail.oom) {
+        dc_buf_release(&detail);
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    }
     sqlite3_bind_int64(q, 1, batch);
     sqlite3_bind_text(q, 2, s->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, path, -1, SQLITE_STATIC);
@@ -377,9 +424,12 @@ finish_batch(struct dc_db *db, struct stmts *st, long long batch, const char *pa
     sqlite3_bind_int64(q, 7, s->rows_read);
     sqlite3_bind_int64(q, 8, s->imported);
     sqlite3_bind_int64(q, 9, s->rejected);
-    sqlite3_bind_text(q, 10, detail, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 10, dc_buf_str(&detail), -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 11, now, -1, SQLITE_STATIC);
-    return dc_db_step_done(db, q, "update batch", err);
+    sqlite3_bind_int64(q, 12, s->skipped_above + s->skipped_blank + s->skipped_footer);
+    rc = dc_db_step_done(db, q, "update batch", err);
+    dc_buf_release(&detail);
+    return rc;
 }
 
 /* ---- reader thread ------------------------------------------------------------------- */
@@ -404,7 +454,9 @@ struct batch {
 };
 
 struct pipe {
-    struct dc_csv_reader *r;
+    struct src *r;
+    const struct dc_import_summary *s; /* the mapping, set before the reader runs; NULL
+                                          while the first batch is read (all raw kept) */
     struct batch b[NBATCH];
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -412,9 +464,6 @@ struct pipe {
     size_t start;             /* the first batch the reader fills */
     struct dc_error err;      /* the reader's error */
     EVP_MD_CTX *md;           /* SHA-256 of the decoded rows, in file order (NULL: none) */
-    /* the writer's view of the row being inserted */
-    char **fp;
-    size_t *lp, fpcap;
 };
 
 static void
@@ -452,7 +501,7 @@ batch_put(struct batch *b, const char *s, size_t n)
 }
 
 static int
-batch_add(struct batch *b, const struct dc_csv_row *row)
+batch_add(struct batch *b, const struct dc_csv_row *row, int keep_raw)
 {
     struct brow *br;
     int contiguous;
@@ -512,7 +561,7 @@ batch_add(struct batch *b, const struct dc_csv_row *row)
         b->flen[b->nf + i] = row->lens[i];
     }
     /* raw bytes only serve rejects: not copying them for good rows saves a pass over the file */
-    br->raw_len = row->raw && row->reject ? row->raw_len : 0;
+    br->raw_len = row->raw && (row->reject || keep_raw) ? row->raw_len : 0;
     br->raw = batch_put(b, row->raw ? row->raw : "", br->raw_len);
     if (br->raw == SIZE_MAX)
         return -1;
@@ -580,6 +629,50 @@ hash_batch(EVP_MD_CTX *md, const struct batch *b)
     }
 }
 
+static int
+nonblank(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')
+            continue;
+        if ((unsigned char)v[i] == 0xC2 && i + 1 < n && (unsigned char)v[i + 1] == 0xA0) {
+            i++; /* U+00A0, the no-break space spreadsheets leave */
+            continue;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int
+is_name_field(int f)
+{
+    return f == DC_F_FULL_NAME || f == DC_F_FAMILY_NAME || f == DC_F_MIDDLE_NAME ||
+           f == DC_F_GIVEN_NAME;
+}
+
+/* 1 if the writer may turn the row into a reject or hold it back as a footer row (then its
+ * raw bytes are needed): not a person row plain to see, with a name or an ID and at least
+ * three mapped values, and as wide as the header. */
+static int
+may_reject(const struct pipe *p, const struct dc_csv_row *row)
+{
+    const struct dc_import_summary *s = p->s;
+    int nmapped = 0, who = 0;
+
+    if (row->reject || !s || row->nfields != s->ncols)
+        return 1;
+    for (size_t c = 0; c < row->nfields; c++) {
+        int f = s->map[c].field;
+
+        if (f < 0 || !row->lens[c] || !nonblank(row->fields[c], row->lens[c]))
+            continue;
+        nmapped++;
+        who |= is_name_field(f) || f == DC_F_ID_NUMBER || f == DC_F_CMND;
+    }
+    return !who || nmapped <= 2;
+}
+
 /* Fill b from the reader; sets p->rc and b->last. */
 static void
 batch_fill(struct pipe *p, struct batch *b)
@@ -589,15 +682,15 @@ batch_fill(struct pipe *p, struct batch *b)
 
     b->nrows = b->nf = b->used = 0;
     while (b->nrows < BATCH_ROWS && b->used < BATCH_BYTES) {
-        rc = dc_csv_next(p->r, &row, &p->err);
+        rc = src_next(p->r, &row, &p->err);
         if (rc <= 0)
             break;
-        if (batch_add(b, &row) < 0) {
+        if (batch_add(b, &row, may_reject(p, &row)) < 0) {
             rc = dc_error_set(&p->err, DC_EX_OSERR, "out of memory");
             break;
         }
     }
-    b->bytes = dc_csv_bytes_read(p->r);
+    b->bytes = src_bytes(p->r);
     b->last = rc <= 0;
     p->rc = rc < 0 ? -1 : 0;
     if (p->md) /* batches are filled in file order, one at a time */
@@ -675,42 +768,6 @@ pipe_stop(struct pipe *p, pthread_t th)
     pthread_mutex_unlock(&p->mu);
     pthread_join(th, NULL);
     p->threaded = 0;
-}
-
-/* Row i of b as a csv row; fields point into the batch. */
-static int
-pipe_row(struct pipe *p, const struct batch *b, size_t i, struct dc_csv_row *row)
-{
-    const struct brow *br = &b->rows[i];
-
-    if (p->fpcap < br->nf + 1) {
-        char **f = realloc(p->fp, (br->nf + 1) * sizeof *f);
-        size_t *l;
-
-        if (!f)
-            return -1;
-        p->fp = f;
-        l = realloc(p->lp, (br->nf + 1) * sizeof *l);
-        if (!l)
-            return -1;
-        p->lp = l;
-        p->fpcap = br->nf + 1;
-    }
-    for (size_t k = 0; k < br->nf; k++) {
-        p->fp[k] = b->mem + b->foff[br->f0 + k];
-        p->lp[k] = b->flen[br->f0 + k];
-    }
-    p->fp[br->nf] = NULL;
-    memset(row, 0, sizeof *row);
-    row->rownum = br->rownum;
-    row->line = br->line;
-    row->nfields = br->nf;
-    row->fields = p->fp;
-    row->lens = p->lp;
-    row->raw = b->mem + br->raw;
-    row->raw_len = br->raw_len;
-    row->reject = br->reason == SIZE_MAX ? NULL : b->mem + br->reason;
-    return 0;
 }
 
 /* ---- the mapping applied to a row ----------------------------------------------------- */
@@ -985,7 +1042,7 @@ insert_rows(struct dc_db *db, struct stmts *st, long long batch, const struct ba
 /* Start the pipe on reader r and fill its first batch here: the mapping looks at those
  * rows (a second header row, columns known by content) before anything is inserted. */
 static int
-pipe_open(struct pipe *p, struct dc_csv_reader *r, struct dc_error *err)
+pipe_open(struct pipe *p, struct src *r, struct dc_error *err)
 {
     memset(p, 0, sizeof *p);
     p->r = r;
@@ -1003,11 +1060,7 @@ pipe_open(struct pipe *p, struct dc_csv_reader *r, struct dc_error *err)
         pthread_mutex_destroy(&p->mu);
         return dc_error_set(err, DC_EX_OSERR, "SHA-256 init failed");
     }
-    {
-        const struct dc_csv_row *h = dc_csv_header(r);
-        EVP_DigestUpdate(p->md, "H", 1);
-        hash_fields(p->md, (const char *const *)h->fields, h->lens, h->nfields);
-    }
+    /* no header record: the header and the rows above it are hashed as rows */
     batch_fill(p, &p->b[0]);
     p->b[0].ready = 1;
     p->start = 1;
@@ -1019,8 +1072,6 @@ pipe_close(struct pipe *p)
 {
     for (size_t i = 0; i < NBATCH; i++)
         batch_release(&p->b[i]);
-    free(p->fp);
-    free(p->lp);
     EVP_MD_CTX_free(p->md);
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
@@ -1040,76 +1091,294 @@ pipe_rows_sha256(struct pipe *p, char hex[65])
     return 0;
 }
 
-/* 1 when row k of b repeats the header row field for field. */
+/* 1 when row k of b repeats the header row (n cells) field for field. */
 static int
-is_header_again(const struct batch *b, size_t k, const struct dc_csv_row *h)
+is_header_again(const struct batch *b, size_t k, char *const *h, const size_t *hl, size_t n)
 {
     const struct brow *br = &b->rows[k];
 
-    if (br->nf != h->nfields || br->nf == 0)
+    if (br->nf != n || br->nf == 0)
         return 0;
     for (size_t i = 0; i < br->nf; i++)
-        if (b->flen[br->f0 + i] != h->lens[i] ||
-            memcmp(b->mem + b->foff[br->f0 + i], h->fields[i], h->lens[i]) != 0)
+        if (b->flen[br->f0 + i] != hl[i] ||
+            memcmp(b->mem + b->foff[br->f0 + i], h[i], hl[i]) != 0)
             return 0;
     return 1;
 }
 
-/* Insert every row of the file after the header rows (skip: those in the first batch):
- * 0 at its end, -1 with err set. */
-static int
-import_rows(struct dc_db *db, struct stmts *st, long long batch, const char *path,
-            struct pipe *pp, size_t skip, const struct dc_import_opts *o,
-            struct dc_import_summary *s, struct dc_error *err)
+/* ---- rows that are not people --------------------------------------------------------- */
+
+enum rowkind { RK_RECORD, RK_REJECT, RK_BLANK, RK_FOOTER };
+
+struct pend {
+    long rownum, line;
+    char *raw;
+    size_t raw_len;
+};
+
+/* The writer's walk over one file's rows below the header. */
+struct walk {
+    struct dc_db *db;
+    struct stmts *st;
+    long long batch;
+    const char *path;
+    const struct dc_import_opts *o;
+    struct dc_import_summary *s;
+    int workbook;
+    struct dc_buf extra;
+    int in_footer;          /* a total or signature line was seen, and no person since */
+    struct pend *pend;      /* footer rows held back: skipped at the end, rejected if a */
+    size_t npend;           /* person follows them */
+    const char *reason;     /* of the row classified RK_REJECT */
+    char why[96];
+    char **hcells;          /* the header row as read, to tell it repeated below */
+    size_t *hlens, hn;
+};
+
+/* Does a word sequence start at the beginning of key or after a space? */
+static const char *
+word(const char *key, const char *w)
 {
-    struct pipe *p = pp;
-    struct dc_buf extra = DC_BUF_INIT;
-    const struct dc_csv_row *hdr = dc_csv_header(p->r); /* read-only once open */
+    size_t n = strlen(w);
+
+    for (const char *p = strstr(key, w); p; p = strstr(p + 1, w))
+        if ((p == key || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return p;
+    return NULL;
+}
+
+/* The lines printed below a register's people (seen on commune forms; research/records.md
+ * §5): a total ("Tổng cộng: 40 nhân khẩu", "Cộng: 12"), the place and date ("Phúc Xá, ngày
+ * 15 tháng 3 năm 2025"), who signs ("Người lập biểu", "Trưởng Công an xã", "Chủ tịch UBND")
+ * and how ("(Ký, ghi rõ họ tên)", "(Ký tên, đóng dấu)").  Compared on fold keys.  Bare
+ * "truong" is not a title here: it is also the family name Trương. */
+static int
+footer_key(const char *key)
+{
+    static const char *const starts[] = {
+        "tong cong", "tong so", "xac nhan", "chu tich", "truong cong an", "truong thon",
+        "truong ban", "truong ap", "truong khu pho", "truong to dan pho", "thu truong",
+        "ky ten", "ky ghi ro", "ky va ghi ro", "ky dong dau", "ky ho ten",
+    };
+    static const char *const anywhere[] = {
+        "nguoi lap", "ghi ro ho ten", "dong dau", "ky ten", "can bo lap", "ubnd",
+    };
+    const char *d;
+
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
+        if (strncmp(key, starts[i], strlen(starts[i])) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof anywhere / sizeof anywhere[0]; i++)
+        if (word(key, anywhere[i]))
+            return 1;
+    /* "Cộng: 40", "Tổng: 40" */
+    if ((strncmp(key, "cong ", 5) == 0 && key[5] >= '0' && key[5] <= '9') ||
+        (strncmp(key, "tong ", 5) == 0 && key[5] >= '0' && key[5] <= '9'))
+        return 1;
+    /* "..., ngày 15 tháng 3 năm 2025" (or with dots for the clerk to fill in) */
+    if ((d = word(key, "ngay")) != NULL && (d = word(d, "thang")) != NULL && word(d, "nam"))
+        return 1;
+    return 0;
+}
+
+static int
+footer_text(const struct batch *b, const struct brow *br)
+{
+    char text[512], key[1024];
+    size_t len = 0;
+
+    for (size_t c = 0; c < br->nf; c++) {
+        const char *v = b->mem + b->foff[br->f0 + c];
+        size_t n = b->flen[br->f0 + c];
+
+        if (!nonblank(v, n))
+            continue;
+        if (len && len + 1 < sizeof text)
+            text[len++] = ' ';
+        if (n > sizeof text - 1 - len) {
+            n = sizeof text - 1 - len;
+            while (n && ((unsigned char)v[n] & 0xC0) == 0x80)
+                n--; /* not inside a UTF-8 sequence */
+        }
+        memcpy(text + len, v, n);
+        len += n;
+    }
+    text[len] = '\0';
+    return len && dc_text_fold(text, key, sizeof key) == 0 && footer_key(key);
+}
+
+static enum rowkind
+classify(struct walk *w, const struct batch *b, size_t k)
+{
+    const struct brow *br = &b->rows[k];
+    const struct dc_import_summary *s = w->s;
+    int nmapped = 0, name = 0, id = 0, dob = 0;
+    size_t beyond = 0;
+
+    if (br->reason != SIZE_MAX) {
+        w->reason = b->mem + br->reason;
+        return RK_REJECT;
+    }
+    for (size_t c = 0; c < br->nf; c++) {
+        int f;
+
+        if (!nonblank(b->mem + b->foff[br->f0 + c], b->flen[br->f0 + c]))
+            continue;
+        if (c >= s->ncols) {
+            if (!beyond)
+                beyond = c + 1;
+            continue;
+        }
+        if ((f = s->map[c].field) < 0)
+            continue;
+        nmapped++;
+        name |= is_name_field(f);
+        id |= f == DC_F_ID_NUMBER || f == DC_F_CMND;
+        dob |= f == DC_F_DOB;
+    }
+    if (!id && nmapped <= 2 && footer_text(b, br)) {
+        w->in_footer = 1;
+        return RK_FOOTER;
+    }
+    if (nmapped == 0 && !beyond)
+        return RK_BLANK;
+    if (w->in_footer && nmapped < 3 && !id && !dob)
+        return RK_FOOTER; /* the signers' names under "Người lập biểu" and the chief's title */
+    if (!w->workbook && br->nf != s->ncols) {
+        snprintf(w->why, sizeof w->why, "ragged row: %zu fields, header has %zu", br->nf,
+                 s->ncols);
+        w->reason = w->why;
+        return RK_REJECT;
+    }
+    if (beyond) {
+        snprintf(w->why, sizeof w->why, "a value in column %zu, right of the header's last",
+                 beyond);
+        w->reason = w->why;
+        return RK_REJECT;
+    }
+    if (!name && !id) {
+        w->reason = "no name and no ID";
+        return RK_REJECT;
+    }
+    return RK_RECORD;
+}
+
+/* The held-back footer rows were not the end after all: they become rejects. */
+static int
+flush_pending(struct walk *w, struct dc_error *err)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < w->npend; i++) {
+        struct pend *q = &w->pend[i];
+
+        if (rc == 0) {
+            rc = insert_reject(w->db, w->st, w->batch, w->s->source, w->path, q->rownum,
+                               q->line, "a total or signature line with people below it",
+                               q->raw, q->raw_len, err);
+            w->s->rejected += rc == 0;
+        }
+        free(q->raw);
+    }
+    w->npend = 0;
+    w->in_footer = 0;
+    return rc;
+}
+
+static int
+hold_footer(struct walk *w, const struct batch *b, size_t k, struct dc_error *err)
+{
+    const struct brow *br = &b->rows[k];
+    struct pend *q;
+
+    if (w->npend == MAX_PENDING && flush_pending(w, err) < 0)
+        return -1;
+    if (!w->pend && !(w->pend = calloc(MAX_PENDING, sizeof *w->pend)))
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    q = &w->pend[w->npend];
+    q->rownum = br->rownum;
+    q->line = br->line;
+    q->raw_len = br->raw_len;
+    q->raw = malloc(br->raw_len + 1);
+    if (!q->raw)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    memcpy(q->raw, b->mem + br->raw, br->raw_len);
+    w->npend++;
+    return 0;
+}
+
+/* Insert, reject or skip rows from .. b->nrows - 1 of b. */
+static int
+drain(struct walk *w, const struct batch *b, size_t from, struct dc_error *err)
+{
+    struct dc_import_summary *s = w->s;
+    size_t good[MULTI_ROWS], ngood = 0;
+    size_t want = w->st->multi ? w->st->multi : 1;
+    int rc = 0;
+
+    for (size_t k = from; k < b->nrows && rc == 0; k++) {
+        const struct brow *br = &b->rows[k];
+
+        if (br->reason == SIZE_MAX && is_header_again(b, k, w->hcells, w->hlens, w->hn)) {
+            /* files joined with cat: the header again is no person (issue 19) */
+            s->header_repeats++;
+            continue;
+        }
+        s->rows_read++;
+        switch (classify(w, b, k)) {
+        case RK_BLANK:
+            s->skipped_blank++;
+            break;
+        case RK_FOOTER:
+            rc = hold_footer(w, b, k, err);
+            break;
+        case RK_REJECT:
+            rc = insert_reject(w->db, w->st, w->batch, s->source, w->path, br->rownum, br->line,
+                               w->reason, b->mem + br->raw, br->raw_len, err);
+            s->rejected += rc == 0;
+            break;
+        case RK_RECORD:
+            if (w->npend && (rc = flush_pending(w, err)) < 0)
+                break;
+            w->in_footer = 0;
+            /* good rows wait for a full statement; rejects go to their own table, so
+             * the src_row ids come out as with one insert per row */
+            good[ngood++] = k;
+            if (ngood == want) {
+                rc = insert_rows(w->db, w->st, w->batch, b, good, ngood, s, &w->extra, err);
+                s->imported += rc == 0 ? (long)ngood : 0;
+                ngood = 0;
+            }
+            break;
+        }
+        if (w->o->progress && s->rows_read % PROGRESS_EVERY == 0)
+            w->o->progress(w->o->progress_ud, b->bytes, s->rows_read);
+    }
+    if (rc == 0 && ngood) { /* before the reader may reuse the batch */
+        rc = insert_rows(w->db, w->st, w->batch, b, good, ngood, s, &w->extra, err);
+        s->imported += rc == 0 ? (long)ngood : 0;
+    }
+    return rc;
+}
+
+/* Insert every row of the file after the header rows (skip: the rows of the first batch
+ * up to the first data row): 0 at its end, -1 with err set. */
+static int
+import_rows(struct walk *w, struct pipe *p, size_t skip, struct dc_error *err)
+{
     pthread_t th;
     int rc = 0;
 
+    p->s = w->s;
     /* the first batch is there already; the reader goes on with the next */
     p->b[0].full = 1;
     p->threaded = !p->b[0].last && pthread_create(&th, NULL, reader_main, p) == 0;
     for (size_t i = 0;; i = (i + 1) % NBATCH) {
         struct batch *b = pipe_take(p, i);
         int last = b->last;
-        size_t good[MULTI_ROWS], ngood = 0;
-        size_t want = st->multi ? st->multi : 1;
 
-        for (size_t k = skip; k < b->nrows && rc == 0; k++) {
-            if (b->rows[k].reason == SIZE_MAX && is_header_again(b, k, hdr)) {
-                /* files joined with cat: the header again is no person (issue 19) */
-                s->header_repeats++;
-                continue;
-            }
-            s->rows_read++;
-            if (b->rows[k].reason != SIZE_MAX) {
-                struct dc_csv_row row;
-
-                if (pipe_row(p, b, k, &row) < 0)
-                    rc = dc_error_set(err, DC_EX_OSERR, "out of memory");
-                else
-                    rc = insert_reject(db, st, batch, s->source, path, &row, err);
-                s->rejected += rc == 0;
-            } else {
-                /* good rows wait for a full statement; rejects go to their own table, so
-                 * the src_row ids come out as with one insert per row */
-                good[ngood++] = k;
-                if (ngood == want) {
-                    rc = insert_rows(db, st, batch, b, good, ngood, s, &extra, err);
-                    s->imported += rc == 0 ? (long)ngood : 0;
-                    ngood = 0;
-                }
-            }
-            if (o->progress && s->rows_read % PROGRESS_EVERY == 0)
-                o->progress(o->progress_ud, b->bytes, s->rows_read);
-        }
+        rc = drain(w, b, skip, err);
         skip = 0;
-        if (rc == 0 && ngood) { /* before the reader may reuse the batch */
-            rc = insert_rows(db, st, batch, b, good, ngood, s, &extra, err);
-            s->imported += rc == 0 ? (long)ngood : 0;
-        }
         pipe_give_back(p, b);
         if (rc < 0 || last)
             break;
@@ -1120,7 +1389,12 @@ import_rows(struct dc_db *db, struct stmts *st, long long batch, const char *pat
         *err = p->err;
         rc = -1;
     }
-    dc_buf_release(&extra);
+    if (rc == 0) { /* footer rows after the last person: skipped */
+        w->s->skipped_footer += (long)w->npend;
+        for (size_t i = 0; i < w->npend; i++)
+            free(w->pend[i].raw);
+        w->npend = 0;
+    }
     return rc;
 }
 
@@ -1142,23 +1416,136 @@ looks_like_data(const struct dc_import_summary *s)
     return !generic;
 }
 
+/* How header-like row k of b is: header.c's score (aliases, cleaned aliases), or the
+ * columns the --map file names when that is more. */
+static int
+header_score(const struct batch *b, size_t k, const struct dc_mapfile *map, const char **cells,
+             struct dc_header_map *out)
+{
+    const struct brow *br = &b->rows[k];
+    struct dc_error e = DC_ERROR_INIT;
+    int n = 0, sc;
+
+    for (size_t c = 0; c < br->nf; c++)
+        cells[c] = b->mem + b->foff[br->f0 + c];
+    sc = dc_header_score(cells, br->nf);
+    if (map && dc_header_map(cells, br->nf, map, out, &e) == 0)
+        for (size_t c = 0; c < br->nf; c++)
+            n += out[c].how == DC_HDR_MAP && out[c].field >= 0;
+    return n > sc ? n : sc;
+}
+
+/* Is row k + 1 of b a second header row (sub-columns, or column numbers) under row k?
+ * cells: room for the widest row, twice. */
+static int
+sub_row(const struct batch *b, size_t k, const char **cells)
+{
+    const struct brow *t = &b->rows[k], *u = &b->rows[k + 1];
+
+    for (size_t c = 0; c < t->nf; c++)
+        cells[c] = b->mem + b->foff[t->f0 + c];
+    for (size_t c = 0; c < u->nf; c++)
+        cells[t->nf + c] = b->mem + b->foff[u->f0 + c];
+    return dc_header_subrow(cells, t->nf, cells + t->nf, u->nf) != DC_SUBROW_NONE;
+}
+
+/* The header among the first rows (the first batch, read before anything is inserted):
+ * the row of the first HEADER_SCAN whose cells name the most fields, at least two, the
+ * first of equals; or the row --header-row names; or, when no row names two fields, the
+ * first row with a value (what a plain CSV file has).  *hdr = its index in b. */
+static int
+find_header(const struct batch *b, const struct dc_import_opts *o, const char *path,
+            size_t *hdr, struct dc_error *err)
+{
+    const char **cells;
+    struct dc_header_map *out;
+    size_t best = SIZE_MAX, first = SIZE_MAX, maxnf = 0;
+    int best_score = 1;
+
+    for (size_t k = 0; k < b->nrows; k++)
+        if (b->rows[k].nf > maxnf)
+            maxnf = b->rows[k].nf;
+    cells = calloc(2 * maxnf + 1, sizeof *cells);
+    out = calloc(maxnf + 1, sizeof *out);
+    if (!cells || !out) {
+        free(cells);
+        free(out);
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    }
+    for (size_t k = 0; k < b->nrows && (o->header_row || k < HEADER_SCAN); k++) {
+        const struct brow *br = &b->rows[k];
+        int sc, any = 0;
+
+        if (br->reason != SIZE_MAX)
+            continue;
+        if (o->header_row) {
+            if (br->line == o->header_row)
+                best = k;
+            continue;
+        }
+        for (size_t c = 0; c < br->nf && !any; c++)
+            any = nonblank(b->mem + b->foff[br->f0 + c], b->flen[br->f0 + c]);
+        if (any && first == SIZE_MAX)
+            first = k;
+        sc = header_score(b, k, o->map, cells, out);
+        if (sc > 0 && k + 1 < b->nrows && b->rows[k + 1].reason == SIZE_MAX &&
+            sub_row(b, k, cells))
+            /* "Năm sinh" over "Nam" | "Nữ": the group row and its sub-columns are one
+             * header, which starts at the group row */
+            sc += header_score(b, k + 1, o->map, cells, out);
+        if (sc > best_score) {
+            best = k;
+            best_score = sc;
+        }
+    }
+    free(cells);
+    free(out);
+    if (best == SIZE_MAX && !o->header_row)
+        best = first;
+    if (best != SIZE_MAX) {
+        *hdr = best;
+        return 0;
+    }
+    if (o->header_row)
+        return dc_error_at(err, DC_EX_DATAERR, path, 0, NULL,
+                           "--header-row %ld: no such row among the first %zu, or it cannot "
+                           "be read",
+                           o->header_row, b->nrows);
+    if (b->nrows && b->rows[0].reason != SIZE_MAX) {
+        /* a refused header is not stored: the reason's note on raw bytes kept does not
+         * apply (issue 19) */
+        const char *why = b->mem + b->rows[0].reason, *kept = strstr(why, "; raw bytes kept");
+
+        return dc_error_at(err, DC_EX_DATAERR, path, b->rows[0].line, NULL, "header: %.*s",
+                           kept ? (int)(kept - why) : (int)strlen(why), why);
+    }
+    return dc_error_at(err, DC_EX_DATAERR, path, 0, NULL, "no header record (empty input)");
+}
+
 /*
  * Map the columns: the header row, combined with a second header row when the first
  * rows hold one (merged cells: "Năm sinh" over "Nam" | "Nữ") and past a row of column
  * numbers; then columns whose header says nothing, by what the first batch holds; then
- * which person fields no column gives.  *skip: the rows of b that were header.
+ * which person fields no column gives.  hdr: the header's row in b; *skip: the first row
+ * of b below the header.
  */
 static int
-map_columns(const struct dc_csv_row *h, const struct batch *b, const struct dc_mapfile *map,
+map_columns(const struct batch *b, size_t hdr, const struct dc_mapfile *map,
             struct dc_import_summary *s, size_t *skip, struct dc_error *err)
 {
-    const char *const *top = (const char *const *)h->fields;
-    size_t n = h->nfields;
+    const struct brow *hb = &b->rows[hdr];
+    const char **hcells = calloc(hb->nf + 1, sizeof *hcells);
+    const char *const *top = hcells;
+    size_t n = hb->nf;
     char **comb = NULL, **cells = NULL;
     struct dc_header_sniff *sniff = NULL;
     int rc = -1;
 
-    *skip = 0;
+    if (!hcells)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    for (size_t c = 0; c < hb->nf; c++)
+        hcells[c] = b->mem + b->foff[hb->f0 + c];
+    *skip = hdr + 1;
     s->header_rows = 1;
     for (int k = 0; k < 2 && *skip < b->nrows; k++) {
         const struct brow *br = &b->rows[*skip];
@@ -1214,7 +1601,7 @@ map_columns(const struct dc_csv_row *h, const struct batch *b, const struct dc_m
     if (looks_like_data(s)) {
         /* A file without a header row: its first person would be taken for the header,
          * printed on stderr as column names and be neither record nor reject (issue 19). */
-        dc_error_at(err, DC_EX_DATAERR, NULL, h->line, NULL,
+        dc_error_at(err, DC_EX_DATAERR, NULL, hb->line, NULL,
                     "the first row names no column dancu knows and looks like data (a file "
                     "without a header row?): nothing imported; add a header row, or name "
                     "the columns with --map FILE");
@@ -1231,21 +1618,96 @@ fail:
     free(comb);
     free(cells);
     free(sniff);
+    free(hcells);
     return rc;
+}
+
+/* A copy of the header row's cells: the first batch is refilled by the reader. */
+static int
+keep_header_cells(struct walk *w, const struct batch *b, size_t hdr, struct dc_error *err)
+{
+    const struct brow *h = &b->rows[hdr];
+
+    w->hn = h->nf;
+    w->hcells = calloc(h->nf + 1, sizeof *w->hcells);
+    w->hlens = calloc(h->nf + 1, sizeof *w->hlens);
+    if (!w->hcells || !w->hlens)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    for (size_t c = 0; c < h->nf; c++) {
+        w->hlens[c] = b->flen[h->f0 + c];
+        w->hcells[c] = malloc(w->hlens[c] + 1);
+        if (!w->hcells[c])
+            return dc_error_set(err, DC_EX_OSERR, "out of memory");
+        memcpy(w->hcells[c], b->mem + b->foff[h->f0 + c], w->hlens[c] + 1);
+    }
+    return 0;
+}
+
+static void
+walk_release(struct walk *w)
+{
+    dc_buf_release(&w->extra);
+    for (size_t i = 0; i < w->npend; i++)
+        free(w->pend[i].raw);
+    free(w->pend);
+    for (size_t c = 0; w->hcells && c < w->hn; c++)
+        free(w->hcells[c]);
+    free(w->hcells);
+    free(w->hlens);
+    memset(w, 0, sizeof *w);
+}
+
+static int
+open_source(const char *path, const struct dc_import_opts *o, struct src *r,
+            struct dc_import_summary *s, struct dc_error *err)
+{
+    enum dc_wb_kind kind;
+
+    if (dc_wb_kind_of_file(path, &kind, err) < 0)
+        return -1;
+    snprintf(s->kind, sizeof s->kind, "%s", dc_wb_kind_name(kind));
+    if (kind != DC_WB_NONE) {
+        struct dc_wb_opts wo = {o->sheet, o->csv.max_bytes, o->csv.max_field};
+
+        r->wb = dc_wb_open(path, kind, &wo, err);
+        if (!r->wb)
+            return -1;
+        snprintf(s->sheet, sizeof s->sheet, "%s", dc_wb_sheet(r->wb));
+        snprintf(s->encoding, sizeof s->encoding, "utf-8");
+        s->confidence = 1.0;
+        return 0;
+    }
+    if (o->sheet)
+        return dc_error_at(err, DC_EX_USAGE, path, 0, NULL,
+                           "--sheet: not a workbook (CSV text has no sheets)");
+    {
+        struct dc_csv_opts co = o->csv;
+
+        co.no_header = 1;
+        r->csv = dc_csv_open(path, &co, err);
+    }
+    if (!r->csv)
+        return -1;
+    snprintf(s->encoding, sizeof s->encoding, "%s", dc_csv_encoding(r->csv));
+    s->confidence = dc_csv_confidence(r->csv);
+    s->delimiter = dc_csv_delimiter(r->csv);
+    return 0;
 }
 
 int
 dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *o,
                struct dc_import_summary *s, struct dc_error *err)
 {
-    struct dc_csv_reader *r = NULL;
+    struct src r = {NULL, NULL};
     struct stmts st = {0};
     struct pipe p;
+    struct walk w;
     long long batch = 0;
-    size_t skip = 0;
+    size_t skip = 0, hdr = 0;
     int rc, in_tx = 0, piped = 0;
 
     memset(s, 0, sizeof *s);
+    memset(&w, 0, sizeof w);
     if (o->source) {
         const char *why = dc_import_source_check(o->source);
         if (why) {
@@ -1258,17 +1720,20 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
                                        "give --source");
         goto fail;
     }
-    r = dc_csv_open(path, &o->csv, err);
-    if (!r)
+    if (open_source(path, o, &r, s, err) < 0)
         goto fail;
-    snprintf(s->encoding, sizeof s->encoding, "%s", dc_csv_encoding(r));
-    s->confidence = dc_csv_confidence(r);
-    s->delimiter = dc_csv_delimiter(r);
-    if (pipe_open(&p, r, err) < 0)
+    if (pipe_open(&p, &r, err) < 0)
         goto fail;
     piped = 1;
-    if (map_columns(dc_csv_header(r), &p.b[0], o->map, s, &skip, err) < 0)
+    if (p.rc < 0) { /* the first batch already met the file's failure */
+        *err = p.err;
         goto fail;
+    }
+    if (find_header(&p.b[0], o, path, &hdr, err) < 0 ||
+        map_columns(&p.b[0], hdr, o->map, s, &skip, err) < 0)
+        goto fail;
+    s->header_row = p.b[0].rows[hdr].line;
+    s->skipped_above = (long)hdr;
     if (dc_db_begin(db, err) < 0)
         goto fail;
     in_tx = 1;
@@ -1276,14 +1741,26 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         dc_db_batch_start(db, "import", o->now_iso, &batch, err) < 0 ||
         write_colmap(db, &st, batch, s, err) < 0)
         goto fail;
-    rc = import_rows(db, &st, batch, path, &p, skip, o, s, err);
+    /* src_row counts the data rows below the header (and its second row) */
+    st.shift += p.b[0].rows[hdr].rownum;
+    s->rows_read = (long)hdr; /* the rows above the header were read and skipped */
+    w.db = db;
+    w.st = &st;
+    w.batch = batch;
+    w.path = path;
+    w.o = o;
+    w.s = s;
+    w.workbook = r.wb != NULL;
+    if (keep_header_cells(&w, &p.b[0], hdr, err) < 0)
+        goto fail;
+    rc = import_rows(&w, &p, skip, err);
     if (rc == 0 && pipe_rows_sha256(&p, s->rows_sha256) < 0)
         rc = dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 failed");
     pipe_close(&p);
     piped = 0;
     if (rc < 0)
         goto fail;
-    if (dc_csv_sha256(r, s->sha256) < 0) {
+    if ((r.wb ? dc_wb_sha256(r.wb, s->sha256) : dc_csv_sha256(r.csv, s->sha256)) < 0) {
         dc_error_set(err, DC_EX_SOFTWARE, "sha256 failed");
         goto fail;
     }
@@ -1305,8 +1782,7 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
             /* Same bytes already imported: leave the DB as it was. */
             finalize_all(&st);
             dc_db_rollback(db);
-            dc_csv_close(r);
-            return 0;
+            goto done;
         }
     }
     if (finish_batch(db, &st, batch, path, s, o->now_iso, err) < 0)
@@ -1315,7 +1791,9 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     if (dc_db_commit(db, err) < 0)
         goto fail;
     s->batch_id = batch;
-    dc_csv_close(r);
+done:
+    walk_release(&w);
+    src_close(&r);
     return 0;
 fail:
     if (piped)
@@ -1323,7 +1801,8 @@ fail:
     finalize_all(&st);
     if (in_tx)
         dc_db_rollback(db);
-    dc_csv_close(r);
+    walk_release(&w);
+    src_close(&r);
     if (err && !err->path)
         err->path = path;
     return -1;

@@ -1,9 +1,17 @@
 /*
  * import.h - read one extract into src_row / reject, one transaction per file.
  *
- * Nothing lost, nothing doubled: every data record of the file becomes one
- * src_row or one reject row (reason, file, line, raw bytes), and
- * rows_read = imported + rejected is stored on the batch.  A file that
+ * Nothing lost, nothing doubled: every row of the file below its header becomes one
+ * src_row, one reject row (reason, file, line, raw bytes) or a skipped row of a named kind,
+ * and rows_read = imported + rejected + skipped is stored on the batch.
+ *
+ * Files as clerks keep them: a CSV/TSV text, or an Excel workbook (.xlsx, .xls: told by its
+ * bytes, read through core/io/).  The header is the row among the first 30 whose cells
+ * name the most fields (header.c's aliases), so the national motto and a title above it
+ * are skipped and counted; --header-row forces it.  Below it: a row with no value in any
+ * mapped column is a blank row (skipped); a total line, the place-and-date line and the
+ * signature lines after the last person are footer rows (skipped); any other row with
+ * neither a name nor an ID is rejected with that reason.  A file that
  * fails as a whole (corrupt .gz, undecidable encoding, I/O error) leaves
  * nothing behind: its transaction is rolled back.  The same bytes (SHA-256)
  * imported again are a no-op unless forced.
@@ -28,6 +36,8 @@ struct dc_import_opts {
     struct dc_csv_opts csv;         /* encoding, delimiter, limits */
     const struct dc_mapfile *map;   /* --map, may be NULL */
     int force;                      /* import the same bytes again as a new batch */
+    const char *sheet;              /* workbooks: sheet name or number; NULL = first visible */
+    long header_row;                /* the header's row (line, or sheet row); 0 = find it */
     const char *now_iso;            /* batch start time ("2026-11-26T00:00:00Z") */
     /* called every few thousand rows (progress line); may be NULL */
     void (*progress)(void *ud, unsigned long long bytes, long rows);
@@ -37,7 +47,11 @@ struct dc_import_opts {
 struct dc_import_summary {
     long long batch_id;         /* 0 when nothing was committed */
     long long duplicate_of;     /* batch holding the same bytes (skipped), else 0 */
-    long rows_read, imported, rejected;
+    long rows_read, imported, rejected; /* rows below the header... */
+    long skipped_above, skipped_blank, skipped_footer; /* ...and rows skipped, by kind */
+    long header_row;            /* line (CSV) or sheet row of the header */
+    char kind[8];               /* "csv", "xlsx", "xls" */
+    char sheet[128];            /* workbooks: the sheet read */
     char source[DC_IMPORT_SOURCE_MAX + 1];
     char encoding[16];
     double confidence;
@@ -69,7 +83,7 @@ int dc_import_file(struct dc_db *db, const char *path, const struct dc_import_op
 /* Free what a summary owns; accepts a zeroed summary. */
 void dc_import_summary_release(struct dc_import_summary *s);
 
-/* The default source name of a path: base name without .gz/.csv/.tsv/.txt, kept whole;
+/* The default source name of a path: base name without .gz/.csv/.tsv/.txt/.xlsx/.xls, kept whole;
  * bytes that are not UTF-8 or are control characters become the text "\xNN".  -1 when
  * the name does not fit in size (nothing is cut). */
 int dc_import_source_name(const char *path, char *out, size_t size);

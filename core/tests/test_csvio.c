@@ -46,7 +46,7 @@ put_gz(const char *name, const char *data, size_t len)
 static struct dc_csv_reader *
 open_opts(const char *p, const char *enc, int delim, size_t max_field, struct dc_error *err)
 {
-    struct dc_csv_opts o = {enc, delim, max_field, 0};
+    struct dc_csv_opts o = {enc, delim, max_field, 0, 0};
 
     dc_error_clear(err);
     return dc_csv_open(p, &o, err);
@@ -500,7 +500,7 @@ static void
 test_max_bytes(void)
 {
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_csv_opts o = {NULL, 0, 0, 10};
+    struct dc_csv_opts o = {NULL, 0, 0, 10, 0};
     struct dc_csv_reader *r = dc_csv_open(PUT("mb.csv", "a,b\n1,2\n3,4\n"), &o, &err);
 
     CHECK(r == NULL);
