@@ -15,6 +15,7 @@
 #include "vndate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vntext.h"
@@ -219,6 +220,95 @@ parse_words(const char *raw, struct dc_date *o)
     return finish(o, val[2], val[1], val[0]);
 }
 
+void
+dc_date_from_serial(long serial, int *y, int *m, int *d)
+{
+    /* Lotus 1-2-3 took 1900 for a leap year and Excel kept it (ECMA-376 Part 1 §18.17.4.1):
+     * serial 60 is 29 February 1900, a day that never was; serials after it count from
+     * 1899-12-30, those before it from 1899-12-31.  Days since 1970-01-01 to a civil date:
+     * H. Hinnant's civil_from_days. */
+    long long z, era;
+    unsigned doe, yoe, doy, mp, dd, mm;
+
+    if (serial == 60) {
+        *y = 1900, *m = 2, *d = 29;
+        return;
+    }
+    z = (serial > 60 ? serial - 25569 : serial - 25568) + 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = (unsigned)(z - era * 146097);
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    dd = doy - (153 * mp + 2) / 5 + 1;
+    mm = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)((long long)yoe + era * 400 + (mm <= 2));
+    *m = (int)mm;
+    *d = (int)dd;
+}
+
+/* A time of day after the date, as spreadsheets write a date cell's value ("05/03/1990
+ * 00:00:00", "1990-03-05T00:00:00", "1990-03-05 00:00", with ".000" or "Z"): the length of
+ * the date before it, or n when there is none.  The time says nothing about a birth date. */
+static size_t
+strip_time(const char *s, size_t n)
+{
+    size_t t = n, i, k;
+
+    while (t > 0 && s[t - 1] != ' ' && s[t - 1] != 'T')
+        t--;
+    if (t < 2 || !(s[t - 2] >= '0' && s[t - 2] <= '9'))
+        return n;
+    /* HH:MM, HH:MM:SS, HH:MM:SS.fff, then Z maybe */
+    i = t;
+    for (k = 0; k < 3; k++) {
+        size_t d = i;
+
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i - d < 1 || i - d > 2 || (k > 0 && i - d != 2) ||
+            num(s + d, i - d) > (k == 0 ? 23 : 59))
+            return n;
+        if (i == n || s[i] != ':')
+            break;
+        i++;
+    }
+    if (k == 0)
+        return n; /* no colon: not a time */
+    if (i < n && s[i] == '.' && k == 2)
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+    if (i < n && s[i] == 'Z')
+        i++;
+    if (i != n)
+        return n;
+    t--;
+    while (t > 0 && s[t - 1] == ' ')
+        t--;
+    return t;
+}
+
+/* An Excel serial day number written out (a date cell saved as CSV without its format):
+ * five digits, 10000 (1927-05-18) to 99999, with a time fraction maybe.  Four digits are
+ * a year, and no other written date form has five digits. */
+static int
+parse_serial(const char *s, size_t n, struct dc_date *o)
+{
+    size_t i;
+    int y, m, d;
+
+    for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        ;
+    if (i != 5 || (i < n && s[i] != '.'))
+        return 1;
+    for (size_t k = i + 1; k < n; k++)
+        if (s[k] < '0' || s[k] > '9')
+            return 1;
+    dc_date_from_serial(strtol(s, NULL, 10), &y, &m, &d);
+    finish(o, y, m, d);
+    return 0;
+}
+
 int
 dc_date_parse(const char *raw, int pivot_year, struct dc_date *out)
 {
@@ -243,6 +333,9 @@ dc_date_parse(const char *raw, int pivot_year, struct dc_date *out)
         return 0;
     if (s[0] < '0' || s[0] > '9')
         return parse_words(raw, out);
+    n = strip_time(s, n);
+    if (parse_serial(s, n, out) == 0)
+        return 0;
     for (i = 0; i < n; i++)
         if (s[i] < '0' || s[i] > '9')
             return parse_sep(s, n, pivot_year, out);

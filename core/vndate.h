@@ -6,8 +6,13 @@
  * year-only birth dates) and the sentinels seen in source files ("00/00/1945").
  * A date is never guessed to a finer precision than written, never repaired.
  *
- * Not for: times of day, time zones, lunar dates, Excel serial numbers (these
- * are INVALID, not guessed), "today" (the caller passes the pivot year).
+ * Spreadsheet forms (issue 14): a time of day after the date is dropped
+ * ("05/03/1990 00:00:00", "1990-03-05T00:00:00"); a five-digit Excel serial day
+ * number is a date in the 1900 system ("32874" is 1990-01-01): the callers
+ * parse date columns only, and no other written form has five digits.
+ *
+ * Not for: times of day, time zones, lunar dates, "today" (the caller passes
+ * the pivot year).
  */
 #ifndef DC_VNDATE_H
 #define DC_VNDATE_H
@@ -41,7 +46,7 @@ struct dc_date {
  *   without diacritics, any case                           -> DAY/MONTH/YEAR
  * INVALID: impossible dates (30/02/1990, 31/04, 29/02/1991, month 13, day 0
  * with a month given... "00/03/1990" is a month, "05/00/1990" is invalid),
- * year 0, any other shape (Excel serials such as "32937", "03/90").
+ * year 0, any other shape ("03/90", six-digit numbers).
  *
  * Two-digit years (d/m/yy only): with c = pivot_year - pivot_year % 100 and
  * p = pivot_year % 100, yy <= p gives c + yy, else c - 100 + yy.  With
@@ -50,6 +55,10 @@ struct dc_date {
  * pivot_year <= 0 makes every two-digit year INVALID.
  */
 int dc_date_parse(const char *raw, int pivot_year, struct dc_date *out);
+
+/* The date of an Excel serial day number (1900 system, with its leap-year quirk: serial
+ * 60 gives 1900-02-29, which dc_date_valid refuses). */
+void dc_date_from_serial(long serial, int *y, int *m, int *d);
 
 /* 1 if y-m-d is a real Gregorian date (year 1..9999), else 0. */
 int dc_date_valid(int y, int m, int d);

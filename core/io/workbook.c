@@ -5,6 +5,8 @@
  */
 #include "wb.h"
 
+#include "../vndate.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -85,31 +87,12 @@ dc_wb_number_text(double v, char *out, size_t size)
     }
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's days_from_civil, inverted). */
-static void
-civil(long long z, int *y, unsigned *m, unsigned *d)
-{
-    long long era;
-    unsigned doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)((long long)yoe + era * 400 + (*m <= 2));
-}
-
 int
 dc_wb_serial_date(double serial, char *out, size_t size)
 {
     double day;
     long long d, secs;
-    int y;
-    unsigned m, dd;
+    int y, m, dd;
 
     /* 1 = 1900-01-01 ... 2958465 = 9999-12-31; 0 and negatives are no date */
     if (!isfinite(serial) || serial < 1 || serial >= 2958466)
@@ -121,16 +104,10 @@ dc_wb_serial_date(double serial, char *out, size_t size)
         d++;
         secs = 0;
     }
-    if (d == 60) {
-        /* Lotus 1-2-3 took 1900 for a leap year and Excel kept it: serial 60 is a day that
-         * never was.  Written as such, normalize will call it invalid. */
-        snprintf(out, size, "1900-02-29");
-    } else {
-        /* serials after 60 count from 1899-12-30 (day -25569 of the Unix epoch), those
-         * before it from 1899-12-31 */
-        civil(d > 60 ? d - 25569 : d - 25568, &y, &m, &dd);
-        snprintf(out, size, "%04d-%02u-%02u", y, m, dd);
-    }
+    /* vndate keeps the 1900 system and its leap-year quirk (serial 60 = 1900-02-29, a day
+     * that never was: written as such, normalize calls it invalid) */
+    dc_date_from_serial((long)d, &y, &m, &dd);
+    snprintf(out, size, "%04d-%02d-%02d", y, m, dd);
     if (secs > 0) {
         size_t l = strlen(out);
 

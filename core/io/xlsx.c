@@ -32,7 +32,7 @@
 #define SST_MAX_COUNT (16u << 20)
 #define MAX_COLS 16384u      /* XFD */
 #define MAX_ROWS 1048576L
-#define MAX_MERGES 65536u
+#define MAX_MERGES 262144u
 #define MAX_SHEETS 4096u
 #define BOMB_RATIO 1000ull
 #define BOMB_MIN (1ull << 20)
@@ -982,7 +982,13 @@ apply_merges(struct xlsx *x, struct wb_row *w, long rownum)
     size_t k = 0;
 
     while (x->mnext < x->nm && x->m[x->mnext].r1 <= rownum) {
-        if (x->m[x->mnext].r2 >= rownum) {
+        int clash = 0;
+
+        /* merges never overlap in a sheet Excel wrote: one over a column an active one
+         * holds is ignored, so at most one per column is active (bounded work per row) */
+        for (size_t i = 0; i < x->nact && !clash; i++)
+            clash = x->m[x->act[i]].c1 == x->m[x->mnext].c1 && x->m[x->act[i]].r2 >= rownum;
+        if (x->m[x->mnext].r2 >= rownum && !clash) {
             size_t *q = realloc(x->act, (x->nact + 1) * sizeof *q);
 
             if (!q)

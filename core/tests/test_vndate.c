@@ -134,7 +134,7 @@ static void
 test_date_unreadable(void)
 {
     static const struct date_case t[] = {
-        {"32937", 2026, DC_DATE_INVALID, "", 0, 0, 0}, /* Excel serial: not guessed */
+        {"329370", 2026, DC_DATE_INVALID, "", 0, 0, 0}, /* six digits: no form */
         {"03/90", 2026, DC_DATE_INVALID, "", 0, 0, 0},
         {"05/03-1990", 2026, DC_DATE_INVALID, "", 0, 0, 0},
         {"5/3/199", 2026, DC_DATE_INVALID, "", 0, 0, 0},
@@ -215,9 +215,39 @@ test_date_cmp_shared_precision(void)
     CHECK_INT(dc_date_cmp(NULL, &y1990), 0);
 }
 
+/* Date cells as spreadsheets write them when saved as text (issue 14). */
+static void
+test_date_spreadsheet_forms(void)
+{
+    static const struct date_case t[] = {
+        {"05/03/1990 00:00:00", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"1990-03-05 00:00:00", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"1990-03-05T00:00:00", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"1990-03-05T00:00:00.000Z", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"5/3/1990 0:00", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"05.03.1990", 2026, DC_DATE_DAY, "1990-03-05", 1990, 3, 5},
+        {"32874", 2026, DC_DATE_DAY, "1990-01-01", 1990, 1, 1},
+        {"32874.5", 2026, DC_DATE_DAY, "1990-01-01", 1990, 1, 1},
+        {"45658", 2026, DC_DATE_DAY, "2025-01-01", 2025, 1, 1},
+        {"1990-03-05 25:00", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"1990-03-05 noon", 2026, DC_DATE_INVALID, "", 0, 0, 0},
+        {"1990 00:00", 2026, DC_DATE_YEAR, "1990", 1990, 0, 0},
+    };
+    int y, m, d;
+
+    run_dates(t, sizeof t / sizeof t[0]);
+    dc_date_from_serial(60, &y, &m, &d); /* Lotus's 29 February 1900 */
+    CHECK_INT(y * 10000 + m * 100 + d, 19000229);
+    dc_date_from_serial(61, &y, &m, &d);
+    CHECK_INT(y * 10000 + m * 100 + d, 19000301);
+    dc_date_from_serial(59, &y, &m, &d);
+    CHECK_INT(y * 10000 + m * 100 + d, 19000228);
+}
+
 int
 main(void)
 {
+    RUN(test_date_spreadsheet_forms);
     RUN(test_date_day_forms);
     RUN(test_date_eight_digits);
     RUN(test_date_year_only);

@@ -8,6 +8,8 @@ synthetic.  Writes three files of the same sheet:
   register.xlsx  dates as date cells, IDs stored as text       (python3-openpyxl)
   register.xls   dates as date cells, IDs stored as numbers    (python3-xlwt)
   register.csv   ';'-separated UTF-8, as Excel's "CSV UTF-8" save writes it
+and merged.xlsx: a household's address merged down its rows, a hidden row, a date column
+holding a plain serial number.
 Only needed to change the test data (the results are committed):
   apt-get install python3-openpyxl python3-xlwt; python3 make-register.py OUTDIR
 """
@@ -109,8 +111,29 @@ def write_csv(path):
                         for v in cells])
 
 
+def write_merged(path):
+    """Cells merged down a household (its address written once) and a hidden row."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Hộ gia đình"
+    ws.append(["Họ và tên", "Ngày sinh", "Số CCCD", "Địa chỉ"])
+    ws.append(["Bùi Văn Nam", datetime.date(1975, 10, 2), "001075004321", "Số 9 ngõ 1, " + ADDR])
+    ws.append(["Bùi Thị Oanh", datetime.date(1978, 2, 28), "001178005432", None])
+    ws.append(["Bùi Văn Phú", datetime.date(2001, 12, 31), "001201006543", None])
+    ws.merge_cells("D2:D4")
+    ws.append(["Đinh Văn Quý", datetime.date(1960, 1, 1), "001060007654", "Số 4 ngõ 8, " + ADDR])
+    ws.row_dimensions[5].hidden = True
+    ws.append(["Mạc Thị Sen", 32874, 1099008765, "Số 6 ngõ 8, " + ADDR])  # a serial, an ID as number
+    for r in range(2, 6):
+        ws.cell(row=r, column=2).number_format = "dd/mm/yyyy"
+        ws.cell(row=r, column=3).number_format = "@"
+    wb.save(path)
+
+
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     write_xlsx(out + "/register.xlsx")
     write_xls(out + "/register.xls")
     write_csv(out + "/register.csv")
+    write_merged(out + "/merged.xlsx")
