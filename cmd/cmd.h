@@ -89,6 +89,12 @@ void dc_progress_start(struct dc_progress *p, const struct dc_ctx *ctx, const ch
 void dc_progress_cb(void *ud, long long done, long long total);
 void dc_progress_end(struct dc_progress *p);
 
+/* dedup, crosscheck, export: 0 when normalize ran after the last import (or nothing was
+ * imported), else print why not and return DC_EX_DATAERR (65); with allow_stale only a
+ * warning and 0.  The db handle is core's struct dc_db. */
+struct dc_db;
+int dc_cmd_require_normalized(struct dc_ctx *ctx, struct dc_db *db, int allow_stale);
+
 /* The command table (sorted by name) and its length. */
 extern const struct dc_cmd dc_commands[];
 extern const int dc_ncommands;

@@ -32,9 +32,11 @@ const char dc_usage_crosscheck[] =
     "  --lang L        messages in vi (default) or en\n"
     "  --only CODES    run only rules whose code starts with one of CODES (ID_,MRZ_)\n"
     "  --list          print the rule table and exit\n"
+    "  --allow-stale   check DB although files were imported after the last normalize\n"
     "\n"
     "Exit status: 0 done; 1 findings at or above --fail-on; 64 usage; 65 bad\n"
-    "input; 66 missing input; 74 I/O error; 75 DB busy.\n";
+    "input, or files imported into DB after the last normalize; 66 missing input;\n"
+    "74 I/O error; 75 DB busy.\n";
 
 static void
 list_rules(struct dc_ctx *ctx, const char *lang)
@@ -135,16 +137,16 @@ out:
 int
 cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
 {
-    enum { O_AGAINST = 256, O_FAIL, O_LANG, O_LIST, O_ONLY };
+    enum { O_AGAINST = 256, O_FAIL, O_LANG, O_LIST, O_ONLY, O_STALE };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},       {"against", required_argument, NULL, O_AGAINST},
         {"fail-on", required_argument, NULL, O_FAIL}, {"lang", required_argument, NULL, O_LANG},
         {"list", no_argument, NULL, O_LIST},    {"only", required_argument, NULL, O_ONLY},
-        {NULL, 0, NULL, 0}};
+        {"allow-stale", no_argument, NULL, O_STALE}, {NULL, 0, NULL, 0}};
     struct dc_rules_ctx rctx = {.today = ctx->today, .lang = "vi"};
     struct dc_error err = DC_ERROR_INIT;
     const char *against = NULL;
-    int ch, list = 0, fail_on = -1;
+    int ch, list = 0, fail_on = -1, allow_stale = 0;
     long findings[3] = {0};
 
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -175,6 +177,9 @@ cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
         case O_ONLY:
             rctx.only = optarg;
             break;
+        case O_STALE:
+            allow_stale = 1;
+            break;
         default:
             return dc_cmd_bad_option(ctx, argv);
         }
@@ -189,6 +194,10 @@ cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
         struct dc_crosscheck_summary s;
         if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0)
             return dc_cmd_fail(ctx, &err);
+        if ((ch = dc_cmd_require_normalized(ctx, db, allow_stale)) != 0) {
+            dc_db_close(db, NULL);
+            return ch;
+        }
         struct dc_progress pr;
         dc_progress_start(&pr, ctx, "records");
         rctx.progress = dc_progress_cb;

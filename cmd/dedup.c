@@ -33,8 +33,10 @@ const char dc_usage_dedup[] =
     "  --truth FILE     a truth_records.csv of 'dancu synth': print pairwise\n"
     "                   precision, recall, F1 and blocking pairs completeness\n"
     "  --explain A,B    print the weight waterfall of records A and B (record_id)\n"
+    "  --allow-stale    run although files were imported after the last normalize\n"
     "\n"
-    "Exit status: 0 done; 64 usage; 66 DB missing; 74 I/O error; 75 DB busy.\n";
+    "Exit status: 0 done; 64 usage; 65 files were imported after the last normalize;\n"
+    "66 DB missing; 74 I/O error; 75 DB busy.\n";
 
 static int
 parse_prob(const char *s, double *out)
@@ -92,12 +94,13 @@ out:
 int
 cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
 {
-    enum { O_THR = 256, O_REV, O_TRAIN, O_SEED, O_BLOCK, O_TRUTH, O_EXPLAIN };
+    enum { O_THR = 256, O_REV, O_TRAIN, O_SEED, O_BLOCK, O_TRUTH, O_EXPLAIN, O_STALE };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},          {"threshold", required_argument, NULL, O_THR},
         {"review-min", required_argument, NULL, O_REV}, {"train", no_argument, NULL, O_TRAIN},
         {"seed", required_argument, NULL, O_SEED}, {"max-block", required_argument, NULL, O_BLOCK},
         {"truth", required_argument, NULL, O_TRUTH}, {"explain", required_argument, NULL, O_EXPLAIN},
+        {"allow-stale", no_argument, NULL, O_STALE},
         {NULL, 0, NULL, 0}};
     struct dc_dedup_stage st;
     struct dc_dedup_opts *o = &st.opts;
@@ -105,7 +108,7 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
     struct dc_db *db = NULL;
     const char *explain_spec = NULL;
     char *end;
-    int ch;
+    int ch, allow_stale = 0;
 
     memset(&st, 0, sizeof st);
     dc_dedup_opts_init(o);
@@ -143,6 +146,9 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         case O_EXPLAIN:
             explain_spec = optarg;
             break;
+        case O_STALE:
+            allow_stale = 1;
+            break;
         default:
             return dc_cmd_bad_option(ctx, argv);
         }
@@ -158,6 +164,10 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
             goto fail;
         dc_db_close(db, NULL);
         return 0;
+    }
+    if ((ch = dc_cmd_require_normalized(ctx, db, allow_stale)) != 0) {
+        dc_db_close(db, NULL);
+        return ch;
     }
     if (dc_dedup_stage_run(db, &st, ctx->now_iso, &err) < 0)
         goto fail;

@@ -77,9 +77,11 @@ const char dc_usage_export[] =
     "  --mode 0640         make FILE and its side files group-readable once complete\n"
     "                      (default 0600); see docs/national-load.md\n"
     "  --verify FILE       check FILE against FILE.manifest.json (size, SHA-256, rows)\n"
+    "  --allow-stale       export although files were imported after the last normalize\n"
     "\n"
     "Exit status: 0 done (verify: file intact); 64 usage; 65 verify: file differs\n"
-    "from its manifest; 66 DB or file missing; 73 cannot create output (or it is\n"
+    "from its manifest, or files were imported after the last normalize (all but\n"
+    "--what rejects); 66 DB or file missing; 73 cannot create output (or it is\n"
     "the database); 74 write error; 77 no permission (reading needs write access\n"
     "to DB and its folder, for SQLite's -shm file).\n";
 
@@ -319,6 +321,7 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         {"pseudonymize", required_argument, NULL, 'p'},
         {"verify", required_argument, NULL, 'V'}, {"delimiter", required_argument, NULL, 'd'},
         {"prefer", required_argument, NULL, 'P'}, {"mode", required_argument, NULL, 'M'},
+        {"allow-stale", no_argument, NULL, 'A'},
         {NULL, 0, NULL, 0}};
     static char outbuf[1 << 20];
     static unsigned char key[DC_EXPORT_KEY_MAX];
@@ -331,7 +334,7 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
     unsigned mode = 0600;
     enum dc_export_format by_name;
     long long rows = 0;
-    int ch, status = 0;
+    int ch, status = 0, allow_stale = 0;
 
     memset(&o, 0, sizeof o);
     /* the command line as typed, for the manifest: getopt_long reorders argv */
@@ -361,6 +364,7 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         case 's': o.survivors = 1; break;
         case 'p': keyfile = optarg; break;
         case 'V': check = optarg; break;
+        case 'A': allow_stale = 1; break;
         default:
             status = dc_cmd_bad_option(ctx, argv);
             goto out;
@@ -479,6 +483,9 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         status = dc_cmd_fail(ctx, &err);
         goto out;
     }
+    if (o.what != DC_EXPORT_REJECTS &&
+        (status = dc_cmd_require_normalized(ctx, db, allow_stale)) != 0)
+        goto out;
     if (strcmp(output, "-") == 0) {
         /* before any output: stdio's default 4 KiB buffer costs a write(2) per few rows */
         setvbuf(ctx->out, outbuf, _IOFBF, sizeof outbuf);

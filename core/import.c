@@ -1834,3 +1834,26 @@ dc_import_rejects_head(struct dc_db *db, long long batch_id, int n,
     sqlite3_finalize(st);
     return ret;
 }
+
+int
+dc_import_since_normalize(struct dc_db *db, long *batches, int *normalized, struct dc_error *err)
+{
+    long long n, last;
+
+    last = dc_db_count(db,
+                       "SELECT coalesce(max(id), 0) FROM batch WHERE stage = 'normalize' "
+                       "AND finished IS NOT NULL",
+                       err);
+    if (last < 0)
+        return -1;
+    n = dc_db_count(db,
+                    "SELECT count(*) FROM batch WHERE stage = 'import' AND finished IS NOT NULL "
+                    "AND id > (SELECT coalesce(max(id), 0) FROM batch WHERE stage = 'normalize' "
+                    "AND finished IS NOT NULL)",
+                    err);
+    if (n < 0)
+        return -1;
+    *batches = (long)n;
+    *normalized = last > 0;
+    return 0;
+}

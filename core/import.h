@@ -83,7 +83,14 @@ int dc_import_file(struct dc_db *db, const char *path, const struct dc_import_op
 /* Free what a summary owns; accepts a zeroed summary. */
 void dc_import_summary_release(struct dc_import_summary *s);
 
-/* The default source name of a path: base name without .gz/.csv/.tsv/.txt/.xlsx/.xls, kept whole;
+/* Stages in order (issue 14): how many import batches were committed after the last
+ * finished normalize (all of them when there was none: *normalized = 0).  dedup,
+ * crosscheck and export read person, which only normalize writes.  0 or -1. */
+int dc_import_since_normalize(struct dc_db *db, long *batches, int *normalized,
+                              struct dc_error *err);
+
+/* The default source name of a path: base name without .gz/.csv/.tsv/.txt/.xlsx/.xls, kept
+ * whole;
  * bytes that are not UTF-8 or are control characters become the text "\xNN".  -1 when
  * the name does not fit in size (nothing is cut). */
 int dc_import_source_name(const char *path, char *out, size_t size);

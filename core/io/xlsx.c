@@ -1104,8 +1104,10 @@ choose_sheet(struct xlsx *x, const struct dc_wb_opts *o, char *part, size_t psiz
     int rc = -1;
 
     memset(&wr, 0, sizeof wr);
-    if (rels_load(x, "_rels/.rels", &pk, 0, err) < 0)
+    if (rels_load(x, "_rels/.rels", &pk, 0, err) < 0) {
+        rels_free(&pk);
         return -1;
+    }
     doc = rel_by_type(&pk, "/officeDocument");
     snprintf(wbpart, sizeof wbpart, "%s", doc ? doc->target + (doc->target[0] == '/') : "xl/workbook.xml");
     rels_free(&pk);
