@@ -483,7 +483,8 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
         status = dc_cmd_fail(ctx, &err);
         goto out;
     }
-    if (o.what != DC_EXPORT_REJECTS &&
+    /* every table but rejects comes from what normalize wrote */
+    if ((o.nwhat > 1 || o.what != DC_EXPORT_REJECTS) &&
         (status = dc_cmd_require_normalized(ctx, db, allow_stale)) != 0)
         goto out;
     if (strcmp(output, "-") == 0) {
