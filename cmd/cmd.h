@@ -28,6 +28,7 @@ struct dc_ctx {
     int verbose;        /* --verbose: messages may carry values */
     int quiet;          /* --quiet: no progress, no summary on stderr */
     int progress;       /* --progress: a progress line also when stderr is no terminal */
+    int threads;        /* --threads N: worker threads of a stage, 0 = the machine's */
     char today[11];     /* "YYYY-MM-DD": --now, SOURCE_DATE_EPOCH or the clock */
     char now_iso[24];   /* the same instant as "YYYY-MM-DDTHH:MM:SSZ" (batch times) */
     long long now;      /* the same as seconds since the epoch (UTC) */

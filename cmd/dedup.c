@@ -113,6 +113,7 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
     memset(&st, 0, sizeof st);
     dc_dedup_opts_init(o);
     o->seed = 1;
+    o->threads = ctx->threads;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':

@@ -42,7 +42,7 @@ const struct dc_cmd dc_commands[] = {
 const int dc_ncommands = (int)(sizeof dc_commands / sizeof dc_commands[0]);
 
 static const char main_usage[] =
-    "usage: dancu [--quiet] [--verbose] [--now DATE] [--progress] COMMAND [ARGS]\n"
+    "usage: dancu [--quiet] [--verbose] [--now DATE] [--progress] [--threads N] COMMAND [ARGS]\n"
     "       (global options may also follow COMMAND, anywhere before a '--')\n"
     "       dancu help [COMMAND]\n"
     "       dancu --version\n"
@@ -55,6 +55,8 @@ static const char main_usage[] =
     "  -v, --verbose    messages may show the values of fields (personal data)\n"
     "      --now DATE   take DATE (YYYY-MM-DD) as today; also SOURCE_DATE_EPOCH\n"
     "      --progress   progress lines also when stderr is no terminal (cron logs)\n"
+    "      --threads N  worker threads for stages that use several (dedup);\n"
+    "                   default: the processors online; results do not depend on it\n"
     "  -h, --help       this help\n"
     "  -V, --version    print the version\n"
     "\n"
@@ -232,11 +234,27 @@ set_today(struct dc_ctx *ctx, const char *now_opt)
     return 0;
 }
 
+/* --threads N: 1..256 (the stage caps it at what it can use). */
+static int
+parse_threads(const char *s, int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > 256)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
 /* Global options after the command name (`dancu init q.db --quiet`, as a nightly script
  * is often written): taken out of the command's words, up to a "--", and applied as if
  * they came first.  A command's own options have other names, so nothing is taken from
  * it; only a value spelled exactly like a global option ("--opt -q") would be, and
- * "--opt=-q" keeps it.  Returns the new argc; -1 when --now lacks its value. */
+ * "--opt=-q" keeps it.  Returns the new argc; -1 when --now lacks its value,
+ * -2 when --threads lacks a good one. */
 static int
 hoist_globals(struct dc_ctx *ctx, int argc, char **argv, const char **now_opt)
 {
@@ -252,6 +270,12 @@ hoist_globals(struct dc_ctx *ctx, int argc, char **argv, const char **now_opt)
             ctx->verbose = 1;
         } else if (strcmp(a, "--progress") == 0) {
             ctx->progress = 1;
+        } else if (strncmp(a, "--threads=", 10) == 0) {
+            if (parse_threads(a + 10, &ctx->threads) < 0)
+                return -2;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (i + 1 >= argc || parse_threads(argv[++i], &ctx->threads) < 0)
+                return -2;
         } else if (strncmp(a, "--now=", 6) == 0) {
             *now_opt = a + 6;
         } else if (strcmp(a, "--now") == 0) {
@@ -289,7 +313,7 @@ main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
         {"quiet", no_argument, NULL, 'q'},    {"verbose", no_argument, NULL, 'v'},
         {"now", required_argument, NULL, 'N'}, {"progress", no_argument, NULL, 'P'},
-        {NULL, 0, NULL, 0}};
+        {"threads", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0}};
     struct dc_ctx ctx = {.cmd = "", .out = stdout};
     const char *now_opt = NULL;
     const struct dc_cmd *c;
@@ -321,6 +345,12 @@ main(int argc, char **argv)
         case 'P':
             ctx.progress = 1;
             break;
+        case 'T':
+            if (parse_threads(optarg, &ctx.threads) < 0) {
+                fputs("dancu: --threads wants a number 1..256\n", stderr);
+                return DC_EX_USAGE;
+            }
+            break;
         default:
             fprintf(stderr, "dancu: unknown option '%s'; see 'dancu --help'\n",
                     argv[optind - 1]);
@@ -329,6 +359,10 @@ main(int argc, char **argv)
     }
     if (optind < argc && strcmp(argv[optind], "help") != 0 && find_cmd(argv[optind])) {
         int n = hoist_globals(&ctx, argc - optind, argv + optind, &now_opt);
+        if (n == -2) {
+            fputs("dancu: --threads wants a number 1..256\n", stderr);
+            return DC_EX_USAGE;
+        }
         if (n < 0) {
             fputs("dancu: --now needs a date (YYYY-MM-DD)\n", stderr);
             return DC_EX_USAGE;

@@ -10,7 +10,7 @@ _dancu()
 
     local commands="crosscheck dedup export help id import init mrz normalize qr refdata
         report stats synth"
-    local global_opts="--quiet --verbose --now --help --version"
+    local global_opts="--quiet --verbose --now --progress --threads --help --version"
 
     # Find the subcommand: the first word after the global options.
     local i cmd="" cmd_idx=0

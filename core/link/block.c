@@ -1,7 +1,7 @@
 /*
  * link/block.c - blocking and the walk over the blocks: every record's key
  * under the nine rules, the blocks of each rule (capped), and the two passes
- * over them on NTHREADS threads, one counting the training patterns (and
+ * over them on R->nthreads threads, one counting the training patterns (and
  * keeping the pairs it compares), one scoring the candidate pairs.  Not for:
  * what a pair's levels are (link_int.h) or what the counts make of m and u
  * (train.c).
@@ -9,6 +9,7 @@
 #include "link_int.h"
 
 #include <pthread.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,22 +291,32 @@ struct rule_worker {
     struct dc_error err;
 };
 
-/* Block 0 here, the others on threads of their own (link_int.h). */
+/* link_int.h */
 void
-link_fan_out(void *(*fn)(void *), void *args, size_t size, int n)
+link_fan_out(void *(*fn)(void *), void *args, size_t size, int n, int nthreads)
 {
-    pthread_t th[NTHREADS];
-    int started[NTHREADS] = {0}, t;
+    pthread_t th[LINK_MAX_THREADS];
+    int started[LINK_MAX_THREADS] = {0}, t;
 
-    for (t = 1; t < n && t < NTHREADS; t++)
+    if (n > LINK_MAX_THREADS)
+        n = LINK_MAX_THREADS;
+    for (t = 1; t < n && t < nthreads; t++)
         started[t] = pthread_create(&th[t], NULL, fn, (char *)args + (size_t)t * size) == 0;
     fn(args);
-    for (t = 1; t < n && t < NTHREADS; t++) {
+    for (t = 1; t < n; t++) {
         if (started[t])
             pthread_join(th[t], NULL);
         else
             fn((char *)args + (size_t)t * size);
     }
+}
+
+int
+link_threads(int requested)
+{
+    long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > LINK_MAX_THREADS ? LINK_MAX_THREADS : (int)n;
 }
 
 static void *
@@ -319,7 +330,7 @@ rule_worker(void *arg)
         w->rc = dc_error_set(&w->err, DC_EX_OSERR, "dedup: out of memory");
         return NULL;
     }
-    for (k = w->tid; k < NRULES && !w->rc; k += NTHREADS)
+    for (k = w->tid; k < NRULES && !w->rc; k += w->R->nthreads)
         w->rc = build_rule(w->R, k, v, &w->err);
     free(v);
     return NULL;
@@ -350,39 +361,39 @@ key_worker(void *arg)
 static int
 build_keys(struct run *R, struct dc_error *err)
 {
-    struct key_part kp[NTHREADS];
-    int t;
+    struct key_part kp[LINK_MAX_THREADS];
+    int t, nt = R->nthreads;
     size_t n = R->c.n;
 
     R->keys = malloc((n ? n : 1) * NRULES * sizeof *R->keys);
     if (!R->keys)
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-    for (t = 0; t < NTHREADS; t++) {
+    for (t = 0; t < nt; t++) {
         kp[t].R = R;
-        kp[t].lo = n / NTHREADS * (size_t)t;
-        kp[t].hi = t == NTHREADS - 1 ? n : n / NTHREADS * (size_t)(t + 1);
+        kp[t].lo = n / (size_t)nt * (size_t)t;
+        kp[t].hi = t == nt - 1 ? n : n / (size_t)nt * (size_t)(t + 1);
     }
-    link_fan_out(key_worker, kp, sizeof kp[0], NTHREADS);
+    link_fan_out(key_worker, kp, sizeof kp[0], nt, nt);
     return 0;
 }
 
-/* All rules, NTHREADS at a time; then the totals and notes in rule order. */
+/* All rules, R->nthreads at a time; then the totals and notes in rule order. */
 int
 link_build_rules(struct run *R, struct dc_error *err)
 {
-    struct rule_worker w[NTHREADS];
+    struct rule_worker w[LINK_MAX_THREADS];
     int t, k;
     size_t i;
 
     if (build_keys(R, err))
         return -1;
     memset(w, 0, sizeof w);
-    for (t = 0; t < NTHREADS; t++) {
+    for (t = 0; t < R->nthreads; t++) {
         w[t].R = R;
         w[t].tid = t;
     }
-    link_fan_out(rule_worker, w, sizeof w[0], NTHREADS);
-    for (t = 0; t < NTHREADS; t++)
+    link_fan_out(rule_worker, w, sizeof w[0], R->nthreads, R->nthreads);
+    for (t = 0; t < R->nthreads; t++)
         if (w[t].rc)
             return dc_error_set(err, w[t].err.status, "%s", w[t].err.msg);
     for (k = 0; k < NRULES; k++) {
@@ -435,7 +446,7 @@ pattern_index(int rule, uint32_t g)
     return x;
 }
 
-/* One of NTHREADS workers: it takes every NTHREADS-th block of each rule and
+/* One of nthreads workers: it takes every nthreads-th block of each rule and
  * keeps its own counts and pairs; the merge sums counts and sorts pairs by
  * (a,b), so the result does not depend on thread timing.  Worker t walks the
  * same blocks in the same order in both passes, so its cache is exactly the
@@ -455,7 +466,7 @@ struct worker {
 static int
 push_pair(struct worker *w, uint32_t a, uint32_t b, double wt, double pr, uint32_t g)
 {
-    if (w->npairs >= MAX_KEPT_PAIRS / NTHREADS) {
+    if (w->npairs >= MAX_KEPT_PAIRS / (size_t)w->nthreads) {
         w->failed = 2;
         return -1;
     }
@@ -631,8 +642,8 @@ scan_worker(void *arg)
 int
 link_scan(struct run *R, int mode, struct dc_error *err)
 {
-    struct worker w[NTHREADS];
-    int nt = R->c.n >= 20000 ? NTHREADS : 1, t, k, rc = 0;
+    struct worker w[LINK_MAX_THREADS];
+    int nt = R->c.n >= 20000 ? R->nthreads : 1, t, k, rc = 0;
 
     memset(w, 0, sizeof w);
     for (t = 0; t < nt; t++) {
@@ -654,7 +665,7 @@ link_scan(struct run *R, int mode, struct dc_error *err)
             goto out;
         }
     }
-    link_fan_out(scan_worker, w, sizeof w[0], nt);
+    link_fan_out(scan_worker, w, sizeof w[0], nt, nt);
     R->candidates = 0;
     R->cand_true = 0;
     for (t = 0; t < nt; t++) {

@@ -39,7 +39,8 @@
  *   a name outside the table counts as being as rare as the last one kept, so
  *   a run and an explain given the same params give the same weight.
  * - ID numbers and dates are held as BCD so "one digit apart" is bit
- *   arithmetic; the two scan passes and the u sample run on NTHREADS threads
+ *   arithmetic; the two scan passes run on opts.threads threads (the
+ *   machine's processors by default) and the u sample on U_STREAMS fixed streams
  *   with fixed work splits, and every merge is a sum or a sort by (a,b), so
  *   results do not depend on thread timing.
  * - Cannot-link on IDs tolerates IDs one digit apart (the ID comparison has a
@@ -97,7 +98,9 @@
 #define NRULES 9
 #define PATTERN_BITS 13
 #define NPATTERNS ((size_t)NRULES << PATTERN_BITS)
-#define NTHREADS 2                   /* this machine has 2 cores (task brief) */
+#define LINK_MAX_THREADS 16          /* struct arrays per worker; dc_dedup_opts.threads is capped here */
+#define U_STREAMS 2                  /* the u sample's fixed random streams: the sample, and so the
+                                        parameters, are the same whatever the thread count */
 #define TRAIN_PAIRS 4000000ull       /* EM counts patterns on a seeded sample of this size */
 
 /* The levels of each comparison and the names of the comparisons; the
@@ -606,8 +609,9 @@ struct run {
     uint64_t sample_lim;  /* COUNT pass: keep a pair when its hash <= this */
     double sample_frac;   /* the share of candidate pairs that passes */
     uint64_t *keys;       /* n * NRULES: every record's key under every rule */
-    struct gpair *gc[NTHREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
-    size_t ngc[NTHREADS];
+    struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
+    size_t ngc[LINK_MAX_THREADS];
+    int nthreads;         /* dc_dedup_opts.threads, resolved: 1..LINK_MAX_THREADS */
     int gc_ok;
 };
 
@@ -619,7 +623,13 @@ enum { SCAN_COUNT, SCAN_SCORE };
  * started has its block run here afterwards, so the work is the same either
  * way (only slower).
  */
-void link_fan_out(void *(*fn)(void *), void *args, size_t size, int n);
+/* fn on each of the n argument blocks (size bytes apart): block 0 on this
+ * thread, the others on threads of their own while fewer than nthreads
+ * run, the rest here after them; a thread that cannot start runs here. */
+void link_fan_out(void *(*fn)(void *), void *args, size_t size, int n, int nthreads);
+/* opts.threads resolved: 0 = the processors online (sysconf), capped at
+ * LINK_MAX_THREADS. */
+int link_threads(int requested);
 /* Every record's key under every rule, then the blocks of all rules. */
 int link_build_rules(struct run *R, struct dc_error *err);
 /* One pass over the blocks.  The COUNT pass leaves its workers' pair caches

@@ -119,7 +119,7 @@ run_free(struct run *R)
     free(R->pattern);
     free(R->pairs);
     free(R->keys);
-    for (k = 0; k < NTHREADS; k++)
+    for (k = 0; k < LINK_MAX_THREADS; k++)
         free(R->gc[k]);
     link_scorer_free(&R->sc);
 }
@@ -257,6 +257,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
             if (R.c.r[i].prec && R.c.r[i].year > o->max_year)
                 R.c.r[i].prec = 0;
     R.o = o;
+    R.nthreads = link_threads(o->threads);
     R.res = out;
     out->phase_s[DC_PHASE_PREP] = R.c.prep_s;
     if (link_ctx_hist(&R.c, err) || link_build_rules(&R, err))

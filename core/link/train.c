@@ -38,8 +38,9 @@ normalize_levels(double *v, int nl)
 }
 
 /* u from random pairs (research/dedup.md §B.4 point 2): no join, seeded.
- * The sample is NTHREADS fixed streams (seed and stream number), each run
- * by its own thread, so the counts do not depend on scheduling. */
+ * The sample is U_STREAMS fixed streams (seed and stream number), each run
+ * by its own thread while the thread count allows, so the counts depend
+ * neither on scheduling nor on the number of threads. */
 struct usample {
     const struct run *R;
     int stream;
@@ -69,7 +70,7 @@ u_worker(void *arg)
         __builtin_prefetch(&c->r[ra[k]]);
         __builtin_prefetch(&c->r[rb[k]]);
     }
-    for (s = 0; s < U_SAMPLES / NTHREADS; s++) {
+    for (s = 0; s < U_SAMPLES / U_STREAMS; s++) {
         unsigned slot = (unsigned)(s % U_DEPTH), half = (unsigned)((s + U_DEPTH / 2) % U_DEPTH);
         uint32_t a = ra[slot], b = rb[slot], g;
 
@@ -93,21 +94,21 @@ u_worker(void *arg)
 void
 link_estimate_u(struct run *R, struct dc_dedup_params *p)
 {
-    struct usample us[NTHREADS];
+    struct usample us[U_STREAMS];
     int t, k, l;
 
     memset(us, 0, sizeof us);
-    for (t = 0; t < NTHREADS; t++) {
+    for (t = 0; t < U_STREAMS; t++) {
         us[t].R = R;
         us[t].stream = t;
     }
-    link_fan_out(u_worker, us, sizeof us[0], NTHREADS);
-    p->u_samples = U_SAMPLES / NTHREADS * NTHREADS;
+    link_fan_out(u_worker, us, sizeof us[0], U_STREAMS, R->nthreads);
+    p->u_samples = U_SAMPLES / U_STREAMS * U_STREAMS;
     for (k = 0; k < DC_CMP_COUNT; k++) {
         unsigned long long tot = 0, c[DC_DEDUP_MAX_LEVELS] = {0};
 
         for (l = 1; l < link_nlevels[k]; l++) {
-            for (t = 0; t < NTHREADS; t++)
+            for (t = 0; t < U_STREAMS; t++)
                 c[l] += us[t].cnt[k][l];
             tot += c[l];
         }
