@@ -26,7 +26,8 @@
 #endif
 
 const char dc_usage_export[] =
-    "usage: dancu export DB --what records|findings|clusters|pairs|rejects|changes[,...]\n"
+    "usage: dancu export DB --what records|findings|clusters|pairs|rejects|changes|\n"
+    "                              worklist[,...]\n"
     "                    [--format csv|jsonl|pgcopy|sql|xlsx] [-o FILE|-] [--excel]\n"
     "                    [--delimiter D] [--survivors [--prefer SOURCE,...]]\n"
     "                    [--pseudonymize KEYFILE] [--mode 0640]\n"
@@ -46,6 +47,8 @@ const char dc_usage_export[] =
     "            weight, prob, gamma\n"
     "  rejects   rows import could not read, with the raw bytes\n"
     "  changes   every change normalize made: field, before, after, rule\n"
+    "  worklist  what a clerk prints: one row per person with findings at warning or\n"
+    "            above, by commune, file and line, with the codes and messages\n"
     "\n"
     "Options:\n"
     "  --what W            the table (required); xlsx takes several, one sheet each:\n"
@@ -383,7 +386,7 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
     }
     if (!what) {
         status = dc_cmd_usage_error(ctx, "--what is required (records, findings, clusters, "
-                                         "pairs, rejects or changes)");
+                                         "pairs, rejects, changes or worklist)");
         goto out;
     }
     if (format && dc_export_format_parse(format, &o.format, &err) < 0) {

@@ -145,6 +145,28 @@ static const struct view v_findings = {
     " ORDER BY p.source, p.src_row, f.code, f.field, f.id",
     findings_cols, 14, 5};
 
+/* What a clerk prints (issue #15): one row per person with a finding at warning or above,
+ * grouped by commune (the 2025 ward code, else the pre-2025 one; none first), then file
+ * and line; the worst severity, the codes and the messages of that person's findings,
+ * '; '-joined in code order. */
+static const struct col worklist_cols[] = {
+    {"ward_code", T_TEXT, P_NO, K_CODE},    {"source", T_TEXT, P_NO, K_PLAIN},
+    {"src_file", T_TEXT, P_NO, K_PLAIN},    {"src_line", T_INT, P_NO, K_PLAIN},
+    {"record_id", T_INT, P_NO, K_PLAIN},    {"full_name", T_TEXT, P_ALWAYS, K_PLAIN},
+    {"dob", T_TEXT, P_NO, K_CODE},          {"id12", T_TEXT, P_ALWAYS, K_CODE},
+    {"severity", T_TEXT, P_NO, K_PLAIN},    {"codes", T_TEXT, P_NO, K_PLAIN},
+    {"messages", T_TEXT, P_NO, K_PLAIN}};
+static const struct view v_worklist = {
+    "SELECT COALESCE(NULLIF(p.new_ward_code, ''), NULLIF(p.ward_code, '')) AS ward,"
+    " p.source, p.src_file, p.src_line, p.record_id, p.full_name, p.dob, p.id12,"
+    " CASE WHEN max(f.severity = 'error') THEN 'error' ELSE 'warning' END,"
+    " group_concat(f.code, '; '), group_concat(f.message, '; ')"
+    " FROM person p JOIN (SELECT record_id, code, severity, message FROM finding"
+    "  WHERE severity IN ('error', 'warning') ORDER BY record_id, code, id) f"
+    " ON f.record_id = p.record_id"
+    " GROUP BY p.record_id ORDER BY ward, p.source, p.src_line, p.record_id",
+    worklist_cols, 11, -1};
+
 static const struct col clusters_cols[] = {{"cluster_id", T_INT, P_NO, K_PLAIN},
                                            {"record_id", T_INT, P_NO, K_PLAIN},
                                            {"source", T_TEXT, P_NO, K_PLAIN},
@@ -194,26 +216,28 @@ view_of(const struct dc_export_opts *o)
     case DC_EXPORT_PAIRS: return &v_pairs;
     case DC_EXPORT_REJECTS: return &v_rejects;
     case DC_EXPORT_CHANGES: return &v_changes;
+    case DC_EXPORT_WORKLIST: return &v_worklist;
     }
     return &v_records;
 }
 
-static const char *const what_names[] = {"records", "findings", "clusters",
-                                         "pairs",   "rejects",  "changes"};
+static const char *const what_names[] = {"records", "findings", "clusters", "pairs",
+                                         "rejects", "changes",  "worklist"};
+#define NWHATS ((int)(sizeof what_names / sizeof what_names[0]))
 static const char *const format_names[] = {"csv", "jsonl", "pgcopy", "sql", "xlsx"};
 #define NFORMATS ((int)(sizeof format_names / sizeof format_names[0]))
 
 int
 dc_export_what_parse(const char *s, enum dc_export_what *out, struct dc_error *err)
 {
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < NWHATS; i++)
         if (strcmp(s, what_names[i]) == 0) {
             *out = (enum dc_export_what)i;
             return 0;
         }
     return dc_error_set(err, DC_EX_USAGE,
-                        "unknown --what (want records, findings, clusters, pairs, rejects or "
-                        "changes)");
+                        "unknown --what (want records, findings, clusters, pairs, rejects, "
+                        "changes or worklist)");
 }
 
 int
@@ -304,7 +328,7 @@ dc_export_format_of_path(const char *path, enum dc_export_format *out)
 const char *
 dc_export_what_name(enum dc_export_what w)
 {
-    return (unsigned)w < 6 ? what_names[w] : "?";
+    return (unsigned)w < (unsigned)NWHATS ? what_names[w] : "?";
 }
 
 const char *

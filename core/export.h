@@ -65,7 +65,8 @@ enum dc_export_what {
     DC_EXPORT_CLUSTERS,
     DC_EXPORT_PAIRS,
     DC_EXPORT_REJECTS,
-    DC_EXPORT_CHANGES
+    DC_EXPORT_CHANGES,
+    DC_EXPORT_WORKLIST  /* one row per person with findings at warning or above */
 };
 
 enum dc_export_format {
@@ -77,7 +78,7 @@ enum dc_export_format {
 };
 
 /* How many tables one export may hold (xlsx: one sheet each). */
-#define DC_EXPORT_WHAT_MAX 6
+#define DC_EXPORT_WHAT_MAX 7
 
 /* Key bytes: at least this many (a shorter key is refused with DC_EX_USAGE). */
 #define DC_EXPORT_KEY_MIN 16
