@@ -410,8 +410,10 @@ fill_codes(const struct mctx *x, struct dc_addr *out)
         if (r->du != best->du && r->era == best->era)
             dists = 1;
         cleared |= MERGE(province_code, province_name, unp || dnw, LV_PROV);
-        cleared |= MERGE(district_code, district_name, uni || dnw, LV_DIST);
-        cleared |= MERGE(ward_code, ward_name, uni, LV_WARD);
+        /* the old codes of a 2025 reading are only what all the new ward's
+         * sources share: the namesake old ward is one of them, not a fact */
+        cleared |= MERGE(district_code, district_name, dnw, LV_DIST);
+        cleared |= MERGE(ward_code, ward_name, 0, LV_WARD);
         cleared |= MERGE(new_province_code, new_province_name, unp, LV_PROV);
         cleared |= MERGE(new_ward_code, new_ward_name, uni, LV_WARD);
         if (uni && out->ward_code[0] && out->new_ward_code[0] &&
