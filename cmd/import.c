@@ -15,7 +15,7 @@
 
 const char dc_usage_import[] =
     "usage: dancu import DB FILE... [--source NAME] [--encoding ENC] [--delimiter D]\n"
-    "                    [--sheet NAME|N] [--header-row N] [--map FILE] [--force]\n"
+    "                    [--sheet NAME|N] [--header-row N] [--map FILE] [--force] [--replace]\n"
     "                    [--max-field BYTES] [--max-bytes BYTES] [--json]\n"
     "\n"
     "Read CSV/TSV extracts and Excel workbooks (.xlsx, .xls) into the staging\n"
@@ -36,6 +36,8 @@ const char dc_usage_import[] =
     "  --map FILE          column=field lines overriding the header aliases\n"
     "                      (field: a canonical name, or '-' to keep it in extra)\n"
     "  --force             import a file again although the same bytes were imported\n"
+    "  --replace           a corrected extract: the earlier batches of the same source are\n"
+    "                      removed in the same transaction (normalize again afterwards)\n"
     "  --max-field BYTES   longest field accepted (default 65536); longer rows are rejected\n"
     "  --max-bytes BYTES   stop reading a (decompressed) file after this many bytes\n"
     "                      (default 4G; the file then fails as a whole)\n"
@@ -163,6 +165,10 @@ print_summary(const char *path, const struct dc_import_summary *s)
     else
         fprintf(stderr, " (encoding %s, confidence %.2f, delimiter '%s')\n", s->encoding,
                 s->confidence, s->delimiter == '\t' ? "tab" : (char[]){(char)s->delimiter, 0});
+    if (s->replaced_batches)
+        fprintf(stderr, "  replaced %ld earlier batch%s of source '%s' (%ld records): run dancu "
+                "normalize\n", s->replaced_batches, s->replaced_batches == 1 ? "" : "es",
+                s->source, s->replaced_rows);
     if (s->header_row != 1 || skipped) {
         fprintf(stderr, "  header at row %ld", s->header_row);
         if (s->skipped_above)
@@ -285,7 +291,7 @@ int
 cmd_import(struct dc_ctx *ctx, int argc, char **argv)
 {
     enum { O_SOURCE = 256, O_ENC, O_DELIM, O_MAP, O_FORCE, O_MAXF, O_MAXB, O_JSON, O_SHEET,
-           O_HDR };
+           O_HDR, O_REPLACE };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},          {"source", required_argument, NULL, O_SOURCE},
         {"encoding", required_argument, NULL, O_ENC}, {"delimiter", required_argument, NULL, O_DELIM},
@@ -295,6 +301,7 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
         {"json", no_argument, NULL, O_JSON},
         {"sheet", required_argument, NULL, O_SHEET},
         {"header-row", required_argument, NULL, O_HDR},
+        {"replace", no_argument, NULL, O_REPLACE},
         {NULL, 0, NULL, 0}};
     static const char *const encodings[] = {"auto", "utf-8", "utf-16", "cp1258",
                                             "tcvn3", "vni", "viscii"};
@@ -339,6 +346,9 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
             break;
         case O_MAP:
             map_path = optarg;
+            break;
+        case O_REPLACE:
+            o.replace = 1;
             break;
         case O_FORCE:
             o.force = 1;

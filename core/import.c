@@ -1622,6 +1622,47 @@ fail:
     return rc;
 }
 
+/* --replace: remove the earlier import batches of s->source (all but batch), with their
+ * records, rejects and column maps, inside the import's transaction.  Statements with
+ * bound parameters, prepared per file (a replace is rare). */
+static int
+replace_source(struct dc_db *db, long long batch, struct dc_import_summary *s,
+               struct dc_error *err)
+{
+    static const char *const sql[] = {
+        "SELECT count(*), (SELECT count(*) FROM src_row WHERE batch_id IN (SELECT id FROM batch "
+        "WHERE stage = 'import' AND source = ?1 AND id <> ?2)) FROM batch WHERE stage = "
+        "'import' AND source = ?1 AND id <> ?2",
+        "DELETE FROM src_row WHERE batch_id IN (SELECT id FROM batch WHERE stage = 'import' "
+        "AND source = ?1 AND id <> ?2)",
+        "DELETE FROM reject WHERE batch_id IN (SELECT id FROM batch WHERE stage = 'import' "
+        "AND source = ?1 AND id <> ?2)",
+        "DELETE FROM column_map WHERE batch_id IN (SELECT id FROM batch WHERE stage = "
+        "'import' AND source = ?1 AND id <> ?2)",
+        "DELETE FROM batch WHERE stage = 'import' AND source = ?1 AND id <> ?2",
+    };
+
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *q = NULL;
+        int rc;
+
+        if (dc_db_prepare(db, sql[i], &q, err) < 0)
+            return -1;
+        sqlite3_bind_text(q, 1, s->source, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 2, batch);
+        rc = sqlite3_step(q);
+        if (i == 0 && rc == SQLITE_ROW) {
+            s->replaced_batches = (long)sqlite3_column_int64(q, 0);
+            s->replaced_rows = (long)sqlite3_column_int64(q, 1);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE)
+            return dc_db_fail(db, rc, "replace earlier batches", err);
+    }
+    return 0;
+}
+
 /* A copy of the header row's cells: the first batch is refilled by the reader. */
 static int
 keep_header_cells(struct walk *w, const struct batch *b, size_t hdr, struct dc_error *err)
@@ -1785,6 +1826,8 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
             goto done;
         }
     }
+    if (o->replace && replace_source(db, batch, s, err) < 0)
+        goto fail;
     if (finish_batch(db, &st, batch, path, s, o->now_iso, err) < 0)
         goto fail;
     finalize_all(&st);

@@ -36,6 +36,10 @@ struct dc_import_opts {
     struct dc_csv_opts csv;         /* encoding, delimiter, limits */
     const struct dc_mapfile *map;   /* --map, may be NULL */
     int force;                      /* import the same bytes again as a new batch */
+    int replace;                    /* a corrected extract: the earlier import batches of
+                                       the same source go, in the same transaction (their
+                                       rows and rejects; what normalize and later stages
+                                       made of them is stale until normalize runs) */
     const char *sheet;              /* workbooks: sheet name or number; NULL = first visible */
     long header_row;                /* the header's row (line, or sheet row); 0 = find it */
     const char *now_iso;            /* batch start time ("2026-11-26T00:00:00Z") */
@@ -49,6 +53,8 @@ struct dc_import_summary {
     long long duplicate_of;     /* batch holding the same bytes (skipped), else 0 */
     long rows_read, imported, rejected; /* rows below the header... */
     long skipped_above, skipped_blank, skipped_footer; /* ...and rows skipped, by kind */
+    long replaced_batches, replaced_rows; /* --replace: earlier batches of the source removed,
+                                             and their records */
     long header_row;            /* line (CSV) or sheet row of the header */
     char kind[8];               /* "csv", "xlsx", "xls" */
     char sheet[128];            /* workbooks: the sheet read */
