@@ -41,8 +41,13 @@
  *   NAME_DOUBLE_SPACE 5/-, NAME_NBSP 3/-, NAME_ETH_D 3/- (U+00D0 for Đ),
  *   NAME_MOJIBAKE 2/- (one word's UTF-8 read as cp1252), DOB_DAY_MONTH_SWAP 5/6,
  *   DOB_YEAR_ONLY 4/5, DOB_SHORT_YEAR 6/- ("d/m/yy"), ID_LEADING_ZERO_LOST 4/-
- *   (11 digits), ID_DIGIT_TYPO 3/- (one of the 6 random digits, so the ID stays
- *   structurally valid), MISSING_DOB 2/2, MISSING_SEX 2/2, MISSING_ID 3/-,
+ *   (every leading zero: 11 digits, 10 for provinces 001-009), ID_DIGIT_TYPO
+ *   3/- (one of the 6 random digits, so the ID stays structurally valid),
+ *   ID_SPREADSHEET_EXPONENT 1/- ("7.92031E+11", 30 % with a decimal comma:
+ *   digits lost), ID_WRONG_COLUMN 2/3 (household: the CMND in the ID column;
+ *   legacy: the 12-digit ID in the CMND column of someone without a CMND),
+ *   CMND_LEADING_ZERO_LOST -/4 (CMND 0xxxxxxxx as 8 digits), MISSING_DOB 2/2,
+ *   MISSING_SEX 2/2, MISSING_ID 3/-,
  *   MISSING_ADDRESS 2/2, ADDR_ABBREV 10/- (always in legacy, not recorded
  *   there), ADDR_NO_DIACRITICS 4/10, ADDR_2025_STYLE 8/- (new ward + new
  *   province; only when the old ward maps to one new ward).
@@ -58,7 +63,9 @@
  *   14th birthday; 2.4 % of the rows of persons young enough for it),
  *   MRZ_CHECK_DIGIT (one of the five check digits wrong),
  *   QR_MISMATCH (QR ID digit or given name differs from the row).
- * truth_records.clean is 1 when the row has no truth_problems entry at all.
+ * truth_records.clean is 1 when the row has no truth_problems entry at all;
+ * truth_records.id12 is the person's ID when the row carries it in a form
+ * that can be read back (intact, zeros lost, in the CMND column), else empty.
  *
  * Population tables: surnames weighted by the national shares LTH
  * (names/surnames_published.csv; Hoàng/Huỳnh and Vũ/Võ split by region, an
@@ -1843,6 +1850,9 @@ enum op {
     OP_DOB_SHORT,
     OP_ID_ZERO,
     OP_ID_TYPO,
+    OP_ID_EXP,
+    OP_ID_COL,
+    OP_CMND_ZERO,
     OP_MISS_DOB,
     OP_MISS_SEX,
     OP_MISS_ID,
@@ -1865,7 +1875,9 @@ static const struct {
     {"NAME_ETH_D", {3, 0}},           {"NAME_MOJIBAKE", {2, 0}},
     {"DOB_DAY_MONTH_SWAP", {5, 6}},   {"DOB_YEAR_ONLY", {4, 5}},
     {"DOB_SHORT_YEAR", {6, 0}},       {"ID_LEADING_ZERO_LOST", {4, 0}},
-    {"ID_DIGIT_TYPO", {3, 0}},        {"MISSING_DOB", {2, 2}},
+    {"ID_DIGIT_TYPO", {3, 0}},        {"ID_SPREADSHEET_EXPONENT", {1, 0}},
+    {"ID_WRONG_COLUMN", {2, 3}},      {"CMND_LEADING_ZERO_LOST", {0, 4}},
+    {"MISSING_DOB", {2, 2}},
     {"MISSING_SEX", {2, 2}},          {"MISSING_ID", {3, 0}},
     {"MISSING_ADDRESS", {2, 2}},      {"ADDR_ABBREV", {10, 0}},
     {"ADDR_NO_DIACRITICS", {4, 10}},  {"ADDR_2025_STYLE", {8, 0}},
@@ -1882,7 +1894,8 @@ excludes(int o)
     const uint32_t space = BIT(OP_NAME_DSPACE) | BIT(OP_NAME_NBSP);
     const uint32_t dob = BIT(OP_DOB_SWAP) | BIT(OP_DOB_YEAR) | BIT(OP_DOB_SHORT) |
                          BIT(OP_MISS_DOB);
-    const uint32_t id = BIT(OP_ID_ZERO) | BIT(OP_ID_TYPO) | BIT(OP_MISS_ID);
+    const uint32_t id = BIT(OP_ID_ZERO) | BIT(OP_ID_TYPO) | BIT(OP_MISS_ID) | BIT(OP_ID_EXP) |
+                        BIT(OP_ID_COL) | BIT(OP_CMND_ZERO);
     const uint32_t addr = BIT(OP_MISS_ADDR) | BIT(OP_ADDR_ABBR) | BIT(OP_ADDR_FOLD) |
                           BIT(OP_ADDR_NEW);
     uint32_t b = BIT(o);
@@ -2229,8 +2242,11 @@ build_mrz(struct gen *g, const struct person *p, const char *id12, int has_exp, 
 
 /* ---------------------------------------------------------------- rows */
 
+/* id12: the person's ID when the row carries it in a form normalize can
+ * read back (intact, leading zeros lost, in the CMND column), else "". */
 static int
-truth_row(struct gen *g, int src, const struct person *p, const char *const *codes, int nc)
+truth_row(struct gen *g, int src, const struct person *p, const char *id12,
+          const char *const *codes, int nc)
 {
     struct row r;
     unsigned long long n = ++g->src[src].rows;
@@ -2239,6 +2255,7 @@ truth_row(struct gen *g, int src, const struct person *p, const char *const *cod
     row_fieldf(&r, "%llu", n);
     row_field(&r, p->pid);
     row_field(&r, nc ? "0" : "1");
+    row_field(&r, id12);
     if (row_write(g, &g->trec, &r) < 0)
         return -1;
     for (int i = 0; i < nc; i++) {
@@ -2270,7 +2287,7 @@ emit_household(struct gen *g, const struct person *p)
     const char *codes[10];
     int nc = 0;
     char name[512], dob[32], id[16], addr[1024];
-    const char *plant = NULL;
+    const char *plant = NULL, *carried = ""; /* the ID the row carries, recoverably */
     uint32_t want = 0, done = 0;
 
     double x = rnd01(&g->r);
@@ -2290,7 +2307,9 @@ emit_household(struct gen *g, const struct person *p)
                 ok |= BIT(OP_DOB_SWAP);
         }
         if (p->show_id)
-            ok |= BIT(OP_ID_ZERO) | BIT(OP_ID_TYPO) | BIT(OP_MISS_ID);
+            ok |= BIT(OP_ID_ZERO) | BIT(OP_ID_TYPO) | BIT(OP_MISS_ID) | BIT(OP_ID_EXP);
+        if (p->show_id && p->cmnd[0])
+            ok |= BIT(OP_ID_COL);
         if (p->w->ncode[0])
             ok |= BIT(OP_ADDR_NEW);
         want = pick_ops(g, 0, ok);
@@ -2328,12 +2347,29 @@ emit_household(struct gen *g, const struct person *p)
         } else if (plant && strcmp(plant, "ID_PROVINCE_UNKNOWN") == 0) {
             memcpy(id, id_prov_gap[rnd(&g->r, sizeof id_prov_gap / sizeof id_prov_gap[0])], 3);
         } else if (want & BIT(OP_ID_ZERO)) {
-            memmove(id, id + 1, 12); /* a spreadsheet read it as a number */
+            /* a spreadsheet read it as a number: every leading zero goes,
+             * two of them for provinces 001-009 */
+            size_t z = strspn(id, "0");
+            memmove(id, id + z, 13 - z);
+            carried = p->id12;
             done |= BIT(OP_ID_ZERO);
         } else if (want & BIT(OP_ID_TYPO)) {
             int i = 6 + (int)rnd(&g->r, 6);
             id[i] = (char)('0' + ((id[i] - '0') + 1 + (int)rnd(&g->r, 9)) % 10);
             done |= BIT(OP_ID_TYPO);
+        } else if (want & BIT(OP_ID_EXP)) {
+            /* a number too wide for its cell, in the General format: six
+             * significant digits and an exponent; the comma of a Vietnamese
+             * locale now and then */
+            snprintf(id, sizeof id, "%.5E", (double)strtoull(p->id12, NULL, 10));
+            if (chance(&g->r, 0.3) && strchr(id, '.'))
+                *strchr(id, '.') = ',';
+            done |= BIT(OP_ID_EXP);
+        } else if (want & BIT(OP_ID_COL)) {
+            snprintf(id, sizeof id, "%s", p->cmnd); /* the old CMND in the ID column */
+            done |= BIT(OP_ID_COL);
+        } else {
+            carried = p->id12;
         }
     } else if (p->show_id) {
         done |= BIT(OP_MISS_ID);
@@ -2379,7 +2415,7 @@ emit_household(struct gen *g, const struct person *p)
     if (plant)
         codes[nc++] = plant;
     nc = collect(done, codes, nc);
-    return truth_row(g, SRC_HH, p, codes, nc);
+    return truth_row(g, SRC_HH, p, carried, codes, nc);
 }
 
 static int
@@ -2388,7 +2424,7 @@ emit_legacy(struct gen *g, const struct person *p)
     const char *codes[10];
     int nc = 0;
     char name[512], dob[32], addr[1024];
-    const char *plant = NULL;
+    const char *plant = NULL, *carried = ""; /* legacy rows show a CMND, not the ID */
     uint32_t want = 0, done;
 
     double x = rnd01(&g->r);
@@ -2399,6 +2435,10 @@ emit_legacy(struct gen *g, const struct person *p)
     if (!plant) {
         uint32_t ok = name_ok(g, p, 1) | BIT(OP_MISS_DOB) | BIT(OP_MISS_SEX) |
                       BIT(OP_MISS_ADDR) | BIT(OP_ADDR_FOLD);
+        if (p->cmnd[0] == '0')
+            ok |= BIT(OP_CMND_ZERO);
+        else if (!p->cmnd[0])
+            ok |= BIT(OP_ID_COL);
         if (!p->year_only) {
             ok |= BIT(OP_DOB_YEAR);
             if (p->dob.d <= 12 && p->dob.d != p->dob.m)
@@ -2446,14 +2486,23 @@ emit_legacy(struct gen *g, const struct person *p)
     row_field(&r, name);
     row_field(&r, dob);
     row_field(&r, (want & BIT(OP_MISS_SEX)) ? "" : p->female ? "Nữ" : "Nam");
-    row_field(&r, p->cmnd);
+    if (want & BIT(OP_CMND_ZERO)) { /* the CMND column stored as numbers */
+        row_field(&r, p->cmnd + strspn(p->cmnd, "0"));
+        done |= BIT(OP_CMND_ZERO);
+    } else if (want & BIT(OP_ID_COL)) { /* the 12-digit ID typed where a CMND goes */
+        row_field(&r, p->id12);
+        carried = p->id12;
+        done |= BIT(OP_ID_COL);
+    } else {
+        row_field(&r, p->cmnd);
+    }
     row_field(&r, addr);
     if (row_write(g, &g->src[SRC_LG], &r) < 0)
         return -1;
     if (plant)
         codes[nc++] = plant;
     nc = collect(done, codes, nc);
-    return truth_row(g, SRC_LG, p, codes, nc);
+    return truth_row(g, SRC_LG, p, carried, codes, nc);
 }
 
 static int
@@ -2550,7 +2599,7 @@ emit_idcard(struct gen *g, const struct person *p)
         return -1;
     if (plant)
         codes[nc++] = plant;
-    return truth_row(g, SRC_ID, p, codes, nc);
+    return truth_row(g, SRC_ID, p, p->id12, codes, nc);
 }
 
 /* ---------------------------------------------------------------- driver */
@@ -2776,7 +2825,7 @@ open_all(struct gen *g, const char *dir)
         "dob",           "dob_precision", "sex",         "id12",          "cmnd",
         "ethnic",        "ward_code",     "district_code", "province_code", "new_ward_code",
         "new_province_code", "address_detail"};
-    static const char *const h_tr[] = {"source", "src_row", "person_id", "clean"};
+    static const char *const h_tr[] = {"source", "src_row", "person_id", "clean", "id12"};
     static const char *const h_pr[] = {"source", "src_row", "code"};
 
     if (out_open(g, &g->src[SRC_HH], dir, "household.csv", ',', "\n") < 0 ||
@@ -2797,7 +2846,7 @@ open_all(struct gen *g, const char *dir)
                                       write_header(g, &g->src[SRC_HH], h_split[1], 9) < 0)) ||
         write_header(g, &g->src[SRC_ID], h_id, 10) < 0 ||
         write_header(g, &g->src[SRC_LG], h_lg, 5) < 0 || write_header(g, &g->tp, h_tp, 17) < 0 ||
-        write_header(g, &g->trec, h_tr, 4) < 0 || write_header(g, &g->tprob, h_pr, 3) < 0)
+        write_header(g, &g->trec, h_tr, 5) < 0 || write_header(g, &g->tprob, h_pr, 3) < 0)
         return -1;
     return 0;
 }

@@ -636,11 +636,12 @@ test_noise_rows_show_their_noise(void)
     char d[512];
     struct truth t;
     struct tab h;
-    int seen[9] = {0}, bad = 0;
-    static const char *const codes[9] = {
+    int seen[11] = {0}, bad = 0;
+    static const char *const codes[11] = {
         "NAME_TONE_PLACEMENT", "NAME_SURNAME_VARIANT", "NAME_MIDDLE_DROPPED",
         "NAME_DOUBLE_SPACE",   "NAME_NBSP",            "NAME_ETH_D",
-        "ID_LEADING_ZERO_LOST", "ID_DIGIT_TYPO",       "DOB_DAY_MONTH_SWAP"};
+        "ID_LEADING_ZERO_LOST", "ID_DIGIT_TYPO",       "DOB_DAY_MONTH_SWAP",
+        "ID_SPREADSHEET_EXPONENT", "ID_WRONG_COLUMN"};
     CHECK(run("noise", 8000, 17, NULL, NULL, NULL, d, sizeof d) == 0);
     truth_load(&t, d);
     hh_load(&h, d);
@@ -654,9 +655,9 @@ test_noise_rows_show_their_noise(void)
                    (i + 1 < t.tpr.n && strcmp(t.tpr.rows[i + 1][0], pr[0]) == 0 &&
                     strcmp(t.tpr.rows[i + 1][1], pr[1]) == 0);
         int k;
-        for (k = 0; k < 9 && strcmp(pr[2], codes[k]) != 0; k++)
+        for (k = 0; k < 11 && strcmp(pr[2], codes[k]) != 0; k++)
             ;
-        if (same || k == 9)
+        if (same || k == 11)
             continue;
         long row = strtol(pr[1], NULL, 10);
         char **r = row_at(&h, row), **rec = rec_of(&t, "household", (int)row);
@@ -698,8 +699,16 @@ test_noise_rows_show_their_noise(void)
             replace_all(nm, "\xC3\x90", "Đ", tmp, sizeof tmp);
             replace_all(tmp, "\xC3\xB0", "đ", buf, sizeof buf);
             ok = strcmp(nm, full) != 0 && strcmp(buf, full) == 0;
-        } else if (k == 6) {
-            ok = strlen(id) == 11 && id12[0] == '0' && strcmp(id, id12 + 1) == 0;
+        } else if (k == 6) { /* every leading zero gone: 11 digits, 10 for 001-009 */
+            ok = id12[0] == '0' && strcmp(id, id12 + strspn(id12, "0")) == 0 &&
+                 strlen(id) == (id12[1] == '0' ? 10 : 11);
+        } else if (k == 9) { /* six significant digits and an exponent */
+            char e[32];
+            snprintf(e, sizeof e, "%.5E", (double)strtoull(id12, NULL, 10));
+            replace_all(id, ",", ".", buf, sizeof buf);
+            ok = strcmp(buf, e) == 0;
+        } else if (k == 10) { /* the person's CMND in the ID column */
+            ok = p[TP_CMND][0] && strcmp(id, p[TP_CMND]) == 0;
         } else if (k == 7) {
             int diff = 0, first = -1;
             for (int j = 0; j < 12 && strlen(id) == 12; j++)
@@ -708,7 +717,7 @@ test_noise_rows_show_their_noise(void)
                     first = first < 0 ? j : first;
                 }
             ok = strlen(id) == 12 && diff == 1 && first >= 6;
-        } else {
+        } else if (k == 8) {
             /* truth dob is YYYY-MM-DD; the row shows MM/DD/YYYY */
             snprintf(buf, sizeof buf, "%.2s/%.2s/%.4s", p[TP_DOB] + 5, p[TP_DOB] + 8, p[TP_DOB]);
             ok = strcmp(r[2], buf) == 0 && strncmp(p[TP_DOB] + 5, p[TP_DOB] + 8, 2) != 0;
@@ -719,10 +728,63 @@ test_noise_rows_show_their_noise(void)
         }
     }
     CHECK_INT(bad, 0);
-    for (int k = 0; k < 9; k++)
+    for (int k = 0; k < 11; k++)
         if (!CHECK(seen[k] > 0))
             printf("# no single-problem row with %s\n", codes[k]);
     tab_free(&h);
+    truth_free(&t);
+}
+
+/* The ID corruptions of issue 16 as the rows show them, and truth_records.id12
+ * set exactly on the rows that carry the person's ID readably: intact in the
+ * household and ID-card registers, zeros lost, or in the legacy CMND column. */
+static void
+test_id_spreadsheet_corruption(void)
+{
+    char d[512];
+    struct truth t;
+    struct tab src[3];
+    static const char *const names[3] = {"household", "idcards", "legacy"};
+    int lg_zero = 0, lg_col = 0, carried = 0, bad = 0;
+
+    CHECK(run("idcorrupt", 6000, 23, NULL, NULL, NULL, d, sizeof d) == 0);
+    truth_load(&t, d);
+    hh_load(&src[0], d); /* plain layout whatever the seed chose */
+    tab_load(&src[1], d, "idcards.csv", ';');
+    tab_load(&src[2], d, "legacy.csv", ',');
+    for (int i = 1; i < t.tr.n; i++) {
+        char **tr = t.tr.rows[i], **p = person(&t, tr[2]);
+        int s = strcmp(tr[0], "household") == 0 ? 0 : strcmp(tr[0], "idcards") == 0 ? 1 : 2;
+        char **row = row_at(&src[s], strtol(tr[1], NULL, 10));
+        if (!p || !row || strcmp(tr[0], names[s]) != 0) {
+            bad++;
+            continue;
+        }
+        const char *shown = s == 0 ? row[4] : s == 1 ? row[3] : row[3];
+        if (tr[4][0]) {
+            carried++;
+            /* what it shows is the ID, maybe without its leading zeros */
+            if (strcmp(tr[4], p[TP_ID12]) != 0 ||
+                strcmp(shown + strspn(shown, "0"), tr[4] + strspn(tr[4], "0")) != 0) {
+                printf("# %s row %s: id12 %s shown as %s\n", tr[0], tr[1], tr[4], shown);
+                bad++;
+            }
+            if (s == 2)
+                lg_col++;
+        } else if (s == 1) {
+            bad++; /* every ID-card row carries the ID */
+        }
+        if (s == 2 && !tr[4][0] && p[TP_CMND][0] == '0' && strlen(shown) == 8) {
+            lg_zero++;
+            bad += strcmp(shown, p[TP_CMND] + 1) != 0;
+        }
+    }
+    CHECK_INT(bad, 0);
+    CHECK(carried > 1000);
+    CHECK(lg_col > 0);
+    CHECK(lg_zero > 0);
+    for (int i = 0; i < 3; i++)
+        tab_free(&src[i]);
     truth_free(&t);
 }
 
@@ -1127,6 +1189,7 @@ main(void)
     RUN(test_truth_ids_follow_the_law);
     RUN(test_planted_problems_are_real);
     RUN(test_noise_rows_show_their_noise);
+    RUN(test_id_spreadsheet_corruption);
     RUN(test_clean_idcards_verify);
     RUN(test_clean_household_rows_match_truth);
     RUN(test_legacy_roundtrips_tcvn3_and_cp1258);
