@@ -13,6 +13,7 @@
 
 const char dc_usage_synth[] =
     "usage: dancu synth --persons N --out DIR [--seed S] [--refdata DIR] [--names DIR]\n"
+    "                   [--print-layout]\n"
     "\n"
     "Generate N synthetic persons in households and write dirty source files of\n"
     "that one population, with the truth, into DIR (created if missing; files\n"
@@ -33,6 +34,8 @@ const char dc_usage_synth[] =
     "  --seed S        PRNG seed (default 1); same seed and options, same bytes\n"
     "  --refdata DIR   catalogue tables (shared/refdata); default: 40 built-in wards\n"
     "  --names DIR     name-part frequency tables (shared/names); default: built-in\n"
+    "  --print-layout  household.csv as laid out for printing: the motto and a title\n"
+    "                  above the header, a blank row, a total and signature lines below\n"
     "  -h, --help      show this help\n"
     "\n"
     "Dates are relative to the fixed reference date " DC_SYNTH_REF_DATE ".\n"
@@ -60,9 +63,10 @@ cmd_synth(struct dc_ctx *ctx, int argc, char **argv)
                                          {"out", required_argument, NULL, 'o'},
                                          {"refdata", required_argument, NULL, 'r'},
                                          {"names", required_argument, NULL, 'm'},
+                                         {"print-layout", no_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    struct dc_synth_opts o = {0, 1, NULL, NULL, NULL};
+    struct dc_synth_opts o = {0, 1, NULL, NULL, NULL, 0};
     struct dc_synth_stats st;
     struct dc_error err = DC_ERROR_INIT;
     int ch, have_n = 0;
@@ -90,6 +94,9 @@ cmd_synth(struct dc_ctx *ctx, int argc, char **argv)
             break;
         case 'm':
             o.names_dir = optarg;
+            break;
+        case 'p':
+            o.print_layout = 1;
             break;
         case 'h':
             return dc_cmd_help(ctx);

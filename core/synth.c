@@ -627,6 +627,7 @@ struct gen {
     struct out src[NSRC], tp, trec, tprob;
     int legacy_tcvn;
     int hh_layout; /* header layout of household.csv (enum hh_layout) */
+    int print_layout; /* dc_synth_opts.print_layout */
     unsigned long long id_mul, id_add; /* bijection of person index -> 6 digits */
     struct dc_synth_stats st;
     struct refload *rl; /* only while load_refdata runs */
@@ -1532,6 +1533,41 @@ write_header(struct gen *g, struct out *o, const char *const *cols, int n)
     for (int i = 0; i < n; i++)
         row_field(&r, cols[i]);
     return row_write(g, o, &r);
+}
+
+/* The lines a register laid out for printing has above its header (before 0) or below
+ * its people (1): the national motto and a title; a blank row, the total, the place and
+ * date, who signs.  Written as rows of the header's width, as a spreadsheet saves them;
+ * not counted in the rows of household.csv (they are no records). */
+static int
+print_rows(struct gen *g, int after)
+{
+    static const char *const above[] = {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                        "Độc lập - Tự do - Hạnh phúc", "",
+                                        "DANH SÁCH NHÂN KHẨU THƯỜNG TRÚ"};
+    struct out *o = &g->src[SRC_HH];
+    unsigned long long rows = o->rows;
+    char total[64], line[4][48];
+    const char *below[4];
+
+    snprintf(total, sizeof total, "Tổng cộng: %llu nhân khẩu", rows);
+    below[0] = "";
+    below[1] = total;
+    below[2] = "Người lập biểu";
+    below[3] = "(Ký, ghi rõ họ tên)";
+    for (int i = 0; i < 4; i++) {
+        struct row r;
+
+        snprintf(line[i], sizeof line[i], "%s", after ? below[i] : above[i]);
+        row_begin(&r, o->delim);
+        row_field(&r, line[i]);
+        for (int c = 1; c < 9; c++)
+            row_field(&r, "");
+        if (row_write(g, o, &r) < 0)
+            return -1;
+    }
+    o->rows = rows;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- persons */
@@ -2841,7 +2877,8 @@ open_all(struct gen *g, const char *dir)
                             g->legacy_tcvn ? "TCVN5712-1" : "CP1258");
     if (fputs("\xEF\xBB\xBF", g->src[SRC_ID].f) == EOF)
         return dc_error_set(g->err, DC_EX_IOERR, "%s: write error", g->src[SRC_ID].path);
-    if (write_header(g, &g->src[SRC_HH], h_hh[g->hh_layout], 9) < 0 ||
+    if ((g->print_layout && print_rows(g, 0) < 0) ||
+        write_header(g, &g->src[SRC_HH], h_hh[g->hh_layout], 9) < 0 ||
         (g->hh_layout == HH_SPLIT && (write_header(g, &g->src[SRC_HH], h_split[0], 9) < 0 ||
                                       write_header(g, &g->src[SRC_HH], h_split[1], 9) < 0)) ||
         write_header(g, &g->src[SRC_ID], h_id, 10) < 0 ||
@@ -2927,6 +2964,7 @@ dc_synth_run(const struct dc_synth_opts *o, struct dc_synth_stats *st, struct dc
         uint64_t x = o->seed ^ 0x6865616465727321ULL;
         g->hh_layout = (int)(splitmix64(&x) % HH_LAYOUTS);
     }
+    g->print_layout = o->print_layout;
     g->st.legacy_encoding = g->legacy_tcvn ? "tcvn3" : "cp1258";
     /* a*i+b mod 10^6 is a bijection when a is prime to 10: distinct suffixes */
     g->id_mul = (rng_next(&g->r) % 500000ULL) * 2 + 1;
@@ -2942,6 +2980,8 @@ dc_synth_run(const struct dc_synth_opts *o, struct dc_synth_stats *st, struct dc
         while (next < o->persons && rc == 0)
             rc = gen_household(g, &next, o->persons);
     }
+    if (rc == 0 && g->print_layout && print_rows(g, 1) < 0)
+        rc = -1;
     if (close_all(g) < 0)
         rc = -1;
     if (rc == 0) {

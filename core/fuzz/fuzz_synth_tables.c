@@ -83,7 +83,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(nd, sizeof nd, "%s/names", root);
     snprintf(rd, sizeof rd, "%s/refdata", root);
     snprintf(od, sizeof od, "%s/out", root);
-    struct dc_synth_opts o = {4, data[0], od, rd, nd};
+    struct dc_synth_opts o = {4, data[0], od, rd, nd, 0};
     struct dc_error err = DC_ERROR_INIT;
     (void)dc_synth_run(&o, NULL, &err);
     return 0;

@@ -204,7 +204,7 @@ static int
 run(const char *sub, unsigned long long n, unsigned long long seed, const char *refdata,
     const char *names, struct dc_synth_stats *st, char *dir, size_t dcap)
 {
-    struct dc_synth_opts o = {n, seed, dir, refdata, names};
+    struct dc_synth_opts o = {n, seed, dir, refdata, names, 0};
     struct dc_error err = DC_ERROR_INIT;
     snprintf(dir, dcap, "%s/%s", tmproot, sub);
     int rc = dc_synth_run(&o, st, &err);
@@ -1073,7 +1073,7 @@ test_bad_options(void)
     struct dc_error e = DC_ERROR_INIT;
     char d[512];
     snprintf(d, sizeof d, "%s/bad", tmproot);
-    struct dc_synth_opts o = {0, 1, d, NULL, NULL};
+    struct dc_synth_opts o = {0, 1, d, NULL, NULL, 0};
     CHECK(dc_synth_run(&o, NULL, &e) == -1 && e.status == DC_EX_USAGE);
     dc_error_clear(&e);
     o.persons = DC_SYNTH_MAX_PERSONS + 1;
@@ -1106,7 +1106,7 @@ test_malformed_names_table(void)
         fputs("source_id,rank,surname\nLTH,1,Nguyễn\n", f);
         fclose(f);
     }
-    struct dc_synth_opts o = {10, 1, d, NULL, nd};
+    struct dc_synth_opts o = {10, 1, d, NULL, nd, 0};
     CHECK(dc_synth_run(&o, NULL, &e) == -1 && e.status == DC_EX_DATAERR);
     CHECK(strstr(e.msg, "pct") != NULL);
     dc_error_clear(&e);
