@@ -40,7 +40,7 @@ const char dc_usage_export[] =
     "            before dedup), names, dob, dob_precision, sex, id12, cmnd, ethnic,\n"
     "            pre-2025 and 2025 unit codes, address_detail, then src_file,\n"
     "            src_line, ethnic_code, issue_date, expiry_date, addr_confidence,\n"
-    "            addr_reason, dob_raw\n"
+    "            addr_reason, dob_raw, address_raw, *_name of each code, addr_era\n"
     "  findings  crosscheck findings with the record's source and src_row\n"
     "  clusters  cluster_id, record_id, source, src_row\n"
     "  pairs     the dedup review pairs: a and b with their source and src_row,\n"

@@ -48,7 +48,7 @@
 #define NUM2_CACHE 4
 /* "%.2f" of the largest double: sign, 309 digits, point, 2 decimals. */
 #define NUM2_LEN 320
-#define MAX_COLS 32
+#define MAX_COLS 48
 /* A cluster larger than this is a dedup failure, not one person; the vote is quadratic in
  * the cluster size, so refuse rather than crawl. */
 #define MAX_CLUSTER 2000
@@ -94,7 +94,10 @@ struct view {
         {"src_line", T_INT, P_NO, K_PLAIN}, {"ethnic_code", T_TEXT, P_NO, K_CODE},                     \
         {"issue_date", T_TEXT, P_NO, K_DATE}, {"expiry_date", T_TEXT, P_NO, K_DATE},          \
         {"addr_confidence", T_NUM2, P_NO, K_PLAIN}, {"addr_reason", T_TEXT, P_NO, K_PLAIN},                     \
-        {"dob_raw", T_TEXT, P_NO, K_CODE}
+        {"dob_raw", T_TEXT, P_NO, K_CODE}, {"address_raw", T_TEXT, P_NO, K_PLAIN},                    \
+        {"province_name", T_TEXT, P_NO, K_PLAIN}, {"district_name", T_TEXT, P_NO, K_PLAIN},           \
+        {"ward_name", T_TEXT, P_NO, K_PLAIN}, {"new_province_name", T_TEXT, P_NO, K_PLAIN},           \
+        {"new_ward_name", T_TEXT, P_NO, K_PLAIN}, {"addr_era", T_TEXT, P_NO, K_PLAIN}
 
 static const struct col records_cols[] = {RECORD_COLS};
 static const struct col survivors_cols[] = {RECORD_COLS,
@@ -105,16 +108,29 @@ static const struct col survivors_cols[] = {RECORD_COLS,
 /* Columns of the records view that are data fields (voted on by --survivors). */
 enum { C_RECORD_ID = 0, C_SOURCE = 1, C_SRC_ROW = 2, C_CLUSTER_ID = 3, C_FULL_NAME = 4,
        C_FAMILY_NAME = 5, C_MIDDLE_NAME = 6, C_GIVEN_NAME = 7, C_DOB = 8, C_DOB_PRECISION = 9,
-       C_SRC_FILE = 20,
-       C_SRC_LINE = 21 };
+       C_PROVINCE_CODE = 14, C_DISTRICT_CODE = 15, C_WARD_CODE = 16, C_NEW_PROVINCE_CODE = 17,
+       C_NEW_WARD_CODE = 18, C_SRC_FILE = 20, C_SRC_LINE = 21, C_PROVINCE_NAME = 29,
+       C_DISTRICT_NAME = 30, C_WARD_NAME = 31, C_NEW_PROVINCE_NAME = 32, C_NEW_WARD_NAME = 33 };
 
 #define RECORD_SELECT                                                                         \
     "SELECT p.record_id, p.source, p.src_row, c.cluster_id, p.full_name, p.family_name,"      \
     " p.middle_name, p.given_name, p.dob, p.dob_precision, p.sex, p.id12, p.cmnd, p.ethnic,"  \
     " p.province_code, p.district_code, p.ward_code, p.new_province_code, p.new_ward_code,"   \
     " p.address_detail, p.src_file, p.src_line, p.ethnic_code, p.issue_date, p.expiry_date,"  \
-    " p.addr_confidence, p.addr_reason, p.dob_raw"
-#define RECORD_FROM " FROM person p LEFT JOIN cluster c ON c.record_id = p.record_id"
+    " p.addr_confidence, p.addr_reason, p.dob_raw, p.address_raw, up.name, ud.name, uw.name,"  \
+    " unp.name, unw.name, p.addr_era"
+/* The unit names beside the codes (issue 13: a clerk reads names), each a lookup on the
+ * unit table's (era, level, code) key. */
+#define RECORD_FROM                                                                           \
+    " FROM person p LEFT JOIN cluster c ON c.record_id = p.record_id"                         \
+    " LEFT JOIN unit up ON up.era = 'pre2025' AND up.level = 'province'"                      \
+    " AND up.code = p.province_code"                                                          \
+    " LEFT JOIN unit ud ON ud.era = 'pre2025' AND ud.level = 'district'"                      \
+    " AND ud.code = p.district_code"                                                          \
+    " LEFT JOIN unit uw ON uw.era = 'pre2025' AND uw.level = 'ward' AND uw.code = p.ward_code" \
+    " LEFT JOIN unit unp ON unp.era = '2025' AND unp.level = 'province'"                      \
+    " AND unp.code = p.new_province_code"                                                     \
+    " LEFT JOIN unit unw ON unw.era = '2025' AND unw.level = 'ward' AND unw.code = p.new_ward_code"
 
 /* The person_src index (source, src_row, then the rowid) gives this order without a sort
  * (EXPLAIN QUERY PLAN: SCAN p USING INDEX person_src). */
@@ -1213,6 +1229,8 @@ group_emit(struct emit *e, struct group *g, struct dc_buf *ids, struct dc_error 
             from[c] = from[C_FULL_NAME]; /* a name's parts follow the full name */
         else if (c == C_DOB_PRECISION)
             from[c] = from[C_DOB];
+        else if (c >= C_PROVINCE_NAME && c <= C_NEW_WARD_NAME)
+            from[c] = from[C_PROVINCE_CODE + (c - C_PROVINCE_NAME)]; /* a name follows its code */
         else
             from[c] = vote(g, c);
         const char *win = from[c] == SIZE_MAX ? NULL : gval(g, from[c], c);

@@ -50,6 +50,12 @@ static const char *setup_sql =
     " (4, 1, 'commune_b', 'b.csv', 1, 2, 'Nguyễn Văn An', 'Nguyễn', 'Văn', NULL, '1990',"
     "  'year', NULL, 'M', NULL, '123456789', NULL, NULL, 'Kinh', '01', 'Số 5, ngõ \"Hoa\"',"
     "  '01', '001', '00004', '01', '00004', 0.5, 'fuzzy');"
+    "UPDATE person SET address_raw = 'Số 5, ngõ \"Hoa\", P. Trúc Bạch, Q. Ba Đình, HN',"
+    " addr_era = 'both' WHERE record_id = 1;"
+    "INSERT INTO unit(era, level, code, name) VALUES ('pre2025', 'province', '01',"
+    " 'Thành phố Hà Nội'), ('pre2025', 'district', '001', 'Quận Ba Đình'),"
+    " ('pre2025', 'ward', '00004', 'Phường Trúc Bạch'), ('2025', 'province', '01',"
+    " 'Thành phố Hà Nội'), ('2025', 'ward', '00004', 'Phường Ba Đình');"
     "INSERT INTO cluster VALUES (1, 1), (3, 1), (4, 1);"
     "INSERT INTO pair VALUES (1, 3, 12.5, 0.99, 7), (1, 4, 8.25, 0.75, 5);"
     "INSERT INTO finding(id, record_id, code, severity, field, expected, actual, message)"
@@ -86,11 +92,15 @@ run(enum dc_export_what w, enum dc_export_format f, int excel, int survivors,
     return buf;
 }
 
+/* The unit names the fixture's codes resolve to (records view, issue 13). */
+#define NAMES "Thành phố Hà Nội,Quận Ba Đình,Phường Trúc Bạch,Thành phố Hà Nội,Phường Ba Đình"
+
 static const char rec_header[] =
     "record_id,source,src_row,cluster_id,full_name,family_name,middle_name,given_name,dob,"
     "dob_precision,sex,id12,cmnd,ethnic,province_code,district_code,ward_code,"
     "new_province_code,new_ward_code,address_detail,src_file,src_line,ethnic_code,issue_date,"
-    "expiry_date,addr_confidence,addr_reason,dob_raw";
+    "expiry_date,addr_confidence,addr_reason,dob_raw,address_raw,province_name,district_name,"
+    "ward_name,new_province_name,new_ward_name,addr_era";
 
 static void
 test_records_csv_quoting_and_order(void)
@@ -102,14 +112,16 @@ test_records_csv_quoting_and_order(void)
     snprintf(want, sizeof want,
              "%s\n"
              "1,commune_a,1,1,Nguyễn Văn An,Nguyễn,Văn,An,1990-03-05,day,M,001090012345,,Kinh,"
-             "01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",a.csv,2,01,,,0.90,exact,\n"
+             "01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",a.csv,2,01,,,0.90,exact,,"
+             "\"Số 5, ngõ \"\"Hoa\"\", P. Trúc Bạch, Q. Ba Đình, HN\"," NAMES ",both\n"
              "2,commune_a,2,,=Trần Thị Bình,Trần,Thị,Bình,1985,year,F,,,,,,,,,"
-             "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985\n"
+             "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985,,,,,,,\n"
              "4,commune_b,1,1,Nguyễn Văn An,Nguyễn,Văn,,1990,year,M,,123456789,Kinh,"
-             "01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",b.csv,2,01,,,0.50,fuzzy,\n"
+             "01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",b.csv,2,01,,,0.50,fuzzy,,,"
+             NAMES ",\n"
              "3,idcard_reg,1,1,Nguyễn Văn Ân,Nguyễn,Văn,Ân,1990-03-05,day,M,001090012345,,Kinh,"
              "01,001,00004,01,00004,Số 5 ngõ Hoa,cccd.csv,2,01,2021-04-01,2036-03-05,1.00,"
-             "exact,\n",
+             "exact,,," NAMES ",\n",
              rec_header);
     CHECK_STR(s, want);
     free(s);
@@ -122,7 +134,7 @@ test_records_excel_bom_crlf_guard(void)
     char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_CSV, 1, 0, NULL, NULL, &err);
 
     CHECK(s && memcmp(s, "\xEF\xBB\xBFrecord_id,source,", 20) == 0);
-    CHECK(s && strstr(s, "dob_raw\r\n1,commune_a,1,1,") != NULL);
+    CHECK(s && strstr(s, "addr_era\r\n1,commune_a,1,1,") != NULL);
     CHECK(s && strstr(s, "\r\n2,commune_a,2,,'=Trần Thị Bình,Trần,") != NULL);
     /* a line break inside a quoted cell stays as it was; only record ends are CRLF */
     CHECK(s && strstr(s, "\"Thôn 3\nXã\tY\\Z\"") != NULL);
@@ -136,10 +148,13 @@ test_records_pgcopy_null_vs_empty(void)
     char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_PGCOPY, 0, 0, NULL, NULL, &err);
     const char *r2 = "2\tcommune_a\t2\t\\N\t=Trần Thị Bình\tTrần\tThị\tBình\t1985\tyear\tF\t"
                      "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\tThôn 3\\nXã\\tY\\\\Z\ta.csv\t3\t"
-                     "\\N\t\\N\t\\N\t\\N\t\\N\tnăm 1985\n";
+                     "\\N\t\\N\t\\N\t\\N\t\\N\tnăm 1985\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t"
+                     "\\N\n";
     const char *r1 = "1\tcommune_a\t1\t1\tNguyễn Văn An\tNguyễn\tVăn\tAn\t1990-03-05\tday\tM\t"
                      "001090012345\t\\N\tKinh\t01\t001\t00004\t01\t00004\tSố 5, ngõ \"Hoa\"\t"
-                     "a.csv\t2\t01\t\\N\t\\N\t0.90\texact\t\\N\n";
+                     "a.csv\t2\t01\t\\N\t\\N\t0.90\texact\t\\N\t"
+                     "Số 5, ngõ \"Hoa\", P. Trúc Bạch, Q. Ba Đình, HN\tThành phố Hà Nội\t"
+                     "Quận Ba Đình\tPhường Trúc Bạch\tThành phố Hà Nội\tPhường Ba Đình\tboth\n";
 
     CHECK(s != NULL);
     CHECK(s && strncmp(s, r1, strlen(r1)) == 0); /* no header line in COPY text */
@@ -161,7 +176,9 @@ test_records_jsonl_escaping(void)
         "\"new_ward_code\":null,\"address_detail\":\"Thôn 3\\nXã\\tY\\\\Z\","
         "\"src_file\":\"a.csv\",\"src_line\":3,\"ethnic_code\":null,\"issue_date\":null,"
         "\"expiry_date\":null,\"addr_confidence\":null,\"addr_reason\":null,"
-        "\"dob_raw\":\"năm 1985\"}\n";
+        "\"dob_raw\":\"năm 1985\",\"address_raw\":null,\"province_name\":null,"
+        "\"district_name\":null,\"ward_name\":null,\"new_province_name\":null,"
+        "\"new_ward_name\":null,\"addr_era\":null}\n";
 
     CHECK(s && strstr(s, r2) != NULL);
     CHECK(s && strstr(s, "\"address_detail\":\"Số 5, ngõ \\\"Hoa\\\"\"") != NULL);
@@ -177,7 +194,7 @@ test_records_sql_literals(void)
     const char *r2 = "\nINSERT INTO records VALUES (2, 'commune_a', 2, NULL, '=Trần Thị Bình', "
                      "'Trần', 'Thị', 'Bình', '1985', 'year', 'F', '', NULL, NULL, NULL, NULL, "
                      "NULL, NULL, NULL, 'Thôn 3\nXã\tY\\Z', 'a.csv', 3, NULL, NULL, NULL, NULL, "
-                     "NULL, 'năm 1985');\n";
+                     "NULL, 'năm 1985', NULL, NULL, NULL, NULL, NULL, NULL, NULL);\n";
 
     CHECK(s && strncmp(s, "BEGIN;\nINSERT INTO records VALUES (1, 'commune_a', 1, 1, ", 57) == 0);
     CHECK(s && strstr(s, r2) != NULL);
@@ -286,10 +303,11 @@ test_survivors_majority_then_idcard_tie(void)
              "%s,contributing_record_ids,taken_from\n"
              "1,idcard_reg,1,1,Nguyễn Văn An,Nguyễn,Văn,An,1990-03-05,day,M,001090012345,"
              "123456789,Kinh,01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",cccd.csv,2,01,"
-             "2021-04-01,2036-03-05,1.00,exact,,1;3;4,3;full_name=1;given_name=1;cmnd=4;"
-             "address_detail=1\n"
+             "2021-04-01,2036-03-05,1.00,exact,,"
+             "\"Số 5, ngõ \"\"Hoa\"\", P. Trúc Bạch, Q. Ba Đình, HN\"," NAMES ",both,"
+             "1;3;4,3;full_name=1;given_name=1;cmnd=4;address_detail=1;address_raw=1;addr_era=1\n"
              "2,commune_a,2,,=Trần Thị Bình,Trần,Thị,Bình,1985,year,F,,,,,,,,,"
-             "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985,2,2\n",
+             "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985,,,,,,,,2,2\n",
              rec_header);
     CHECK_STR(s, want);
     free(s);
@@ -659,14 +677,14 @@ test_int64_extremes_and_num2_like_sql_printf(void)
     /* rows sort by source, src_row: -1 first, INT64_MAX last */
     snprintf(want, sizeof want,
              "%s\n"
-             "2,s,-1,-42,,,,,,,,,,,,,,,,,f,0,,,,0.01,,\n"
-             "3,s,3,,,,,,,,,,,,,,,,,,f,10,,,,2.68,,\n"
-             "4,s,4,,,,,,,,,,,,,,,,,,f,1,,,,0.00,,\n"
-             "5,s,5,,,,,,,,,,,,,,,,,,f,1,,,,0.50,,\n"
-             "6,s,6,,,,,,,,,,,,,,,,,,f,1,,,,1.00,,\n"
-             "7,s,7,,,,,,,,,,,,,,,,,,f,1,,,,0.13,,\n"
-             "8,s,8,,,,,,,,,,,,,,,,,,f,1,,,,,,\n"
-             "1,s,9223372036854775807,,,,,,,,,,,,,,,,,,f,-9223372036854775808,,,,0.13,,\n",
+             "2,s,-1,-42,,,,,,,,,,,,,,,,,f,0,,,,0.01,,,,,,,,,\n"
+             "3,s,3,,,,,,,,,,,,,,,,,,f,10,,,,2.68,,,,,,,,,\n"
+             "4,s,4,,,,,,,,,,,,,,,,,,f,1,,,,0.00,,,,,,,,,\n"
+             "5,s,5,,,,,,,,,,,,,,,,,,f,1,,,,0.50,,,,,,,,,\n"
+             "6,s,6,,,,,,,,,,,,,,,,,,f,1,,,,1.00,,,,,,,,,\n"
+             "7,s,7,,,,,,,,,,,,,,,,,,f,1,,,,0.13,,,,,,,,,\n"
+             "8,s,8,,,,,,,,,,,,,,,,,,f,1,,,,,,,,,,,,,\n"
+             "1,s,9223372036854775807,,,,,,,,,,,,,,,,,,f,-9223372036854775808,,,,0.13,,,,,,,,,\n",
              rec_header);
     CHECK_STR(s, want);
     free(s);
@@ -680,7 +698,8 @@ test_int64_extremes_and_num2_like_sql_printf(void)
     /* SQL: printf() gave text, so the number stays a quoted literal as before */
     s = d ? run_on(d, DC_EXPORT_SQL, NULL, &err) : NULL;
     CHECK(s && strstr(s, "VALUES (2, 's', -1, -42, NULL,") != NULL);
-    CHECK(s && strstr(s, ", 'f', 0, NULL, NULL, NULL, '0.01', NULL, NULL);\n") != NULL);
+    CHECK(s && strstr(s, ", 'f', 0, NULL, NULL, NULL, '0.01', NULL, NULL, NULL, NULL, NULL, "
+                      "NULL, NULL, NULL, NULL);\n") != NULL);
     free(s);
     dc_db_close(d, NULL);
 }
@@ -726,12 +745,12 @@ test_row_larger_than_flush_buffer(void)
     struct dc_error err = DC_ERROR_INIT;
     size_t n = 0, h = sizeof rec_header, big = 2 * 1572864 + 2 + 2; /* "" and quotes */
     char *s = d ? run_on(d, DC_EXPORT_CSV, &n, &err) : NULL;
-    const char *last = "\n2,s,2,,,,,,,,,,,,,,,,,z,f,1,,,,,,\n";
+    const char *last = "\n2,s,2,,,,,,,,,,,,,,,,,z,f,1,,,,,,,,,,,,,\n";
     const char *p = s ? s + h + strlen("1,s,1,,,,,,,,,,,,,,,,,") : NULL;
 
-    /* header\n + row 1 (prefix, address, ",f,1,,,,,,\n") + row 2 */
-    CHECK_INT(n, h + strlen("1,s,1,,,,,,,,,,,,,,,,,") + big + strlen(",f,1,,,,,,\n") +
-                     strlen("2,s,2,,,,,,,,,,,,,,,,,z,f,1,,,,,,\n"));
+    /* header\n + row 1 (prefix, address, ",f,1,,,,,,,,,,,,,\n") + row 2 */
+    CHECK_INT(n, h + strlen("1,s,1,,,,,,,,,,,,,,,,,") + big + strlen(",f,1,,,,,,,,,,,,,\n") +
+                     strlen("2,s,2,,,,,,,,,,,,,,,,,z,f,1,,,,,,,,,,,,,\n"));
     CHECK(p && p[0] == '"' && p[1] == 'x' && p[1572864] == 'x' && p[1572865] == '"' &&
           p[1572866] == '"' && p[1572867] == 'y' && p[big - 2] == 'y' && p[big - 1] == '"');
     CHECK(s && n > strlen(last) && strcmp(s + n - strlen(last), last) == 0);
@@ -828,7 +847,7 @@ test_excel_codes_as_formula_text(void)
     CHECK(s && strstr(s, ",\"=\"\"1990-03-05\"\"\",day,") != NULL);
     CHECK(s && strstr(s, ",'=Trần Thị Bình,") != NULL);
     /* dob_raw 'năm 1985' starts with a letter: as it is */
-    CHECK(s && strstr(s, ",năm 1985\r\n") != NULL);
+    CHECK(s && strstr(s, ",năm 1985,,,,,,,\r\n") != NULL);
     free(s);
 }
 

@@ -28,5 +28,12 @@ CREATE TABLE IF NOT EXISTS records (
     expiry_date text,
     addr_confidence numeric(5,2),
     addr_reason text,
-    dob_raw text
+    dob_raw text,
+    address_raw text,
+    province_name text,
+    district_name text,
+    ward_name text,
+    new_province_name text,
+    new_ward_name text,
+    addr_era text
 );
