@@ -181,7 +181,6 @@ struct ctx {
     uint32_t *raw2fold;
     size_t raw2fold_cap;
     struct intern codes;
-    const UNormalizer2 *nfd;
     uint32_t id_thi, id_van;
     double prep_s; /* wall seconds in link_ctx_add */
     uint8_t (*hist)[32]; /* per fulls id: byte counts by (byte & 31), see jw_level */

@@ -7,6 +7,7 @@
  */
 #include "link_int.h"
 #include "../vnid.h"
+#include "../vntext.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -151,55 +152,31 @@ intern_get(struct intern *t, const char *s, size_t n, uint32_t *id, struct dc_er
 
 /* ---- folding ------------------------------------------------------------ */
 
-/* Lower case, marks removed (NFD then drop Mn), d-stroke to d, runs of white
- * space to one space, trimmed: the same key normalize stores as name_key
- * (research/dedup.md §B.1 fullname_fold). */
+/* The key normalize stores as name_key, from vntext (one fold for the whole
+ * project, issue 18): lower case, marks removed, đ as d, apostrophes dropped
+ * (H'Hen = Hhen), hyphens and other marks between letters one space
+ * (research/dedup.md §B.1 fullname_fold).  A part over MAX_NAME bytes is cut
+ * at a character boundary first, as before. */
 static int
-fold(const UNormalizer2 *nfd, const char *s, size_t n, char *out, size_t cap, size_t *outlen,
-     struct dc_error *err)
+fold(const char *s, size_t n, char *out, size_t cap, size_t *outlen, struct dc_error *err)
 {
-    UChar u[MAX_NAME], d[MAX_NAME * 8];
-    int32_t ul = 0, dl, i = 0;
-    UErrorCode st = U_ZERO_ERROR;
-    size_t o = 0;
-    int space = 0;
+    char in[MAX_NAME];
 
     if (n > MAX_NAME - 1) {
         n = MAX_NAME - 1;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
-    u_strFromUTF8WithSub(u, MAX_NAME, &ul, s, (int32_t)n, 0xFFFD, NULL, &st);
-    if (U_FAILURE(st))
-        return dc_error_set(err, DC_EX_SOFTWARE, "dedup: utf-8 conversion: %s",
-                            u_errorName(st));
-    dl = unorm2_normalize(nfd, u, ul, d, MAX_NAME * 8, &st);
-    if (U_FAILURE(st)) { /* cannot happen for names; compare unnormalized */
-        memcpy(d, u, (size_t)ul * sizeof *u);
-        dl = ul;
+    if (n)
+        memcpy(in, s, n);
+    in[n] = '\0';
+    if (dc_text_fold(in, out, cap) < 0) {
+        /* a part that does not fit or is not text: compared as written */
+        if (n >= cap)
+            return dc_error_set(err, DC_EX_SOFTWARE, "dedup: name part over %zu bytes", cap);
+        memcpy(out, in, n + 1);
     }
-    while (i < dl) {
-        UChar32 c;
-
-        U16_NEXT(d, i, dl, c);
-        if (u_charType(c) == U_NON_SPACING_MARK)
-            continue;
-        if (c == 0x0110 || c == 0x0111)
-            c = 'd';
-        if (c < 0x20 || u_isUWhiteSpace(c)) {
-            space = o > 0;
-            continue;
-        }
-        c = u_tolower(c);
-        if (o + 5 >= cap)
-            break;
-        if (space) {
-            out[o++] = ' ';
-            space = 0;
-        }
-        U8_APPEND_UNSAFE(out, o, c);
-    }
-    *outlen = o;
+    *outlen = strlen(out);
     return 0;
 }
 
@@ -246,7 +223,7 @@ fold_id(struct ctx *c, const char *s, size_t n, uint32_t *id, struct dc_error *e
         c->raw2fold = p;
         c->raw2fold_cap = nc;
     }
-    if (fold(c->nfd, s, n, buf, sizeof buf, &fl, err))
+    if (fold(s, n, buf, sizeof buf, &fl, err))
         return -1;
     if (intern_get(&c->names, buf, fl, id, err))
         return -1;
@@ -483,12 +460,7 @@ ctx_other_half(void *arg)
 int
 link_ctx_init(struct ctx *c, size_t cap, struct dc_error *err)
 {
-    UErrorCode st = U_ZERO_ERROR;
-
     memset(c, 0, sizeof *c);
-    c->nfd = unorm2_getNFDInstance(&st);
-    if (U_FAILURE(st))
-        return dc_error_set(err, DC_EX_SOFTWARE, "dedup: icu nfd: %s", u_errorName(st));
     if (intern_init(&c->names, 0, err))
         return -1;
     if (intern_init(&c->raw, 0, err) || intern_init(&c->codes, 0, err) ||

@@ -11,6 +11,7 @@
 #include "../dedup.h"
 #include "../linkdb.h"
 #include "../link/strsim.h"
+#include "../vntext.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -433,6 +434,35 @@ test_future_birth_year_unknown(void)
         CHECK_INT(DC_DEDUP_LEVEL(r.pairs[0].gamma, DC_CMP_DOB), 0);
     CHECK_INT(r.cluster[1], 0);
     dc_dedup_result_release(&r);
+}
+
+/* Issue 18 fix 1: dedup compares names under the key normalize stores as
+ * name_key (dc_text_fold: apostrophes dropped, hyphens and other marks
+ * between letters a space, đ as d), so "Ksor H'Hen" and "Ksor Hhen", or
+ * "Nay H-Nguyên" and "Nay H Nguyên", are the same name after folding. */
+static void
+test_name_fold_is_name_key(void)
+{
+    static const char *const pairs[][2] = {
+        {"H'Hen", "Hhen"}, {"H’Hen", "Hhen"}, {"H-Nguyên", "H Nguyên"}, {"Đức", "Duc"}};
+    struct dc_dedup_params *p = NULL;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(dc_dedup_params_default(&p, &err), 0);
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        struct dc_person a = P("Ksor", NULL, pairs[i][0], "1990-01-01", 'F', NULL, NULL, NULL);
+        struct dc_person b = P("Ksor", NULL, pairs[i][1], "1990-01-01", 'F', NULL, NULL, NULL);
+        char *text = NULL, k1[64], k2[64];
+        CHECK_INT(dc_dedup_explain(&a, &b, p, &text, &err), 0);
+        if (!CHECK(text && strstr(text, "level 2 exact folded") != NULL))
+            printf("#   %s / %s:\n%s", pairs[i][0], pairs[i][1], text ? text : "");
+        free(text);
+        /* and that is the key normalize stores */
+        CHECK_INT(dc_text_fold(pairs[i][0], k1, sizeof k1), 0);
+        CHECK_INT(dc_text_fold(pairs[i][1], k2, sizeof k2), 0);
+        CHECK_STR(k1, k2);
+    }
+    dc_dedup_params_free(p);
 }
 
 static void
@@ -1322,6 +1352,7 @@ main(void)
     RUN(test_empty_and_single_input);
     RUN(test_given_params_used);
     RUN(test_shared_id_links);
+    RUN(test_name_fold_is_name_key);
     RUN(test_unknown_prefix_is_near);
     RUN(test_future_birth_year_unknown);
     RUN(test_params_round_trip);
