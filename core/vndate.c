@@ -299,7 +299,7 @@ parse_serial(const char *s, size_t n, struct dc_date *o)
 
     for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
         ;
-    if (i != 5 || (i < n && s[i] != '.'))
+    if (i != 5 || s[0] == '0' || (i < n && s[i] != '.'))
         return 1;
     for (size_t k = i + 1; k < n; k++)
         if (s[k] < '0' || s[k] > '9')
