@@ -2,6 +2,7 @@
  * values.c - the single-value commands' shared front end (see values.h).
  */
 #include "values.h"
+#include "../core/utf8.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -38,6 +38,7 @@
 
 #include "encoding.h"
 #include "io/workbook.h"
+#include "utf8.h"
 
 #define ZCAP (64u << 10)      /* file read size */
 #define IBCAP (1u << 20)      /* input buffer = detection sample */
@@ -573,34 +574,10 @@ utf8_multibyte(const unsigned char *s, size_t n)
 {
     int multi = 0;
 
-    for (size_t i = 0; i < n;) {
-        unsigned char b = s[i];
-        size_t len;
-        unsigned char lo = 0x80, hi = 0xBF;
-
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        if (b >= 0xC2 && b <= 0xDF)
-            len = 2;
-        else if (b >= 0xE0 && b <= 0xEF) {
-            len = 3;
-            lo = b == 0xE0 ? 0xA0 : 0x80;
-            hi = b == 0xED ? 0x9F : 0xBF;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            len = 4;
-            lo = b == 0xF0 ? 0x90 : 0x80;
-            hi = b == 0xF4 ? 0x8F : 0xBF;
-        } else
+    for (size_t i = 0, len; i < n; i += len) {
+        if ((len = dc_utf8_seq(s + i, n - i)) == 0)
             return 0;
-        if (n - i < len || s[i + 1] < lo || s[i + 1] > hi)
-            return 0;
-        for (size_t k = 2; k < len; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-        i += len;
-        multi = 1;
+        multi |= len > 1;
     }
     return multi;
 }

@@ -34,6 +34,7 @@
 #include "json.h"
 #include "vntext.h"
 #include "xlsxout.h"
+#include "utf8.h"
 
 #define STDIO_BUF (1024 * 1024)
 /* Encoded rows collect in one buffer that goes to the stream when it holds this much:
@@ -840,24 +841,6 @@ hex_bytes(struct dc_buf *b, const char *s, size_t n)
     }
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid (RFC 3629 §4). */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (len == 0 || s[0] > 0xF4 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
-        return 0;
-    return len;
-}
-
 /* JSON string of bytes that may not be UTF-8 (rejects.raw of a legacy-encoded file):
  * each invalid byte becomes U+FFFD so the line stays valid JSON.  The exact bytes are in
  * the CSV, COPY and SQL exports. */
@@ -870,7 +853,7 @@ json_bytes(struct dc_buf *b, const char *s, size_t n)
     dc_buf_putc(b, '"');
     while (i < n) {
         unsigned char c = p[i];
-        size_t l = utf8_len(p + i, n - i);
+        size_t l = dc_utf8_seq(p + i, n - i);
         if (l == 0) {
             dc_buf_puts(b, "\\ufffd");
             i++;

@@ -24,6 +24,7 @@
 #include "io/workbook.h"
 #include "json.h"
 #include "vntext.h"
+#include "utf8.h"
 
 #define DC_STR_(x) #x
 #define DC_STR(x) DC_STR_(x)
@@ -67,37 +68,6 @@ src_close(struct src *r)
     r->csv = NULL;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), 0 if there is none
- * (Unicode 15 Table 3-7: no overlongs, no surrogates, nothing over U+10FFFF). */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char b = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF)
-        len = 2;
-    else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        lo = b == 0xE0 ? 0xA0 : 0x80;
-        hi = b == 0xED ? 0x9F : 0xBF;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        lo = b == 0xF0 ? 0x90 : 0x80;
-        hi = b == 0xF4 ? 0x8F : 0xBF;
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return len;
-}
-
 const char *
 dc_import_source_check(const char *name)
 {
@@ -111,7 +81,7 @@ dc_import_source_check(const char *name)
     for (size_t i = 0, k; i < n; i += k) {
         if (s[i] < 0x20 || s[i] == 0x7F)
             return "the source name holds a control character";
-        if ((k = utf8_seq(s + i, n - i)) == 0)
+        if ((k = dc_utf8_seq(s + i, n - i)) == 0)
             return "the source name is not UTF-8";
     }
     return NULL;
@@ -131,7 +101,7 @@ dc_import_source_name(const char *path, char *out, size_t size)
     /* whole, never cut; a byte that is not text is written as \xNN so that the name is
      * valid UTF-8 and cannot forge a line on stderr */
     for (const unsigned char *s = (const unsigned char *)base; *s;) {
-        size_t len = utf8_seq(s, strlen((const char *)s));
+        size_t len = dc_utf8_seq(s, strlen((const char *)s));
         if (len == 0 || *s < 0x20 || *s == 0x7F) {
             if (k + 5 > size)
                 return -1;

@@ -10,6 +10,7 @@
  * Not for: record-level judgement (rules.c) or output (cmd/).
  */
 #include "vnid.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -744,50 +745,6 @@ dc_vn_text_equal(const char *a, const char *b, struct dc_error *err)
     if (yl < 0)
         return -1;
     return xl == yl && memcmp(x, y, (size_t)xl * sizeof x[0]) == 0;
-}
-
-/* ---- UTF-8 ---------------------------------------------------------------- */
-
-int
-dc_utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < n && p[i]) {
-        unsigned c = p[i];
-        size_t k;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (k >= n - i)
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((p[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i + j] & 0x3F);
-        }
-        /* overlong, surrogate, beyond U+10FFFF */
-        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
 }
 
 /* ---- QR --------------------------------------------------------------------- */

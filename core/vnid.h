@@ -171,7 +171,5 @@ int dc_qr_parse(const char *payload, struct dc_qr *out, struct dc_error *err);
 /* Free what dc_qr_parse allocated; accepts NULL and a zeroed struct. */
 void dc_qr_release(struct dc_qr *q);
 
-/* 1 when s is valid UTF-8 of at most n bytes (n bytes read, NUL ends early). */
-int dc_utf8_valid(const char *s, size_t n);
 
 #endif

@@ -27,6 +27,7 @@
 #include <xlsxwriter.h>
 
 #include "json.h"
+#include "utf8.h"
 
 /* Column widths, in characters: at least the header, at most this (a long address
  * would make the sheet unreadable; the cell shows the rest when selected). */
@@ -175,24 +176,6 @@ dc_xlsx_sheet(struct dc_xlsx *x, const char *name, const struct dc_xlsx_col *col
     return open_sheet(x, err);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid (RFC 3629 §4). */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (len == 0 || s[0] > 0xF4 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
-        return 0;
-    return len;
-}
-
 static int
 is_hex(unsigned char c)
 {
@@ -223,7 +206,7 @@ clean(struct dc_xlsx *x, const char *s, size_t n, struct dc_error *err)
             chars++;
             continue;
         }
-        size_t l = utf8_len(p + i, n - i);
+        size_t l = dc_utf8_seq(p + i, n - i);
         if (l == 0 || (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') ||
             (p[i] == '_' && looks_escaped(s + i, n - i)))
             break;
@@ -235,7 +218,7 @@ clean(struct dc_xlsx *x, const char *s, size_t n, struct dc_error *err)
     dc_buf_reset(&x->cell);
     chars = 0;
     for (i = 0; i < n && chars < DC_XLSX_CELL_MAX - (sizeof CUT_MARK - 1);) {
-        size_t l = utf8_len(p + i, n - i);
+        size_t l = dc_utf8_seq(p + i, n - i);
         if (l == 0) {
             dc_buf_puts(&x->cell, "\xEF\xBF\xBD"); /* U+FFFD */
             i++;

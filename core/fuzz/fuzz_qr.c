@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "utf8.h"
 #include "vnid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

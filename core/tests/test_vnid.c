@@ -703,17 +703,6 @@ test_qr_unreadable(void)
     }
 }
 
-static void
-test_utf8_valid(void)
-{
-    CHECK_INT(dc_utf8_valid("Đức", 5), 1);
-    CHECK_INT(dc_utf8_valid("\xc3", 1), 0);
-    CHECK_INT(dc_utf8_valid("\xc0\x80", 2), 0);         /* overlong NUL */
-    CHECK_INT(dc_utf8_valid("\xed\xa0\x80", 3), 0);     /* surrogate */
-    CHECK_INT(dc_utf8_valid("\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
-    CHECK_INT(dc_utf8_valid("\xf0\x9f\x98\x80", 4), 1);
-}
-
 int
 main(void)
 {
@@ -740,6 +729,5 @@ main(void)
     RUN(test_qr_extra_fields_and_blanks);
     RUN(test_qr_bad_fields);
     RUN(test_qr_unreadable);
-    RUN(test_utf8_valid);
     return tap_done();
 }
