@@ -5,6 +5,7 @@
  * pairs are scored (block.c), review bands (cmd/dedup.c).
  */
 #include "link_int.h"
+#include "../vnid.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +19,22 @@ struct uf {
     uint16_t *ymin, *ymax;
 };
 
-/* A birth year the record's own valid ID contradicts (Decree 137/2015
- * Art. 13, Circular 59/2021 Art. 4 and Annex 3 of 07/2016, idformats.md
- * §1.2: digits 4-6 are the century/sex code and the year's last two
- * digits; century code 0/1 = 1900s, 2/3 = 2000s, ...): one of the two was
- * typed wrong, so that year is no evidence for the cannot-link rule. */
+/* A birth year the record's own valid ID contradicts (the century/sex digit and the
+ * year's last two digits, decoded by vnid's dc_id12_parse: one home for the law's
+ * table): one of the two was typed wrong, so that year is no evidence for the
+ * cannot-link rule.  Once per record, when the clustering starts. */
 static int
 year_against_id(const struct rec *r)
 {
-    unsigned c, yy;
+    struct dc_id12 id;
+    char s[13];
 
     if (r->idlen != 12 || (r->id12 & ID_PREFIX_UNKNOWN))
         return 0;
-    c = (unsigned)(r->id12 >> 32) & 0xF;
-    yy = ((unsigned)(r->id12 >> 28) & 0xF) * 10 + ((unsigned)(r->id12 >> 24) & 0xF);
-    return r->year != 1900 + c / 2 * 100 + yy;
+    for (int i = 0; i < 12; i++)
+        s[i] = (char)('0' + ((r->id12 >> (4 * (11 - i))) & 0xF));
+    s[12] = '\0';
+    return dc_id12_parse(s, &id, NULL) == 0 && r->year != id.century + id.yy;
 }
 
 /* Components a and b (id12 + 1, 0 = none) hold two IDs no typo explains. */
