@@ -340,6 +340,99 @@ section_address(struct dc_buf *b, const struct dc_stats *st)
     dc_buf_puts(b, "</section>\n");
 }
 
+/* One row per ward of an era: records, the share also matched in the other
+ * era, findings by severity.  The row without a code (records that found no
+ * ward of this era) is labelled as such. */
+static void
+commune_table(struct dc_buf *b, const struct dc_stats_list *l, long long total,
+              const char *other_vi, const char *other_en)
+{
+    if (l->len == 0) {
+        none_row(b);
+        return;
+    }
+    if (total > (long long)l->len) {
+        dc_buf_puts(b, "<p class=\"none\">");
+        t2(b, "Chỉ hiện", "Showing only");
+        dc_buf_printf(b, " %zu / %lld.</p>\n", l->len, total);
+    }
+    dc_buf_puts(b, "<table><tr>");
+    th2(b, "Mã", "Code", 0);
+    th2(b, "Tên", "Name", 0);
+    th2(b, "Bản ghi", "Records", 1);
+    th2(b, other_vi, other_en, 1);
+    th2(b, "Lỗi", "Errors", 1);
+    th2(b, "Cảnh báo", "Warnings", 1);
+    th2(b, "Thông tin", "Info", 1);
+    dc_buf_puts(b, "</tr>\n");
+    for (size_t i = 0; i < l->len; i++) {
+        const struct dc_stats_row *r = &l->rows[i];
+        dc_buf_puts(b, "<tr>");
+        if (r->key[0]) {
+            td_text(b, r->key);
+            td_text(b, r->key2);
+        } else {
+            dc_buf_puts(b, "<td>–</td><td>");
+            t2(b, "(không có mã xã/phường)", "(no ward code)");
+            dc_buf_puts(b, "</td>");
+        }
+        td_num(b, r->n[0]);
+        td_pct(b, r->n[1], r->n[0]);
+        dc_buf_printf(b, "<td class=\"n sev-error\">%lld</td><td class=\"n sev-warning\">%lld</td>"
+                         "<td class=\"n\">%lld</td></tr>\n",
+                      r->n[2], r->n[3], r->n[4]);
+    }
+    dc_buf_puts(b, "</table>\n");
+}
+
+static int
+section_communes(struct dc_buf *b, struct dc_db *db, struct dc_error *err)
+{
+    struct dc_stats_communes c;
+
+    if (dc_stats_load_communes(db, &c, err) < 0)
+        return -1;
+    h2(b, "communes", "Theo xã/phường", "By commune");
+    dc_buf_puts(b, "<h3>");
+    t2(b, "Xã/phường 2025 (34 tỉnh)", "2025 wards (34 provinces)");
+    dc_buf_puts(b, "</h3>\n");
+    commune_table(b, &c.ward_new, c.ward_new_total, "Có cả mã trước 2025",
+                  "Also a pre-2025 ward");
+    dc_buf_puts(b, "<h3>");
+    t2(b, "Xã/phường trước 2025 (63 tỉnh)", "Pre-2025 wards (63 provinces)");
+    dc_buf_puts(b, "</h3>\n");
+    commune_table(b, &c.ward_pre, c.ward_pre_total, "Có cả mã 2025", "Also a 2025 ward");
+    dc_buf_puts(b, "</section>\n");
+
+    h2(b, "source-findings", "Phát hiện theo nguồn", "Findings per source");
+    if (c.sources.len == 0) {
+        none_row(b);
+    } else {
+        dc_buf_puts(b, "<table><tr>");
+        th2(b, "Nguồn", "Source", 0);
+        th2(b, "Bản ghi", "Records", 1);
+        th2(b, "Bản ghi có phát hiện", "Records with a finding", 1);
+        th2(b, "Lỗi", "Errors", 1);
+        th2(b, "Cảnh báo", "Warnings", 1);
+        th2(b, "Thông tin", "Info", 1);
+        dc_buf_puts(b, "</tr>\n");
+        for (size_t i = 0; i < c.sources.len; i++) {
+            const struct dc_stats_row *r = &c.sources.rows[i];
+            dc_buf_puts(b, "<tr>");
+            td_text(b, r->key);
+            td_num(b, r->n[0]);
+            td_pct(b, r->n[1], r->n[0]);
+            dc_buf_printf(b, "<td class=\"n sev-error\">%lld</td><td class=\"n sev-warning\">%lld</td>"
+                             "<td class=\"n\">%lld</td></tr>\n",
+                          r->n[2], r->n[3], r->n[4]);
+        }
+        dc_buf_puts(b, "</table>\n");
+    }
+    dc_buf_puts(b, "</section>\n");
+    dc_stats_communes_release(&c);
+    return 0;
+}
+
 static int
 section_clusters(struct dc_buf *b, struct dc_db *db, const struct dc_stats *st,
                  struct dc_error *err)
@@ -565,7 +658,7 @@ dc_report_write(struct dc_db *db, const struct dc_report_opts *o, FILE *fp,
         goto out;
     section_address(&b, &st);
     if (section_clusters(&b, db, &st, err) < 0 || section_findings(&b, db, &st, err) < 0 ||
-        section_batches(&b, db, err) < 0)
+        section_communes(&b, db, err) < 0 || section_batches(&b, db, err) < 0)
         goto out;
     dc_buf_puts(&b, "</main>\n</body>\n</html>\n");
     if (b.oom) {

@@ -33,8 +33,8 @@ copy_label(char *dst, size_t cap, const unsigned char *src)
     dst[n] = '\0';
 }
 
-/* Run sql; each row gives columns key, key2, then up to four integers
- * (ncount of them).  A query with no key2 passes has_key2 = 0. */
+/* Run sql; each row gives columns key, key2, then up to DC_STATS_NCOUNT
+ * integers (ncount of them).  A query with no key2 passes has_key2 = 0. */
 static int
 run_list(struct dc_db *db, const char *sql, int has_key2, int ncount, struct dc_stats_list *out,
          struct dc_error *err)
@@ -66,7 +66,7 @@ run_list(struct dc_db *db, const char *sql, int has_key2, int ncount, struct dc_
         copy_label(r->key, sizeof r->key, sqlite3_column_text(st, c++));
         if (has_key2)
             copy_label(r->key2, sizeof r->key2, sqlite3_column_text(st, c++));
-        for (int i = 0; i < ncount && i < 4; i++)
+        for (int i = 0; i < ncount && i < DC_STATS_NCOUNT; i++)
             r->n[i] = sqlite3_column_int64(st, c++);
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -172,6 +172,66 @@ dc_stats_load(struct dc_db *db, struct dc_stats *st, struct dc_error *err)
 fail:
     dc_stats_release(st);
     return -1;
+}
+
+/* Findings per record by severity, for the commune and source lists. */
+#define FINDINGS_PER_RECORD                                                                \
+    "WITH f AS (SELECT record_id, SUM(severity = 'error') AS e,"                           \
+    " SUM(severity = 'warning') AS w, SUM(severity = 'info') AS i FROM finding"            \
+    " WHERE record_id IS NOT NULL GROUP BY record_id) "
+static const char sql_ward_new[] =
+    FINDINGS_PER_RECORD
+    "SELECT g.k, coalesce(u.name || ', ' || pu.name, u.name, ''), g.n, g.other, g.e, g.w, g.i"
+    " FROM (SELECT coalesce(p.new_ward_code, '') AS k, COUNT(*) AS n, COUNT(p.ward_code) AS other,"
+    "  coalesce(SUM(f.e), 0) AS e, coalesce(SUM(f.w), 0) AS w, coalesce(SUM(f.i), 0) AS i"
+    "  FROM person p LEFT JOIN f ON f.record_id = p.record_id GROUP BY k) AS g"
+    " LEFT JOIN unit u ON u.era = '2025' AND u.level = 'ward' AND u.code = g.k"
+    " LEFT JOIN unit pu ON pu.era = '2025' AND pu.level = 'province' AND pu.code = u.province_code"
+    " ORDER BY g.k";
+static const char sql_ward_pre[] =
+    FINDINGS_PER_RECORD
+    "SELECT g.k, coalesce(u.name || ', ' || d.name || ', ' || pu.name,"
+    "  u.name || ', ' || pu.name, u.name, ''), g.n, g.other, g.e, g.w, g.i"
+    " FROM (SELECT coalesce(p.ward_code, '') AS k, COUNT(*) AS n, COUNT(p.new_ward_code) AS other,"
+    "  coalesce(SUM(f.e), 0) AS e, coalesce(SUM(f.w), 0) AS w, coalesce(SUM(f.i), 0) AS i"
+    "  FROM person p LEFT JOIN f ON f.record_id = p.record_id GROUP BY k) AS g"
+    " LEFT JOIN unit u ON u.era = 'pre2025' AND u.level = 'ward' AND u.code = g.k"
+    " LEFT JOIN unit d ON d.era = 'pre2025' AND d.level = 'district' AND d.code = u.district_code"
+    " LEFT JOIN unit pu ON pu.era = 'pre2025' AND pu.level = 'province'"
+    "  AND pu.code = u.province_code"
+    " ORDER BY g.k";
+static const char sql_source_findings[] =
+    FINDINGS_PER_RECORD
+    "SELECT p.source, COUNT(*), COUNT(f.record_id), coalesce(SUM(f.e), 0), coalesce(SUM(f.w), 0),"
+    " coalesce(SUM(f.i), 0) FROM person p LEFT JOIN f ON f.record_id = p.record_id"
+    " GROUP BY p.source ORDER BY p.source";
+
+int
+dc_stats_load_communes(struct dc_db *db, struct dc_stats_communes *c, struct dc_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (run_list(db, sql_ward_new, 1, 5, &c->ward_new, err) < 0 ||
+        run_list(db, sql_ward_pre, 1, 5, &c->ward_pre, err) < 0 ||
+        run_list(db, sql_source_findings, 0, 5, &c->sources, err) < 0 ||
+        count(db, "SELECT COUNT(DISTINCT coalesce(new_ward_code, '')) FROM person",
+              &c->ward_new_total, err) < 0 ||
+        count(db, "SELECT COUNT(DISTINCT coalesce(ward_code, '')) FROM person",
+              &c->ward_pre_total, err) < 0) {
+        dc_stats_communes_release(c);
+        return -1;
+    }
+    return 0;
+}
+
+void
+dc_stats_communes_release(struct dc_stats_communes *c)
+{
+    if (!c)
+        return;
+    free(c->ward_new.rows);
+    free(c->ward_pre.rows);
+    free(c->sources.rows);
+    memset(c, 0, sizeof *c);
 }
 
 void

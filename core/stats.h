@@ -21,13 +21,15 @@
  * only up to here; changes by rule keep the top DC_STATS_TOP). */
 #define DC_STATS_MAX_ROWS 1000
 #define DC_STATS_TOP 20
+/* Numbers per row at most. */
+#define DC_STATS_NCOUNT 5
 
 /* One labelled row; what key, key2 and n[] hold is said per list below.
  * Labels longer than the fields are cut (they are codes and names). */
 struct dc_stats_row {
     char key[96];
-    char key2[96];
-    long long n[4];
+    char key2[160];
+    long long n[DC_STATS_NCOUNT];
 };
 
 struct dc_stats_list {
@@ -63,6 +65,31 @@ struct dc_stats {
      * n[2] rows ok, n[3] rows rejected: the last batch of each stage, by stage name */
     struct dc_stats_list batches;
 };
+
+/* The per-commune and per-source view a province manager reads in the report
+ * (issue 15 §8).  Findings count those attached to a record; a finding on no
+ * single record is in no row.  In the two ward lists the row with key "" holds
+ * the records without a ward code of that era; the lists are ordered by code,
+ * so that row comes first and survives the DC_STATS_MAX_ROWS cut. */
+struct dc_stats_communes {
+    /* key 2025 ward code, key2 "ward, province" as the catalogue spells them;
+     * n[0] records, n[1] of them with a pre-2025 ward code as well,
+     * n[2] error, n[3] warning, n[4] info findings on those records */
+    struct dc_stats_list ward_new;
+    long long ward_new_total; /* rows before the cut */
+    /* key pre-2025 ward code, key2 "ward, district, province"; n[1] records with
+     * a 2025 ward code as well; the rest as ward_new */
+    struct dc_stats_list ward_pre;
+    long long ward_pre_total;
+    /* key source; n[0] records, n[1] records with any finding, n[2] error,
+     * n[3] warning, n[4] info findings */
+    struct dc_stats_list sources;
+};
+
+/* Fill *c from db; on error c holds nothing to free.  Release with
+ * dc_stats_communes_release (accepts a zeroed or released struct). */
+int dc_stats_load_communes(struct dc_db *db, struct dc_stats_communes *c, struct dc_error *err);
+void dc_stats_communes_release(struct dc_stats_communes *c);
 
 /* Fill *st from db (opened DC_DB_READ is enough).  On error st holds nothing
  * to free.  Call dc_stats_release afterwards. */

@@ -115,6 +115,64 @@ test_stats_counts_by_hand(void)
     dc_stats_release(&st); /* twice is harmless */
 }
 
+/* Counted by hand from setup_sql, plus one 2025 ward in the catalogue so a
+ * row gets its "ward, province" label. */
+static void
+test_communes_counts_by_hand(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_stats_communes c;
+
+    if (!CHECK(dc_db_exec(db,
+                          "INSERT INTO unit(era, level, code, name, province_code) VALUES"
+                          " ('2025', 'ward', '00004', 'Phường Một', '01'),"
+                          " ('2025', 'province', '01', 'Thành phố Hà Nội', NULL)",
+                          &err) == 0))
+        return;
+    if (!CHECK(dc_stats_load_communes(db, &c, &err) == 0))
+        return;
+    /* 2025: records 2-5 have no ward (record 2 has a pre-2025 one; 4 an error,
+     * 2 a warning); record 1 is in 00004 with its error. */
+    CHECK_INT(c.ward_new.len, 2);
+    CHECK_INT(c.ward_new_total, 2);
+    CHECK_STR(c.ward_new.rows[0].key, "");
+    CHECK_INT(c.ward_new.rows[0].n[0], 4);
+    CHECK_INT(c.ward_new.rows[0].n[1], 1);
+    CHECK_INT(c.ward_new.rows[0].n[2], 1);
+    CHECK_INT(c.ward_new.rows[0].n[3], 1);
+    CHECK_INT(c.ward_new.rows[0].n[4], 0);
+    CHECK_STR(c.ward_new.rows[1].key, "00004");
+    CHECK_STR(c.ward_new.rows[1].key2, "Phường Một, Thành phố Hà Nội");
+    CHECK_INT(c.ward_new.rows[1].n[0], 1);
+    CHECK_INT(c.ward_new.rows[1].n[1], 1);
+    CHECK_INT(c.ward_new.rows[1].n[2], 1);
+    /* pre-2025: 3, 4, 5 without; 00001 (record 1, error); 00002 (record 2, warning). */
+    CHECK_INT(c.ward_pre.len, 3);
+    CHECK_STR(c.ward_pre.rows[0].key, "");
+    CHECK_INT(c.ward_pre.rows[0].n[0], 3);
+    CHECK_INT(c.ward_pre.rows[0].n[1], 0);
+    CHECK_INT(c.ward_pre.rows[0].n[2], 1);
+    CHECK_STR(c.ward_pre.rows[1].key, "00001");
+    CHECK_STR(c.ward_pre.rows[1].key2, ""); /* not in the catalogue */
+    CHECK_INT(c.ward_pre.rows[1].n[1], 1);
+    CHECK_STR(c.ward_pre.rows[2].key, "00002");
+    CHECK_INT(c.ward_pre.rows[2].n[1], 0);
+    CHECK_INT(c.ward_pre.rows[2].n[3], 1);
+    /* Per source; the finding on no record (ZZ) is in no row. */
+    CHECK_INT(c.sources.len, 2);
+    CHECK_STR(c.sources.rows[0].key, "a");
+    CHECK_INT(c.sources.rows[0].n[0], 3);
+    CHECK_INT(c.sources.rows[0].n[1], 2);
+    CHECK_INT(c.sources.rows[0].n[2], 1);
+    CHECK_INT(c.sources.rows[0].n[3], 1);
+    CHECK_STR(c.sources.rows[1].key, "b");
+    CHECK_INT(c.sources.rows[1].n[0], 2);
+    CHECK_INT(c.sources.rows[1].n[1], 1);
+    CHECK_INT(c.sources.rows[1].n[2], 1);
+    dc_stats_communes_release(&c);
+    dc_stats_communes_release(&c); /* twice is harmless */
+}
+
 static void
 test_mask_id_keeps_3_and_2(void)
 {
@@ -160,6 +218,7 @@ test_report_masks_and_escapes(void)
     CHECK(strstr(text, "&lt;db&gt;") != NULL);
     CHECK(strstr(text, "<db>") == NULL);
     CHECK(strstr(text, "1970-01-01 00:00:00 UTC") != NULL);
+    CHECK(strstr(text, "<td>00004</td><td>Phường Một, Thành phố Hà Nội</td>") != NULL);
     CHECK(strstr(text, "<script") == NULL);
     CHECK(strstr(text, "http:") == NULL && strstr(text, "https:") == NULL);
     free(text);
@@ -181,6 +240,7 @@ main(void)
         return 1;
     }
     RUN(test_stats_counts_by_hand);
+    RUN(test_communes_counts_by_hand);
     RUN(test_mask_id_keeps_3_and_2);
     RUN(test_html_escape_all_five);
     RUN(test_report_masks_and_escapes);
