@@ -1,6 +1,6 @@
 /*
  * synth.c - `dancu synth`: write a synthetic population's dirty source files
- * and their truth (core/synth.c does the work).
+ * and their truth (core/synth/ does the work).
  *
  * Not for: anything but option parsing and the one-line summary.
  */

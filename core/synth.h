@@ -11,7 +11,7 @@
  * Design after FEBRL's dsgen and its Vietnamese analogue (research/dedup.md
  * §C.3, §C.4); formats after research/records.md §5 and idformats.md §1-§5.
  * The output layout and every problem code are documented at the top of
- * synth.c.
+ * synth/synth_int.h.
  *
  * Not for: reading or checking data (crosscheck/vnid do that), nor for any
  * use with real personal data.

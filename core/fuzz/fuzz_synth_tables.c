@@ -1,5 +1,5 @@
 /*
- * fuzz_synth_tables.c - libFuzzer target for the table reader of core/synth.c
+ * fuzz_synth_tables.c - libFuzzer target for the table reader of core/synth/tables.c
  * (--names and --refdata CSV files) and for the generator fed odd name parts.
  *
  * The first byte picks which of the eight table files the rest of the input

@@ -1,12 +1,12 @@
 /*
- * test_synth.c - unit tests of the synthetic data generator (core/synth.c).
+ * test_synth.c - unit tests of the synthetic data generator (core/synth/).
  *
  * What it checks: same seed -> same bytes; record counts agree between the
  * stats, the source files and the truth; every planted problem row really has
  * its problem; clean rows really are clean (MRZ check digits recomputed here
  * with ICAO 9303's 7-3-1 rule, QR fields, card expiry per idformats §7 EXP-1,
  * legacy rows decoded with iconv back to the truth text).  The checks are
- * written independently of synth.c (own CSV reader, own check digit, own
+ * written independently of core/synth/ (own CSV reader, own check digit, own
  * expiry rule); the ICAO check digit vectors come from idformats §4.2.
  *
  * Not for: the statistical realism of the population (eyeballed, not tested).
@@ -157,7 +157,7 @@ tab_load(struct tab *t, const char *dir, const char *name, char delim)
     return 0;
 }
 
-/* household.csv in its plain layout whatever layout the seed chose (synth.c enum
+/* household.csv in its plain layout whatever layout the seed chose (synth_int.h enum
  * hh_layout): the extra header rows of the split layout dropped (row i is then src_row
  * i again), its Nam | Nữ columns turned back into birth date and sex. */
 static int
