@@ -357,6 +357,39 @@ district_named_ward(const struct dc_catalog *c, const struct cand *a, const stru
     return 0;
 }
 
+/* The same words read as a province alone in both eras, the 2025 province
+ * keeping the name of the old one it took in ("Đường Lê Văn Việt, Hồ Chí
+ * Minh", "Nguyễn An, Khánh Hòa"): the old province is the one the words
+ * name.  The 2025 reading alone cannot say which of its sources it was,
+ * but nothing in the text speaks for another source, and the words name
+ * the old province as they are (issue 13 §2.1: fill every code the text
+ * determines).  A ward or district read in either era decides by itself; another unit
+ * name written and not read leaves it open. */
+static int
+province_namesake(const struct mctx *x, const struct cand *a, const struct cand *b)
+{
+    const struct dc_catalog *c = x->c;
+    if (a->era == b->era || a->pm < 0 || a->pm != b->pm)
+        return 0;
+    /* another province or district name, or a name with its type word,
+     * written and left unread ("Phú Thọ - P.1 - Quận 11") says the
+     * province words may not be the province; a bare name of wards
+     * elsewhere is most often a street ("Trần Khánh Dư") */
+    const struct mention *pm = &x->m[a->pm];
+    for (int i = 0; i < x->nm; i++) {
+        const struct mention *m = &x->m[i];
+        if (m->s >= pm->s && m->e <= pm->e)
+            continue; /* part of the province's own words */
+        if (m->pmask != 0 || ((m->lv & (B_PROV | B_DIST)) && !m->num && !m->weak))
+            return 0;
+    }
+    const struct cand *o = a->era == DC_ERA_PRE2025 ? a : b, *n = a->era == DC_ERA_PRE2025 ? b : a;
+    if (o->wm >= 0 || o->dm >= 0 || n->wm >= 0 || n->dm >= 0 || o->pu < 0 || n->pu < 0 ||
+        o->retired || n->retired)
+        return 0;
+    return c->u[o->pu].map_first == n->pu;
+}
+
 enum { LV_PROV = 1, LV_DIST = 2, LV_WARD = 4 };
 
 /* Merge field f of another reading into out: agree, or (union) fill a gap,
@@ -402,7 +435,8 @@ fill_codes(const struct mctx *x, struct dc_addr *out)
         fill_one(x, r, &t);
         /* "Hồ Chí Minh" alone is old 79 or the 2025 city that also took in
          * Bình Dương and Bà Rịa - Vũng Tàu: the province level is strict */
-        int uni = same_place(x->c, best, r), unp = 0, dnw = district_named_ward(x->c, best, r);
+        int uni = same_place(x->c, best, r), unp = province_namesake(x, best, r),
+            dnw = district_named_ward(x->c, best, r);
         eras |= 1 << r->era;
         retired |= r->retired;
         if (r->pu != best->pu && r->era == best->era)

@@ -71,10 +71,10 @@ test_builtin_province_names(void)
     static const struct want t[] = {
         /* same name both eras, one source province: 2025 reading, old code a fact */
         {"Hà Nội", "", "", "01", "", "01", "no-ward", ""},
-        /* 2025 HCM took in Bình Dương and Bà Rịa - Vũng Tàu: read as 2025, the
-         * old province is not known */
-        {"12 Lê Lợi, TP.HCM", "", "", "", "", "79", "era-ambiguous", "12 Lê Lợi"},
-        {"tp ho chi minh", "", "", "", "", "79", "era-ambiguous", ""},
+        /* 2025 HCM took in Bình Dương and Bà Rịa - Vũng Tàu, but kept the
+         * old city's name: the words name old 79 in either era */
+        {"12 Lê Lợi, TP.HCM", "", "", "79", "", "79", "no-ward", "12 Lê Lợi"},
+        {"tp ho chi minh", "", "", "79", "", "79", "no-ward", ""},
         /* merged away in 2025: only the pre-2025 reading exists */
         {"Tỉnh Hà Giang", "", "", "02", "", "08", "no-ward", ""},
         {"Bà Rịa - Vũng Tàu", "", "", "77", "", "79", "no-ward", ""},
@@ -774,7 +774,13 @@ test_both_eras_filled(void)
         /* Quận Gò Vấp or the 2025 Phường Gò Vấp: the district and both
          * provinces hold either way, the 2025 ward does not */
         {"Gò Vấp, Hồ Chí Minh", "", "764", "79", "", "79", "era-ambiguous", NULL},
-        {"Hồ Chí Minh", "", "", "", "", "79", "era-ambiguous", NULL},
+        /* a province alone: the 2025 city kept the old city's name, and the
+         * words name the old city (not Bình Dương, also merged into it) */
+        {"Hồ Chí Minh", "", "", "79", "", "79", "no-ward", NULL},
+        {"Đường Lê Văn Việt, Hồ Chí Minh", "", "", "79", "", "79", "no-ward", NULL},
+        {"nguyễn an , khánh hòa", "", "", "56", "", "56", "no-ward", NULL},
+        /* ...but not beside other unit names left unread */
+        {"phú thọ - p.1 - quận 11", "", "", "", "", "25", "era-ambiguous", NULL},
         /* the 2025 Phường Hoàn Kiếm took in wards of Quận Hoàn Kiếm and of
          * another district: the old district is what the words name */
         {"Đường Hàng Nón, Hoàn Kiếm, Hà Nội", "", "002", "01", "", "01", "era-ambiguous", NULL},
