@@ -392,6 +392,22 @@ static const char *const detail_words[] = {
     "lang", "cc", "toa", "nha", "sn", "block", "hxh", "ql", "tl", "dt", "dh"};
 
 
+/* A bare name that is a whole part of the text by itself (between
+ * separators, "Thiên Hiền, Mễ Trì"), of two words or more, not opening
+ * with a street word ("Đường Thạnh..." folds as Xã Dương Thành). */
+static int
+bare_part(const struct mctx *x, const struct mention *m)
+{
+    const struct tokbuf *tb = x->tb;
+    if (m->pmask != 0 || m->num || m->weak || m->e - m->s < 2)
+        return 0;
+    if (m->s > 0 && !(tb->t[m->s].flags & (T_BRK | T_HYPH)))
+        return 0;
+    if (m->e < tb->n && !(tb->t[m->e].flags & (T_BRK | T_HYPH)))
+        return 0;
+    return !addr_is_word_in(tb, m->s, detail_words, sizeof detail_words / sizeof detail_words[0]);
+}
+
 void
 addr_search(struct mctx *x)
 {
@@ -510,20 +526,32 @@ addr_search(struct mctx *x)
     /* Nor a district: a ward written with the type word of its kind and
      * unique in the country in its era gives its district and province
      * ("Phường Láng Hạ"; issue 13 §2.3), when no other unit name is written
-     * that the reading would leave unexplained.  Bare names are not read
-     * so: too many are streets. */
+     * that the reading would leave unexplained.  A bare name (no type
+     * word) does so only when it is the one unit name written, has two
+     * words or more, and names one ward in the whole country in each era
+     * where it is a ward ("Mễ Trì", "Tân Chánh Hiệp"): a name of several
+     * wards is most often a street or a hamlet. */
     if (x->have)
         return;
-    int nwards = 0;
-    for (int mi = 0; mi < x->nm; mi++)
-        if (x->m[mi].lv & (B_PROV | B_DIST))
-            return;
-        else
-            nwards += (x->m[mi].pmask & M_WARD) != 0;
-    for (int mi = 0; mi < x->nm && nwards == 1; mi++) {
+    int nwards = 0, nbare = 0;
+    for (int mi = 0; mi < x->nm; mi++) {
         const struct mention *m = &x->m[mi];
-        if (!(m->pmask & M_WARD) || !(m->lv & (B_WOLD | B_WNEW)))
+        if (m->lv & (B_PROV | B_DIST))
+            return;
+        nwards += (m->pmask & M_WARD) != 0;
+        nbare += bare_part(x, m);
+    }
+    int bare = nwards == 0 && nbare == 1;
+    if (nwards != 1 && !bare)
+        return;
+    for (int mi = 0; mi < x->nm; mi++) {
+        const struct mention *m = &x->m[mi];
+        if (!(m->lv & (B_WOLD | B_WNEW)))
             continue;
+        if (bare ? !bare_part(x, m) : !(m->pmask & M_WARD))
+            continue;
+        struct cand cds[2];
+        int ncd = 0;
         for (int era = DC_ERA_PRE2025; era <= DC_ERA_2025; era++) {
             int us[MAX_PICK], fs[MAX_PICK], n = 0, fbest = 0, over = 0;
             for (int k = 0; k < m->pn; k++) {
@@ -532,7 +560,7 @@ addr_search(struct mctx *x)
                 if (u->level != L_WARD || u->era != era)
                     continue;
                 int f = addr_fit(m, u);
-                if (f < 1)
+                if (f < (bare ? 0 : 1))
                     continue; /* "Phường Văn Miếu" is not Xã Văn Miếu */
                 if (n == MAX_PICK) {
                     over = 1;
@@ -543,15 +571,22 @@ addr_search(struct mctx *x)
                 if (f > fbest)
                     fbest = f;
             }
-            if (n == 0 || over)
+            if (n == 0)
                 continue;
+            if (over || (bare && n > 1))
+                goto next; /* several wards of the name: not placed */
+            if (bare && addr_accent_differs(x, m, us[0]))
+                goto next; /* "Đường Thạnh..." is not Xã Dương Thành */
             int wu = n == 1 ? us[0] : pick(x, m, us, fs, n);
             if (wu < 0)
                 continue;
             struct cand cd = {-1, c->u[wu].prov, -1, -1, mi, wu, W_OK, era, 0, 0, fbest, 0,
                               0, 0, 0};
-            consider(x, &cd);
+            cds[ncd++] = cd;
         }
+        for (int k = 0; k < ncd; k++)
+            consider(x, &cds[k]);
+    next:;
     }
 }
 
