@@ -602,36 +602,98 @@ digit_first(const struct tokbuf *tb, int i)
     return tb->t[i].fl > 0 && tb->f[tb->t[i].fo] <= '9';
 }
 
+/* "Dương" is no street word: marked without đ ("Hải Dương", "Bình
+ * Dương"), or unmarked and closing a unit name with the word before it
+ * ("hai duong hai duong", "binh duong"). */
+static int
+not_street_duong(const struct mctx *x, int j)
+{
+    const struct tokbuf *tb = x->tb;
+    if (!addr_tok_is(tb, j, "duong"))
+        return 0;
+    if (tb->t[j].marked)
+        return tb->a[tb->t[j].fo] != 'D';
+    if (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH)) || digit_first(tb, j - 1))
+        return 0;
+    const struct tok *p = &tb->t[j - 1];
+    char key[64];
+    if (p->fl + 1 + tb->t[j].fl >= (int)sizeof key)
+        return 0;
+    memcpy(key, tb->f + p->fo, (size_t)p->fl);
+    key[p->fl] = ' ';
+    memcpy(key + p->fl + 1, "duong", 5);
+    return addr_slot_find(x->c->tab, x->c->tabmask, x->c->keys, key, p->fl + 6) != NULL;
+}
+
 /* Mark the tokens that are a street name: the two words after a street word
  * (one when it is a number: "Đường 14 Thủ Đức", "Số 7 Bình Tân"), and the two
  * after a house number that opens a part ("236/14l Điện Biên Phủ Bình
- * Thạnh", "62/3 Tạ Mỹ Duật").  A unit name starting there, with no type word
- * of its own, is the street; units follow the street, small to large. */
+ * Thạnh", "62/3 Tạ Mỹ Duật"; more numbers right after it are the house's:
+ * "5 41A Lý Thái Tổ").  A unit name starting there, with no type word of
+ * its own, is the street; units follow the street, small to large.  A
+ * street word inside a street's name does not open another street ("An
+ * Dương Vương Tây Hồ", "Lý Thường Kiệt Hóc Môn", "Đường Ngô Mây Quy Nhơn"),
+ * unless right after the house number ("12 Đường Lê Lợi"). */
 static void
-mark_streets(const struct tokbuf *tb, unsigned char *street)
+mark_streets(const struct mctx *x, unsigned char *street)
 {
+    const struct tokbuf *tb = x->tb;
     unsigned char sw[DC_ADDR_MAX_TOKENS]; /* a street word, looked up once a token */
+    unsigned char house[DC_ADDR_MAX_TOKENS];
     for (int j = 0; j < tb->n; j++) {
         street[j] = 0;
+        house[j] = 0;
         sw[j] = tb->t[j].fl <= 5 &&
                 addr_is_word_in(tb, j, street_words, sizeof street_words / sizeof street_words[0]);
         if (sw[j] && j > 0 && addr_tok_is(tb, j, "pho") && addr_tok_is(tb, j - 1, "thanh") &&
             !(tb->t[j].flags & (T_BRK | T_HYPH)))
             sw[j] = 0; /* "thành phố" */
+        if (sw[j] && not_street_duong(x, j))
+            sw[j] = 0;
     }
+    static const char *const road_first[] = {"quoc", "xa", "tinh", "huong", "dai"};
     for (int j = 0; j < tb->n; j++) {
-        int word = sw[j];
-        int house = !word && digit_first(tb, j) &&
-                    (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) && !(j > 0 && sw[j - 1]);
-        if (!word && !house)
+        int inside = j > 0 && (street[j] || street[j - 1]) && !digit_first(tb, j - 1) &&
+                     !house[j - 1] && !(tb->t[j].flags & (T_BRK | T_HYPH));
+        /* "Xa lộ Hà Nội", "Quốc lộ 1A", "Tỉnh lộ 10", "Hương lộ 14", "Đại lộ
+         * Thăng Long": a road, also inside "Đường Xa lộ Hà Nội" */
+        int road = j > 0 && addr_tok_is(tb, j, "lo") && !(tb->t[j].flags & (T_BRK | T_HYPH)) &&
+                   addr_is_word_in(tb, j - 1, road_first, sizeof road_first / sizeof road_first[0]);
+        int word = (sw[j] && !inside) || road;
+        int hs = !word && digit_first(tb, j) &&
+                 (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) && !(j > 0 && sw[j - 1]);
+        if (!word && !hs)
             continue;
-        int len = word && j + 1 < tb->n && digit_first(tb, j + 1) ? 1 : 2;
-        for (int k = j + 1; k <= j + len && k < tb->n; k++) {
+        int from = j;
+        if (hs) {
+            house[j] = 1;
+            while (from + 1 < tb->n && digit_first(tb, from + 1) &&
+                   !(tb->t[from + 1].flags & (T_BRK | T_HYPH)))
+                from++;
+        }
+        int len = word && from + 1 < tb->n && digit_first(tb, from + 1) ? 1 : 2;
+        for (int k = from + 1; k <= from + len && k < tb->n; k++) {
             if ((tb->t[k].flags & (T_BRK | T_HYPH)) || tb->t[k].field != tb->t[j].field)
                 break;
             street[k] = 1;
         }
     }
+}
+
+/* Detail words that also end names ("Lý Thái Tổ", "Bằng Lăng", "Hoàng
+ * Văn Đội", "Lý Thường Kiệt"): inside or right after a street's name they
+ * are that name. */
+static const char *const name_end_words[] = {"to", "lang", "ban", "doi"};
+
+static int
+in_street(const struct tokbuf *tb, const unsigned char *street, int j)
+{
+    if (street[j])
+        return 1;
+    return j > 0 && street[j - 1] && !(tb->t[j].flags & (T_BRK | T_HYPH)) &&
+           (addr_is_word_in(tb, j, name_end_words,
+                            sizeof name_end_words / sizeof name_end_words[0]) ||
+            addr_is_word_in(tb, j, street_words, sizeof street_words / sizeof street_words[0]));
 }
 
 void
@@ -641,7 +703,7 @@ addr_find_mentions(struct mctx *x)
     const struct tokbuf *tb = x->tb;
     char key[256];
     unsigned char street[DC_ADDR_MAX_TOKENS];
-    mark_streets(tb, street);
+    mark_streets(x, street);
     x->nm = 0;
     for (int i = 0; i < tb->n; i++) {
         int kn = 0;
@@ -675,9 +737,14 @@ addr_find_mentions(struct mctx *x)
             m->weak = kn <= 2 && !m->num && !(at_start && at_end) && i > 0 && i + l < tb->n;
             m->bare = m->num && at_start && at_end && i > 0 && i + l < tb->n;
             if (m->pmask == 0 && i > 0 && !(tb->t[i].flags & (T_BRK | T_HYPH)) &&
+                !in_street(tb, street, i - 1) &&
                 addr_is_word_in(tb, i - 1, detail_words,
-                                sizeof detail_words / sizeof detail_words[0]))
-                continue; /* "Thôn Phú Lộc", "Phố Huế": a hamlet or street */
+                                sizeof detail_words / sizeof detail_words[0]) &&
+                !not_street_duong(x, i - 1))
+                continue; /* "Thôn Phú Lộc", "Phố Huế": a hamlet or street; a
+                           * detail word inside a street's name is not one
+                           * ("Lý Thái Tổ Hoàn Kiếm", "Bằng Lăng Sơn Trà"),
+                           * nor "Dương" ("Hải Dương Hải Dương") */
             if (m->pmask == 0 && street[i])
                 continue; /* inside a street name */
             m->lv = 0;

@@ -837,6 +837,24 @@ test_street_name_holds_unit_name(void)
         {"đường Nguyễn Huệ, Phan Thiết", "", "593", "60", "", "68", "no-province", NULL},
         {"Đường Nguyễn Thái Bình, Tân Bình", "", "766", "79", "", "79", "no-province", NULL},
         {"Đường 14, Thủ Đức, Hồ Chí Minh", "", "769", "79", "", "79", "era-ambiguous", NULL},
+        /* a street word inside a street's name opens no second street:
+         * "Ngô Mây", "An Dương Vương", "Lý Thường Kiệt" end before the unit */
+        {"49 Đường Ngô Mây Quy Nhơn", "", "540", "52", "", "52", "no-province", NULL},
+        {"373 An Duong Vuong Tay Ho", "", "003", "01", "", "01", "no-province", NULL},
+        {"Đường Lý Thường Kiệt Hóc Môn, Hồ Chí Minh", "", "784", "79", "", "79",
+         "era-ambiguous", NULL},
+        /* nor does a detail word ending a street's name ("Tổ", "Lăng"), and
+         * more numbers after the house number are the house's */
+        {"5 41A Lý Thái Tổ Hoàn Kiếm", "", "002", "01", "", "01", "no-province", NULL},
+        {"Đường Bằng Lăng Sơn Trà", "", "493", "48", "", "48", "no-province", NULL},
+        /* "Xa lộ Hà Nội" is a road in HCM, not the city */
+        {"Đường Xa lộ Hà Nội, Quận 9", "", "769", "79", "", "79", "no-province", NULL},
+        /* "Dương" is no "đường": "Hải Dương" is written twice, city and province */
+        {"đường Trường Chinh, Hải Dương Hải Dương", "", "288", "30", "", "31", "no-ward", NULL},
+        {"duong truong chinh , hai duong hai duong", "", "288", "30", "", "31", "no-ward", NULL},
+        /* but a unit name may open with a street word: Quận Ngô Quyền */
+        {"duong nguyen khuyen ngo quyen hai phong", "", "304", "31", "", "31", "era-ambiguous",
+         NULL},
     };
     check_table(full, t, sizeof t / sizeof t[0]);
 }
@@ -875,8 +893,8 @@ test_district_slot_and_seat(void)
 }
 
 /* Issue 13 §2.3: a ward written with its type word and unique in the
- * country places the address; without the type word, or beside unit names
- * it would leave unexplained, it does not. */
+ * country places the address; without the type word only as a part of the
+ * text by itself; beside unit names it would leave unexplained, never. */
 static void
 test_ward_unique_in_country(void)
 {
@@ -884,7 +902,14 @@ test_ward_unique_in_country(void)
         return;
     static const struct want t[] = {
         {"phường hạ đình", "00373", "009", "01", "", "01", "ward-split", NULL},
-        {"hạ đình", "", "", "", "", "", "no-province", NULL},
+        /* a bare name placed so only when it is a whole part of the text,
+         * the one unit name written, and one ward in the country */
+        {"hạ đình", "00373", "009", "01", "", "01", "ward-split", NULL},
+        {"Mễ Trì", "00631", "019", "01", "", "01", "ward-split", NULL},
+        {"Thiên Hiền, Mễ Trì", "00631", "019", "01", "", "01", "ward-split", NULL},
+        {"tổ 8 - trung liệt", "00217", "006", "01", "", "01", "ward-split", NULL},
+        /* "Đường Thạnh Xuân" folds as Xã Dương Thành: not a part of its own */
+        {"Đường Thạnh Xuân 52", "", "", "", "", "", "no-province", NULL},
         {"Đường Cư Xá Bắc Hải", "", "", "", "", "", "no-province", NULL},
     };
     check_table(full, t, sizeof t / sizeof t[0]);
