@@ -371,10 +371,10 @@ test_address_builtin_provinces(void)
     CHECK_STR(p.addr_reason, "no-ward");
     CHECK(p.addr_confidence > 0 && p.addr_confidence < 1);
     CHECK_INT(norm1(DC_F_PROVINCE, "TP. Hồ Chí Minh", -1, NULL, &o, b, &p, &l), 0);
-    /* the name is the same in both eras and the 2025 city also took in
-     * Bình Dương (74) and Bà Rịa - Vũng Tàu (77): the pre-2025 code is not
-     * guessed */
-    CHECK_STR(p.province_code, "");
+    /* the name is the same in both eras; the 2025 city also took in Bình
+     * Dương (74) and Bà Rịa - Vũng Tàu (77), but the words name the old
+     * city (issue 13 §2.1) */
+    CHECK_STR(p.province_code, "79");
     CHECK_STR(p.new_province_code, "79");
     CHECK_STR(p.address_raw, ", , TP. Hồ Chí Minh");
     /* without a catalogue the text is kept, no codes */
