@@ -29,7 +29,7 @@ const char dc_usage_dedup[] =
     "  --train          re-estimate the parameters (otherwise the saved ones are\n"
     "                   reused; the first run always trains)\n"
     "  --seed N         seed of the random pairs that estimate u (default 1)\n"
-    "  --max-block N    compare no block larger than N through that key (default 5000)\n"
+    "  --max-block N    split a block larger than N by further keys (default 5000)\n"
     "  --truth FILE     a truth_records.csv of 'dancu synth': print pairwise\n"
     "                   precision, recall, F1 and blocking pairs completeness\n"
     "  --explain A,B    print the weight waterfall of records A and B (record_id)\n"

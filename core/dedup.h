@@ -35,7 +35,7 @@ struct dc_dedup_opts {
     double review_min;        /* pairs kept in the result from this probability, default 0.5 */
     int train;                /* re-estimate m/u even if params are given */
     unsigned long long seed;  /* for u sampling (0 is a valid seed) */
-    size_t max_block;         /* block size cap, default 5000 (0 = default) */
+    size_t max_block;         /* a larger block is split, default 5000 (0 = default) */
     const uint64_t *truth;    /* optional: entity id per record, only to count
                                  candidate pairs that are true (evaluation) */
     int threads;              /* threads for blocking and scoring: 0 = the processors
@@ -95,7 +95,7 @@ struct dc_dedup_result {
     struct dc_dedup_pair *pairs; /* scored pairs with prob >= review_min, sorted (a,b) */
     size_t npairs;
     uint32_t *cluster;           /* per record: smallest record index in its cluster */
-    size_t nblocks_capped;       /* blocks over max_block (described in notes) */
+    size_t nblocks_split;        /* blocks over max_block, split (described in notes) */
     char **notes;                /* plain text, no personal data */
     size_t nnotes;
     unsigned long long candidate_pairs;

@@ -1,8 +1,9 @@
 /*
  * link/block.c - blocking and the walk over the blocks: every record's key
- * under the nine rules, the blocks of each rule (capped), and the two passes
- * over them on R->nthreads threads, one counting the training patterns (and
- * keeping the pairs it compares), one scoring the candidate pairs.  Not for:
+ * under the nine rules, the blocks of each rule (split where over the cap),
+ * and the two passes over them on R->nthreads threads, one counting the
+ * training patterns (and keeping the pairs it compares), one scoring the
+ * candidate pairs.  Not for:
  * what a pair's levels are (link_int.h) or what the counts make of m and u
  * (train.c).
  */
@@ -11,6 +12,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,12 +227,158 @@ link_hash_sort(struct ki *v, size_t n, struct dc_error *err)
     return 0;
 }
 
-/* Blocks of rule k.  Writes only R->rg[k], so rules build in parallel. */
+/* ---- blocks over the cap: split, never skipped --------------------------
+ *
+ * A block over max_block is split by further keys, one after another, until
+ * each part fits (issue 21: at ten million records a common name with a
+ * birth year passes 5,000, and skipping such blocks lost half a million true
+ * pairs).  Each rule's further keys are fields its own key leaves out, the
+ * ones a true pair most often shares for what that rule is there to catch:
+ * the name + birth year rule (date typos) is split by sex and then birth
+ * month, so a day typo still meets; the rules without the given name (there
+ * for a typo in it) never by the given name.  A part the keys leave over the
+ * cap is ordered by birth date and name and cut into consecutive runs of
+ * max_block records (a sorted neighbourhood in fixed windows).  The refined
+ * key replaces the record's key under that rule, so "compared by an earlier
+ * rule" keeps meaning "in the same part of it".  Research/dedup.md §B.2's
+ * hard cap thus costs pairs only across part boundaries, and the notes say
+ * which blocks were split and how. */
+
+enum { SF_GIVEN = 1, SF_SURCLS, SF_MIDDLE, SF_SEX, SF_YEAR, SF_MONTH, SF_DOB, SF_PROV, SF_IDPROV };
+
+static const char *const split_field_names[] = {
+    "", "given name", "surname class", "middle name", "sex", "birth year", "birth month",
+    "birth date", "province", "ID province",
+};
+
+#define MAX_SPLIT 3
+static const unsigned char split_by[NRULES][MAX_SPLIT] = {
+    {SF_GIVEN, SF_DOB},                /* id12: one ID shared by thousands */
+    {SF_SURCLS, SF_MIDDLE, SF_SEX},    /* given name + birth date */
+    {SF_SEX, SF_MONTH, SF_IDPROV},     /* surname class + middle + given + birth year */
+    {SF_YEAR, SF_MIDDLE, SF_SEX},      /* surname class + given + ward */
+    {SF_YEAR, SF_MIDDLE, SF_SEX},      /* surname class + given + new ward */
+    {SF_MIDDLE, SF_MONTH},             /* ID prefix (province, century, year) + class + given */
+    {SF_GIVEN, SF_DOB},                /* cmnd */
+    {SF_SEX, SF_PROV, SF_IDPROV},      /* surname class + middle + birth date */
+    {SF_SURCLS, SF_SEX},               /* birth date + ward */
+};
+
+static uint64_t
+split_value(int f, const struct rec *r)
+{
+    switch (f) {
+    case SF_GIVEN:
+        return r->giv;
+    case SF_SURCLS:
+        return r->famcls;
+    case SF_MIDDLE:
+        return r->mid2;
+    case SF_SEX:
+        return (unsigned char)r->sex;
+    case SF_YEAR:
+        return r->prec ? r->year : 0;
+    case SF_MONTH:
+        return r->prec >= DC_DATE_MONTH ? r->month : 0;
+    case SF_DOB:
+        return r->prec ? dob_value(r, r->prec) << 2 | r->prec : 0;
+    case SF_PROV:
+        return r->prov ? r->prov : r->nprov ? r->nprov | 0x80000000u : 0;
+    case SF_IDPROV:
+        return r->idlen ? (r->id12 & ID_DIGITS) >> 36 : 0; /* the first 3 digits */
+    }
+    return 0;
+}
+
+/* Order for the windows: birth date, then the folded full name, then index. */
+static int
+window_cmp(const void *x, const void *y, void *ctx)
+{
+    const struct ctx *c = ctx;
+    const struct ki *a = x, *b = y;
+    const struct rec *ra = &c->r[a->i], *rb = &c->r[b->i];
+    uint64_t da = ra->prec ? dob_value(ra, DC_DATE_DAY) : 0;
+    uint64_t db = rb->prec ? dob_value(rb, DC_DATE_DAY) : 0;
+    size_t la = c->fulls.len[ra->full], lb = c->fulls.len[rb->full];
+    int d;
+
+    if (da != db)
+        return da < db ? -1 : 1;
+    d = memcmp(c->fulls.pool + c->fulls.off[ra->full], c->fulls.pool + c->fulls.off[rb->full],
+               la < lb ? la : lb);
+    if (d || la != lb)
+        return d ? d : la < lb ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Splits v[lo, hi) (one key, over the cap) by rule k's further keys from
+ * level on, rewriting the keys in v; the parts come out contiguous. */
+static void
+split_block(const struct run *R, int k, struct ki *v, size_t lo, size_t hi, int level,
+            struct split_stat *st)
+{
+    size_t x, y, cap = R->o->max_block;
+
+    if (hi - lo <= cap) {
+        st->parts++;
+        if (hi - lo > st->largest_part)
+            st->largest_part = hi - lo;
+        return;
+    }
+    if (level < MAX_SPLIT && split_by[k][level]) {
+        if (level + 1 > st->depth)
+            st->depth = level + 1;
+        for (x = lo; x < hi; x++)
+            v[x].k = combine(v[x].k, split_value(split_by[k][level], &R->c.r[v[x].i]));
+        qsort(v + lo, hi - lo, sizeof *v, ki_cmp);
+        for (x = lo; x < hi; x = y) {
+            for (y = x + 1; y < hi && v[y].k == v[x].k; y++)
+                ;
+            split_block(R, k, v, x, y, level + 1, st);
+        }
+        return;
+    }
+    /* The further keys are spent: windows of cap records in a fixed order. */
+    st->windowed++;
+    qsort_r(v + lo, hi - lo, sizeof *v, window_cmp, (void *)&R->c);
+    for (x = lo; x < hi; x++)
+        v[x].k = combine(v[x].k, 0x5749000000000000ull | (x - lo) / cap);
+    for (x = lo; x < hi; x += cap) {
+        st->parts++;
+        y = hi - x < cap ? hi - x : cap;
+        if (y > st->largest_part)
+            st->largest_part = y;
+    }
+}
+
+static int
+note_split(struct run *R, int k, const struct split_stat *st, struct dc_error *err)
+{
+    char by[128] = "";
+    size_t o = 0;
+    int l;
+
+    for (l = 0; l < st->depth && o < sizeof by / 2; l++)
+        o += (size_t)snprintf(by + o, sizeof by - o, "%s%s", l ? ", then " : "",
+                              split_field_names[split_by[k][l]]);
+    if (st->windowed && o < sizeof by / 2)
+        snprintf(by + o, sizeof by - o, "%s%zu left over cut into windows in birth-date and "
+                 "name order", o ? ", then " : "", st->windowed);
+    return link_add_note(R->res, err,
+                         "blocking rule '%s': %zu blocks over the cap of %zu (largest %zu "
+                         "records) split by %s into %zu parts (largest %zu)",
+                         link_rule_names[k], st->blocks, R->o->max_block, st->largest, by,
+                         st->parts, st->largest_part);
+}
+
+/* Blocks of rule k.  Writes only R->rg[k] and rule k's column of R->keys,
+ * so rules build in parallel. */
 static int
 build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
 {
     struct rule_groups *g = &R->rg[k];
-    size_t n = 0, i, j, cg = 0, cm = 0, cc = 0;
+    struct split_stat *st = &R->split[k];
+    size_t n = 0, i, j, x, cg = 0, cm = 0;
 
     for (i = 0; i < R->c.n; i++) {
         uint64_t key = R->keys[i * NRULES + (size_t)k];
@@ -243,16 +391,25 @@ build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
     }
     if (link_hash_sort(v, n, err))
         return -1;
+    /* Blocks over the cap are split in place; every block stays contiguous. */
+    for (i = 0; i < n; i = j) {
+        for (j = i + 1; j < n && v[j].k == v[i].k; j++)
+            ;
+        if (j - i <= R->o->max_block)
+            continue;
+        st->blocks++;
+        if (j - i > st->largest)
+            st->largest = j - i;
+        split_block(R, k, v, i, j, 0, st);
+        for (x = i; x < j; x++)
+            R->keys[(size_t)v[x].i * NRULES + (size_t)k] = v[x].k;
+    }
     /* Count first, then fill, so each rule's arrays are allocated once. */
     for (i = 0; i < n; i = j) {
         for (j = i + 1; j < n && v[j].k == v[i].k; j++)
             ;
         if (j - i < 2)
             continue;
-        if (j - i > R->o->max_block) {
-            cc++;
-            continue;
-        }
         cg++;
         cm += j - i;
         if (j - i > g->maxgroup)
@@ -262,26 +419,18 @@ build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
     }
     g->mem = malloc((cm ? cm : 1) * sizeof *g->mem);
     g->start = malloc((cg + 1) * sizeof *g->start);
-    g->capped = malloc((cc ? cc : 1) * sizeof *g->capped);
-    g->capsize = malloc((cc ? cc : 1) * sizeof *g->capsize);
-    if (!g->mem || !g->start || !g->capped || !g->capsize)
+    if (!g->mem || !g->start)
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     for (i = 0; i < n; i = j) {
         for (j = i + 1; j < n && v[j].k == v[i].k; j++)
             ;
         if (j - i < 2)
             continue;
-        if (j - i > R->o->max_block) {
-            g->capsize[g->ncapped] = j - i;
-            g->capped[g->ncapped++] = v[i].k;
-            continue;
-        }
         g->start[g->ngroups++] = (uint32_t)g->nmem;
         while (i < j)
             g->mem[g->nmem++] = v[i++].i;
     }
     g->start[g->ngroups] = (uint32_t)g->nmem;
-    /* v was sorted by key, so capped is sorted for bsearch. */
     return 0;
 }
 
@@ -383,7 +532,6 @@ link_build_rules(struct run *R, struct dc_error *err)
 {
     struct rule_worker w[LINK_MAX_THREADS];
     int t, k;
-    size_t i;
 
     if (build_keys(R, err))
         return -1;
@@ -402,31 +550,9 @@ link_build_rules(struct run *R, struct dc_error *err)
         R->upper += g->upper;
         if (g->maxgroup > R->maxgroup)
             R->maxgroup = g->maxgroup;
-        R->res->nblocks_capped += g->ncapped;
-        for (i = 0; i < g->ncapped; i++)
-            if (link_add_note(R->res, err,
-                              "blocking rule '%s': a block of %zu records is over the cap of "
-                              "%zu; its pairs are compared only through the other rules",
-                              link_rule_names[k], g->capsize[i], R->o->max_block))
-                return -1;
-    }
-    return 0;
-}
-
-static int
-is_capped(const struct rule_groups *g, uint64_t key)
-{
-    size_t lo = 0, hi = g->ncapped;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (g->capped[mid] == key)
-            return 1;
-        if (g->capped[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+        R->res->nblocks_split += R->split[k].blocks;
+        if (R->split[k].blocks && note_split(R, k, &R->split[k], err))
+            return -1;
     }
     return 0;
 }
@@ -600,11 +726,11 @@ scan_worker(void *arg)
                     if (!rule_pair_ok(k, ra, rb))
                         continue;
                     /* Splink's rule: a pair belongs to the first rule that
-                     * compares it (an earlier block over the cap did not).
-                     * Counting asks only about the training rules. */
+                     * compares it (the same part of a split block: the keys
+                     * are the parts' keys).  Counting asks only about the
+                     * training rules. */
                     for (j = 0; j < k && !seen_train; j++)
-                        if (ka[j] && ka[j] == kb[j] && rule_pair_ok(j, ra, rb) &&
-                            !is_capped(&R->rg[j], ka[j])) {
+                        if (ka[j] && ka[j] == kb[j] && rule_pair_ok(j, ra, rb)) {
                             seen = 1;
                             seen_train = train_rule[j];
                             if (w->mode == SCAN_SCORE)

@@ -6,8 +6,8 @@
  *
  * The linkage: Fellegi-Sunter record linkage over struct dc_person, in memory.
  *
- * For: blocking (union of strict equi-join rules on 64-bit key hashes, each
- * block capped), comparison levels, u from seeded random pairs, m by EM over
+ * For: blocking (union of strict equi-join rules on 64-bit key hashes, a
+ * block over the cap split by further keys), comparison levels, u from seeded random pairs, m by EM over
  * the counts of distinct agreement patterns, term-frequency adjustment of the
  * name levels, union-find clustering with cannot-link checks, the text
  * waterfall and pairwise evaluation.
@@ -568,14 +568,17 @@ int link_radix_sort(struct ki *v, size_t n, struct dc_error *err);
 int link_hash_sort(struct ki *v, size_t n, struct dc_error *err);
 
 struct rule_groups {
-    size_t *capsize;  /* sizes of the capped blocks, for the notes */
     size_t maxgroup;
     unsigned long long upper; /* pairs in its compared blocks */
     uint32_t *mem;    /* members of compared blocks, block after block */
     uint32_t *start;  /* ngroups + 1 offsets into mem */
     size_t ngroups, nmem;
-    uint64_t *capped; /* sorted keys of blocks over the cap */
-    size_t ncapped;
+};
+
+/* What splitting blocks over the cap did under one rule, for its note. */
+struct split_stat {
+    size_t blocks, largest, parts, largest_part, windowed;
+    int depth; /* further keys used */
 };
 
 /* A scoring-pass pair remembered by the counting pass: its gamma (bits
@@ -595,6 +598,7 @@ struct run {
     struct ctx c;
     const struct dc_dedup_opts *o;
     struct rule_groups rg[NRULES];
+    struct split_stat split[NRULES];
     struct dc_dedup_result *res;
     const struct dc_dedup_params *p;
     uint64_t *pattern;    /* counts per pattern_index(): all pairs of each training

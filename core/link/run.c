@@ -113,8 +113,6 @@ run_free(struct run *R)
     for (k = 0; k < NRULES; k++) {
         free(R->rg[k].mem);
         free(R->rg[k].start);
-        free(R->rg[k].capped);
-        free(R->rg[k].capsize);
     }
     free(R->pattern);
     free(R->pairs);

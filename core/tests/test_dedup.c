@@ -169,30 +169,91 @@ test_id_overrides_sex_disagreement(void)
     dc_dedup_result_release(&r);
 }
 
+static int
+note_has(const struct dc_dedup_result *r, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < r->nnotes; i++)
+        if (strstr(r->notes[i], s))
+            return 1;
+    return 0;
+}
+
 static void
-test_block_over_cap_reported(void)
+test_block_over_cap_split(void)
 {
     struct dc_person v[5];
     struct dc_dedup_result r;
     const char *fam[5] = {"Ngô", "Hồ", "Dương", "Lý", "Đặng"};
     size_t i;
-    int mentioned = 0;
 
     /* Five people share given name + birth date: that block (5) is over the
-     * cap of 3.  Records 3 and 4 also share an ID, so rule id12 compares them. */
+     * cap of 3 and is split by surname class.  Records 3 and 4 (both Lý)
+     * share an ID too, so rule id12 compares them first. */
     for (i = 0; i < 5; i++)
         v[i] = P(fam[i], "Văn", "Bình", "1980-01-01", 'M', NULL, NULL, NULL);
     v[3].id12 = v[4].id12 = "001080000555";
     v[4].family_name = "Lý";
     CHECK_INT(run(v, 5, &r, 3), 0);
-    CHECK_INT(r.nblocks_capped, 1);
-    for (i = 0; i < r.nnotes; i++)
-        if (strstr(r.notes[i], "over the cap of 3"))
-            mentioned = 1;
-    CHECK(mentioned);
+    CHECK_INT(r.nblocks_split, 1);
+    CHECK(note_has(&r, "'given name + birth date': 1 blocks over the cap of 3 (largest 5 "
+                       "records) split by surname class into"));
     CHECK_INT(r.candidate_pairs, 1);
     CHECK_INT(r.cluster[4], 3);
     CHECK_INT(r.cluster[1], 1);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_block_over_cap_keeps_true_pair(void)
+{
+    struct dc_person v[6];
+    struct dc_dedup_result r;
+    struct dc_dedup_opts o;
+    struct dc_error err = DC_ERROR_INIT;
+    const char *dob[6] = {"1985-03-12", "1985-03-21", "1985-01-05",
+                          "1985-06-17", "1985-09-02", "1985-11-28"};
+    uint64_t truth[6] = {1, 1, 2, 3, 4, 5};
+    size_t i;
+
+    /* Six men named Nguyễn Văn Hùng born in 1985: only the name + birth year
+     * rule puts records 0 and 1 (one person, the day's digits swapped) in a
+     * block, and that block (6) is over the cap of 4.  Skipping it lost the
+     * pair; split by sex and then birth month, the pair still meets. */
+    for (i = 0; i < 6; i++)
+        v[i] = P("Nguyễn", "Văn", "Hùng", dob[i], 'M', NULL, NULL, NULL);
+    dc_dedup_opts_init(&o);
+    o.seed = 7;
+    o.max_block = 4;
+    o.truth = truth;
+    CHECK_INT(dc_dedup_run(v, 6, NULL, &o, &r, &err), 0);
+    CHECK_INT(r.nblocks_split, 1);
+    CHECK(note_has(&r, "split by sex, then birth month into 5 parts (largest 2)"));
+    CHECK_INT(r.candidate_pairs, 1);
+    CHECK_INT(r.candidate_true_pairs, 1);
+    dc_dedup_result_release(&r);
+}
+
+static void
+test_block_over_cap_windows(void)
+{
+    struct dc_person v[7];
+    struct dc_dedup_result r;
+    size_t i;
+
+    /* Seven records alike in every field: no further key splits their
+     * blocks (cap 3), so each is cut into windows of 3 in birth-date and
+     * name order: 3 + 3 pairs, every rule's windows the same. */
+    for (i = 0; i < 7; i++)
+        v[i] = P("Trần", "Thị", "Mai", "1990-02-02", 'F', NULL, NULL, NULL);
+    CHECK_INT(run(v, 7, &r, 3), 0);
+    CHECK_INT(r.nblocks_split, 3);
+    CHECK(note_has(&r, "1 left over cut into windows in birth-date and name order into 3 "
+                       "parts (largest 3)"));
+    CHECK_INT(r.candidate_pairs, 6);
+    CHECK_INT(r.cluster[2], 0);
+    CHECK_INT(r.cluster[5], 3);
     dc_dedup_result_release(&r);
 }
 
@@ -1345,7 +1406,9 @@ main(void)
     RUN(test_cannot_link_sex_without_id);
     RUN(test_cannot_link_chain_two_ids);
     RUN(test_id_overrides_sex_disagreement);
-    RUN(test_block_over_cap_reported);
+    RUN(test_block_over_cap_split);
+    RUN(test_block_over_cap_keeps_true_pair);
+    RUN(test_block_over_cap_windows);
     RUN(test_name_levels);
     RUN(test_full_name_only_split);
     RUN(test_dob_and_id_levels);
