@@ -11,7 +11,7 @@
  * Rules and sources:
  *  - columns and order: DESIGN.md "The command contract" (records export), the export brief;
  *  - CSV: RFC 4180 with the quoting rules of core/csvio's writer (encoded per row in
- *    export.c for speed), separator ',' or o->delim; --excel = BOM + CRLF + formula guard
+ *    export/encode.c for speed), separator ',' or o->delim; --excel = BOM + CRLF + formula guard
  *    (OWASP ASVS 1.2.10 as quoted in research/reliability.md §3.2; ecosystem.md §1a), and
  *    IDs, codes and dates that start with a digit written as ="VALUE" so that Excel
  *    keeps them as text (leading zeros, 12-digit IDs, partial dates);

@@ -1,10 +1,10 @@
 /*
  * manifest.c - build, parse and verify export manifests (see manifest.h).
  *
- * Not for: writing the files (export.c's atomic writer does that).
+ * Not for: writing the files (core/export/file.c's atomic writer does that).
  *
  * SHA-256 through OpenSSL's EVP interface (the low-level SHA256_* calls are deprecated in
- * OpenSSL 3.0); row counting follows the encoders of export.c: CSV line breaks inside
+ * OpenSSL 3.0); row counting follows the encoders of export/encode.c: CSV line breaks inside
  * quotes are data (RFC 4180 §2.6), JSONL and COPY text escape their line breaks, and
  * every SQL row is one statement starting a line with "INSERT INTO ".
  */

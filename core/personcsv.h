@@ -6,7 +6,7 @@
  * that exist before dedup, then what crosscheck needs.  One table, so the
  * writer and the reader cannot drift apart.
  *
- * Not for: the DB export (export.c reads the person table directly).
+ * Not for: the DB export (core/export/ reads the person table directly).
  */
 #ifndef DC_PERSONCSV_H
 #define DC_PERSONCSV_H

@@ -2,7 +2,8 @@
  * xlsxout.c - export tables as an .xlsx workbook through libxlsxwriter (rules and sources
  * in xlsxout.h).
  *
- * Not for: which rows and columns (export.c), the atomic output and manifest (export.c).
+ * Not for: which rows and columns (export/views.c), the atomic output and manifest
+ * (export/file.c, manifest.c).
  *
  * libxlsxwriter runs in constant_memory mode: each row goes to a temp file as soon as the
  * next one starts (strings inline, no shared-string table), so a million records take a

@@ -3,11 +3,11 @@
  * libxlsxwriter: one sheet per table, header row bold, frozen and filtered, column widths
  * from the content.
  *
- * For: `dancu export --format xlsx` (core/export.c feeds it rows, one sheet at a time).
- * Not for: choosing columns or rows (export.c), the atomic file and manifest (export.c,
- * manifest.c): the workbook is built in an anonymous temp file and its bytes are copied
- * into the export's stream, so it goes the way of every other export (temp file, SHA-256
- * while written, fsync, rename, manifest).
+ * For: `dancu export --format xlsx` (core/export/write.c feeds it rows, one sheet at a time).
+ * Not for: choosing columns or rows (export/views.c), the atomic file and manifest
+ * (export/file.c, manifest.c): the workbook is built in an anonymous temp file and its
+ * bytes are copied into the export's stream, so it goes the way of every other export
+ * (temp file, SHA-256 while written, fsync, rename, manifest).
  *
  * Cells (ECMA-376 Part 1 §18.3.1.4 c, §18.18.11 ST_CellType):
  *  - DC_XLSX_TEXT: a string cell, always: IDs and codes keep their leading zeros

@@ -1,5 +1,5 @@
 /*
- * test_export.c - unit tests of core/export.c and core/manifest.c.
+ * test_export.c - unit tests of core/export/ and core/manifest.c.
  *
  * A staging DB in a temp folder holds four hand-written synthetic people (no real data):
  * r1 commune_a row 1, r2 commune_a row 2 (formula-looking name, newline/tab/backslash in
