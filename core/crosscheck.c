@@ -3,12 +3,15 @@
  */
 #include "crosscheck.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "address.h"
 #include "csvio.h"
+#include "hash.h"
 #include "header.h"
 #include "json.h"
 #include "normalize.h"
@@ -135,49 +138,212 @@ emit(void *ud, const struct dc_person *p, const struct dc_finding *f)
 }
 
 /*
- * Records sharing an ID with a record of another person.  "Another person"
- * is another cluster after dedup; before dedup (no cluster rows) it is a
- * different folded name or a different known birth date.  Expected names
- * the other record so a clerk can look both up.
+ * Records sharing an ID with a record of another person (ID_SHARED, CMND_SHARED).
+ * "Another person" is another cluster after dedup; when either record has no
+ * cluster row (before dedup) it is a different folded name (NULL counts as a
+ * value) or a different known birth date.  Expected names the other record,
+ * the smallest such record_id, so a clerk can look both up.
+ *
+ * The IDs are collected while the records are read for the per-record rules
+ * and grouped by a hash table afterwards: one pass over the table instead of an
+ * index probe per record (44% of the stage before), and no temporary index on
+ * the unindexed cmnd column.  A record's folded name and birth date are kept
+ * only when it has no cluster row; a group that mixes the two kinds reads the
+ * missing ones back by record_id.
  */
-static const char shared_sql[] =
-    "SELECT p.record_id, min(o.record_id) FROM person p JOIN person o "
-    "ON o.%s = p.%s AND o.record_id <> p.record_id "
-    "LEFT JOIN cluster cp ON cp.record_id = p.record_id "
-    "LEFT JOIN cluster co ON co.record_id = o.record_id "
-    "WHERE p.%s IS NOT NULL AND CASE WHEN cp.cluster_id IS NOT NULL AND co.cluster_id IS NOT NULL "
-    "THEN cp.cluster_id <> co.cluster_id "
-    "ELSE (p.name_key IS NOT o.name_key) OR (p.dob IS NOT NULL AND o.dob IS NOT NULL AND "
-    "p.dob <> o.dob) END GROUP BY p.record_id ORDER BY p.record_id";
+struct shent {
+    long long rid;
+    long long cluster;
+    uint32_t key;     /* offset of the ID text in the arena */
+    uint32_t nk, dob; /* offset + 1 of name_key, dob in the arena; 0 = NULL */
+    uint32_t next;    /* index + 1 of the next record with this ID, 0 = none */
+    uint32_t head;    /* index of the group's first record */
+    unsigned char has_cluster, kept;  /* kept: nk, dob are filled */
+};
+
+struct shared {
+    struct shent *e;
+    size_t n, cap;
+};
+
+struct arena {
+    char *s;
+    size_t len, cap;
+};
+
+/* Offset of a copy of v in a; (uint32_t)-1 when memory (or the 4 GB of offsets) runs out. */
+static uint32_t
+arena_add(struct arena *a, const char *v)
+{
+    size_t n = strlen(v) + 1;
+
+    if (a->len + n > a->cap) {
+        size_t cap = a->cap ? a->cap : 1 << 16;
+        while (cap < a->len + n)
+            cap *= 2;
+        char *s = cap <= UINT32_MAX ? realloc(a->s, cap) : NULL;
+        if (!s)
+            return UINT32_MAX;
+        a->s = s;
+        a->cap = cap;
+    }
+    memcpy(a->s + a->len, v, n);
+    a->len += n;
+    return (uint32_t)(a->len - n);
+}
 
 static int
-shared_rule(struct sink *k, const char *col, const char *code, const struct dc_rules_ctx *ctx,
-            struct dc_error *err)
+shared_add(struct shared *t, struct arena *a, const char *key, long long rid,
+           const long long *cluster, uint32_t nk, uint32_t dob)
 {
-    const struct dc_rule *r = dc_rules_find(code);
-    char sql[sizeof shared_sql + 64];
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 4096;
+        struct shent *e = cap < UINT32_MAX ? realloc(t->e, cap * sizeof *e) : NULL;
+        if (!e)
+            return -1;
+        t->e = e;
+        t->cap = cap;
+    }
+    uint32_t k = arena_add(a, key);
+    if (k == UINT32_MAX)
+        return -1;
+    struct shent *x = &t->e[t->n++];
+    memset(x, 0, sizeof *x);
+    x->rid = rid;
+    x->key = k;
+    x->has_cluster = cluster != NULL;
+    x->cluster = cluster ? *cluster : 0;
+    x->kept = !cluster;
+    x->nk = nk;
+    x->dob = dob;
+    return 0;
+}
+
+/* Link the records of each ID in record order (they were added in that order). */
+static int
+shared_group(struct shared *t, const struct arena *a)
+{
+    size_t nslot = 16;
+    struct slot {
+        uint32_t head, tail; /* index + 1; head 0 = empty */
+    } *sl;
+
+    while (nslot < 2 * t->n)
+        nslot *= 2;
+    sl = calloc(nslot, sizeof *sl);
+    if (!sl)
+        return -1;
+    for (size_t i = 0; i < t->n; i++) {
+        const char *k = a->s + t->e[i].key;
+        size_t h = dc_hash32(k, strlen(k)) & (nslot - 1);
+        while (sl[h].head && strcmp(a->s + t->e[sl[h].head - 1].key, k) != 0)
+            h = (h + 1) & (nslot - 1);
+        if (!sl[h].head) {
+            sl[h].head = sl[h].tail = (uint32_t)i + 1;
+        } else {
+            t->e[sl[h].tail - 1].next = (uint32_t)i + 1;
+            sl[h].tail = (uint32_t)i + 1;
+        }
+        t->e[i].head = sl[h].head - 1;
+    }
+    free(sl);
+    return 0;
+}
+
+/* Folded name and birth date of the records of a group that mixes records with
+ * and without a cluster row, for those that have one (they were not kept). */
+static int
+shared_fetch(struct dc_db *db, struct shared *t, struct arena *a, struct dc_error *err)
+{
     sqlite3_stmt *q = NULL;
-    char other[32];
     int rc;
 
-    if (!r)
-        return 0;
-    /* col is one of two constants, never data */
-    snprintf(sql, sizeof sql, shared_sql, col, col, col);
-    if (dc_db_prepare(k->db, sql, &q, err) < 0)
-        return -1;
-    const char *msg = ctx->lang && strcmp(ctx->lang, "en") == 0 ? r->desc_en : r->desc_vi;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        snprintf(other, sizeof other, "record %lld", (long long)sqlite3_column_int64(q, 1));
-        if (insert_finding(k, sqlite3_column_int64(q, 0), r->code, r->severity, col, "",
-                           other, msg) < 0) {
-            sqlite3_finalize(q);
-            return dc_db_fail(k->db, k->failed_rc, "insert finding", err);
+    for (size_t i = 0; i < t->n; i++) {
+        int clustered = 0, bare = 0;
+        if (t->e[i].head != i || !t->e[i].next)
+            continue; /* not a group's first record, or the only one with its ID */
+        for (uint32_t j = (uint32_t)i + 1; j; j = t->e[j - 1].next) {
+            clustered |= t->e[j - 1].has_cluster;
+            bare |= !t->e[j - 1].has_cluster;
+        }
+        if (!clustered || !bare)
+            continue;
+        for (uint32_t j = (uint32_t)i + 1; j; j = t->e[j - 1].next) {
+            struct shent *y = &t->e[j - 1];
+            if (y->kept)
+                continue;
+            if (!q && dc_db_prepare(db, "SELECT name_key, dob FROM person WHERE record_id = ?1",
+                                    &q, err) < 0)
+                return -1;
+            sqlite3_bind_int64(q, 1, y->rid);
+            rc = sqlite3_step(q);
+            if (rc == SQLITE_ROW) {
+                const char *nk = (const char *)sqlite3_column_text(q, 0);
+                const char *dob = (const char *)sqlite3_column_text(q, 1);
+                uint32_t o = 0;
+                if (nk && (o = arena_add(a, nk)) == UINT32_MAX)
+                    goto oom;
+                y->nk = nk ? o + 1 : 0;
+                if (dob && (o = arena_add(a, dob)) == UINT32_MAX)
+                    goto oom;
+                y->dob = dob ? o + 1 : 0;
+                y->kept = 1;
+                rc = sqlite3_step(q);
+            }
+            sqlite3_reset(q);
+            if (rc != SQLITE_DONE) {
+                sqlite3_finalize(q);
+                return dc_db_fail(db, rc, "shared ids", err);
+            }
         }
     }
     sqlite3_finalize(q);
-    if (rc != SQLITE_DONE)
-        return dc_db_fail(k->db, rc, "shared ids", err);
+    return 0;
+oom:
+    sqlite3_finalize(q);
+    return dc_error_set(err, DC_EX_OSERR, "out of memory grouping shared ids");
+}
+
+/* 1 when x and y are records of different people (see above). */
+static int
+shared_differ(const struct shent *x, const struct shent *y, const struct arena *a)
+{
+    if (x->has_cluster && y->has_cluster)
+        return x->cluster != y->cluster;
+    if (!x->nk != !y->nk || (x->nk && strcmp(a->s + x->nk - 1, a->s + y->nk - 1) != 0))
+        return 1;
+    return x->dob && y->dob && strcmp(a->s + x->dob - 1, a->s + y->dob - 1) != 0;
+}
+
+static int
+shared_rule(struct sink *k, struct shared *t, struct arena *a, const char *col, const char *code,
+            const struct dc_rules_ctx *ctx, struct dc_error *err)
+{
+    const struct dc_rule *r = dc_rules_find(code);
+    char other[32];
+
+    if (!r)
+        return 0;
+    if (shared_group(t, a) < 0)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory grouping shared ids");
+    if (shared_fetch(k->db, t, a, err) < 0)
+        return -1;
+    const char *msg = ctx->lang && strcmp(ctx->lang, "en") == 0 ? r->desc_en : r->desc_vi;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct shent *x = &t->e[i];
+        const struct shent *g = &t->e[x->head];
+        if (!g->next)
+            continue; /* the only record with this ID */
+        for (uint32_t j = x->head + 1; j; j = t->e[j - 1].next) {
+            const struct shent *y = &t->e[j - 1];
+            if (y == x || !shared_differ(x, y, a))
+                continue;
+            snprintf(other, sizeof other, "record %lld", y->rid);
+            if (insert_finding(k, x->rid, r->code, r->severity, col, "", other, msg) < 0)
+                return dc_db_fail(k->db, k->failed_rc, "insert finding", err);
+            break; /* the group is in record order: y is the smallest */
+        }
+    }
     return 0;
 }
 
@@ -348,7 +514,11 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
 {
     struct sink k = {db, NULL, s, 0};
     struct dc_buf indexes = DC_BUF_INIT;
-    sqlite3_stmt *sel = NULL, *upd = NULL;
+    sqlite3_stmt *sel = NULL, *upd = NULL, *clu = NULL;
+    struct shared ids = {0}, cmnds = {0};
+    struct arena arena = {0};
+    long long crid = LLONG_MIN, cid = 0; /* the cluster row at or after the record read */
+    int crc = SQLITE_ROW;
     struct dc_person p;
     int rc;
 
@@ -361,6 +531,8 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
         dc_db_indexes_drop(db, "finding", &indexes, err) < 0 ||
         dc_db_batch_start(db, "crosscheck", now_iso, &s->batch_id, err) < 0 ||
         dc_db_prepare(db, select_person, &sel, err) < 0 ||
+        dc_db_prepare(db, "SELECT record_id, cluster_id FROM cluster ORDER BY record_id", &clu,
+                      err) < 0 ||
         dc_db_prepare(db,
                       "INSERT INTO finding(record_id, code, severity, field, expected, actual, "
                       "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -381,16 +553,48 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
             goto fail;
         }
         s->records++;
+        if (!p.id12 && !p.cmnd)
+            continue;
+        /* the cluster rows, also in record order, walked beside the records */
+        while (crc == SQLITE_ROW && crid < p.record_id) {
+            if ((crc = sqlite3_step(clu)) == SQLITE_ROW) {
+                crid = sqlite3_column_int64(clu, 0);
+                cid = sqlite3_column_int64(clu, 1);
+            }
+        }
+        const long long *cl = crc == SQLITE_ROW && crid == p.record_id ? &cid : NULL;
+        uint32_t nk = 0, dob = 0, o = 0;
+        if (!cl) {
+            if (p.name_key && (o = arena_add(&arena, p.name_key)) == UINT32_MAX)
+                goto oom;
+            nk = p.name_key ? o + 1 : 0;
+            if (p.dob && (o = arena_add(&arena, p.dob)) == UINT32_MAX)
+                goto oom;
+            dob = p.dob ? o + 1 : 0;
+        }
+        if ((p.id12 && shared_add(&ids, &arena, p.id12, p.record_id, cl, nk, dob) < 0) ||
+            (p.cmnd && shared_add(&cmnds, &arena, p.cmnd, p.record_id, cl, nk, dob) < 0))
+            goto oom;
     }
     if (rc != SQLITE_DONE) {
         dc_db_fail(db, rc, "read person", err);
         goto fail;
     }
-    sqlite3_finalize(sel);
-    sel = NULL;
-    if (shared_rule(&k, "id12", "ID_SHARED", ctx, err) < 0 ||
-        shared_rule(&k, "cmnd", "CMND_SHARED", ctx, err) < 0)
+    if (crc != SQLITE_ROW && crc != SQLITE_DONE) {
+        dc_db_fail(db, crc, "read cluster", err);
         goto fail;
+    }
+    sqlite3_finalize(sel);
+    sqlite3_finalize(clu);
+    sel = clu = NULL;
+    if (shared_rule(&k, &ids, &arena, "id12", "ID_SHARED", ctx, err) < 0 ||
+        shared_rule(&k, &cmnds, &arena, "cmnd", "CMND_SHARED", ctx, err) < 0)
+        goto fail;
+    free(ids.e);
+    free(cmnds.e);
+    free(arena.s);
+    ids.e = cmnds.e = NULL;
+    arena.s = NULL;
     if (against && against_compare(&k, ctx, err) < 0)
         goto fail;
     if (dc_db_prepare(db,
@@ -413,9 +617,15 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
         goto fail;
     dc_buf_release(&indexes);
     return 0;
+oom:
+    dc_error_set(err, DC_EX_OSERR, "out of memory collecting shared ids");
 fail:
+    free(ids.e);
+    free(cmnds.e);
+    free(arena.s);
     dc_buf_release(&indexes);
     sqlite3_finalize(sel);
+    sqlite3_finalize(clu);
     sqlite3_finalize(upd);
     sqlite3_finalize(k.ins);
     dc_db_rollback(db);
