@@ -36,6 +36,7 @@
 #include <unicode/utf16.h>
 
 #include "hash.h"
+#include "utf8.h"
 
 /* ---- small UTF-16 growable buffer ---- */
 
@@ -566,6 +567,27 @@ dc_text_nfc(const char *in, char **out, struct dc_error *err)
     return 0;
 }
 
+/* 1 for a precomposed letter of the Vietnamese alphabet whose NFD holds a combining mark
+ * (Unicode 15 UnicodeData.txt: à-ý of Latin-1, ă ĩ ũ ơ ư and their capitals, U+1EA0-1EF9
+ * of Latin Extended Additional) or đ/Đ; 0 for anything else, which may still have one. */
+static int
+is_vn_marked(uint32_t c)
+{
+    static const uint16_t latin[] = {
+        0x00C0, 0x00C1, 0x00C2, 0x00C3, 0x00C8, 0x00C9, 0x00CA, 0x00CC, 0x00CD, 0x00D2,
+        0x00D3, 0x00D4, 0x00D5, 0x00D9, 0x00DA, 0x00DD, 0x00E0, 0x00E1, 0x00E2, 0x00E3,
+        0x00E8, 0x00E9, 0x00EA, 0x00EC, 0x00ED, 0x00F2, 0x00F3, 0x00F4, 0x00F5, 0x00F9,
+        0x00FA, 0x00FD, 0x0102, 0x0103, 0x0110, 0x0111, 0x0128, 0x0129, 0x0168, 0x0169,
+        0x01A0, 0x01A1, 0x01AF, 0x01B0};
+
+    if (c >= 0x1EA0 && c <= 0x1EF9)
+        return 1;
+    for (size_t i = 0; i < sizeof latin / sizeof latin[0]; i++)
+        if (c == latin[i])
+            return 1;
+    return 0;
+}
+
 int
 dc_text_has_diacritics(const char *s)
 {
@@ -573,7 +595,30 @@ dc_text_has_diacritics(const char *s)
     int32_t i = 0;
     int found = 0;
 
-    if (!s || from_utf8(s, strlen(s), &u) < 0 || normalize(nfd(), u.p, u.n, &d) < 0) {
+    if (!s)
+        return 0;
+    /* The answer without ICU for the names crosscheck asks about (a sixth of its time):
+     * ASCII has no mark, and well-formed text with a Vietnamese marked letter has one. */
+    {
+        const unsigned char *p = (const unsigned char *)s;
+        size_t n = strlen(s), k = 0, l;
+        int ascii = 1;
+        while (k < n && (l = dc_utf8_seq(p + k, n - k)) != 0) {
+            if (l > 1) {
+                uint32_t c = l == 2 ? (uint32_t)(p[k] & 0x1F) << 6 | (p[k + 1] & 0x3F)
+                           : l == 3 ? (uint32_t)(p[k] & 0x0F) << 12 |
+                                          (uint32_t)(p[k + 1] & 0x3F) << 6 | (p[k + 2] & 0x3F)
+                                    : 0x10000;
+                ascii = 0;
+                found |= is_vn_marked(c);
+            }
+            k += l;
+        }
+        if (k == n && n <= DC_TEXT_MAX && (ascii || found))
+            return found;
+        found = 0;
+    }
+    if (from_utf8(s, strlen(s), &u) < 0 || normalize(nfd(), u.p, u.n, &d) < 0) {
         ub_free(&u);
         ub_free(&d);
         return 0;

@@ -374,6 +374,16 @@ test_nfc_and_diacritics(void)
     CHECK_INT(dc_text_has_diacritics(""), 0);
     CHECK_INT(dc_text_has_diacritics(NULL), 0);
     CHECK_INT(dc_text_has_diacritics("\xff"), 0);
+    /* the answer without ICU (ASCII; a Vietnamese marked letter) and with it */
+    CHECK_INT(dc_text_has_diacritics("Nguy\xe1\xbb\x85n\xff"), 0); /* not UTF-8 */
+    CHECK_INT(dc_text_has_diacritics("Nguye\xcc\x82\xcc\x83n"), 1); /* NFD */
+    CHECK_INT(dc_text_has_diacritics("Pe\xc3\xb1" "a"), 1);  /* ñ: not Vietnamese, marked */
+    CHECK_INT(dc_text_has_diacritics("\xc3\x86sir"), 0); /* Æ: no mark */
+    CHECK_INT(dc_text_has_diacritics("\xe1\xbb\xba"), 0); /* U+1EFA after the Vietnamese */
+    CHECK_INT(dc_text_has_diacritics("\xe1\xbb\xb9"), 1); /* U+1EF9 ỹ, the last */
+    CHECK_INT(dc_text_has_diacritics("\xe1\xba\xa0"), 1); /* U+1EA0 Ạ, the first */
+    CHECK_INT(dc_text_has_diacritics("An \xf0\x9f\x98\x80"), 0); /* emoji */
+    CHECK_INT(dc_text_has_diacritics("\xf0\x9f\x98\x80 \xc6\xb0"), 1); /* emoji, ư */
 }
 
 static void
