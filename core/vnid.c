@@ -548,6 +548,78 @@ dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err)
 
 #define NAME_MAX_BYTES 512
 
+/* The ASCII letter a precomposed letter's NFD starts with, followed only by combining
+ * marks (Unicode 15 UnicodeData.txt decompositions; Đ/đ and Ð/ð are D, see fold_words):
+ * U+00C0-01B0 (Latin-1, Extended-A, the Vietnamese ơ ư of Extended-B) and U+1EA0-1EF9
+ * (the Vietnamese block of Latin Extended Additional); '.' for the others. */
+static const char fold_latin[] =
+    "AAAAAA.CEEEEIIIIDNOOOOO..UUUUY..AAAAAA.CEEEEIIIIDNOOOOO..UUUUY.Y"
+    "AAAAAACCCCCCCCDDDDEEEEEEEEEEGGGGGGGGHH..IIIIIIIII...JJKK.LLLLLL."
+    "...NNNNNN...OOOOOO..RRRRRRSSSSSSSSTTTT..UUUUUUUUUUUUWWYYYZZZZZZ."
+    "................................OO.............UU";
+static const char fold_vn[] = "AAAAAAAAAAAAAAAAAAAAAAAAEEEEEEEEEEEEEEEEIIIIOOOOOOOOOOOOOOOOOOOO"
+                              "OOOOUUUUUUUUUUUUUUYYYYYYYY";
+
+/* Add folded character a (0: a word break when wb, else dropped) to out. */
+static int
+fold_put(char a, int wb, char *out, size_t *o, size_t outsz, int *pend, struct dc_error *err)
+{
+    if (!a) {
+        if (wb)
+            *pend = *o > 0;
+        return 0;
+    }
+    if (*o + (*pend ? 2 : 1) >= outsz)
+        return dc_error_set(err, DC_EX_DATAERR, "folded name longer than %zu bytes", outsz - 1);
+    if (*pend)
+        out[(*o)++] = ' ';
+    *pend = 0;
+    out[(*o)++] = a;
+    return 0;
+}
+
+/* fold_words without ICU for text of ASCII and the letters of the tables above (every
+ * Vietnamese name): 1 done, 0 when a character needs ICU, -1 on error.  name is
+ * well-formed UTF-8 of len bytes. */
+static int
+fold_words_fast(const char *name, size_t len, char *out, size_t outsz, struct dc_error *err)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    size_t o = 0, k = 0;
+    int pend = 0;
+
+    while (k < len) {
+        uint32_t c = p[k];
+        char a = 0;
+        if (c < 0x80) {
+            k++;
+            if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+                a = (char)c;
+            else if (c >= 'a' && c <= 'z')
+                a = (char)(c - 'a' + 'A');
+            else if (!(c == ' ' || c == '-' || c == '<' || (c >= 0x09 && c <= 0x0D)))
+                continue; /* dropped, as below */
+        } else if ((c & 0xE0) == 0xC0) {
+            c = (c & 0x1F) << 6 | (p[k + 1] & 0x3F);
+            k += 2;
+            if (c < 0xC0 || c > 0x1B0 || (a = fold_latin[c - 0xC0]) == '.')
+                return 0;
+        } else if ((c & 0xF0) == 0xE0) {
+            c = (c & 0x0F) << 12 | (uint32_t)(p[k + 1] & 0x3F) << 6 | (p[k + 2] & 0x3F);
+            k += 3;
+            if (c < 0x1EA0 || c > 0x1EF9)
+                return 0;
+            a = fold_vn[c - 0x1EA0];
+        } else {
+            return 0;
+        }
+        if (fold_put(a, 1, out, &o, outsz, &pend, err) < 0)
+            return -1;
+    }
+    out[o] = '\0';
+    return 1;
+}
+
 /* Fold to upper-case ASCII words separated by single spaces: NFD, drop
  * nonspacing marks, Đ/đ (U+0110/0111) and Ð/ð (U+00D0/00F0, legacy data) to D
  * (ICAO transliteration, §4.5 - Đ has no decomposition), spaces and hyphens
@@ -570,6 +642,10 @@ fold_words(const char *name, char *out, size_t outsz, struct dc_error *err)
         return dc_error_set(err, DC_EX_DATAERR, "name longer than %d bytes", NAME_MAX_BYTES);
     if (!dc_utf8_valid(name, len))
         return dc_error_set(err, DC_EX_DATAERR, "name is not valid UTF-8");
+    int fast = fold_words_fast(name, len, out, outsz, err);
+    if (fast != 0)
+        return fast > 0 ? 0 : -1;
+    out[0] = '\0';
     u_strFromUTF8(src, NAME_MAX_BYTES + 1, &slen, name, (int32_t)len, &st);
     if (U_FAILURE(st))
         return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
@@ -588,17 +664,9 @@ fold_words(const char *name, char *out, size_t outsz, struct dc_error *err)
         else if (c < 0x80 && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                               (c >= '0' && c <= '9')))
             a = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-        else if (c == ' ' || c == '-' || c == '<' || u_isUWhiteSpace(c))
-            pend = o > 0;
-        if (!a)
-            continue;
-        if (o + (pend ? 2 : 1) >= outsz)
-            return dc_error_set(err, DC_EX_DATAERR, "folded name longer than %zu bytes",
-                                outsz - 1);
-        if (pend)
-            out[o++] = ' ';
-        pend = 0;
-        out[o++] = a;
+        if (fold_put(a, c == ' ' || c == '-' || c == '<' || u_isUWhiteSpace(c), out, &o, outsz,
+                     &pend, err) < 0)
+            return -1;
     }
     out[o] = '\0';
     return 0;
@@ -732,16 +800,39 @@ nfc_fold(const char *s, UChar *dst, int32_t cap, struct dc_error *err)
     return dl;
 }
 
+/* Bytes of text dc_vn_text_equal may compare as they are (see there). */
+#define FAST_EQUAL_MAX (NAME_MAX_BYTES / 3)
+
 int
 dc_vn_text_equal(const char *a, const char *b, struct dc_error *err)
 {
     UChar x[4 * NAME_MAX_BYTES], y[4 * NAME_MAX_BYTES];
     int32_t xl, yl;
+    size_t al, bl;
 
-    xl = nfc_fold(a ? a : "", x, 4 * NAME_MAX_BYTES, err);
+    /* The same bytes fold the same: no ICU for names that agree (crosscheck's QR name
+     * rule on every card record).  Only where nfc_fold cannot fail: well-formed, and
+     * short enough that case folding (x3 at most) and NFC (x3) fit its buffers. */
+    a = a ? a : "";
+    b = b ? b : "";
+    while (*a == ' ' || *a == '\t')
+        a++;
+    while (*b == ' ' || *b == '\t')
+        b++;
+    al = strnlen(a, FAST_EQUAL_MAX + 1);
+    bl = strnlen(b, FAST_EQUAL_MAX + 1);
+    if (al <= FAST_EQUAL_MAX && bl <= FAST_EQUAL_MAX) {
+        while (al > 0 && (a[al - 1] == ' ' || a[al - 1] == '\t'))
+            al--;
+        while (bl > 0 && (b[bl - 1] == ' ' || b[bl - 1] == '\t'))
+            bl--;
+        if (al == bl && memcmp(a, b, al) == 0 && dc_utf8_valid(a, al))
+            return 1;
+    }
+    xl = nfc_fold(a, x, 4 * NAME_MAX_BYTES, err);
     if (xl < 0)
         return -1;
-    yl = nfc_fold(b ? b : "", y, 4 * NAME_MAX_BYTES, err);
+    yl = nfc_fold(b, y, 4 * NAME_MAX_BYTES, err);
     if (yl < 0)
         return -1;
     return xl == yl && memcmp(x, y, (size_t)xl * sizeof x[0]) == 0;

@@ -561,6 +561,11 @@ test_fold_name_icao(void)
         {"\xc3\x90inh Công", "DINH<<CONG", "DINH CONG"},
         {"Lưu Ơn", "LUU<<ON", "LUU ON"},
         {"Tôn Nữ Thị Hà-My", "TON<<NU<THI<HA<MY", "TON NU THI HA MY"},
+        /* read without ICU (ASCII and the precomposed letters) and with it: a no-break
+         * space is a word break, ĳ (no decomposition) and ' are dropped, ñ and Ǹ fold */
+        {"Lê\xc2\xa0Văn", "LE<<VAN", "LE VAN"},
+        {"Pe\xc3\xb1" "a O'Neil\tĳ", "PENA<<ONEIL", "PENA ONEIL"},
+        {"\xc7\xb8" "am Lý", "NAM<<LY", "NAM LY"},
         {"", "", ""},
     };
     char out[128];
@@ -606,6 +611,11 @@ test_text_equal_nfc_casefold(void)
     /* Tone placement is normalize's policy, not an NFC difference. */
     CHECK_INT(dc_vn_text_equal("Hòa", "Hoà", &err), 0);
     CHECK_INT(dc_vn_text_equal("Nam", "Nữ", &err), 0);
+    /* the same bytes: equal without ICU, but never for text nfc_fold refuses */
+    CHECK_INT(dc_vn_text_equal(" Lê Văn An\t", "Lê Văn An ", &err), 1);
+    CHECK_INT(dc_vn_text_equal("L\xff", "L\xff", &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    dc_error_clear(&err);
 }
 
 static void
