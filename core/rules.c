@@ -1154,7 +1154,9 @@ dc_rules_check(const struct dc_person *p, const struct dc_rules_ctx *ctx,
 
         if (!r->check || !selected(ctx ? ctx->only : NULL, r->code))
             continue;
-        memset(&f, 0, sizeof f);
+        /* the strings empty, not the whole 528 bytes zeroed: a rule writes whole strings,
+         * and zeroing f per rule was a sixth of crosscheck's instructions */
+        f.expected[0] = f.actual[0] = f.message[0] = '\0';
         f.code = r->code;
         f.severity = r->severity;
         f.field = r->field;
