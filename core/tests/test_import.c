@@ -1,5 +1,5 @@
 /*
- * test_import.c - unit tests for core/import.c on temp files: counts (read =
+ * test_import.c - unit tests for core/import/ on temp files: counts (read =
  * imported + rejected), column_map rows, the extra JSON of unmapped and
  * duplicate columns, duplicate-file detection and --force, gzip input, a
  * corrupt gzip leaving the DB unchanged (README "Cron": status 65, nothing
