@@ -78,7 +78,9 @@ int dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **ou
 struct dc_dedup_stage {
     struct dc_dedup_opts opts;    /* in */
     const char *truth_path;       /* in: a `dancu synth` truth file, or NULL */
-    struct dc_linkset ls;         /* out: the records' keys */
+    struct dc_linkset ls;         /* out: the records' keys (record_id only: source and
+                                     src_row, read only to match the truth file, are freed
+                                     before the run) */
     struct dc_dedup_result res;   /* out: pairs, clusters, notes, phase times */
     int have_res;
     long long clusters, multi;    /* out: clusters, and those of several records */

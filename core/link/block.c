@@ -371,6 +371,12 @@ note_split(struct run *R, int k, const struct split_stat *st, struct dc_error *e
                          st->parts, st->largest_part);
 }
 
+static uint32_t
+key_fp(uint64_t key)
+{
+    return (uint32_t)(key >> 32) | 1u; /* 0 = no key */
+}
+
 /* Blocks of rule k.  Writes only R->rg[k] and rule k's column of R->keys,
  * so rules build in parallel. */
 static int
@@ -381,7 +387,7 @@ build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
     size_t n = 0, i, j, x, cg = 0, cm = 0;
 
     for (i = 0; i < R->c.n; i++) {
-        uint64_t key = R->keys[i * NRULES + (size_t)k];
+        uint64_t key = rule_key(k, &R->c.r[i]);
 
         if (key) {
             v[n].k = key;
@@ -401,9 +407,10 @@ build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
         if (j - i > st->largest)
             st->largest = j - i;
         split_block(R, k, v, i, j, 0, st);
-        for (x = i; x < j; x++)
-            R->keys[(size_t)v[x].i * NRULES + (size_t)k] = v[x].k;
     }
+    if (k < KEY_COLS)
+        for (x = 0; x < n; x++)
+            R->keys[(size_t)v[x].i * KEY_COLS + (size_t)k] = key_fp(v[x].k);
     /* Count first, then fill, so each rule's arrays are allocated once. */
     for (i = 0; i < n; i = j) {
         for (j = i + 1; j < n && v[j].k == v[i].k; j++)
@@ -485,44 +492,23 @@ rule_worker(void *arg)
     return NULL;
 }
 
-/* Every record's key under every rule, a record's keys side by side: the
- * scan asks, for each member of a block, for its keys under all earlier
- * rules, and computing them there (hashing each time, in both passes) was a
- * tenth of the run.  72 bytes a record; each thread takes a range. */
-struct key_part {
-    struct run *R;
-    size_t lo, hi;
-};
-
-static void *
-key_worker(void *arg)
-{
-    struct key_part *kp = arg;
-    size_t i;
-    int k;
-
-    for (i = kp->lo; i < kp->hi; i++)
-        for (k = 0; k < NRULES; k++)
-            kp->R->keys[i * NRULES + (size_t)k] = rule_key(k, &kp->R->c.r[i]);
-    return NULL;
-}
-
+/* The scan asks, for each pair of a block, whether an earlier rule put
+ * both records in one block: every record's keys under the first KEY_COLS
+ * rules, side by side, are kept for it (computing them there, hashing each
+ * time in both passes, was a tenth of the run).  Only a 31-bit fingerprint
+ * of each: 32 bytes a record instead of 72 for all nine 64-bit keys (issue
+ * 21).  A pair whose keys differ but whose fingerprints agree is taken as
+ * seen by the earlier rule and not scored again: one chance in 2^31 for
+ * each earlier rule of each pair compared, well under one pair per run at
+ * ten million records. */
 static int
 build_keys(struct run *R, struct dc_error *err)
 {
-    struct key_part kp[LINK_MAX_THREADS];
-    int t, nt = R->nthreads;
     size_t n = R->c.n;
 
-    R->keys = malloc((n ? n : 1) * NRULES * sizeof *R->keys);
+    R->keys = calloc((n ? n : 1) * KEY_COLS, sizeof *R->keys);
     if (!R->keys)
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-    for (t = 0; t < nt; t++) {
-        kp[t].R = R;
-        kp[t].lo = n / (size_t)nt * (size_t)t;
-        kp[t].hi = t == nt - 1 ? n : n / (size_t)nt * (size_t)(t + 1);
-    }
-    link_fan_out(key_worker, kp, sizeof kp[0], nt, nt);
     return 0;
 }
 
@@ -702,17 +688,17 @@ scan_worker(void *arg)
             for (x = s; x < e; x++) {
                 __builtin_prefetch(&R->c.r[g->mem[x]]);
                 if (k)
-                    __builtin_prefetch(&R->keys[(size_t)g->mem[x] * NRULES]);
+                    __builtin_prefetch(&R->keys[(size_t)g->mem[x] * KEY_COLS]);
             }
             for (x = s; x < e; x++) {
                 uint32_t a = g->mem[x];
                 const struct rec *ra = &R->c.r[a];
-                const uint64_t *ka = &R->keys[(size_t)a * NRULES];
+                const uint32_t *ka = &R->keys[(size_t)a * KEY_COLS];
 
                 for (y = x + 1; y < e; y++) {
                     uint32_t b = g->mem[y], gm;
                     const struct rec *rb = &R->c.r[b];
-                    const uint64_t *kb = &R->keys[(size_t)b * NRULES];
+                    const uint32_t *kb = &R->keys[(size_t)b * KEY_COLS];
                     int seen = 0, seen_train = 0, count;
 
                     /* COUNT: a sampled pair of a training rule is counted;

@@ -102,6 +102,7 @@
 #define U_STREAMS 2                  /* the u sample's fixed random streams: the sample, and so the
                                         parameters, are the same whatever the thread count */
 #define TRAIN_PAIRS 4000000ull       /* EM counts patterns on a seeded sample of this size */
+#define KEY_COLS (NRULES - 1)        /* the scan asks only about earlier rules' keys */
 
 /* The levels of each comparison and the names of the comparisons; the
  * hand-set parameters (params.c). */
@@ -160,11 +161,10 @@ struct intern {
 
 struct rec {
     uint64_t nfc;      /* hash of the NFC full name (parts joined), 0 = none */
-    uint64_t fold;     /* hash of the folded full name */
     uint64_t id12;     /* BCD digits when idlen == 12, ID_PREFIX_UNKNOWN may be set */
     uint64_t cmnd;     /* BCD digits when cmndlen > 0 */
     uint32_t fam, mid, mid2, giv, famcls; /* folded ids in names; mid2 = mid minus Thi/Van */
-    uint32_t full;                        /* folded full name, id in fulls */
+    uint32_t full;                        /* folded full name, id in fulls, 0 = none */
     uint32_t ward, nward, prov, nprov;    /* ids in codes */
     uint16_t year;
     uint8_t month, day, prec;
@@ -277,11 +277,11 @@ cmp_name(const struct ctx *c, const struct rec *a, const struct rec *b)
 {
     double jw;
 
-    if (!a->fold || !b->fold)
+    if (!a->full || !b->full)
         return 0;
     if (a->nfc == b->nfc)
         return 1;
-    if (a->fold == b->fold)
+    if (a->full == b->full) /* interned: the same id is the same folded name */
         return 2;
     if (a->famcls && a->famcls == b->famcls && a->fam != b->fam && a->mid == b->mid &&
         a->giv == b->giv)
@@ -611,7 +611,7 @@ struct run {
     size_t maxgroup;      /* largest compared block */
     uint64_t sample_lim;  /* COUNT pass: keep a pair when its hash <= this */
     double sample_frac;   /* the share of candidate pairs that passes */
-    uint64_t *keys;       /* n * NRULES: every record's key under every rule */
+    uint32_t *keys;       /* n * KEY_COLS: fingerprints of every record's keys (key_fp) */
     struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
     size_t ngc[LINK_MAX_THREADS];
     int nthreads;         /* dc_dedup_opts.threads, resolved: 1..LINK_MAX_THREADS */

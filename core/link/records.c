@@ -372,7 +372,6 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
     jl = joined(c, r, fbuf);
     if (intern_get(&c->fulls, fbuf, jl, &r->full, err))
         return -1;
-    r->fold = jl ? c->fulls.hash[r->full] : 0;
 
     /* Surname classes: Hoàng≡Huỳnh, Vũ≡Võ (research/dedup.md §B.1 ho_class). */
     r->famcls = r->fam;

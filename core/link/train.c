@@ -272,7 +272,8 @@ link_tf_build(struct run *R, struct tf_table *t, int given, struct ki *v, struct
     const struct ctx *cx = &R->c;
 
     for (i = 0; i < cx->n; i++) {
-        uint64_t h = given ? (cx->r[i].giv ? cx->names.hash[cx->r[i].giv] : 0) : cx->r[i].fold;
+        uint32_t id = given ? cx->r[i].giv : cx->r[i].full;
+        uint64_t h = id ? (given ? cx->names.hash : cx->fulls.hash)[id] : 0;
 
         if (h) {
             v[n].k = h;
