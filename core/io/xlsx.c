@@ -1,6 +1,7 @@
 /*
  * xlsx.c - Office Open XML workbooks (.xlsx): one sheet streamed row by row (workbook.h).
- * Not for: .xls (xls.c), finding the header (import).
+ * Not for: .xls (xls.c), finding the header (import), the zip parts, XML set-up and
+ * relationships (xlsx_pkg.c).
  *
  * ECMA-376 Part 1 (SpreadsheetML): the package's _rels/.rels names the workbook part, the
  * workbook's relationships name its sheets, shared strings (§18.4) and styles (§18.8).  A
@@ -15,426 +16,9 @@
  * is complete.  Merges (<mergeCells>) follow the rows in the part, so they are found first
  * by a scan over the part's bytes (inflate and memmem, no XML parse).
  */
-#include "wb.h"
+#include "xlsx_int.h"
 
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <strings.h>
-
-#include <expat.h>
-#include <zip.h>
-
-#define CHUNK (64u << 10)
-#define MAX_DEPTH 64
-#define SST_MAX_BYTES (256ull << 20)
-#define SST_MAX_COUNT (16u << 20)
-#define MAX_COLS 16384u      /* XFD */
-#define MAX_ROWS 1048576L
-#define MAX_MERGES 262144u
-#define MAX_SHEETS 4096u
-#define BOMB_RATIO 1000ull
-#define BOMB_MIN (1ull << 20)
-
-struct rels;
-struct sheets;
-struct numfmt;
-
-struct merge {
-    long r1, r2;
-    size_t c1;
-    char *val; /* the top-left value, once its row was read */
-};
-
-struct sheet_info {
-    char *name, *rid, *target;
-    int hidden;
-};
-
-struct xlsx {
-    struct dc_wb_reader base; /* first */
-    zip_t *z;
-    unsigned long long out_total;
-    /* shared strings */
-    struct dc_buf sst;
-    size_t *sst_off, nsst, sst_cap;
-    /* styles: 1 if cellXfs[i] shows a date */
-    unsigned char *xf_date;
-    size_t nxf;
-    /* vertical merges, by r1; active ones */
-    struct merge *m;
-    size_t nm, mnext, *act, nact;
-    /* the sheet stream */
-    zip_file_t *sf;
-    zip_uint64_t sf_comp;
-    unsigned long long sf_out;
-    XML_Parser xp;
-    int xp_done, suspended;
-    int depth, bad;         /* bad: the handlers found the part corrupt */
-    char bad_msg[128];
-    /* the row being read */
-    int in_row, in_c, in_v, in_is, in_t, rph;
-    long rnum, last;        /* row number being read, last row handed out */
-    size_t col, ncol_next;  /* column of the cell; next column when a cell has no r */
-    int style;
-    char ctype;             /* 's' 'i'(inlineStr) 'f'(str) 'b' 'e' 'd' 'n' */
-    struct dc_buf text;
-    int text_over;
-    int have_row;           /* a complete row waits in base.row */
-    long gap_next, gap_end; /* blank rows to hand out before it */
-    struct wb_row blank;
-    size_t max_record;
-    /* what the handlers fill while one of the small parts is parsed */
-    struct rels *rels;
-    struct sheets *sheets;
-    struct numfmt *fmt;
-    size_t nfmt, fmt_cap;
-    int in_xfs;
-};
-
-/* ---- zip parts -------------------------------------------------------------------------- */
-
-/* Read up to cap bytes of an open part, counting against the limits. */
-static long
-part_read(struct xlsx *x, zip_file_t *f, zip_uint64_t comp, unsigned long long *out, char *buf,
-          size_t cap, struct dc_error *err)
-{
-    zip_int64_t n = zip_fread(f, buf, cap);
-
-    if (n < 0)
-        return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                           "corrupt workbook (zip: %s)", zip_file_strerror(f));
-    *out += (unsigned long long)n;
-    x->out_total += (unsigned long long)n;
-    if (x->out_total > x->base.max_bytes)
-        return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                           "workbook over %llu bytes unpacked (zip bomb?); raise the limit if "
-                           "this is expected",
-                           x->base.max_bytes);
-    if (*out > BOMB_MIN && *out / BOMB_RATIO > comp)
-        return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                           "zip bomb: a part unpacks to over %llu times its size", BOMB_RATIO);
-    return (long)n;
-}
-
-static zip_file_t *
-part_open(struct xlsx *x, const char *name, zip_uint64_t *comp, int required,
-          struct dc_error *err)
-{
-    zip_int64_t i = zip_name_locate(x->z, name, 0);
-    zip_stat_t st;
-    zip_file_t *f;
-
-    if (i < 0) {
-        if (required)
-            dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                        "not an Excel workbook: no part '%.80s'", name);
-        return NULL;
-    }
-    zip_stat_init(&st);
-    if (zip_stat_index(x->z, (zip_uint64_t)i, 0, &st) < 0 || !(st.valid & ZIP_STAT_COMP_SIZE)) {
-        dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL, "corrupt workbook (part %.80s)",
-                    name);
-        return NULL;
-    }
-    *comp = st.comp_size;
-    f = zip_fopen_index(x->z, (zip_uint64_t)i, 0);
-    if (!f)
-        dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                    "corrupt workbook (part %.80s: %s)", name, zip_strerror(x->z));
-    return f;
-}
-
-/* ---- XML plumbing ---------------------------------------------------------------------- */
-
-static const char *
-local(const char *name)
-{
-    const char *c = strrchr(name, ':');
-
-    return c ? c + 1 : name;
-}
-
-/* The attribute whose local name is key (r:id and id both answer "id"). */
-static const char *
-attr(const char **a, const char *key)
-{
-    for (; a && a[0]; a += 2)
-        if (strcmp(local(a[0]), key) == 0)
-            return a[1];
-    return NULL;
-}
-
-static void XMLCALL
-no_dtd(void *ud, const XML_Char *name, const XML_Char *sys, const XML_Char *pub, int internal)
-{
-    struct xlsx *x = ud;
-
-    (void)name, (void)sys, (void)pub, (void)internal;
-    x->bad = 1;
-    snprintf(x->bad_msg, sizeof x->bad_msg, "a DTD in a workbook part (refused)");
-    XML_StopParser(x->xp, XML_FALSE);
-}
-
-static int
-enter(struct xlsx *x)
-{
-    if (++x->depth > MAX_DEPTH && !x->bad) {
-        x->bad = 1;
-        snprintf(x->bad_msg, sizeof x->bad_msg, "XML nested over %d deep", MAX_DEPTH);
-        XML_StopParser(x->xp, XML_FALSE);
-        return 0;
-    }
-    return 1;
-}
-
-static void
-stop(struct xlsx *x, const char *msg)
-{
-    if (x->bad)
-        return;
-    x->bad = 1;
-    snprintf(x->bad_msg, sizeof x->bad_msg, "%s", msg);
-    XML_StopParser(x->xp, XML_FALSE);
-}
-
-static XML_Parser
-xml_new(struct xlsx *x, XML_StartElementHandler s, XML_EndElementHandler e,
-        XML_CharacterDataHandler c)
-{
-    XML_Parser p = XML_ParserCreate("UTF-8");
-
-    if (!p)
-        return NULL;
-    XML_SetUserData(p, x);
-    XML_SetElementHandler(p, s, e);
-    XML_SetCharacterDataHandler(p, c);
-    XML_SetStartDoctypeDeclHandler(p, no_dtd);
-    x->xp = p;
-    x->depth = 0;
-    x->bad = 0;
-    return p;
-}
-
-static int
-xml_error(struct xlsx *x, const char *part, struct dc_error *err)
-{
-    if (x->bad)
-        return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL, "%.60s: %s", part,
-                           x->bad_msg);
-    return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                       "corrupt workbook (%.60s line %lu: %s)", part,
-                       (unsigned long)XML_GetCurrentLineNumber(x->xp),
-                       XML_ErrorString(XML_GetErrorCode(x->xp)));
-}
-
-/* Parse a whole part with the handlers given (missing and optional: 0). */
-static int
-parse_part(struct xlsx *x, const char *name, int required, XML_StartElementHandler s,
-           XML_EndElementHandler e, XML_CharacterDataHandler c, struct dc_error *err)
-{
-    zip_uint64_t comp = 0;
-    unsigned long long out = 0;
-    zip_file_t *f = part_open(x, name, &comp, required, err);
-    XML_Parser p;
-    int rc = 0;
-
-    if (!f)
-        return required ? -1 : 0;
-    p = xml_new(x, s, e, c);
-    if (!p) {
-        zip_fclose(f);
-        return dc_error_set(err, DC_EX_OSERR, "out of memory");
-    }
-    for (;;) {
-        void *buf = XML_GetBuffer(p, CHUNK);
-        long n;
-
-        if (!buf) {
-            rc = dc_error_set(err, DC_EX_OSERR, "out of memory");
-            break;
-        }
-        n = part_read(x, f, comp, &out, buf, CHUNK, err);
-        if (n < 0) {
-            rc = -1;
-            break;
-        }
-        if (XML_ParseBuffer(p, (int)n, n == 0) != XML_STATUS_OK || x->bad) {
-            rc = xml_error(x, name, err);
-            break;
-        }
-        if (n == 0)
-            break;
-    }
-    XML_ParserFree(p);
-    x->xp = NULL;
-    zip_fclose(f);
-    return rc;
-}
-
-/* ---- relationships --------------------------------------------------------------------- */
-
-struct rel {
-    char *id, *type, *target;
-};
-
-struct rels {
-    struct xlsx *x;
-    struct rel *r;
-    size_t n, cap;
-};
-
-static void XMLCALL
-rels_start(void *ud, const XML_Char *name, const XML_Char **a)
-{
-    struct xlsx *x = ud;
-    struct rels *rs = x->rels;
-    const char *id, *type, *target;
-
-    if (!enter(x))
-        return;
-    if (strcmp(local(name), "Relationship") != 0)
-        return;
-    id = attr(a, "Id");
-    type = attr(a, "Type");
-    target = attr(a, "Target");
-    if (!id || !type || !target)
-        return;
-    if (rs->n == rs->cap) {
-        size_t c = rs->cap ? rs->cap * 2 : 16;
-        struct rel *q = c <= 4 * MAX_SHEETS ? realloc(rs->r, c * sizeof *q) : NULL;
-
-        if (!q) {
-            stop(x, "too many relationships");
-            return;
-        }
-        rs->r = q;
-        rs->cap = c;
-    }
-    rs->r[rs->n].id = strdup(id);
-    rs->r[rs->n].type = strdup(type);
-    rs->r[rs->n].target = strdup(target);
-    if (!rs->r[rs->n].id || !rs->r[rs->n].type || !rs->r[rs->n].target) {
-        free(rs->r[rs->n].id);
-        free(rs->r[rs->n].type);
-        free(rs->r[rs->n].target);
-        stop(x, "out of memory");
-        return;
-    }
-    rs->n++;
-}
-
-static void XMLCALL
-any_end(void *ud, const XML_Char *name)
-{
-    (void)name;
-    ((struct xlsx *)ud)->depth--;
-}
-
-static void
-rels_free(struct rels *rs)
-{
-    for (size_t i = 0; i < rs->n; i++) {
-        free(rs->r[i].id);
-        free(rs->r[i].type);
-        free(rs->r[i].target);
-    }
-    free(rs->r);
-    memset(rs, 0, sizeof *rs);
-}
-
-static int
-rels_load(struct xlsx *x, const char *part, struct rels *rs, int required, struct dc_error *err)
-{
-    int rc;
-
-    memset(rs, 0, sizeof *rs);
-    rs->x = x;
-    x->rels = rs;
-    rc = parse_part(x, part, required, rels_start, any_end, NULL, err);
-    x->rels = NULL;
-    return rc;
-}
-
-static const struct rel *
-rel_by_type(const struct rels *rs, const char *suffix)
-{
-    size_t sl = strlen(suffix);
-
-    for (size_t i = 0; i < rs->n; i++) {
-        size_t tl = strlen(rs->r[i].type);
-
-        if (tl >= sl && strcmp(rs->r[i].type + tl - sl, suffix) == 0)
-            return &rs->r[i];
-    }
-    return NULL;
-}
-
-/* A relationship's target as a part name: absolute ("/xl/x.xml") or relative to dir. */
-static void
-resolve(const char *dir, const char *target, char *out, size_t size)
-{
-    if (target[0] == '/')
-        snprintf(out, size, "%s", target + 1);
-    else
-        snprintf(out, size, "%s%s", dir, target);
-}
-
-/* ---- workbook: the sheets --------------------------------------------------------------- */
-
-struct sheets {
-    struct sheet_info *s;
-    size_t n, cap;
-};
-
-static void XMLCALL
-wb_start(void *ud, const XML_Char *name, const XML_Char **a)
-{
-    struct xlsx *x = ud;
-    struct sheets *ss = x->sheets;
-    const char *n, *rid, *state;
-
-    if (!enter(x) || strcmp(local(name), "sheet") != 0)
-        return;
-    n = attr(a, "name");
-    rid = attr(a, "id");
-    state = attr(a, "state");
-    if (!n || !rid)
-        return;
-    if (ss->n == ss->cap) {
-        size_t c = ss->cap ? ss->cap * 2 : 8;
-        struct sheet_info *q = c <= MAX_SHEETS ? realloc(ss->s, c * sizeof *q) : NULL;
-
-        if (!q) {
-            stop(x, "too many sheets");
-            return;
-        }
-        ss->s = q;
-        ss->cap = c;
-    }
-    ss->s[ss->n].name = strdup(n);
-    ss->s[ss->n].rid = strdup(rid);
-    ss->s[ss->n].target = NULL;
-    ss->s[ss->n].hidden = state && strcmp(state, "visible") != 0;
-    if (!ss->s[ss->n].name || !ss->s[ss->n].rid) {
-        free(ss->s[ss->n].name);
-        free(ss->s[ss->n].rid);
-        stop(x, "out of memory");
-        return;
-    }
-    ss->n++;
-}
-
-static void
-sheets_free(struct sheets *ss)
-{
-    for (size_t i = 0; i < ss->n; i++) {
-        free(ss->s[i].name);
-        free(ss->s[i].rid);
-    }
-    free(ss->s);
-}
 
 /* ---- shared strings --------------------------------------------------------------------- */
 
@@ -514,7 +98,6 @@ struct numfmt {
     unsigned id;
     int date;
 };
-
 
 /* A format code shows a date if it has day or year letters outside "quoted text",
  * [brackets] (colours, locales, elapsed time) and \escaped characters. */
@@ -691,7 +274,7 @@ scan_merges(struct xlsx *x, const char *part, struct dc_error *err)
     enum { KEEP = 256 };
     zip_uint64_t comp = 0;
     unsigned long long out = 0;
-    zip_file_t *f = part_open(x, part, &comp, 1, err);
+    zip_file_t *f = xlsx_part_open(x, part, &comp, 1, err);
     char *buf = malloc(CHUNK + KEEP + 1);
     size_t have = 0;
     int rc = 0;
@@ -703,7 +286,7 @@ scan_merges(struct xlsx *x, const char *part, struct dc_error *err)
         return f ? dc_error_set(err, DC_EX_OSERR, "out of memory") : -1;
     }
     for (;;) {
-        long n = part_read(x, f, comp, &out, buf + have, CHUNK, err);
+        long n = xlsx_part_read(x, f, comp, &out, buf + have, CHUNK, err);
         const char *p, *end;
 
         if (n < 0) {
@@ -972,7 +555,7 @@ pump(struct xlsx *x, struct dc_error *err)
 
             if (!buf)
                 return dc_error_set(err, DC_EX_OSERR, "out of memory");
-            n = part_read(x, x->sf, x->sf_comp, &x->sf_out, buf, CHUNK, err);
+            n = xlsx_part_read(x, x->sf, x->sf_comp, &x->sf_out, buf, CHUNK, err);
             if (n < 0)
                 return -1;
             s = XML_ParseBuffer(x->xp, (int)n, n == 0);
@@ -982,7 +565,7 @@ pump(struct xlsx *x, struct dc_error *err)
         if (s == XML_STATUS_SUSPENDED) {
             x->suspended = 1;
         } else if (s != XML_STATUS_OK || x->bad) {
-            return xml_error(x, x->base.sheet, err);
+            return xlsx_xml_error(x, x->base.sheet, err);
         } else {
             XML_ParsingStatus ps;
 
@@ -1124,13 +707,13 @@ choose_sheet(struct xlsx *x, const struct dc_wb_opts *o, char *part, size_t psiz
     int rc = -1;
 
     memset(&wr, 0, sizeof wr);
-    if (rels_load(x, "_rels/.rels", &pk, 0, err) < 0) {
-        rels_free(&pk);
+    if (xlsx_rels_load(x, "_rels/.rels", &pk, 0, err) < 0) {
+        xlsx_rels_free(&pk);
         return -1;
     }
-    doc = rel_by_type(&pk, "/officeDocument");
+    doc = xlsx_rel_by_type(&pk, "/officeDocument");
     snprintf(wbpart, sizeof wbpart, "%s", doc ? doc->target + (doc->target[0] == '/') : "xl/workbook.xml");
-    rels_free(&pk);
+    xlsx_rels_free(&pk);
     slash = strrchr(wbpart, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - wbpart + 1) : 0, wbpart);
     snprintf(relpart, sizeof relpart, "%.200s_rels/%.200s.rels", dir, slash ? slash + 1 : wbpart);
@@ -1140,9 +723,9 @@ choose_sheet(struct xlsx *x, const struct dc_wb_opts *o, char *part, size_t psiz
         return -1;
     }
     x->sheets = &ss;
-    rc = parse_part(x, wbpart, 1, wb_start, any_end, NULL, err);
+    rc = xlsx_parse_part(x, wbpart, 1, xlsx_wb_start, any_end, NULL, err);
     x->sheets = NULL;
-    if (rc < 0 || rels_load(x, relpart, &wr, 1, err) < 0)
+    if (rc < 0 || xlsx_rels_load(x, relpart, &wr, 1, err) < 0)
         goto out;
     rc = -1;
     for (size_t i = 0; i < ss.n && pick == SIZE_MAX; i++)
@@ -1164,7 +747,7 @@ choose_sheet(struct xlsx *x, const struct dc_wb_opts *o, char *part, size_t psiz
     snprintf(x->base.sheet, sizeof x->base.sheet, "%s", ss.s[pick].name);
     for (size_t i = 0; i < wr.n; i++)
         if (strcmp(wr.r[i].id, ss.s[pick].rid) == 0) {
-            resolve(dir, wr.r[i].target, part, psize);
+            xlsx_resolve(dir, wr.r[i].target, part, psize);
             rc = 0;
         }
     if (rc < 0) {
@@ -1173,26 +756,26 @@ choose_sheet(struct xlsx *x, const struct dc_wb_opts *o, char *part, size_t psiz
         goto out;
     }
     {
-        const struct rel *s = rel_by_type(&wr, "/sharedStrings");
-        const struct rel *y = rel_by_type(&wr, "/styles");
+        const struct rel *s = xlsx_rel_by_type(&wr, "/sharedStrings");
+        const struct rel *y = xlsx_rel_by_type(&wr, "/styles");
         char p[600];
 
         if (s) {
-            resolve(dir, s->target, p, sizeof p);
-            rc = parse_part(x, p, 0, sst_start, sst_end, sst_text, err);
+            xlsx_resolve(dir, s->target, p, sizeof p);
+            rc = xlsx_parse_part(x, p, 0, sst_start, sst_end, sst_text, err);
             x->in_is = x->in_t = x->rph = 0;
         }
         if (rc == 0 && y) {
-            resolve(dir, y->target, p, sizeof p);
-            rc = parse_part(x, p, 0, styles_start, styles_end, NULL, err);
+            xlsx_resolve(dir, y->target, p, sizeof p);
+            rc = xlsx_parse_part(x, p, 0, styles_start, styles_end, NULL, err);
             free(x->fmt);
             x->fmt = NULL;
             x->nfmt = x->fmt_cap = 0;
         }
     }
 out:
-    rels_free(&wr);
-    sheets_free(&ss);
+    xlsx_rels_free(&wr);
+    xlsx_sheets_free(&ss);
     return rc;
 }
 
@@ -1223,10 +806,10 @@ wb_xlsx_open(const char *path, const struct dc_wb_opts *o, struct dc_error *err)
     }
     if (choose_sheet(x, o, part, sizeof part, err) < 0 || scan_merges(x, part, err) < 0)
         goto fail;
-    x->sf = part_open(x, part, &x->sf_comp, 1, err);
+    x->sf = xlsx_part_open(x, part, &x->sf_comp, 1, err);
     if (!x->sf)
         goto fail;
-    if (!xml_new(x, sh_start, sh_end, sh_text)) {
+    if (!xlsx_xml_new(x, sh_start, sh_end, sh_text)) {
         dc_error_set(err, DC_EX_OSERR, "out of memory");
         goto fail;
     }
