@@ -602,11 +602,99 @@ dc_ethnic_table_free(struct dc_ethnic_table *t)
 
 /* ---- the DB pass ---- */
 
+int
+dc_change_format_only(const char *rule)
+{
+    /* the name rules are dc_name_rule_names' list in its order */
+    static const char *const format[] = {"date-iso", "sex-code", "space", "nfc", "nfc,space"};
+
+    for (size_t i = 0; i < sizeof format / sizeof format[0]; i++)
+        if (strcmp(rule, format[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Format-only changes counted by (import batch, field, rule): a handful of
+ * keys (each batch's dates, sexes and spacing), searched from the last hit. */
+struct tally {
+    struct tally_key {
+        long long batch;
+        char field[24];
+        char rule[24];
+        long long n;
+    } *k;
+    size_t n, cap, last;
+};
+
+static int
+tally_add(struct tally *t, long long batch, const char *field, const char *rule)
+{
+    struct tally_key *k;
+
+    if (t->n) {
+        k = &t->k[t->last];
+        if (k->batch == batch && strcmp(k->field, field) == 0 && strcmp(k->rule, rule) == 0) {
+            k->n++;
+            return 0;
+        }
+        for (size_t i = 0; i < t->n; i++) {
+            k = &t->k[i];
+            if (k->batch == batch && strcmp(k->field, field) == 0 &&
+                strcmp(k->rule, rule) == 0) {
+                k->n++;
+                t->last = i;
+                return 0;
+            }
+        }
+    }
+    if (strlen(field) >= sizeof k->field || strlen(rule) >= sizeof k->rule)
+        return -1; /* not one of normalize's names: a programming error */
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        struct tally_key *nk = realloc(t->k, cap * sizeof *nk);
+        if (!nk)
+            return -1;
+        t->k = nk;
+        t->cap = cap;
+    }
+    k = &t->k[t->n];
+    k->batch = batch;
+    snprintf(k->field, sizeof k->field, "%s", field);
+    snprintf(k->rule, sizeof k->rule, "%s", rule);
+    k->n = 1;
+    t->last = t->n++;
+    return 0;
+}
+
+static int
+tally_store(struct dc_db *db, const struct tally *t, struct dc_error *err)
+{
+    sqlite3_stmt *q = NULL;
+
+    if (dc_db_prepare(db, "INSERT INTO change_count(batch_id, field, rule, n) "
+                          "VALUES (?1, ?2, ?3, ?4)", &q, err) < 0)
+        return -1;
+    for (size_t i = 0; i < t->n; i++) {
+        sqlite3_bind_int64(q, 1, t->k[i].batch);
+        sqlite3_bind_text(q, 2, t->k[i].field, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, t->k[i].rule, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 4, t->k[i].n);
+        if (dc_db_step_done(db, q, "insert change_count", err) < 0) {
+            sqlite3_finalize(q);
+            return -1;
+        }
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
+
 struct pass {
     struct dc_db *db;
     sqlite3_stmt *change;
     long long record_id;
-    long changes;
+    long long batch;
+    struct tally tally;
+    long changes, counted;
     int failed_rc;
 };
 
@@ -617,6 +705,15 @@ store_change(void *ud, const char *field, const char *before, const char *after,
     sqlite3_stmt *q = ps->change;
     int rc;
 
+    if (dc_change_format_only(rule)) {
+        if (tally_add(&ps->tally, ps->batch, field, rule) < 0) {
+            ps->failed_rc = SQLITE_NOMEM;
+            return -1;
+        }
+        ps->counted++;
+        ps->changes++;
+        return 0;
+    }
     sqlite3_bind_int64(q, 1, ps->record_id);
     sqlite3_bind_text(q, 2, field, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, before, -1, SQLITE_STATIC);
@@ -697,7 +794,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
 {
     sqlite3_stmt *sel = NULL, *ins = NULL, *upd = NULL;
     struct dc_norm_buf *b = dc_norm_buf_new();
-    struct pass ps = {db, NULL, 0, 0, 0};
+    struct pass ps = {db, NULL, 0, 0, {NULL, 0, 0, 0}, 0, 0, 0};
     struct dc_buf indexes = DC_BUF_INIT;
     struct dc_person p;
     const char *raw[DC_F_COUNT];
@@ -708,7 +805,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     if (dc_db_begin(db, err) < 0)
         goto fail_nt;
-    if (dc_db_exec(db, "DELETE FROM change; DELETE FROM person;", err) < 0 ||
+    if (dc_db_exec(db, "DELETE FROM change; DELETE FROM change_count; DELETE FROM person;", err) < 0 ||
         dc_db_indexes_drop(db, "person", &indexes, err) < 0 ||
         dc_db_indexes_drop(db, "change", &indexes, err) < 0 ||
         dc_db_batch_start(db, "normalize", now_iso, &s->batch_id, err) < 0 ||
@@ -735,6 +832,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
         for (int f = 0; f < DC_F_COUNT; f++)
             raw[f] = (const char *)sqlite3_column_text(sel, SRC_FIRST_FIELD + f);
         ps.record_id = p.record_id;
+        ps.batch = batch;
         if (dc_normalize_record(raw, o, b, &p, store_change, &ps, err) < 0) {
             if (ps.failed_rc) {
                 dc_error_clear(err);
@@ -763,7 +861,8 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
         goto fail;
     }
     s->changes = ps.changes;
-    if (dc_db_indexes_restore(db, &indexes, err) < 0)
+    s->changes_counted = ps.counted;
+    if (tally_store(db, &ps.tally, err) < 0 || dc_db_indexes_restore(db, &indexes, err) < 0)
         goto fail;
     if (dc_db_prepare(db,
                       "UPDATE batch SET rows_read = ?2, rows_ok = ?2, finished = ?3 "
@@ -784,6 +883,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
         goto fail;
     dc_norm_buf_free(b);
     dc_buf_release(&indexes);
+    free(ps.tally.k);
     return 0;
 fail:
     sqlite3_finalize(sel);
@@ -794,5 +894,6 @@ fail:
 fail_nt:
     dc_norm_buf_free(b);
     dc_buf_release(&indexes);
+    free(ps.tally.k);
     return -1;
 }

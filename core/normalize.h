@@ -13,7 +13,10 @@
  * (a name typed without diacritics) is reported with before = after.
  *
  * dc_normalize_db() runs it over every src_row of the DB in one transaction
- * and replaces person and change: re-running gives the same tables.
+ * and replaces person, change and change_count: re-running gives the same
+ * tables.  A change of substance is a change row; a format-only one
+ * (dc_change_format_only) is counted in change_count by import batch, field
+ * and rule, its value as typed being in src_row (issue 17).
  *
  * Not for: parsing each kind of value (the modules above do that).
  */
@@ -59,6 +62,13 @@ int dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *
                         struct dc_norm_buf *b, struct dc_person *p, dc_change_fn change,
                         void *ud, struct dc_error *err);
 
+/* 1 when rule only writes the same value another way: a date in ISO form
+ * ("date-iso"), a sex spelling as its code ("sex-code"), a name whose only
+ * changes are spacing and Unicode normalization ("space", "nfc", "nfc,space").
+ * A name re-cased, respelled or with its tone mark moved, restored zeros or
+ * diacritics, a moved field, a value kept raw: 0 (a change row each). */
+int dc_change_format_only(const char *rule);
+
 /* Ethnic names/codes from the DB's ethnic table (NULL table when empty). */
 int dc_ethnic_table_load(struct dc_db *db, struct dc_ethnic_table **out, struct dc_error *err);
 void dc_ethnic_table_free(struct dc_ethnic_table *t);
@@ -66,11 +76,12 @@ void dc_ethnic_table_free(struct dc_ethnic_table *t);
 struct dc_normalize_summary {
     long long batch_id;
     long records;
-    long changes;
+    long changes;      /* every change: rows written plus format-only ones counted */
+    long changes_counted; /* of which format-only, counted in change_count */
     long names_changed, dates_invalid, addr_matched, addr_total;
 };
 
-/* Rebuild person and change from all of src_row, in one transaction. */
+/* Rebuild person, change and change_count from all of src_row, in one transaction. */
 int dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char *now_iso,
                     struct dc_normalize_summary *s, struct dc_error *err);
 

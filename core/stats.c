@@ -98,7 +98,8 @@ static const char sql_sources[] =
 static const char sql_reasons[] =
     "SELECT reason, COUNT(*) AS n FROM reject GROUP BY reason ORDER BY n DESC, reason";
 static const char sql_rules[] =
-    "SELECT rule, COUNT(*) AS n FROM change GROUP BY rule ORDER BY n DESC, rule LIMIT 20";
+    "SELECT rule, SUM(n) AS n FROM (SELECT rule, COUNT(*) AS n FROM change GROUP BY rule"
+    " UNION ALL SELECT rule, n FROM change_count) GROUP BY rule ORDER BY n DESC, rule LIMIT 20";
 static const char sql_match_total[] =
     "SELECT '', COUNT(*), COUNT(ward_code), COUNT(new_ward_code) FROM person WHERE " HAS_ADDR;
 static const char sql_match_province[] =
@@ -137,7 +138,8 @@ dc_stats_load(struct dc_db *db, struct dc_stats *st, struct dc_error *err)
     if (count(db, "SELECT COUNT(*) FROM src_row", &st->src_rows, err) < 0 ||
         count(db, "SELECT COUNT(*) FROM reject", &st->rejects, err) < 0 ||
         count(db, "SELECT COUNT(*) FROM person", &st->persons, err) < 0 ||
-        count(db, "SELECT COUNT(*) FROM change", &st->changes, err) < 0 ||
+        count(db, "SELECT (SELECT COUNT(*) FROM change) + (SELECT coalesce(SUM(n), 0) FROM "
+                  "change_count)", &st->changes, err) < 0 ||
         count(db, "SELECT COUNT(*) FROM finding", &st->findings, err) < 0)
         goto fail;
     if (run_list(db, sql_sources, 0, 3, &st->sources, err) < 0 ||

@@ -41,7 +41,7 @@ struct dc_stats {
     long long src_rows;        /* rows imported (src_row) */
     long long rejects;         /* reject rows */
     long long persons;         /* normalized records (person) */
-    long long changes;         /* change rows */
+    long long changes;         /* change rows plus the format-only changes counted */
     long long findings;        /* finding rows */
     /* key source; n[0] imported, n[1] rejected (import batches), n[2] normalized */
     struct dc_stats_list sources;

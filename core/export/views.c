@@ -128,16 +128,22 @@ static const struct view v_rejects = {
     " ORDER BY batch_id, src_row, id",
     rejects_cols, 7, -1};
 
+/* The change rows, and per source the format-only changes normalize counted instead
+ * (change_count, issue 17): record_id, src_row, before and after empty, count the times
+ * the rule was applied (1 on a change row).  Those come first in their source. */
 static const struct col changes_cols[] = {
     {"record_id", T_INT, P_NO, K_PLAIN},     {"source", T_TEXT, P_NO, K_PLAIN},
     {"src_row", T_INT, P_NO, K_PLAIN},       {"field", T_TEXT, P_NO, K_PLAIN},
     {"before", T_TEXT, P_IF_FIELD, K_CODE}, {"after", T_TEXT, P_IF_FIELD, K_CODE},
-    {"rule", T_TEXT, P_NO, K_PLAIN}};
+    {"rule", T_TEXT, P_NO, K_PLAIN},         {"count", T_INT, P_NO, K_PLAIN}};
 static const struct view v_changes = {
-    "SELECT c.record_id, p.source, p.src_row, c.field, c.before, c.after, c.rule"
-    " FROM change c LEFT JOIN person p ON p.record_id = c.record_id"
-    " ORDER BY p.source, p.src_row, c.record_id, c.rowid",
-    changes_cols, 7, 3};
+    "SELECT c.record_id, p.source, p.src_row, c.field, c.before, c.after, c.rule, 1,"
+    " c.rowid AS k FROM change c LEFT JOIN person p ON p.record_id = c.record_id"
+    " UNION ALL SELECT NULL, b.source, NULL, t.field, NULL, NULL, t.rule, sum(t.n), 0"
+    " FROM change_count t LEFT JOIN batch b ON b.id = t.batch_id"
+    " GROUP BY b.source, t.field, t.rule"
+    " ORDER BY 2, 3, 1, 9, 4, 7",
+    changes_cols, 8, 3};
 
 const struct view *
 export_view_of(const struct dc_export_opts *o)

@@ -274,16 +274,36 @@ test_rejects_raw_bytes_each_format(void)
     free(sq);
 }
 
+/* Change rows with count 1, and per source the format-only changes normalize counted:
+ * two import files of commune_a add up; the counts come first in their source. */
 static void
 test_changes_csv(void)
 {
     struct dc_error err = DC_ERROR_INIT;
-    char *s = run(DC_EXPORT_CHANGES, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
 
-    CHECK_STR(s, "record_id,source,src_row,field,before,after,rule\n"
-                 "1,commune_a,1,full_name,nguyen van an,Nguyễn Văn An,name_case\n"
-                 "2,commune_a,2,dob,  1985,1985,trim\n");
+    CHECK_INT(dc_db_exec(db,
+                         "INSERT INTO batch(id, stage, source, src_file, started) VALUES"
+                         " (3, 'import', 'commune_a', 'a2.csv', '2026-01-01'),"
+                         " (4, 'import', 'commune_b', 'b.csv', '2026-01-01');"
+                         "INSERT INTO change_count VALUES (1, 'dob', 'date-iso', 5),"
+                         " (3, 'dob', 'date-iso', 4), (1, 'sex', 'sex-code', 2),"
+                         " (4, 'sex', 'sex-code', 1)",
+                         &err), 0);
+    char *s = run(DC_EXPORT_CHANGES, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
+    CHECK_STR(s, "record_id,source,src_row,field,before,after,rule,count\n"
+                 ",commune_a,,dob,,,date-iso,9\n"
+                 ",commune_a,,sex,,,sex-code,2\n"
+                 "1,commune_a,1,full_name,nguyen van an,Nguyễn Văn An,name_case,1\n"
+                 "2,commune_a,2,dob,  1985,1985,trim,1\n"
+                 ",commune_b,,sex,,,sex-code,1\n");
     free(s);
+    s = run(DC_EXPORT_CHANGES, DC_EXPORT_JSONL, 0, 0, NULL, NULL, &err);
+    CHECK(s && strstr(s, "{\"record_id\":null,\"source\":\"commune_a\",\"src_row\":null,"
+                         "\"field\":\"dob\",\"before\":null,\"after\":null,"
+                         "\"rule\":\"date-iso\",\"count\":9}\n") != NULL);
+    free(s);
+    CHECK_INT(dc_db_exec(db, "DELETE FROM change_count; DELETE FROM batch WHERE id IN (3, 4)",
+                         &err), 0);
 }
 
 static void
@@ -355,9 +375,9 @@ test_pseudonymize_records_findings_changes(void)
     /* the finding on field id12 hides expected/actual; the batch finding is unchanged */
     snprintf(line, sizeof line, ",id12,%s,", t_1990);
     CHECK(fnd && strstr(fnd, line) != NULL && strstr(fnd, "X_BATCH,info,,,,") != NULL);
-    snprintf(line, sizeof line, "1,commune_a,1,full_name,%s,%s,name_case\n", t_lower, t_full);
+    snprintf(line, sizeof line, "1,commune_a,1,full_name,%s,%s,name_case,1\n", t_lower, t_full);
     CHECK(chg && strstr(chg, line) != NULL);
-    CHECK(chg && strstr(chg, "2,commune_a,2,dob,  1985,1985,trim\n") != NULL);
+    CHECK(chg && strstr(chg, "2,commune_a,2,dob,  1985,1985,trim,1\n") != NULL);
     free(rec);
     free(fnd);
     free(chg);

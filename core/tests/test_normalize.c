@@ -568,21 +568,35 @@ test_normalize_db_rerun_identical(void)
                               "AND cmnd='012345678'", NULL), 1);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person WHERE record_id=12 AND "
                               "dob='1970' AND dob_precision='year'", NULL), 1);
-    /* 10: name case, dob iso, sex, id; 11: tone, dob invalid, sex, cmnd; 12: flag */
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=10", NULL), 4);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=11", NULL), 4);
+    /* change rows: 10: name case, id zeros; 11: tone, dob invalid, cmnd zeros; 12: flag.
+     * Counted (issue 17): dob in ISO form (10), sex as its code (10, 11; 12's 'M' is one). */
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=10", NULL), 2);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=11", NULL), 3);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE rule IN ('date-iso', "
+                              "'sex-code')", NULL), 0);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change_count", NULL), 2);
+    CHECK_INT(dc_db_count(db, "SELECT n FROM change_count WHERE batch_id=1 AND field='dob' "
+                              "AND rule='date-iso'", NULL), 1);
+    CHECK_INT(dc_db_count(db, "SELECT n FROM change_count WHERE batch_id=1 AND field='sex' "
+                              "AND rule='sex-code'", NULL), 2);
+    CHECK_INT(s.changes_counted, 3);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=12 AND "
                               "rule='no-diacritics'", NULL), 1);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=11 AND "
                               "field='full_name' AND before='Lê Thị Hoà' AND "
                               "after='Lê Thị Hòa' AND rule='tone'", NULL), 1);
-    CHECK_INT(s.changes, dc_db_count(db, "SELECT count(*) FROM change", NULL));
+    CHECK_INT(s.changes, dc_db_count(db, "SELECT count(*) FROM change", NULL) + 3);
     p1 = dump("SELECT * FROM person ORDER BY record_id");
     c1 = dump("SELECT * FROM change ORDER BY record_id, field, rule");
+    char *k1 = dump("SELECT * FROM change_count");
     memset(&s, 0, sizeof s);
     CHECK_INT(dc_normalize_db(db, &o, "2026-11-26T02:00:00Z", &s, &err), 0);
     p2 = dump("SELECT * FROM person ORDER BY record_id");
     c2 = dump("SELECT * FROM change ORDER BY record_id, field, rule");
+    char *k2 = dump("SELECT * FROM change_count");
+    CHECK_STR(k2, k1);
+    free(k1);
+    free(k2);
     CHECK_STR(p2, p1);
     CHECK_STR(c2, c1);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM batch WHERE stage='normalize'", NULL), 2);
@@ -590,6 +604,24 @@ test_normalize_db_rerun_identical(void)
     free(p2);
     free(c1);
     free(c2);
+}
+
+/* Issue 17: only a value written another way is counted; a change of substance or a
+ * flag is a row. */
+static void
+test_change_format_only(void)
+{
+    static const char *const format[] = {"date-iso", "sex-code", "space", "nfc", "nfc,space"};
+    static const char *const substance[] = {
+        "case", "tone", "space,case", "punct", "space,punct", "eth-for-d", "no-diacritics",
+        "date-invalid-kept-raw", "sex-unreadable-kept-raw", "id-zeros-restored",
+        "cmnd-moved-to-id12", "id-moved-to-cmnd", "id-clean", "ethnic-catalogue",
+        "utf8-as-cp1252", "name-unreadable-kept-raw", "date", "space,"};
+
+    for (size_t i = 0; i < sizeof format / sizeof format[0]; i++)
+        CHECK_INT(dc_change_format_only(format[i]), 1);
+    for (size_t i = 0; i < sizeof substance / sizeof substance[0]; i++)
+        CHECK_INT(dc_change_format_only(substance[i]), 0);
 }
 
 int
@@ -616,6 +648,7 @@ main(void)
     RUN(test_ethnic_table);
     RUN(test_address_builtin_provinces);
     RUN(test_memo_same_as_fresh_buffer);
+    RUN(test_change_format_only);
     RUN(test_normalize_db_rerun_identical);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
