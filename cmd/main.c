@@ -55,7 +55,7 @@ static const char main_usage[] =
     "  -v, --verbose    messages may show the values of fields (personal data)\n"
     "      --now DATE   take DATE (YYYY-MM-DD) as today; also SOURCE_DATE_EPOCH\n"
     "      --progress   progress lines also when stderr is no terminal (cron logs)\n"
-    "      --threads N  worker threads for stages that use several (dedup);\n"
+    "      --threads N  threads for stages that use several (normalize, dedup);\n"
     "                   default: the processors online; results do not depend on it\n"
     "  -h, --help       this help\n"
     "  -V, --version    print the version\n"

@@ -328,6 +328,7 @@ cmd_normalize(struct dc_ctx *ctx, int argc, char **argv)
 
     o.tone = DC_TONE_OLD;
     o.pivot_year = (int)strtol(ctx->today, NULL, 10); /* "YYYY-MM-DD" from main.c */
+    o.threads = ctx->threads;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':

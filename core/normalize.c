@@ -3,10 +3,12 @@
  */
 #include "normalize.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "address.h"
 #include "encoding.h"
@@ -688,46 +690,178 @@ tally_store(struct dc_db *db, const struct tally *t, struct dc_error *err)
     return 0;
 }
 
-struct pass {
-    struct dc_db *db;
-    sqlite3_stmt *change;
-    long long record_id;
-    long long batch;
-    struct tally tally;
-    long changes, counted;
-    int failed_rc;
+/*
+ * The pass runs as a pipeline (issue 17): this thread alone touches the
+ * connection, reading src_row into batches of BATCH_RECS records and writing
+ * person, change and change_count from the batches the workers have
+ * normalized, in record order; each worker normalizes whole batches with a
+ * dc_norm_buf of its own.  On 2 cores one worker normalizes while this thread
+ * reads and writes.  A batch owns copies of everything it holds (the select's
+ * row is gone at the next step, a norm buffer's strings at its next record),
+ * as offsets into its two character buffers.  With one thread (--threads 1)
+ * the same functions run in turn on this thread: the tables do not depend on
+ * the count, the memos being pure functions of their keys.
+ */
+#define BATCH_RECS 256
+#define MAX_WORKERS 8 /* each holds a norm buffer: about 20 MB of memos */
+#define NOOFF ((size_t)-1)
+
+/* person's text columns as bound, parameters 7..36 except 32 (confidence) */
+enum {
+    T_FULL, T_FAMILY, T_MIDDLE, T_GIVEN, T_KEY, T_DOB, T_PREC, T_DOB_RAW, T_SEX, T_SEX_RAW,
+    T_ID12, T_CMND, T_ID_RAW, T_ISSUE, T_EXPIRY, T_ETHNIC, T_ETHNIC_CODE, T_RELIGION,
+    T_ADDR_RAW, T_ADDR_DETAIL, T_PROV, T_DIST, T_WARD, T_NEW_PROV, T_NEW_WARD,
+    T_REASON, T_MRZ, T_QR, T_ERA, T_COUNT
+};
+
+struct nrec {
+    int64_t record_id, batch, src_row, src_line;
+    size_t source, src_file, raw[DC_F_COUNT]; /* in the batch's in buffer */
+    size_t text[T_COUNT];                      /* in its out buffer */
+    double conf;
+    int has_conf;
+    size_t chg, nchg; /* its changes: chg[chg .. chg + nchg) */
+};
+
+struct nchg {
+    size_t field, before, after, rule; /* in out; before = NOOFF: a counted one */
+};
+
+enum slot_state { S_FREE, S_FILLED, S_BUSY, S_DONE };
+
+struct nbatch {
+    struct nrec rec[BATCH_RECS];
+    size_t n;
+    struct dc_buf in, out;
+    struct nchg *chg;
+    size_t nchg, capchg;
+    long dates_invalid, addr_total, addr_matched;
+    long long seq;
+    enum slot_state state;
+    int rc;               /* the worker's: -1 with err */
+    struct dc_error err;
+};
+
+static size_t
+put_str(struct dc_buf *b, const char *s)
+{
+    size_t off = b->len;
+
+    if (!s || !*s)
+        return NOOFF; /* "" is bound as NULL, like no value */
+    dc_buf_add(b, s, strlen(s) + 1);
+    return off;
+}
+
+static const char *
+str_at(const struct dc_buf *b, size_t off)
+{
+    return off == NOOFF ? NULL : b->s + off;
+}
+
+/* dc_normalize_record's change callback: the change into the batch. */
+struct collect {
+    struct nbatch *b;
 };
 
 static int
-store_change(void *ud, const char *field, const char *before, const char *after, const char *rule)
+collect_change(void *ud, const char *field, const char *before, const char *after,
+               const char *rule)
 {
-    struct pass *ps = ud;
-    sqlite3_stmt *q = ps->change;
-    int rc;
+    struct nbatch *b = ((struct collect *)ud)->b;
+    struct nchg *c;
 
+    if (b->nchg == b->capchg) {
+        size_t cap = b->capchg ? 2 * b->capchg : 1024;
+        struct nchg *n = realloc(b->chg, cap * sizeof *n);
+        if (!n)
+            return -1;
+        b->chg = n;
+        b->capchg = cap;
+    }
+    c = &b->chg[b->nchg++];
+    c->field = put_str(&b->out, field);
+    c->rule = put_str(&b->out, rule);
     if (dc_change_format_only(rule)) {
-        if (tally_add(&ps->tally, ps->batch, field, rule) < 0) {
-            ps->failed_rc = SQLITE_NOMEM;
+        c->before = c->after = NOOFF;
+    } else {
+        /* before and after "" stay "" (not NULL) in the change table */
+        c->before = b->out.len;
+        dc_buf_add(&b->out, before, strlen(before) + 1);
+        c->after = b->out.len;
+        dc_buf_add(&b->out, after, strlen(after) + 1);
+    }
+    return b->out.oom ? -1 : 0;
+}
+
+/* Normalize every record of b with nb (a worker's, or this thread's). */
+static int
+normalize_batch(struct nbatch *b, const struct dc_normalize_opts *o, struct dc_norm_buf *nb,
+                struct dc_error *err)
+{
+    const char *raw[DC_F_COUNT];
+    struct collect cl = {b};
+    struct dc_person p;
+
+    b->out.len = 0;
+    b->nchg = 0;
+    b->dates_invalid = b->addr_total = b->addr_matched = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        struct nrec *r = &b->rec[i];
+
+        for (int f = 0; f < DC_F_COUNT; f++)
+            raw[f] = str_at(&b->in, r->raw[f]);
+        memset(&p, 0, sizeof p);
+        r->chg = b->nchg;
+        if (dc_normalize_record(raw, o, nb, &p, collect_change, &cl, err) < 0) {
+            if (b->out.oom || err->status == DC_EX_IOERR) {
+                dc_error_clear(err);
+                dc_error_set(err, DC_EX_OSERR, "out of memory");
+            }
             return -1;
         }
-        ps->counted++;
-        ps->changes++;
-        return 0;
+        r->nchg = b->nchg - r->chg;
+        const char *sex = p.sex == 'M' ? "M" : p.sex == 'F' ? "F" : NULL;
+        const char *reason = p.address_raw && o->cat ? p.addr_reason : NULL;
+        const char *text[T_COUNT] = {
+            p.full_name, p.family_name, p.middle_name, p.given_name, p.name_key, p.dob,
+            dc_precision_name(p.dob_precision), p.dob_raw, sex, p.sex_raw, p.id12, p.cmnd,
+            p.id_raw, p.issue_date, p.expiry_date, p.ethnic, p.ethnic_code, p.religion,
+            p.address_raw, p.address_detail, p.province_code, p.district_code, p.ward_code,
+            p.new_province_code, p.new_ward_code, reason, p.mrz, p.qr,
+            reason ? p.addr_era : NULL};
+        for (int t = 0; t < T_COUNT; t++)
+            r->text[t] = put_str(&b->out, text[t]);
+        r->has_conf = p.address_raw != NULL;
+        r->conf = p.addr_confidence;
+        if (p.dob_precision == DC_DATE_INVALID)
+            b->dates_invalid++;
+        if (p.address_raw) {
+            b->addr_total++;
+            if ((p.ward_code && *p.ward_code) || (p.new_ward_code && *p.new_ward_code))
+                b->addr_matched++;
+        }
     }
-    sqlite3_bind_int64(q, 1, ps->record_id);
-    sqlite3_bind_text(q, 2, field, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, before, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, after, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, rule, -1, SQLITE_STATIC);
-    rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE) {
-        ps->failed_rc = rc;
-        return -1;
-    }
-    ps->changes++;
+    if (b->out.oom)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
     return 0;
 }
+
+struct pass {
+    struct dc_db *db;
+    const struct dc_normalize_opts *o;
+    sqlite3_stmt *sel, *ins, *change;
+    struct dc_normalize_summary *s;
+    long long total;  /* for progress */
+    int sel_done;     /* sel stepped to its end */
+    struct tally tally;
+    /* the pipeline */
+    struct nbatch *slot;
+    int nslot, nworkers;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int eof, stop; /* stop: workers leave (input done or a failure) */
+};
 
 static const char select_src[] =
     "SELECT r.id, r.batch_id, b.source, b.src_file, r.src_row, r.src_line, full_name, family_name, "
@@ -746,122 +880,304 @@ static const char insert_person[] =
     "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
     "?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)";
 
-/* Every value bound lives until the row is stepped (the select's current
- * row, the norm buffer, string literals): no copies.  NULL or "" is NULL. */
-static void
-bind_static(sqlite3_stmt *q, int i, const char *s)
+/* A column's text into b ("" stays "": dc_normalize_record tells it from NULL itself). */
+static size_t
+put_col(struct dc_buf *b, sqlite3_stmt *q, int col)
 {
-    if (s && *s)
+    const char *v = (const char *)sqlite3_column_text(q, col);
+    size_t off = b->len;
+
+    if (!v)
+        return NOOFF;
+    dc_buf_add(b, v, (size_t)sqlite3_column_bytes(q, col) + 1);
+    return off;
+}
+
+/* Up to BATCH_RECS rows of the select into b; 0 with b->n = 0 at the end. */
+static int
+fill_batch(struct pass *ps, struct nbatch *b, struct dc_error *err)
+{
+    sqlite3_stmt *q = ps->sel;
+    int rc = SQLITE_ROW;
+
+    b->n = 0;
+    b->in.len = 0;
+    if (ps->sel_done) /* a step after SQLITE_DONE would start the query again */
+        return 0;
+    while (b->n < BATCH_RECS && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct nrec *r = &b->rec[b->n++];
+        r->record_id = sqlite3_column_int64(q, 0);
+        r->batch = sqlite3_column_int64(q, 1);
+        r->source = put_col(&b->in, q, 2);
+        r->src_file = put_col(&b->in, q, 3);
+        r->src_row = sqlite3_column_int64(q, 4);
+        r->src_line = sqlite3_column_int64(q, 5);
+        for (int f = 0; f < DC_F_COUNT; f++)
+            r->raw[f] = put_col(&b->in, q, SRC_FIRST_FIELD + f);
+    }
+    if (rc == SQLITE_DONE)
+        ps->sel_done = 1;
+    else if (rc != SQLITE_ROW)
+        return dc_db_fail(ps->db, rc, "read src_row", err);
+    if (b->in.oom)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+    if (s)
         sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(q, i);
 }
 
+/* person and change rows of a normalized batch; counted changes to the tally. */
 static int
-bind_person(sqlite3_stmt *q, const struct dc_person *p, long long batch, const char *addr_reason)
+write_batch(struct pass *ps, const struct nbatch *b, struct dc_error *err)
 {
-    const char *sex = p->sex == 'M' ? "M" : p->sex == 'F' ? "F" : NULL;
+    const struct dc_normalize_opts *o = ps->o;
+    struct dc_normalize_summary *s = ps->s;
+    sqlite3_stmt *q = ps->ins, *c = ps->change;
+    int rc;
 
-    sqlite3_bind_int64(q, 1, p->record_id);
-    sqlite3_bind_int64(q, 2, batch);
-    sqlite3_bind_text(q, 3, p->source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, p->src_file, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 5, p->src_row);
-    sqlite3_bind_int64(q, 6, p->src_line);
-    const char *text[] = {p->full_name, p->family_name, p->middle_name, p->given_name,
-                          p->name_key, p->dob, dc_precision_name(p->dob_precision), p->dob_raw,
-                          sex, p->sex_raw, p->id12, p->cmnd, p->id_raw, p->issue_date,
-                          p->expiry_date, p->ethnic, p->ethnic_code, p->religion, p->address_raw,
-                          p->address_detail, p->province_code, p->district_code, p->ward_code,
-                          p->new_province_code, p->new_ward_code};
-    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        bind_static(q, (int)i + 7, text[i]);
-    /* every parameter is bound on every row: the statement is not cleared */
-    if (p->address_raw)
-        sqlite3_bind_double(q, 32, p->addr_confidence);
-    else
-        sqlite3_bind_null(q, 32);
-    bind_static(q, 33, addr_reason);
-    bind_static(q, 34, p->mrz);
-    bind_static(q, 35, p->qr);
-    bind_static(q, 36, addr_reason ? p->addr_era : NULL);
+    for (size_t i = 0; i < b->n; i++) {
+        const struct nrec *r = &b->rec[i];
+
+        if (o->progress && s->records % DC_PROGRESS_EVERY == 0 && s->records)
+            o->progress(o->progress_ud, s->records, ps->total);
+        for (size_t k = r->chg; k < r->chg + r->nchg; k++) {
+            const struct nchg *ch = &b->chg[k];
+            const char *field = str_at(&b->out, ch->field), *rule = str_at(&b->out, ch->rule);
+            s->changes++;
+            if (ch->before == NOOFF) {
+                if (tally_add(&ps->tally, r->batch, field, rule) < 0)
+                    return dc_error_set(err, DC_EX_OSERR, "out of memory");
+                s->changes_counted++;
+                continue;
+            }
+            sqlite3_bind_int64(c, 1, r->record_id);
+            sqlite3_bind_text(c, 2, field, -1, SQLITE_STATIC);
+            sqlite3_bind_text(c, 3, str_at(&b->out, ch->before), -1, SQLITE_STATIC);
+            sqlite3_bind_text(c, 4, str_at(&b->out, ch->after), -1, SQLITE_STATIC);
+            sqlite3_bind_text(c, 5, rule, -1, SQLITE_STATIC);
+            rc = sqlite3_step(c);
+            sqlite3_reset(c);
+            if (rc != SQLITE_DONE)
+                return dc_db_fail(ps->db, rc, "insert change", err);
+        }
+        /* every parameter is bound on every row: the statement is not cleared */
+        sqlite3_bind_int64(q, 1, r->record_id);
+        sqlite3_bind_int64(q, 2, r->batch);
+        sqlite3_bind_text(q, 3, str_at(&b->in, r->source), -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, str_at(&b->in, r->src_file), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 5, r->src_row);
+        sqlite3_bind_int64(q, 6, r->src_line);
+        for (int t = 0; t <= T_NEW_WARD; t++)
+            bind_text(q, 7 + t, str_at(&b->out, r->text[t]));
+        if (r->has_conf)
+            sqlite3_bind_double(q, 32, r->conf);
+        else
+            sqlite3_bind_null(q, 32);
+        for (int t = T_REASON; t < T_COUNT; t++)
+            bind_text(q, 33 + t - T_REASON, str_at(&b->out, r->text[t]));
+        rc = sqlite3_step(q);
+        sqlite3_reset(q);
+        if (rc != SQLITE_DONE)
+            return dc_db_fail(ps->db, rc, "insert person", err);
+        s->records++;
+    }
+    s->dates_invalid += b->dates_invalid;
+    s->addr_total += b->addr_total;
+    s->addr_matched += b->addr_matched;
     return 0;
+}
+
+struct worker {
+    struct pass *ps;
+    pthread_t th;
+    int started;
+};
+
+static void *
+worker_main(void *arg)
+{
+    struct pass *ps = ((struct worker *)arg)->ps;
+    struct dc_norm_buf *nb = dc_norm_buf_new();
+
+    pthread_mutex_lock(&ps->mu);
+    for (;;) {
+        struct nbatch *b = NULL;
+        while (!ps->stop) {
+            for (int i = 0; i < ps->nslot; i++)
+                if (ps->slot[i].state == S_FILLED && (!b || ps->slot[i].seq < b->seq))
+                    b = &ps->slot[i];
+            if (b)
+                break;
+            pthread_cond_wait(&ps->cv, &ps->mu);
+        }
+        if (!b)
+            break;
+        b->state = S_BUSY;
+        pthread_mutex_unlock(&ps->mu);
+        dc_error_clear(&b->err);
+        b->rc = nb ? normalize_batch(b, ps->o, nb, &b->err)
+                   : dc_error_set(&b->err, DC_EX_OSERR, "out of memory");
+        pthread_mutex_lock(&ps->mu);
+        b->state = S_DONE;
+        pthread_cond_broadcast(&ps->cv);
+    }
+    pthread_mutex_unlock(&ps->mu);
+    dc_norm_buf_free(nb);
+    return NULL;
+}
+
+/* The pipeline's worker count: --threads N or the processors online (sysconf), less
+ * this thread, which reads and writes; 0 = all on this thread. */
+static int
+worker_count(int threads)
+{
+    long n = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (n < 2)
+        return 0;
+    return n - 1 > MAX_WORKERS ? MAX_WORKERS : (int)(n - 1);
+}
+
+/* All of src_row through the workers (or this thread), written in record order. */
+static int
+run_pass(struct pass *ps, struct dc_error *err)
+{
+    struct worker w[MAX_WORKERS];
+    struct dc_norm_buf *nb = NULL;
+    long long next_fill = 0, next_write = 0;
+    int rc = 0, nw = 0;
+
+    ps->nworkers = worker_count(ps->o->threads);
+    /* two batches a worker in flight, and one being read or written */
+    ps->nslot = ps->nworkers ? 2 * ps->nworkers + 2 : 1;
+    ps->slot = calloc((size_t)ps->nslot, sizeof *ps->slot);
+    if (!ps->slot)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    if (ps->nworkers == 0) {
+        struct nbatch *b = &ps->slot[0];
+        if (!(nb = dc_norm_buf_new())) {
+            rc = dc_error_set(err, DC_EX_OSERR, "out of memory");
+            goto out;
+        }
+        while ((rc = fill_batch(ps, b, err)) == 0 && b->n > 0)
+            if ((rc = normalize_batch(b, ps->o, nb, err)) < 0 ||
+                (rc = write_batch(ps, b, err)) < 0)
+                break;
+        goto out;
+    }
+    pthread_mutex_init(&ps->mu, NULL);
+    pthread_cond_init(&ps->cv, NULL);
+    for (nw = 0; nw < ps->nworkers; nw++) {
+        w[nw].ps = ps;
+        if (pthread_create(&w[nw].th, NULL, worker_main, &w[nw]) != 0)
+            break;
+    }
+    if (nw == 0) {
+        rc = dc_error_set(err, DC_EX_OSERR, "cannot start a thread");
+        goto join;
+    }
+    pthread_mutex_lock(&ps->mu);
+    for (;;) {
+        struct nbatch *next = NULL, *free_slot = NULL;
+        for (int i = 0; i < ps->nslot; i++) {
+            struct nbatch *b = &ps->slot[i];
+            if (b->state == S_DONE && b->seq == next_write)
+                next = b;
+            else if (b->state == S_FREE && !free_slot)
+                free_slot = b;
+        }
+        if (next) {
+            /* write first: it frees a slot */
+            pthread_mutex_unlock(&ps->mu);
+            if (next->rc < 0) {
+                *err = next->err;
+                rc = -1;
+            } else {
+                rc = write_batch(ps, next, err);
+            }
+            pthread_mutex_lock(&ps->mu);
+            if (rc < 0)
+                break;
+            next->state = S_FREE;
+            next_write++;
+            continue;
+        }
+        if (free_slot && !ps->eof) {
+            pthread_mutex_unlock(&ps->mu);
+            rc = fill_batch(ps, free_slot, err);
+            pthread_mutex_lock(&ps->mu);
+            if (rc < 0)
+                break;
+            if (free_slot->n == 0) {
+                ps->eof = 1;
+                continue;
+            }
+            free_slot->seq = next_fill++;
+            free_slot->state = S_FILLED;
+            pthread_cond_broadcast(&ps->cv);
+            continue;
+        }
+        if (ps->eof && next_write == next_fill)
+            break;
+        pthread_cond_wait(&ps->cv, &ps->mu);
+    }
+    ps->stop = 1;
+    pthread_cond_broadcast(&ps->cv);
+    pthread_mutex_unlock(&ps->mu);
+join:
+    for (int i = 0; i < nw; i++)
+        pthread_join(w[i].th, NULL);
+    pthread_cond_destroy(&ps->cv);
+    pthread_mutex_destroy(&ps->mu);
+out:
+    dc_norm_buf_free(nb);
+    for (int i = 0; i < ps->nslot; i++) {
+        dc_buf_release(&ps->slot[i].in);
+        dc_buf_release(&ps->slot[i].out);
+        free(ps->slot[i].chg);
+    }
+    free(ps->slot);
+    ps->slot = NULL;
+    return rc < 0 ? -1 : 0;
 }
 
 int
 dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char *now_iso,
                 struct dc_normalize_summary *s, struct dc_error *err)
 {
-    sqlite3_stmt *sel = NULL, *ins = NULL, *upd = NULL;
-    struct dc_norm_buf *b = dc_norm_buf_new();
-    struct pass ps = {db, NULL, 0, 0, {NULL, 0, 0, 0}, 0, 0, 0};
+    sqlite3_stmt *upd = NULL;
+    struct pass ps;
     struct dc_buf indexes = DC_BUF_INIT;
-    struct dc_person p;
-    const char *raw[DC_F_COUNT];
-    int rc;
 
     memset(s, 0, sizeof *s);
-    if (!b)
-        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    memset(&ps, 0, sizeof ps);
+    ps.db = db;
+    ps.o = o;
+    ps.s = s;
     if (dc_db_begin(db, err) < 0)
-        goto fail_nt;
-    if (dc_db_exec(db, "DELETE FROM change; DELETE FROM change_count; DELETE FROM person;", err) < 0 ||
+        return -1;
+    if (dc_db_exec(db, "DELETE FROM change; DELETE FROM change_count; DELETE FROM person;",
+                   err) < 0 ||
         dc_db_indexes_drop(db, "person", &indexes, err) < 0 ||
         dc_db_indexes_drop(db, "change", &indexes, err) < 0 ||
         dc_db_batch_start(db, "normalize", now_iso, &s->batch_id, err) < 0 ||
-        dc_db_prepare(db, select_src, &sel, err) < 0 ||
-        dc_db_prepare(db, insert_person, &ins, err) < 0 ||
+        dc_db_prepare(db, select_src, &ps.sel, err) < 0 ||
+        dc_db_prepare(db, insert_person, &ps.ins, err) < 0 ||
         dc_db_prepare(db,
                       "INSERT INTO change(record_id, field, before, after, rule) "
                       "VALUES (?1, ?2, ?3, ?4, ?5)",
                       &ps.change, err) < 0)
         goto fail;
-    long long total = o->progress ? dc_db_count(db, "SELECT count(*) FROM src_row", err) : 0;
-    if (total < 0)
+    ps.total = o->progress ? dc_db_count(db, "SELECT count(*) FROM src_row", err) : 0;
+    if (ps.total < 0 || run_pass(&ps, err) < 0)
         goto fail;
-    while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
-        if (o->progress && s->records % DC_PROGRESS_EVERY == 0 && s->records)
-            o->progress(o->progress_ud, s->records, total);
-        memset(&p, 0, sizeof p);
-        p.record_id = sqlite3_column_int64(sel, 0);
-        long long batch = sqlite3_column_int64(sel, 1);
-        p.source = (const char *)sqlite3_column_text(sel, 2);
-        p.src_file = (const char *)sqlite3_column_text(sel, 3);
-        p.src_row = sqlite3_column_int64(sel, 4);
-        p.src_line = sqlite3_column_int64(sel, 5);
-        for (int f = 0; f < DC_F_COUNT; f++)
-            raw[f] = (const char *)sqlite3_column_text(sel, SRC_FIRST_FIELD + f);
-        ps.record_id = p.record_id;
-        ps.batch = batch;
-        if (dc_normalize_record(raw, o, b, &p, store_change, &ps, err) < 0) {
-            if (ps.failed_rc) {
-                dc_error_clear(err);
-                dc_db_fail(db, ps.failed_rc, "insert change", err);
-            }
-            goto fail;
-        }
-        bind_person(ins, &p, batch, p.address_raw && o->cat ? p.addr_reason : NULL);
-        rc = sqlite3_step(ins);
-        sqlite3_reset(ins);
-        if (rc != SQLITE_DONE) {
-            dc_db_fail(db, rc, "insert person", err);
-            goto fail;
-        }
-        s->records++;
-        if (p.dob_precision == DC_DATE_INVALID)
-            s->dates_invalid++;
-        if (p.address_raw) {
-            s->addr_total++;
-            if ((p.ward_code && *p.ward_code) || (p.new_ward_code && *p.new_ward_code))
-                s->addr_matched++;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        dc_db_fail(db, rc, "read src_row", err);
-        goto fail;
-    }
-    s->changes = ps.changes;
-    s->changes_counted = ps.counted;
     if (tally_store(db, &ps.tally, err) < 0 || dc_db_indexes_restore(db, &indexes, err) < 0)
         goto fail;
     if (dc_db_prepare(db,
@@ -874,25 +1190,22 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
     sqlite3_bind_text(upd, 3, now_iso, -1, SQLITE_STATIC);
     if (dc_db_step_done(db, upd, "update batch", err) < 0)
         goto fail;
-    sqlite3_finalize(sel);
-    sqlite3_finalize(ins);
+    sqlite3_finalize(ps.sel);
+    sqlite3_finalize(ps.ins);
     sqlite3_finalize(upd);
     sqlite3_finalize(ps.change);
-    sel = ins = upd = ps.change = NULL;
+    ps.sel = ps.ins = upd = ps.change = NULL;
     if (dc_db_commit(db, err) < 0)
         goto fail;
-    dc_norm_buf_free(b);
     dc_buf_release(&indexes);
     free(ps.tally.k);
     return 0;
 fail:
-    sqlite3_finalize(sel);
-    sqlite3_finalize(ins);
+    sqlite3_finalize(ps.sel);
+    sqlite3_finalize(ps.ins);
     sqlite3_finalize(upd);
     sqlite3_finalize(ps.change);
     dc_db_rollback(db);
-fail_nt:
-    dc_norm_buf_free(b);
     dc_buf_release(&indexes);
     free(ps.tally.k);
     return -1;

@@ -40,6 +40,9 @@ struct dc_normalize_opts {
     /* dc_normalize_db: called every DC_PROGRESS_EVERY records; may be NULL */
     dc_progress_fn progress;
     void *progress_ud;
+    /* dc_normalize_db: threads in all, this one reading and writing the DB, the others
+     * normalizing; 0 = the processors online (sysconf).  The tables do not depend on it. */
+    int threads;
 };
 
 /* Called once per changed value.  before/after are borrowed for the call. */

@@ -88,7 +88,7 @@ test_name_changes(void)
         {"Nguyá»…n Văn An", "Nguyễn Văn An", "utf8-as-cp1252"},  /* UTF-8 E1 BB 85 read as cp1252 */
         {"Nguyễn Văn Ðức", "Nguyễn Văn Đức", "eth-for-d"},      /* U+00D0 for U+0110 */
     };
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -121,7 +121,7 @@ test_name_changes(void)
 static void
 test_name_no_diacritics_flag(void)
 {
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -142,7 +142,7 @@ test_name_no_diacritics_flag(void)
 static void
 test_dates(void)
 {
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -186,7 +186,7 @@ test_sex_codes(void)
         {"2", 'F', "F", "sex-code"},     {"M", 'M', NULL, NULL},
         {"Khác", 0, "", "sex-unreadable-kept-raw"},
     };
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -207,7 +207,7 @@ test_sex_codes(void)
 static void
 test_ids(void)
 {
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -276,7 +276,7 @@ test_ethnic_table(void)
 {
     struct dc_error err = DC_ERROR_INIT;
     struct dc_ethnic_table *t = NULL;
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -353,7 +353,7 @@ test_address_builtin_provinces(void)
 {
     struct dc_error err = DC_ERROR_INIT;
     struct dc_catalog *c = dc_catalog_new();
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -451,7 +451,7 @@ test_memo_same_as_fresh_buffer(void)
     char fresh[N][1024], sig[1024];
     struct dc_error err = DC_ERROR_INIT;
     struct dc_catalog *c = dc_catalog_new();
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_person p;
     struct log l;
@@ -522,14 +522,17 @@ dump(const char *sql)
     while (sqlite3_step(q) == SQLITE_ROW) {
         for (int i = 0; i < sqlite3_column_count(q); i++) {
             const char *v = (const char *)sqlite3_column_text(q, i);
-            int n = snprintf(out + len, cap - len, "%s|", v ? v : "<null>");
-            if (n < 0 || (size_t)n >= cap - len)
-                abort();
-            len += (size_t)n;
+            size_t n = strlen(v ? v : "<null>") + 1;
+            if (len + n + 2 >= cap) {
+                char *o = realloc(out, cap = 2 * (cap + n));
+                if (!o)
+                    abort();
+                out = o;
+            }
+            len += (size_t)snprintf(out + len, cap - len, "%s|", v ? v : "<null>");
         }
-        if (len + 2 >= cap)
-            abort();
         out[len++] = '\n';
+        out[len] = '\0';
     }
     sqlite3_finalize(q);
     return out;
@@ -539,7 +542,7 @@ static void
 test_normalize_db_rerun_identical(void)
 {
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL};
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
     struct dc_normalize_summary s;
     char *p1, *c1, *p2, *c2;
 
@@ -606,6 +609,71 @@ test_normalize_db_rerun_identical(void)
     free(c2);
 }
 
+/* Issue 17: the pass is a pipeline of batches (256 records) through worker threads;
+ * the tables are the same whatever the count, 1 (all on the calling thread) or more,
+ * and the rows keep record order across batches. */
+static void
+test_normalize_db_threads_same(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
+    struct dc_normalize_summary s;
+    char *want[3] = {NULL, NULL, NULL};
+    static const int threads[] = {1, 2, 5};
+
+    /* 1000 rows, ids descending from 5000 in steps of 3, so record order is not insertion
+     * order: names, dates, sexes and IDs that each give rows, counts or nothing */
+    CHECK_INT(dc_db_exec(db,
+                         "DELETE FROM src_row; DELETE FROM batch;"
+                         "INSERT INTO batch(id, stage, source, src_file, started) VALUES "
+                         "(1, 'import', 'xa', 'xa.csv', '2026-11-26T00:00:00Z'),"
+                         "(2, 'import', 'xb', 'xb.csv', '2026-11-26T00:00:00Z');"
+                         "WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i "
+                         "WHERE n < 999) "
+                         "INSERT INTO src_row(id, batch_id, src_row, src_line, full_name, dob, "
+                         "sex, id_number) SELECT 5000 - 3 * n, 1 + n % 2, n + 1, n + 2, "
+                         "CASE n % 5 WHEN 0 THEN 'TRẦN VĂN ' || n WHEN 1 THEN 'Lê Thị Hoà' "
+                         "WHEN 2 THEN '  Vo  Van Chin' WHEN 3 THEN NULL ELSE 'Nguyễn Văn An' "
+                         "END, (1 + n % 28) || '/' || (1 + n % 12) || '/19' || (10 + n % 90), "
+                         "CASE n % 3 WHEN 0 THEN 'Nam' WHEN 1 THEN 'F' ELSE 'x' END, "
+                         "CASE n % 4 WHEN 0 THEN '1090000' || (100 + n) ELSE NULL END "
+                         "FROM i",
+                         &err), 0);
+    for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+        const char *sql[3] = {"SELECT * FROM person ORDER BY rowid",
+                              "SELECT * FROM change ORDER BY rowid",
+                              "SELECT * FROM change_count ORDER BY batch_id, field, rule"};
+        o.threads = threads[t];
+        memset(&s, 0, sizeof s);
+        if (!CHECK_INT(dc_normalize_db(db, &o, "2026-11-26T01:00:00Z", &s, &err), 0))
+            printf("#   %s\n", err.msg);
+        CHECK_INT(s.records, 1000);
+        for (int k = 0; k < 3; k++) {
+            char *got = dump(sql[k]);
+            if (!want[k])
+                want[k] = got;
+            else {
+                CHECK_STR(got, want[k]);
+                free(got);
+            }
+        }
+    }
+    /* person rows in record order (ascending ids), and counted and listed changes */
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person p JOIN person q ON "
+                              "q.rowid = p.rowid + 1 WHERE q.record_id < p.record_id", NULL), 0);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE rule = 'punct,case'", NULL),
+              200);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE rule = 'no-diacritics'", NULL),
+              200);
+    CHECK_INT(dc_db_count(db, "SELECT sum(n) FROM change_count WHERE field = 'full_name' AND "
+                              "rule = 'space'", NULL), 200);
+    CHECK_INT(dc_db_count(db, "SELECT sum(n) FROM change_count WHERE rule = 'sex-code'",
+                          NULL), 334);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change_count", NULL), 6);
+    for (int k = 0; k < 3; k++)
+        free(want[k]);
+}
+
 /* Issue 17: only a value written another way is counted; a change of substance or a
  * flag is a row. */
 static void
@@ -650,6 +718,7 @@ main(void)
     RUN(test_memo_same_as_fresh_buffer);
     RUN(test_change_format_only);
     RUN(test_normalize_db_rerun_identical);
+    RUN(test_normalize_db_threads_same);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
