@@ -248,6 +248,41 @@ test_date_spreadsheet_forms(void)
     CHECK_INT(y * 10000 + m * 100 + d, 19000228);
 }
 
+/* The ISO text is written digit by digit: the same bytes as "%04d-%02d-%02d" for every
+ * day of 1..9999 read in three precisions (years 1, 999, 1000 and 9999 at the edges). */
+static void
+test_date_iso_every_form(void)
+{
+    static const int years[] = {1, 9, 10, 99, 100, 999, 1000, 1899, 1900, 1990, 2000, 2024,
+                                2026, 9999};
+    char raw[32], want[16];
+    struct dc_date d;
+    int bad = 0;
+
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        int y = years[i];
+        snprintf(raw, sizeof raw, "%04d", y);
+        dc_date_parse(raw, 2026, &d);
+        bad += strcmp(d.iso, raw) != 0 || d.precision != DC_DATE_YEAR;
+        for (int m = 1; m <= 12; m++) {
+            snprintf(raw, sizeof raw, "%d/%04d", m, y);
+            snprintf(want, sizeof want, "%04d-%02d", y, m);
+            dc_date_parse(raw, 2026, &d);
+            bad += strcmp(d.iso, want) != 0 || d.precision != DC_DATE_MONTH;
+            for (int day = 1; day <= 31; day++) {
+                snprintf(raw, sizeof raw, "%d/%d/%04d", day, m, y);
+                snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, day);
+                dc_date_parse(raw, 2026, &d);
+                if (dc_date_valid(y, m, day))
+                    bad += strcmp(d.iso, want) != 0 || d.precision != DC_DATE_DAY;
+                else
+                    bad += d.iso[0] != '\0' || d.precision != DC_DATE_INVALID;
+            }
+        }
+    }
+    CHECK_INT(bad, 0);
+}
+
 int
 main(void)
 {
@@ -263,5 +298,6 @@ main(void)
     RUN(test_date_two_digit_year_pivot);
     RUN(test_date_valid);
     RUN(test_date_cmp_shared_precision);
+    RUN(test_date_iso_every_form);
     return tap_done();
 }
