@@ -4,10 +4,14 @@
 #include "crosscheck.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "address.h"
 #include "csvio.h"
@@ -133,11 +137,299 @@ insert_finding(struct sink *k, long long record_id, const char *code, enum dc_se
     return 0;
 }
 
+/* ---- the per-record rules on worker threads ----
+ * Reading the records (SQLite) and checking them (rules.c) each take about half of the
+ * stage; with more than one core the reading thread copies the records into batches
+ * that workers check while it reads on, and it writes the findings of each batch in
+ * batch order, so the finding table is the same row for row as with one thread.
+ * Workers: one fewer than the cores the process may use (sched_getaffinity, else
+ * sysconf), at most MAX_WORKERS; none on one core, where the reading thread checks the
+ * batches itself. */
+#define BATCH_RECORDS 1024
+#define MAX_WORKERS 3
+
+/* The text fields of struct dc_person, copied into a batch. */
+static const size_t text_field[] = {
+    offsetof(struct dc_person, source),         offsetof(struct dc_person, src_file),
+    offsetof(struct dc_person, full_name),      offsetof(struct dc_person, family_name),
+    offsetof(struct dc_person, middle_name),    offsetof(struct dc_person, given_name),
+    offsetof(struct dc_person, name_key),       offsetof(struct dc_person, dob),
+    offsetof(struct dc_person, dob_raw),        offsetof(struct dc_person, sex_raw),
+    offsetof(struct dc_person, id12),           offsetof(struct dc_person, cmnd),
+    offsetof(struct dc_person, id_raw),         offsetof(struct dc_person, issue_date),
+    offsetof(struct dc_person, expiry_date),    offsetof(struct dc_person, ethnic),
+    offsetof(struct dc_person, ethnic_code),    offsetof(struct dc_person, religion),
+    offsetof(struct dc_person, address_raw),    offsetof(struct dc_person, address_detail),
+    offsetof(struct dc_person, province_code),  offsetof(struct dc_person, district_code),
+    offsetof(struct dc_person, ward_code),      offsetof(struct dc_person, new_province_code),
+    offsetof(struct dc_person, new_ward_code),  offsetof(struct dc_person, addr_reason),
+    offsetof(struct dc_person, addr_era),       offsetof(struct dc_person, mrz),
+    offsetof(struct dc_person, qr),
+};
+#define NTEXT (sizeof text_field / sizeof text_field[0])
+
+struct bfinding {
+    long long record_id;
+    const char *code, *field; /* static, from the rule table */
+    enum dc_severity severity;
+    size_t text;              /* expected, actual, message: three strings at fmem + text */
+};
+
+struct batch {
+    struct dc_person *p;       /* n records, texts as offsets + 1 in off (0 = NULL) */
+    uint32_t (*off)[NTEXT];
+    size_t n;
+    struct dc_buf mem;         /* the records' texts */
+    struct bfinding *f;
+    size_t nf, fcap;
+    struct dc_buf fmem;        /* the findings' texts */
+    int rc;                    /* dc_rules_check failed: err */
+    int oom;                   /* ... because a finding could not be kept */
+    struct dc_error err;
+    int state;                 /* B_FILLING, B_QUEUED, B_CHECKED */
+};
+enum { B_FILLING, B_QUEUED, B_CHECKED };
+
+struct pool {
+    const struct dc_rules_ctx *ctx;
+    struct batch *ring;
+    size_t nring;
+    unsigned long long filling, queued, taken; /* sequence numbers */
+    pthread_t th[MAX_WORKERS];
+    int nth, quit;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+};
+
 static int
-emit(void *ud, const struct dc_person *p, const struct dc_finding *f)
+batch_emit(void *ud, const struct dc_person *p, const struct dc_finding *f)
 {
-    return insert_finding(ud, p->record_id, f->code, f->severity, f->field, f->expected,
-                          f->actual, f->message);
+    struct batch *b = ud;
+
+    if (b->nf == b->fcap) {
+        size_t cap = b->fcap ? 2 * b->fcap : 256;
+        struct bfinding *x = realloc(b->f, cap * sizeof *x);
+        if (!x) {
+            b->oom = 1;
+            return -1;
+        }
+        b->f = x;
+        b->fcap = cap;
+    }
+    struct bfinding *x = &b->f[b->nf++];
+    x->record_id = p->record_id;
+    x->code = f->code;
+    x->field = f->field;
+    x->severity = f->severity;
+    x->text = b->fmem.len;
+    dc_buf_add(&b->fmem, f->expected, strlen(f->expected) + 1);
+    dc_buf_add(&b->fmem, f->actual, strlen(f->actual) + 1);
+    dc_buf_add(&b->fmem, f->message, strlen(f->message) + 1);
+    b->oom = b->fmem.oom;
+    return b->oom ? -1 : 0;
+}
+
+static void
+batch_check(struct batch *b, const struct dc_rules_ctx *ctx)
+{
+    b->nf = 0;
+    dc_buf_reset(&b->fmem);
+    b->rc = 0;
+    for (size_t i = 0; i < b->n && b->rc == 0; i++) {
+        struct dc_person p = b->p[i];
+        for (size_t t = 0; t < NTEXT; t++)
+            *(const char **)((char *)&p + text_field[t]) =
+                b->off[i][t] ? b->mem.s + b->off[i][t] - 1 : NULL;
+        b->rc = dc_rules_check(&p, ctx, batch_emit, b, &b->err);
+    }
+}
+
+static void *
+pool_worker(void *arg)
+{
+    struct pool *w = arg;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (w->taken == w->queued && !w->quit)
+            pthread_cond_wait(&w->work, &w->mu);
+        if (w->taken == w->queued)
+            break;
+        struct batch *b = &w->ring[w->taken++ % w->nring];
+        pthread_mutex_unlock(&w->mu);
+        batch_check(b, w->ctx);
+        pthread_mutex_lock(&w->mu);
+        b->state = B_CHECKED;
+        pthread_cond_broadcast(&w->done);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static int
+pool_start(struct pool *w, const struct dc_rules_ctx *ctx)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef __linux__
+    cpu_set_t set; /* the cores this process may use (taskset, a container's cpuset) */
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        cpus = CPU_COUNT(&set);
+#endif
+    int want = cpus > 1 ? (int)(cpus - 1 < MAX_WORKERS ? cpus - 1 : MAX_WORKERS) : 0;
+
+    memset(w, 0, sizeof *w);
+    w->ctx = ctx;
+    w->nring = want ? 2 * (size_t)want + 1 : 1;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->done, NULL);
+    w->ring = calloc(w->nring, sizeof *w->ring);
+    if (!w->ring)
+        return -1;
+    for (size_t i = 0; i < w->nring; i++) {
+        w->ring[i].p = malloc(BATCH_RECORDS * sizeof *w->ring[i].p);
+        w->ring[i].off = malloc(BATCH_RECORDS * sizeof *w->ring[i].off);
+        if (!w->ring[i].p || !w->ring[i].off)
+            return -1;
+    }
+    for (; w->nth < want; w->nth++)
+        if (pthread_create(&w->th[w->nth], NULL, pool_worker, w) != 0)
+            break; /* fewer workers; none: the reading thread checks */
+    return 0;
+}
+
+static void
+pool_stop(struct pool *w)
+{
+    if (!w->ring)
+        return;
+    if (w->nth) {
+        pthread_mutex_lock(&w->mu);
+        w->quit = 1;
+        pthread_cond_broadcast(&w->work);
+        pthread_mutex_unlock(&w->mu);
+        for (int i = 0; i < w->nth; i++)
+            pthread_join(w->th[i], NULL);
+    }
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->done);
+    for (size_t i = 0; i < w->nring; i++) {
+        free(w->ring[i].p);
+        free(w->ring[i].off);
+        free(w->ring[i].f);
+        dc_buf_release(&w->ring[i].mem);
+        dc_buf_release(&w->ring[i].fmem);
+    }
+    free(w->ring);
+    w->ring = NULL;
+}
+
+/* Write the findings of batch seq once it is checked; the slot is free again. */
+static int
+pool_finish(struct pool *w, unsigned long long seq, struct sink *k, struct dc_error *err)
+{
+    struct batch *b = &w->ring[seq % w->nring];
+
+    if (w->nth) {
+        pthread_mutex_lock(&w->mu);
+        while (b->state != B_CHECKED)
+            pthread_cond_wait(&w->done, &w->mu);
+        pthread_mutex_unlock(&w->mu);
+    } else {
+        batch_check(b, w->ctx);
+    }
+    if (b->rc < 0) {
+        if (b->oom)
+            return dc_error_set(err, DC_EX_OSERR, "out of memory keeping findings");
+        *err = b->err;
+        return -1;
+    }
+    for (size_t i = 0; i < b->nf; i++) {
+        const struct bfinding *x = &b->f[i];
+        const char *t = b->fmem.s + x->text;
+        const char *act = t + strlen(t) + 1;
+        const char *msg = act + strlen(act) + 1;
+        if (insert_finding(k, x->record_id, x->code, x->severity, x->field, t, act, msg) < 0)
+            return dc_db_fail(k->db, k->failed_rc, "insert finding", err);
+    }
+    b->n = 0;
+    b->state = B_FILLING;
+    return 0;
+}
+
+/* Hand the batch being filled to the workers (or check it here). */
+static int
+pool_submit(struct pool *w, struct sink *k, struct dc_error *err)
+{
+    struct batch *b = &w->ring[w->filling % w->nring];
+
+    if (b->n == 0)
+        return 0;
+    if (w->nth) {
+        pthread_mutex_lock(&w->mu);
+        b->state = B_QUEUED;
+        w->queued = w->filling + 1;
+        pthread_cond_signal(&w->work);
+        pthread_mutex_unlock(&w->mu);
+    }
+    w->filling++;
+    /* the next slot held batch filling - nring: its findings go first */
+    if (w->filling >= w->nring || !w->nth) {
+        unsigned long long old = w->nth ? w->filling - w->nring : w->filling - 1;
+        if (pool_finish(w, old, k, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Copy record p into the batch being filled; a full batch is submitted. */
+static int
+pool_add(struct pool *w, const struct dc_person *p, struct sink *k, struct dc_error *err)
+{
+    struct batch *b = &w->ring[w->filling % w->nring];
+
+    const char *v[NTEXT];
+    size_t len[NTEXT], total = 0;
+
+    if (b->n == 0)
+        dc_buf_reset(&b->mem);
+    b->p[b->n] = *p;
+    for (size_t t = 0; t < NTEXT; t++) {
+        v[t] = *(const char *const *)((const char *)p + text_field[t]);
+        len[t] = v[t] ? strlen(v[t]) + 1 : 0;
+        total += len[t];
+    }
+    if (b->mem.len + total >= UINT32_MAX)
+        return dc_error_set(err, DC_EX_DATAERR, "records too long for a batch");
+    if (dc_buf_reserve(&b->mem, total) < 0)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory reading records");
+    for (size_t t = 0; t < NTEXT; t++) {
+        b->off[b->n][t] = 0;
+        if (v[t]) {
+            b->off[b->n][t] = (uint32_t)b->mem.len + 1;
+            memcpy(b->mem.s + b->mem.len, v[t], len[t]);
+            b->mem.len += len[t];
+        }
+    }
+    if (++b->n == BATCH_RECORDS)
+        return pool_submit(w, k, err);
+    return 0;
+}
+
+/* Submit the last batch and write the findings of all that are left, in order. */
+static int
+pool_drain(struct pool *w, struct sink *k, struct dc_error *err)
+{
+    if (pool_submit(w, k, err) < 0)
+        return -1;
+    if (!w->nth)
+        return 0;
+    for (unsigned long long seq = w->filling >= w->nring ? w->filling - w->nring + 1 : 0;
+         seq < w->filling; seq++)
+        if (pool_finish(w, seq, k, err) < 0)
+            return -1;
+    return 0;
 }
 
 /*
@@ -520,6 +812,7 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     sqlite3_stmt *sel = NULL, *upd = NULL, *clu = NULL;
     struct shared ids = {0}, cmnds = {0};
     struct arena arena = {0};
+    struct pool pool = {0};
     long long crid = LLONG_MIN, cid = 0; /* the cluster row at or after the record read */
     int crc = SQLITE_ROW;
     struct dc_person p;
@@ -544,17 +837,14 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     long long total = ctx->progress ? dc_db_count(db, "SELECT count(*) FROM person", err) : 0;
     if (total < 0)
         goto fail;
+    if (pool_start(&pool, ctx) < 0)
+        goto oom;
     while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
         if (ctx->progress && s->records % DC_PROGRESS_EVERY == 0 && s->records)
             ctx->progress(ctx->progress_ud, s->records, total);
         load_person(sel, &p);
-        if (dc_rules_check(&p, ctx, emit, &k, err) < 0) {
-            if (k.failed_rc) {
-                dc_error_clear(err);
-                dc_db_fail(db, k.failed_rc, "insert finding", err);
-            }
+        if (pool_add(&pool, &p, &k, err) < 0)
             goto fail;
-        }
         s->records++;
         if (!p.id12 && !p.cmnd)
             continue;
@@ -587,6 +877,9 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
         dc_db_fail(db, crc, "read cluster", err);
         goto fail;
     }
+    if (pool_drain(&pool, &k, err) < 0)
+        goto fail;
+    pool_stop(&pool);
     sqlite3_finalize(sel);
     sqlite3_finalize(clu);
     sel = clu = NULL;
@@ -623,6 +916,7 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
 oom:
     dc_error_set(err, DC_EX_OSERR, "out of memory collecting shared ids");
 fail:
+    pool_stop(&pool);
     free(ids.e);
     free(cmnds.e);
     free(arena.s);
