@@ -602,6 +602,10 @@ digit_first(const struct tokbuf *tb, int i)
     return tb->t[i].fl > 0 && tb->f[tb->t[i].fo] <= '9';
 }
 
+/* Written type words: a street word right after one opens the unit's name. */
+static const char *const type_words[] = {"xa", "x", "phuong", "p", "f", "tt", "ttr", "tran",
+                                         "quan", "q", "huyen", "h", "tx", "tp"};
+
 /* "Dương" is no street word: marked without đ ("Hải Dương", "Bình
  * Dương"), or unmarked and closing a unit name with the word before it
  * ("hai duong hai duong", "binh duong"). */
@@ -650,6 +654,9 @@ mark_streets(const struct mctx *x, unsigned char *street)
             sw[j] = 0; /* "thành phố" */
         if (sw[j] && not_street_duong(x, j))
             sw[j] = 0;
+        if (sw[j] && j > 0 && !(tb->t[j].flags & (T_BRK | T_HYPH)) &&
+            addr_is_word_in(tb, j - 1, type_words, sizeof type_words / sizeof type_words[0]))
+            sw[j] = 0; /* a unit's name: "Xã Đường Lâm", "X.Phố Cao" */
     }
     static const char *const road_first[] = {"quoc", "xa", "tinh", "huong", "dai"};
     for (int j = 0; j < tb->n; j++) {
@@ -731,6 +738,16 @@ addr_find_mentions(struct mctx *x)
             m->field = tb->t[i].field;
             m->num = (l == 1 && (tb->t[i].flags & T_NUM)) ? 1 : 0;
             m->pmask = addr_find_prefix(tb, i, &m->ps);
+            if (m->pmask != 0 && !m->num && m->ps > 0 && street[m->ps] && street[m->ps - 1] &&
+                !tb->t[m->ps].marked && tb->t[m->ps].fl >= 4 &&
+                !(tb->t[m->ps].flags & (T_BRK | T_HYPH | T_DOT))) {
+                /* an unmarked type word after a street's first word is the
+                 * name's: "Duong Thuy Phuong Bac Tu Liem" has no "Phường Bắc
+                 * Từ Liêm" (with marks, token.c's tone check tells them
+                 * apart); "Đường Pasteur Quận 3" keeps its "Quận 3" */
+                m->pmask = 0;
+                m->ps = i;
+            }
             int at_start = i == 0 || (tb->t[i].flags & T_BRK) || tb->t[i - 1].field != m->field;
             int at_end = i + l == tb->n || (tb->t[i + l].flags & T_BRK) ||
                          tb->t[i + l].field != m->field;

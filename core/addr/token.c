@@ -347,6 +347,24 @@ static const struct {
 
 
 
+/* A type word written with marks carries its own tone: "Phương" is a
+ * name's word, not "Phường"; "Quân" not "Quận"; "Xa" (lộ) not "Xã". */
+static int
+tone_fits(const struct tok *t, const char *w)
+{
+    static const struct {
+        const char *w;
+        int tone;
+    } tones[] = {{"phuong", TONE_GRAVE}, {"quan", TONE_DOT}, {"huyen", TONE_DOT},
+                 {"xa", TONE_TILDE},     {"tinh", TONE_HOOK}};
+    if (!t->marked)
+        return 1;
+    for (size_t k = 0; k < sizeof tones / sizeof tones[0]; k++)
+        if (strcmp(w, tones[k].w) == 0)
+            return t->tone == tones[k].tone;
+    return 1;
+}
+
 /* The written prefix right before token s: sets *ps and returns the kinds. */
 unsigned
 addr_find_prefix(const struct tokbuf *tb, int s, int *ps)
@@ -367,6 +385,8 @@ addr_find_prefix(const struct tokbuf *tb, int s, int *ps)
         } else if (addr_tok_is(tb, s - 1, prefixes[k].w2)) {
             if (prefixes[k].need_dot && !(tb->t[s - 1].flags & T_DOT))
                 continue;
+            if (!tone_fits(&tb->t[s - 1], prefixes[k].w2))
+                return 0; /* "Thụy Phương Bắc Từ Liêm", "Thanh Quân" */
             /* "Cư Xá Bắc Hải" (a housing estate) has no "Xã" */
             if (s >= 2 && addr_tok_is(tb, s - 1, "xa") && addr_tok_is(tb, s - 2, "cu") &&
                 !(tb->t[s - 1].flags & (T_BRK | T_HYPH)))

@@ -852,6 +852,13 @@ test_street_name_holds_unit_name(void)
         /* "Dương" is no "đường": "Hải Dương" is written twice, city and province */
         {"đường Trường Chinh, Hải Dương Hải Dương", "", "288", "30", "", "31", "no-ward", NULL},
         {"duong truong chinh , hai duong hai duong", "", "288", "30", "", "31", "no-ward", NULL},
+        /* a type word inside a street's name is the name's ("Thụy Phương"),
+         * told by its tone when marked; a number after it keeps the type */
+        {"381 Duong Thuy Phuong Bac Tu Liem", "", "021", "01", "", "01", "no-province", NULL},
+        {"381 Đường Thụy Phương Bắc Từ Liêm", "", "021", "01", "", "01", "no-province", NULL},
+        {"Đường Pasteur Quận 3, Hồ Chí Minh", "", "770", "79", "", "79", "no-ward", NULL},
+        /* a street word right after a type word is the unit's name */
+        {"X.Pho Cao H.Dong Van Ha Giang", "00745", "026", "02", "00745", "08", "", NULL},
         /* but a unit name may open with a street word: Quận Ngô Quyền */
         {"duong nguyen khuyen ngo quyen hai phong", "", "304", "31", "", "31", "era-ambiguous",
          NULL},
