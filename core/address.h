@@ -102,6 +102,10 @@ struct dc_addr {
  *   "ward-split"            pre-2025 ward split across several 2025 wards:
  *                           new_ward_code is ""
  *   "ward-unmapped"         pre-2025 ward with no 2025 mapping loaded
+ *   "ward-typo"             the codes are filled: the ward was read one edit
+ *                           (a swap counting one) from its name, the only ward
+ *                           so near in the district read ("Lnog Hậu, Cần
+ *                           Giuộc"); confidence at most 0.7
  */
 
 /* Match free text.  out is always filled (zeroed first); -1 only on an

@@ -26,7 +26,11 @@
  * Names that fold alike ("Sa Pa"/"Sa Pả") are told apart by a second key
  * that keeps vowel shape and tone but not where the tone mark sits.
  *
- * Not for: typo correction (no edit distance), street names, geocoding;
+ * Typos: a part in the ward slot with no name found is compared with the
+ * wards of the parent read (one edit, transpositions counting one; sole
+ * candidate, none other within two edits; issue 13 §2.7).
+ *
+ * Not for: street names, geocoding;
  * tone-style output (the catalogue's own spelling is always returned).
  *
  * Sources: /work/shared/refdata/README.md for the catalogue files, codes
@@ -89,6 +93,8 @@ struct unit {
     int akoff, aklen; /* accent-keeping key, in keys */
     int rfirst, rn;  /* new ward: its source (old) wards, in rmapv */
     int succ;        /* a retired name (catalog.c retired[]): the unit it reads as; else -1 */
+    int fkoff, fklen; /* folded key without the type prefix ("my thanh"), in keys */
+    int kfirst, kn;  /* wards under this unit (district; province of its era), in kids */
 };
 
 struct pair {
@@ -131,6 +137,7 @@ struct dc_catalog {
     long nwm, capwm, npm, cappm;
     int *mapv;
     int *rmapv;         /* new ward -> old wards (unit.rfirst, rn) */
+    int *kids;          /* parent -> its wards (unit.kfirst, kn), for typo matching */
     char *keys;
     long nkeys, capkeys;
     struct nslot *tab;  /* name index */
@@ -190,6 +197,7 @@ struct cand {
     int pen;     /* marks written that are not the unit's (accent penalties) */
     int retired; /* a unit was written by its retired name ("Quận 9") */
     int via;     /* old ward read under the 2025 name of another province (eras mixed) */
+    int typo;    /* the ward was read one edit from its name (match.c addr_typo) */
 };
 
 /* Readings kept for the consensus: near the best, or the same words read in
@@ -253,5 +261,8 @@ int addr_fit(const struct mention *m, const struct unit *u);
 int addr_accent_differs(const struct mctx *x, const struct mention *m, int ui);
 void addr_find_mentions(struct mctx *x);
 void addr_search(struct mctx *x);
+/* Readings without a ward: the part in the ward slot one edit from the name
+ * of a ward of the parent read ("My Thahn, Cần Giuộc"). */
+void addr_typo(struct mctx *x);
 
 #endif

@@ -37,6 +37,7 @@ dc_catalog_free(struct dc_catalog *c)
     free(c->pm);
     free(c->mapv);
     free(c->rmapv);
+    free(c->kids);
     free(c->keys);
     free(c->tab);
     free(c->post);
@@ -400,6 +401,10 @@ unit_keys(struct dc_catalog *c, struct krefs *kr, int ui, struct dc_error *err)
     if (u->akoff < 0)
         return -1;
     u->aklen = an;
+    u->fkoff = key_add(c, k, n, err);
+    if (u->fkoff < 0)
+        return -1;
+    u->fklen = n;
     if (kref_add(c, kr, k, n, ui, err) < 0)
         return -1;
     int ntok = tb.n - from;
@@ -564,6 +569,54 @@ add_retired(struct dc_catalog *c, struct dc_error *err)
     return 0;
 }
 
+/* The wards under each district (pre-2025) and province (its era's), for
+ * typo matching within a parent (match.c addr_typo). */
+static int
+build_kids(struct dc_catalog *c, struct dc_error *err)
+{
+    long total = 0;
+    for (long ui = 0; ui < c->nu; ui++) {
+        c->u[ui].kn = 0;
+        c->u[ui].kfirst = 0;
+    }
+    for (long ui = 0; ui < c->nu; ui++) {
+        const struct unit *w = &c->u[ui];
+        if (w->level != L_WARD || w->succ >= 0 || ui >= c->nu - c->nretired)
+            continue;
+        if (w->dist >= 0) {
+            c->u[w->dist].kn++;
+            total++;
+        }
+        if (w->prov >= 0) {
+            c->u[w->prov].kn++;
+            total++;
+        }
+    }
+    c->kids = malloc((size_t)(total > 0 ? total : 1) * sizeof *c->kids);
+    if (c->kids == NULL)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    long off = 0;
+    for (long ui = 0; ui < c->nu; ui++) {
+        c->u[ui].kfirst = (int)off;
+        off += c->u[ui].kn;
+        c->u[ui].kn = 0;
+    }
+    for (long ui = 0; ui < c->nu; ui++) {
+        const struct unit *w = &c->u[ui];
+        if (w->level != L_WARD || w->succ >= 0 || ui >= c->nu - c->nretired)
+            continue;
+        if (w->dist >= 0) {
+            struct unit *d = &c->u[w->dist];
+            c->kids[d->kfirst + d->kn++] = (int)ui;
+        }
+        if (w->prov >= 0) {
+            struct unit *p = &c->u[w->prov];
+            c->kids[p->kfirst + p->kn++] = (int)ui;
+        }
+    }
+    return 0;
+}
+
 int
 dc_catalog_finish(struct dc_catalog *c, struct dc_error *err)
 {
@@ -575,6 +628,8 @@ dc_catalog_finish(struct dc_catalog *c, struct dc_error *err)
     for (long ui = 0; ui < c->nu; ui++)
         if (unit_keys(c, &kr, (int)ui, err) < 0)
             goto fail;
+    if (build_kids(c, err) < 0)
+        goto fail;
     if (kr.n > 0)
         qsort_r(kr.v, (size_t)kr.n, sizeof *kr.v, cmp_kref, c->keys);
     long nuniq = 0;

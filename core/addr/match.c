@@ -147,7 +147,7 @@ consider(struct mctx *x, struct cand *cd)
     cd->pen = cd->via;
     if (cd->via)
         sc -= 0.5;
-    if (cd->wu >= 0 && addr_accent_differs(x, &x->m[cd->wm], cd->wu)) {
+    if (cd->wu >= 0 && !cd->typo && addr_accent_differs(x, &x->m[cd->wm], cd->wu)) {
         sc -= 1.5;
         cd->pen++;
     }
@@ -431,7 +431,7 @@ addr_search(struct mctx *x)
                 p = &c->u[pu];
             }
             any_prov = 1;
-            struct cand base = {pmi, pu, -1, -1, -1, -1, W_NONE, p->era, fp, 0, 0, 0, 0, ret, 0};
+            struct cand base = {pmi, pu, -1, -1, -1, -1, W_NONE, p->era, fp, 0, 0, 0, 0, ret, 0, 0};
             if (p->era == DC_ERA_2025) {
                 try_new(x, base);
                 struct cand vb = base;
@@ -519,7 +519,7 @@ addr_search(struct mctx *x)
             if (dret)
                 du = d->succ;
             struct cand cd = {-1, d->prov, dmi, du, -1, -1, W_NONE, DC_ERA_PRE2025, 0, fd, 0, 0,
-                              0, dret, 0};
+                              0, dret, 0, 0};
             try_old(x, cd, -1);
         }
     }
@@ -581,7 +581,7 @@ addr_search(struct mctx *x)
             if (wu < 0)
                 continue;
             struct cand cd = {-1, c->u[wu].prov, -1, -1, mi, wu, W_OK, era, 0, 0, fbest, 0,
-                              0, 0, 0};
+                              0, 0, 0, 0};
             cds[ncd++] = cd;
         }
         for (int k = 0; k < ncd; k++)
@@ -791,3 +791,199 @@ addr_find_mentions(struct mctx *x)
     x->nm = k;
 }
 
+
+/* ---------------------------------------------------------------- typos */
+
+/* Optimal-string-alignment distance (a swap of neighbours counts one),
+ * bounded: 3 stands for "more than two". */
+static int
+osa2(const char *a, int an, const char *b, int bn)
+{
+    enum { W = 48 };
+    if (an - bn > 2 || bn - an > 2)
+        return 3;
+    if (an >= W || bn >= W)
+        return 3;
+    unsigned char d0[W], d1[W], d2[W];
+    unsigned char *pp = d0, *p = d1, *cur = d2;
+    for (int j = 0; j <= bn; j++)
+        p[j] = (unsigned char)j;
+    for (int i = 1; i <= an; i++) {
+        cur[0] = (unsigned char)i;
+        int rowmin = cur[0];
+        for (int j = 1; j <= bn; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = p[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (p[j - 1] + cost < v)
+                v = p[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            cur[j] = (unsigned char)(v > 3 ? 3 : v);
+            if (cur[j] < rowmin)
+                rowmin = cur[j];
+        }
+        if (rowmin >= 3)
+            return 3;
+        unsigned char *t = pp;
+        pp = p;
+        p = cur;
+        cur = t;
+    }
+    return p[bn] > 3 ? 3 : p[bn];
+}
+
+#define TYPO_MIN_KEY 5 /* "my thahn": shorter keys are one edit from too much */
+
+/* The ward of parent (a district, or a province of the reading's era) one
+ * edit from key, when it is the only one within two edits; else -1. */
+static int
+typo_ward(const struct dc_catalog *c, int parent, int era, const char *key, int kn,
+          unsigned pmask)
+{
+    const struct unit *p = &c->u[parent];
+    int one = -1, near = 0;
+    for (int k = 0; k < p->kn; k++) {
+        int wi = c->kids[p->kfirst + k];
+        const struct unit *w = &c->u[wi];
+        if (w->era != era || w->fklen < TYPO_MIN_KEY)
+            continue;
+        int d = osa2(key, kn, c->keys + w->fkoff, w->fklen);
+        if (d == 0)
+            return -1; /* the exact name, left out for a reason of its own */
+        if (d > 2)
+            continue;
+        if (++near > 1)
+            return -1;
+        if (d == 1 && (pmask == 0 || (pmask & w->kind)))
+            one = wi;
+    }
+    return one;
+}
+
+/* The words written as the unit spells them (letters) carry its marks too,
+ * when written with marks: "Linh Đàm" is not "Lĩnh Nam" one edit away, as
+ * its "Linh" is not "Lĩnh".  A typo changes letters, not the other words'
+ * marks. */
+static int
+typo_marks_agree(const struct mctx *x, int s, int b, const struct unit *u)
+{
+    const struct tokbuf *tb = x->tb;
+    const char *fk = x->c->keys + u->fkoff, *ak = x->c->keys + u->akoff;
+    int fi = 0, ai = 0, part = 0;
+    for (int k = s; k < b; k++)
+        part |= tb->t[k].marked; /* an unmarked word beside marked ones is unmarked */
+    for (int k = s; k < b; k++) {
+        int fe = fi, ae = ai;
+        while (fe < u->fklen && fk[fe] != ' ')
+            fe++;
+        while (ae < u->aklen && ak[ae] != ' ')
+            ae++;
+        const struct tok *t = &tb->t[k];
+        if (fi >= u->fklen)
+            return 1; /* words split otherwise: the edit is there */
+        if (part && fe - fi == t->fl && memcmp(fk + fi, tb->f + t->fo, (size_t)t->fl) == 0) {
+            /* the accent word: shape letters and the tone digit */
+            char tone = (char)('0' + t->tone);
+            if (ae - ai != t->fl + 1 || memcmp(ak + ai, tb->a + t->fo, (size_t)t->fl) != 0 ||
+                ak[ae - 1] != tone)
+                return 0;
+        }
+        fi = fe + 1;
+        ai = ae + 1;
+    }
+    return 1;
+}
+
+void
+addr_typo(struct mctx *x)
+{
+    const struct dc_catalog *c = x->c;
+    const struct tokbuf *tb = x->tb;
+    if (!x->have || x->ntop == 0)
+        return;
+    struct cand tops[MAX_TOP];
+    int nt = x->ntop;
+    for (int i = 0; i < nt; i++)
+        if (x->top[i].wm >= 0)
+            return; /* a ward read as written: nothing to mend */
+    for (int i = 0; i < x->nm; i++)
+        if (x->m[i].pmask & M_WARD)
+            return; /* a ward written with its type word and not read: not this */
+    memcpy(tops, x->top, (size_t)nt * sizeof *tops);
+    for (int i = 0; i < nt; i++) {
+        struct cand cd = tops[i];
+        if (cd.wm >= 0 || cd.pu < 0 || cd.via || cd.typo)
+            continue;
+        int lm = cd.dm >= 0 ? cd.dm : cd.pm;
+        if (lm < 0)
+            continue;
+        if (cd.dm >= 0 && cd.pm >= 0 && x->m[cd.pm].ps < x->m[cd.dm].ps)
+            continue; /* province first: not read for typos */
+        int b = x->m[lm].ps;
+        if (b == 0 || !(tb->t[b].flags & (T_BRK | T_HYPH)))
+            continue; /* the ward slot is the part right before, by a separator */
+        int a = b - 1;
+        while (a > 0 && !(tb->t[a].flags & (T_BRK | T_HYPH)))
+            a--;
+        /* a written type word opens the part: "Xã Tân Lpậ" */
+        int s = a, ps;
+        unsigned pmask = 0;
+        for (int k = a + 1; k <= a + 2 && k < b; k++) {
+            unsigned pmk = addr_find_prefix(tb, k, &ps);
+            if (pmk != 0 && ps == a) {
+                s = k;
+                pmask = pmk;
+                break;
+            }
+        }
+        if (pmask != 0 && !(pmask & M_WARD))
+            continue;
+        if (b - s < 1 || b - s > 5 || digit_first(tb, s) ||
+            (pmask == 0 && addr_is_word_in(tb, s, detail_words,
+                                           sizeof detail_words / sizeof detail_words[0])))
+            continue;
+        int overlapped = 0; /* the whole part is a name found: no typo to mend */
+        for (int mi = 0; mi < x->nm && !overlapped; mi++)
+            overlapped = x->m[mi].s <= s && x->m[mi].e >= b;
+        if (overlapped)
+            continue;
+        char key[64];
+        int kn = 0;
+        for (int k = s; k < b; k++) {
+            if (kn + tb->t[k].fl + 1 >= (int)sizeof key)
+                break;
+            if (k > s)
+                key[kn++] = ' ';
+            memcpy(key + kn, tb->f + tb->t[k].fo, (size_t)tb->t[k].fl);
+            kn += tb->t[k].fl;
+        }
+        if (kn < TYPO_MIN_KEY)
+            continue;
+        int parent = cd.era == DC_ERA_PRE2025 && cd.du >= 0 ? cd.du : cd.pu;
+        int marked = 0;
+        for (int k = s; k < b; k++)
+            marked |= tb->t[k].marked;
+        if (!marked && c->u[parent].level != L_DIST)
+            continue; /* unmarked, a province holds too many near names */
+        int wu = typo_ward(c, parent, cd.era, key, kn, pmask);
+        if (wu < 0 || x->nm >= MAX_MENTIONS || !typo_marks_agree(x, s, b, &c->u[wu]))
+            continue;
+        struct mention *m = &x->m[x->nm];
+        memset(m, 0, sizeof *m);
+        m->s = s;
+        m->e = b;
+        m->ps = a;
+        m->pmask = pmask;
+        m->field = tb->t[s].field;
+        m->lv = cd.era == DC_ERA_PRE2025 ? B_WOLD : B_WNEW;
+        cd.wm = x->nm++;
+        cd.wu = wu;
+        cd.wflag = W_OK;
+        cd.fw = (pmask & c->u[wu].kind) ? 1 : 0;
+        cd.typo = 1;
+        consider(x, &cd);
+    }
+}

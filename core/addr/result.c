@@ -168,6 +168,8 @@ enum {
     CF_WEAK,            /* an ambiguity already named, or no province and no ward */
     CF_REASON_CAP,      /* any other reason: at most this (no high confidence, blank code) */
     CF_RETIRED,         /* a unit written by its retired name ("Quận 9"): the successor, a fact */
+    CF_TYPO,            /* the ward read one edit from its name, the only one so near in
+                         * its district: likely, not certain ("Lnog Hậu") */
     CF_N
 };
 static const double conf_of[CF_N] = {
@@ -175,6 +177,7 @@ static const double conf_of[CF_N] = {
     [CF_NO_KIND_PROV] = 0.02, [CF_PROV_AMBIGUOUS] = 0.1, [CF_NO_WARD] = 0.35,
     [CF_NO_WARD_DIST] = 0.5,  [CF_WARD_NO_NEW] = 0.8,  [CF_NO_PROVINCE] = 0.6,
     [CF_WEAK] = 0.3,          [CF_REASON_CAP] = 0.5,    [CF_RETIRED] = 0.9,
+    [CF_TYPO] = 0.7,
 };
 
 /* The codes one reading gives, in both eras: its own era's units, and the
@@ -456,6 +459,12 @@ fill_codes(const struct mctx *x, struct dc_addr *out)
     }
     copy_name(out->era_name, sizeof out->era_name,
               eras == 3 ? "both" : eras == 2 ? "2025" : "pre2025");
+    if (best->typo) {
+        if (!cleared && out->reason[0] == '\0')
+            copy_name(out->reason, sizeof out->reason, "ward-typo");
+        if (out->confidence > conf_of[CF_TYPO])
+            out->confidence = conf_of[CF_TYPO];
+    }
     if (retired && !cleared && out->reason[0] == '\0') {
         copy_name(out->reason, sizeof out->reason, "retired-name");
         if (out->confidence > conf_of[CF_RETIRED])
@@ -490,6 +499,8 @@ match_tokens(const struct dc_catalog *c, struct tokbuf *tb, const char *text, in
         x->marked |= tb->t[i].marked;
     addr_find_mentions(x);
     addr_search(x);
+    if (x->work <= MAX_WORK)
+        addr_typo(x);
     if (x->have && x->best.score <= 0)
         x->have = 0;
     if (x->work > MAX_WORK)

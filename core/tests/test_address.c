@@ -922,6 +922,31 @@ test_ward_unique_in_country(void)
     check_table(full, t, sizeof t / sizeof t[0]);
 }
 
+/* Issue 13 §2.7: a part in the ward slot one edit from the name of a ward
+ * of the district read (a swap of neighbours counts one), the only ward so
+ * near; not when its other words' marks say another name, nor when a
+ * province is all there is to search and the words carry no marks. */
+static void
+test_ward_typo_in_parent(void)
+{
+    if (!need_full())
+        return;
+    static const struct want t[] = {
+        {"Lnog Hậu, Cần Giuộc, Long An", "28168", "807", "80", "28159", "80", "ward-typo", NULL},
+        {"Phuoc Vinh Dogn, Cần Giuộc, Long An", "28195", "807", "80", "28207", "80", "ward-typo",
+         NULL},
+        {"Xã Tân Lpậ, Huyện Đan Phượng, Hà Nội", "09820", "273", "01", "", "01", "ward-split",
+         NULL},
+        /* "Linh Đàm" is an urban area, not Phường Lĩnh Nam: "Linh" is not "Lĩnh" */
+        {"kđt linh đàm , linh đàm , hà nội", "", "", "01", "", "01", "no-ward", NULL},
+        /* "My Thahn" is no ward of Cần Giuộc within one edit */
+        {"My Thahn, Cần Giuộc, Long An", "", "807", "80", "", "80", "no-ward", NULL},
+        /* a type-worded ward unread elsewhere: the typo is not looked for */
+        {"xã ia pia , chưprông , gia lai", "", "", "", "", "52", "era-ambiguous", NULL},
+    };
+    check_table(full, t, sizeof t / sizeof t[0]);
+}
+
 /* Issue 13 §2.8: dashes as the only separators, with and without marks; a
  * hyphen ends a hamlet word's reach ("Bàn" is also "bản", a hamlet). */
 static void
@@ -985,6 +1010,7 @@ main(void)
     RUN(test_district_slot_and_seat);
     RUN(test_ward_unique_in_country);
     RUN(test_dash_separators_no_marks);
+    RUN(test_ward_typo_in_parent);
     RUN(test_split_columns);
     RUN(test_no_province_written);
     RUN(test_era_ambiguous_without_district);
