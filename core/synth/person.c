@@ -254,6 +254,34 @@ abbr_unit(struct sb *o, const char *name, int sp)
     sb_add(o, name);
 }
 
+/* name with two neighbouring ASCII letters of its own name (after the type
+ * word) swapped, the pair chosen by k; 0 when the name has too few. */
+static int
+swap_letters(const char *name, uint32_t k, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    const char *sp = strchr(name, ' ');
+    if (n >= cap || sp == NULL)
+        return 0;
+    if (strncmp(name, "Thị ", 4) == 0 || strncmp(name, "Đặc ", 5) == 0)
+        sp = strchr(sp + 1, ' '); /* "Thị trấn", "Đặc khu" */
+    if (sp == NULL || strlen(sp + 1) < 6)
+        return 0;
+    size_t from = (size_t)(sp + 1 - name), pairs[64], np = 0;
+    for (size_t i = from; i + 1 < n && np < 64; i++) {
+        unsigned char a = (unsigned char)name[i], b = (unsigned char)name[i + 1];
+        if (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' && a != b)
+            pairs[np++] = i;
+    }
+    if (np == 0)
+        return 0;
+    memcpy(out, name, n + 1);
+    size_t i = pairs[k % np];
+    out[i] = name[i + 1];
+    out[i + 1] = name[i];
+    return 1;
+}
+
 void
 synth_render_addr(struct gen *g, const struct person *p, int fl, char *buf, size_t cap)
 {
@@ -284,6 +312,12 @@ synth_render_addr(struct gen *g, const struct person *p, int fl, char *buf, size
         sep = h % 8 == 2 ? " " : " - ";
     int glue = (fl & A_ABBR) && (h >> 3) % 4 == 0;
     int nodist = nu == 3 && (fl & (A_ABBR | A_FOLD)) && (h >> 5) % 8 == 0;
+    /* one typo in the ward's name, two neighbouring letters swapped ("Lnog
+     * Hậu"), with the district written (issue 13 §2.7) */
+    char typo[128];
+    if ((fl & (A_ABBR | A_FOLD)) && !nodist && nu == 3 && (h >> 8) % 32 == 0 &&
+        swap_letters(units[0], h >> 13, typo, sizeof typo))
+        units[0] = typo;
     for (int i = 0; i < nu; i++) {
         if (nodist && i == 1)
             continue;
