@@ -39,6 +39,7 @@
 #include "encoding.h"
 #include "io/workbook.h"
 #include "utf8.h"
+#include "util/hex.h"
 
 #define ZCAP (64u << 10)      /* file read size */
 #define IBCAP (1u << 20)      /* input buffer = detection sample */
@@ -149,15 +150,10 @@ read_file(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_err
 static int
 finish_hash(struct dc_csv_reader *r, struct dc_error *err)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0, i;
-
     if (r->sha[0])
         return 0;
-    if (EVP_DigestFinal_ex(r->md, md, &n) != 1 || n != 32)
+    if (dc_sha256_final_hex(r->md, r->sha) < 0)
         return dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 final failed");
-    for (i = 0; i < n; i++)
-        snprintf(r->sha + 2 * i, 3, "%02x", md[i]);
     return 0;
 }
 

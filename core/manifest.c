@@ -19,15 +19,13 @@
 #include <zlib.h>
 
 #include "json.h"
+#include "util/hex.h"
 
 #define CHUNK 65536
 
 int
 dc_manifest_sha256_file(const char *path, char hex[65], long long *bytes, struct dc_error *err)
 {
-    static const char digits[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
     unsigned char *buf = NULL;
     EVP_MD_CTX *ctx = NULL;
     FILE *fp = NULL;
@@ -59,15 +57,10 @@ dc_manifest_sha256_file(const char *path, char hex[65], long long *bytes, struct
         dc_error_set(err, DC_EX_IOERR, "%s: read error", path);
         goto out;
     }
-    if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+    if (dc_sha256_final_hex(ctx, hex) < 0) {
         dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 final failed");
         goto out;
     }
-    for (unsigned i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
     if (bytes)
         *bytes = total;
     ret = 0;
@@ -192,9 +185,9 @@ dc_manifest_build(struct dc_db *db, const struct dc_manifest_info *m, struct dc_
             dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 failed");
             return NULL;
         }
+        char id[17];
         dc_buf_puts(&b, "  \"key_id\": \"");
-        for (int i = 0; i < 8; i++)
-            dc_buf_printf(&b, "%02x", md[i]);
+        dc_buf_puts(&b, dc_hex_encode(md, 8, id));
         dc_buf_puts(&b, "\",\n");
     }
     dc_buf_puts(&b, "  \"file\": ");

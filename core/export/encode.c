@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "utf8.h"
+#include "util/hex.h"
 
 /* Encoded rows collect in one buffer that goes to the stream when it holds this much:
  * one fwrite per MiB, not per row, and stdio passes a write this large straight through
@@ -398,12 +399,14 @@ export_fetch_row(struct emit *e, sqlite3_stmt *st, int nc, struct row *r)
 static void
 hex_bytes(struct dc_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char two[2] = {hex[c >> 4], hex[c & 15]};
-        dc_buf_add(b, two, 2);
+    if (n > ((size_t)-1 - 1) / 2) {
+        b->oom = 1;
+        return;
     }
+    if (dc_buf_reserve(b, 2 * n) < 0) /* sets oom: export_flush reports it */
+        return;
+    dc_hex_encode((const unsigned char *)s, n, b->s + b->len);
+    b->len += 2 * n;
 }
 
 /* JSON string of bytes that may not be UTF-8 (rejects.raw of a legacy-encoded file):

@@ -5,6 +5,7 @@
  * Not for: what is written (write.c).
  */
 #include "export_int.h"
+#include "util/hex.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -399,12 +400,8 @@ dc_export_file_close(struct dc_export_file *f, struct dc_error *err)
     free(f->buf);
     f->buf = NULL;
     if (f->sink) {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int n = 0;
-        if (rc == 0 && (EVP_DigestFinal_ex(f->sink->md, md, &n) != 1 || n != 32))
+        if (rc == 0 && dc_sha256_final_hex(f->sink->md, f->sha256) < 0)
             rc = dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 failed");
-        for (unsigned int i = 0; rc == 0 && i < n; i++)
-            snprintf(f->sha256 + 2 * i, 3, "%02x", md[i]);
         f->bytes = f->sink->bytes;
         sink_free(f->sink);
         f->sink = NULL;

@@ -5,6 +5,7 @@
  * Not for: encoding the rows (encode.c).
  */
 #include "export_int.h"
+#include "util/hex.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -304,7 +305,6 @@ int
 dc_export_pseudonym(const unsigned char *key, size_t key_len, const char *s, size_t n,
                     char out[19], struct dc_error *err)
 {
-    static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
 
@@ -314,11 +314,7 @@ dc_export_pseudonym(const unsigned char *key, size_t key_len, const char *s, siz
         return dc_error_set(err, DC_EX_SOFTWARE, "HMAC-SHA-256 failed");
     out[0] = 'p';
     out[1] = '_';
-    for (int i = 0; i < 8; i++) {
-        out[2 + 2 * i] = hex[md[i] >> 4];
-        out[3 + 2 * i] = hex[md[i] & 15];
-    }
-    out[18] = '\0';
+    dc_hex_encode(md, 8, out + 2);
     return 0;
 }
 

@@ -6,6 +6,7 @@
  * Not for: what the writer does with the rows (rows.c).
  */
 #include "import_int.h"
+#include "util/hex.h"
 
 /* ---- reader thread ------------------------------------------------------------------- */
 
@@ -333,12 +334,5 @@ import_pipe_close(struct pipe *p)
 int
 import_pipe_rows_sha256(struct pipe *p, char hex[65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-
-    if (EVP_DigestFinal_ex(p->md, md, &n) != 1 || n != 32)
-        return -1;
-    for (unsigned int i = 0; i < n; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return 0;
+    return dc_sha256_final_hex(p->md, hex);
 }

@@ -6,6 +6,7 @@
 #include "wb.h"
 
 #include "../vndate.h"
+#include "../util/hex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -296,8 +297,7 @@ wb_row_emit(struct wb_row *w, struct dc_enc_conv *conv, size_t max_field, struct
 static int
 file_sha256(const char *path, char hex[65], unsigned long long *bytes, struct dc_error *err)
 {
-    unsigned char buf[1 << 16], md[EVP_MAX_MD_SIZE];
-    unsigned int mdn = 0;
+    unsigned char buf[1 << 16];
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     ssize_t n;
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
@@ -326,10 +326,8 @@ file_sha256(const char *path, char hex[65], unsigned long long *bytes, struct dc
         *bytes += (unsigned long long)n;
         EVP_DigestUpdate(ctx, buf, (size_t)n);
     }
-    if (rc == 0 && (EVP_DigestFinal_ex(ctx, md, &mdn) != 1 || mdn != 32))
+    if (rc == 0 && dc_sha256_final_hex(ctx, hex) < 0)
         rc = dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 final failed");
-    for (unsigned int i = 0; rc == 0 && i < mdn; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
     EVP_MD_CTX_free(ctx);
     close(fd);
     return rc;

@@ -1,0 +1,67 @@
+/*
+ * test_util.c - unit tests for core/util/: hex of bytes (every nibble, the empty string,
+ * NUL bytes) and SHA-256 finished as hex (FIPS 180-2 Appendix B vectors; a failed final
+ * leaves the output alone).
+ */
+#include <string.h>
+
+#include "tap.h"
+#include "util/hex.h"
+
+static void
+test_hex_every_nibble(void)
+{
+    const unsigned char b[] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x00, 0xff};
+    char out[2 * sizeof b + 1];
+
+    CHECK_STR(dc_hex_encode(b, sizeof b, out), "0123456789abcdef00ff");
+    CHECK_STR(dc_hex_encode(b, 0, out), "");
+    CHECK_STR(dc_hex_encode((const unsigned char *)"\0\0", 2, out), "0000");
+}
+
+static void
+sha(const char *s, char hex[65])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+    strcpy(hex, "unset");
+    CHECK(md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+          EVP_DigestUpdate(md, s, strlen(s)) == 1);
+    CHECK_INT(dc_sha256_final_hex(md, hex), 0);
+    EVP_MD_CTX_free(md);
+}
+
+static void
+test_sha256_fips_vectors(void)
+{
+    char hex[65];
+
+    sha("abc", hex);
+    CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    sha("", hex);
+    CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", hex);
+    CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void
+test_sha256_not_sha256(void)
+{
+    char hex[65] = "kept";
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+    /* a SHA-1 context gives 20 bytes: refused, hex untouched */
+    CHECK(md && EVP_DigestInit_ex(md, EVP_sha1(), NULL) == 1);
+    CHECK_INT(dc_sha256_final_hex(md, hex), -1);
+    CHECK_STR(hex, "kept");
+    EVP_MD_CTX_free(md);
+}
+
+int
+main(void)
+{
+    RUN(test_hex_every_nibble);
+    RUN(test_sha256_fips_vectors);
+    RUN(test_sha256_not_sha256);
+    return tap_done();
+}
