@@ -392,6 +392,29 @@ static const char *const detail_words[] = {
     "lang", "cc", "toa", "nha", "sn", "block", "hxh", "ql", "tl", "dt", "dh"};
 
 
+/* A street or detail word written with marks carries its own tone: "Sở
+ * Dầu" has no "Số", "Tiên Lãng" no "làng", "Tô Hiến Thành" no "Tổ". */
+static int
+word_tone_ok(const struct tokbuf *tb, int j)
+{
+    static const struct {
+        const char *w;
+        int tone;
+    } tones[] = {
+        {"thon", TONE_NONE},   {"ap", TONE_ACUTE},   {"to", TONE_HOOK},    {"xom", TONE_ACUTE},
+        {"ban", TONE_HOOK},    {"khom", TONE_ACUTE}, {"khu", TONE_NONE},   {"so", TONE_ACUTE},
+        {"ngo", TONE_TILDE},   {"ngach", TONE_ACUTE}, {"hem", TONE_HOOK},  {"kiet", TONE_DOT},
+        {"duong", TONE_GRAVE}, {"pho", TONE_ACUTE},  {"cum", TONE_DOT},    {"doi", TONE_DOT},
+        {"khoi", TONE_ACUTE},  {"buon", TONE_NONE},  {"lang", TONE_GRAVE}, {"toa", TONE_GRAVE},
+        {"nha", TONE_GRAVE}};
+    if (!tb->t[j].marked)
+        return 1;
+    for (size_t k = 0; k < sizeof tones / sizeof tones[0]; k++)
+        if (addr_tok_is(tb, j, tones[k].w))
+            return tb->t[j].tone == tones[k].tone;
+    return 1;
+}
+
 /* A bare name that is a whole part of the text by itself (between
  * separators, "Thiên Hiền, Mễ Trì"), of two words or more, not opening
  * with a street word ("Đường Thạnh..." folds as Xã Dương Thành). */
@@ -405,7 +428,8 @@ bare_part(const struct mctx *x, const struct mention *m)
         return 0;
     if (m->e < tb->n && !(tb->t[m->e].flags & (T_BRK | T_HYPH)))
         return 0;
-    return !addr_is_word_in(tb, m->s, detail_words, sizeof detail_words / sizeof detail_words[0]);
+    return !addr_is_word_in(tb, m->s, detail_words, sizeof detail_words / sizeof detail_words[0]) ||
+           !word_tone_ok(tb, m->s);
 }
 
 void
@@ -536,8 +560,8 @@ addr_search(struct mctx *x)
     int nwards = 0, nbare = 0;
     for (int mi = 0; mi < x->nm; mi++) {
         const struct mention *m = &x->m[mi];
-        if (m->lv & (B_PROV | B_DIST))
-            return;
+        if ((m->lv & (B_PROV | B_DIST)) && (m->pmask != 0 || (!m->num && !m->weak)))
+            return; /* a bare "1" is no Quận 1 */
         nwards += (m->pmask & M_WARD) != 0;
         nbare += bare_part(x, m);
     }
@@ -652,7 +676,7 @@ mark_streets(const struct mctx *x, unsigned char *street)
         if (sw[j] && j > 0 && addr_tok_is(tb, j, "pho") && addr_tok_is(tb, j - 1, "thanh") &&
             !(tb->t[j].flags & (T_BRK | T_HYPH)))
             sw[j] = 0; /* "thành phố" */
-        if (sw[j] && not_street_duong(x, j))
+        if (sw[j] && (not_street_duong(x, j) || !word_tone_ok(tb, j)))
             sw[j] = 0;
         if (sw[j] && j > 0 && !(tb->t[j].flags & (T_BRK | T_HYPH)) &&
             addr_is_word_in(tb, j - 1, type_words, sizeof type_words / sizeof type_words[0]))
@@ -757,7 +781,7 @@ addr_find_mentions(struct mctx *x)
                 !in_street(tb, street, i - 1) &&
                 addr_is_word_in(tb, i - 1, detail_words,
                                 sizeof detail_words / sizeof detail_words[0]) &&
-                !not_street_duong(x, i - 1))
+                word_tone_ok(tb, i - 1) && !not_street_duong(x, i - 1))
                 continue; /* "Thôn Phú Lộc", "Phố Huế": a hamlet or street; a
                            * detail word inside a street's name is not one
                            * ("Lý Thái Tổ Hoàn Kiếm", "Bằng Lăng Sơn Trà"),

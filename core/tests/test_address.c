@@ -859,6 +859,10 @@ test_street_name_holds_unit_name(void)
         {"Đường Pasteur Quận 3, Hồ Chí Minh", "", "770", "79", "", "79", "no-ward", NULL},
         /* a street word right after a type word is the unit's name */
         {"X.Pho Cao H.Dong Van Ha Giang", "00745", "026", "02", "00745", "08", "", NULL},
+        /* written with marks, a street or hamlet word has its own tone:
+         * "Lãng" is no "làng", "Sở" no "Số" */
+        {"xã tiên lãng hải phòng", "", "315", "31", "11755", "31", "", NULL},
+        {"Đường Hồ Đá , Sở Dầu", "11302", "303", "31", "11311", "31", "no-province", NULL},
         /* but a unit name may open with a street word: Quận Ngô Quyền */
         {"duong nguyen khuyen ngo quyen hai phong", "", "304", "31", "", "31", "era-ambiguous",
          NULL},
@@ -915,6 +919,9 @@ test_ward_unique_in_country(void)
         {"Mễ Trì", "00631", "019", "01", "", "01", "ward-split", NULL},
         {"Thiên Hiền, Mễ Trì", "00631", "019", "01", "", "01", "ward-split", NULL},
         {"tổ 8 - trung liệt", "00217", "006", "01", "", "01", "ward-split", NULL},
+        /* a bare number is no Quận 1 that would leave the ward unexplained */
+        {"nam thới 1 xã thới tam thôn", "27574", "784", "79", "27568", "79", "no-province",
+         NULL},
         /* "Đường Thạnh Xuân" folds as Xã Dương Thành: not a part of its own */
         {"Đường Thạnh Xuân 52", "", "", "", "", "", "no-province", NULL},
         {"Đường Cư Xá Bắc Hải", "", "", "", "", "", "no-province", NULL},
