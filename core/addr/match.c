@@ -626,6 +626,15 @@ digit_first(const struct tokbuf *tb, int i)
     return tb->t[i].fl > 0 && tb->f[tb->t[i].fo] <= '9';
 }
 
+static int
+has_digit(const struct tokbuf *tb, int i)
+{
+    for (int k = 0; k < tb->t[i].fl; k++)
+        if (tb->f[tb->t[i].fo + k] <= '9')
+            return 1;
+    return 0;
+}
+
 /* Written type words: a street word right after one opens the unit's name. */
 static const char *const type_words[] = {"xa", "x", "phuong", "p", "f", "tt", "ttr", "tran",
                                          "quan", "q", "huyen", "h", "tx", "tp"};
@@ -692,17 +701,21 @@ mark_streets(const struct mctx *x, unsigned char *street)
                    addr_is_word_in(tb, j - 1, road_first, sizeof road_first / sizeof road_first[0]);
         int word = (sw[j] && !inside) || road;
         int hs = !word && digit_first(tb, j) &&
-                 (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) && !(j > 0 && sw[j - 1]);
+                 (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) && !(j > 0 && sw[j - 1]) &&
+                 !(j > 0 && digit_first(tb, j - 1) && (street[j - 1] || house[j - 1]));
+        /* "Đường 30/4 Ninh Kiều": the 4 goes on the street's number */
         if (!word && !hs)
             continue;
         int from = j;
         if (hs) {
             house[j] = 1;
             while (from + 1 < tb->n && digit_first(tb, from + 1) &&
-                   !(tb->t[from + 1].flags & (T_BRK | T_HYPH)))
-                from++;
+                   tb->t[from + 1].field == tb->t[j].field)
+                from++; /* "236/14L", "5 41A": one house number */
         }
-        int len = word && from + 1 < tb->n && digit_first(tb, from + 1) ? 1 : 2;
+        /* a number or a code names the street alone: "Đường 14", "Đường D2
+         * Nhà Bè", "Đường DX 060" */
+        int len = word && from + 1 < tb->n && has_digit(tb, from + 1) ? 1 : 2;
         for (int k = from + 1; k <= from + len && k < tb->n; k++) {
             if ((tb->t[k].flags & (T_BRK | T_HYPH)) || tb->t[k].field != tb->t[j].field)
                 break;

@@ -863,6 +863,9 @@ test_street_name_holds_unit_name(void)
          * "Lãng" is no "làng", "Sở" no "Số" */
         {"xã tiên lãng hải phòng", "", "315", "31", "11755", "31", "", NULL},
         {"Đường Hồ Đá , Sở Dầu", "11302", "303", "31", "11311", "31", "no-province", NULL},
+        /* a code or a date names the street alone ("Đường D2", "Đường 30/4") */
+        {"Đường D2 Nhà Bè Hồ Chí Minh", "", "786", "79", "", "79", "era-ambiguous", NULL},
+        {"duong 30/4 ninh kieu can tho", "", "916", "92", "", "92", "era-ambiguous", NULL},
         /* but a unit name may open with a street word: Quận Ngô Quyền */
         {"duong nguyen khuyen ngo quyen hai phong", "", "304", "31", "", "31", "era-ambiguous",
          NULL},
