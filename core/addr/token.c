@@ -251,7 +251,12 @@ addr_tokenize(const struct foldtab *ft, const char *s, int32_t len, int field, u
         unsigned char c = fold_class(ft, cp);
         if (c >= '0') {
             int up = c >= 'a' && (cp < 0x80 ? cp >= 'A' && cp <= 'Z' : u_isupper(cp));
-            if (cur >= 0 && up && prev && glued_type(tb, cur, s, i, len, prev)) {
+            /* a capital after a small letter starts a word: names glued
+             * without their space ("KonTum", "Trung HòaCầu Giấy"), not
+             * a stray capital in a short word ("ThAnh Hóa") */
+            if (cur >= 0 && up &&
+                ((prev == 1 && tb->t[cur].fl >= 3) ||
+                 (prev && glued_type(tb, cur, s, i, len, prev)))) {
                 if (tok_finish(tb, cur) < 0)
                     return -1;
                 cur = -1;

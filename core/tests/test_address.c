@@ -885,6 +885,8 @@ test_glued_type_words(void)
         {"XPhước Vĩnh Đông, Cần Giuộc, Long An", "28195", "807", "80", "28207", "80", "", NULL},
         {"TTLong Thành, Đồng Nai", "26368", "740", "75", "26368", "75", "", NULL},
         {"P.2, Q.Bình Thạnh, TPHCM", "26941", "765", "79", "26944", "79", "", NULL},
+        /* names glued without their space: a capital after three small letters */
+        {"85 Nguyễn Thiện Thuật - KonTum - Kon Tum", "", "608", "62", "", "51", "no-ward", NULL},
     };
     check_table(full, t, sizeof t / sizeof t[0]);
 }
