@@ -695,8 +695,9 @@ tally_store(struct dc_db *db, const struct tally *t, struct dc_error *err)
  * connection, reading src_row into batches of BATCH_RECS records and writing
  * person, change and change_count from the batches the workers have
  * normalized, in record order; each worker normalizes whole batches with a
- * dc_norm_buf of its own.  On 2 cores one worker normalizes while this thread
- * reads and writes.  A batch owns copies of everything it holds (the select's
+ * dc_norm_buf of its own, and so does this thread when it has nothing to read
+ * or write.  On 2 cores one worker normalizes while this thread reads, writes
+ * and normalizes what is left.  A batch owns copies of everything it holds (the select's
  * row is gone at the next step, a norm buffer's strings at its next record),
  * as offsets into its two character buffers.  With one thread (--threads 1)
  * the same functions run in turn on this thread: the tables do not depend on
@@ -716,7 +717,8 @@ enum {
 
 struct nrec {
     int64_t record_id, batch, src_row, src_line;
-    size_t source, src_file, raw[DC_F_COUNT]; /* in the batch's in buffer */
+    const char *source, *src_file;             /* the pass's struct srcs */
+    size_t raw[DC_F_COUNT];                    /* in the batch's in buffer */
     size_t text[T_COUNT];                      /* in its out buffer */
     double conf;
     int has_conf;
@@ -847,6 +849,80 @@ normalize_batch(struct nbatch *b, const struct dc_normalize_opts *o, struct dc_n
     return 0;
 }
 
+/* Source name and file of every batch, by id. */
+struct srcs {
+    struct src_batch {
+        int64_t id;
+        char *source, *src_file;
+    } *v;
+    size_t n, last;
+};
+
+static void
+srcs_free(struct srcs *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->v[i].source);
+        free(m->v[i].src_file);
+    }
+    free(m->v);
+}
+
+static int
+srcs_load(struct dc_db *db, struct srcs *m, struct dc_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    size_t cap = 0;
+    int rc;
+
+    if (dc_db_prepare(db, "SELECT id, source, src_file FROM batch ORDER BY id", &q, err) < 0)
+        return -1;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *src = (const char *)sqlite3_column_text(q, 1);
+        const char *file = (const char *)sqlite3_column_text(q, 2);
+        if (m->n == cap) {
+            struct src_batch *v = realloc(m->v, (cap = cap ? 2 * cap : 64) * sizeof *v);
+            if (!v)
+                break;
+            m->v = v;
+        }
+        struct src_batch *e = &m->v[m->n];
+        e->id = sqlite3_column_int64(q, 0);
+        e->source = src ? strdup(src) : NULL;
+        e->src_file = file ? strdup(file) : NULL;
+        m->n++;
+        if ((src && !e->source) || (file && !e->src_file))
+            break;
+    }
+    sqlite3_finalize(q);
+    if (rc == SQLITE_ROW)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    if (rc != SQLITE_DONE)
+        return dc_db_fail(db, rc, "read batch", err);
+    return 0;
+}
+
+/* The batch of id, or NULL: the row has none (the join of old left it out). */
+static const struct src_batch *
+srcs_find(struct srcs *m, int64_t id)
+{
+    size_t lo = 0, hi = m->n;
+
+    if (m->last < m->n && m->v[m->last].id == id)
+        return &m->v[m->last];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == m->n || m->v[lo].id != id)
+        return NULL;
+    m->last = lo;
+    return &m->v[lo];
+}
+
 struct pass {
     struct dc_db *db;
     const struct dc_normalize_opts *o;
@@ -854,6 +930,7 @@ struct pass {
     struct dc_normalize_summary *s;
     long long total;  /* for progress */
     int sel_done;     /* sel stepped to its end */
+    struct srcs srcs;
     struct tally tally;
     /* the pipeline */
     struct nbatch *slot;
@@ -863,13 +940,17 @@ struct pass {
     int eof, stop; /* stop: workers leave (input done or a failure) */
 };
 
+/* The fields in fields.h order; NULL for those dc_normalize_record does not read (other
+ * name, issue place, nationality, current address, hometown, birth place, household,
+ * relation, phone: they stay in src_row).  A row's source and file are its batch's
+ * (struct srcs), not joined on every row. */
 static const char select_src[] =
-    "SELECT r.id, r.batch_id, b.source, b.src_file, r.src_row, r.src_line, full_name, family_name, "
-    "middle_name, given_name, other_name, dob, sex, id_number, cmnd, issue_date, issue_place, "
-    "expiry_date, ethnic, religion, nationality, address, address_current, ward, district, "
-    "province, hometown, birth_place, household_no, relation, phone, mrz, qr "
-    "FROM src_row r JOIN batch b ON b.id = r.batch_id ORDER BY r.id";
-enum { SRC_FIRST_FIELD = 6 }; /* column of full_name: fields follow in fields.h order */
+    "SELECT id, batch_id, src_row, src_line, full_name, family_name, middle_name, given_name, "
+    "NULL, dob, sex, id_number, cmnd, issue_date, NULL, expiry_date, ethnic, religion, NULL, "
+    "address, NULL, ward, district, province, NULL, NULL, NULL, NULL, NULL, mrz, qr "
+    "FROM src_row ORDER BY id";
+enum { SRC_FIRST_FIELD = 4 }; /* column of full_name: fields follow in fields.h order */
+
 
 static const char insert_person[] =
     "INSERT INTO person(record_id, batch_id, source, src_file, src_row, src_line, full_name, "
@@ -905,13 +986,16 @@ fill_batch(struct pass *ps, struct nbatch *b, struct dc_error *err)
     if (ps->sel_done) /* a step after SQLITE_DONE would start the query again */
         return 0;
     while (b->n < BATCH_RECS && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const struct src_batch *sb = srcs_find(&ps->srcs, sqlite3_column_int64(q, 1));
+        if (!sb)
+            continue;
         struct nrec *r = &b->rec[b->n++];
         r->record_id = sqlite3_column_int64(q, 0);
-        r->batch = sqlite3_column_int64(q, 1);
-        r->source = put_col(&b->in, q, 2);
-        r->src_file = put_col(&b->in, q, 3);
-        r->src_row = sqlite3_column_int64(q, 4);
-        r->src_line = sqlite3_column_int64(q, 5);
+        r->batch = sb->id;
+        r->source = sb->source;
+        r->src_file = sb->src_file;
+        r->src_row = sqlite3_column_int64(q, 2);
+        r->src_line = sqlite3_column_int64(q, 3);
         for (int f = 0; f < DC_F_COUNT; f++)
             r->raw[f] = put_col(&b->in, q, SRC_FIRST_FIELD + f);
     }
@@ -970,8 +1054,8 @@ write_batch(struct pass *ps, const struct nbatch *b, struct dc_error *err)
         /* every parameter is bound on every row: the statement is not cleared */
         sqlite3_bind_int64(q, 1, r->record_id);
         sqlite3_bind_int64(q, 2, r->batch);
-        sqlite3_bind_text(q, 3, str_at(&b->in, r->source), -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 4, str_at(&b->in, r->src_file), -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, r->source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, r->src_file, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 5, r->src_row);
         sqlite3_bind_int64(q, 6, r->src_line);
         for (int t = 0; t <= T_NEW_WARD; t++)
@@ -1055,8 +1139,9 @@ run_pass(struct pass *ps, struct dc_error *err)
     int rc = 0, nw = 0;
 
     ps->nworkers = worker_count(ps->o->threads);
-    /* two batches a worker in flight, and one being read or written */
-    ps->nslot = ps->nworkers ? 2 * ps->nworkers + 2 : 1;
+    /* four batches a worker in flight, and some being read or written: slack for a thread
+     * held up for a moment (the machine is shared) */
+    ps->nslot = ps->nworkers ? 4 * ps->nworkers + 4 : 1;
     ps->slot = calloc((size_t)ps->nslot, sizeof *ps->slot);
     if (!ps->slot)
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
@@ -1126,6 +1211,23 @@ run_pass(struct pass *ps, struct dc_error *err)
         }
         if (ps->eof && next_write == next_fill)
             break;
+        /* nothing to write and nothing to read yet: normalize a batch here rather than wait
+         * (reading and writing take about half of what normalizing does: on 2 cores this
+         * keeps both busy) */
+        struct nbatch *todo = NULL;
+        for (int i = 0; i < ps->nslot; i++)
+            if (ps->slot[i].state == S_FILLED && (!todo || ps->slot[i].seq < todo->seq))
+                todo = &ps->slot[i];
+        if (todo && (nb || (nb = dc_norm_buf_new()))) {
+            todo->state = S_BUSY;
+            pthread_mutex_unlock(&ps->mu);
+            dc_error_clear(&todo->err);
+            todo->rc = normalize_batch(todo, ps->o, nb, &todo->err);
+            pthread_mutex_lock(&ps->mu);
+            todo->state = S_DONE;
+            pthread_cond_broadcast(&ps->cv);
+            continue;
+        }
         pthread_cond_wait(&ps->cv, &ps->mu);
     }
     ps->stop = 1;
@@ -1176,7 +1278,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
                       &ps.change, err) < 0)
         goto fail;
     ps.total = o->progress ? dc_db_count(db, "SELECT count(*) FROM src_row", err) : 0;
-    if (ps.total < 0 || run_pass(&ps, err) < 0)
+    if (ps.total < 0 || srcs_load(db, &ps.srcs, err) < 0 || run_pass(&ps, err) < 0)
         goto fail;
     if (tally_store(db, &ps.tally, err) < 0 || dc_db_indexes_restore(db, &indexes, err) < 0)
         goto fail;
@@ -1199,6 +1301,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
         goto fail;
     dc_buf_release(&indexes);
     free(ps.tally.k);
+    srcs_free(&ps.srcs);
     return 0;
 fail:
     sqlite3_finalize(ps.sel);
@@ -1208,5 +1311,6 @@ fail:
     dc_db_rollback(db);
     dc_buf_release(&indexes);
     free(ps.tally.k);
+    srcs_free(&ps.srcs);
     return -1;
 }
