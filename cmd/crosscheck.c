@@ -38,22 +38,40 @@ const char dc_usage_crosscheck[] =
     "input, or files imported into DB after the last normalize; 66 missing input;\n"
     "74 I/O error; 75 DB busy.\n";
 
-static void
+/* The rule table as CSV through the one CSV writer (a description may hold
+ * quotes and commas). */
+static int
 list_rules(struct dc_ctx *ctx, const char *lang)
 {
-    int en = lang && strcmp(lang, "en") == 0;
+    static const char *const hdr[] = {"code", "severity", "field", "description"};
+    struct dc_csv_writer *w = dc_csv_writer_new(ctx->out, NULL);
+    struct dc_error err = DC_ERROR_INIT;
+    int en = lang && strcmp(lang, "en") == 0, rc = -1;
 
-    fprintf(ctx->out, "code,severity,field,description\n");
+    if (!w) {
+        dc_error_set(&err, DC_EX_OSERR, "out of memory");
+        return dc_cmd_fail(ctx, &err);
+    }
+    if (dc_csv_write_row(w, hdr, 4, &err) < 0)
+        goto out;
     for (size_t i = 0; i < dc_rules_count(); i++) {
         const struct dc_rule *r = dc_rules_get(i);
-        fprintf(ctx->out, "%s,%s,%s,\"%s\"\n", r->code, dc_severity_name(r->severity),
-                r->field ? r->field : "", en ? r->desc_en : r->desc_vi);
+        const char *v[] = {r->code, dc_severity_name(r->severity), r->field,
+                           en ? r->desc_en : r->desc_vi};
+        if (dc_csv_write_row(w, v, 4, &err) < 0)
+            goto out;
     }
     for (size_t i = 0; i < dc_xrules_count(); i++) {
         const struct dc_xrule *r = dc_xrules_get(i);
-        fprintf(ctx->out, "%s,%s,%s,\"%s\"\n", r->code, dc_severity_name(r->severity), r->field,
-                en ? r->desc_en : r->desc_vi);
+        const char *v[] = {r->code, dc_severity_name(r->severity), r->field,
+                           en ? r->desc_en : r->desc_vi};
+        if (dc_csv_write_row(w, v, 4, &err) < 0)
+            goto out;
     }
+    rc = 0;
+out:
+    dc_csv_writer_free(w);
+    return rc < 0 ? dc_cmd_fail(ctx, &err) : 0;
 }
 
 struct filter_out {
@@ -184,10 +202,8 @@ cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
             return dc_cmd_bad_option(ctx, argv);
         }
     }
-    if (list) {
-        list_rules(ctx, rctx.lang);
-        return 0;
-    }
+    if (list)
+        return list_rules(ctx, rctx.lang);
     int n = argc - optind;
     if (n == 1 && dc_db_is_sqlite_file(argv[optind])) {
         struct dc_db *db = NULL;

@@ -44,7 +44,7 @@ static const char select_person[] =
     "middle_name, given_name, name_key, dob, dob_precision, dob_raw, sex, sex_raw, id12, cmnd, "
     "id_raw, issue_date, expiry_date, ethnic, ethnic_code, religion, address_raw, "
     "address_detail, province_code, district_code, ward_code, new_province_code, new_ward_code, "
-    "addr_confidence, mrz, qr, addr_reason, addr_era FROM person ORDER BY record_id";
+    "addr_confidence, mrz, qr, addr_reason, addr_era, name_note FROM person ORDER BY record_id";
 
 static enum dc_date_precision
 prec_of(const char *s)
@@ -100,6 +100,7 @@ load_person(sqlite3_stmt *q, struct dc_person *p)
     p->qr = T(32);
     p->addr_reason = T(33);
     p->addr_era = T(34);
+    p->name_note = T(35);
 #undef T
 }
 

@@ -14,6 +14,7 @@
 #include "encoding.h"
 #include "hash.h"
 #include "json.h"
+#include "namenote.h"
 #include "vndate.h"
 #include "vnid.h"
 
@@ -66,6 +67,8 @@ struct dc_norm_buf {
     struct name_memo *nmemo;
     struct name_memo one;        /* the only slot when the memo cannot be allocated */
     char joined[DC_NAME_MAX];    /* family + middle + given from split columns */
+    char name_part[DC_NAME_MAX]; /* the name cell without its note */
+    char name_note[DC_NAME_MAX]; /* the note (namenote.h) */
     struct dc_date dob, issue, expiry;
     char id12[13], cmnd[13];
     char sex_out[2];
@@ -246,6 +249,15 @@ norm_name(const char *const *raw, const struct dc_normalize_opts *o, struct dc_n
     }
     if (!given(in))
         return 0;
+    /* "Đoàn Văn Tâm (con)": the note is not part of the name; too long for
+     * the buffers (-1) leaves the text to the name's own length check */
+    if (dc_name_note_split(in, b->name_part, sizeof b->name_part, b->name_note,
+                           sizeof b->name_note) == 1) {
+        if (report(change, ud, "full_name", in, b->name_part, "name-note-moved", NULL) < 0)
+            return dc_error_set(err, DC_EX_IOERR, "cannot record change");
+        p->name_note = b->name_note;
+        in = b->name_part;
+    }
     if (!(m = name_lookup(b, in, o->tone, err)))
         return -1;
     if (m->repaired) {
@@ -502,6 +514,7 @@ dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
     int recognised = 0;
 
     p->full_name = p->family_name = p->middle_name = p->given_name = p->name_key = NULL;
+    p->name_note = NULL;
     p->dob = p->dob_raw = p->sex_raw = p->id12 = p->cmnd = p->id_raw = NULL;
     p->issue_date = p->expiry_date = p->ethnic = p->ethnic_code = p->religion = NULL;
     p->address_raw = p->address_detail = p->province_code = p->district_code = NULL;
@@ -712,7 +725,7 @@ enum {
     T_FULL, T_FAMILY, T_MIDDLE, T_GIVEN, T_KEY, T_DOB, T_PREC, T_DOB_RAW, T_SEX, T_SEX_RAW,
     T_ID12, T_CMND, T_ID_RAW, T_ISSUE, T_EXPIRY, T_ETHNIC, T_ETHNIC_CODE, T_RELIGION,
     T_ADDR_RAW, T_ADDR_DETAIL, T_PROV, T_DIST, T_WARD, T_NEW_PROV, T_NEW_WARD,
-    T_REASON, T_MRZ, T_QR, T_ERA, T_COUNT
+    T_REASON, T_MRZ, T_QR, T_ERA, T_NOTE, T_COUNT
 };
 
 struct nrec {
@@ -831,7 +844,7 @@ normalize_batch(struct nbatch *b, const struct dc_normalize_opts *o, struct dc_n
             p.id_raw, p.issue_date, p.expiry_date, p.ethnic, p.ethnic_code, p.religion,
             p.address_raw, p.address_detail, p.province_code, p.district_code, p.ward_code,
             p.new_province_code, p.new_ward_code, reason, p.mrz, p.qr,
-            reason ? p.addr_era : NULL};
+            reason ? p.addr_era : NULL, p.name_note};
         for (int t = 0; t < T_COUNT; t++)
             r->text[t] = put_str(&b->out, text[t]);
         r->has_conf = p.address_raw != NULL;
@@ -957,9 +970,9 @@ static const char insert_person[] =
     "family_name, middle_name, given_name, name_key, dob, dob_precision, dob_raw, sex, sex_raw, "
     "id12, cmnd, id_raw, issue_date, expiry_date, ethnic, ethnic_code, religion, address_raw, "
     "address_detail, province_code, district_code, ward_code, new_province_code, new_ward_code, "
-    "addr_confidence, addr_reason, mrz, qr, addr_era) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
-    "?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)";
+    "addr_confidence, addr_reason, mrz, qr, addr_era, name_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)";
 
 /* A column's text into b ("" stays "": dc_normalize_record tells it from NULL itself). */
 static size_t

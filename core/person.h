@@ -38,6 +38,8 @@ struct dc_person {
     const char *middle_name;  /* "Thị" ("" when none) */
     const char *given_name;   /* "Hòa" */
     const char *name_key;     /* folded: "nguyen thi hoa" (no marks, đ->d, lower) */
+    const char *name_note;    /* what the register wrote after the name ("con",
+                                 "đã chết"; namenote.h), as typed, or NULL */
 
     const char *dob;          /* ISO text at its precision, NULL if none/invalid */
     enum dc_date_precision dob_precision;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "namenote.h"
 #include "vnid.h"
 #include "vntext.h"
 
@@ -888,6 +889,16 @@ r_name_no_diacritics(const struct dc_rule_input *in, struct dc_finding *f, struc
     return 1;
 }
 
+static int
+r_name_death_marker(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
+{
+    (void)err;
+    if (!set(in->p->name_note) || !dc_name_note_is_death(in->p->name_note))
+        return 0;
+    put(f->actual, sizeof f->actual, in->p->name_note);
+    return 1;
+}
+
 /* ---- the table ---------------------------------------------------------------
  * Severities follow idformats.md §7 (E/W/I).  Order = output order. */
 static const struct dc_rule rules[] = {
@@ -1036,6 +1047,12 @@ static const struct dc_rule rules[] = {
      "name without any Vietnamese diacritic (lost by a system without them?): check the "
      "source document",
      r_name_no_diacritics},
+    {"NAME_DEATH_MARKER", DC_SEV_WARNING, "full_name",
+     "Ghi chú trong ô họ tên cho biết người này đã chết (\"đã chết\", \"đã mất\"): kiểm tra "
+     "trước khi đưa vào dữ liệu dân cư",
+     "the note in the name cell says the person has died (\"đã chết\", \"đã mất\"): check "
+     "before loading the record as a resident",
+     r_name_death_marker},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "namenote.h"
 #include "vntext.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,6 +40,28 @@ check_name(const char *s, enum dc_tone_style style)
     dc_name_release(&a);
 }
 
+/* The note split: both parts are pieces of the input (never longer), the
+ * name part holds no note of its own any more, and death is read without
+ * crashing on whatever is left. */
+static void
+check_note(const char *s)
+{
+    static char name[4 * DC_NAME_MAX + 1], note[4 * DC_NAME_MAX + 1];
+    static char name2[4 * DC_NAME_MAX + 1], note2[4 * DC_NAME_MAX + 1];
+    int r = dc_name_note_split(s, name, sizeof name, note, sizeof note);
+
+    if (r < 0 || r > 1)
+        abort();
+    if (strlen(name) > strlen(s) || strlen(note) > strlen(s))
+        abort();
+    if (r == 0 && (strcmp(name, s) != 0 || note[0]))
+        abort();
+    if (r == 1 && (!strstr(s, note) || strncmp(s + strspn(s, " \t"), name, strlen(name)) != 0))
+        abort();
+    (void)dc_name_note_is_death(note);
+    (void)dc_name_note_split(name, name2, sizeof name2, note2, sizeof note2);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,6 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(s, data, size);
     s[size] = '\0';
+    check_note(s);
     check_name(s, DC_TONE_OLD);
     check_name(s, DC_TONE_NEW);
     (void)dc_text_tone(s, DC_TONE_OLD, out, sizeof out);

@@ -23,6 +23,7 @@ const struct synth_op synth_ops[OP_N] = {
     {"MISSING_SEX", {2, 2}},          {"MISSING_ID", {3, 0}},
     {"MISSING_ADDRESS", {2, 2}},      {"ADDR_ABBREV", {10, 0}},
     {"ADDR_NO_DIACRITICS", {4, 10}},  {"ADDR_2025_STYLE", {8, 0}},
+    {"NAME_NOTE", {4, 0}},
 };
 
 /* Ops that make each other invisible on the same field: only one is kept. */

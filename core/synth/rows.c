@@ -61,6 +61,20 @@ collect(uint32_t done, const char **codes, int nc)
 
 #define PLANT_RATE 0.006
 
+/* How a clerk writes a note after a name (namenote.h): the relation to the
+ * head of household, or that the person died. */
+static const char *const note_forms[] = {" (%s)", " - %s", " [%s]", ", %s", " – %s"};
+static const char *const death_notes[] = {"đã chết", "đã mất", "chết", "ĐÃ CHẾT", "qua đời",
+                                          "Đã mất"};
+
+static void
+append_note(struct gen *g, char *name, size_t cap, const char *note)
+{
+    size_t n = strlen(name);
+    snprintf(name + n, cap - n, note_forms[rnd(&g->r, sizeof note_forms / sizeof note_forms[0])],
+             note);
+}
+
 static int
 emit_household(struct gen *g, const struct person *p)
 {
@@ -77,6 +91,8 @@ emit_household(struct gen *g, const struct person *p)
                                      : "ID_PROVINCE_UNKNOWN";
     else if (!p->year_only && x >= 3 * PLANT_RATE && x < 4 * PLANT_RATE)
         plant = "DOB_INVALID_DATE";
+    else if (x >= 4 * PLANT_RATE && x < 4.5 * PLANT_RATE)
+        plant = "NAME_DEATH_MARKER";
 
     if (!plant) {
         uint32_t ok = synth_name_ok(g, p, 0) | BIT(OP_MISS_DOB) | BIT(OP_MISS_SEX) |
@@ -92,9 +108,18 @@ emit_household(struct gen *g, const struct person *p)
             ok |= BIT(OP_ID_COL);
         if (p->w->ncode[0])
             ok |= BIT(OP_ADDR_NEW);
+        if (p->rel && p->rel[0])
+            ok |= BIT(OP_NAME_NOTE);
         want = synth_pick_ops(g, 0, ok);
     }
     done = synth_render_name(g, p, want, name, sizeof name);
+    if (want & BIT(OP_NAME_NOTE)) {
+        append_note(g, name, sizeof name, p->rel);
+        done |= BIT(OP_NAME_NOTE);
+    } else if (plant && strcmp(plant, "NAME_DEATH_MARKER") == 0) {
+        append_note(g, name, sizeof name,
+                    death_notes[rnd(&g->r, sizeof death_notes / sizeof death_notes[0])]);
+    }
 
     if (plant && strcmp(plant, "DOB_INVALID_DATE") == 0) {
         unsigned k = rnd(&g->r, sizeof bad_dates / sizeof bad_dates[0]);

@@ -65,14 +65,17 @@
  *   MISSING_SEX 2/2, MISSING_ID 3/-,
  *   MISSING_ADDRESS 2/2, ADDR_ABBREV 10/- (always in legacy, not recorded
  *   there), ADDR_NO_DIACRITICS 4/10, ADDR_2025_STYLE 8/- (new ward + new
- *   province; only when the old ward maps to one new ward).
+ *   province; only when the old ward maps to one new ward), NAME_NOTE 4/- (the
+ *   row's relation written after the name as a clerk's note: "Lê Thị Bình
+ *   (Vợ)", "An - Chủ hộ", "[Con]", ", Cháu"; namenote.h).
  * ID-card rows: NAME_UPPER 25 %; ADDR_2025_STYLE whenever the card was issued
  * from 2025-07-01 (new cards print the new units).
  * Planted problems for crosscheck (exact codes; 0.6 % of the rows of the
  * source named, at most one per row, such rows get no other corruption):
  *   household: ID_CHECK_SEX_CENTURY (G digit parity flipped), ID_BIRTH_YEAR_
  *   MISMATCH (YY changed), ID_PROVINCE_UNKNOWN (PPP a code missing from the 63
- *   of idformats §1.3), DOB_INVALID_DATE (30/02, 31/04, ...);
+ *   of idformats §1.3), DOB_INVALID_DATE (30/02, 31/04, ...), NAME_DEATH_MARKER
+ *   (half the rate: "(đã chết)", "- đã mất", "[ĐÃ CHẾT]" ... after the name);
  *   legacy: DOB_INVALID_DATE, DOB_IN_FUTURE (no ID12 there to contradict it);
  *   idcards: ISSUE_BEFORE_AGE14 (chip card issued 2021..2024-06-30 before the
  *   14th birthday; 2.4 % of the rows of persons young enough for it),
@@ -508,6 +511,7 @@ enum op {
     OP_ADDR_ABBR,
     OP_ADDR_FOLD,
     OP_ADDR_NEW,
+    OP_NAME_NOTE,
     OP_N
 };
 

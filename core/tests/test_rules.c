@@ -347,6 +347,12 @@ m_name_ascii(struct dc_person *p)
     p->full_name = "Nguyen Van Duc";
 }
 
+static void
+m_name_death(struct dc_person *p)
+{
+    p->name_note = "đã mất";
+}
+
 static const struct rcase cases[] = {
     {"ID_BAD_LENGTH", m_id_len, "12 digits", "11 digits: 00109001234"},
     {"ID_NOT_DIGITS", m_id_digits, "12 digits", "0010900A2345"},
@@ -390,7 +396,28 @@ static const struct rcase cases[] = {
     {"QR_SEX_MISMATCH", m_qr_sex, "M", "F"},
     {"QR_ISSUE_MISMATCH", m_qr_issue, "2021-04-20", "2021-04-21"},
     {"NAME_NO_DIACRITICS", m_name_ascii, "", "Nguyen Van Duc"},
+    {"NAME_DEATH_MARKER", m_name_death, "", "đã mất"},
 };
+
+/* A relation note is no finding; a death note is, whatever its spelling. */
+static void
+test_name_death_marker_only_for_death(void)
+{
+    static const struct {
+        const char *note;
+        int fires;
+    } t[] = {{"con", 0}, {"chủ hộ", 0}, {"mất tích", 0}, {NULL, 0},
+             {"ĐÃ CHẾT", 1}, {"da mat", 1}, {"qua đời năm 2020", 1}};
+
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct dc_person p = clean();
+        struct got g;
+        p.name_note = t[i].note;
+        CHECK_INT(run(&p, &g), 0);
+        if (!CHECK_INT(find(&g, "NAME_DEATH_MARKER") >= 0, t[i].fires))
+            printf("# %s\n", t[i].note ? t[i].note : "(null)");
+    }
+}
 
 /* Two syllables may be right without marks, other ethnic groups' names too; one mark
  * anywhere is enough to keep quiet. */
@@ -717,6 +744,7 @@ main(void)
     RUN(test_each_rule_fires_on_its_case);
     RUN(test_table_complete);
     RUN(test_name_no_diacritics_limits);
+    RUN(test_name_death_marker_only_for_death);
     RUN(test_date_year_only_dob);
     RUN(test_issue_age14_boundary_and_2024_law);
     RUN(test_expiry_change_ages);
