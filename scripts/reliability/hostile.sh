@@ -434,17 +434,23 @@ for i, row in enumerate(rows, 1):
         if rec[i][col] != want(row, field):
             fails.append("records %d %s" % (i, col))
 # normalize rewrites name, dob, sex, id: the change rows keep the input byte for byte
-# (the rows without src_row are the format-only changes counted per source)
+# (the rows without src_row are the format-only changes counted per source; the
+# first change of a field starts from the input: a name cell with a note, here
+# the metacharacters after ';', changes twice, the note moved then the name)
 def changes(rows_):
-    return {(int(r["src_row"]), r["field"]): r["before"] for r in rows_
-            if r["rule"] != "no-diacritics" and r["src_row"] != ""}
+    first = {}
+    for r in rows_:
+        if r["rule"] != "no-diacritics" and r["src_row"] != "":
+            first.setdefault((int(r["src_row"]), r["field"]), r["before"])
+    return first
 ch_csv = changes(read_csv("changes.csv"))
 ch_json = changes({k: ("" if v is None else str(v)) for k, v in json.loads(l).items()}
                   for l in open(w + "/changes.jsonl", encoding="utf-8"))
 con = sqlite3.connect(w + "/back.db")
-ch_sql = {(r[0], r[1]): r[2] for r in con.execute(
-    "SELECT src_row, field, before FROM changes WHERE rule <> 'no-diacritics'"
-    " AND src_row IS NOT NULL")}
+ch_sql = {}
+for r in con.execute("SELECT src_row, field, before FROM changes WHERE rule <> 'no-diacritics'"
+                     " AND src_row IS NOT NULL ORDER BY rowid"):
+    ch_sql.setdefault((r[0], r[1]), r[2])
 for name, ch in (("csv", ch_csv), ("jsonl", ch_json), ("sql", ch_sql)):
     for i, row in enumerate(rows, 1):
         for field in ("full_name", "dob", "sex", "id_number"):
