@@ -165,7 +165,7 @@ static const size_t text_field[] = {
     offsetof(struct dc_person, ward_code),      offsetof(struct dc_person, new_province_code),
     offsetof(struct dc_person, new_ward_code),  offsetof(struct dc_person, addr_reason),
     offsetof(struct dc_person, addr_era),       offsetof(struct dc_person, mrz),
-    offsetof(struct dc_person, qr),
+    offsetof(struct dc_person, qr),             offsetof(struct dc_person, name_note),
 };
 #define NTEXT (sizeof text_field / sizeof text_field[0])
 
