@@ -38,6 +38,7 @@
 #include <unicode/utf8.h>
 
 #include "hash.h"
+#include "util/buf.h"
 
 #define NOCP 0xFFFFFFFFu
 
@@ -815,32 +816,6 @@ out:
 
 /* ---- mojibake repair ------------------------------------------------------------------- */
 
-struct sbuf {
-    char *p;
-    size_t n, cap;
-};
-
-static int
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        char *q;
-
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        q = realloc(b->p, cap);
-        if (!q)
-            return -1;
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-    return 0;
-}
-
 /* Map the word's characters back to the bytes a Windows code page would have shown them
  * as.  C1 controls map to their own byte: decoders leave undefined bytes (0x81, 0x90...)
  * as U+0081, U+0090, as the token_anomalies.csv rows show. */
@@ -957,7 +932,7 @@ dc_enc_repair(const char *in, char **out, const char **rule)
 {
     const uint8_t *s = (const uint8_t *)in;
     int32_t n, i = 0;
-    struct sbuf b = {0};
+    struct dc_buf b = DC_BUF_INIT;
     UConverter *cp[3] = {NULL, NULL, NULL};
     int changed = 0, oom = 0, bad = 0;
     size_t flushed = 0;
@@ -1010,8 +985,9 @@ dc_enc_repair(const char *in, char **out, const char **rule)
         if (repair_word(w, wn, cp, res, sizeof res, &r, &oom)) {
             if (!changed)
                 *rule = r;
-            if (sb_add(&b, in + flushed, (size_t)st - flushed) < 0 ||
-                sb_add(&b, res, strlen(res)) < 0) {
+            dc_buf_add(&b, in + flushed, (size_t)st - flushed);
+            dc_buf_add(&b, res, strlen(res));
+            if (b.oom) {
                 oom = 1;
                 goto done;
             }
@@ -1021,8 +997,10 @@ dc_enc_repair(const char *in, char **out, const char **rule)
         if (oom)
             goto done;
     }
-    if (changed && sb_add(&b, in + flushed, (size_t)n - flushed) < 0)
-        oom = 1;
+    if (changed) {
+        dc_buf_add(&b, in + flushed, (size_t)n - flushed);
+        oom = b.oom;
+    }
 done:
     if (cp[0])
         ucnv_close(cp[0]);
@@ -1031,10 +1009,10 @@ done:
     if (cp[2])
         ucnv_close(cp[2]);
     if (oom || !changed || bad) {
-        free(b.p);
+        dc_buf_release(&b);
         *rule = NULL;
         return oom ? -1 : 0;
     }
-    *out = b.p;
+    *out = b.s;
     return 1;
 }

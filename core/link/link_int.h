@@ -72,6 +72,7 @@
 
 #include "../dedup.h"
 #include "strsim.h"
+#include "../util/buf.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -541,17 +542,7 @@ int link_params_copy(const struct dc_dedup_params *src, struct dc_dedup_params *
 
 /* ---- text form ---------------------------------------------------------- */
 
-struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-};
-
-void link_sb_printf(struct sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+/* built in a struct dc_buf (util/buf.h) */
 
 /* ---- blocking (block.c) ------------------------------------------------- */
 

@@ -150,72 +150,33 @@ link_scorer_init(struct scorer *s, const struct dc_dedup_params *p, const struct
 
 /* ---- text form ---------------------------------------------------------- */
 
-void
-link_sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int k;
-
-    if (b->oom)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->n;
-
-        va_start(ap, fmt);
-        k = vsnprintf(b->s ? b->s + b->n : NULL, room, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->oom = 1;
-            return;
-        }
-        if ((size_t)k < room) {
-            b->n += (size_t)k;
-            return;
-        }
-        {
-            size_t nc = b->cap ? b->cap * 2 : 1024;
-            char *p;
-
-            while (nc - b->n <= (size_t)k)
-                nc *= 2;
-            p = realloc(b->s, nc);
-            if (!p) {
-                b->oom = 1;
-                return;
-            }
-            b->s = p;
-            b->cap = nc;
-        }
-    }
-}
-
 int
 dc_dedup_params_to_text(const struct dc_dedup_params *p, char **out, struct dc_error *err)
 {
-    struct sbuf b = {0};
+    struct dc_buf b = DC_BUF_INIT;
     int k, l;
     size_t i;
 
     *out = NULL;
-    link_sb_printf(&b, "dancu-dedup-params 1\n");
-    link_sb_printf(&b, "prior %.17g\n", p->prior);
-    link_sb_printf(&b, "trained %d\nseed %llu\ntrained_records %llu\nu_samples %llu\n",
-                   p->trained, p->seed, p->trained_records, p->u_samples);
-    link_sb_printf(&b, "em_iterations %d\nem_converged %d\n", p->em_iterations,
-                   p->em_converged);
+    dc_buf_printf(&b, "dancu-dedup-params 1\n");
+    dc_buf_printf(&b, "prior %.17g\n", p->prior);
+    dc_buf_printf(&b, "trained %d\nseed %llu\ntrained_records %llu\nu_samples %llu\n",
+                  p->trained, p->seed, p->trained_records, p->u_samples);
+    dc_buf_printf(&b, "em_iterations %d\nem_converged %d\n", p->em_iterations,
+                  p->em_converged);
     for (k = 0; k < DC_CMP_COUNT; k++)
         for (l = 1; l < link_nlevels[k]; l++)
-            link_sb_printf(&b, "level %s %d m %.17g u %.17g\n", link_cmp_names[k], l,
-                           p->m[k][l], p->u[k][l]);
-    link_sb_printf(&b, "tf_cut full %.17g\ntf_cut given %.17g\n", p->tf_full.cut,
-                   p->tf_given.cut);
+            dc_buf_printf(&b, "level %s %d m %.17g u %.17g\n", link_cmp_names[k], l,
+                          p->m[k][l], p->u[k][l]);
+    dc_buf_printf(&b, "tf_cut full %.17g\ntf_cut given %.17g\n", p->tf_full.cut,
+                  p->tf_given.cut);
     for (i = 0; i < p->tf_full.n; i++)
-        link_sb_printf(&b, "tf full %.17g %s\n", p->tf_full.e[i].freq, p->tf_full.e[i].s);
+        dc_buf_printf(&b, "tf full %.17g %s\n", p->tf_full.e[i].freq, p->tf_full.e[i].s);
     for (i = 0; i < p->tf_given.n; i++)
-        link_sb_printf(&b, "tf given %.17g %s\n", p->tf_given.e[i].freq, p->tf_given.e[i].s);
-    link_sb_printf(&b, "end\n");
+        dc_buf_printf(&b, "tf given %.17g %s\n", p->tf_given.e[i].freq, p->tf_given.e[i].s);
+    dc_buf_printf(&b, "end\n");
     if (b.oom) {
-        free(b.s);
+        dc_buf_release(&b);
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     }
     *out = b.s;

@@ -386,7 +386,7 @@ dc_dedup_explain(const struct dc_person *a, const struct dc_person *b,
     struct dc_person two[2];
     struct ctx c;
     struct scorer sc;
-    struct sbuf sb = {0};
+    struct dc_buf sb = DC_BUF_INIT;
     uint32_t g;
     double w, total;
     int k;
@@ -404,7 +404,7 @@ dc_dedup_explain(const struct dc_person *a, const struct dc_person *b,
     }
     g = gamma_of(&c, &c.r[0], &c.r[1]);
     total = sc.prior_w;
-    link_sb_printf(&sb, "%-8s %-48s %-22s weight %+8.3f\n", "prior", "", "", total);
+    dc_buf_printf(&sb, "%-8s %-48s %-22s weight %+8.3f\n", "prior", "", "", total);
     for (k = 0; k < DC_CMP_COUNT; k++) {
         unsigned l = DC_DEDUP_LEVEL(g, k);
         char mu[64] = "";
@@ -413,27 +413,27 @@ dc_dedup_explain(const struct dc_person *a, const struct dc_person *b,
         if (l)
             snprintf(mu, sizeof mu, "m %.4g u %.4g", p->m[k][l], p->u[k][l]);
         total += w;
-        link_sb_printf(&sb, "%-8s level %u %-40s %-22s weight %+8.3f\n", link_cmp_names[k],
-                       l, level_names[k][l], mu, w);
+        dc_buf_printf(&sb, "%-8s level %u %-40s %-22s weight %+8.3f\n", link_cmp_names[k],
+                      l, level_names[k][l], mu, w);
         if (k == DC_CMP_NAME) {
             double t = tf_adjust(&sc, &c.r[0], &c.r[1], l);
 
             total += t;
             if (t != 0)
-                link_sb_printf(&sb, "%-8s %-48s %-22s weight %+8.3f\n", "name",
-                               "term frequency adjustment", "", t);
+                dc_buf_printf(&sb, "%-8s %-48s %-22s weight %+8.3f\n", "name",
+                              "term frequency adjustment", "", t);
         }
     }
-    link_sb_printf(&sb, "%-8s %-48s %-22s weight %+8.3f\n", "total", "", "", total);
-    link_sb_printf(&sb, "probability %.6f\n", prob_of(total));
+    dc_buf_printf(&sb, "%-8s %-48s %-22s weight %+8.3f\n", "total", "", "", total);
+    dc_buf_printf(&sb, "probability %.6f\n", prob_of(total));
     if (id_link(&c.r[0], &c.r[1]))
-        link_sb_printf(&sb, "linked: the same valid 12-digit ID, and sex and birth year do not "
+        dc_buf_printf(&sb, "linked: the same valid 12-digit ID, and sex and birth year do not "
                             "both contradict it (clustered whatever the probability, unless a "
                             "cannot-link rule refuses)\n");
     link_scorer_free(&sc);
     link_ctx_free(&c);
     if (sb.oom) {
-        free(sb.s);
+        dc_buf_release(&sb);
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     }
     *text = sb.s;

@@ -1,11 +1,13 @@
 /*
  * test_util.c - unit tests for core/util/: hex of bytes (every nibble, the empty string,
  * NUL bytes) and SHA-256 finished as hex (FIPS 180-2 Appendix B vectors; a failed final
- * leaves the output alone).
+ * leaves the output alone); the growable buffer (appends across growth, printf longer
+ * than the first allocation, reserve and direct writes, reset, NULL-safe release).
  */
 #include <string.h>
 
 #include "tap.h"
+#include "util/buf.h"
 #include "util/hex.h"
 
 static void
@@ -57,11 +59,58 @@ test_sha256_not_sha256(void)
     EVP_MD_CTX_free(md);
 }
 
+static void
+test_buf_grows_and_prints(void)
+{
+    struct dc_buf b = DC_BUF_INIT;
+    char big[300];
+
+    CHECK_STR(dc_buf_str(&b), ""); /* nothing allocated yet */
+    CHECK(b.s == NULL);
+    for (int i = 0; i < 100; i++)
+        dc_buf_putc(&b, (char)('a' + i % 26));
+    CHECK_INT(b.len, 100);
+    CHECK_INT(strlen(b.s), 100);
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    dc_buf_reset(&b);
+    CHECK_STR(dc_buf_str(&b), "");
+    dc_buf_printf(&b, "%s|%d|%.2f", big, -7, 1.005);
+    CHECK_INT(b.len, 299 + strlen("|-7|1.00"));
+    CHECK_STR(b.s + 299, "|-7|1.00");
+    dc_buf_add(&b, "\0z", 2); /* bytes, NUL included */
+    CHECK_INT(b.len, 299 + 8 + 2);
+    CHECK_INT(b.s[b.len - 1], 'z');
+    CHECK_INT(b.oom, 0);
+    dc_buf_release(&b);
+    CHECK(b.s == NULL && b.len == 0 && b.cap == 0);
+}
+
+static void
+test_buf_reserve_and_release_null(void)
+{
+    struct dc_buf b = DC_BUF_INIT;
+
+    CHECK_INT(dc_buf_reserve(&b, 10), 0);
+    CHECK(b.cap >= 11);
+    memcpy(b.s, "0123456789", 10);
+    b.len = 10;
+    b.s[10] = '\0';
+    dc_buf_puts(&b, "!");
+    CHECK_STR(dc_buf_str(&b), "0123456789!");
+    dc_buf_release(&b);
+    dc_buf_release(&b); /* twice: fine */
+    dc_buf_release(NULL);
+    CHECK(1);
+}
+
 int
 main(void)
 {
     RUN(test_hex_every_nibble);
     RUN(test_sha256_fips_vectors);
     RUN(test_sha256_not_sha256);
+    RUN(test_buf_grows_and_prints);
+    RUN(test_buf_reserve_and_release_null);
     return tap_done();
 }
