@@ -449,6 +449,10 @@ addr_search(struct mctx *x)
             int fp = addr_fit(pm, p);
             if (fp < 0)
                 continue;
+            /* a one-word name written with other marks is another word:
+             * "Hồ Văn Huê", "Nguyễn Huệ" are not Huế */
+            if (pm->e - pm->s == 1 && addr_accent_differs(x, pm, pu))
+                continue;
             int ret = p->succ >= 0;
             if (ret) {
                 pu = p->succ;
