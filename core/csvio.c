@@ -39,6 +39,7 @@
 #include "encoding.h"
 #include "io/workbook.h"
 #include "utf8.h"
+#include "util/csv.h"
 #include "util/hex.h"
 
 #define ZCAP (64u << 10)      /* file read size */
@@ -1092,6 +1093,7 @@ struct dc_csv_writer {
     FILE *fp;
     struct dc_csv_writer_opts o;
     int started;
+    struct dc_buf line; /* the row being written: one fwrite a row */
 };
 
 struct dc_csv_writer *
@@ -1109,12 +1111,6 @@ dc_csv_writer_new(FILE *fp, const struct dc_csv_writer_opts *opts)
     return w;
 }
 
-static int
-put(struct dc_csv_writer *w, const char *s, size_t n)
-{
-    return n == 0 || fwrite(s, 1, n, w->fp) == n ? 0 : -1;
-}
-
 int
 dc_csv_write_row(struct dc_csv_writer *w, const char *const *fields, size_t n,
                  struct dc_error *err)
@@ -1126,49 +1122,35 @@ int
 dc_csv_write_row_n(struct dc_csv_writer *w, const char *const *fields, const size_t *lens,
                    size_t n, struct dc_error *err)
 {
-    size_t i;
+    struct dc_buf *b = &w->line;
     char d = (char)w->o.delimiter;
+    unsigned flags = (w->o.excel_guard ? DC_CSV_GUARD : 0) | (n == 1 ? DC_CSV_ALONE : 0);
 
-    if (!w->started && w->o.bom && put(w, "\xEF\xBB\xBF", 3) < 0)
-        goto ioerr;
-    w->started = 1;
-    for (i = 0; i < n; i++) {
+    dc_buf_reset(b);
+    if (!w->started && w->o.bom)
+        dc_buf_add(b, "\xEF\xBB\xBF", 3);
+    for (size_t i = 0; i < n; i++) {
         const char *f = fields[i] ? fields[i] : "";
         size_t len = fields[i] && lens ? lens[i] : strlen(f);
-        /* OWASP "CSV injection": a cell starting with these is a formula to a spreadsheet */
-        int guard = w->o.excel_guard && len && strchr("=+-@\t\r", f[0]);
-        int quote = (n == 1 && len == 0) || memchr(f, '"', len) || memchr(f, '\r', len) ||
-                    memchr(f, '\n', len) || memchr(f, d, len);
 
-        if (i && put(w, &d, 1) < 0)
-            goto ioerr;
-        if (quote && put(w, "\"", 1) < 0)
-            goto ioerr;
-        if (guard && put(w, "'", 1) < 0)
-            goto ioerr;
-        if (quote) {
-            const char *p = f, *q, *end = f + len;
-
-            while ((q = memchr(p, '"', (size_t)(end - p))) != NULL) {
-                if (put(w, p, (size_t)(q - p) + 1) < 0 || put(w, "\"", 1) < 0)
-                    goto ioerr;
-                p = q + 1;
-            }
-            if (put(w, p, (size_t)(end - p)) < 0 || put(w, "\"", 1) < 0)
-                goto ioerr;
-        } else if (put(w, f, len) < 0) {
-            goto ioerr;
-        }
+        if (i)
+            dc_buf_putc(b, d);
+        dc_csv_field(b, f, len, d, flags);
     }
-    if (put(w, w->o.crlf ? "\r\n" : "\n", w->o.crlf ? 2 : 1) < 0)
-        goto ioerr;
+    dc_buf_puts(b, w->o.crlf ? "\r\n" : "\n");
+    if (b->oom)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    w->started = 1;
+    if (fwrite(b->s, 1, b->len, w->fp) != b->len)
+        return dc_error_set(err, DC_EX_IOERR, "write error: %s", strerror(errno));
     return 0;
-ioerr:
-    return dc_error_set(err, DC_EX_IOERR, "write error: %s", strerror(errno));
 }
 
 void
 dc_csv_writer_free(struct dc_csv_writer *w)
 {
+    if (!w)
+        return;
+    dc_buf_release(&w->line);
     free(w);
 }

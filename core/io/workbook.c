@@ -6,6 +6,7 @@
 #include "wb.h"
 
 #include "../vndate.h"
+#include "../util/csv.h"
 #include "../util/hex.h"
 
 #include <errno.h>
@@ -180,23 +181,6 @@ wb_row_add(struct wb_row *w, size_t col, const char *v, size_t n)
     return 0;
 }
 
-static void
-csv_cell(struct dc_buf *b, const char *s, size_t n)
-{
-    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
-        !memchr(s, '\r', n)) {
-        dc_buf_add(b, s, n);
-        return;
-    }
-    dc_buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            dc_buf_putc(b, '"');
-        dc_buf_putc(b, s[i]);
-    }
-    dc_buf_putc(b, '"');
-}
-
 static int
 ascii(const char *s, size_t n)
 {
@@ -249,7 +233,7 @@ wb_row_emit(struct wb_row *w, struct dc_enc_conv *conv, size_t max_field, struct
         }
         if (c)
             dc_buf_putc(&w->raw, ',');
-        csv_cell(&w->raw, v, n);
+        dc_csv_field(&w->raw, v, n, ',', 0);
         if (n > max_field && !w->reason[0])
             snprintf(w->reason, sizeof w->reason, "field %zu over %zu bytes", c + 1, max_field);
         if (n && !ascii(v, n)) {

@@ -2,12 +2,14 @@
  * test_util.c - unit tests for core/util/: hex of bytes (every nibble, the empty string,
  * NUL bytes) and SHA-256 finished as hex (FIPS 180-2 Appendix B vectors; a failed final
  * leaves the output alone); the growable buffer (appends across growth, printf longer
- * than the first allocation, reserve and direct writes, reset, NULL-safe release).
+ * than the first allocation, reserve and direct writes, reset, NULL-safe release); one CSV
+ * field (RFC 4180 quoting, the lone empty field, the formula guard, NUL bytes).
  */
 #include <string.h>
 
 #include "tap.h"
 #include "util/buf.h"
+#include "util/csv.h"
 #include "util/hex.h"
 
 static void
@@ -104,6 +106,50 @@ test_buf_reserve_and_release_null(void)
     CHECK(1);
 }
 
+static const char *
+field(struct dc_buf *b, const char *s, size_t n, char delim, unsigned flags)
+{
+    dc_buf_reset(b);
+    dc_csv_field(b, s, n, delim, flags);
+    return dc_buf_str(b);
+}
+
+static void
+test_csv_field_quoting(void)
+{
+    struct dc_buf b = DC_BUF_INIT;
+
+    CHECK_STR(field(&b, "plain", 5, ',', 0), "plain");
+    CHECK_STR(field(&b, "a,b", 3, ',', 0), "\"a,b\"");
+    CHECK_STR(field(&b, "a,b", 3, ';', 0), "a,b");          /* only the delimiter in use */
+    CHECK_STR(field(&b, "a;b", 3, ';', 0), "\"a;b\"");
+    CHECK_STR(field(&b, "say \"hi\"", 8, ',', 0), "\"say \"\"hi\"\"\"");
+    CHECK_STR(field(&b, "l1\nl2", 5, ',', 0), "\"l1\nl2\"");
+    CHECK_STR(field(&b, "cr\r", 3, ',', 0), "\"cr\r\"");
+    CHECK_STR(field(&b, "", 0, ',', 0), "");
+    CHECK_STR(field(&b, "", 0, ',', DC_CSV_ALONE), "\"\""); /* not a blank line */
+    CHECK_STR(field(&b, "x", 1, ',', DC_CSV_ALONE), "x");
+    dc_buf_release(&b);
+}
+
+static void
+test_csv_field_guard(void)
+{
+    struct dc_buf b = DC_BUF_INIT;
+
+    CHECK_STR(field(&b, "=1+1", 4, ',', DC_CSV_GUARD), "'=1+1");
+    CHECK_STR(field(&b, "-5", 2, ',', DC_CSV_GUARD), "'-5");
+    CHECK_STR(field(&b, "@x", 2, ',', DC_CSV_GUARD), "'@x");
+    CHECK_STR(field(&b, "=a,b", 4, ',', DC_CSV_GUARD), "\"'=a,b\""); /* quote, then guard */
+    CHECK_STR(field(&b, "=1", 2, ',', 0), "=1");
+    CHECK_STR(field(&b, "a=1", 3, ',', DC_CSV_GUARD), "a=1");
+    field(&b, "\0a", 2, ',', DC_CSV_GUARD); /* a NUL byte first is guarded too */
+    CHECK_INT(b.len, 3);
+    CHECK_INT(b.s[0], '\'');
+    CHECK_INT(b.s[1], 0);
+    dc_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -112,5 +158,7 @@ main(void)
     RUN(test_sha256_not_sha256);
     RUN(test_buf_grows_and_prints);
     RUN(test_buf_reserve_and_release_null);
+    RUN(test_csv_field_quoting);
+    RUN(test_csv_field_guard);
     return tap_done();
 }
