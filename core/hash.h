@@ -1,6 +1,7 @@
 /*
- * hash.h - FNV-1a, 32-bit: the slot index of the in-memory tables (address
- * tokens, normalize's memos, the syllable caches).
+ * hash.h - FNV-1a, 32- and 64-bit: the slot index of the in-memory tables (address
+ * tokens, normalize's memos, the syllable caches; 64-bit: the linkage's interned strings
+ * and its keys, which mix the result further).
  *
  * For: spreading keys over a table whose entries are compared in full
  * anyway.  Not for: anything an attacker or a file format relies on (no
@@ -22,6 +23,17 @@ dc_hash32(const void *data, size_t n)
 
     for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static inline uint64_t
+dc_hash64(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ull;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
     return h;
 }
 

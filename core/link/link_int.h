@@ -72,6 +72,7 @@
 
 #include "../dedup.h"
 #include "strsim.h"
+#include "../hash.h"
 #include "../util/buf.h"
 
 #include <math.h>
@@ -128,14 +129,8 @@ mix64(uint64_t x)
 static inline uint64_t
 hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    size_t i;
+    uint64_t h = mix64(dc_hash64(s, n));
 
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ull;
-    }
-    h = mix64(h);
     return h ? h : 1;
 }
 

@@ -12,6 +12,7 @@
 
 #include "../csvio.h"
 #include "../json.h"
+#include "../hash.h"
 
 /* ---- string interning: open addressing over one growing arena ---- */
 
@@ -23,17 +24,6 @@ struct dc_intern {
 };
 
 enum { CHUNK = 1 << 20 };
-
-static uint64_t
-hash_str(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 static void
 intern_free(struct dc_intern *in)
@@ -58,7 +48,7 @@ intern_grow(struct dc_intern *in)
         const char *v = in->slots[i];
         if (!v)
             continue;
-        size_t j = hash_str(v, strlen(v)) & (n - 1);
+        size_t j = dc_hash64(v, strlen(v)) & (n - 1);
         while (s[j])
             j = (j + 1) & (n - 1);
         s[j] = v;
@@ -77,7 +67,7 @@ intern(struct dc_intern *in, const unsigned char *text, int len)
         return NULL;
     if ((in->count + 1) * 2 > in->nslots && intern_grow(in) < 0)
         return NULL;
-    size_t j = hash_str((const char *)text, n) & (in->nslots - 1);
+    size_t j = dc_hash64((const char *)text, n) & (in->nslots - 1);
     while (in->slots[j]) {
         if (strncmp(in->slots[j], (const char *)text, n) == 0 && in->slots[j][n] == '\0')
             return in->slots[j];
@@ -762,7 +752,7 @@ dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, l
             /* person ids are opaque text: hash them (64-bit, collisions
              * negligible at a few million persons) */
             const char *pid = row.fields[c_person];
-            truth[hit->ix] = hash_str(pid, strlen(pid)) & ~(1ull << 63);
+            truth[hit->ix] = dc_hash64(pid, strlen(pid)) & ~(1ull << 63);
             (*matched)++;
         }
     }

@@ -3,10 +3,12 @@
  * NUL bytes) and SHA-256 finished as hex (FIPS 180-2 Appendix B vectors; a failed final
  * leaves the output alone); the growable buffer (appends across growth, printf longer
  * than the first allocation, reserve and direct writes, reset, NULL-safe release); one CSV
- * field (RFC 4180 quoting, the lone empty field, the formula guard, NUL bytes).
+ * field (RFC 4180 quoting, the lone empty field, the formula guard, NUL bytes); FNV-1a
+ * (hash.h) against the vectors of the FNV reference code.
  */
 #include <string.h>
 
+#include "hash.h"
 #include "tap.h"
 #include "util/buf.h"
 #include "util/csv.h"
@@ -150,6 +152,18 @@ test_csv_field_guard(void)
     dc_buf_release(&b);
 }
 
+static void
+test_fnv1a_vectors(void)
+{
+    /* Fowler/Noll/Vo reference test vectors (test_fnv.c: "", "a", "foobar") */
+    CHECK(dc_hash32("", 0) == 0x811c9dc5u);
+    CHECK(dc_hash32("a", 1) == 0xe40c292cu);
+    CHECK(dc_hash32("foobar", 6) == 0xbf9cf968u);
+    CHECK(dc_hash64("", 0) == 0xcbf29ce484222325ull);
+    CHECK(dc_hash64("a", 1) == 0xaf63dc4c8601ec8cull);
+    CHECK(dc_hash64("foobar", 6) == 0x85944171f73967e8ull);
+}
+
 int
 main(void)
 {
@@ -160,5 +174,6 @@ main(void)
     RUN(test_buf_reserve_and_release_null);
     RUN(test_csv_field_quoting);
     RUN(test_csv_field_guard);
+    RUN(test_fnv1a_vectors);
     return tap_done();
 }
