@@ -72,6 +72,10 @@ int dc_cmd_usage_error(struct dc_ctx *ctx, const char *fmt, ...)
  * naming the bad option, the usage hint, and DC_EX_USAGE. */
 int dc_cmd_bad_option(struct dc_ctx *ctx, char **argv);
 
+/* "4096", "512K", "800M", "1G" (powers of 1024) into *out; -1 for anything
+ * else, zero included. */
+int dc_cmd_parse_size(const char *s, unsigned long long *out);
+
 /* Print the command's --help text to ctx->out; return 0. */
 int dc_cmd_help(struct dc_ctx *ctx);
 

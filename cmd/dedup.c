@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
 
 const char dc_usage_dedup[] =
     "usage: dancu dedup DB [--threshold P] [--review-min P] [--train] [--seed N]\n"
-    "                      [--max-block N] [--truth FILE]\n"
+    "                      [--max-block N] [--memory SIZE] [--truth FILE]\n"
     "       dancu dedup DB --explain A,B\n"
     "\n"
     "Find the records of the same person across and within sources: blocking\n"
@@ -30,6 +31,10 @@ const char dc_usage_dedup[] =
     "                   reused; the first run always trains)\n"
     "  --seed N         seed of the random pairs that estimate u (default 1)\n"
     "  --max-block N    split a block larger than N by further keys (default 5000)\n"
+    "  --memory SIZE    memory to stay within, e.g. 800M or 2G (default half the\n"
+    "                   machine's): sets the threads that block and the pair\n"
+    "                   cache, never a result; a budget below what the records\n"
+    "                   need is noted (nothing is spilled to disk yet)\n"
     "  --truth FILE     a truth_records.csv of 'dancu synth': print pairwise\n"
     "                   precision, recall, F1 and blocking pairs completeness\n"
     "  --explain A,B    print the weight waterfall of records A and B (record_id)\n"
@@ -94,13 +99,13 @@ out:
 int
 cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
 {
-    enum { O_THR = 256, O_REV, O_TRAIN, O_SEED, O_BLOCK, O_TRUTH, O_EXPLAIN, O_STALE };
+    enum { O_THR = 256, O_REV, O_TRAIN, O_SEED, O_BLOCK, O_TRUTH, O_EXPLAIN, O_STALE, O_MEM };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},          {"threshold", required_argument, NULL, O_THR},
         {"review-min", required_argument, NULL, O_REV}, {"train", no_argument, NULL, O_TRAIN},
         {"seed", required_argument, NULL, O_SEED}, {"max-block", required_argument, NULL, O_BLOCK},
         {"truth", required_argument, NULL, O_TRUTH}, {"explain", required_argument, NULL, O_EXPLAIN},
-        {"allow-stale", no_argument, NULL, O_STALE},
+        {"allow-stale", no_argument, NULL, O_STALE}, {"memory", required_argument, NULL, O_MEM},
         {NULL, 0, NULL, 0}};
     struct dc_dedup_stage st;
     struct dc_dedup_opts *o = &st.opts;
@@ -141,6 +146,14 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
             if (errno || *end || o->max_block < 2)
                 return dc_cmd_usage_error(ctx, "--max-block wants a number >= 2");
             break;
+        case O_MEM: {
+            unsigned long long v;
+
+            if (dc_cmd_parse_size(optarg, &v) < 0 || v > SIZE_MAX)
+                return dc_cmd_usage_error(ctx, "--memory wants a size such as 800M or 2G");
+            o->memory = (size_t)v;
+            break;
+        }
         case O_TRUTH:
             st.truth_path = optarg;
             break;

@@ -80,27 +80,6 @@ show_progress(void *ud, unsigned long long bytes, long rows)
             dc_cmd_esc(p->path, ep, sizeof ep), rows, mbs);
 }
 
-static int
-parse_size(const char *s, unsigned long long *out)
-{
-    char *end;
-
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s)
-        return -1;
-    if (*end == 'K' || *end == 'k')
-        v <<= 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        v <<= 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        v <<= 30, end++;
-    if (*end || v == 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* How many rejects import names on stderr; the rest are one export away. */
 #define REJECTS_SHOWN 5
 
@@ -354,12 +333,12 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
             o.force = 1;
             break;
         case O_MAXF:
-            if (parse_size(optarg, &v) < 0 || v > (1u << 30))
+            if (dc_cmd_parse_size(optarg, &v) < 0 || v > (1u << 30))
                 return dc_cmd_usage_error(ctx, "--max-field wants a size up to 1G");
             o.csv.max_field = (size_t)v;
             break;
         case O_MAXB:
-            if (parse_size(optarg, &v) < 0)
+            if (dc_cmd_parse_size(optarg, &v) < 0)
                 return dc_cmd_usage_error(ctx, "--max-bytes wants a size such as 500M");
             o.csv.max_bytes = v;
             break;

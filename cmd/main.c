@@ -168,6 +168,30 @@ dc_cmd_help(struct dc_ctx *ctx)
     return 0;
 }
 
+/* cmd.h */
+int
+dc_cmd_parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v;
+    int sh = 0;
+
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s || *s == '-')
+        return -1;
+    if (*end == 'K' || *end == 'k')
+        sh = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        sh = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        sh = 30, end++;
+    if (*end || v == 0 || v > (~0ull >> sh))
+        return -1;
+    *out = v << sh;
+    return 0;
+}
+
 int
 dc_cmd_wants_help(struct dc_ctx *ctx, int argc, char **argv)
 {

@@ -46,6 +46,11 @@ struct dc_dedup_opts {
     size_t pair_cache;        /* pairs a training run remembers per thread for the
                                  scoring pass (0 = default, 4M); a smaller cache
                                  costs time, never changes a result (tests) */
+    size_t memory;            /* bytes the run aims to stay within: it sets how many
+                                 rules block at once and the pair cache (0 = half
+                                 the machine's physical memory); never changes a
+                                 result, and nothing is spilled to disk, so a budget
+                                 below what the records need is noted, not kept */
 };
 
 /* Fills the defaults named above. */

@@ -475,6 +475,18 @@ link_threads(int requested)
     return n < 1 ? 1 : n > LINK_MAX_THREADS ? LINK_MAX_THREADS : (int)n;
 }
 
+size_t
+link_memory(size_t requested)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+    if (requested)
+        return requested;
+    if (pages <= 0 || size <= 0)
+        return (size_t)1 << 30;
+    return (size_t)pages / 2 * (size_t)size;
+}
+
 static void *
 rule_worker(void *arg)
 {
@@ -486,7 +498,7 @@ rule_worker(void *arg)
         w->rc = dc_error_set(&w->err, DC_EX_OSERR, "dedup: out of memory");
         return NULL;
     }
-    for (k = w->tid; k < NRULES && !w->rc; k += w->R->nthreads)
+    for (k = w->tid; k < NRULES && !w->rc; k += w->R->block_threads)
         w->rc = build_rule(w->R, k, v, &w->err);
     free(v);
     return NULL;
@@ -522,12 +534,12 @@ link_build_rules(struct run *R, struct dc_error *err)
     if (build_keys(R, err))
         return -1;
     memset(w, 0, sizeof w);
-    for (t = 0; t < R->nthreads; t++) {
+    for (t = 0; t < R->block_threads; t++) {
         w[t].R = R;
         w[t].tid = t;
     }
-    link_fan_out(rule_worker, w, sizeof w[0], R->nthreads, R->nthreads);
-    for (t = 0; t < R->nthreads; t++)
+    link_fan_out(rule_worker, w, sizeof w[0], R->block_threads, R->block_threads);
+    for (t = 0; t < R->block_threads; t++)
         if (w[t].rc)
             return dc_error_set(err, w[t].err.status, "%s", w[t].err.msg);
     for (k = 0; k < NRULES; k++) {
@@ -606,10 +618,7 @@ static void
 cache_pair(struct worker *w, uint32_t a, uint32_t b, uint32_t g)
 {
     if (w->ngc == w->capgc) {
-        size_t nc = w->capgc ? w->capgc * 2 : 65536;
-        size_t lim = w->R->o->pair_cache && w->R->o->pair_cache < GCACHE_MAX
-                         ? w->R->o->pair_cache
-                         : GCACHE_MAX;
+        size_t nc = w->capgc ? w->capgc * 2 : 65536, lim = w->R->gc_lim;
         struct gpair *p;
 
         if (nc > lim && w->capgc < lim)

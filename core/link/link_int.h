@@ -191,6 +191,8 @@ int link_ctx_build(struct ctx *c, const struct dc_person *recs, size_t n, struct
 /* The NFC-part table only speeds up folding while records come in. */
 void link_ctx_seal(struct ctx *c);
 void link_ctx_free(struct ctx *c);
+/* Bytes c holds: the records, the string tables, the histograms. */
+size_t link_ctx_bytes(const struct ctx *c);
 
 static inline const char *
 name_str(const struct ctx *c, uint32_t id, size_t *len)
@@ -601,6 +603,8 @@ struct run {
     struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
     size_t ngc[LINK_MAX_THREADS];
     int nthreads;         /* dc_dedup_opts.threads, resolved: 1..LINK_MAX_THREADS */
+    int block_threads;    /* rules blocked at once: each takes n * 16 bytes (--memory) */
+    size_t gc_lim;        /* pairs each worker may cache (pair_cache, GCACHE_MAX, --memory) */
     int gc_ok;
 };
 
@@ -619,6 +623,8 @@ void link_fan_out(void *(*fn)(void *), void *args, size_t size, int n, int nthre
 /* opts.threads resolved: 0 = the processors online (sysconf), capped at
  * LINK_MAX_THREADS. */
 int link_threads(int requested);
+/* opts.memory resolved: 0 = half the machine's physical memory (sysconf). */
+size_t link_memory(size_t requested);
 /* Every record's key under every rule, then the blocks of all rules. */
 int link_build_rules(struct run *R, struct dc_error *err);
 /* One pass over the blocks.  The COUNT pass leaves its workers' pair caches

@@ -549,6 +549,21 @@ link_ctx_build(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_
     return 0;
 }
 
+static size_t
+intern_bytes(const struct intern *t)
+{
+    return t->pcap + t->cap * (2 * sizeof(uint32_t) + sizeof(uint64_t)) +
+           (t->slots ? (t->mask + 1) * sizeof *t->slots : 0);
+}
+
+size_t
+link_ctx_bytes(const struct ctx *c)
+{
+    return c->cap * sizeof *c->r + intern_bytes(&c->names) + intern_bytes(&c->fulls) +
+           intern_bytes(&c->raw) + intern_bytes(&c->codes) +
+           c->raw2fold_cap * sizeof *c->raw2fold + c->fulls.n * sizeof *c->hist;
+}
+
 /* ---- comparisons: the byte histograms jw_level reads (link_int.h) ----- */
 
 int

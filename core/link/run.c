@@ -232,6 +232,44 @@ dc_dedup_run_input(struct dc_dedup_input *in, const struct dc_dedup_params *give
     return run_ctx(&c, given, &o, out, err);
 }
 
+/* The memory budget (issue 21).  What the run holds from blocking to the
+ * end is counted first: the records and string tables, the key
+ * fingerprints, the blocks' member lists (at most one entry per record and
+ * rule) and the clusters.  What is left decides how many rules are blocked
+ * at once (each takes n * 16 bytes of scratch) and how many pairs each
+ * worker may remember for the scoring pass (half of what is left).
+ * Neither changes a result, only the time.  Nothing is spilled to disk yet:
+ * a budget below what the run holds is noted and the run goes on at its
+ * smallest (one rule at a time, no pair cache). */
+static int
+set_budget(struct run *R, struct dc_error *err)
+{
+    size_t n = R->c.n, mem = link_memory(R->o->memory), fixed, left, t, lim;
+    size_t scratch = (n ? n : 1) * sizeof(struct ki);
+
+    fixed = link_ctx_bytes(&R->c) +
+            n * (KEY_COLS * sizeof(uint32_t) + NRULES * sizeof(uint32_t) + sizeof(uint32_t));
+    left = fixed < mem ? mem - fixed : 0;
+    t = left / scratch;
+    R->block_threads = t < 1 ? 1 : t < (size_t)R->nthreads ? (int)t : R->nthreads;
+    lim = R->o->pair_cache && R->o->pair_cache < GCACHE_MAX ? R->o->pair_cache : GCACHE_MAX;
+    t = left / 2 / ((size_t)R->nthreads * sizeof(struct gpair));
+    R->gc_lim = t < lim ? t : lim;
+    if (fixed + scratch > mem) {
+        size_t need = fixed + scratch;
+        int mb = mem >= (10u << 20);
+
+        if (link_add_note(R->res, err,
+                          "memory: the records and their blocks need about %zu %s, over the "
+                          "budget of %zu %s; blocking one rule at a time without a pair "
+                          "cache (nothing is spilled to disk)",
+                          mb ? need >> 20 : need >> 10, mb ? "MB" : "KB",
+                          mb ? mem >> 20 : mem >> 10, mb ? "MB" : "KB"))
+            return -1;
+    }
+    return 0;
+}
+
 /* The run proper.  Takes c over (it is freed here, success or not); o is
  * checked. */
 static int
@@ -258,7 +296,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     R.nthreads = link_threads(o->threads);
     R.res = out;
     out->phase_s[DC_PHASE_PREP] = R.c.prep_s;
-    if (link_ctx_hist(&R.c, err) || link_build_rules(&R, err))
+    if (set_budget(&R, err) || link_ctx_hist(&R.c, err) || link_build_rules(&R, err))
         goto fail;
     t1 = dc_dedup_clock();
     out->phase_s[DC_PHASE_BLOCK] = t1 - t;

@@ -1377,6 +1377,39 @@ test_pair_cache_fallback_same(void)
     synth_free(&y);
 }
 
+/* A memory budget below what the records need: noted, run at its smallest
+ * (one rule blocked at a time, no pair cache), the same result; a budget
+ * that fits: no note. */
+static void
+test_memory_budget_same_result(void)
+{
+    struct synth y;
+    struct dc_dedup_opts o;
+    struct dc_dedup_result r, r2;
+    struct dc_error err = DC_ERROR_INIT;
+
+    CHECK_INT(synth_make(&y, 3000, 13), 0);
+    dc_dedup_opts_init(&o);
+    o.seed = 5;
+    o.threads = 2;
+    o.memory = (size_t)1 << 30;
+    CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r, &err), 0);
+    CHECK(!note_has(&r, "memory: "));
+    o.memory = 100000;
+    CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r2, &err), 0);
+    CHECK(note_has(&r2, "over the budget of 97 KB; blocking one rule at a time without a pair "
+                        "cache"));
+    /* the same but for that one note */
+    CHECK_INT(r2.nnotes, r.nnotes + 1);
+    r2.nnotes--;
+    free(r2.notes[0]);
+    memmove(r2.notes, r2.notes + 1, r2.nnotes * sizeof *r2.notes);
+    CHECK(same_result(&r, &r2, y.n));
+    dc_dedup_result_release(&r2);
+    dc_dedup_result_release(&r);
+    synth_free(&y);
+}
+
 /* Phase timings are filled and the names are there for each. */
 static void
 test_phase_times(void)
@@ -1426,6 +1459,7 @@ main(void)
     RUN(test_input_empty_and_misuse);
     RUN(test_jw_bound_matches_strsim);
     RUN(test_pair_cache_fallback_same);
+    RUN(test_memory_budget_same_result);
     RUN(test_phase_times);
     if (!mkdtemp(dbdir)) {
         CHECK(0);
