@@ -53,7 +53,8 @@ const char dc_usage_import[] =
     "columns give sex and birth date; ID columns are routed by their digits.\n"
     "\n"
     "Exit status: 0 imported; 1 rows were rejected, a person field (name, birth date,\n"
-    "sex, ID, permanent address) has no column, or the mapping found rows wanting;\n"
+    "sex, ID, permanent address) has no column, the mapping found rows wanting, or\n"
+    "most rows equal an earlier batch of the source (a corrected extract: --replace);\n"
     "64 usage; 65 a file is unreadable as a whole (encoding undecidable, corrupt\n"
     "gzip or workbook, no such sheet); 66 a file is missing; 74 I/O error; 75 another\n"
     "run is writing DB.\n";
@@ -211,6 +212,15 @@ print_findings(const char *path, const struct dc_import_summary *s)
                 "dancu import: %s:%ld: Nam and Nữ columns both empty on %ld row%s (first "
                 "here): no sex\n",
                 path, s->split_none_line, s->split_none, s->split_none == 1 ? "" : "s");
+        any = 1;
+    }
+    /* a corrected extract beside the one it corrects: both are now in the DB */
+    if (s->overlap_batch && s->overlap_rows >= 2 && 2 * s->overlap_rows >= s->imported) {
+        fprintf(stderr,
+                "dancu import: %s: %ld of %ld rows equal rows of batch %lld of source '%s': "
+                "a corrected extract? both are kept now; import --replace replaces the "
+                "earlier batches of the source\n",
+                path, s->overlap_rows, s->imported, s->overlap_batch, s->source);
         any = 1;
     }
     if (s->id_conflict) {

@@ -65,6 +65,8 @@ struct dc_import_summary {
     char sha256[65];
     char rows_sha256[65];       /* SHA-256 of the decoded rows (header, records, rejects) */
     int duplicate_rows;         /* duplicate_of holds the same rows in other bytes */
+    long overlap_rows;          /* rows equal to rows of one earlier batch of the source... */
+    long long overlap_batch;    /* ...this one (the batch most of them equal); 0 = none */
     size_t ncols;
     char **headers;             /* owned: the header row as read (a two-row header
                                    combined: "Năm sinh > Nam") */

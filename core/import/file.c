@@ -265,6 +265,8 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     }
     if (o->replace && import_replace_source(db, batch, s, err) < 0)
         goto fail;
+    if (!o->replace && import_overlap(db, batch, s->source, s, err) < 0)
+        goto fail;
     if (import_finish_batch(db, &st, batch, path, s, o->now_iso, err) < 0)
         goto fail;
     import_finalize_all(&st);

@@ -189,6 +189,11 @@ int import_replace_source(struct dc_db *db, long long batch, struct dc_import_su
 int import_pipe_open(struct pipe *p, struct src *r, struct dc_error *err);
 void import_pipe_close(struct pipe *p);
 int import_pipe_rows_sha256(struct pipe *p, char hex[65]);
+
+/* overlap.c: s->overlap_rows and s->overlap_batch for the new batch (0 when the source had
+ * no earlier import batch or no row of it equals one of theirs). */
+int import_overlap(struct dc_db *db, long long batch, const char *source,
+                   struct dc_import_summary *s, struct dc_error *err);
 void *import_reader_main(void *arg);
 struct batch *import_pipe_take(struct pipe *p, size_t i);
 void import_pipe_give_back(struct pipe *p, struct batch *b);
