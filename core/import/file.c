@@ -265,7 +265,7 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     }
     if (o->replace && import_replace_source(db, batch, s, err) < 0)
         goto fail;
-    if (!o->replace && import_overlap(db, batch, s->source, s, err) < 0)
+    if (!o->replace && !o->force && import_overlap(db, batch, s->source, s, err) < 0)
         goto fail;
     if (import_finish_batch(db, &st, batch, path, s, o->now_iso, err) < 0)
         goto fail;
