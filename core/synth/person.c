@@ -296,17 +296,33 @@ synth_render_addr(struct gen *g, const struct person *p, int fl, char *buf, size
         units[1] = w->npname;
         nu = 2;
     }
-    sb_add(&a, p->detail);
     int sp = chance(&g->r, 0.4);
     /* Kinds of mess seen in real strings (issue 13 §2.6, §2.8, §2.10), chosen
      * from the address itself so that the generator draws no more numbers
      * and every other byte stays as before: a type word glued to the name,
-     * dashes or spaces as the only separators, the district left out. */
+     * dashes or spaces as the only separators, the district left out, a
+     * street named like a unit. */
     uint32_t h = 2166136261u;
     for (const char *q = p->detail; *q; q++)
         h = (h ^ (unsigned char)*q) * 16777619u;
     for (const char *q = w->wname; *q; q++)
         h = (h ^ (unsigned char)*q) * 16777619u;
+    /* a street whose name holds a unit name or a type word, or is a code
+     * or a date (issue 13 §2.5, §2.8): the units follow it */
+    static const char *const unit_streets[] = {"An Dương Vương", "Lý Thái Tổ", "Xa lộ Hà Nội",
+                                               "Thụy Phương", "D2", "30/4"};
+    char det[160];
+    const char *detail = p->detail;
+    int street = (p->detail[0] >= '0' && p->detail[0] <= '9') ||
+                 strncmp(p->detail, "Số ", strlen("Số ")) == 0; /* a town's address */
+    /* folded household rows only: the legacy rows (abbreviated) are checked
+     * against the truth's detail */
+    if (street && (fl & A_FOLD) && !(fl & A_ABBR) && (h >> 18) % 2 == 0) {
+        snprintf(det, sizeof det, "%u đường %s", 1 + (h >> 22) % 199,
+                 unit_streets[(h >> 26) % (sizeof unit_streets / sizeof unit_streets[0])]);
+        detail = det;
+    }
+    sb_add(&a, detail);
     const char *sep = ", ";
     if ((fl & A_FOLD) && h % 8 < 3)
         sep = h % 8 == 2 ? " " : " - ";
