@@ -348,6 +348,9 @@ split_block(const struct run *R, int k, struct ki *v, size_t lo, size_t hi, int 
         y = hi - x < cap ? hi - x : cap;
         if (y > st->largest_part)
             st->largest_part = y;
+        /* back to record order inside the window: a pair is (a, b) with a < b
+         * (the fuzzer found (2, 1) from a window in date order) */
+        qsort(v + x, y, sizeof *v, ki_cmp);
     }
 }
 
