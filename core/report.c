@@ -340,6 +340,24 @@ section_address(struct dc_buf *b, const struct dc_stats *st)
     dc_buf_puts(b, "</section>\n");
 }
 
+/* The three severity columns of the commune and source tables: their heads,
+ * and a row's counts n[0..2] as error, warning, info. */
+static void
+th_severities(struct dc_buf *b)
+{
+    th2(b, "Lỗi", "Errors", 1);
+    th2(b, "Cảnh báo", "Warnings", 1);
+    th2(b, "Thông tin", "Info", 1);
+}
+
+static void
+td_severities(struct dc_buf *b, const long long *n)
+{
+    dc_buf_printf(b, "<td class=\"n sev-error\">%lld</td><td class=\"n sev-warning\">%lld</td>"
+                     "<td class=\"n\">%lld</td></tr>\n",
+                  n[0], n[1], n[2]);
+}
+
 /* One row per ward of an era: records, the share also matched in the other
  * era, findings by severity.  The row without a code (records that found no
  * ward of this era) is labelled as such. */
@@ -361,9 +379,7 @@ commune_table(struct dc_buf *b, const struct dc_stats_list *l, long long total,
     th2(b, "Tên", "Name", 0);
     th2(b, "Bản ghi", "Records", 1);
     th2(b, other_vi, other_en, 1);
-    th2(b, "Lỗi", "Errors", 1);
-    th2(b, "Cảnh báo", "Warnings", 1);
-    th2(b, "Thông tin", "Info", 1);
+    th_severities(b);
     dc_buf_puts(b, "</tr>\n");
     for (size_t i = 0; i < l->len; i++) {
         const struct dc_stats_row *r = &l->rows[i];
@@ -378,9 +394,7 @@ commune_table(struct dc_buf *b, const struct dc_stats_list *l, long long total,
         }
         td_num(b, r->n[0]);
         td_pct(b, r->n[1], r->n[0]);
-        dc_buf_printf(b, "<td class=\"n sev-error\">%lld</td><td class=\"n sev-warning\">%lld</td>"
-                         "<td class=\"n\">%lld</td></tr>\n",
-                      r->n[2], r->n[3], r->n[4]);
+        td_severities(b, &r->n[2]);
     }
     dc_buf_puts(b, "</table>\n");
 }
@@ -412,9 +426,7 @@ section_communes(struct dc_buf *b, struct dc_db *db, struct dc_error *err)
         th2(b, "Nguồn", "Source", 0);
         th2(b, "Bản ghi", "Records", 1);
         th2(b, "Bản ghi có phát hiện", "Records with a finding", 1);
-        th2(b, "Lỗi", "Errors", 1);
-        th2(b, "Cảnh báo", "Warnings", 1);
-        th2(b, "Thông tin", "Info", 1);
+        th_severities(b);
         dc_buf_puts(b, "</tr>\n");
         for (size_t i = 0; i < c.sources.len; i++) {
             const struct dc_stats_row *r = &c.sources.rows[i];
@@ -422,9 +434,7 @@ section_communes(struct dc_buf *b, struct dc_db *db, struct dc_error *err)
             td_text(b, r->key);
             td_num(b, r->n[0]);
             td_pct(b, r->n[1], r->n[0]);
-            dc_buf_printf(b, "<td class=\"n sev-error\">%lld</td><td class=\"n sev-warning\">%lld</td>"
-                             "<td class=\"n\">%lld</td></tr>\n",
-                          r->n[2], r->n[3], r->n[4]);
+            td_severities(b, &r->n[2]);
         }
         dc_buf_puts(b, "</table>\n");
     }
