@@ -362,17 +362,17 @@ td_severities(struct dc_buf *b, const long long *n)
  * era, findings by severity.  The row without a code (records that found no
  * ward of this era) is labelled as such. */
 static void
-commune_table(struct dc_buf *b, const struct dc_stats_list *l, long long total,
-              const char *other_vi, const char *other_en)
+commune_table(struct dc_buf *b, const struct dc_stats_list *l, const char *other_vi,
+              const char *other_en)
 {
     if (l->len == 0) {
         none_row(b);
         return;
     }
-    if (total > (long long)l->len) {
+    if (l->total > (long long)l->len) {
         dc_buf_puts(b, "<p class=\"none\">");
         t2(b, "Chỉ hiện", "Showing only");
-        dc_buf_printf(b, " %zu / %lld.</p>\n", l->len, total);
+        dc_buf_printf(b, " %zu / %lld.</p>\n", l->len, l->total);
     }
     dc_buf_puts(b, "<table><tr>");
     th2(b, "Mã", "Code", 0);
@@ -410,12 +410,12 @@ section_communes(struct dc_buf *b, struct dc_db *db, struct dc_error *err)
     dc_buf_puts(b, "<h3>");
     t2(b, "Xã/phường 2025 (34 tỉnh)", "2025 wards (34 provinces)");
     dc_buf_puts(b, "</h3>\n");
-    commune_table(b, &c.ward_new, c.ward_new_total, "Có cả mã trước 2025",
+    commune_table(b, &c.ward_new, "Có cả mã trước 2025",
                   "Also a pre-2025 ward");
     dc_buf_puts(b, "<h3>");
     t2(b, "Xã/phường trước 2025 (63 tỉnh)", "Pre-2025 wards (63 provinces)");
     dc_buf_puts(b, "</h3>\n");
-    commune_table(b, &c.ward_pre, c.ward_pre_total, "Có cả mã 2025", "Also a 2025 ward");
+    commune_table(b, &c.ward_pre, "Có cả mã 2025", "Also a 2025 ward");
     dc_buf_puts(b, "</section>\n");
 
     h2(b, "source-findings", "Phát hiện theo nguồn", "Findings per source");

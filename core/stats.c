@@ -45,11 +45,13 @@ run_list(struct dc_db *db, const char *sql, int has_key2, int ncount, struct dc_
 
     out->rows = NULL;
     out->len = 0;
+    out->total = 0;
     if (dc_db_prepare(db, sql, &st, err) < 0)
         return -1;
+    /* rows past the cut are only counted (the grouping is done by then) */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == DC_STATS_MAX_ROWS)
-            break;
+        if (out->total++ >= DC_STATS_MAX_ROWS)
+            continue;
         if (out->len == cap) {
             size_t ncap = cap ? cap * 2 : 16;
             struct dc_stats_row *r = realloc(out->rows, ncap * sizeof *r);
@@ -132,7 +134,7 @@ static const char sql_batches[] =
 int
 dc_stats_load(struct dc_db *db, struct dc_stats *st, struct dc_error *err)
 {
-    struct dc_stats_list hist = {NULL, 0}, tot = {NULL, 0};
+    struct dc_stats_list hist = {NULL, 0, 0}, tot = {NULL, 0, 0};
 
     memset(st, 0, sizeof *st);
     if (count(db, "SELECT COUNT(*) FROM src_row", &st->src_rows, err) < 0 ||
@@ -214,11 +216,7 @@ dc_stats_load_communes(struct dc_db *db, struct dc_stats_communes *c, struct dc_
     memset(c, 0, sizeof *c);
     if (run_list(db, sql_ward_new, 1, 5, &c->ward_new, err) < 0 ||
         run_list(db, sql_ward_pre, 1, 5, &c->ward_pre, err) < 0 ||
-        run_list(db, sql_source_findings, 0, 5, &c->sources, err) < 0 ||
-        count(db, "SELECT COUNT(DISTINCT coalesce(new_ward_code, '')) FROM person",
-              &c->ward_new_total, err) < 0 ||
-        count(db, "SELECT COUNT(DISTINCT coalesce(ward_code, '')) FROM person",
-              &c->ward_pre_total, err) < 0) {
+        run_list(db, sql_source_findings, 0, 5, &c->sources, err) < 0) {
         dc_stats_communes_release(c);
         return -1;
     }

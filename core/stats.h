@@ -35,6 +35,7 @@ struct dc_stats_row {
 struct dc_stats_list {
     struct dc_stats_row *rows;
     size_t len;
+    long long total; /* rows the query gave: len, or more when the list was cut */
 };
 
 struct dc_stats {
@@ -76,11 +77,9 @@ struct dc_stats_communes {
      * n[0] records, n[1] of them with a pre-2025 ward code as well,
      * n[2] error, n[3] warning, n[4] info findings on those records */
     struct dc_stats_list ward_new;
-    long long ward_new_total; /* rows before the cut */
     /* key pre-2025 ward code, key2 "ward, district, province"; n[1] records with
      * a 2025 ward code as well; the rest as ward_new */
     struct dc_stats_list ward_pre;
-    long long ward_pre_total;
     /* key source; n[0] records, n[1] records with any finding, n[2] error,
      * n[3] warning, n[4] info findings */
     struct dc_stats_list sources;

@@ -134,7 +134,7 @@ test_communes_counts_by_hand(void)
     /* 2025: records 2-5 have no ward (record 2 has a pre-2025 one; 4 an error,
      * 2 a warning); record 1 is in 00004 with its error. */
     CHECK_INT(c.ward_new.len, 2);
-    CHECK_INT(c.ward_new_total, 2);
+    CHECK_INT(c.ward_new.total, 2);
     CHECK_STR(c.ward_new.rows[0].key, "");
     CHECK_INT(c.ward_new.rows[0].n[0], 4);
     CHECK_INT(c.ward_new.rows[0].n[1], 1);
@@ -171,6 +171,28 @@ test_communes_counts_by_hand(void)
     CHECK_INT(c.sources.rows[1].n[2], 1);
     dc_stats_communes_release(&c);
     dc_stats_communes_release(&c); /* twice is harmless */
+}
+
+/* A list longer than DC_STATS_MAX_ROWS keeps the first rows and counts all. */
+static void
+test_list_cut_counts_all(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_stats st;
+
+    if (!CHECK(dc_db_exec(db,
+                          "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k"
+                          " WHERE i < 1001) INSERT INTO reject(batch_id, source, src_file,"
+                          " src_row, src_line, reason, raw) SELECT 1, 'a', 'a.csv', 10 + i,"
+                          " 10 + i, printf('r%04d', i), x'41' FROM k",
+                          &err) == 0))
+        return;
+    if (!CHECK(dc_stats_load(db, &st, &err) == 0))
+        return;
+    CHECK_INT(st.reject_reasons.len, DC_STATS_MAX_ROWS);
+    CHECK_INT(st.reject_reasons.total, 1002); /* too-many-fields and r0001..r1001 */
+    CHECK_INT(st.sources.total, (long long)st.sources.len);
+    dc_stats_release(&st);
 }
 
 static void
@@ -241,6 +263,7 @@ main(void)
     }
     RUN(test_stats_counts_by_hand);
     RUN(test_communes_counts_by_hand);
+    RUN(test_list_cut_counts_all);
     RUN(test_mask_id_keeps_3_and_2);
     RUN(test_html_escape_all_five);
     RUN(test_report_masks_and_escapes);
