@@ -108,7 +108,6 @@ import_overlap(struct dc_db *db, long long batch, const char *source,
         long long batch;
         long n;
     } hit[8] = {{0, 0}};
-    long rows = 0;
     int rc, ret = -1;
 
     s->overlap_rows = 0;
@@ -128,33 +127,29 @@ import_overlap(struct dc_db *db, long long batch, const char *source,
         return 0;
     if (rc != SQLITE_ROW)
         return dc_db_fail(db, rc, "read batches", err);
+    /* One scan in row order, which is batch order (src_row.id is assigned as rows come,
+     * and the rowid order costs no sort): the earlier batches' rows fill the set, then
+     * the new batch's rows, the last ones, are looked up in it. */
     if (dc_db_prepare(db,
-                      /* in rowid order, which is batch order: no sort */
                       "SELECT r.batch_id, " ROW_VALUES " FROM src_row r WHERE r.batch_id IN"
-                      " (SELECT id FROM batch WHERE stage = 'import' AND source = ?1"
-                      " AND id <> ?2)",
+                      " (SELECT id FROM batch WHERE stage = 'import' AND source = ?1 OR id = ?2)"
+                      " ORDER BY r.id",
                       &q, err) < 0)
         goto out;
+    /* the new batch's row gets its source when the batch is finished, after this */
     sqlite3_bind_text(q, 1, source, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, batch);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        if (set_put(&t, row_hash(q, 1), sqlite3_column_int64(q, 0)) < 0) {
-            dc_error_set(err, DC_EX_OSERR, "out of memory");
-            goto out;
-        }
-    if (rc != SQLITE_DONE) {
-        dc_db_fail(db, rc, "read earlier rows", err);
-        goto out;
-    }
-    sqlite3_finalize(q);
-    if (dc_db_prepare(db, "SELECT r.batch_id, " ROW_VALUES " FROM src_row r WHERE r.batch_id = ?1",
-                      &q, err) < 0)
-        goto out;
-    sqlite3_bind_int64(q, 1, batch);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        long long b = set_get(&t, row_hash(q, 1));
-        rows++;
-        if (!b)
+        long long b = sqlite3_column_int64(q, 0);
+
+        if (b != batch) {
+            if (set_put(&t, row_hash(q, 1), b) < 0) {
+                dc_error_set(err, DC_EX_OSERR, "out of memory");
+                goto out;
+            }
+            continue;
+        }
+        if (!(b = set_get(&t, row_hash(q, 1))))
             continue;
         /* the few batches hit, by count; a ninth distinct one shares the last slot */
         size_t k = 0;
@@ -167,7 +162,7 @@ import_overlap(struct dc_db *db, long long batch, const char *source,
         hit[k].n++;
     }
     if (rc != SQLITE_DONE) {
-        dc_db_fail(db, rc, "read new rows", err);
+        dc_db_fail(db, rc, "read the source's rows", err);
         goto out;
     }
     for (size_t k = 0; k < 8; k++)
