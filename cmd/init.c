@@ -32,11 +32,12 @@ struct loaded {
 };
 
 static void
-count_file(void *ud, const char *file, const struct dc_refdata_file_summary *s)
+count_file(void *ud, const char *file, const struct dc_refdata_file_summary *s, int shipped)
 {
     struct loaded *l = ud;
 
     (void)file;
+    (void)shipped;
     l->files++;
     l->rows += s->rows;
 }
@@ -57,13 +58,9 @@ load_shipped(struct dc_ctx *ctx, const char *path, struct dc_error *err)
         goto fail;
     if (has) /* the DB has its catalogue (maybe a newer official one): keep it */
         return dc_db_close(db, err);
-    if (dc_refdata_shipped_dir(dir, sizeof dir, err) < 0 || dc_db_begin(db, err) < 0)
+    if (dc_refdata_shipped_dir(dir, sizeof dir, err) < 0 ||
+        dc_refdata_load(db, dir, NULL, 0, NULL, ctx->now_iso, count_file, &l, err) < 0)
         goto fail;
-    if (dc_refdata_load_dir(db, dir, ctx->now_iso, count_file, &l, err) < 0 ||
-        dc_db_commit(db, err) < 0) {
-        dc_db_rollback(db);
-        goto fail;
-    }
     if (!ctx->quiet)
         fprintf(stderr, "dancu init: loaded the shipped catalogue: %d files, %ld rows "
                         "('dancu refdata status' lists them)\n", l.files, l.rows);

@@ -34,12 +34,13 @@ const char dc_usage_refdata[] =
     "74 I/O error; 75 DB busy.\n";
 
 static void
-say_loaded(void *ud, const char *file, const struct dc_refdata_file_summary *s)
+say_loaded(void *ud, const char *file, const struct dc_refdata_file_summary *s, int shipped)
 {
     struct dc_ctx *ctx = ud;
 
     if (!ctx->quiet)
-        fprintf(stderr, "dancu refdata: %s: %ld rows (%s, shipped)\n", file, s->rows, s->kind);
+        fprintf(stderr, "dancu refdata: %s: %ld rows (%s%s)\n", file, s->rows, s->kind,
+                shipped ? ", shipped" : "");
 }
 
 static int
@@ -75,73 +76,47 @@ refdata_load(struct dc_ctx *ctx, int argc, char **argv)
         return dc_cmd_fail(ctx, &err);
     if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
-    if (dc_db_begin(db, &err) < 0)
-        goto fail;
-    if (shipped && dc_refdata_load_dir(db, dir, ctx->now_iso, say_loaded, ctx, &err) < 0)
-        goto fail;
-    for (int i = optind + 1; i < argc; i++) {
-        struct dc_refdata_file_summary s;
-        if (dc_refdata_load_file(db, argv[i], era, ctx->now_iso, &s, &err) < 0)
-            goto fail;
-        if (!ctx->quiet)
-            fprintf(stderr, "dancu refdata: %s: %ld rows (%s)\n", argv[i], s.rows, s.kind);
+    if (dc_refdata_load(db, shipped ? dir : NULL, (const char *const *)argv + optind + 1,
+                        (size_t)(argc - optind - 1), era, ctx->now_iso, say_loaded, ctx,
+                        &err) < 0) {
+        dc_db_close(db, NULL);
+        return dc_cmd_fail(ctx, &err);
     }
-    if (dc_db_commit(db, &err) < 0)
-        goto fail;
     if (dc_db_close(db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     return 0;
-fail:
-    dc_db_rollback(db);
-    dc_db_close(db, NULL);
-    return dc_cmd_fail(ctx, &err);
+}
+
+static void
+print_count(void *ud, const char *what, long long n)
+{
+    fprintf(((struct dc_ctx *)ud)->out, "%-22s %lld\n", what, n);
+}
+
+static void
+print_file(void *ud, const struct dc_refdata_file_row *f)
+{
+    fprintf(((struct dc_ctx *)ud)->out, "file %s %s rows=%lld origin=%s dated=%s sha256=%.16s\n",
+            f->kind, f->file, f->rows, f->origin, f->dated ? f->dated : "-", f->sha256);
 }
 
 static int
 refdata_status(struct dc_ctx *ctx, int argc, char **argv)
 {
-    static const char *const counts[][2] = {
-        {"provinces before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='province'"},
-        {"districts before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='district'"},
-        {"wards before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='ward'"},
-        {"provinces from 2025", "SELECT count(*) FROM unit WHERE era='2025' AND level='province'"},
-        {"wards from 2025", "SELECT count(*) FROM unit WHERE era='2025' AND level='ward'"},
-        {"ward mappings", "SELECT count(*) FROM unit_map WHERE kind='ward'"},
-        {"province mappings", "SELECT count(*) FROM unit_map WHERE kind='province'"},
-        {"ethnic groups", "SELECT count(*) FROM ethnic"},
-        {"religions", "SELECT count(*) FROM religion"},
-    };
     struct dc_error err = DC_ERROR_INIT;
     struct dc_db *db = NULL;
-    sqlite3_stmt *q = NULL;
 
     if (argc != 2)
         return dc_cmd_usage_error(ctx, "expected DB");
     if (dc_db_open(argv[1], DC_DB_READ, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-        long long n = dc_db_count(db, counts[i][1], &err);
-        if (n < 0)
-            goto fail;
-        fprintf(ctx->out, "%-22s %lld\n", counts[i][0], n);
+    if (dc_refdata_status(db, print_count, print_file, ctx, &err) < 0) {
+        dc_db_close(db, NULL);
+        return dc_cmd_fail(ctx, &err);
     }
-    if (dc_db_prepare(db,
-                      "SELECT kind, file, rows, origin, coalesce(dated, '-'), sha256 "
-                      "FROM refdata_file ORDER BY rowid",
-                      &q, &err) < 0)
-        goto fail;
-    while (sqlite3_step(q) == SQLITE_ROW)
-        fprintf(ctx->out, "file %s %s rows=%lld origin=%s dated=%s sha256=%.16s\n",
-                sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
-                (long long)sqlite3_column_int64(q, 2), sqlite3_column_text(q, 3),
-                sqlite3_column_text(q, 4), sqlite3_column_text(q, 5));
-    sqlite3_finalize(q);
     if (dc_db_close(db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     return 0;
-fail:
-    dc_db_close(db, NULL);
-    return dc_cmd_fail(ctx, &err);
 }
 
 int

@@ -449,6 +449,91 @@ out:
     return ret;
 }
 
+/* dc_refdata_load_dir's callback, passed on with shipped = 1. */
+struct shipped_each {
+    void (*each)(void *ud, const char *file, const struct dc_refdata_file_summary *s, int shipped);
+    void *ud;
+};
+
+static void
+tell_shipped(void *ud, const char *file, const struct dc_refdata_file_summary *s)
+{
+    struct shipped_each *e = ud;
+
+    if (e->each)
+        e->each(e->ud, file, s, 1);
+}
+
+int
+dc_refdata_load(struct dc_db *db, const char *shipped_dir, const char *const *files,
+                size_t nfiles, const char *era, const char *now_iso,
+                void (*each)(void *ud, const char *file,
+                             const struct dc_refdata_file_summary *s, int shipped),
+                void *ud, struct dc_error *err)
+{
+    struct shipped_each e = {each, ud};
+
+    if (dc_db_begin(db, err) < 0)
+        return -1;
+    if (shipped_dir && dc_refdata_load_dir(db, shipped_dir, now_iso, tell_shipped, &e, err) < 0)
+        goto fail;
+    for (size_t i = 0; i < nfiles; i++) {
+        struct dc_refdata_file_summary s;
+        if (dc_refdata_load_file(db, files[i], era, now_iso, &s, err) < 0)
+            goto fail;
+        if (each)
+            each(ud, files[i], &s, 0);
+    }
+    if (dc_db_commit(db, err) < 0)
+        goto fail;
+    return 0;
+fail:
+    dc_db_rollback(db);
+    return -1;
+}
+
+int
+dc_refdata_status(struct dc_db *db, void (*count)(void *ud, const char *what, long long n),
+                  void (*file)(void *ud, const struct dc_refdata_file_row *f), void *ud,
+                  struct dc_error *err)
+{
+    static const char *const counts[][2] = {
+        {"provinces before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='province'"},
+        {"districts before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='district'"},
+        {"wards before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='ward'"},
+        {"provinces from 2025", "SELECT count(*) FROM unit WHERE era='2025' AND level='province'"},
+        {"wards from 2025", "SELECT count(*) FROM unit WHERE era='2025' AND level='ward'"},
+        {"ward mappings", "SELECT count(*) FROM unit_map WHERE kind='ward'"},
+        {"province mappings", "SELECT count(*) FROM unit_map WHERE kind='province'"},
+        {"ethnic groups", "SELECT count(*) FROM ethnic"},
+        {"religions", "SELECT count(*) FROM religion"},
+    };
+    sqlite3_stmt *q = NULL;
+    int rc;
+
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        long long n = dc_db_count(db, counts[i][1], err);
+        if (n < 0)
+            return -1;
+        count(ud, counts[i][0], n);
+    }
+    if (dc_db_prepare(db, "SELECT kind, file, rows, origin, dated, sha256 FROM refdata_file "
+                          "ORDER BY rowid",
+                      &q, err) < 0)
+        return -1;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct dc_refdata_file_row f = {
+            (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+            (const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 4),
+            (const char *)sqlite3_column_text(q, 5), sqlite3_column_int64(q, 2)};
+        file(ud, &f);
+    }
+    if (rc != SQLITE_DONE)
+        dc_db_fail(db, rc, "read refdata_file", err);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 dc_refdata_has_units(struct dc_db *db, struct dc_error *err)
 {

@@ -56,6 +56,28 @@ int dc_refdata_load_dir(struct dc_db *db, const char *dir, const char *now_iso,
                                      const struct dc_refdata_file_summary *s),
                         void *ud, struct dc_error *err);
 
+/* `refdata load` and init: the catalogue shipped in shipped_dir (NULL: none),
+ * then files[0..nfiles) (era as for dc_refdata_load_file), all in one
+ * transaction, so a bad row anywhere loads nothing.  each (may be NULL) is
+ * told about every file as it is loaded: its name as sources.csv or the
+ * caller gave it, and shipped = 1 for those of shipped_dir. */
+int dc_refdata_load(struct dc_db *db, const char *shipped_dir, const char *const *files,
+                    size_t nfiles, const char *era, const char *now_iso,
+                    void (*each)(void *ud, const char *file,
+                                 const struct dc_refdata_file_summary *s, int shipped),
+                    void *ud, struct dc_error *err);
+
+/* `refdata status`: what the DB holds.  count is told each count in a fixed
+ * order ("provinces before 2025", ... "religions"), then file each loaded
+ * file in load order (dated NULL when the file has no date). */
+struct dc_refdata_file_row {
+    const char *kind, *file, *origin, *dated, *sha256;
+    long long rows;
+};
+int dc_refdata_status(struct dc_db *db, void (*count)(void *ud, const char *what, long long n),
+                      void (*file)(void *ud, const struct dc_refdata_file_row *f), void *ud,
+                      struct dc_error *err);
+
 /* 1 when the DB holds catalogue units, 0 when none, -1 on error. */
 int dc_refdata_has_units(struct dc_db *db, struct dc_error *err);
 

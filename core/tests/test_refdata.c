@@ -265,6 +265,82 @@ test_load_dir_shipped(void)
     rmdir(sub);
 }
 
+struct told {
+    int files, shipped, counts;
+    long long last_count;
+    char first_count[32], last_kind[24];
+};
+
+static void
+told_file(void *ud, const char *file, const struct dc_refdata_file_summary *s, int shipped)
+{
+    struct told *t = ud;
+
+    (void)file;
+    t->files++;
+    t->shipped += shipped;
+    snprintf(t->last_kind, sizeof t->last_kind, "%s", s->kind);
+}
+
+static void
+told_count(void *ud, const char *what, long long n)
+{
+    struct told *t = ud;
+
+    if (t->counts++ == 0)
+        snprintf(t->first_count, sizeof t->first_count, "%s", what);
+    t->last_count = n;
+}
+
+static void
+told_row(void *ud, const struct dc_refdata_file_row *f)
+{
+    struct told *t = ud;
+
+    t->files++;
+    if (f->dated == NULL && strcmp(f->origin, "file") == 0 && f->rows >= 0)
+        t->shipped++; /* here: files loaded by name, without a date */
+}
+
+/* dc_refdata_load holds one transaction: a bad second file loads nothing of the
+ * first (which it had already read and told of); a good list commits. */
+static void
+test_load_one_transaction(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct told t = {0};
+    const char *files[2];
+    long long rel, loaded;
+
+    rel = dc_db_count(db, "SELECT count(*) FROM religion", NULL);
+    loaded = dc_db_count(db, "SELECT count(*) FROM refdata_file", NULL);
+    files[0] = put("rel2.csv", "code,name,organizations,note\n01,Phật giáo,,\n02,Công giáo,,\n"
+                               "03,Tin lành,,\n");
+    files[1] = put("x.csv", "a,b\n1,2\n");
+    CHECK_INT(dc_refdata_load(db, NULL, files, 2, NULL, now, told_file, &t, &err), -1);
+    CHECK(err.path && strstr(err.path, "x.csv") != NULL);
+    CHECK_INT(t.files, 1);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM religion", NULL), rel);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file", NULL), loaded);
+    dc_error_clear(&err);
+    memset(&t, 0, sizeof t);
+    if (!CHECK_INT(dc_refdata_load(db, NULL, files, 1, NULL, now, told_file, &t, &err), 0))
+        printf("#   %s\n", err.msg);
+    CHECK_INT(t.files, 1);
+    CHECK_INT(t.shipped, 0);
+    CHECK_STR(t.last_kind, "religion");
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM religion", NULL), 3);
+    /* status: nine counts, religions last; one row a loaded file */
+    memset(&t, 0, sizeof t);
+    CHECK_INT(dc_refdata_status(db, told_count, told_row, &t, &err), 0);
+    CHECK_INT(t.counts, 9);
+    CHECK_STR(t.first_count, "provinces before 2025");
+    CHECK_INT(t.last_count, 3);
+    CHECK_INT(t.files, dc_db_count(db, "SELECT count(*) FROM refdata_file", NULL));
+    CHECK_INT(t.shipped, dc_db_count(db, "SELECT count(*) FROM refdata_file WHERE origin = "
+                                         "'file' AND dated IS NULL", NULL));
+}
+
 int
 main(void)
 {
@@ -274,7 +350,7 @@ main(void)
                                  "provinces_pre2025.csv", "districts.csv", "wards_pre.csv",
                                  "wards_new.csv", "wmap.csv", "wmapd.csv", "pmap.csv",
                                  "eth.csv", "rel.csv", "x.csv", "provinces_2025_bad.csv",
-                                 "provinces_2025.csv"};
+                                 "provinces_2025.csv", "rel2.csv"};
 
     if (!mkdtemp(dir)) {
         printf("1..0 # SKIP cannot create a temp dir\n");
@@ -292,6 +368,7 @@ main(void)
     RUN(test_reload_replaces);
     RUN(test_catalog_from_db);
     RUN(test_load_dir_shipped);
+    RUN(test_load_one_transaction);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
