@@ -17,6 +17,7 @@
 #include "../core/json.h"
 #include "../core/person.h"
 #include "../core/rules.h"
+#include "../core/vndate.h"
 #include "../core/vnid.h"
 
 const char dc_usage_mrz[] =
@@ -88,15 +89,6 @@ two(const char *s)
     return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
-static int
-real_date(int y, int m, int d)
-{
-    static const int md[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-    return m >= 1 && m <= 12 && d >= 1 && d <= md[m - 1] && !(m == 2 && d == 29 && !leap);
-}
-
 /* YYMMDD with a known century -> ISO into iso[11]; 0 when not a real date. */
 static int
 yymmdd_iso(const char *s, int century, char iso[11])
@@ -104,7 +96,7 @@ yymmdd_iso(const char *s, int century, char iso[11])
     int y = two(s), m = two(s + 2), d = two(s + 4);
 
     iso[0] = '\0';
-    if (y < 0 || m < 0 || d < 0 || !real_date(century + y, m, d))
+    if (y < 0 || m < 0 || d < 0 || !dc_date_valid(century + y, m, d))
         return 0;
     snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)(century + y) % 10000u, (unsigned)m % 100u,
              (unsigned)d % 100u);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "namenote.h"
+#include "vndate.h"
 #include "vnid.h"
 #include "vntext.h"
 
@@ -64,19 +65,6 @@ put(char *dst, size_t size, const char *src)
 }
 
 static int
-leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-mdays(int y, int m)
-{
-    static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return (m == 2 && leap(y)) ? 29 : n[m - 1];
-}
-
-static int
 num(const char *s, int n)
 {
     int v = 0;
@@ -117,7 +105,7 @@ read_iso(const char *s, struct ymd *out)
         out->prec = DC_DATE_MONTH;
     }
     if (n == 10) {
-        if (s[7] != '-' || (out->d = num(s + 8, 2)) < 1 || out->d > mdays(out->y, out->m))
+        if (s[7] != '-' || (out->d = num(s + 8, 2)) < 1 || out->d > dc_date_days_in_month(out->y, out->m))
             return 0;
         out->prec = DC_DATE_DAY;
     }
@@ -161,7 +149,7 @@ plus_years(const struct ymd *d, int years, struct ymd *out)
 {
     *out = *d;
     out->y += years;
-    if (d->prec == DC_DATE_DAY && d->m == 2 && d->d == 29 && !leap(out->y))
+    if (d->prec == DC_DATE_DAY && d->m == 2 && d->d == 29 && !dc_date_leap(out->y))
         return 0;
     return 1;
 }

@@ -1,9 +1,10 @@
 /*
  * vndate.c - read the written forms of dates in registry files, with precision.
  *
- * For: dc_date_parse / dc_date_valid / dc_date_cmp (see vndate.h for the
- * forms and the two-digit year rule).  Not for: clocks, time zones, lunar
- * dates, Excel serial numbers (never guessed: a 5-digit number is INVALID).
+ * For: dc_date_parse / dc_date_parse_iso / dc_date_valid / dc_date_cmp (see
+ * vndate.h for the forms and the two-digit year rule), and the calendar itself
+ * (leap years, days in a month): the one home of calendar validity in dancu.
+ * Not for: clocks, time zones, lunar dates (the clock is cmd/main.c's --now).
  *
  * Rules from research/records.md §4: DC01 and CT01 write day and year with
  * 2 and 4 digits but months 3..9 with one digit, so one-digit days and months
@@ -21,16 +22,27 @@
 #include "vntext.h"
 
 int
-dc_date_valid(int y, int m, int d)
+dc_date_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+dc_date_days_in_month(int y, int m)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap, max;
 
+    if (m < 1 || m > 12)
+        return 0;
+    return mdays[m - 1] + (m == 2 && dc_date_leap(y));
+}
+
+int
+dc_date_valid(int y, int m, int d)
+{
     if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
         return 0;
-    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    max = mdays[m - 1] + (m == 2 && leap);
-    return d <= max;
+    return d <= dc_date_days_in_month(y, m);
 }
 
 static int
@@ -362,6 +374,29 @@ dc_date_parse(const char *raw, int pivot_year, struct dc_date *out)
         if (s[i] < '0' || s[i] > '9')
             return parse_sep(s, n, pivot_year, out);
     return parse_digits(s, n, out);
+}
+
+int
+dc_date_parse_iso(const char *s, struct dc_date *out)
+{
+    size_t n;
+    int y, m = 0, d = 0;
+
+    if (!out)
+        return -1;
+    memset(out, 0, sizeof *out);
+    if (!s || !*s)
+        return 0;
+    n = strnlen(s, 11);
+    if (n != 4 && n != 7 && n != 10)
+        return invalid(out, 0, 0, 0);
+    if ((y = num(s, 4)) < 0)
+        return invalid(out, 0, 0, 0);
+    if (n >= 7 && (s[4] != '-' || (m = num(s + 5, 2)) < 1))
+        return invalid(out, y, 0, 0);
+    if (n == 10 && (s[7] != '-' || (d = num(s + 8, 2)) < 1))
+        return invalid(out, y, m, 0);
+    return finish(out, y, m, d);
 }
 
 int

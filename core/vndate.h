@@ -63,6 +63,22 @@ void dc_date_from_serial(long serial, int *y, int *m, int *d);
 /* 1 if y-m-d is a real Gregorian date (year 1..9999), else 0. */
 int dc_date_valid(int y, int m, int d);
 
+/* 1 if y is a Gregorian leap year (divisible by 4, not by 100 unless by 400), else 0. */
+int dc_date_leap(int y);
+
+/* Days in month m of year y (28..31); 0 when m is not 1..12. */
+int dc_date_days_in_month(int y, int m);
+
+/*
+ * Parse an ISO 8601 calendar date exactly as dancu writes one: "YYYY", "YYYY-MM" or
+ * "YYYY-MM-DD", digits zero-padded, nothing around them (no white space, sign or time).
+ * Returns 0 with precision YEAR, MONTH or DAY, or NONE for NULL or ""; -1 with INVALID
+ * for any other text or a day the calendar does not have ("2026-02-31").  For values
+ * that are ISO by contract (--now, catalogue dates), where dc_date_parse's written forms
+ * would accept too much.
+ */
+int dc_date_parse_iso(const char *s, struct dc_date *out);
+
 /*
  * Compare at the precision both dates share: "1990" equals "1990-03-05",
  * "1990-03" is before "1990-04-01".  Returns <0, 0, >0.  A NULL date or one

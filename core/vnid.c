@@ -11,6 +11,7 @@
  */
 #include "vnid.h"
 #include "utf8.h"
+#include "vndate.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -844,7 +845,6 @@ dc_vn_text_equal(const char *a, const char *b, struct dc_error *err)
 static int
 ddmmyyyy_iso(const char *s, char iso[11])
 {
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int d, m, y;
 
     iso[0] = '\0';
@@ -853,9 +853,7 @@ ddmmyyyy_iso(const char *s, char iso[11])
     d = (s[0] - '0') * 10 + (s[1] - '0');
     m = (s[2] - '0') * 10 + (s[3] - '0');
     y = (s[4] - '0') * 1000 + (s[5] - '0') * 100 + (s[6] - '0') * 10 + (s[7] - '0');
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return 0;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    if (y < 1900 || !dc_date_valid(y, m, d))
         return 0;
     memcpy(iso, s + 4, 4);
     iso[4] = '-';

@@ -29,6 +29,7 @@
 
 #include "json.h"
 #include "utf8.h"
+#include "vndate.h"
 
 /* Column widths, in characters: at least the header, at most this (a long address
  * would make the sheet unreadable; the cell shows the rest when selected). */
@@ -262,15 +263,6 @@ as_number(const char *s, size_t n, double *d)
     return errno == 0 && end == s + n;
 }
 
-static int
-days_in(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return days[m - 1];
-}
-
 /* A full ISO date YYYY-MM-DD from 1900-03-01 to 9999-12-31 (see xlsxout.h). */
 static int
 as_date(const char *s, size_t n, lxw_datetime *dt)
@@ -282,7 +274,7 @@ as_date(const char *s, size_t n, lxw_datetime *dt)
             return 0;
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > days_in(y, m) || y < 1900 || (y == 1900 && m < 3))
+    if (!dc_date_valid(y, m, d) || y < 1900 || (y == 1900 && m < 3))
         return 0;
     memset(dt, 0, sizeof *dt);
     dt->year = y;

@@ -189,6 +189,72 @@ test_date_valid(void)
     CHECK_INT(dc_date_valid(2023, 1, 0), 0);
 }
 
+/* The Gregorian rule: every 4th year, not every 100th, but every 400th. */
+static void
+test_date_leap_year(void)
+{
+    CHECK_INT(dc_date_leap(2024), 1);
+    CHECK_INT(dc_date_leap(2023), 0);
+    CHECK_INT(dc_date_leap(1900), 0);
+    CHECK_INT(dc_date_leap(2100), 0);
+    CHECK_INT(dc_date_leap(2000), 1);
+    CHECK_INT(dc_date_leap(1600), 1);
+    CHECK_INT(dc_date_days_in_month(2024, 2), 29);
+    CHECK_INT(dc_date_days_in_month(1900, 2), 28);
+    CHECK_INT(dc_date_days_in_month(2000, 2), 29);
+    CHECK_INT(dc_date_days_in_month(2023, 1), 31);
+    CHECK_INT(dc_date_days_in_month(2023, 4), 30);
+    CHECK_INT(dc_date_days_in_month(2023, 12), 31);
+    CHECK_INT(dc_date_days_in_month(2023, 0), 0);
+    CHECK_INT(dc_date_days_in_month(2023, 13), 0);
+}
+
+/* ISO by contract (--now, catalogue dates): the three ISO shapes, nothing else. */
+static void
+test_date_parse_iso_strict(void)
+{
+    static const struct date_case t[] = {
+        {"2026-02-03", 0, DC_DATE_DAY, "2026-02-03", 2026, 2, 3},
+        {"2024-02-29", 0, DC_DATE_DAY, "2024-02-29", 2024, 2, 29},
+        {"2026-02", 0, DC_DATE_MONTH, "2026-02", 2026, 2, 0},
+        {"2026", 0, DC_DATE_YEAR, "2026", 2026, 0, 0},
+        {"", 0, DC_DATE_NONE, "", 0, 0, 0},
+        /* impossible days: y/m/d as read */
+        {"2026-02-31", 0, DC_DATE_INVALID, "", 2026, 2, 31},
+        {"2025-02-29", 0, DC_DATE_INVALID, "", 2025, 2, 29},
+        {"2026-13-01", 0, DC_DATE_INVALID, "", 2026, 13, 1},
+        {"0000-01-01", 0, DC_DATE_INVALID, "", 0, 1, 1},
+        /* not written as ISO: dc_date_parse reads some of these, this does not */
+        {"2026-2-3", 0, DC_DATE_INVALID, "", 0, 0, 0},
+        {"2026-02-3", 0, DC_DATE_INVALID, "", 0, 0, 0},
+        {" 2026-02-03", 0, DC_DATE_INVALID, "", 0, 0, 0},
+        {"2026-02-03 ", 0, DC_DATE_INVALID, "", 0, 0, 0},
+        {"2026-02-+3", 0, DC_DATE_INVALID, "", 2026, 2, 0},
+        {"2026/02/03", 0, DC_DATE_INVALID, "", 2026, 0, 0},
+        {"2026-02-00", 0, DC_DATE_INVALID, "", 2026, 2, 0},
+        {"2026-00", 0, DC_DATE_INVALID, "", 2026, 0, 0},
+        {"20260203", 0, DC_DATE_INVALID, "", 0, 0, 0},
+        {"03/02/2026", 0, DC_DATE_INVALID, "", 0, 0, 0},
+        {"2026-02-03T00:00", 0, DC_DATE_INVALID, "", 0, 0, 0},
+        {"+026", 0, DC_DATE_INVALID, "", 0, 0, 0},
+    };
+
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct dc_date dt;
+        int rc = dc_date_parse_iso(t[i].raw, &dt);
+
+        TAP_ROW("\"%s\"", t[i].raw);
+        CHECK_INT(rc, t[i].prec == DC_DATE_INVALID ? -1 : 0);
+        CHECK_INT(dt.precision, t[i].prec);
+        CHECK_STR(dt.iso, t[i].iso);
+        CHECK_INT(dt.year, t[i].y);
+        CHECK_INT(dt.month, t[i].m);
+        CHECK_INT(dt.day, t[i].d);
+    }
+    TAP_ROW_END();
+    CHECK_INT(dc_date_parse_iso(NULL, &(struct dc_date){0}), 0);
+}
+
 static void
 test_date_cmp_shared_precision(void)
 {
@@ -297,6 +363,8 @@ main(void)
     RUN(test_date_empty);
     RUN(test_date_two_digit_year_pivot);
     RUN(test_date_valid);
+    RUN(test_date_leap_year);
+    RUN(test_date_parse_iso_strict);
     RUN(test_date_cmp_shared_precision);
     RUN(test_date_iso_every_form);
     return tap_done();
