@@ -227,15 +227,15 @@ set_today(struct dc_ctx *ctx, const char *now_opt)
 
     memset(&tm, 0, sizeof tm);
     if (now_opt) {
-        int y, m, d;
-        char tail;
-        /* a day the calendar has (vndate: one home for calendar validity);
-         * timegm would roll 2026-02-31 over to 2026-03-03 */
-        if (sscanf(now_opt, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !dc_date_valid(y, m, d))
+        struct dc_date d;
+        /* YYYY-MM-DD exactly, a day the calendar has (vndate: one home for calendar
+         * validity); timegm would roll 2026-02-31 over to 2026-03-03, and sscanf's
+         * "%4d-%2d-%2d" took " 2026-2-+3" */
+        if (dc_date_parse_iso(now_opt, &d) < 0 || d.precision != DC_DATE_DAY)
             return -1;
-        tm.tm_year = y - 1900;
-        tm.tm_mon = m - 1;
-        tm.tm_mday = d;
+        tm.tm_year = d.year - 1900;
+        tm.tm_mon = d.month - 1;
+        tm.tm_mday = d.day;
         t = timegm(&tm);
     } else {
         const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -395,7 +395,8 @@ main(int argc, char **argv)
     }
     if (set_today(&ctx, now_opt) < 0) {
         if (now_opt)
-            fprintf(stderr, "dancu: --now %s is not a day of the calendar (want YYYY-MM-DD)\n",
+            fprintf(stderr,
+                    "dancu: --now '%s' is not a day of the calendar written YYYY-MM-DD\n",
                     now_opt);
         else
             fputs("dancu: bad SOURCE_DATE_EPOCH (want seconds since 1970)\n", stderr);
