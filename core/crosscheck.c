@@ -20,6 +20,7 @@
 #include "json.h"
 #include "normalize.h"
 #include "refdata.h"
+#include "stage.h"
 
 static const struct dc_xrule xrules[] = {
     {"AGAINST_MISMATCH", DC_SEV_WARNING, "",
@@ -808,9 +809,10 @@ int
 dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *against,
                  const char *now_iso, struct dc_crosscheck_summary *s, struct dc_error *err)
 {
+    static const char *const index_tables[] = {"finding", NULL};
     struct sink k = {db, NULL, s, 0};
-    struct dc_buf indexes = DC_BUF_INIT;
-    sqlite3_stmt *sel = NULL, *upd = NULL, *clu = NULL;
+    struct dc_stage st = DC_STAGE_INIT;
+    sqlite3_stmt *sel = NULL, *clu = NULL;
     struct shared ids = {0}, cmnds = {0};
     struct arena arena = {0};
     struct pool pool = {0};
@@ -822,12 +824,11 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     memset(s, 0, sizeof *s);
     if (against && load_against(db, against, err) < 0)
         return -1;
-    if (dc_db_begin(db, err) < 0)
+    if (dc_stage_begin(&st, db, "crosscheck", now_iso, "DELETE FROM finding", index_tables,
+                       err) < 0)
         return -1;
-    if (dc_db_exec(db, "DELETE FROM finding", err) < 0 ||
-        dc_db_indexes_drop(db, "finding", &indexes, err) < 0 ||
-        dc_db_batch_start(db, "crosscheck", now_iso, &s->batch_id, err) < 0 ||
-        dc_db_prepare(db, select_person, &sel, err) < 0 ||
+    s->batch_id = st.batch_id;
+    if (dc_db_prepare(db, select_person, &sel, err) < 0 ||
         dc_db_prepare(db, "SELECT record_id, cluster_id FROM cluster ORDER BY record_id", &clu,
                       err) < 0 ||
         dc_db_prepare(db,
@@ -894,25 +895,10 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     arena.s = NULL;
     if (against && against_compare(&k, ctx, err) < 0)
         goto fail;
-    if (dc_db_prepare(db,
-                      "UPDATE batch SET rows_read = ?2, rows_ok = ?2, rows_rejected = ?3, "
-                      "finished = ?4 WHERE id = ?1",
-                      &upd, err) < 0)
-        goto fail;
-    if (dc_db_indexes_restore(db, &indexes, err) < 0)
-        goto fail;
-    sqlite3_bind_int64(upd, 1, s->batch_id);
-    sqlite3_bind_int64(upd, 2, s->records);
-    sqlite3_bind_int64(upd, 3, s->findings[DC_SEV_ERROR]);
-    sqlite3_bind_text(upd, 4, now_iso, -1, SQLITE_STATIC);
-    if (dc_db_step_done(db, upd, "update batch", err) < 0)
-        goto fail;
-    sqlite3_finalize(upd);
     sqlite3_finalize(k.ins);
-    upd = k.ins = NULL;
-    if (dc_db_commit(db, err) < 0)
+    k.ins = NULL;
+    if (dc_stage_finish(&st, s->records, s->records, s->findings[DC_SEV_ERROR], err) < 0)
         goto fail;
-    dc_buf_release(&indexes);
     return 0;
 oom:
     dc_error_set(err, DC_EX_OSERR, "out of memory collecting shared ids");
@@ -921,11 +907,9 @@ fail:
     free(ids.e);
     free(cmnds.e);
     free(arena.s);
-    dc_buf_release(&indexes);
     sqlite3_finalize(sel);
     sqlite3_finalize(clu);
-    sqlite3_finalize(upd);
     sqlite3_finalize(k.ins);
-    dc_db_rollback(db);
+    dc_stage_abort(&st);
     return -1;
 }

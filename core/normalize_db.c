@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "stage.h"
 
 int
 dc_change_format_only(const char *rule)
@@ -668,23 +669,21 @@ int
 dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char *now_iso,
                 struct dc_normalize_summary *s, struct dc_error *err)
 {
-    sqlite3_stmt *upd = NULL;
+    static const char *const index_tables[] = {"person", "change", NULL};
+    struct dc_stage st = DC_STAGE_INIT;
     struct pass ps;
-    struct dc_buf indexes = DC_BUF_INIT;
 
     memset(s, 0, sizeof *s);
     memset(&ps, 0, sizeof ps);
     ps.db = db;
     ps.o = o;
     ps.s = s;
-    if (dc_db_begin(db, err) < 0)
+    if (dc_stage_begin(&st, db, "normalize", now_iso,
+                       "DELETE FROM change; DELETE FROM change_count; DELETE FROM person;",
+                       index_tables, err) < 0)
         return -1;
-    if (dc_db_exec(db, "DELETE FROM change; DELETE FROM change_count; DELETE FROM person;",
-                   err) < 0 ||
-        dc_db_indexes_drop(db, "person", &indexes, err) < 0 ||
-        dc_db_indexes_drop(db, "change", &indexes, err) < 0 ||
-        dc_db_batch_start(db, "normalize", now_iso, &s->batch_id, err) < 0 ||
-        dc_db_prepare(db, select_src, &ps.sel, err) < 0 ||
+    s->batch_id = st.batch_id;
+    if (dc_db_prepare(db, select_src, &ps.sel, err) < 0 ||
         dc_db_prepare(db, insert_person, &ps.ins, err) < 0 ||
         dc_db_prepare(db,
                       "INSERT INTO change(record_id, field, before, after, rule) "
@@ -694,36 +693,22 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
     ps.total = o->progress ? dc_db_count(db, "SELECT count(*) FROM src_row", err) : 0;
     if (ps.total < 0 || srcs_load(db, &ps.srcs, err) < 0 || run_pass(&ps, err) < 0)
         goto fail;
-    if (tally_store(db, &ps.tally, err) < 0 || dc_db_indexes_restore(db, &indexes, err) < 0)
-        goto fail;
-    if (dc_db_prepare(db,
-                      "UPDATE batch SET rows_read = ?2, rows_ok = ?2, finished = ?3 "
-                      "WHERE id = ?1",
-                      &upd, err) < 0)
-        goto fail;
-    sqlite3_bind_int64(upd, 1, s->batch_id);
-    sqlite3_bind_int64(upd, 2, s->records);
-    sqlite3_bind_text(upd, 3, now_iso, -1, SQLITE_STATIC);
-    if (dc_db_step_done(db, upd, "update batch", err) < 0)
+    if (tally_store(db, &ps.tally, err) < 0)
         goto fail;
     sqlite3_finalize(ps.sel);
     sqlite3_finalize(ps.ins);
-    sqlite3_finalize(upd);
     sqlite3_finalize(ps.change);
-    ps.sel = ps.ins = upd = ps.change = NULL;
-    if (dc_db_commit(db, err) < 0)
+    ps.sel = ps.ins = ps.change = NULL;
+    if (dc_stage_finish(&st, s->records, s->records, 0, err) < 0)
         goto fail;
-    dc_buf_release(&indexes);
     free(ps.tally.k);
     srcs_free(&ps.srcs);
     return 0;
 fail:
     sqlite3_finalize(ps.sel);
     sqlite3_finalize(ps.ins);
-    sqlite3_finalize(upd);
     sqlite3_finalize(ps.change);
-    dc_db_rollback(db);
-    dc_buf_release(&indexes);
+    dc_stage_abort(&st);
     free(ps.tally.k);
     srcs_free(&ps.srcs);
     return -1;

@@ -6,6 +6,7 @@
  */
 #include "import_int.h"
 
+#include "stage.h"
 #include "utf8.h"
 
 #define DC_STR_(x) #x
@@ -180,9 +181,10 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     struct stmts st = {0};
     struct pipe p;
     struct walk w;
+    struct dc_stage stage = DC_STAGE_INIT;
     long long batch = 0;
     size_t skip = 0, hdr = 0;
-    int rc, in_tx = 0, piped = 0;
+    int rc, piped = 0;
 
     memset(s, 0, sizeof *s);
     memset(&w, 0, sizeof w);
@@ -212,11 +214,10 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         goto fail;
     s->header_row = p.b[0].rows[hdr].line;
     s->skipped_above = (long)hdr;
-    if (dc_db_begin(db, err) < 0)
+    if (dc_stage_begin(&stage, db, "import", o->now_iso, NULL, NULL, err) < 0)
         goto fail;
-    in_tx = 1;
+    batch = stage.batch_id;
     if (import_prepare_all(db, &st, s, err) < 0 ||
-        dc_db_batch_start(db, "import", o->now_iso, &batch, err) < 0 ||
         import_write_colmap(db, &st, batch, s, err) < 0)
         goto fail;
     /* src_row counts the data rows below the header (and its second row) */
@@ -259,7 +260,7 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         if (s->duplicate_of) {
             /* Same bytes already imported: leave the DB as it was. */
             import_finalize_all(&st);
-            dc_db_rollback(db);
+            dc_stage_abort(&stage);
             goto done;
         }
     }
@@ -267,10 +268,10 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         goto fail;
     if (!o->replace && !o->force && import_overlap(db, batch, s->source, s, err) < 0)
         goto fail;
-    if (import_finish_batch(db, &st, batch, path, s, o->now_iso, err) < 0)
+    if (import_describe_batch(db, &st, batch, path, s, err) < 0)
         goto fail;
     import_finalize_all(&st);
-    if (dc_db_commit(db, err) < 0)
+    if (dc_stage_finish(&stage, s->rows_read, s->imported, s->rejected, err) < 0)
         goto fail;
     s->batch_id = batch;
 done:
@@ -281,8 +282,7 @@ fail:
     if (piped)
         import_pipe_close(&p);
     import_finalize_all(&st);
-    if (in_tx)
-        dc_db_rollback(db);
+    dc_stage_abort(&stage);
     walk_release(&w);
     src_close(&r);
     if (err && !err->path)

@@ -180,8 +180,10 @@ int import_insert_reject(struct dc_db *db, struct stmts *st, long long batch, co
                          const char *raw, size_t raw_len, struct dc_error *err);
 int import_write_colmap(struct dc_db *db, struct stmts *st, long long batch,
                         const struct dc_import_summary *s, struct dc_error *err);
-int import_finish_batch(struct dc_db *db, struct stmts *st, long long batch, const char *path,
-                        const struct dc_import_summary *s, const char *now, struct dc_error *err);
+/* The import's own columns of its batch row (source, file, hashes, encoding, detail);
+ * the counts and finished are dc_stage_finish's. */
+int import_describe_batch(struct dc_db *db, struct stmts *st, long long batch, const char *path,
+                          const struct dc_import_summary *s, struct dc_error *err);
 int import_replace_source(struct dc_db *db, long long batch, struct dc_import_summary *s,
                           struct dc_error *err);
 

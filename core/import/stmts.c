@@ -141,8 +141,7 @@ import_prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_su
                       &st->colmap, err) < 0 ||
         dc_db_prepare(db,
                       "UPDATE batch SET source = ?2, src_file = ?3, sha256 = ?4, encoding = ?5, "
-                      "delimiter = ?6, rows_read = ?7, rows_ok = ?8, rows_rejected = ?9, "
-                      "detail = ?10, finished = ?11, rows_skipped = ?12 WHERE id = ?1",
+                      "delimiter = ?6, detail = ?7, rows_skipped = ?8 WHERE id = ?1",
                       &st->batch_end, err) < 0 ||
         dc_db_prepare(db,
                       /* the same bytes, or else the same decoded rows (detail.rows_sha256;
@@ -194,8 +193,8 @@ import_write_colmap(struct dc_db *db, struct stmts *st, long long batch,
 }
 
 int
-import_finish_batch(struct dc_db *db, struct stmts *st, long long batch, const char *path,
-                    const struct dc_import_summary *s, const char *now, struct dc_error *err)
+import_describe_batch(struct dc_db *db, struct stmts *st, long long batch, const char *path,
+                      const struct dc_import_summary *s, struct dc_error *err)
 {
     sqlite3_stmt *q = st->batch_end;
     struct dc_buf detail = DC_BUF_INIT;
@@ -232,12 +231,8 @@ import_finish_batch(struct dc_db *db, struct stmts *st, long long batch, const c
     sqlite3_bind_text(q, 4, s->sha256, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 5, s->encoding, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 6, delim, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 7, s->rows_read);
-    sqlite3_bind_int64(q, 8, s->imported);
-    sqlite3_bind_int64(q, 9, s->rejected);
-    sqlite3_bind_text(q, 10, dc_buf_str(&detail), -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 11, now, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 12, s->skipped_above + s->skipped_blank + s->skipped_footer);
+    sqlite3_bind_text(q, 7, dc_buf_str(&detail), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 8, s->skipped_above + s->skipped_blank + s->skipped_footer);
     rc = dc_db_step_done(db, q, "update batch", err);
     dc_buf_release(&detail);
     return rc;

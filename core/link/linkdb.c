@@ -13,6 +13,7 @@
 #include "../csvio.h"
 #include "../json.h"
 #include "../hash.h"
+#include "../stage.h"
 
 /* ---- string interning: open addressing over one growing arena ---- */
 
@@ -538,19 +539,17 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
                 const struct dc_dedup_params *params, const char *now_iso, long long *clusters,
                 long long *multi, struct dc_error *err)
 {
+    static const char *const index_tables[] = {"cluster", NULL};
     sqlite3_stmt *qp = NULL, *qc = NULL, *qpm = NULL, *qcm = NULL;
-    long long batch;
+    struct dc_stage st = DC_STAGE_INIT;
     uint32_t *size = NULL;
-    struct dc_buf indexes = DC_BUF_INIT;
     size_t i;
 
     *clusters = *multi = 0;
-    if (dc_db_begin(db, err) < 0)
+    if (dc_stage_begin(&st, db, "dedup", now_iso, "DELETE FROM pair; DELETE FROM cluster;",
+                       index_tables, err) < 0)
         return -1;
-    if (dc_db_exec(db, "DELETE FROM pair; DELETE FROM cluster;", err) < 0 ||
-        dc_db_indexes_drop(db, "cluster", &indexes, err) < 0 ||
-        dc_db_batch_start(db, "dedup", now_iso, &batch, err) < 0 ||
-        dc_db_prepare(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES (?1, ?2, ?3, ?4, ?5)",
+    if (dc_db_prepare(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES (?1, ?2, ?3, ?4, ?5)",
                       &qp, err) < 0 ||
         dc_db_prepare(db, "INSERT INTO cluster(record_id, cluster_id) VALUES (?1, ?2)", &qc,
                       err) < 0 ||
@@ -602,45 +601,25 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
     }
     free(size);
     size = NULL;
-    if (dc_db_indexes_restore(db, &indexes, err) < 0)
-        goto fail;
     sqlite3_finalize(qp);
     sqlite3_finalize(qc);
     sqlite3_finalize(qpm);
     sqlite3_finalize(qcm);
     qp = qc = qpm = qcm = NULL;
-    {
-        sqlite3_stmt *u = NULL;
-        if (dc_db_prepare(db,
-                          "UPDATE batch SET rows_read = ?2, rows_ok = ?3, finished = ?4 "
-                          "WHERE id = ?1",
-                          &u, err) < 0)
-            goto fail;
-        sqlite3_bind_int64(u, 1, batch);
-        sqlite3_bind_int64(u, 2, (long long)ls->n);
-        sqlite3_bind_int64(u, 3, *clusters);
-        sqlite3_bind_text(u, 4, now_iso, -1, SQLITE_STATIC);
-        int rc = dc_db_step_done(db, u, "update batch", err);
-        sqlite3_finalize(u);
-        if (rc < 0)
-            goto fail;
-    }
     /* the parameters belong to the results: same transaction (issue 19:
      * saved apart, a full disk left results without their parameters) */
     if (params && dc_linkdb_params_save(db, params, now_iso, err) < 0)
         goto fail;
-    if (dc_db_commit(db, err) < 0)
+    if (dc_stage_finish(&st, (long long)ls->n, *clusters, 0, err) < 0)
         goto fail;
-    dc_buf_release(&indexes);
     return 0;
 fail:
-    dc_buf_release(&indexes);
     free(size);
     sqlite3_finalize(qp);
     sqlite3_finalize(qc);
     sqlite3_finalize(qpm);
     sqlite3_finalize(qcm);
-    dc_db_rollback(db);
+    dc_stage_abort(&st);
     return -1;
 }
 
