@@ -5,7 +5,7 @@
  *
  * Where the byte layouts come from (research/normalize.md §4.1, checked there [run]):
  *   - Windows-1258: ICU 72 converter "windows-1258"; its output is decomposed (base letter +
- *     combining tone), so every decode ends with NFC (unorm2_getNFCInstance).
+ *     combining tone), so every decode ends with NFC (vn/icu.h).
  *   - TCVN3 (TCVN 5712 "ABC", the .VnTime fonts of old .xls files): glibc iconv "TCVN5712-1"
  *     (VN1) for bytes A0-FF.  normalize.md §4.1 compared it with unikey's TCVN3 table: the 186
  *     letters agree except that VN1 also puts toned capitals at 01-17 and 80-9F, which ABC
@@ -32,13 +32,13 @@
 #include <strings.h>
 
 #include <unicode/ucnv.h>
-#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
 #include "hash.h"
 #include "util/buf.h"
+#include "vn/icu.h"
 
 #define NOCP 0xFFFFFFFFu
 
@@ -89,7 +89,6 @@ struct dc_enc_conv {
     enum dc_enc enc;
     UConverter *ucnv;    /* cp1258, utf-16 */
     uint32_t map[256];   /* single-byte layouts (tcvn3, viscii); NOCP = not a character */
-    const UNormalizer2 *nfc;
     UChar *u, *n;        /* decoded and normalized UTF-16 */
     int32_t ucap, ncap;
     char *o;             /* UTF-8 result */
@@ -193,9 +192,8 @@ dc_enc_conv_new(enum dc_enc enc, struct dc_error *err)
         return NULL;
     }
     c->enc = enc;
-    c->nfc = unorm2_getNFCInstance(&st);
-    if (U_FAILURE(st)) {
-        dc_error_set(err, DC_EX_SOFTWARE, "ICU NFC: %s", u_errorName(st));
+    if (!dc_icu_ready()) {
+        dc_error_set(err, DC_EX_SOFTWARE, "ICU NFC: normalizer data not available");
         goto fail;
     }
     if (enc == DC_ENC_CP1258)
@@ -353,12 +351,12 @@ nfc_out(struct dc_enc_conv *c, int32_t k, const char **out, size_t *outlen, stru
 
     if (grow_u(&c->n, &c->ncap, k + 1) < 0)
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
-    nn = unorm2_normalize(c->nfc, c->u, k, c->n, c->ncap, &st);
+    nn = dc_icu_normalize(DC_ICU_NFC, c->u, k, c->n, c->ncap, &st);
     if (st == U_BUFFER_OVERFLOW_ERROR) {
         st = U_ZERO_ERROR;
         if (grow_u(&c->n, &c->ncap, nn + 1) < 0)
             return dc_error_set(err, DC_EX_OSERR, "out of memory");
-        nn = unorm2_normalize(c->nfc, c->u, k, c->n, c->ncap, &st);
+        nn = dc_icu_normalize(DC_ICU_NFC, c->u, k, c->n, c->ncap, &st);
     }
     if (U_FAILURE(st))
         return dc_error_set(err, DC_EX_SOFTWARE, "ICU NFC: %s", u_errorName(st));
@@ -575,16 +573,15 @@ static int
 syllable_check(const UChar *w, int32_t wn)
 {
     UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
     UChar d[64];
     char l[16];
     int32_t dn, i;
     size_t n = 0, oi;
     int tone = 0, ntone = 0;
 
-    if (U_FAILURE(st) || wn <= 0 || wn > 24)
+    if (wn <= 0 || wn > 24)
         return 0;
-    dn = unorm2_normalize(nfd, w, wn, d, 64, &st);
+    dn = dc_icu_normalize(DC_ICU_NFD, w, wn, d, 64, &st);
     if (U_FAILURE(st))
         return 0;
     for (i = 0; i < dn; i++) {

@@ -11,6 +11,7 @@
  */
 #include "vnid.h"
 #include "utf8.h"
+#include "vn/icu.h"
 #include "vndate.h"
 
 #include <stdint.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
-#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
@@ -630,7 +630,6 @@ fold_words(const char *name, char *out, size_t outsz, struct dc_error *err)
 {
     UChar src[NAME_MAX_BYTES + 1], nfd[4 * NAME_MAX_BYTES];
     UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *n2;
     int32_t slen, dlen, i = 0;
     size_t o = 0;
     int pend = 0;
@@ -650,10 +649,8 @@ fold_words(const char *name, char *out, size_t outsz, struct dc_error *err)
     u_strFromUTF8(src, NAME_MAX_BYTES + 1, &slen, name, (int32_t)len, &st);
     if (U_FAILURE(st))
         return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
-    n2 = unorm2_getNFDInstance(&st);
-    if (U_FAILURE(st))
-        return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
-    dlen = unorm2_normalize(n2, src, slen, nfd, (int32_t)(sizeof nfd / sizeof nfd[0]), &st);
+    dlen = dc_icu_normalize(DC_ICU_NFD, src, slen, nfd, (int32_t)(sizeof nfd / sizeof nfd[0]),
+                            &st);
     if (U_FAILURE(st))
         return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
     while (i < dlen) {
@@ -773,7 +770,6 @@ nfc_fold(const char *s, UChar *dst, int32_t cap, struct dc_error *err)
 {
     UChar a[NAME_MAX_BYTES + 1], b[2 * NAME_MAX_BYTES + 2];
     UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *n2;
     int32_t al, bl, dl;
     size_t len;
 
@@ -792,10 +788,7 @@ nfc_fold(const char *s, UChar *dst, int32_t cap, struct dc_error *err)
     bl = u_strFoldCase(b, 2 * NAME_MAX_BYTES + 2, a, al, U_FOLD_CASE_DEFAULT, &st);
     if (U_FAILURE(st))
         return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
-    n2 = unorm2_getNFCInstance(&st);
-    if (U_FAILURE(st))
-        return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
-    dl = unorm2_normalize(n2, b, bl, dst, cap, &st);
+    dl = dc_icu_normalize(DC_ICU_NFC, b, bl, dst, cap, &st);
     if (U_FAILURE(st))
         return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
     return dl;

@@ -5,7 +5,7 @@
  * For: what vntext.h declares.  Not for: addresses (address.c), legacy
  * encodings (encoding.c), dates (vndate.c).
  *
- * Unicode tables are ICU's (unorm2 NFC/NFD, u_strToLower, u_totitle, character
+ * Unicode tables are ICU's (NFC/NFD through vn/icu.h, u_strToLower, u_totitle, character
  * properties); nothing here encodes a Unicode fact by hand except the five
  * combining tone marks and three shape marks Vietnamese is written with
  * (Unicode chart U+0300..U+036F), which the tone rule has to name.
@@ -31,194 +31,12 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
-#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
 #include "hash.h"
 #include "utf8.h"
-
-/* ---- small UTF-16 growable buffer ---- */
-
-struct ubuf {
-    UChar *p;
-    int32_t n, cap;
-    int oom;
-};
-
-static void
-ub_free(struct ubuf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->n = b->cap = 0;
-}
-
-static int
-ub_reserve(struct ubuf *b, int32_t extra)
-{
-    int32_t want;
-    UChar *p;
-
-    if (b->oom)
-        return -1;
-    if (extra < 0 || b->n > INT32_MAX - extra - 1) {
-        b->oom = 1;
-        return -1;
-    }
-    want = b->n + extra + 1;
-    if (want <= b->cap)
-        return 0;
-    if (want < 64)
-        want = 64;
-    if (want < INT32_MAX / 2 && want < b->cap * 2)
-        want = b->cap * 2;
-    p = realloc(b->p, (size_t)want * sizeof *p);
-    if (!p) {
-        b->oom = 1;
-        return -1;
-    }
-    b->p = p;
-    b->cap = want;
-    return 0;
-}
-
-static void
-ub_append(struct ubuf *b, const UChar *s, int32_t n)
-{
-    if (ub_reserve(b, n) < 0)
-        return;
-    if (n > 0)
-        memcpy(b->p + b->n, s, (size_t)n * sizeof *s);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-static void
-ub_cp(struct ubuf *b, UChar32 c)
-{
-    UChar u[2];
-    int32_t i = 0;
-    UBool bad = 0;
-
-    U16_APPEND(u, i, 2, c, bad);
-    if (bad)
-        return;
-    ub_append(b, u, i);
-}
-
-/* ---- conversions: -1 invalid input, -2 out of memory ---- */
-
-/* ICU refuses a NULL source even of length 0; empty buffers have p == NULL. */
-static const UChar empty_u[1];
-#define NZ(p) ((p) ? (p) : empty_u)
-
-static int
-from_utf8(const char *s, size_t len, struct ubuf *out)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t n = 0;
-
-    if (len > DC_TEXT_MAX)
-        return -1;
-    u_strFromUTF8(NULL, 0, &n, s, (int32_t)len, &st);
-    if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
-        return -1;
-    if (ub_reserve(out, n) < 0)
-        return -2;
-    st = U_ZERO_ERROR;
-    u_strFromUTF8(out->p + out->n, n + 1, NULL, s, (int32_t)len, &st);
-    if (U_FAILURE(st))
-        return -1;
-    out->n += n;
-    out->p[out->n] = 0;
-    return 0;
-}
-
-/* UTF-8 copy of s[0..n) in malloc'd memory; NULL on failure. */
-static char *
-to_utf8_alloc(const UChar *s, int32_t n)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t m = 0;
-    char *p;
-
-    s = NZ(s);
-    u_strToUTF8(NULL, 0, &m, s, n, &st);
-    if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
-        return NULL;
-    p = malloc((size_t)m + 1);
-    if (!p)
-        return NULL;
-    st = U_ZERO_ERROR;
-    u_strToUTF8(p, m + 1, NULL, s, n, &st);
-    if (U_FAILURE(st)) {
-        free(p);
-        return NULL;
-    }
-    p[m] = '\0';
-    return p;
-}
-
-/* Into a caller buffer; -1 if it does not fit (out = "" then). */
-static int
-to_utf8_buf(const UChar *s, int32_t n, char *out, size_t size)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t m = 0;
-    int32_t cap = size > INT32_MAX ? INT32_MAX : (int32_t)size;
-
-    s = NZ(s);
-    u_strToUTF8(out, cap, &m, s, n, &st);
-    if (U_FAILURE(st) || m >= cap) {
-        out[0] = '\0';
-        return -1;
-    }
-    out[m] = '\0';
-    return 0;
-}
-
-/* Normalize s[0..n) with nz, appending to out. */
-static int
-normalize(const UNormalizer2 *nz, const UChar *s, int32_t n, struct ubuf *out)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t m;
-
-    if (!nz)
-        return -1;
-    s = NZ(s);
-    m = unorm2_normalize(nz, s, n, NULL, 0, &st);
-    if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
-        return -1;
-    if (ub_reserve(out, m) < 0)
-        return -2;
-    st = U_ZERO_ERROR;
-    unorm2_normalize(nz, s, n, out->p + out->n, m + 1, &st);
-    if (U_FAILURE(st))
-        return -1;
-    out->n += m;
-    out->p[out->n] = 0;
-    return 0;
-}
-
-static const UNormalizer2 *
-nfc(void)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *n = unorm2_getNFCInstance(&st);
-
-    return U_FAILURE(st) ? NULL : n;
-}
-
-static const UNormalizer2 *
-nfd(void)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *n = unorm2_getNFDInstance(&st);
-
-    return U_FAILURE(st) ? NULL : n;
-}
+#include "vn/icu.h"
 
 /* ---- tone placement (normalize.md §3.2) ---- */
 
@@ -334,15 +152,15 @@ tone_target(const struct letter *l, int n, enum dc_tone_style style)
  * Returns 1 moved, 0 unchanged, -1 error (out of memory, ICU failure).
  */
 static int
-tone_u16(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *out)
+tone_u16(const UChar *s, int32_t n, enum dc_tone_style style, struct dc_icu_buf *out)
 {
     struct letter l[DC_SYLLABLE_MAX];
-    struct ubuf d = {0}, r = {0};
+    struct dc_icu_buf d = {0}, r = {0};
     int nl = 0, ntone = 0, tpos = -1, target, rc = 0, k;
     UChar tone = 0;
     int32_t i;
 
-    if (n > DC_SYLLABLE_MAX || normalize(nfd(), s, n, &d) < 0)
+    if (n > DC_SYLLABLE_MAX || dc_icu_buf_normalize(DC_ICU_NFD, s, n, &d) < 0)
         goto copy;
     for (i = 0; i < d.n; i++) {
         UChar c = d.p[i];
@@ -381,29 +199,29 @@ tone_u16(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *out)
     if (target < 0 || target == tpos)
         goto copy;
     for (k = 0; k < nl; k++) {
-        ub_append(&r, &l[k].base, 1);
+        dc_icu_buf_append(&r, &l[k].base, 1);
         if (l[k].shape)
-            ub_append(&r, &l[k].shape, 1);
+            dc_icu_buf_append(&r, &l[k].shape, 1);
         if (k == target)
-            ub_append(&r, &tone, 1);
+            dc_icu_buf_append(&r, &tone, 1);
     }
-    if (r.oom || normalize(nfc(), r.p, r.n, out) < 0)
+    if (r.oom || dc_icu_buf_normalize(DC_ICU_NFC, r.p, r.n, out) < 0)
         rc = -1;
     else
         rc = 1;
-    ub_free(&d);
-    ub_free(&r);
+    dc_icu_buf_free(&d);
+    dc_icu_buf_free(&r);
     return rc;
 copy:
-    ub_free(&d);
-    ub_free(&r);
-    return normalize(nfc(), s, n, out) < 0 ? -1 : 0;
+    dc_icu_buf_free(&d);
+    dc_icu_buf_free(&r);
+    return dc_icu_buf_normalize(DC_ICU_NFC, s, n, out) < 0 ? -1 : 0;
 }
 
 int
 dc_text_tone(const char *word, enum dc_tone_style style, char *out, size_t size)
 {
-    struct ubuf in = {0}, o = {0};
+    struct dc_icu_buf in = {0}, o = {0};
     size_t len;
     int rc;
 
@@ -413,15 +231,15 @@ dc_text_tone(const char *word, enum dc_tone_style style, char *out, size_t size)
     if (!word)
         return -1;
     len = strlen(word);
-    if (len > DC_SYLLABLE_MAX || from_utf8(word, len, &in) < 0) {
-        ub_free(&in);
+    if (len > DC_SYLLABLE_MAX || dc_icu_from_utf8(word, len, DC_TEXT_MAX, &in) < 0) {
+        dc_icu_buf_free(&in);
         return -1;
     }
     rc = tone_u16(in.p, in.n, style, &o);
-    if (rc >= 0 && to_utf8_buf(o.p, o.n, out, size) < 0)
+    if (rc >= 0 && dc_icu_to_utf8(o.p, o.n, out, size) < 0)
         rc = -1;
-    ub_free(&in);
-    ub_free(&o);
+    dc_icu_buf_free(&in);
+    dc_icu_buf_free(&o);
     return rc;
 }
 
@@ -456,14 +274,14 @@ ascii_fold(int c)
 
 /* Append the fold key of s[0..n) to out (NFC). */
 static int
-fold_u16(const UChar *s, int32_t n, struct ubuf *out)
+fold_u16(const UChar *s, int32_t n, struct dc_icu_buf *out)
 {
-    struct ubuf d = {0}, k = {0};
+    struct dc_icu_buf d = {0}, k = {0};
     int32_t i = 0;
     int pending = 0, rc;
 
-    if (normalize(nfd(), s, n, &d) < 0) {
-        ub_free(&d);
+    if (dc_icu_buf_normalize(DC_ICU_NFD, s, n, &d) < 0) {
+        dc_icu_buf_free(&d);
         return -1;
     }
     while (i < d.n) {
@@ -478,23 +296,23 @@ fold_u16(const UChar *s, int32_t n, struct ubuf *out)
             c = 'd';
         if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK)) {
             if (pending && k.n > 0)
-                ub_cp(&k, ' ');
+                dc_icu_buf_cp(&k, ' ');
             pending = 0;
-            ub_cp(&k, u_tolower(c));
+            dc_icu_buf_cp(&k, u_tolower(c));
         } else {
             pending = 1;
         }
     }
-    rc = k.oom ? -1 : normalize(nfc(), k.p, k.n, out);
-    ub_free(&d);
-    ub_free(&k);
+    rc = k.oom ? -1 : dc_icu_buf_normalize(DC_ICU_NFC, k.p, k.n, out);
+    dc_icu_buf_free(&d);
+    dc_icu_buf_free(&k);
     return rc < 0 ? -1 : 0;
 }
 
 int
 dc_text_fold(const char *in, char *out, size_t size)
 {
-    struct ubuf u = {0}, o = {0};
+    struct dc_icu_buf u = {0}, o = {0};
     int rc = -1;
 
     if (!out || size == 0)
@@ -531,17 +349,18 @@ dc_text_fold(const char *in, char *out, size_t size)
         out[o] = '\0';
         return 0;
     }
-    if (from_utf8(in, strlen(in), &u) == 0 && fold_u16(u.p, u.n, &o) == 0 && !o.oom)
-        rc = to_utf8_buf(o.p, o.n, out, size);
-    ub_free(&u);
-    ub_free(&o);
+    if (dc_icu_from_utf8(in, strlen(in), DC_TEXT_MAX, &u) == 0 && fold_u16(u.p, u.n, &o) == 0 &&
+        !o.oom)
+        rc = dc_icu_to_utf8(o.p, o.n, out, size);
+    dc_icu_buf_free(&u);
+    dc_icu_buf_free(&o);
     return rc;
 }
 
 int
 dc_text_nfc(const char *in, char **out, struct dc_error *err)
 {
-    struct ubuf u = {0}, o = {0};
+    struct dc_icu_buf u = {0}, o = {0};
     int rc;
 
     if (!out)
@@ -549,16 +368,16 @@ dc_text_nfc(const char *in, char **out, struct dc_error *err)
     *out = NULL;
     if (!in)
         in = "";
-    rc = from_utf8(in, strlen(in), &u);
+    rc = dc_icu_from_utf8(in, strlen(in), DC_TEXT_MAX, &u);
     if (rc == 0)
-        rc = normalize(nfc(), u.p, u.n, &o);
+        rc = dc_icu_buf_normalize(DC_ICU_NFC, u.p, u.n, &o);
     if (rc == 0) {
-        *out = to_utf8_alloc(o.p, o.n);
+        *out = dc_icu_to_utf8_alloc(o.p, o.n);
         if (!*out)
             rc = -2;
     }
-    ub_free(&u);
-    ub_free(&o);
+    dc_icu_buf_free(&u);
+    dc_icu_buf_free(&o);
     if (rc == -2)
         return dc_error_set(err, DC_EX_OSERR, "out of memory normalizing text");
     if (rc < 0)
@@ -591,7 +410,7 @@ is_vn_marked(uint32_t c)
 int
 dc_text_has_diacritics(const char *s)
 {
-    struct ubuf u = {0}, d = {0};
+    struct dc_icu_buf u = {0}, d = {0};
     int32_t i = 0;
     int found = 0;
 
@@ -618,9 +437,10 @@ dc_text_has_diacritics(const char *s)
             return found;
         found = 0;
     }
-    if (from_utf8(s, strlen(s), &u) < 0 || normalize(nfd(), u.p, u.n, &d) < 0) {
-        ub_free(&u);
-        ub_free(&d);
+    if (dc_icu_from_utf8(s, strlen(s), DC_TEXT_MAX, &u) < 0 ||
+        dc_icu_buf_normalize(DC_ICU_NFD, u.p, u.n, &d) < 0) {
+        dc_icu_buf_free(&u);
+        dc_icu_buf_free(&d);
         return 0;
     }
     while (i < d.n && !found) {
@@ -630,8 +450,8 @@ dc_text_has_diacritics(const char *s)
         if ((U_GET_GC_MASK(c) & U_GC_MN_MASK) || is_eth_or_dyet(c))
             found = 1;
     }
-    ub_free(&u);
-    ub_free(&d);
+    dc_icu_buf_free(&u);
+    dc_icu_buf_free(&d);
     return found;
 }
 
@@ -790,7 +610,7 @@ is_hyphen(UChar32 c)
 /* End of a word in w (starting at ws): drop stray trailing '-' and '\'',
  * keeping "K'" (a one-letter prefix word of K'Ho names, names/README.md). */
 static void
-end_word(struct ubuf *w, int32_t ws, unsigned *rules)
+end_word(struct dc_icu_buf *w, int32_t ws, unsigned *rules)
 {
     while (w->n > ws && (w->p[w->n - 1] == '-' || w->p[w->n - 1] == '\'')) {
         int32_t seg = w->n - 1;
@@ -814,7 +634,7 @@ end_word(struct ubuf *w, int32_t ws, unsigned *rules)
  * brackets) is dropped and separates words too.  Words are joined by ' '.
  */
 static void
-clean(const UChar *s, int32_t n, struct ubuf *w, unsigned *rules)
+clean(const UChar *s, int32_t n, struct dc_icu_buf *w, unsigned *rules)
 {
     int32_t i = 0, ws = 0;
     int prev_space = 1, in_word = 0;
@@ -846,7 +666,7 @@ clean(const UChar *s, int32_t n, struct ubuf *w, unsigned *rules)
             if (c != keep)
                 *rules |= DC_NAME_PUNCT;
             if (in_word && w->p[w->n - 1] != '\'' && w->p[w->n - 1] != '-')
-                ub_cp(w, keep);
+                dc_icu_buf_cp(w, keep);
             else
                 *rules |= DC_NAME_PUNCT;
             continue;
@@ -854,11 +674,11 @@ clean(const UChar *s, int32_t n, struct ubuf *w, unsigned *rules)
         if (u_isalpha(c) || (in_word && (U_GET_GC_MASK(c) & U_GC_M_MASK))) {
             if (!in_word) {
                 if (w->n > 0)
-                    ub_cp(w, ' ');
+                    dc_icu_buf_cp(w, ' ');
                 ws = w->n;
                 in_word = 1;
             }
-            ub_cp(w, c);
+            dc_icu_buf_cp(w, c);
             continue;
         }
         *rules |= DC_NAME_PUNCT;
@@ -875,10 +695,10 @@ clean(const UChar *s, int32_t n, struct ubuf *w, unsigned *rules)
 /* Title case of one syllable (lower case, first letter title case), then its
  * tone placement; appended to f. */
 static int
-case_and_tone(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *f,
+case_and_tone(const UChar *s, int32_t n, enum dc_tone_style style, struct dc_icu_buf *f,
               unsigned *rules)
 {
-    struct ubuf lo = {0}, t = {0};
+    struct dc_icu_buf lo = {0}, t = {0};
     UErrorCode st = U_ZERO_ERROR;
     int32_t m, i = 0;
     UChar32 c;
@@ -887,35 +707,35 @@ case_and_tone(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *
     if (n == 0)
         return 0;
     m = u_strToLower(NULL, 0, s, n, "vi", &st);
-    if ((U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR) || ub_reserve(&lo, m) < 0) {
-        ub_free(&lo);
+    if ((U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR) || dc_icu_buf_reserve(&lo, m) < 0) {
+        dc_icu_buf_free(&lo);
         return -1;
     }
     st = U_ZERO_ERROR;
     u_strToLower(lo.p, m + 1, s, n, "vi", &st);
     if (U_FAILURE(st)) {
-        ub_free(&lo);
+        dc_icu_buf_free(&lo);
         return -1;
     }
     lo.n = m;
     U16_NEXT(lo.p, i, lo.n, c);
-    ub_cp(&t, u_totitle(c));
-    ub_append(&t, lo.p + i, lo.n - i);
-    ub_free(&lo);
+    dc_icu_buf_cp(&t, u_totitle(c));
+    dc_icu_buf_append(&t, lo.p + i, lo.n - i);
+    dc_icu_buf_free(&lo);
     /* Compared in NFC: lower-casing "İ" gives "i" U+0307, which is no case
      * change once recomposed. */
-    if (t.oom || normalize(nfc(), t.p, t.n, &lo) < 0) {
-        ub_free(&t);
-        ub_free(&lo);
+    if (t.oom || dc_icu_buf_normalize(DC_ICU_NFC, t.p, t.n, &lo) < 0) {
+        dc_icu_buf_free(&t);
+        dc_icu_buf_free(&lo);
         return -1;
     }
-    ub_free(&t);
+    dc_icu_buf_free(&t);
     if (lo.n != n || memcmp(lo.p, s, (size_t)n * sizeof *s) != 0)
         *rules |= DC_NAME_CASE;
     rc = tone_u16(lo.p, lo.n, style, f);
     if (rc == 1)
         *rules |= DC_NAME_TONE;
-    ub_free(&lo);
+    dc_icu_buf_free(&lo);
     return rc < 0 ? -1 : 0;
 }
 
@@ -952,31 +772,31 @@ syl_slot(const UChar *s, int32_t n, enum dc_tone_style style)
  * and DC_NAME_TONE bits it earns added to *rules.
  */
 static int
-syllable(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *f, struct ubuf *k,
-         unsigned *rules)
+syllable(const UChar *s, int32_t n, enum dc_tone_style style, struct dc_icu_buf *f,
+         struct dc_icu_buf *k, unsigned *rules)
 {
     struct syl_memo *m = NULL;
-    struct ubuf t = {0}, kf = {0};
+    struct dc_icu_buf t = {0}, kf = {0};
     unsigned r = 0;
 
     if (n > 0 && n <= SYL_MEMO_LEN) {
         m = syl_slot(s, n, style);
         if (m->used && m->style == (uint8_t)style && m->inlen == n &&
             memcmp(m->in, s, (size_t)n * sizeof *s) == 0) {
-            ub_append(f, m->out, m->outlen);
-            ub_append(k, m->fold, m->foldlen);
+            dc_icu_buf_append(f, m->out, m->outlen);
+            dc_icu_buf_append(k, m->fold, m->foldlen);
             *rules |= m->rules;
             return f->oom || k->oom ? -1 : 0;
         }
     }
     if (case_and_tone(s, n, style, &t, &r) < 0 || t.oom || fold_u16(t.p, t.n, &kf) < 0 ||
         kf.oom) {
-        ub_free(&t);
-        ub_free(&kf);
+        dc_icu_buf_free(&t);
+        dc_icu_buf_free(&kf);
         return -1;
     }
-    ub_append(f, t.p, t.n);
-    ub_append(k, kf.p, kf.n);
+    dc_icu_buf_append(f, t.p, t.n);
+    dc_icu_buf_append(k, kf.p, kf.n);
     *rules |= r;
     if (m && t.n <= SYL_MEMO_LEN && kf.n <= SYL_MEMO_LEN) {
         m->used = 1;
@@ -989,8 +809,8 @@ syllable(const UChar *s, int32_t n, enum dc_tone_style style, struct ubuf *f, st
         memcpy(m->out, t.p, (size_t)t.n * sizeof *t.p);
         memcpy(m->fold, kf.p, (size_t)kf.n * sizeof *kf.p);
     }
-    ub_free(&t);
-    ub_free(&kf);
+    dc_icu_buf_free(&t);
+    dc_icu_buf_free(&kf);
     return f->oom || k->oom ? -1 : 0;
 }
 
@@ -1012,7 +832,7 @@ family_words(const UChar *k, const int32_t *kstart, const int32_t *kend, int nw)
             continue;
         if (have != words) {
             have = words;
-            if (to_utf8_buf(k + kstart[0], kend[words - 1] - kstart[0], key, sizeof key) < 0)
+            if (dc_icu_to_utf8(k + kstart[0], kend[words - 1] - kstart[0], key, sizeof key) < 0)
                 key[0] = '\0';
         }
         if (strcmp(key, compounds[c].key) == 0)
@@ -1027,7 +847,7 @@ int
 dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out,
                   struct dc_error *err)
 {
-    struct ubuf u = {0}, c = {0}, w = {0}, f = {0}, k = {0}, kn = {0};
+    struct dc_icu_buf u = {0}, c = {0}, w = {0}, f = {0}, k = {0}, kn = {0};
     int32_t wstart[NAME_WORDS_MAX], wend[NAME_WORDS_MAX];
     int32_t kstart[NAME_WORDS_MAX], kend[NAME_WORDS_MAX];
     int kpending = 0;
@@ -1036,36 +856,36 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
     int nw = 0, nfam, rc;
     size_t len;
     unsigned rules = 0;
-    UErrorCode st = U_ZERO_ERROR;
+    int isn;
 
     if (!out)
         return dc_error_set(err, DC_EX_SOFTWARE, "dc_name_normalize: out is NULL");
     memset(out, 0, sizeof *out);
-    if (!nfc() || !nfd())
+    if (!dc_icu_ready())
         return dc_error_set(err, DC_EX_SOFTWARE, "icu normalizer data not available");
     if (!raw)
         raw = "";
     len = strlen(raw);
     if (len > DC_NAME_MAX)
         return dc_error_set(err, DC_EX_DATAERR, "name longer than %d bytes", DC_NAME_MAX);
-    rc = from_utf8(raw, len, &u);
+    rc = dc_icu_from_utf8(raw, len, DC_TEXT_MAX, &u);
     if (rc == -1) {
-        ub_free(&u);
+        dc_icu_buf_free(&u);
         return dc_error_set(err, DC_EX_DATAERR, "name is not valid utf-8");
     }
     if (rc < 0)
         goto oom;
     s = u.p;
     n = u.n;
-    if (n > 0 && !unorm2_isNormalized(nfc(), u.p, u.n, &st)) {
+    if (n > 0 && (isn = dc_icu_is_normalized(DC_ICU_NFC, u.p, u.n)) != 1) {
+        if (isn < 0)
+            goto oom;
         rules |= DC_NAME_NFC;
-        if (normalize(nfc(), u.p, u.n, &c) < 0)
+        if (dc_icu_buf_normalize(DC_ICU_NFC, u.p, u.n, &c) < 0)
             goto oom;
         s = c.p;
         n = c.n;
     }
-    if (U_FAILURE(st))
-        goto oom;
     /* Ð/ð are not Vietnamese letters: they are Đ/đ read through Latin-1. */
     for (i = 0; i < n; i++) {
         if (s[i] == 0x00D0 || s[i] == 0x00F0) {
@@ -1085,7 +905,7 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
             if (nw == NAME_WORDS_MAX) /* cannot happen within DC_NAME_MAX bytes */
                 goto oom;
             if (nw > 0)
-                ub_cp(&f, ' ');
+                dc_icu_buf_cp(&f, ' ');
             wstart[nw] = f.n;
             kstart[nw] = -1;
             for (seg = a, b = a; b <= i; b++) {
@@ -1096,7 +916,7 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
                 /* the key as fold_u16 would make it of the whole name: a
                  * space for ' ' and '-', nothing for the apostrophe */
                 if (kpending && k.n > 0)
-                    ub_cp(&k, ' ');
+                    dc_icu_buf_cp(&k, ' ');
                 kat = k.n;
                 if (syllable(w.p + seg, b - seg, style, &f, &k, &rules) < 0)
                     goto oom;
@@ -1107,7 +927,7 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
                 if (kstart[nw] < 0 && k.n > kat)
                     kstart[nw] = kat;
                 if (b < i) {
-                    ub_append(&f, &w.p[b], 1);
+                    dc_icu_buf_append(&f, &w.p[b], 1);
                     if (w.p[b] == '-')
                         kpending = 1;
                 }
@@ -1138,16 +958,16 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
     if (i < k.n) {
         /* keys joined at syllable boundaries: recompose across them (below
          * U+0300 nothing composes, so the usual key needs no pass) */
-        if (normalize(nfc(), k.p, k.n, &kn) < 0)
+        if (dc_icu_buf_normalize(DC_ICU_NFC, k.p, k.n, &kn) < 0)
             goto oom;
-        ub_free(&k);
+        dc_icu_buf_free(&k);
         k = kn;
-        kn = (struct ubuf){0};
+        kn = (struct dc_icu_buf){0};
     }
 
     nfam = nw > 1 ? family_words(k.p, kstart, kend, nw) : 0;
-    out->full = to_utf8_alloc(f.p, f.n);
-    out->key = to_utf8_alloc(k.p, k.n);
+    out->full = dc_icu_to_utf8_alloc(f.p, f.n);
+    out->key = dc_icu_to_utf8_alloc(k.p, k.n);
     if (!out->full)
         goto oom;
     if (nw == 0) {
@@ -1178,20 +998,20 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
     if (!out->full || !out->key || !out->family || !out->middle || !out->given)
         goto oom;
     out->rules = rules;
-    ub_free(&u);
-    ub_free(&c);
-    ub_free(&w);
-    ub_free(&f);
-    ub_free(&k);
-    ub_free(&kn);
+    dc_icu_buf_free(&u);
+    dc_icu_buf_free(&c);
+    dc_icu_buf_free(&w);
+    dc_icu_buf_free(&f);
+    dc_icu_buf_free(&k);
+    dc_icu_buf_free(&kn);
     return 0;
 oom:
-    ub_free(&u);
-    ub_free(&c);
-    ub_free(&w);
-    ub_free(&f);
-    ub_free(&k);
-    ub_free(&kn);
+    dc_icu_buf_free(&u);
+    dc_icu_buf_free(&c);
+    dc_icu_buf_free(&w);
+    dc_icu_buf_free(&f);
+    dc_icu_buf_free(&k);
+    dc_icu_buf_free(&kn);
     dc_name_release(out);
     return dc_error_set(err, DC_EX_OSERR, "out of memory (or icu failure) normalizing a name");
 }

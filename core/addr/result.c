@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
-#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
+
+#include "vn/icu.h"
 
 /* --------------------------------------------------------------- output */
 
@@ -63,10 +64,9 @@ clean_detail(const char *s, int len, char *out, size_t outsz, struct dc_error *e
         UChar u1[U1], u2[U2];
         int32_t l1 = 0, l2 = 0, l3 = 0;
         UErrorCode st = U_ZERO_ERROR;
-        const UNormalizer2 *nf = unorm2_getNFCInstance(&st);
         u_strFromUTF8WithSub(u1, U1, &l1, src, len2, 0xFFFD, NULL, &st);
         if (U_SUCCESS(st))
-            l2 = unorm2_normalize(nf, u1, l1, u2, U2, &st);
+            l2 = dc_icu_normalize(DC_ICU_NFC, u1, l1, u2, U2, &st);
         if (U_SUCCESS(st))
             u_strToUTF8(nfc, (int32_t)sizeof nfc, &l3, u2, l2, &st);
         if (U_SUCCESS(st) && l3 < (int32_t)sizeof nfc) {

@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
-#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
+
+#include "vn/icu.h"
 
 /* ---------------------------------------------------------------- folding */
 
@@ -48,10 +49,8 @@ int
 addr_build_fold(struct foldtab *ft, struct dc_error *err)
 {
     unsigned char *t = ft->fold;
-    UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
-    if (U_FAILURE(st))
-        return dc_error_set(err, DC_EX_SOFTWARE, "icu nfd: %s", u_errorName(st));
+    if (!dc_icu_ready())
+        return dc_error_set(err, DC_EX_SOFTWARE, "icu nfd: normalizer data not available");
     for (int cp = 0; cp < 0x80; cp++) {
         unsigned char v = FC_SPACE;
         if (cp >= 'a' && cp <= 'z')
@@ -82,9 +81,8 @@ addr_build_fold(struct foldtab *ft, struct dc_error *err)
             v = FC_APOS;
         } else if (u_isalnum(cp)) {
             UChar buf[8];
-            UErrorCode s2 = U_ZERO_ERROR;
-            int32_t n = unorm2_getDecomposition(nfd, cp, buf, 8, &s2);
-            if (U_SUCCESS(s2) && n > 0 && buf[0] < 0x80 && t[buf[0]] >= '0') {
+            int32_t n = dc_icu_decomposition(cp, buf, 8);
+            if (n > 0 && buf[0] < 0x80 && t[buf[0]] >= '0') {
                 v = t[buf[0]];
                 unsigned char sh = v;
                 for (int32_t k = 1; k < n; k++) {
