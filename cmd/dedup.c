@@ -58,12 +58,9 @@ parse_prob(const char *s, double *out)
 static int
 explain(struct dc_ctx *ctx, struct dc_db *db, const char *spec, struct dc_error *err)
 {
-    struct dc_linkset ls;
-    struct dc_dedup_params *p = NULL;
     char *text = NULL;
     char *end;
     long long a, b;
-    int ret = -1;
 
     errno = 0;
     a = strtoll(spec, &end, 10);
@@ -72,28 +69,11 @@ explain(struct dc_ctx *ctx, struct dc_db *db, const char *spec, struct dc_error 
     b = strtoll(end + 1, &end, 10);
     if (errno || *end)
         return dc_error_set(err, DC_EX_USAGE, "--explain wants two record ids: A,B");
-    if (dc_linkset_load_two(db, a, b, &ls, err) < 0)
+    if (dc_dedup_explain_records(db, a, b, &text, err) < 0)
         return -1;
-    long ia = dc_linkset_find(&ls, a), ib = dc_linkset_find(&ls, b);
-    if (ia < 0 || ib < 0) {
-        dc_error_set(err, DC_EX_DATAERR, "no normalized record %lld", ia < 0 ? a : b);
-        goto out;
-    }
-    if (dc_linkdb_params_load(db, &p, err) < 0)
-        goto out;
-    if (!p) {
-        dc_error_set(err, DC_EX_DATAERR, "no dedup parameters yet: run 'dancu dedup DB' first");
-        goto out;
-    }
-    if (dc_dedup_explain(&ls.recs[ia], &ls.recs[ib], p, &text, err) < 0)
-        goto out;
     fprintf(ctx->out, "records %lld and %lld\n%s", a, b, text);
-    ret = 0;
-out:
     free(text);
-    dc_dedup_params_free(p);
-    dc_linkset_release(&ls);
-    return ret;
+    return 0;
 }
 
 int

@@ -94,4 +94,10 @@ int dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *
                        struct dc_error *err);
 void dc_dedup_stage_release(struct dc_dedup_stage *st);
 
+/* The weight waterfall of the stored records a and b (record_id) under the saved
+ * parameters, as text in *text (the caller's: free).  DC_EX_DATAERR when a
+ * record is not normalized or nothing was trained yet. */
+int dc_dedup_explain_records(struct dc_db *db, int64_t a, int64_t b, char **text,
+                             struct dc_error *err);
+
 #endif

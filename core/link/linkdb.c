@@ -1,7 +1,7 @@
 /*
  * linkdb.c - load/store for dedup (see linkdb.h).
  *
- * Not for: the linkage model (dedup.c), option handling (cmd/dedup.c).
+ * Not for: the linkage model (dedup.c), the stage (stage.c), option handling (cmd/dedup.c).
  * The memory budget it is shaped by is issue #5 (1M records, <= 500 MB).
  */
 #include "../linkdb.h"
@@ -746,69 +746,4 @@ fail:
     free(keys);
     free(truth);
     return -1;
-}
-
-int
-dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_iso,
-                   struct dc_error *err)
-{
-    struct dc_dedup_input *in = NULL;
-    struct dc_dedup_params *given = NULL;
-    uint64_t *truth = NULL;
-    struct dc_dedup_opts o = st->opts;
-    int ret = -1;
-
-    if (!o.max_year && now_iso)
-        o.max_year = atoi(now_iso); /* "YYYY-..." */
-    st->t_load = dc_dedup_clock();
-    if (dc_linkset_load_input(db, &st->ls, &in, err) < 0)
-        goto out;
-    st->t_run = dc_dedup_clock();
-    if (st->truth_path) {
-        if (dc_linkdb_truth(st->truth_path, &st->ls, &truth, &st->truth_matched, err) < 0)
-            goto out;
-        o.truth = truth;
-    }
-    /* Only the truth file needs (source, src_row): 16 bytes a record the run
-     * and the store can use better (issue 21). */
-    free(st->ls.source);
-    free(st->ls.src_row);
-    st->ls.source = NULL;
-    st->ls.src_row = NULL;
-    /* trained parameters are reused unless --train; a run that trains
-     * saves what it trained, with its results */
-    if (!o.train && dc_linkdb_params_load(db, &given, err) < 0)
-        goto out;
-    if (dc_dedup_run_input(in, given, &o, &st->res, err) < 0)
-        goto out;
-    st->have_res = 1;
-    dc_dedup_input_free(in);
-    in = NULL;
-    st->t_store = dc_dedup_clock();
-    if (dc_linkdb_store(db, &st->ls, &st->res, given ? NULL : st->res.params, now_iso,
-                        &st->clusters, &st->multi, err) < 0)
-        goto out;
-    st->t_end = dc_dedup_clock();
-    if (truth) {
-        dc_dedup_evaluate(st->res.cluster, truth, st->ls.n, st->res.candidate_true_pairs,
-                          &st->eval);
-        st->evaluated = 1;
-    }
-    ret = 0;
-out:
-    dc_dedup_input_free(in);
-    dc_dedup_params_free(given);
-    free(truth);
-    return ret;
-}
-
-void
-dc_dedup_stage_release(struct dc_dedup_stage *st)
-{
-    if (!st)
-        return;
-    if (st->have_res)
-        dc_dedup_result_release(&st->res);
-    st->have_res = 0;
-    dc_linkset_release(&st->ls);
 }

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "stage.h"
 #include "tap.h"
+#include "testdb.h"
 
 static char dir[] = "/tmp/dc_test_stage_XXXXXX";
 static struct dc_db *db;
@@ -120,27 +121,12 @@ test_failures(void)
 int
 main(void)
 {
-    struct dc_error err = DC_ERROR_INIT;
-    const char *const files[] = {"s.db", "s.db-wal", "s.db-shm", "s.db.lock"};
-    char p[256];
-
-    if (!mkdtemp(dir)) {
-        printf("1..0 # SKIP cannot create a temp dir\n");
-        return 0;
-    }
-    snprintf(p, sizeof p, "%s/s.db", dir);
-    if (dc_db_open(p, DC_DB_CREATE, &db, &err) < 0) {
-        printf("Bail out! %s\n", err.msg);
+    db = testdb_open(dir, "s.db");
+    if (!db)
         return 1;
-    }
     RUN(test_finish_commits);
     RUN(test_abort_leaves_db);
     RUN(test_failures);
-    dc_db_close(db, NULL);
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    testdb_remove(db, dir, "s.db");
     return tap_done();
 }
