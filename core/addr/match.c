@@ -61,6 +61,35 @@ addr_accent_differs(const struct mctx *x, const struct mention *m, int ui)
  * one point a ward scores over a district and the era bonus, so the same
  * words read as an old district and as a 2025 ward both stay. */
 #define TOP_MARGIN 1.1
+/* Scores closer than this are equal: they are sums of tenths, and a tenth is not exact
+ * in binary, so two readings of equal weight may differ in the last bits. */
+#define SCORE_TIE 1e-9
+
+/* The weights of a reading's score (consider): judgement calls, whose effect
+ * scripts/address-eval measures on the dev cases.  A level found adds its weight and fit
+ * (cand.fw, fd, fp); the rest are tie-breakers and penalties. */
+/* a ward placed: the most specific fact an address gives, worth more than its district */
+#define SC_WARD 4
+/* a ward name known but not in the district read: some evidence, less than a district */
+#define SC_WARD_NOT_IN 1.5
+/* bare words ambiguous as a ward that also name a district: below the district's 3, so
+ * the district reading wins ("Tân Phú, Hồ Chí Minh") */
+#define SC_WARD_WEAK 2.5
+/* a district or province found: an enclosing level, less specific than a ward */
+#define SC_DISTRICT 3
+#define SC_PROVINCE 3
+/* per word a level reads: a longer name explains more of the text; small enough to
+ * only break ties between readings of the same levels */
+#define SC_PER_WORD 0.1
+/* eras mixed (an old ward under another province's 2025 name): possible, not plain */
+#define SC_VIA 0.5
+/* written marks that are not the unit's ("Tân An" read as Tân Ân): a reading whose
+ * marks agree wins over it, though not over a whole level more */
+#define SC_ACCENT 1.5
+/* per unexplained word between two levels: a word the reading cannot account for */
+#define SC_GAP_WORD 1
+/* no district named in 2025: of two equal readings, the 2025 one is the plainer */
+#define SC_ERA_2025 0.1
 
 static int
 same_reading(const struct cand *a, const struct cand *b)
@@ -73,12 +102,12 @@ static void
 keep_top(struct mctx *x, const struct cand *cd)
 {
     double sc = cd->score;
-    if (!x->have || sc > x->best.score + 1e-9) {
+    if (!x->have || sc > x->best.score + SCORE_TIE) {
         x->best = *cd;
         x->have = 1;
         int k = 0;
         for (int i = 0; i < x->ntop; i++)
-            if (x->top[i].score >= sc - TOP_MARGIN - 1e-9 && !same_reading(&x->top[i], cd))
+            if (x->top[i].score >= sc - TOP_MARGIN - SCORE_TIE && !same_reading(&x->top[i], cd))
                 x->top[k++] = x->top[i];
         x->ntop = k;
         if (x->ntop == MAX_TOP)
@@ -88,11 +117,11 @@ keep_top(struct mctx *x, const struct cand *cd)
         x->ntop++;
         return;
     }
-    if (sc < x->best.score - TOP_MARGIN - 1e-9)
+    if (sc < x->best.score - TOP_MARGIN - SCORE_TIE)
         return;
     for (int i = 0; i < x->ntop; i++) {
         if (same_reading(&x->top[i], cd)) {
-            if (i > 0 && sc > x->top[i].score + 1e-9)
+            if (i > 0 && sc > x->top[i].score + SCORE_TIE)
                 x->top[i] = *cd; /* the same units by better-placed words */
             return;
         }
@@ -121,15 +150,15 @@ consider(struct mctx *x, struct cand *cd)
          * Quận Tân Phú, not one of several wards Tân Phú) */
         const struct mention *w = &x->m[cd->wm];
         int weak = cd->wflag == W_AMB && w->pmask == 0 && (w->lv & B_DIST);
-        sc += cd->wflag == W_NOTIN ? 1.5 : weak ? 2.5 : 4 + cd->fw;
+        sc += cd->wflag == W_NOTIN ? SC_WARD_NOT_IN : weak ? SC_WARD_WEAK : SC_WARD + cd->fw;
     }
     if (cd->dm >= 0) {
         ms[n++] = cd->dm;
-        sc += 3 + cd->fd;
+        sc += SC_DISTRICT + cd->fd;
     }
     if (cd->pm >= 0) {
         ms[n++] = cd->pm;
-        sc += 3 + cd->fp;
+        sc += SC_PROVINCE + cd->fp;
     }
     if (n == 0)
         return;
@@ -141,18 +170,18 @@ consider(struct mctx *x, struct cand *cd)
                 return;
     }
     for (int k = 0; k < n; k++)
-        sc += 0.1 * (x->m[ms[k]].e - x->m[ms[k]].ps);
+        sc += SC_PER_WORD * (x->m[ms[k]].e - x->m[ms[k]].ps);
     /* Marks written and not those of the unit ("Tân An" read as Xã Tân Ân):
      * weaker evidence, so a reading whose marks agree wins. */
     cd->pen = cd->via;
     if (cd->via)
-        sc -= 0.5;
+        sc -= SC_VIA;
     if (cd->wu >= 0 && !cd->typo && addr_accent_differs(x, &x->m[cd->wm], cd->wu)) {
-        sc -= 1.5;
+        sc -= SC_ACCENT;
         cd->pen++;
     }
     if (cd->du >= 0 && addr_accent_differs(x, &x->m[cd->dm], cd->du)) {
-        sc -= 1.5;
+        sc -= SC_ACCENT;
         cd->pen++;
     }
     /* Words left unexplained between two levels speak against the reading;
@@ -172,10 +201,10 @@ consider(struct mctx *x, struct cand *cd)
          * ("12 Đông Lễ, 1, Đông Hà": the ward is "1" written bare) */
         if (gap > 0 && (x->tb->t[b->ps].flags & (T_BRK | T_HYPH)))
             return;
-        sc -= gap;
+        sc -= SC_GAP_WORD * gap;
     }
     if (cd->era == DC_ERA_2025)
-        sc += 0.1; /* no district named: the 2025 reading is the plainer one */
+        sc += SC_ERA_2025;
     cd->score = sc;
     keep_top(x, cd);
 }
