@@ -56,14 +56,14 @@ list_rules(struct dc_ctx *ctx, const char *lang)
         goto out;
     for (size_t i = 0; i < dc_rules_count(); i++) {
         const struct dc_rule *r = dc_rules_get(i);
-        const char *v[] = {r->code, dc_severity_name(r->severity), r->field,
+        const char *v[] = {r->code, dc_rules_severity_name(r->severity), r->field,
                            en ? r->desc_en : r->desc_vi};
         if (dc_csv_write_row(w, v, 4, &err) < 0)
             goto out;
     }
     for (size_t i = 0; i < dc_xrules_count(); i++) {
         const struct dc_xrule *r = dc_xrules_get(i);
-        const char *v[] = {r->code, dc_severity_name(r->severity), r->field,
+        const char *v[] = {r->code, dc_rules_severity_name(r->severity), r->field,
                            en ? r->desc_en : r->desc_vi};
         if (dc_csv_write_row(w, v, 4, &err) < 0)
             goto out;
@@ -91,7 +91,7 @@ filter_emit(void *ud, const struct dc_person *p, const struct dc_finding *f)
     v[0] = p->source;
     v[1] = row;
     v[2] = f->code;
-    v[3] = dc_severity_name(f->severity);
+    v[3] = dc_rules_severity_name(f->severity);
     v[4] = f->field;
     v[5] = f->expected;
     v[6] = f->actual;

@@ -375,10 +375,10 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
     }
     if (argc - optind < 2)
         return dc_cmd_usage_error(ctx, "expected DB and at least one FILE");
-    if (map_path && dc_mapfile_load(map_path, &map, &err) < 0)
+    if (map_path && dc_header_mapfile_load(map_path, &map, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     if (dc_db_open(argv[optind], DC_DB_WRITE, &db, &err) < 0) {
-        dc_mapfile_free(map);
+        dc_header_mapfile_free(map);
         return dc_cmd_fail(ctx, &err);
     }
     o.map = map;
@@ -416,6 +416,6 @@ cmd_import(struct dc_ctx *ctx, int argc, char **argv)
     }
     if (dc_db_close(db, &err) < 0 && status == 0)
         status = dc_cmd_fail(ctx, &err);
-    dc_mapfile_free(map);
+    dc_header_mapfile_free(map);
     return status;
 }

@@ -64,7 +64,7 @@ dc_values_json_findings(struct dc_buf *b, const struct dc_values *v)
         dc_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
         dc_json_str(b, f->code);
         dc_buf_puts(b, ",\"severity\":");
-        dc_json_str(b, dc_severity_name(f->severity));
+        dc_json_str(b, dc_rules_severity_name(f->severity));
         dc_buf_puts(b, ",\"field\":");
         dc_json_str(b, f->field);
         dc_buf_puts(b, ",\"expected\":");

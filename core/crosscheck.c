@@ -18,6 +18,7 @@
 #include "hash.h"
 #include "header.h"
 #include "json.h"
+#include "vndate.h"
 #include "normalize.h"
 #include "refdata.h"
 #include "stage.h"
@@ -47,16 +48,6 @@ static const char select_person[] =
     "address_detail, province_code, district_code, ward_code, new_province_code, new_ward_code, "
     "addr_confidence, mrz, qr, addr_reason, addr_era, name_note FROM person ORDER BY record_id";
 
-static enum dc_date_precision
-prec_of(const char *s)
-{
-    static const char *const names[] = {"", "year", "month", "day", "invalid"};
-    for (int i = 1; s && i < 5; i++)
-        if (strcmp(s, names[i]) == 0)
-            return (enum dc_date_precision)i;
-    return DC_DATE_NONE;
-}
-
 /* The texts through sqlite3_column_value and sqlite3_value_text: sqlite3_column_text
  * takes the statement's checks and error exit for each of the 30 (export's fetch_row
  * says why the unprotected value is safe: the connection is single-threaded). */
@@ -76,7 +67,7 @@ load_person(sqlite3_stmt *q, struct dc_person *p)
     p->given_name = T(8);
     p->name_key = T(9);
     p->dob = T(10);
-    p->dob_precision = prec_of(T(11));
+    p->dob_precision = dc_date_precision_from_name(T(11));
     p->dob_raw = T(12);
     const char *sx = T(13);
     p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? sx[0] : 0;
@@ -122,7 +113,7 @@ insert_finding(struct sink *k, long long record_id, const char *code, enum dc_se
     if (record_id)
         sqlite3_bind_int64(q, 1, record_id);
     sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, dc_severity_name(sev), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, dc_rules_severity_name(sev), -1, SQLITE_STATIC);
     dc_db_bind_text(q, 4, field);
     dc_db_bind_text(q, 5, expected);
     dc_db_bind_text(q, 6, actual);

@@ -917,8 +917,8 @@ trim(char *s)
 }
 
 int
-dc_mapfile_parse(const char *text, size_t len, const char *name, struct dc_mapfile **out,
-                 struct dc_error *err)
+dc_header_mapfile_parse(const char *text, size_t len, const char *name,
+                        struct dc_mapfile **out, struct dc_error *err)
 {
     struct dc_mapfile *m;
     char line[MAP_LINE_MAX];
@@ -989,7 +989,7 @@ fail:
 }
 
 int
-dc_mapfile_load(const char *path, struct dc_mapfile **out, struct dc_error *err)
+dc_header_mapfile_load(const char *path, struct dc_mapfile **out, struct dc_error *err)
 {
     enum { MAX = 1 << 20 };
     FILE *fp = fopen(path, "rb");
@@ -1018,13 +1018,13 @@ dc_mapfile_load(const char *path, struct dc_mapfile **out, struct dc_error *err)
         return dc_error_at(err, DC_EX_DATAERR, path, 0, NULL, "map file over 1 MiB");
     }
     fclose(fp);
-    ret = dc_mapfile_parse(buf, n, path, out, err);
+    ret = dc_header_mapfile_parse(buf, n, path, out, err);
     free(buf);
     return ret;
 }
 
 void
-dc_mapfile_free(struct dc_mapfile *m)
+dc_header_mapfile_free(struct dc_mapfile *m)
 {
     free(m);
 }

@@ -56,12 +56,12 @@ struct dc_header_map {
 struct dc_mapfile; /* parsed --map file */
 
 /* Parse a --map file.  Errors name the file and line (DC_EX_DATAERR, or
- * DC_EX_NOINPUT when it cannot be read).  *out is freed by dc_mapfile_free. */
-int dc_mapfile_load(const char *path, struct dc_mapfile **out, struct dc_error *err);
+ * DC_EX_NOINPUT when it cannot be read).  *out is freed by dc_header_mapfile_free. */
+int dc_header_mapfile_load(const char *path, struct dc_mapfile **out, struct dc_error *err);
 /* The same from a buffer (for the fuzz target); name is used in messages. */
-int dc_mapfile_parse(const char *text, size_t len, const char *name, struct dc_mapfile **out,
-                     struct dc_error *err);
-void dc_mapfile_free(struct dc_mapfile *m);
+int dc_header_mapfile_parse(const char *text, size_t len, const char *name,
+                            struct dc_mapfile **out, struct dc_error *err);
+void dc_header_mapfile_free(struct dc_mapfile *m);
 
 /* Map n headers; out[i] gets the field of column i.  map may be NULL.  The
  * same headers always give the same mapping (first column wins a field). */

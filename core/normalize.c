@@ -88,18 +88,6 @@ struct dc_ethnic_table {
     } e[256];
 };
 
-const char *
-dc_precision_name(enum dc_date_precision p)
-{
-    switch (p) {
-    case DC_DATE_DAY: return "day";
-    case DC_DATE_MONTH: return "month";
-    case DC_DATE_YEAR: return "year";
-    case DC_DATE_INVALID: return "invalid";
-    default: return "";
-    }
-}
-
 struct dc_norm_buf *
 dc_norm_buf_new(void)
 {

@@ -15,7 +15,7 @@
  * dc_normalize_db() runs it over every src_row of the DB in one transaction
  * and replaces person, change and change_count: re-running gives the same
  * tables.  A change of substance is a change row; a format-only one
- * (dc_change_format_only) is counted in change_count by import batch, field
+ * (dc_normalize_change_format_only) is counted in change_count by import batch, field
  * and rule, its value as typed being in src_row (issue 17).
  *
  * Not for: parsing each kind of value (the modules above do that).
@@ -70,7 +70,7 @@ int dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *
  * changes are spacing and Unicode normalization ("space", "nfc", "nfc,space").
  * A name re-cased, respelled or with its tone mark moved, restored zeros or
  * diacritics, a moved field, a value kept raw: 0 (a change row each). */
-int dc_change_format_only(const char *rule);
+int dc_normalize_change_format_only(const char *rule);
 
 /* Ethnic names/codes from the DB's ethnic table (NULL table when empty). */
 int dc_ethnic_table_load(struct dc_db *db, struct dc_ethnic_table **out, struct dc_error *err);
@@ -87,8 +87,5 @@ struct dc_normalize_summary {
 /* Rebuild person, change and change_count from all of src_row, in one transaction. */
 int dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char *now_iso,
                     struct dc_normalize_summary *s, struct dc_error *err);
-
-/* dob_precision as stored and exported: "day" "month" "year" "invalid" "" */
-const char *dc_precision_name(enum dc_date_precision p);
 
 #endif

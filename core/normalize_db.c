@@ -3,9 +3,9 @@
  * in batches, each batch's records normalized by dc_normalize_record on worker threads,
  * person, change and change_count written in record order by this thread.
  *
- * Format-only changes (dc_change_format_only) are counted per (import batch, field, rule)
- * in change_count instead of a row each (issue 17).  Not for: one record's canonical
- * form (normalize.c).
+ * Format-only changes (dc_normalize_change_format_only) are counted per (import batch,
+ * field, rule) in change_count instead of a row each (issue 17).  Not for: one record's
+ * canonical form (normalize.c).
  */
 #include "normalize.h"
 
@@ -18,9 +18,10 @@
 
 #include "json.h"
 #include "stage.h"
+#include "vndate.h"
 
 int
-dc_change_format_only(const char *rule)
+dc_normalize_change_format_only(const char *rule)
 {
     /* the name rules are dc_name_rule_names' list in its order */
     static const char *const format[] = {"date-iso", "sex-code", "space", "nfc", "nfc,space"};
@@ -199,7 +200,7 @@ collect_change(void *ud, const char *field, const char *before, const char *afte
     c = &b->chg[b->nchg++];
     c->field = put_str(&b->out, field);
     c->rule = put_str(&b->out, rule);
-    if (dc_change_format_only(rule)) {
+    if (dc_normalize_change_format_only(rule)) {
         c->before = c->after = NOOFF;
     } else {
         /* before and after "" stay "" (not NULL) in the change table */
@@ -242,7 +243,7 @@ normalize_batch(struct nbatch *b, const struct dc_normalize_opts *o, struct dc_n
         const char *reason = p.address_raw && o->cat ? p.addr_reason : NULL;
         const char *text[T_COUNT] = {
             p.full_name, p.family_name, p.middle_name, p.given_name, p.name_key, p.dob,
-            dc_precision_name(p.dob_precision), p.dob_raw, sex, p.sex_raw, p.id12, p.cmnd,
+            dc_date_precision_name(p.dob_precision), p.dob_raw, sex, p.sex_raw, p.id12, p.cmnd,
             p.id_raw, p.issue_date, p.expiry_date, p.ethnic, p.ethnic_code, p.religion,
             p.address_raw, p.address_detail, p.province_code, p.district_code, p.ward_code,
             p.new_province_code, p.new_ward_code, reason, p.mrz, p.qr,

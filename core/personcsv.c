@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vndate.h"
+
 enum kind { STR, INT, PREC, SEX, REAL };
 
 #define S(f) {#f, STR, offsetof(struct dc_person, f)}
@@ -28,8 +30,6 @@ static const struct {
     S(issue_date), S(expiry_date), S(dob_raw), S(sex_raw), S(id_raw), S(name_key), S(mrz), S(qr),
 };
 #undef S
-
-static const char *const prec_names[] = {"", "year", "month", "day", "invalid"};
 
 size_t
 dc_pcol_count(void)
@@ -66,8 +66,9 @@ dc_pcol_get(const struct dc_person *p, size_t i, char *tmp)
         snprintf(tmp, DC_PCOL_TMP, "%lld", (long long)*(const int64_t *)(base + cols[i].off));
         return tmp;
     case PREC: {
-        unsigned v = (unsigned)*(const enum dc_date_precision *)(base + cols[i].off);
-        return v < 5 && v ? prec_names[v] : NULL;
+        const char *s =
+            dc_date_precision_name(*(const enum dc_date_precision *)(base + cols[i].off));
+        return *s ? s : NULL;
     }
     case SEX:
         if (!p->sex)
@@ -103,13 +104,13 @@ dc_pcol_set(struct dc_person *p, size_t i, const char *v)
         *(int64_t *)(base + cols[i].off) = n;
         return 0;
     }
-    case PREC:
-        for (unsigned k = 1; k < 5; k++)
-            if (strcmp(v, prec_names[k]) == 0) {
-                *(enum dc_date_precision *)(base + cols[i].off) = (enum dc_date_precision)k;
-                return 0;
-            }
-        return -1;
+    case PREC: {
+        enum dc_date_precision k = dc_date_precision_from_name(v);
+        if (k == DC_DATE_NONE)
+            return -1;
+        *(enum dc_date_precision *)(base + cols[i].off) = k;
+        return 0;
+    }
     case SEX:
         if ((v[0] == 'M' || v[0] == 'F') && !v[1]) {
             p->sex = v[0];

@@ -1067,7 +1067,7 @@ dc_rules_find(const char *code)
 }
 
 const char *
-dc_severity_name(enum dc_severity s)
+dc_rules_severity_name(enum dc_severity s)
 {
     switch (s) {
     case DC_SEV_ERROR:

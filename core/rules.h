@@ -72,6 +72,6 @@ const struct dc_rule *dc_rules_get(size_t i);
 const struct dc_rule *dc_rules_find(const char *code);
 
 /* "error", "warning", "info". */
-const char *dc_severity_name(enum dc_severity s);
+const char *dc_rules_severity_name(enum dc_severity s);
 
 #endif

@@ -399,6 +399,28 @@ dc_date_parse_iso(const char *s, struct dc_date *out)
     return finish(out, y, m, d);
 }
 
+/* Indexed by enum dc_date_precision (person.h): NONE, YEAR, MONTH, DAY, INVALID. */
+static const char *const precision_names[] = {"", "year", "month", "day", "invalid"};
+
+const char *
+dc_date_precision_name(enum dc_date_precision p)
+{
+    unsigned i = (unsigned)p;
+
+    return i < sizeof precision_names / sizeof precision_names[0] ? precision_names[i] : "";
+}
+
+enum dc_date_precision
+dc_date_precision_from_name(const char *s)
+{
+    if (!s || !*s)
+        return DC_DATE_NONE;
+    for (unsigned i = DC_DATE_YEAR; i <= DC_DATE_INVALID; i++)
+        if (strcmp(s, precision_names[i]) == 0)
+            return (enum dc_date_precision)i;
+    return DC_DATE_NONE;
+}
+
 int
 dc_date_comparable(const struct dc_date *a, const struct dc_date *b)
 {

@@ -88,6 +88,13 @@ int dc_date_parse_iso(const char *s, struct dc_date *out);
  */
 int dc_date_cmp(const struct dc_date *a, const struct dc_date *b);
 
+/* A precision as person.dob_precision stores it and exports write it: "year", "month",
+ * "day", "invalid"; "" for NONE (and any value out of range). */
+const char *dc_date_precision_name(enum dc_date_precision p);
+
+/* The precision a stored name gives back; NONE for NULL, "" or any other text. */
+enum dc_date_precision dc_date_precision_from_name(const char *s);
+
 /* 1 if both are readable dates (YEAR, MONTH or DAY), else 0. */
 int dc_date_comparable(const struct dc_date *a, const struct dc_date *b);
 

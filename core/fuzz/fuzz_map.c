@@ -1,5 +1,5 @@
 /*
- * fuzz_map.c - libFuzzer target for the --map file parser (dc_mapfile_parse,
+ * fuzz_map.c - libFuzzer target for the --map file parser (dc_header_mapfile_parse,
  * core/header.c; format in header.h: `column=field` lines, '#' comments) and
  * the header matcher.  A parsed map is applied to a few real header spellings
  * (research/records.md §5) so the lookup path runs on fuzzed rules too; then
@@ -48,10 +48,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text, *nl, *top[MAXCELLS], *sub[MAXCELLS], *comb[MAXCELLS], clean[256];
     size_t nt, ns = 0;
 
-    if (dc_mapfile_parse((const char *)data, size, "fuzz", &map, &err) == 0) {
+    if (dc_header_mapfile_parse((const char *)data, size, "fuzz", &map, &err) == 0) {
         struct dc_error e2 = {0};
         (void)dc_header_map(hdr, 5, map, out, &e2);
-        dc_mapfile_free(map);
+        dc_header_mapfile_free(map);
     }
     if (size > 1 << 16 || !(text = malloc(size + 1)))
         return 0;

@@ -99,7 +99,7 @@ test_map_override_and_dash(void)
     struct dc_error err = DC_ERROR_INIT;
     enum dc_header_how how = DC_HDR_UNKNOWN;
 
-    CHECK_INT(dc_mapfile_parse(txt, strlen(txt), "m.txt", &m, &err), 0);
+    CHECK_INT(dc_header_mapfile_parse(txt, strlen(txt), "m.txt", &m, &err), 0);
     CHECK(m != NULL);
     CHECK_INT(map_one("Ghi chú", m, &how), DC_F_FULL_NAME);
     CHECK_INT(how, DC_HDR_MAP);
@@ -108,8 +108,8 @@ test_map_override_and_dash(void)
     CHECK(how != DC_HDR_ALIAS);
     CHECK_INT(map_one("Ngày sinh", m, &how), DC_F_DOB);
     CHECK_INT(how, DC_HDR_ALIAS);
-    dc_mapfile_free(m);
-    dc_mapfile_free(NULL);
+    dc_header_mapfile_free(m);
+    dc_header_mapfile_free(NULL);
 }
 
 static void
@@ -118,7 +118,7 @@ map_error(const char *txt, size_t len, long want_line)
     struct dc_mapfile *m = NULL;
     struct dc_error err = DC_ERROR_INIT;
 
-    CHECK_INT(dc_mapfile_parse(txt, len, "m.txt", &m, &err), -1);
+    CHECK_INT(dc_header_mapfile_parse(txt, len, "m.txt", &m, &err), -1);
     CHECK(m == NULL);
     CHECK_INT(err.status, DC_EX_DATAERR);
     CHECK_INT(err.line, want_line);

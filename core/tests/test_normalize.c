@@ -166,8 +166,6 @@ test_dates(void)
     CHECK_INT(p.dob_precision, DC_DATE_INVALID);
     CHECK_STR(p.dob_raw, "30/02/1990");
     check_change(&l, 0, "dob", "30/02/1990", "", "date-invalid-kept-raw");
-    CHECK_STR(dc_precision_name(DC_DATE_INVALID), "invalid");
-    CHECK_STR(dc_precision_name(DC_DATE_MONTH), "month");
     CHECK_INT(norm1(DC_F_ISSUE_DATE, "01/07/2021", -1, NULL, &o, b, &p, &l), 0);
     CHECK_STR(p.issue_date, "2021-07-01");
     check_change(&l, 0, "issue_date", "01/07/2021", "2021-07-01", "date-iso");
@@ -687,9 +685,9 @@ test_change_format_only(void)
         "utf8-as-cp1252", "name-unreadable-kept-raw", "date", "space,"};
 
     for (size_t i = 0; i < sizeof format / sizeof format[0]; i++)
-        CHECK_INT(dc_change_format_only(format[i]), 1);
+        CHECK_INT(dc_normalize_change_format_only(format[i]), 1);
     for (size_t i = 0; i < sizeof substance / sizeof substance[0]; i++)
-        CHECK_INT(dc_change_format_only(substance[i]), 0);
+        CHECK_INT(dc_normalize_change_format_only(substance[i]), 0);
 }
 
 int

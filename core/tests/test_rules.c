@@ -491,7 +491,7 @@ test_table_complete(void)
     CHECK(dc_rules_find("NO_SUCH") == NULL);
     CHECK_STR(dc_rules_find("ID_SHARED")->desc_en,
               "one ID number on different persons (cross-record, run in SQL by crosscheck)");
-    CHECK_STR(dc_severity_name(DC_SEV_WARNING), "warning");
+    CHECK_STR(dc_rules_severity_name(DC_SEV_WARNING), "warning");
 }
 
 /* DOB-3: a year-only birth date is checked on its year only. */

@@ -253,6 +253,24 @@ test_date_parse_iso_strict(void)
     CHECK_INT(dc_date_parse_iso(NULL, &(struct dc_date){0}), 0);
 }
 
+/* person.dob_precision's stored names, both ways; unknown text is NONE, never a guess. */
+static void
+test_date_precision_names(void)
+{
+    static const char *const want[] = {"", "year", "month", "day", "invalid"};
+
+    for (int p = DC_DATE_NONE; p <= DC_DATE_INVALID; p++) {
+        TAP_ROW("precision %d", p);
+        CHECK_STR(dc_date_precision_name((enum dc_date_precision)p), want[p]);
+        CHECK_INT(dc_date_precision_from_name(want[p]), p);
+    }
+    TAP_ROW_END();
+    CHECK_STR(dc_date_precision_name((enum dc_date_precision)5), "");
+    CHECK_INT(dc_date_precision_from_name(NULL), DC_DATE_NONE);
+    CHECK_INT(dc_date_precision_from_name("Day"), DC_DATE_NONE);
+    CHECK_INT(dc_date_precision_from_name("days"), DC_DATE_NONE);
+}
+
 static void
 test_date_cmp_shared_precision(void)
 {
@@ -363,6 +381,7 @@ main(void)
     RUN(test_date_valid);
     RUN(test_date_leap_year);
     RUN(test_date_parse_iso_strict);
+    RUN(test_date_precision_names);
     RUN(test_date_cmp_shared_precision);
     RUN(test_date_iso_every_form);
     return tap_done();
