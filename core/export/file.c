@@ -6,13 +6,13 @@
  */
 #include "export_int.h"
 #include "util/hex.h"
+#include "util/relay.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -46,12 +46,12 @@ fsync_dir_of(const char *path, struct dc_error *err)
  * gzip included, keep writing to a FILE.
  *
  * Hashing and write(2) (the kernel's copy into the page cache) run on a second thread,
- * fed through a ring of SINK_SLOTS buffers, while the main thread reads SQLite and
- * encodes: on the 1M-record set they are a quarter of the export's CPU time.  The ring
- * bounds the memory (slots of one stdio write each, 1-2 MiB); a write error is reported
- * by the next write or by dc_export_file_close, which drains the ring before its fsync,
- * so nothing counts as written before it is.  If the thread cannot start, the writes are
- * made inline. */
+ * fed through a relay of SINK_SLOTS buffers (util/relay.h, a writer behind its user),
+ * while the main thread reads SQLite and encodes: on the 1M-record set they are a quarter
+ * of the export's CPU time.  The slots bound the memory (one stdio write each, 1-2 MiB); a
+ * write error stops the writer and is reported by the next write or by
+ * dc_export_file_close, which drains the relay before its fsync, so nothing counts as
+ * written before it is.  If the thread cannot start, the relay writes inline. */
 #define SINK_SLOTS 4
 
 struct dc_export_sink {
@@ -59,91 +59,50 @@ struct dc_export_sink {
     EVP_MD_CTX *md;
     long long bytes;
     int err;            /* errno of the first failed write or digest, 0 = none */
-    int threaded;       /* the writer thread runs */
-    int closing;        /* no more slots will be filled */
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;  /* a slot was filled or emptied, or closing was set */
-    unsigned head;      /* slots filled, ever (the producer's count) */
-    unsigned tail;      /* slots written, ever: head - tail are waiting */
+    struct dc_relay relay;
     struct {
         char *p;
         size_t len, cap;
     } slot[SINK_SLOTS];
 };
 
-/* Write and hash one block; 0 or an errno value. */
+/* The writer's job: write and hash one slot.  On a failure it records the errno and ends
+ * (the relay then refuses further slots). */
 static int
-sink_out(struct dc_export_sink *k, const char *buf, size_t size)
+sink_job(void *ud, unsigned i)
 {
-    size_t done = 0;
+    struct dc_export_sink *k = ud;
+    const char *buf = k->slot[i].p;
+    size_t size = k->slot[i].len, done = 0;
 
     while (done < size) {
         ssize_t w = write(k->fd, buf + done, size - done);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            return w < 0 ? errno : EIO;
+        if (w <= 0) {
+            k->err = w < 0 ? errno : EIO;
+            return 1;
+        }
         done += (size_t)w;
     }
-    if (EVP_DigestUpdate(k->md, buf, size) != 1)
-        return EIO;
+    if (EVP_DigestUpdate(k->md, buf, size) != 1) {
+        k->err = EIO;
+        return 1;
+    }
     k->bytes += (long long)size;
     return 0;
-}
-
-static void *
-sink_thread(void *arg)
-{
-    struct dc_export_sink *k = arg;
-
-    pthread_mutex_lock(&k->mu);
-    for (;;) {
-        while (k->head == k->tail && !k->closing)
-            pthread_cond_wait(&k->cv, &k->mu);
-        if (k->head == k->tail)
-            break;
-        /* the slot at tail is the consumer's until tail moves past it */
-        unsigned i = k->tail % SINK_SLOTS;
-        int failed = k->err;
-        pthread_mutex_unlock(&k->mu);
-        int e = failed ? 0 : sink_out(k, k->slot[i].p, k->slot[i].len);
-        pthread_mutex_lock(&k->mu);
-        if (e && !k->err)
-            k->err = e;
-        k->tail++;
-        pthread_cond_broadcast(&k->cv);
-    }
-    pthread_mutex_unlock(&k->mu);
-    return NULL;
 }
 
 static ssize_t
 sink_write(void *cookie, const char *buf, size_t size)
 {
     struct dc_export_sink *k = cookie;
-    int e;
+    int i = dc_relay_take(&k->relay);
 
-    if (!k->threaded) {
-        e = k->err ? k->err : sink_out(k, buf, size);
-        if (e) {
-            k->err = e;
-            errno = e;
-            return -1; /* glibc's cookie layer takes -1 as an error (0 would loop) */
-        }
-        return (ssize_t)size;
+    if (i < 0) { /* the writer stopped on an error (k->err is final once it has) */
+        errno = k->err ? k->err : EIO;
+        return -1; /* glibc's cookie layer takes -1 as an error (0 would loop) */
     }
-    pthread_mutex_lock(&k->mu);
-    while (k->head - k->tail == SINK_SLOTS && !k->err)
-        pthread_cond_wait(&k->cv, &k->mu);
-    e = k->err;
-    pthread_mutex_unlock(&k->mu);
-    if (e) {
-        errno = e;
-        return -1;
-    }
-    /* the slot at head is the producer's until head moves past it */
-    unsigned i = k->head % SINK_SLOTS;
     if (k->slot[i].cap < size) {
         char *p = realloc(k->slot[i].p, size);
         if (!p) {
@@ -155,10 +114,7 @@ sink_write(void *cookie, const char *buf, size_t size)
     }
     memcpy(k->slot[i].p, buf, size);
     k->slot[i].len = size;
-    pthread_mutex_lock(&k->mu);
-    k->head++;
-    pthread_cond_broadcast(&k->cv);
-    pthread_mutex_unlock(&k->mu);
+    dc_relay_give(&k->relay);
     return (ssize_t)size;
 }
 
@@ -166,14 +122,7 @@ sink_write(void *cookie, const char *buf, size_t size)
 static void
 sink_drain(struct dc_export_sink *k)
 {
-    if (!k->threaded)
-        return;
-    pthread_mutex_lock(&k->mu);
-    k->closing = 1;
-    pthread_cond_broadcast(&k->cv);
-    pthread_mutex_unlock(&k->mu);
-    pthread_join(k->th, NULL);
-    k->threaded = 0;
+    dc_relay_stop(&k->relay);
 }
 
 static int
@@ -181,7 +130,7 @@ sink_close(void *cookie)
 {
     struct dc_export_sink *k = cookie;
 
-    sink_drain(k); /* fclose flushed into the ring: the writer must not outlive the fd */
+    sink_drain(k); /* fclose flushed into the relay: the writer must not outlive the fd */
     int rc = close(k->fd);
     k->fd = -1;
     return rc;
@@ -192,11 +141,9 @@ sink_free(struct dc_export_sink *k)
 {
     if (!k)
         return;
-    sink_drain(k);
+    dc_relay_free(&k->relay);
     if (k->fd >= 0)
         close(k->fd);
-    pthread_cond_destroy(&k->cv);
-    pthread_mutex_destroy(&k->mu);
     for (int i = 0; i < SINK_SLOTS; i++)
         free(k->slot[i].p);
     EVP_MD_CTX_free(k->md);
@@ -211,23 +158,14 @@ sink_new(int fd)
     if (!k)
         return NULL;
     k->fd = -1;
-    if (pthread_mutex_init(&k->mu, NULL) != 0) {
-        free(k);
-        return NULL;
-    }
-    if (pthread_cond_init(&k->cv, NULL) != 0) {
-        pthread_mutex_destroy(&k->mu);
-        free(k);
-        return NULL;
-    }
+    dc_relay_init(&k->relay, DC_RELAY_EMPTY, SINK_SLOTS, sink_job, k);
     k->md = EVP_MD_CTX_new();
     if (!k->md || EVP_DigestInit_ex(k->md, EVP_sha256(), NULL) != 1) {
         sink_free(k);
         return NULL;
     }
     k->fd = fd;
-    /* no thread, no harm: sink_write then writes inline */
-    k->threaded = pthread_create(&k->th, NULL, sink_thread, k) == 0;
+    dc_relay_start(&k->relay); /* no thread, no harm: the relay then writes inline */
     return k;
 }
 

@@ -18,7 +18,7 @@
  * what one thread would write.  Three batches of at most 512 rows and 256 KiB (plus one row
  * over that) bound the memory whatever the file size.  SQLite and the summary are only
  * touched from this thread; the reader owns the csv reader until it is joined.  If the
- * thread cannot be started, the same batches are filled and drained in turn.
+ * thread cannot be started, the relay fills the same batches inline, in turn.
  */
 #ifndef DC_IMPORT_INT_H
 #define DC_IMPORT_INT_H
@@ -26,7 +26,6 @@
 #include "import.h"
 
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "fields.h"
 #include "io/workbook.h"
 #include "json.h"
+#include "util/relay.h"
 
 enum {
     PROGRESS_EVERY = 8192,
@@ -101,8 +101,6 @@ struct batch {
     size_t used, mcap;
     unsigned long long bytes; /* bytes read once the batch was full (progress line) */
     int last;                 /* 1: the reader stops after this batch (end or error) */
-    int full;                 /* 1: the writer's to drain, 0: the reader's to fill */
-    int ready;                /* filled before the reader started (the first batch) */
 };
 
 struct pipe {
@@ -110,10 +108,8 @@ struct pipe {
     const struct dc_import_summary *s; /* the mapping, set before the reader runs; NULL
                                           while the first batch is read (all raw kept) */
     struct batch b[NBATCH];
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int threaded, cancel, rc; /* rc: the reader's last dc_csv_next result */
-    size_t start;             /* the first batch the reader fills */
+    struct dc_relay relay;    /* whose turn each batch is: the reader's or the writer's */
+    int rc;                   /* the reader's last dc_csv_next result */
     struct dc_error err;      /* the reader's error */
     EVP_MD_CTX *md;           /* SHA-256 of the decoded rows, in file order (NULL: none) */
 };
@@ -196,10 +192,6 @@ int import_pipe_rows_sha256(struct pipe *p, char hex[65]);
  * no earlier import batch or no row of it equals one of theirs). */
 int import_overlap(struct dc_db *db, long long batch, const char *source,
                    struct dc_import_summary *s, struct dc_error *err);
-void *import_reader_main(void *arg);
-struct batch *import_pipe_take(struct pipe *p, size_t i);
-void import_pipe_give_back(struct pipe *p, struct batch *b);
-void import_pipe_stop(struct pipe *p, pthread_t th);
 
 /* assemble.c */
 int import_insert_rows(struct dc_db *db, struct stmts *st, long long batch, const struct batch *b,

@@ -1,8 +1,8 @@
 /*
- * import/pipe.c - the reader thread: rows read into batches (three, each of at most
- * BATCH_ROWS rows and BATCH_BYTES bytes), taken by the writer in order and given back;
- * the SHA-256 of the decoded rows as they are read; the same batches filled in turn when
- * no thread can start.
+ * import/pipe.c - the reader: rows read into batches (three, each of at most BATCH_ROWS
+ * rows and BATCH_BYTES bytes) on a relay (util/relay.h: on a thread, or inline when none
+ * can start), taken by the writer in order and given back; the SHA-256 of the decoded
+ * rows as they are read.
  * Not for: what the writer does with the rows (rows.c).
  */
 #include "import_int.h"
@@ -219,77 +219,14 @@ batch_fill(struct pipe *p, struct batch *b)
         hash_batch(p->md, b);
 }
 
-void *
-import_reader_main(void *arg)
+/* The reader's job: fill the batch of one slot; the last one ends the reader. */
+static int
+fill_job(void *ud, unsigned i)
 {
-    struct pipe *p = arg;
+    struct pipe *p = ud;
 
-    for (size_t i = p->start;; i = (i + 1) % NBATCH) {
-        struct batch *b = &p->b[i];
-        int last;
-
-        pthread_mutex_lock(&p->mu);
-        while (b->full && !p->cancel)
-            pthread_cond_wait(&p->cv, &p->mu);
-        last = p->cancel;
-        pthread_mutex_unlock(&p->mu);
-        if (last)
-            break;
-        batch_fill(p, b);
-        last = b->last;
-        pthread_mutex_lock(&p->mu);
-        b->full = 1;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-        if (last)
-            break;
-    }
-    return NULL;
-}
-
-/* The writer's next batch, in order; NULL never: the reader always ends on a last batch. */
-struct batch *
-import_pipe_take(struct pipe *p, size_t i)
-{
-    struct batch *b = &p->b[i];
-
-    if (!p->threaded) {
-        if (b->ready)
-            b->ready = 0;
-        else
-            batch_fill(p, b);
-        return b;
-    }
-    pthread_mutex_lock(&p->mu);
-    while (!b->full)
-        pthread_cond_wait(&p->cv, &p->mu);
-    pthread_mutex_unlock(&p->mu);
-    return b;
-}
-
-void
-import_pipe_give_back(struct pipe *p, struct batch *b)
-{
-    if (!p->threaded)
-        return;
-    pthread_mutex_lock(&p->mu);
-    b->full = 0;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-}
-
-/* Stop the reader (if still running) and wait for it. */
-void
-import_pipe_stop(struct pipe *p, pthread_t th)
-{
-    if (!p->threaded)
-        return;
-    pthread_mutex_lock(&p->mu);
-    p->cancel = 1;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    pthread_join(th, NULL);
-    p->threaded = 0;
+    batch_fill(p, &p->b[i]);
+    return p->b[i].last;
 }
 
 /* Start the pipe on reader r and fill its first batch here: the mapping looks at those
@@ -300,34 +237,26 @@ import_pipe_open(struct pipe *p, struct src *r, struct dc_error *err)
     memset(p, 0, sizeof *p);
     p->r = r;
     p->err = (struct dc_error)DC_ERROR_INIT;
-    if (pthread_mutex_init(&p->mu, NULL) != 0)
-        return dc_error_set(err, DC_EX_OSERR, "cannot create a mutex");
-    if (pthread_cond_init(&p->cv, NULL) != 0) {
-        pthread_mutex_destroy(&p->mu);
-        return dc_error_set(err, DC_EX_OSERR, "cannot create a condition variable");
-    }
     p->md = EVP_MD_CTX_new();
     if (!p->md || EVP_DigestInit_ex(p->md, EVP_sha256(), NULL) != 1) {
         EVP_MD_CTX_free(p->md);
-        pthread_cond_destroy(&p->cv);
-        pthread_mutex_destroy(&p->mu);
+        p->md = NULL;
         return dc_error_set(err, DC_EX_OSERR, "SHA-256 init failed");
     }
-    /* no header record: the header and the rows above it are hashed as rows */
-    batch_fill(p, &p->b[0]);
-    p->b[0].ready = 1;
-    p->start = 1;
+    dc_relay_init(&p->relay, DC_RELAY_FILL, NBATCH, fill_job, p);
+    /* no header record: the header and the rows above it are hashed as rows; the first
+     * turn fills batch 0 here, before the reader thread starts (import_rows) */
+    (void)dc_relay_take(&p->relay);
     return 0;
 }
 
 void
 import_pipe_close(struct pipe *p)
 {
+    dc_relay_free(&p->relay);
     for (size_t i = 0; i < NBATCH; i++)
         batch_release(&p->b[i]);
     EVP_MD_CTX_free(p->md);
-    pthread_cond_destroy(&p->cv);
-    pthread_mutex_destroy(&p->mu);
 }
 
 /* The hex SHA-256 of the rows, once the reader is done. */

@@ -257,24 +257,29 @@ drain(struct walk *w, const struct batch *b, size_t from, struct dc_error *err)
 int
 import_rows(struct walk *w, struct pipe *p, size_t skip, struct dc_error *err)
 {
-    pthread_t th;
     int rc = 0;
 
     p->s = w->s;
-    /* the first batch is there already; the reader goes on with the next */
-    p->b[0].full = 1;
-    p->threaded = !p->b[0].last && pthread_create(&th, NULL, import_reader_main, p) == 0;
-    for (size_t i = 0;; i = (i + 1) % NBATCH) {
-        struct batch *b = import_pipe_take(p, i);
+    /* the first batch is there already (import_pipe_open); the reader goes on with the
+     * next, on a thread unless that batch was the last */
+    dc_relay_start(&p->relay);
+    for (;;) {
+        int i = dc_relay_take(&p->relay);
+
+        if (i < 0) { /* the reader always ends on a last batch */
+            rc = dc_error_set(err, DC_EX_SOFTWARE, "import: the reader ended early");
+            break;
+        }
+        struct batch *b = &p->b[i];
         int last = b->last;
 
         rc = drain(w, b, skip, err);
         skip = 0;
-        import_pipe_give_back(p, b);
+        dc_relay_give(&p->relay);
         if (rc < 0 || last)
             break;
     }
-    import_pipe_stop(p, th);
+    dc_relay_stop(&p->relay);
     /* after the join: p->rc and p->err are the reader's last word */
     if (rc == 0 && p->rc < 0) {
         *err = p->err;

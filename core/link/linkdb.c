@@ -6,7 +6,6 @@
  */
 #include "../linkdb.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +13,7 @@
 #include "../json.h"
 #include "../hash.h"
 #include "../stage.h"
+#include "../util/relay.h"
 
 /* ---- string interning: open addressing over one growing arena ---- */
 
@@ -265,60 +265,49 @@ dc_linkset_load_two(struct dc_db *db, int64_t a, int64_t b, struct dc_linkset *l
     return load_whole(db, two, ls, err);
 }
 
-/* Loading is two threads: this one steps SQLite and copies rows into a
+/* Loading is two threads: a reader steps SQLite and copies rows into a
  * batch, the caller's thread reduces an earlier batch (dc_dedup_input_add,
- * ICU folding); NSLOT batches go round, so a thread held up for a moment
- * (the machine is shared) does not stall the other.  On a million records
- * reading and reducing each take about a second, so in turn they took two.
- * The reader alone touches the connection and ls while it runs; the caller
- * alone touches in. */
+ * ICU folding); NSLOT batches go round on a relay (util/relay.h), so a thread
+ * held up for a moment (the machine is shared) does not stall the other.  On
+ * a million records reading and reducing each take about a second, so in turn
+ * they took two; when no thread can start, the relay reads inline.  The reader
+ * alone touches the connection and ls while it runs; the caller alone touches in. */
 struct slot {
     struct dc_person *batch;
     struct arena a;
     size_t nb;
-    int full;
+    int last; /* the reader's last batch (maybe empty), or it failed: L->rc says */
 };
 
 struct loader {
     struct dc_db *db;
     struct dc_linkset *ls;
+    sqlite3_stmt *q;
     size_t n; /* rows expected (count(*)); more are not read */
+    size_t i; /* rows read */
     struct slot slot[NSLOT];
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int done, stop; /* done: reader finished (rc tells how); stop: caller gave up */
+    struct dc_relay relay;
     int rc;
     struct dc_error err;
 };
 
-/* Reader: fills slots 0,1,..,NSLOT-1,0,... in record order. */
-static void *
-load_reader(void *arg)
+/* The reader's job: fill slot s with the next batch, in record order.  Ends on the last
+ * batch or on a failure (L->rc, L->err; the slot then holds nothing). */
+static int
+load_job(void *ud, unsigned s)
 {
-    struct loader *L = arg;
+    struct loader *L = ud;
     struct dc_linkset *ls = L->ls;
-    sqlite3_stmt *q = NULL;
-    size_t i = 0;
-    int rc = SQLITE_DONE, bad = 0, s = 0, stop = 0;
+    sqlite3_stmt *q = L->q;
+    struct slot *sl = &L->slot[s];
+    size_t i = L->i;
+    int rc = SQLITE_DONE, bad = 0;
 
-    if (dc_db_prepare(L->db, load_sql, &q, &L->err) < 0) {
-        L->rc = -1;
-        goto out;
-    }
-    while (!stop) {
-        struct slot *sl = &L->slot[s];
-
-        pthread_mutex_lock(&L->mu);
-        while (sl->full && !L->stop)
-            pthread_cond_wait(&L->cv, &L->mu);
-        stop = L->stop;
-        pthread_mutex_unlock(&L->mu);
-        if (stop)
-            break;
-        sl->nb = 0;
-        sl->a.cur = 0;
-        sl->a.used = 0;
-        /* name_key (column 7) is not read: dedup folds the parts itself. */
+    sl->nb = 0;
+    sl->a.cur = 0;
+    sl->a.used = 0;
+    sl->last = 1;
+    /* name_key (column 7) is not read: dedup folds the parts itself. */
 #define T(col, dst)                                                                                \
     do {                                                                                           \
         int r_ = arena_put(&sl->a, sqlite3_column_text(q, col), sqlite3_column_bytes(q, col),      \
@@ -326,66 +315,58 @@ load_reader(void *arg)
         if (r_ < bad)                                                                              \
             bad = r_;                                                                              \
     } while (0)
-        while (sl->nb < BATCH && i < L->n && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-            struct dc_person *p = &sl->batch[sl->nb];
-            const unsigned char *src = sqlite3_column_text(q, 1);
+    while (sl->nb < BATCH && i < L->n && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct dc_person *p = &sl->batch[sl->nb];
+        const unsigned char *src = sqlite3_column_text(q, 1);
 
-            memset(p, 0, sizeof *p);
-            p->record_id = sqlite3_column_int64(q, 0);
-            p->src_row = sqlite3_column_int64(q, 2);
-            /* few distinct sources: interned for the whole run (truth matching) */
-            p->source = intern(ls->strings, src, sqlite3_column_bytes(q, 1));
-            if (src && *src && !p->source)
-                bad = -1;
-            T(3, p->full_name);
-            T(4, p->family_name);
-            T(5, p->middle_name);
-            T(6, p->given_name);
-            T(8, p->dob);
-            p->dob_precision = prec_of(sqlite3_column_text(q, 9));
-            const unsigned char *sx = sqlite3_column_text(q, 10);
-            p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;
-            T(11, p->id12);
-            T(12, p->cmnd);
-            T(13, p->province_code);
-            T(14, p->ward_code);
-            T(15, p->new_province_code);
-            T(16, p->new_ward_code);
-            if (bad == -2) {
-                L->rc = dc_error_set(&L->err, DC_EX_DATAERR, "person %lld: a field over %d bytes",
-                                     (long long)p->record_id, ARENA_BLOCK - 1);
-                goto out;
-            }
-            if (bad) {
-                L->rc = dc_error_set(&L->err, DC_EX_OSERR, "out of memory");
-                goto out;
-            }
-            ls->record_id[i] = p->record_id;
-            ls->source[i] = p->source;
-            ls->src_row[i] = p->src_row;
-            i++;
-            sl->nb++;
+        memset(p, 0, sizeof *p);
+        p->record_id = sqlite3_column_int64(q, 0);
+        p->src_row = sqlite3_column_int64(q, 2);
+        /* few distinct sources: interned for the whole run (truth matching) */
+        p->source = intern(ls->strings, src, sqlite3_column_bytes(q, 1));
+        if (src && *src && !p->source)
+            bad = -1;
+        T(3, p->full_name);
+        T(4, p->family_name);
+        T(5, p->middle_name);
+        T(6, p->given_name);
+        T(8, p->dob);
+        p->dob_precision = prec_of(sqlite3_column_text(q, 9));
+        const unsigned char *sx = sqlite3_column_text(q, 10);
+        p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;
+        T(11, p->id12);
+        T(12, p->cmnd);
+        T(13, p->province_code);
+        T(14, p->ward_code);
+        T(15, p->new_province_code);
+        T(16, p->new_ward_code);
+        if (bad == -2) {
+            L->rc = dc_error_set(&L->err, DC_EX_DATAERR, "person %lld: a field over %d bytes",
+                                 (long long)p->record_id, ARENA_BLOCK - 1);
+            goto fail;
         }
-#undef T
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-            L->rc = dc_db_fail(L->db, rc, "read person", &L->err);
-            goto out;
+        if (bad) {
+            L->rc = dc_error_set(&L->err, DC_EX_OSERR, "out of memory");
+            goto fail;
         }
-        stop = sl->nb < BATCH || i >= L->n; /* the last batch, maybe empty */
-        pthread_mutex_lock(&L->mu);
-        sl->full = 1;
-        pthread_cond_broadcast(&L->cv);
-        pthread_mutex_unlock(&L->mu);
-        s = (s + 1) % NSLOT;
+        ls->record_id[i] = p->record_id;
+        ls->source[i] = p->source;
+        ls->src_row[i] = p->src_row;
+        i++;
+        sl->nb++;
     }
-out:
-    sqlite3_finalize(q);
-    ls->n = i;
-    pthread_mutex_lock(&L->mu);
-    L->done = 1;
-    pthread_cond_broadcast(&L->cv);
-    pthread_mutex_unlock(&L->mu);
-    return NULL;
+#undef T
+    L->i = i;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        L->rc = dc_db_fail(L->db, rc, "read person", &L->err);
+        goto fail;
+    }
+    sl->last = sl->nb < BATCH || i >= L->n;
+    return sl->last;
+fail:
+    L->i = i;
+    sl->nb = 0;
+    return 1;
 }
 
 static void
@@ -403,9 +384,8 @@ dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_i
 {
     struct dc_dedup_input *in = NULL;
     struct loader L;
-    pthread_t th;
     long long n;
-    int s = 0, rc = 0, started;
+    int s = 0, rc = 0;
 
     *inp = NULL;
     memset(ls, 0, sizeof *ls);
@@ -428,51 +408,31 @@ dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_i
             goto fail;
         }
     }
-    s = 0;
-    if (pthread_mutex_init(&L.mu, NULL) != 0) {
-        dc_error_set(err, DC_EX_OSERR, "dedup load: no mutex");
+    if (dc_db_prepare(db, load_sql, &L.q, err) < 0)
         goto fail;
-    }
-    if (pthread_cond_init(&L.cv, NULL) != 0) {
-        pthread_mutex_destroy(&L.mu);
-        dc_error_set(err, DC_EX_OSERR, "dedup load: no condition variable");
-        goto fail;
-    }
-    started = pthread_create(&th, NULL, load_reader, &L) == 0;
-    if (!started) {
-        dc_error_set(err, DC_EX_OSERR, "dedup load: no thread");
-        rc = -1;
-    }
-    while (started) {
-        struct slot *sl = &L.slot[s];
-        int done;
+    /* the reader on a thread of its own, or inline when none can start */
+    dc_relay_init(&L.relay, DC_RELAY_FILL, NSLOT, load_job, &L);
+    dc_relay_start(&L.relay);
+    for (;;) {
+        int i = dc_relay_take(&L.relay);
 
-        pthread_mutex_lock(&L.mu);
-        while (!sl->full && !L.done)
-            pthread_cond_wait(&L.cv, &L.mu);
-        done = !sl->full; /* reader finished without filling this slot */
-        pthread_mutex_unlock(&L.mu);
-        if (done)
+        if (i < 0) /* the reader always ends on a last slot */
             break;
+        struct slot *sl = &L.slot[i];
+
         if (sl->nb && dc_dedup_input_add(in, sl->batch, sl->nb, err) < 0) {
             rc = -1;
             break;
         }
-        pthread_mutex_lock(&L.mu);
-        sl->full = 0;
-        pthread_cond_broadcast(&L.cv);
-        pthread_mutex_unlock(&L.mu);
-        s = (s + 1) % NSLOT;
+        if (sl->last)
+            break;
+        dc_relay_give(&L.relay);
     }
-    if (started) {
-        pthread_mutex_lock(&L.mu);
-        L.stop = 1;
-        pthread_cond_broadcast(&L.cv);
-        pthread_mutex_unlock(&L.mu);
-        pthread_join(th, NULL);
-    }
-    pthread_cond_destroy(&L.cv);
-    pthread_mutex_destroy(&L.mu);
+    dc_relay_free(&L.relay);
+    /* the reader is joined: the statement, L.i and L.rc are this thread's again */
+    sqlite3_finalize(L.q);
+    L.q = NULL;
+    ls->n = L.i;
     if (rc == 0 && L.rc) {
         *err = L.err;
         rc = -1;

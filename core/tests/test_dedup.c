@@ -11,6 +11,7 @@
 #include "../dedup.h"
 #include "../linkdb.h"
 #include "../link/strsim.h"
+#include "../util/relay.h"
 #include "../vntext.h"
 #include "tap.h"
 
@@ -1191,6 +1192,27 @@ test_linkdb_stream_across_batches(void)
     CHECK_INT(dc_dedup_run_input(in, NULL, &o, &r2, &err), 0);
     CHECK(same_result(&r, &r2, y.n));
     dc_dedup_input_free(in);
+
+    /* the loader's relay forced inline (as when no thread can start; it failed the run
+     * before): the same keys, the same records, the same result */
+    {
+        struct dc_linkset ls2 = {0};
+        struct dc_dedup_input *in2 = NULL;
+        struct dc_dedup_result r3;
+
+        dc_relay_force_inline(1);
+        CHECK_INT(dc_linkset_load_input(db, &ls2, &in2, &err), 0);
+        dc_relay_force_inline(0);
+        CHECK_INT(ls2.n, ls.n);
+        CHECK(ls2.n == ls.n &&
+              memcmp(ls2.record_id, ls.record_id, ls.n * sizeof *ls.record_id) == 0 &&
+              memcmp(ls2.src_row, ls.src_row, ls.n * sizeof *ls.src_row) == 0);
+        CHECK_INT(dc_dedup_run_input(in2, NULL, &o, &r3, &err), 0);
+        CHECK(same_result(&r, &r3, y.n));
+        dc_dedup_result_release(&r3);
+        dc_dedup_input_free(in2);
+        dc_linkset_release(&ls2);
+    }
 
     /* the whole-record load (explain) has the same keys */
     CHECK_INT(dc_linkset_load(db, &full, &err), 0);

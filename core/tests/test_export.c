@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include "export.h"
 #include "manifest.h"
 #include "tap.h"
+#include "util/relay.h"
 
 static char dir[256];
 static struct dc_db *db;
@@ -816,7 +818,7 @@ test_file_sha256_while_writing(void)
 }
 
 static void
-test_file_write_error_reported_by_close(void)
+write_error_reported_by_close(int force_inline)
 {
     /* the writer thread's write(2) fails (EFBIG past RLIMIT_FSIZE, SIGXFSZ ignored): the
      * fwrite may already have returned, so close must drain the ring and report it */
@@ -835,7 +837,9 @@ test_file_write_error_reported_by_close(void)
     memset(buf, 'x', n);
     lim = old;
     lim.rlim_cur = 1 << 20;
+    dc_relay_force_inline(force_inline);
     CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+    dc_relay_force_inline(0);
     if (setrlimit(RLIMIT_FSIZE, &lim) == 0) {
         /* stdio passes one 4 MiB write to the ring whole: fwrite succeeds, and the
          * failure can only come out of close */
@@ -851,6 +855,66 @@ test_file_write_error_reported_by_close(void)
     CHECK(strstr(err.msg, "write error") != NULL);
     CHECK(access(path, F_OK) != 0); /* never renamed into place */
     free(buf);
+}
+
+static void
+test_file_write_error_reported_by_close(void)
+{
+    write_error_reported_by_close(0);
+    write_error_reported_by_close(1); /* no writer thread: the relay writes inline */
+}
+
+/* The writer's relay forced inline (as when no thread can start): the same bytes in the
+ * file, the same SHA-256 and count, over many stdio flushes of uneven size. */
+static void
+test_file_inline_writer_same_bytes(void)
+{
+    size_t n = (5 << 20) + 12345;
+    unsigned char *data = malloc(n);
+    char path[300], want[65], hex[2][65], file_hex[65];
+    long long bytes[2] = {-1, -1}, fbytes = -1;
+    struct dc_error err = DC_ERROR_INIT;
+    uint32_t x = 2463534242u;
+
+    if (!CHECK(data != NULL))
+        return;
+    for (size_t i = 0; i < n; i++) { /* xorshift32: bytes no stdio or hash shortcut fits */
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data[i] = (unsigned char)x;
+    }
+    sha_hex((const char *)data, n, want);
+    for (int inl = 0; inl <= 1; inl++) {
+        struct dc_export_file f;
+        size_t at = 0, step = 1;
+
+        snprintf(path, sizeof path, "%s/relay-%d.bin", dir, inl);
+        dc_relay_force_inline(inl);
+        CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+        dc_relay_force_inline(0);
+        while (at < n) { /* 1 byte to 1.5 MiB: below, at and over the stdio buffer */
+            size_t k = step < n - at ? step : n - at;
+            if (fwrite(data + at, 1, k, f.fp) != k)
+                break;
+            at += k;
+            step = (step * 7 + 12345) % (3 << 19) + 1;
+        }
+        CHECK_INT(at, n);
+        CHECK_INT(dc_export_file_close(&f, &err), 0);
+        snprintf(hex[inl], sizeof hex[inl], "%s", f.sha256);
+        bytes[inl] = f.bytes;
+        CHECK_INT(dc_export_file_commit(&f, &err), 0);
+        dc_export_file_abort(&f);
+        CHECK_INT(dc_manifest_sha256_file(path, file_hex, &fbytes, &err), 0);
+        CHECK_STR(file_hex, want);
+        CHECK_INT(fbytes, n);
+    }
+    CHECK_STR(hex[0], want);
+    CHECK_STR(hex[1], hex[0]);
+    CHECK_INT(bytes[0], n);
+    CHECK_INT(bytes[1], bytes[0]);
+    free(data);
 }
 
 /* --excel: IDs, codes and dates that start with a digit go out as ="..." (Excel keeps the
@@ -1012,6 +1076,7 @@ main(void)
     RUN(test_row_larger_than_flush_buffer);
     RUN(test_file_sha256_while_writing);
     RUN(test_file_write_error_reported_by_close);
+    RUN(test_file_inline_writer_same_bytes);
     RUN(test_excel_codes_as_formula_text);
     RUN(test_delimiter_semicolon);
     RUN(test_format_of_path);

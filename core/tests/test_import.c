@@ -20,6 +20,7 @@
 #include "error.h"
 #include "import.h"
 #include "tap.h"
+#include "util/relay.h"
 
 static char dir[] = "/tmp/dc_test_import_XXXXXX";
 static struct dc_db *db;
@@ -351,6 +352,50 @@ test_rows_across_batches_and_multirow_inserts(void)
     dc_import_summary_release(&s);
 }
 
+/* The same file through the reader's relay forced inline (as when no thread can start):
+ * the same rows, rejects and row hash as on the thread. */
+static void
+test_rows_inline_reader_same_rows(void)
+{
+    static char csv[128 << 10];
+    size_t n = many_rows(csv, sizeof csv, 1500);
+    const char *p = put("many-inline.csv", csv, n);
+    struct dc_import_summary s[2];
+    struct dc_error err = DC_ERROR_INIT;
+    char *rows[2], *rej[2];
+
+    for (int inl = 0; inl <= 1; inl++) {
+        struct dc_import_opts o = opts();
+
+        o.source = inl ? "inline" : "threaded";
+        o.force = 1; /* the same bytes again */
+        dc_relay_force_inline(inl);
+        if (!CHECK_INT(dc_import_file(db, p, &o, &s[inl], &err), 0))
+            printf("#   %s\n", err.msg);
+        dc_relay_force_inline(0);
+        rows[inl] = one_text("SELECT group_concat(src_row || ':' || src_line || ':' || "
+                             "coalesce(full_name, '') || ':' || coalesce(dob, '') || ':' || "
+                             "coalesce(extra, ''), '|') FROM (SELECT * FROM src_row WHERE "
+                             "batch_id = (SELECT max(id) FROM batch) ORDER BY id)");
+        rej[inl] = one_text("SELECT group_concat(src_row || ':' || reason || ':' || hex(raw), "
+                            "'|') FROM (SELECT * FROM reject WHERE batch_id = (SELECT max(id) "
+                            "FROM batch) ORDER BY id)");
+    }
+    CHECK_INT(s[1].imported, 1485);
+    CHECK_INT(s[1].rejected, 15);
+    CHECK_INT(s[1].rows_read, s[0].rows_read);
+    CHECK_STR(s[1].rows_sha256, s[0].rows_sha256);
+    CHECK(rows[0] && strlen(rows[0]) > 1485 * 10);
+    CHECK_STR(rows[1], rows[0]);
+    CHECK(rej[0] && strlen(rej[0]) > 15 * 10);
+    CHECK_STR(rej[1], rej[0]);
+    for (int i = 0; i < 2; i++) {
+        free(rows[i]);
+        free(rej[i]);
+        dc_import_summary_release(&s[i]);
+    }
+}
+
 /* The reader thread fails (truncated gzip) after the writer has inserted batches: the
  * error is the reader's and nothing stays. */
 static void
@@ -441,6 +486,7 @@ main(void)
     RUN(test_corrupt_gzip_changes_nothing);
     RUN(test_missing_file);
     RUN(test_rows_across_batches_and_multirow_inserts);
+    RUN(test_rows_inline_reader_same_rows);
     RUN(test_reader_error_after_batches);
     RUN(test_writer_error_stops_reader);
     dc_db_close(db, NULL);

@@ -4,8 +4,11 @@
  * leaves the output alone); the growable buffer (appends across growth, printf longer
  * than the first allocation, reserve and direct writes, reset, NULL-safe release); one CSV
  * field (RFC 4180 quoting, the lone empty field, the formula guard, NUL bytes); FNV-1a
- * (hash.h) against the vectors of the FNV reference code.
+ * (hash.h) against the vectors of the FNV reference code; the relay (both shapes, on a
+ * thread and forced inline: the same sequence either way, a worker that ends early, a
+ * caller that stops early).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
@@ -13,6 +16,7 @@
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/hex.h"
+#include "util/relay.h"
 
 static void
 test_hex_every_nibble(void)
@@ -164,6 +168,182 @@ test_fnv1a_vectors(void)
     CHECK(dc_hash64("foobar", 6) == 0x85944171f73967e8ull);
 }
 
+/* ---- the relay ---- */
+
+enum { RELAY_JOBS = 5000, RELAY_MAX_SLOTS = 4 };
+
+struct seq {
+    long slot[RELAY_MAX_SLOTS];
+    int held[RELAY_MAX_SLOTS]; /* the caller has the slot (a job must not touch it) */
+    long next, stop_at;        /* the next value; the job that ends the worker */
+    long out[RELAY_JOBS];      /* what an emptying worker took, in order */
+    long nout;
+    int clash;                 /* a job ran on a slot the caller held */
+};
+
+/* a reader: fills slot i with the next number; the job stop_at is the last */
+static int
+fill_seq(void *ud, unsigned i)
+{
+    struct seq *q = ud;
+
+    q->clash |= q->held[i];
+    q->slot[i] = q->next++;
+    return q->slot[i] == q->stop_at;
+}
+
+/* a writer: takes the number of slot i; the value stop_at makes it fail (end) */
+static int
+empty_seq(void *ud, unsigned i)
+{
+    struct seq *q = ud;
+
+    q->clash |= q->held[i];
+    q->out[q->nout++] = q->slot[i];
+    return q->slot[i] == q->stop_at;
+}
+
+/* FILL, every number read in order up to the last; the count of turns taken */
+static long
+relay_fill_run(unsigned n, int force_inline, long stop_at, long *sum)
+{
+    struct seq *q = calloc(1, sizeof *q);
+    struct dc_relay r;
+    long turns = 0, want = 0, bad = 0;
+
+    q->stop_at = stop_at;
+    dc_relay_force_inline(force_inline);
+    dc_relay_init(&r, DC_RELAY_FILL, n, fill_seq, q);
+    CHECK_INT(dc_relay_start(&r), !force_inline);
+    *sum = 0;
+    for (;;) {
+        int i = dc_relay_take(&r);
+        if (i < 0)
+            break;
+        q->held[i] = 1;
+        bad += q->slot[i] != want++;
+        *sum += q->slot[i];
+        turns++;
+        int last = q->slot[i] == stop_at;
+        q->held[i] = 0;
+        dc_relay_give(&r);
+        if (last)
+            break;
+    }
+    CHECK_INT(dc_relay_take(&r), -1); /* after the last: nothing more */
+    dc_relay_free(&r);
+    dc_relay_force_inline(0);
+    CHECK_INT(bad, 0);
+    CHECK_INT(q->clash, 0);
+    free(q);
+    return turns;
+}
+
+static void
+test_relay_fill_threaded_and_inline(void)
+{
+    for (unsigned n = 1; n <= 3; n++) {
+        long s_thr, s_inl;
+        CHECK_INT(relay_fill_run(n, 0, RELAY_JOBS - 1, &s_thr), RELAY_JOBS);
+        CHECK_INT(relay_fill_run(n, 1, RELAY_JOBS - 1, &s_inl), RELAY_JOBS);
+        CHECK_INT(s_thr, (long)RELAY_JOBS * (RELAY_JOBS - 1) / 2);
+        CHECK_INT(s_inl, s_thr);
+    }
+    long s;
+    CHECK_INT(relay_fill_run(3, 0, 0, &s), 1); /* the first job is the last */
+    CHECK_INT(relay_fill_run(3, 1, 0, &s), 1);
+}
+
+/* the caller stops after a few turns: the reader stops too, at most n jobs ahead */
+static void
+test_relay_fill_caller_stops(void)
+{
+    for (int inl = 0; inl <= 1; inl++) {
+        struct seq *q = calloc(1, sizeof *q);
+        struct dc_relay r;
+
+        q->stop_at = -1; /* never ends by itself */
+        dc_relay_force_inline(inl);
+        dc_relay_init(&r, DC_RELAY_FILL, 3, fill_seq, q);
+        dc_relay_start(&r);
+        for (int t = 0; t < 10; t++) {
+            int i = dc_relay_take(&r);
+            CHECK_INT(q->slot[i], t);
+            dc_relay_give(&r);
+        }
+        dc_relay_stop(&r);
+        CHECK(q->next >= 10 && q->next <= 13);
+        if (inl)
+            CHECK_INT(q->next, 10); /* inline reads only what was asked for */
+        dc_relay_stop(&r); /* idempotent */
+        dc_relay_free(&r);
+        dc_relay_force_inline(0);
+        free(q);
+    }
+}
+
+/* EMPTY: what the caller put in, the worker took, all of it and in order */
+static long
+relay_empty_run(unsigned n, int force_inline, long stop_at, long *refused)
+{
+    struct seq *q = calloc(1, sizeof *q);
+    struct dc_relay r;
+    long bad = 0, got;
+
+    q->stop_at = stop_at;
+    *refused = -1;
+    dc_relay_force_inline(force_inline);
+    dc_relay_init(&r, DC_RELAY_EMPTY, n, empty_seq, q);
+    CHECK_INT(dc_relay_start(&r), !force_inline);
+    for (long v = 0; v < RELAY_JOBS; v++) {
+        int i = dc_relay_take(&r);
+        if (i < 0) {
+            *refused = v;
+            break;
+        }
+        q->held[i] = 1;
+        q->slot[i] = v;
+        q->held[i] = 0;
+        dc_relay_give(&r);
+    }
+    dc_relay_stop(&r); /* drains: every slot given is taken */
+    dc_relay_free(&r);
+    dc_relay_force_inline(0);
+    for (long k = 0; k < q->nout; k++)
+        bad += q->out[k] != k;
+    CHECK_INT(bad, 0);
+    CHECK_INT(q->clash, 0);
+    got = q->nout;
+    free(q);
+    return got;
+}
+
+static void
+test_relay_empty_threaded_and_inline(void)
+{
+    long refused;
+
+    for (unsigned n = 1; n <= 4; n++) {
+        CHECK_INT(relay_empty_run(n, 0, -1, &refused), RELAY_JOBS);
+        CHECK_INT(refused, -1);
+        CHECK_INT(relay_empty_run(n, 1, -1, &refused), RELAY_JOBS);
+        CHECK_INT(refused, -1);
+    }
+}
+
+/* a writer that fails (a full disk) takes nothing after the failure, and the caller is
+ * refused a slot within n turns of it */
+static void
+test_relay_empty_worker_fails(void)
+{
+    long refused;
+
+    for (int inl = 0; inl <= 1; inl++) {
+        CHECK_INT(relay_empty_run(4, inl, 100, &refused), 101);
+        CHECK(refused > 100 && refused <= 100 + 4 + 1);
+    }
+}
+
 int
 main(void)
 {
@@ -175,5 +355,9 @@ main(void)
     RUN(test_csv_field_quoting);
     RUN(test_csv_field_guard);
     RUN(test_fnv1a_vectors);
+    RUN(test_relay_fill_threaded_and_inline);
+    RUN(test_relay_fill_caller_stops);
+    RUN(test_relay_empty_threaded_and_inline);
+    RUN(test_relay_empty_worker_fails);
     return tap_done();
 }
