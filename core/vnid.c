@@ -11,6 +11,7 @@
  */
 #include "vnid.h"
 #include "utf8.h"
+#include "vn/fold.h"
 #include "vn/icu.h"
 #include "vndate.h"
 
@@ -549,90 +550,13 @@ dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err)
 
 #define NAME_MAX_BYTES 512
 
-/* The ASCII letter a precomposed letter's NFD starts with, followed only by combining
- * marks (Unicode 15 UnicodeData.txt decompositions; Đ/đ and Ð/ð are D, see fold_words):
- * U+00C0-01B0 (Latin-1, Extended-A, the Vietnamese ơ ư of Extended-B) and U+1EA0-1EF9
- * (the Vietnamese block of Latin Extended Additional); '.' for the others. */
-static const char fold_latin[] =
-    "AAAAAA.CEEEEIIIIDNOOOOO..UUUUY..AAAAAA.CEEEEIIIIDNOOOOO..UUUUY.Y"
-    "AAAAAACCCCCCCCDDDDEEEEEEEEEEGGGGGGGGHH..IIIIIIIII...JJKK.LLLLLL."
-    "...NNNNNN...OOOOOO..RRRRRRSSSSSSSSTTTT..UUUUUUUUUUUUWWYYYZZZZZZ."
-    "................................OO.............UU";
-static const char fold_vn[] = "AAAAAAAAAAAAAAAAAAAAAAAAEEEEEEEEEEEEEEEEIIIIOOOOOOOOOOOOOOOOOOOO"
-                              "OOOOUUUUUUUUUUUUUUYYYYYYYY";
-
-/* Add folded character a (0: a word break when wb, else dropped) to out. */
-static int
-fold_put(char a, int wb, char *out, size_t *o, size_t outsz, int *pend, struct dc_error *err)
-{
-    if (!a) {
-        if (wb)
-            *pend = *o > 0;
-        return 0;
-    }
-    if (*o + (*pend ? 2 : 1) >= outsz)
-        return dc_error_set(err, DC_EX_DATAERR, "folded name longer than %zu bytes", outsz - 1);
-    if (*pend)
-        out[(*o)++] = ' ';
-    *pend = 0;
-    out[(*o)++] = a;
-    return 0;
-}
-
-/* fold_words without ICU for text of ASCII and the letters of the tables above (every
- * Vietnamese name): 1 done, 0 when a character needs ICU, -1 on error.  name is
- * well-formed UTF-8 of len bytes. */
-static int
-fold_words_fast(const char *name, size_t len, char *out, size_t outsz, struct dc_error *err)
-{
-    const unsigned char *p = (const unsigned char *)name;
-    size_t o = 0, k = 0;
-    int pend = 0;
-
-    while (k < len) {
-        uint32_t c = p[k];
-        char a = 0;
-        if (c < 0x80) {
-            k++;
-            if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-                a = (char)c;
-            else if (c >= 'a' && c <= 'z')
-                a = (char)(c - 'a' + 'A');
-            else if (!(c == ' ' || c == '-' || c == '<' || (c >= 0x09 && c <= 0x0D)))
-                continue; /* dropped, as below */
-        } else if ((c & 0xE0) == 0xC0) {
-            c = (c & 0x1F) << 6 | (p[k + 1] & 0x3F);
-            k += 2;
-            if (c < 0xC0 || c > 0x1B0 || (a = fold_latin[c - 0xC0]) == '.')
-                return 0;
-        } else if ((c & 0xF0) == 0xE0) {
-            c = (c & 0x0F) << 12 | (uint32_t)(p[k + 1] & 0x3F) << 6 | (p[k + 2] & 0x3F);
-            k += 3;
-            if (c < 0x1EA0 || c > 0x1EF9)
-                return 0;
-            a = fold_vn[c - 0x1EA0];
-        } else {
-            return 0;
-        }
-        if (fold_put(a, 1, out, &o, outsz, &pend, err) < 0)
-            return -1;
-    }
-    out[o] = '\0';
-    return 1;
-}
-
-/* Fold to upper-case ASCII words separated by single spaces: NFD, drop
- * nonspacing marks, Đ/đ (U+0110/0111) and Ð/ð (U+00D0/00F0, legacy data) to D
- * (ICAO transliteration, §4.5 - Đ has no decomposition), spaces and hyphens
- * become word breaks, other characters are dropped. */
+/* Fold to upper-case ASCII words separated by single spaces: vn/fold.h's
+ * DC_FOLD_MRZ (marks dropped, Đ/đ and Ð/ð as D - ICAO transliteration, §4.5,
+ * Đ has no decomposition -, spaces and hyphens word breaks, other characters
+ * dropped). */
 static int
 fold_words(const char *name, char *out, size_t outsz, struct dc_error *err)
 {
-    UChar src[NAME_MAX_BYTES + 1], nfd[4 * NAME_MAX_BYTES];
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t slen, dlen, i = 0;
-    size_t o = 0;
-    int pend = 0;
     size_t len = strnlen(name, NAME_MAX_BYTES + 1);
 
     if (outsz == 0)
@@ -642,31 +566,8 @@ fold_words(const char *name, char *out, size_t outsz, struct dc_error *err)
         return dc_error_set(err, DC_EX_DATAERR, "name longer than %d bytes", NAME_MAX_BYTES);
     if (!dc_utf8_valid(name, len))
         return dc_error_set(err, DC_EX_DATAERR, "name is not valid UTF-8");
-    int fast = fold_words_fast(name, len, out, outsz, err);
-    if (fast != 0)
-        return fast > 0 ? 0 : -1;
-    out[0] = '\0';
-    u_strFromUTF8(src, NAME_MAX_BYTES + 1, &slen, name, (int32_t)len, &st);
-    if (U_FAILURE(st))
-        return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
-    dlen = dc_icu_normalize(DC_ICU_NFD, src, slen, nfd, (int32_t)(sizeof nfd / sizeof nfd[0]),
-                            &st);
-    if (U_FAILURE(st))
-        return dc_error_set(err, DC_EX_SOFTWARE, "ICU: %s", u_errorName(st));
-    while (i < dlen) {
-        UChar32 c;
-        char a = 0;
-        U16_NEXT(nfd, i, dlen, c);
-        if (c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0)
-            a = 'D';
-        else if (c < 0x80 && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                              (c >= '0' && c <= '9')))
-            a = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-        if (fold_put(a, c == ' ' || c == '-' || c == '<' || u_isUWhiteSpace(c), out, &o, outsz,
-                     &pend, err) < 0)
-            return -1;
-    }
-    out[o] = '\0';
+    if (dc_fold(DC_FOLD_MRZ, name, out, outsz) < 0)
+        return dc_error_set(err, DC_EX_DATAERR, "folded name longer than %zu bytes", outsz - 1);
     return 0;
 }
 

@@ -36,7 +36,9 @@
 
 #include "hash.h"
 #include "utf8.h"
+#include "vn/fold.h"
 #include "vn/icu.h"
+#include "vn/letter.h"
 
 /* ---- tone placement (normalize.md §3.2) ---- */
 
@@ -243,118 +245,12 @@ dc_text_tone(const char *word, enum dc_tone_style style, char *out, size_t size)
     return rc;
 }
 
-/* ---- fold key (normalize.md §3.4) ---- */
-
-static int
-is_apostrophe(UChar32 c)
-{
-    /* ' ’ ‘ ʼ ` ´: all seen standing for the apostrophe of H'Hen, K'Ho */
-    return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x60 || c == 0xB4;
-}
-
-static int
-is_eth_or_dyet(UChar32 c)
-{
-    return c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0;
-}
-
-/* ASCII fold of one character: its key byte, 0 for a separator, -1 for a
- * character that is dropped (the apostrophes). */
-static int
-ascii_fold(int c)
-{
-    if (c == '\'' || c == '`')
-        return -1;
-    if (c >= 'A' && c <= 'Z')
-        return c + ('a' - 'A');
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-        return c;
-    return 0;
-}
-
-/* Append the fold key of s[0..n) to out (NFC). */
-static int
-fold_u16(const UChar *s, int32_t n, struct dc_icu_buf *out)
-{
-    struct dc_icu_buf d = {0}, k = {0};
-    int32_t i = 0;
-    int pending = 0, rc;
-
-    if (dc_icu_buf_normalize(DC_ICU_NFD, s, n, &d) < 0) {
-        dc_icu_buf_free(&d);
-        return -1;
-    }
-    while (i < d.n) {
-        UChar32 c;
-
-        U16_NEXT(d.p, i, d.n, c);
-        if (U_GET_GC_MASK(c) & U_GC_MN_MASK)
-            continue;
-        if (is_apostrophe(c))
-            continue;
-        if (is_eth_or_dyet(c))
-            c = 'd';
-        if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK)) {
-            if (pending && k.n > 0)
-                dc_icu_buf_cp(&k, ' ');
-            pending = 0;
-            dc_icu_buf_cp(&k, u_tolower(c));
-        } else {
-            pending = 1;
-        }
-    }
-    rc = k.oom ? -1 : dc_icu_buf_normalize(DC_ICU_NFC, k.p, k.n, out);
-    dc_icu_buf_free(&d);
-    dc_icu_buf_free(&k);
-    return rc < 0 ? -1 : 0;
-}
+/* ---- fold key (normalize.md §3.4): vn/fold.h's DC_FOLD_KEY ---- */
 
 int
 dc_text_fold(const char *in, char *out, size_t size)
 {
-    struct dc_icu_buf u = {0}, o = {0};
-    int rc = -1;
-
-    if (!out || size == 0)
-        return -1;
-    out[0] = '\0';
-    if (!in)
-        return -1;
-    const unsigned char *a = (const unsigned char *)in;
-    while (*a && *a < 0x80)
-        a++;
-    if (!*a) {
-        /* ASCII (most codes, sexes, ethnic names typed plain): as fold_u16 */
-        size_t o = 0;
-        int pending = 0;
-
-        for (a = (const unsigned char *)in; *a; a++) {
-            int c = ascii_fold(*a);
-
-            if (c == 0) {
-                pending = 1;
-                continue;
-            }
-            if (c < 0)
-                continue;
-            if (o + (pending && o > 0) + 1 >= size) {
-                out[0] = '\0';
-                return -1;
-            }
-            if (pending && o > 0)
-                out[o++] = ' ';
-            pending = 0;
-            out[o++] = (char)c;
-        }
-        out[o] = '\0';
-        return 0;
-    }
-    if (dc_icu_from_utf8(in, strlen(in), DC_TEXT_MAX, &u) == 0 && fold_u16(u.p, u.n, &o) == 0 &&
-        !o.oom)
-        rc = dc_icu_to_utf8(o.p, o.n, out, size);
-    dc_icu_buf_free(&u);
-    dc_icu_buf_free(&o);
-    return rc;
+    return dc_fold(DC_FOLD_KEY, in, out, size);
 }
 
 int
@@ -386,25 +282,22 @@ dc_text_nfc(const char *in, char **out, struct dc_error *err)
     return 0;
 }
 
-/* 1 for a precomposed letter of the Vietnamese alphabet whose NFD holds a combining mark
- * (Unicode 15 UnicodeData.txt: à-ý of Latin-1, ă ĩ ũ ơ ư and their capitals, U+1EA0-1EF9
- * of Latin Extended Additional) or đ/Đ; 0 for anything else, which may still have one. */
+/* 1 for a precomposed letter of the Vietnamese alphabet with a mark, or đ/Đ (the letter
+ * table's vn flag); 0 for anything else, which may still have one. */
 static int
 is_vn_marked(uint32_t c)
 {
-    static const uint16_t latin[] = {
-        0x00C0, 0x00C1, 0x00C2, 0x00C3, 0x00C8, 0x00C9, 0x00CA, 0x00CC, 0x00CD, 0x00D2,
-        0x00D3, 0x00D4, 0x00D5, 0x00D9, 0x00DA, 0x00DD, 0x00E0, 0x00E1, 0x00E2, 0x00E3,
-        0x00E8, 0x00E9, 0x00EA, 0x00EC, 0x00ED, 0x00F2, 0x00F3, 0x00F4, 0x00F5, 0x00F9,
-        0x00FA, 0x00FD, 0x0102, 0x0103, 0x0110, 0x0111, 0x0128, 0x0129, 0x0168, 0x0169,
-        0x01A0, 0x01A1, 0x01AF, 0x01B0};
+    const struct dc_letter *l = dc_letter_get((int32_t)c);
 
-    if (c >= 0x1EA0 && c <= 0x1EF9)
-        return 1;
-    for (size_t i = 0; i < sizeof latin / sizeof latin[0]; i++)
-        if (c == latin[i])
-            return 1;
-    return 0;
+    return l && l->vn;
+}
+
+static int
+is_eth_or_dyet(UChar32 c)
+{
+    const struct dc_letter *l = dc_letter_get(c);
+
+    return l && l->shape == 'D'; /* Đ đ Ð ð */
 }
 
 int
@@ -660,7 +553,7 @@ clean(const UChar *s, int32_t n, struct dc_icu_buf *w, unsigned *rules)
             continue;
         }
         prev_space = 0;
-        if (is_apostrophe(c) || is_hyphen(c)) {
+        if (dc_fold_is_apostrophe(c) || is_hyphen(c)) {
             UChar keep = is_hyphen(c) ? '-' : '\'';
 
             if (c != keep)
@@ -789,7 +682,7 @@ syllable(const UChar *s, int32_t n, enum dc_tone_style style, struct dc_icu_buf 
             return f->oom || k->oom ? -1 : 0;
         }
     }
-    if (case_and_tone(s, n, style, &t, &r) < 0 || t.oom || fold_u16(t.p, t.n, &kf) < 0 ||
+    if (case_and_tone(s, n, style, &t, &r) < 0 || t.oom || dc_fold_key_u16(t.p, t.n, &kf) < 0 ||
         kf.oom) {
         dc_icu_buf_free(&t);
         dc_icu_buf_free(&kf);
@@ -913,7 +806,7 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
 
                 if (b < i && w.p[b] != '\'' && w.p[b] != '-')
                     continue;
-                /* the key as fold_u16 would make it of the whole name: a
+                /* the key as dc_fold_key_u16 would make it of the whole name: a
                  * space for ' ' and '-', nothing for the apostrophe */
                 if (kpending && k.n > 0)
                     dc_icu_buf_cp(&k, ' ');

@@ -54,6 +54,7 @@
 #include <unicode/utypes.h>
 
 #include "../address.h"
+#include "../vn/letter.h"
 
 
 /* Unit kinds, one bit each so a written prefix can allow several. */
@@ -114,15 +115,17 @@ struct keyref {
 /* Fold classes for non-alphanumeric code points; letters and digits fold to
  * their ASCII lower-case character (all >= '0'). */
 enum { FC_SPACE = 0, FC_MARK = 1, FC_APOS = 2, FC_DOT = 3, FC_HYPH = 4, FC_SEP = 5 };
-#define FOLD_TABLE 0x1F00 /* up to the end of Latin Extended Additional */
+#define FOLD_TABLE DC_LETTER_TABLE /* up to the end of Latin Extended Additional */
 
 /* Second, accent-keeping fold for names that collide without marks ("Văn
  * Lang" / "Văn Lăng", "Sơn Hà" / "Sơn Hạ" in one province): vowel shape is
  * kept (ă â ê ô ơ ư đ get codes A B E O P U D) and the tone is kept once
  * per word, so where the tone mark sits ("hoà"/"hòa") still does not matter
  * (research/normalize.md §3.2, §7.4: "two matching keys per unit"). */
-enum { TONE_NONE = 0, TONE_ACUTE, TONE_GRAVE, TONE_HOOK, TONE_TILDE, TONE_DOT };
-enum { MOD_BREVE = 17, MOD_CIRC = 18, MOD_HORN = 19 }; /* in tone[] for lone marks */
+enum { TONE_NONE = DC_TONE_NONE, TONE_ACUTE = DC_TONE_ACUTE, TONE_GRAVE = DC_TONE_GRAVE,
+       TONE_HOOK = DC_TONE_HOOK, TONE_TILDE = DC_TONE_TILDE, TONE_DOT = DC_TONE_DOT };
+/* in tone[] for lone marks (vn/letter.h) */
+enum { MOD_BREVE = DC_MARK_BREVE, MOD_CIRC = DC_MARK_CIRC, MOD_HORN = DC_MARK_HORN };
 
 struct foldtab {
     unsigned char fold[FOLD_TABLE];  /* ASCII key char or FC_ class */

@@ -1,5 +1,5 @@
 /*
- * addr/token.c - the address fold (an ICU-built table: case, marks, đ/d, separator
+ * addr/token.c - the address fold (a table from vn/letter.h: case, marks, đ/d, separator
  * classes, and the accent-keeping twin key), tokens, and the written unit
  * types ("P.", "TX", "Thành phố").  Not for: catalogue indexes (catalog.c).
  */
@@ -13,52 +13,23 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-#include "vn/icu.h"
 
 /* ---------------------------------------------------------------- folding */
 
-static int
-mark_code(UChar m)
-{
-    switch (m) {
-    case 0x301: return TONE_ACUTE;
-    case 0x300: return TONE_GRAVE;
-    case 0x309: return TONE_HOOK;
-    case 0x303: return TONE_TILDE;
-    case 0x323: return TONE_DOT;
-    case 0x306: return MOD_BREVE;
-    case 0x302: return MOD_CIRC;
-    case 0x31B: return MOD_HORN;
-    default: return 0;
-    }
-}
-
-static unsigned char
-shape_mod(unsigned char base, int mod)
-{
-    if (mod == MOD_BREVE && base == 'a')
-        return 'A';
-    if (mod == MOD_CIRC && (base == 'a' || base == 'e' || base == 'o'))
-        return base == 'a' ? 'B' : base == 'e' ? 'E' : 'O';
-    if (mod == MOD_HORN && (base == 'o' || base == 'u'))
-        return base == 'o' ? 'P' : 'U';
-    return base;
-}
-
+/* The fold classes of ASCII, then the letters of the one letter table
+ * (vn/letter.h: ASCII base, shape and tone of every precomposed letter) and
+ * the apostrophes the address data writes. */
 int
 addr_build_fold(struct foldtab *ft, struct dc_error *err)
 {
     unsigned char *t = ft->fold;
-    if (!dc_icu_ready())
+    const struct dc_letter *lt = dc_letter_table();
+    if (!lt)
         return dc_error_set(err, DC_EX_SOFTWARE, "icu nfd: normalizer data not available");
     for (int cp = 0; cp < 0x80; cp++) {
         unsigned char v = FC_SPACE;
-        if (cp >= 'a' && cp <= 'z')
-            v = (unsigned char)cp;
-        else if (cp >= 'A' && cp <= 'Z')
-            v = (unsigned char)(cp - 'A' + 'a');
-        else if (cp >= '0' && cp <= '9')
-            v = (unsigned char)cp;
+        if (lt[cp].base)
+            v = lt[cp].base;
         else if (cp == '.')
             v = FC_DOT;
         else if (cp == '-' || cp == '_')
@@ -68,41 +39,23 @@ addr_build_fold(struct foldtab *ft, struct dc_error *err)
         else if (strchr(",;|/\\()[]{}\n\r\t:", cp) != NULL && cp != 0)
             v = FC_SEP;
         t[cp] = v;
+        ft->shape[cp] = v;
     }
     for (int cp = 0x80; cp < FOLD_TABLE; cp++) {
-        int8_t ty = u_charType(cp);
+        const struct dc_letter *l = &lt[cp];
         unsigned char v = FC_SPACE;
-        if (ty == U_NON_SPACING_MARK || ty == U_ENCLOSING_MARK || ty == U_COMBINING_SPACING_MARK) {
+        if (l->mark) {
             v = FC_MARK;
-        } else if (cp == 0x110 || cp == 0x111 || cp == 0xD0 || cp == 0xF0) {
-            /* Đ đ, and Ð ð typed for them: no canonical decomposition (§3.4) */
-            v = 'd';
+            ft->tone[cp] = l->tone;
         } else if (cp == 0xB4 || cp == 0x2B9 || cp == 0x2BB || cp == 0x2BC || cp == 0x2BD) {
             v = FC_APOS;
-        } else if (u_isalnum(cp)) {
-            UChar buf[8];
-            int32_t n = dc_icu_decomposition(cp, buf, 8);
-            if (n > 0 && buf[0] < 0x80 && t[buf[0]] >= '0') {
-                v = t[buf[0]];
-                unsigned char sh = v;
-                for (int32_t k = 1; k < n; k++) {
-                    int mc = mark_code(buf[k]);
-                    if (mc >= MOD_BREVE)
-                        sh = shape_mod(sh, mc);
-                    else if (mc > 0)
-                        ft->tone[cp] = (unsigned char)mc;
-                }
-                ft->shape[cp] = sh;
-            }
+        } else if (l->base) {
+            v = l->base;
+            ft->shape[cp] = l->shape;
+            ft->tone[cp] = l->tone;
         }
-        if (v == FC_MARK)
-            ft->tone[cp] = (unsigned char)mark_code((UChar)cp);
-        if (v == 'd' && (cp == 0x110 || cp == 0x111 || cp == 0xD0 || cp == 0xF0))
-            ft->shape[cp] = 'D';
         t[cp] = v;
     }
-    for (int cp = 0; cp < 0x80; cp++)
-        ft->shape[cp] = t[cp];
     return 0;
 }
 
@@ -296,7 +249,8 @@ addr_tokenize(const struct foldtab *ft, const char *s, int32_t len, int field, u
                 tb->t[cur].be = i;
                 int mc = c == FC_MARK && cp < FOLD_TABLE ? ft->tone[cp] : 0;
                 if (mc >= MOD_BREVE) {
-                    tb->a[tb->fn - 1] = (char)shape_mod((unsigned char)tb->a[tb->fn - 1], mc);
+                    tb->a[tb->fn - 1] =
+                        (char)dc_letter_shape_mod((unsigned char)tb->a[tb->fn - 1], mc);
                     tb->t[cur].marked = 1;
                 } else if (mc > 0) {
                     tb->t[cur].tone = mc;

@@ -7,7 +7,7 @@
  */
 #include "link_int.h"
 #include "../vnid.h"
-#include "../vntext.h"
+#include "../vn/fold.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -152,10 +152,11 @@ intern_get(struct intern *t, const char *s, size_t n, uint32_t *id, struct dc_er
 
 /* ---- folding ------------------------------------------------------------ */
 
-/* The key normalize stores as name_key, from vntext (one fold for the whole
- * project, issue 18): lower case, marks removed, đ as d, apostrophes dropped
- * (H'Hen = Hhen), hyphens and other marks between letters one space
- * (research/dedup.md §B.1 fullname_fold).  A part over MAX_NAME bytes is cut
+/* The key normalize stores as name_key: vn/fold.h's DC_FOLD_KEY (one fold for
+ * the whole project, issue 18; test_vn pins that both agree): lower case,
+ * marks removed, đ as d, apostrophes dropped (H'Hen = Hhen), hyphens and
+ * other marks between letters one space (research/dedup.md §B.1
+ * fullname_fold).  A part over MAX_NAME bytes is cut
  * at a character boundary first, as before. */
 static int
 fold(const char *s, size_t n, char *out, size_t cap, size_t *outlen, struct dc_error *err)
@@ -170,7 +171,7 @@ fold(const char *s, size_t n, char *out, size_t cap, size_t *outlen, struct dc_e
     if (n)
         memcpy(in, s, n);
     in[n] = '\0';
-    if (dc_text_fold(in, out, cap) < 0) {
+    if (dc_fold(DC_FOLD_KEY, in, out, cap) < 0) {
         /* a part that does not fit or is not text: compared as written */
         if (n >= cap)
             return dc_error_set(err, DC_EX_SOFTWARE, "dedup: name part over %zu bytes", cap);
