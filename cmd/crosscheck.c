@@ -161,7 +161,7 @@ cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
         {"fail-on", required_argument, NULL, O_FAIL}, {"lang", required_argument, NULL, O_LANG},
         {"list", no_argument, NULL, O_LIST},    {"only", required_argument, NULL, O_ONLY},
         {"allow-stale", no_argument, NULL, O_STALE}, {NULL, 0, NULL, 0}};
-    struct dc_rules_ctx rctx = {.today = ctx->today, .lang = "vi"};
+    struct dc_rules_ctx rctx = {.today = ctx->today, .lang = "vi", .threads = ctx->threads};
     struct dc_error err = DC_ERROR_INIT;
     const char *against = NULL;
     int ch, list = 0, fail_on = -1, allow_stale = 0;

@@ -5,7 +5,6 @@
 
 #include <limits.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "normalize.h"
 #include "refdata.h"
 #include "stage.h"
+#include "util/threads.h"
 
 static const struct dc_xrule xrules[] = {
     {"AGAINST_MISMATCH", DC_SEV_WARNING, "",
@@ -135,9 +135,9 @@ insert_finding(struct sink *k, long long record_id, const char *code, enum dc_se
  * stage; with more than one core the reading thread copies the records into batches
  * that workers check while it reads on, and it writes the findings of each batch in
  * batch order, so the finding table is the same row for row as with one thread.
- * Workers: one fewer than the cores the process may use (sched_getaffinity, else
- * sysconf), at most MAX_WORKERS; none on one core, where the reading thread checks the
- * batches itself. */
+ * Workers: one fewer than --threads or the cores the process may use (util/threads.h),
+ * at most MAX_WORKERS; none on one core, where the reading thread checks the batches
+ * itself. */
 #define BATCH_RECORDS 1024
 #define MAX_WORKERS 3
 
@@ -262,13 +262,7 @@ pool_worker(void *arg)
 static int
 pool_start(struct pool *w, const struct dc_rules_ctx *ctx)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-#ifdef __linux__
-    cpu_set_t set; /* the cores this process may use (taskset, a container's cpuset) */
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        cpus = CPU_COUNT(&set);
-#endif
-    int want = cpus > 1 ? (int)(cpus - 1 < MAX_WORKERS ? cpus - 1 : MAX_WORKERS) : 0;
+    int want = dc_threads(ctx->threads, MAX_WORKERS + 1) - 1; /* the reading thread too */
 
     memset(w, 0, sizeof *w);
     w->ctx = ctx;

@@ -38,8 +38,8 @@ struct dc_dedup_opts {
     size_t max_block;         /* a larger block is split, default 5000 (0 = default) */
     const uint64_t *truth;    /* optional: entity id per record, only to count
                                  candidate pairs that are true (evaluation) */
-    int threads;              /* threads for blocking and scoring: 0 = the processors
-                                 online (sysconf); results do not depend on it */
+    int threads;              /* threads for blocking and scoring: 0 = the machine's
+                                 (util/threads.h); results do not depend on it */
     int max_year;             /* a birth year after this one is a typo, not evidence:
                                  compared as unknown (0 = no limit; the stage
                                  sets the year of its clock) */

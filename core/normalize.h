@@ -41,7 +41,7 @@ struct dc_normalize_opts {
     dc_progress_fn progress;
     void *progress_ud;
     /* dc_normalize_db: threads in all, this one reading and writing the DB, the others
-     * normalizing; 0 = the processors online (sysconf).  The tables do not depend on it. */
+     * normalizing; 0 = the machine's (util/threads.h).  The tables do not depend on it. */
     int threads;
 };
 

@@ -18,6 +18,7 @@
 
 #include "json.h"
 #include "stage.h"
+#include "util/threads.h"
 #include "vndate.h"
 
 int
@@ -533,16 +534,12 @@ worker_main(void *arg)
     return NULL;
 }
 
-/* The pipeline's worker count: --threads N or the processors online (sysconf), less
+/* The pipeline's worker count: --threads N or the machine's (util/threads.h), less
  * this thread, which reads and writes; 0 = all on this thread. */
 static int
 worker_count(int threads)
 {
-    long n = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
-
-    if (n < 2)
-        return 0;
-    return n - 1 > MAX_WORKERS ? MAX_WORKERS : (int)(n - 1);
+    return dc_threads(threads, MAX_WORKERS + 1) - 1;
 }
 
 /* All of src_row through the workers (or this thread), written in record order. */

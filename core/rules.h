@@ -39,6 +39,7 @@ struct dc_rules_ctx {
     /* dc_crosscheck_db: called every DC_PROGRESS_EVERY records; may be NULL */
     dc_progress_fn progress;
     void *progress_ud;
+    int threads;       /* dc_crosscheck_db: --threads (util/threads.h), 0 = the machine's */
 };
 
 /* What a check function sees: the record and what was parsed from it once

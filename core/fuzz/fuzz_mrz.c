@@ -32,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct dc_mrz m;
     struct dc_error err = DC_ERROR_INIT;
     struct dc_person p;
-    struct dc_rules_ctx ctx = {"2026-11-27", "en", "MRZ_,ID_,DOB_", NULL, NULL};
+    struct dc_rules_ctx ctx = {"2026-11-27", "en", "MRZ_,ID_,DOB_", NULL, NULL, 0};
 
     if (!s)
         return 0;

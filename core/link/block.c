@@ -8,6 +8,7 @@
  * (train.c).
  */
 #include "link_int.h"
+#include "../util/threads.h"
 
 #include <pthread.h>
 #include <unistd.h>
@@ -473,9 +474,7 @@ link_fan_out(void *(*fn)(void *), void *args, size_t size, int n, int nthreads)
 int
 link_threads(int requested)
 {
-    long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n < 1 ? 1 : n > LINK_MAX_THREADS ? LINK_MAX_THREADS : (int)n;
+    return dc_threads(requested, LINK_MAX_THREADS);
 }
 
 size_t

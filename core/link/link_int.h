@@ -620,7 +620,7 @@ enum { SCAN_COUNT, SCAN_SCORE };
  * thread, the others on threads of their own while fewer than nthreads
  * run, the rest here after them; a thread that cannot start runs here. */
 void link_fan_out(void *(*fn)(void *), void *args, size_t size, int n, int nthreads);
-/* opts.threads resolved: 0 = the processors online (sysconf), capped at
+/* opts.threads resolved (util/threads.h): 0 = the machine's, capped at
  * LINK_MAX_THREADS. */
 int link_threads(int requested);
 /* opts.memory resolved: 0 = half the machine's physical memory (sysconf). */

@@ -73,7 +73,7 @@ collect(void *ud, const struct dc_person *p, const struct dc_finding *f)
     return g->stop_after && g->n >= g->stop_after;
 }
 
-static const struct dc_rules_ctx ctx_vi = {"2026-11-27", "vi", NULL, NULL, NULL};
+static const struct dc_rules_ctx ctx_vi = {"2026-11-27", "vi", NULL, NULL, NULL, 0};
 
 static int
 run(const struct dc_person *p, struct got *g)
@@ -645,8 +645,8 @@ test_lang_only_and_stop(void)
     struct dc_person p = clean();
     struct got g;
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_rules_ctx en = {"2026-11-27", "en", NULL, NULL, NULL};
-    struct dc_rules_ctx only = {"2026-11-27", NULL, "MRZ_,QR_SEX", NULL, NULL};
+    struct dc_rules_ctx en = {"2026-11-27", "en", NULL, NULL, NULL, 0};
+    struct dc_rules_ctx only = {"2026-11-27", NULL, "MRZ_,QR_SEX", NULL, NULL, 0};
 
     p.sex = 'F';
     memset(&g, 0, sizeof g);

@@ -6,8 +6,9 @@
  * field (RFC 4180 quoting, the lone empty field, the formula guard, NUL bytes); FNV-1a
  * (hash.h) against the vectors of the FNV reference code; the relay (both shapes, on a
  * thread and forced inline: the same sequence either way, a worker that ends early, a
- * caller that stops early).
+ * caller that stops early); the thread count of --threads.
  */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "util/csv.h"
 #include "util/hex.h"
 #include "util/relay.h"
+#include "util/threads.h"
 
 static void
 test_hex_every_nibble(void)
@@ -344,6 +346,24 @@ test_relay_empty_worker_fails(void)
     }
 }
 
+/* --threads N is N threads in all, capped by what the stage can use; 0 is the cores this
+ * process may use (its affinity mask: taskset narrows it) */
+static void
+test_threads_requested_and_machine(void)
+{
+    cpu_set_t set;
+    int cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+
+    CHECK_INT(dc_threads(3, 16), 3);
+    CHECK_INT(dc_threads(1, 16), 1);
+    CHECK_INT(dc_threads(100, 4), 4);
+    CHECK_INT(dc_threads(2, 0), 1); /* a stage that can use none still has its own */
+    CHECK(cores >= 1);
+    CHECK_INT(dc_threads(0, 256), cores);
+    CHECK_INT(dc_threads(-5, 256), cores);
+    CHECK_INT(dc_threads(0, 1), 1);
+}
+
 int
 main(void)
 {
@@ -359,5 +379,6 @@ main(void)
     RUN(test_relay_fill_caller_stops);
     RUN(test_relay_empty_threaded_and_inline);
     RUN(test_relay_empty_worker_fails);
+    RUN(test_threads_requested_and_machine);
     return tap_done();
 }
