@@ -36,7 +36,7 @@ check_one(const struct dc_catalog *c, const struct want *w)
     struct dc_addr a;
     struct dc_error err = DC_ERROR_INIT;
     int rc = dc_addr_match(c, w->text, &a, &err);
-    printf("# %s\n", w->text);
+    TAP_ROW("\"%s\"", w->text);
     CHECK_INT(rc, 0);
     CHECK_STR(a.ward_code, w->ward);
     CHECK_STR(a.district_code, w->district);
@@ -46,6 +46,7 @@ check_one(const struct dc_catalog *c, const struct want *w)
     CHECK_STR(a.reason, w->reason);
     if (w->detail != NULL)
         CHECK_STR(a.detail, w->detail);
+    TAP_ROW_END();
 }
 
 static void

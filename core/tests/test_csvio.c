@@ -130,11 +130,13 @@ test_rejects_then_go_on(void)
     if (!r)
         return;
     for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        TAP_ROW("record %zu, want line %ld", i + 1, (long)want[i].line);
         CHECK_INT(dc_csv_next(r, &row, &err), 1);
         CHECK_STR(row.reject, want[i].reason);
         CHECK_INT(row.line, want[i].line);
         CHECK_INT(row.rownum, (long)i + 1);
     }
+    TAP_ROW_END();
     CHECK(row.raw_len == strlen("13,\"open,14\n15,16,17\n") &&
           memcmp(row.raw, "13,\"open,14\n15,16,17\n", row.raw_len) == 0);
     CHECK_INT(dc_csv_next(r, &row, &err), 0);
@@ -363,11 +365,13 @@ test_sniff_delimiters(void)
         struct dc_csv_reader *r =
             open_opts(put_file("d.csv", t[i].data, strlen(t[i].data)), NULL, 0, 0, &err);
 
+        TAP_ROW("file \"%s\"", t[i].data);
         CHECK(r != NULL);
-        if (r && !CHECK_INT(dc_csv_delimiter(r), t[i].want))
-            printf("#   input: %s\n", t[i].data);
+        if (r)
+            CHECK_INT(dc_csv_delimiter(r), t[i].want);
         dc_csv_close(r);
     }
+    TAP_ROW_END();
 }
 
 static void
@@ -647,11 +651,13 @@ test_lines_cr_lf_mixed(void)
     if (!r)
         return;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        TAP_ROW("record %zu: \"%.3s\"", i + 1, want[i].raw);
         CHECK_INT(dc_csv_next(r, &row, &err), 1);
         CHECK_INT(row.line, want[i].line);
         CHECK(row.raw_len == 3 && memcmp(row.raw, want[i].raw, 3) == 0);
         CHECK(row.reject == NULL);
     }
+    TAP_ROW_END();
     CHECK_INT(dc_csv_next(r, &row, &err), 0);
     dc_csv_close(r);
 }

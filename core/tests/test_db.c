@@ -116,11 +116,12 @@ test_fail_mapping(void)
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         struct dc_error err = DC_ERROR_INIT;
+        TAP_ROW("SQLite rc %d", t[i].rc);
         CHECK_INT(dc_db_fail(NULL, t[i].rc, "op", &err), -1);
-        if (!CHECK_INT(err.status, t[i].st))
-            printf("#   rc %d\n", t[i].rc);
+        CHECK_INT(err.status, t[i].st);
         CHECK(strncmp(err.msg, "op: ", 4) == 0);
     }
+    TAP_ROW_END();
 }
 
 static void

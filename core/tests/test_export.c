@@ -747,8 +747,11 @@ test_csv_special_byte_at_word_edges(void)
         "\n5,s,5,,0123456789abcdef,,", "\n6,s,6,,\",\",,",
         "\n7,s,7,,\"Nguyễn,Văn\"\"An\"\"\",,"};
 
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        TAP_ROW("want \"%s\"", want[i]);
         CHECK(s && strstr(s, want[i]) != NULL);
+    }
+    TAP_ROW_END();
     free(s);
     dc_db_close(d, NULL);
 }

@@ -48,11 +48,12 @@ test_alias_records_spellings(void)
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         enum dc_header_how how = DC_HDR_UNKNOWN;
+        TAP_ROW("header \"%s\"", t[i].h);
         int f = map_one(t[i].h, NULL, &how);
-        if (!CHECK_INT(f, t[i].field))
-            printf("#   header: %s\n", t[i].h);
+        CHECK_INT(f, t[i].field);
         CHECK_INT(how, DC_HDR_ALIAS);
     }
+    TAP_ROW_END();
 }
 
 static void
@@ -190,10 +191,11 @@ test_clean_hints_numbering_case(void)
     char out[128];
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        TAP_ROW("header \"%s\"", t[i].in);
         CHECK_INT(dc_header_clean(t[i].in, out, sizeof out), 0);
-        if (!CHECK_STR(out, t[i].want))
-            printf("#   input: '%s'\n", t[i].in);
+        CHECK_STR(out, t[i].want);
     }
+    TAP_ROW_END();
 }
 
 /* The cases of issue 22: each imported as an unknown column before. */
@@ -304,14 +306,15 @@ test_split_sex_pairs(void)
         const char *hs[3] = {"Họ và tên", t[i].a, t[i].b};
         struct dc_header_map out[3];
         struct dc_error err = DC_ERROR_INIT;
-        int ok;
 
+        TAP_ROW("headers \"%s\" | \"%s\"", t[i].a, t[i].b);
         CHECK_INT(dc_header_map(hs, 3, NULL, out, &err), 0);
-        ok = CHECK_INT(out[1].field, DC_F_SEX) & CHECK_INT(out[1].sex, 'M') &
-             CHECK_INT(out[2].field, DC_F_SEX) & CHECK_INT(out[2].sex, 'F');
-        if (!ok)
-            printf("#   headers: '%s' | '%s'\n", t[i].a, t[i].b);
+        CHECK_INT(out[1].field, DC_F_SEX);
+        CHECK_INT(out[1].sex, 'M');
+        CHECK_INT(out[2].field, DC_F_SEX);
+        CHECK_INT(out[2].sex, 'F');
     }
+    TAP_ROW_END();
     /* "Năm" under a date is the year, never the male column; a date split in three
      * parts is no birth-date column (import then says it has none) */
     {

@@ -40,10 +40,13 @@ test_split_forms_clerks_write(void)
     char name[64], note[64];
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        TAP_ROW("name cell \"%s\"", t[i].in);
         int r = dc_name_note_split(t[i].in, name, sizeof name, note, sizeof note);
-        if (!CHECK_INT(r, t[i].ret) | !CHECK_STR(name, t[i].name) | !CHECK_STR(note, t[i].note))
-            printf("# input: \"%s\"\n", t[i].in);
+        CHECK_INT(r, t[i].ret);
+        CHECK_STR(name, t[i].name);
+        CHECK_STR(note, t[i].note);
     }
+    TAP_ROW_END();
     CHECK_INT(dc_name_note_split(NULL, name, sizeof name, note, sizeof note), 0);
     CHECK_STR(name, "");
 }
@@ -76,9 +79,11 @@ test_death_markers(void)
         {"chetxyz", 0},   {"", 0},         {NULL, 0},
     };
 
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (!CHECK_INT(dc_name_note_is_death(t[i].note), t[i].dead))
-            printf("# note: \"%s\"\n", t[i].note ? t[i].note : "(null)");
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        TAP_ROW("note \"%s\"", t[i].note ? t[i].note : "(null)");
+        CHECK_INT(dc_name_note_is_death(t[i].note), t[i].dead);
+    }
+    TAP_ROW_END();
 }
 
 int

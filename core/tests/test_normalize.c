@@ -96,12 +96,13 @@ test_name_changes(void)
     if (!CHECK(b != NULL))
         return;
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        TAP_ROW("name \"%s\"", t[i].in);
         CHECK_INT(norm1(DC_F_FULL_NAME, t[i].in, -1, NULL, &o, b, &p, &l), 0);
         CHECK_STR(p.full_name, t[i].full);
-        if (!CHECK_INT(l.n, 1))
-            printf("#   %s\n", t[i].in);
+        CHECK_INT(l.n, 1);
         check_change(&l, 0, "full_name", t[i].in, t[i].full, t[i].rule);
     }
+    TAP_ROW_END();
     /* new style moves the mark the other way */
     o.tone = DC_TONE_NEW;
     CHECK_INT(norm1(DC_F_FULL_NAME, "Phạm Thủy Hòa", -1, NULL, &o, b, &p, &l), 0);
@@ -192,12 +193,14 @@ test_sex_codes(void)
     if (!CHECK(b != NULL))
         return;
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        TAP_ROW("sex \"%s\"", t[i].in);
         CHECK_INT(norm1(DC_F_SEX, t[i].in, -1, NULL, &o, b, &p, &l), 0);
         CHECK_INT(p.sex, t[i].sex);
         CHECK_INT(l.n, t[i].rule ? 1 : 0);
         if (t[i].rule)
             check_change(&l, 0, "sex", t[i].in, t[i].after, t[i].rule);
     }
+    TAP_ROW_END();
     CHECK_STR(p.sex_raw, "Khác");
     dc_norm_buf_free(b);
 }

@@ -78,8 +78,8 @@ test_every_column_round_trips(void)
     /* address_raw first: addr_confidence is only written when an address exists */
     for (size_t i = 0; i < n && i < 40; i++) {
         const char *v = dc_pcol_get(&a, i, t1);
-        if (!CHECK(v != NULL))
-            printf("#   column %s empty\n", dc_pcol_name(i));
+        TAP_ROW("column %s", dc_pcol_name(i));
+        CHECK(v != NULL);
         if (!v)
             continue;
         snprintf(keep[i], sizeof keep[i], "%s", v);
@@ -90,9 +90,10 @@ test_every_column_round_trips(void)
     }
     for (size_t i = 0; i < n && i < 40; i++) {
         const char *x = dc_pcol_get(&a, i, t1), *y = dc_pcol_get(&b, i, t2);
-        if (!CHECK_STR(y, x))
-            printf("#   column %s\n", dc_pcol_name(i));
+        TAP_ROW("column %s", dc_pcol_name(i));
+        CHECK_STR(y, x);
     }
+    TAP_ROW_END();
 }
 
 static void
@@ -110,11 +111,12 @@ test_malformed_values(void)
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int c = dc_pcol_find(bad[i].col);
+        TAP_ROW("%s=\"%s\"", bad[i].col, bad[i].v);
         memset(&p, 0, sizeof p);
         CHECK(c >= 0);
-        if (!CHECK_INT(dc_pcol_set(&p, (size_t)c, bad[i].v), -1))
-            printf("#   %s=%s\n", bad[i].col, bad[i].v);
+        CHECK_INT(dc_pcol_set(&p, (size_t)c, bad[i].v), -1);
     }
+    TAP_ROW_END();
     /* empty means unknown, not an error, and leaves the field unset */
     memset(&p, 0, sizeof p);
     CHECK_INT(dc_pcol_set(&p, (size_t)dc_pcol_find("sex"), ""), 0);

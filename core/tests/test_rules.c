@@ -413,10 +413,11 @@ test_name_death_marker_only_for_death(void)
         struct dc_person p = clean();
         struct got g;
         p.name_note = t[i].note;
+        TAP_ROW("note \"%s\"", t[i].note ? t[i].note : "(null)");
         CHECK_INT(run(&p, &g), 0);
-        if (!CHECK_INT(find(&g, "NAME_DEATH_MARKER") >= 0, t[i].fires))
-            printf("# %s\n", t[i].note ? t[i].note : "(null)");
+        CHECK_INT(find(&g, "NAME_DEATH_MARKER") >= 0, t[i].fires);
     }
+    TAP_ROW_END();
 }
 
 /* Two syllables may be right without marks, other ethnic groups' names too; one mark
@@ -436,10 +437,11 @@ test_name_no_diacritics_limits(void)
         struct got g;
         p.full_name = t[i].name;
         p.ethnic = t[i].ethnic;
+        TAP_ROW("name \"%s\", ethnic %s", t[i].name, t[i].ethnic ? t[i].ethnic : "(null)");
         CHECK_INT(run(&p, &g), 0);
-        if (!CHECK_INT(find(&g, "NAME_NO_DIACRITICS") >= 0, t[i].fires))
-            printf("# %s\n", t[i].name);
+        CHECK_INT(find(&g, "NAME_NO_DIACRITICS") >= 0, t[i].fires);
     }
+    TAP_ROW_END();
 }
 
 static void
@@ -451,17 +453,17 @@ test_each_rule_fires_on_its_case(void)
         int at;
 
         cases[i].mutate(&p);
+        TAP_ROW("the case of %s", cases[i].code);
         CHECK_INT(run(&p, &g), 0);
         at = find(&g, cases[i].code);
-        if (!CHECK(at >= 0)) {
-            printf("# %s did not fire\n", cases[i].code);
-            continue;
-        }
+        if (!CHECK(at >= 0))
+            continue; /* did not fire */
         if (cases[i].expected)
             CHECK_STR(g.expected[at], cases[i].expected);
         if (cases[i].actual)
             CHECK_STR(g.actual[at], cases[i].actual);
     }
+    TAP_ROW_END();
 }
 
 /* Every rule with a function has a case above; the SQL ones have none. */
@@ -606,14 +608,15 @@ test_expiry_change_ages(void)
         p.issue_date = t[i].issue;
         p.expiry_date = t[i].expiry;
         p.cmnd = t[i].cmnd_only ? "012345678" : NULL;
+        TAP_ROW("case %zu: dob %s issue %s expiry %s%s", i, t[i].dob, t[i].issue,
+                t[i].expiry ? t[i].expiry : "(null)", t[i].cmnd_only ? " (CMND only)" : "");
         CHECK_INT(run(&p, &g), 0);
         at = find(&g, "EXPIRY_INCONSISTENT");
-        if (!CHECK_INT(at >= 0, t[i].fires))
-            printf("# case %zu: dob %s issue %s expiry %s\n", i, t[i].dob, t[i].issue,
-                   t[i].expiry);
+        CHECK_INT(at >= 0, t[i].fires);
         if (t[i].fires && at >= 0)
             CHECK_STR(g.expected[at], t[i].want);
     }
+    TAP_ROW_END();
 }
 
 static void

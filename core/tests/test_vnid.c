@@ -245,10 +245,12 @@ test_mrz_layout_errors(void)
     };
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        TAP_ROW("MRZ %zu: \"%s\"", i, bad[i]);
         dc_error_clear(&err);
         CHECK_INT(dc_mrz_parse(bad[i], &m, &err), -1);
         CHECK_INT(err.status, DC_EX_DATAERR);
     }
+    TAP_ROW_END();
 }
 
 static void
@@ -296,11 +298,13 @@ test_id_clean_table(void)
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         char id12[13], cmnd[13];
         const char *rule = "x";
+        TAP_ROW("ID \"%s\"", t[i].raw);
         CHECK_INT(dc_id_clean(t[i].raw, NULL, id12, cmnd, &rule), t[i].kind);
         CHECK_STR(id12, t[i].id12);
         CHECK_STR(cmnd, t[i].cmnd);
         CHECK_STR(rule, t[i].rule);
     }
+    TAP_ROW_END();
     CHECK_INT(dc_id_clean(NULL, NULL, (char[13]){0}, (char[13]){0}, NULL), DC_ID_UNREADABLE);
 }
 
@@ -380,11 +384,13 @@ test_id12_century_table(void)
     const char *problem;
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        TAP_ROW("ID %s", t[i].id);
         CHECK_INT(dc_id12_parse(t[i].id, &d, &problem), 0);
         CHECK_INT(d.century, t[i].century);
         CHECK_INT(d.sex, t[i].sex);
         CHECK_STR(problem, NULL);
     }
+    TAP_ROW_END();
 }
 
 static void
