@@ -12,6 +12,7 @@
 
 #include "address.h"
 #include "csvio.h"
+#include "vndate.h"
 
 enum kind { K_WARDS_PRE, K_DISTRICTS, K_PROVINCES, K_WARDS_2025, K_WARD_MAP, K_WARD_MAP_DETAIL,
             K_PROVINCE_MAP, K_ETHNIC, K_RELIGION, K_COUNT };
@@ -428,6 +429,13 @@ dc_refdata_load_dir(struct dc_db *db, const char *dir, const char *now_iso,
         /* a plain file name in this folder, nothing else */
         if (row.nfields != 3 || !row.fields[0][0] || strchr(row.fields[0], '/')) {
             dc_error_at(err, DC_EX_DATAERR, path, row.line, "file", "expected a file name");
+            goto out;
+        }
+        /* the catalogue's date as ISO (recorded and shown by 'refdata status'); empty = none */
+        struct dc_date dated;
+        if (row.fields[1][0] && dc_date_parse_iso(row.fields[1], &dated) < 0) {
+            dc_error_at(err, DC_EX_DATAERR, path, row.line, "dated",
+                        "expected a calendar date YYYY-MM-DD (or YYYY-MM, YYYY)");
             goto out;
         }
         n = snprintf(file, sizeof file, "%s/%s", dir, row.fields[0]);

@@ -105,11 +105,13 @@ test_each_kind_by_header(void)
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         struct dc_refdata_file_summary s;
         struct dc_error err = DC_ERROR_INIT;
+        TAP_ROW("file %s", t[i].file);
         if (!CHECK_INT(load(put(t[i].file, t[i].text), &s, &err), 0))
-            printf("#   %s: %s\n", t[i].file, err.msg);
+            printf("#   %s\n", err.msg);
         CHECK_STR(s.kind, t[i].kind);
         CHECK_INT(s.rows, t[i].rows);
     }
+    TAP_ROW_END();
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE era='pre2025' AND "
                               "level='ward'", NULL), 2);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE code='00001' AND "
@@ -153,12 +155,14 @@ test_bad_code_digits(void)
         struct dc_refdata_file_summary s;
         struct dc_error err = DC_ERROR_INIT;
         const char *p = put("provinces_2025_bad.csv", t[i].text);
+        TAP_ROW("bad file %zu: \"%s\"", i, t[i].text);
         CHECK_INT(load(p, &s, &err), -1);
         CHECK_INT(err.status, DC_EX_DATAERR);
         CHECK_STR(err.path, p);
         CHECK_INT(err.line, t[i].line);
         CHECK_STR(err.field, t[i].field);
     }
+    TAP_ROW_END();
     /* the failed loads rolled back: nothing half-loaded, nothing deleted */
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit", NULL), before);
 }
@@ -256,6 +260,22 @@ test_load_dir_shipped(void)
     CHECK_INT(dc_refdata_load_dir(db, sub, now, NULL, NULL, &err), -1);
     dc_db_rollback(db);
     CHECK(strstr(err.msg, "expected a file name") != NULL);
+    /* its date is ISO and a day of the calendar: 30 February is refused, so is dd/mm/yyyy */
+    static const char *const bad_dated[] = {"2025-02-30", "18/07/2025", "2025-7-18"};
+    for (size_t i = 0; i < sizeof bad_dated / sizeof bad_dated[0]; i++) {
+        TAP_ROW("dated \"%s\"", bad_dated[i]);
+        f = fopen(path, "w");
+        fprintf(f, "file,dated,source\nprovinces_2025.csv,%s,NSO\n", bad_dated[i]);
+        fclose(f);
+        dc_error_clear(&err);
+        CHECK_INT(dc_db_begin(db, &err), 0);
+        CHECK_INT(dc_refdata_load_dir(db, sub, now, NULL, NULL, &err), -1);
+        dc_db_rollback(db);
+        CHECK_INT(err.status, DC_EX_DATAERR);
+        CHECK_INT(err.line, 2);
+        CHECK_STR(err.field, "dated");
+    }
+    TAP_ROW_END();
     unsetenv("DANCU_REFDATA");
     unlink(path);
     snprintf(path, sizeof path, "%s/provinces_2025.csv", sub);
