@@ -102,20 +102,10 @@ struct rejects {
 };
 
 static int
-same_row(const struct dc_csv_row *a, const struct dc_csv_row *b)
+reject_row(void *ud, const char *path, const char *source, const struct dc_csv_row *row,
+           struct dc_error *err)
 {
-    if (a->nfields != b->nfields || a->nfields == 0)
-        return 0;
-    for (size_t i = 0; i < a->nfields; i++)
-        if (a->lens[i] != b->lens[i] || memcmp(a->fields[i], b->fields[i], a->lens[i]) != 0)
-            return 0;
-    return 1;
-}
-
-static int
-reject_row(struct rejects *rj, const char *path, const char *source,
-           const struct dc_csv_row *row, struct dc_error *err)
-{
+    struct rejects *rj = ud;
     char srow[24], sline[24];
     const char *f[6];
     size_t len[6];
@@ -134,71 +124,6 @@ reject_row(struct rejects *rj, const char *path, const char *source,
         len[i] = strlen(f[i]);
     len[5] = row->raw_len;
     return dc_csv_write_row_n(rj->w, f, len, 6, err);
-}
-
-static int
-filter_file(const char *path, const struct dc_normalize_opts *o, struct dc_csv_writer *w,
-            struct dc_norm_buf *b, struct rejects *rj, struct dc_error *err)
-{
-    struct dc_csv_opts copts = {.encoding = "auto"};
-    struct dc_csv_reader *r = dc_csv_open(path, &copts, err);
-    const struct dc_csv_row *h;
-    struct dc_header_map *map = NULL;
-    struct dc_csv_row row;
-    const char *raw[DC_F_COUNT];
-    const char *vals[64];
-    char tmp[64][DC_PCOL_TMP];
-    char source[DC_IMPORT_SOURCE_MAX + 1];
-    int rc, ret = -1;
-
-    if (!r)
-        return -1;
-    h = dc_csv_header(r);
-    map = calloc(h->nfields ? h->nfields : 1, sizeof *map);
-    if (!map) {
-        dc_error_set(err, DC_EX_OSERR, "out of memory");
-        goto out;
-    }
-    if (dc_header_map((const char *const *)h->fields, h->nfields, NULL, map, err) < 0)
-        goto out;
-    /* the same source name as import gives the file */
-    if (dc_import_source_name(path, source, sizeof source) < 0) {
-        dc_error_set(err, DC_EX_USAGE, "the file name is too long for a source name");
-        goto out;
-    }
-    while ((rc = dc_csv_next(r, &row, err)) == 1) {
-        struct dc_person p;
-        if (row.reject) {
-            /* as import: the row is not lost, it is a reject (exit 1) */
-            if (reject_row(rj, path, source, &row, err) < 0)
-                goto out;
-            continue;
-        }
-        if (same_row(&row, h)) { /* the header again (files joined): no person */
-            rj->header_repeats++;
-            continue;
-        }
-        memset(raw, 0, sizeof raw);
-        for (size_t i = 0; i < row.nfields && i < h->nfields; i++)
-            if (map[i].field >= 0)
-                raw[map[i].field] = row.fields[i];
-        memset(&p, 0, sizeof p);
-        p.source = source;
-        p.src_row = row.rownum;
-        p.src_line = row.line;
-        if (dc_normalize_record(raw, o, b, &p, NULL, NULL, err) < 0)
-            goto out;
-        for (size_t c = 0; c < dc_pcol_count() && c < 64; c++)
-            vals[c] = dc_pcol_get(&p, c, tmp[c]);
-        if (dc_csv_write_row(w, vals, dc_pcol_count(), err) < 0)
-            goto out;
-    }
-    if (rc == 0)
-        ret = 0;
-out:
-    free(map);
-    dc_csv_close(r);
-    return ret;
 }
 
 static int
@@ -267,8 +192,12 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
             goto fail;
     }
     for (int i = 0; i < nfiles; i++) {
+        struct dc_normalize_csv_cb cb = {NULL, reject_row, &rj, 0};
+
         dc_error_clear(&err);
-        if (filter_file(files[i], o, w, b, &rj, &err) < 0) {
+        int frc = dc_normalize_csv_to(files[i], o, b, w, &cb, &err);
+        rj.header_repeats += cb.header_repeats;
+        if (frc < 0) {
             status = dc_cmd_fail(ctx, &err);
             if (status == DC_EX_IOERR)
                 break;

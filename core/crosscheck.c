@@ -13,9 +13,7 @@
 #include <unistd.h>
 
 #include "address.h"
-#include "csvio.h"
 #include "hash.h"
-#include "header.h"
 #include "json.h"
 #include "vndate.h"
 #include "normalize.h"
@@ -657,63 +655,51 @@ against_from_db(struct dc_db *db, const char *path, struct dc_error *err)
     return rc;
 }
 
+struct against_ins {
+    struct dc_db *db;
+    sqlite3_stmt *ins;
+};
+
+/* one person of the --against file: those with an ID are compared */
+static int
+against_person(void *ud, const struct dc_person *p, struct dc_error *err)
+{
+    struct against_ins *a = ud;
+
+    if (!p->id12 || !*p->id12)
+        return 0;
+    char sex[2] = {p->sex, 0};
+    const char *v[] = {p->id12, p->name_key, p->full_name, p->dob, sex, p->ward_code,
+                       p->new_ward_code};
+    for (int i = 0; i < 7; i++)
+        dc_db_bind_text(a->ins, i + 1, v[i]);
+    return dc_db_step_done(a->db, a->ins, "insert against", err);
+}
+
 static int
 against_from_csv(struct dc_db *db, const char *path, struct dc_error *err)
 {
-    struct dc_csv_opts copts = {.encoding = "auto"};
-    struct dc_csv_reader *r = dc_csv_open(path, &copts, err);
     struct dc_norm_buf *b = dc_norm_buf_new();
     struct dc_catalog *cat = NULL;
-    struct dc_header_map *map = NULL;
-    sqlite3_stmt *ins = NULL;
-    struct dc_csv_row row;
-    const char *raw[DC_F_COUNT];
-    int rc, ret = -1;
+    struct against_ins a = {db, NULL};
+    struct dc_normalize_csv_cb cb = {against_person, NULL, &a, 0}; /* rejects: skipped */
+    int builtin, ret = -1;
 
-    if (!r || !b)
+    if (!b) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
         goto out;
-    const struct dc_csv_row *h = dc_csv_header(r);
-    map = calloc(h->nfields ? h->nfields : 1, sizeof *map);
-    if (!map || dc_header_map((const char *const *)h->fields, h->nfields, NULL, map, err) < 0)
-        goto out;
-    {
-        int builtin;
-        if (dc_refdata_catalog(db, &cat, &builtin, err) < 0)
-            goto out;
     }
+    if (dc_refdata_catalog(db, &cat, &builtin, err) < 0)
+        goto out;
     struct dc_normalize_opts o = {.tone = DC_TONE_OLD, .pivot_year = 2026, .cat = cat};
-    if (dc_db_prepare(db, "INSERT INTO temp.against VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &ins,
-                      err) < 0)
+    if (dc_db_prepare(db, "INSERT INTO temp.against VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                      &a.ins, err) < 0)
         goto out;
-    while ((rc = dc_csv_next(r, &row, err)) == 1) {
-        struct dc_person p;
-        if (row.reject)
-            continue;
-        memset(raw, 0, sizeof raw);
-        for (size_t i = 0; i < row.nfields && i < h->nfields; i++)
-            if (map[i].field >= 0)
-                raw[map[i].field] = row.fields[i];
-        memset(&p, 0, sizeof p);
-        if (dc_normalize_record(raw, &o, b, &p, NULL, NULL, err) < 0)
-            goto out;
-        if (!p.id12 || !*p.id12)
-            continue;
-        char sex[2] = {p.sex, 0};
-        const char *v[] = {p.id12, p.name_key, p.full_name, p.dob, sex, p.ward_code,
-                           p.new_ward_code};
-        for (int i = 0; i < 7; i++)
-            dc_db_bind_text(ins, i + 1, v[i]);
-        if (dc_db_step_done(db, ins, "insert against", err) < 0)
-            goto out;
-    }
-    if (rc == 0)
-        ret = 0;
+    ret = dc_normalize_csv(path, &o, b, &cb, err);
 out:
-    sqlite3_finalize(ins);
-    free(map);
+    sqlite3_finalize(a.ins);
     dc_catalog_free(cat);
     dc_norm_buf_free(b);
-    dc_csv_close(r);
     return ret;
 }
 

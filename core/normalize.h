@@ -88,4 +88,33 @@ struct dc_normalize_summary {
 int dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char *now_iso,
                     struct dc_normalize_summary *s, struct dc_error *err);
 
+/* ---- a CSV file through dc_normalize_record (normalize_csv.c) ---- */
+
+struct dc_csv_row;
+struct dc_csv_writer;
+
+/* What dc_normalize_csv hands back for each row of a file. */
+struct dc_normalize_csv_cb {
+    /* a person (its strings live until the next row); -1 with err set stops the file */
+    int (*person)(void *ud, const struct dc_person *p, struct dc_error *err);
+    /* a row the CSV reader rejected (ragged, bad bytes), with the file's source name as
+     * import gives it; NULL: such rows are skipped */
+    int (*reject)(void *ud, const char *path, const char *source, const struct dc_csv_row *row,
+                  struct dc_error *err);
+    void *ud;
+    long header_repeats; /* out: rows equal to the file's header (files joined): skipped */
+};
+
+/* Each row of the CSV file path (any header the import understands; "-" = stdin),
+ * normalized with o in b, to cb.  Provenance: source as import names the file, src_row,
+ * src_line.  0 at the end of the file, -1 with err set. */
+int dc_normalize_csv(const char *path, const struct dc_normalize_opts *o, struct dc_norm_buf *b,
+                     struct dc_normalize_csv_cb *cb, struct dc_error *err);
+
+/* The filter `dancu normalize FILE`: each person as a row of the person CSV (personcsv.h)
+ * on w; cb->person is not used (rejects and header_repeats as dc_normalize_csv). */
+int dc_normalize_csv_to(const char *path, const struct dc_normalize_opts *o, struct dc_norm_buf *b,
+                        struct dc_csv_writer *w, struct dc_normalize_csv_cb *cb,
+                        struct dc_error *err);
+
 #endif

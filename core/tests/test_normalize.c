@@ -693,6 +693,81 @@ test_change_format_only(void)
         CHECK_INT(dc_normalize_change_format_only(substance[i]), 0);
 }
 
+/* ---- a CSV file through dc_normalize_record (normalize_csv.c) ---- */
+
+struct csv_got {
+    int persons, rejects;
+    char seen[512];
+};
+
+static int
+got_person(void *ud, const struct dc_person *p, struct dc_error *err)
+{
+    struct csv_got *g = ud;
+    size_t n = strlen(g->seen);
+
+    (void)err;
+    g->persons++;
+    snprintf(g->seen + n, sizeof g->seen - n, "%s:%lld:%lld:%s:%s|", p->source,
+             (long long)p->src_row, (long long)p->src_line, p->full_name ? p->full_name : "",
+             p->dob ? p->dob : "");
+    return 0;
+}
+
+static int
+got_reject(void *ud, const char *path, const char *source, const struct dc_csv_row *row,
+           struct dc_error *err)
+{
+    struct csv_got *g = ud;
+
+    (void)path, (void)err, (void)row;
+    g->rejects++;
+    return strcmp(source, "xa_a") == 0 ? 0 : -1;
+}
+
+/* persons in file order with import's source name and row numbers; the ragged row a
+ * reject (or skipped without a reject callback); the header again (files joined with cat)
+ * no person, counted */
+static void
+test_normalize_csv_rows_rejects_header_again(void)
+{
+    static const char csv[] = "Họ và tên,Ngày sinh\n"
+                              "nguyễn văn an,01/02/1990\n"
+                              "Họ và tên,Ngày sinh\n"
+                              "Lê Thị Bình,1985,extra\n"
+                              "TRẦN VĂN CƯỜNG,3/1970\n";
+    struct dc_normalize_opts o = {.tone = DC_TONE_OLD, .pivot_year = 2026};
+    struct dc_norm_buf *b = dc_norm_buf_new();
+    struct dc_error err = DC_ERROR_INIT;
+    char path[256];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/xa_a.csv", dir);
+    f = fopen(path, "w");
+    CHECK(f && fputs(csv, f) >= 0 && fclose(f) == 0);
+    for (int with_rejects = 1; with_rejects >= 0; with_rejects--) {
+        struct csv_got g = {0};
+        struct dc_normalize_csv_cb cb = {got_person, with_rejects ? got_reject : NULL, &g, 0};
+
+        if (!CHECK_INT(dc_normalize_csv(path, &o, b, &cb, &err), 0))
+            printf("#   %s\n", err.msg);
+        CHECK_INT(g.persons, 2);
+        CHECK_INT(g.rejects, with_rejects ? 1 : 0);
+        CHECK_INT(cb.header_repeats, 1);
+        CHECK_STR(g.seen, "xa_a:1:2:Nguyễn Văn An:1990-02-01|xa_a:4:5:Trần Văn Cường:1970-03|");
+    }
+    snprintf(path, sizeof path, "%s/no-such.csv", dir);
+    {
+        struct csv_got g = {0};
+        struct dc_normalize_csv_cb cb = {got_person, NULL, &g, 0};
+        CHECK_INT(dc_normalize_csv(path, &o, b, &cb, &err), -1);
+        CHECK_INT(err.status, DC_EX_NOINPUT);
+    }
+    snprintf(path, sizeof path, "%s/xa_a.csv", dir);
+    unlink(path);
+    dc_norm_buf_free(b);
+}
+
 int
 main(void)
 {
@@ -720,6 +795,7 @@ main(void)
     RUN(test_change_format_only);
     RUN(test_normalize_db_rerun_identical);
     RUN(test_normalize_db_threads_same);
+    RUN(test_normalize_csv_rows_rejects_header_again);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
