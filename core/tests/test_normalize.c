@@ -645,6 +645,7 @@ test_normalize_db_threads_same(void)
                               "SELECT * FROM change ORDER BY rowid",
                               "SELECT * FROM change_count ORDER BY batch_id, field, rule"};
         o.threads = threads[t];
+        TAP_ROW("%d threads", (int)threads[t]);
         memset(&s, 0, sizeof s);
         if (!CHECK_INT(dc_normalize_db(db, &o, "2026-11-26T01:00:00Z", &s, &err), 0))
             printf("#   %s\n", err.msg);
@@ -659,6 +660,7 @@ test_normalize_db_threads_same(void)
             }
         }
     }
+    TAP_ROW_END();
     /* person rows in record order (ascending ids), and counted and listed changes */
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person p JOIN person q ON "
                               "q.rowid = p.rowid + 1 WHERE q.record_id < p.record_id", NULL), 0);
@@ -687,10 +689,15 @@ test_change_format_only(void)
         "cmnd-moved-to-id12", "id-moved-to-cmnd", "id-clean", "ethnic-catalogue",
         "utf8-as-cp1252", "name-unreadable-kept-raw", "date", "space,"};
 
-    for (size_t i = 0; i < sizeof format / sizeof format[0]; i++)
+    for (size_t i = 0; i < sizeof format / sizeof format[0]; i++) {
+        TAP_ROW("rule \"%s\"", format[i]);
         CHECK_INT(dc_normalize_change_format_only(format[i]), 1);
-    for (size_t i = 0; i < sizeof substance / sizeof substance[0]; i++)
+    }
+    for (size_t i = 0; i < sizeof substance / sizeof substance[0]; i++) {
+        TAP_ROW("rule \"%s\"", substance[i]);
         CHECK_INT(dc_normalize_change_format_only(substance[i]), 0);
+    }
+    TAP_ROW_END();
 }
 
 /* ---- a CSV file through dc_normalize_record (normalize_csv.c) ---- */
