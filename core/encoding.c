@@ -39,6 +39,8 @@
 #include "hash.h"
 #include "util/buf.h"
 #include "vn/icu.h"
+#include "vn/letter.h"
+#include "vn/syllable.h"
 
 #define NOCP 0xFFFFFFFFu
 
@@ -484,58 +486,9 @@ dc_enc_decode(struct dc_enc_conv *c, const char *in, size_t len, const char **ou
 }
 
 /* ---- Vietnamese syllables ---------------------------------------------------------------
- * The shape checked (onset, nucleus, coda, tone with stops) is the textbook syllable
- * structure (normalize.md §3.2 lists the vowel clusters that carry tone marks).  Letters are
- * first mapped to one byte each: a-z, and A=ă B=â E=ê O=ô P=ơ U=ư D=đ. */
-
-static const char *const onsets[] = {
-    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "D",
-    "g",   "h",  "k",  "l",  "m",  "n",  "p",  "r",  "s",  "t",  "v",  "x", "",
-};
-static const char *const codas[] = {"ng", "nh", "ch", "c", "m", "n", "p", "t", ""};
-
-/* nucleus and whether it takes a coda: 0 either, 1 never, 2 always */
-static const struct {
-    const char *v;
-    int coda;
-} nuclei[] = {
-    {"a", 0},   {"A", 2},   {"B", 2},   {"e", 0},   {"E", 0},   {"i", 0},   {"o", 0},
-    {"O", 0},   {"P", 0},   {"u", 0},   {"U", 0},   {"y", 0},   {"ai", 1},  {"ao", 1},
-    {"au", 1},  {"ay", 1},  {"Bu", 1},  {"By", 1},  {"eo", 1},  {"Eu", 1},  {"ia", 1},
-    {"iu", 1},  {"oi", 1},  {"Oi", 1},  {"Pi", 1},  {"ui", 1},  {"Ui", 1},  {"Uu", 1},
-    {"ua", 1},  {"Ua", 1},  {"iE", 2},  {"yE", 2},  {"uO", 2},  {"UP", 2},  {"oa", 0},
-    {"oA", 2},  {"oe", 0},  {"uB", 2},  {"uE", 0},  {"uy", 0},  {"uP", 1},  {"oo", 2},
-    {"oai", 1}, {"oay", 1}, {"oao", 1}, {"oeo", 1}, {"uBy", 1}, {"uOi", 1}, {"UPi", 1},
-    {"UPu", 1}, {"iEu", 1}, {"yEu", 1}, {"uya", 1}, {"uyE", 2}, {"uyu", 1},
-};
-
-static int
-rhyme_ok(const char *r, size_t n, int tone)
-{
-    size_t ci, ni;
-
-    for (ci = 0; ci < sizeof codas / sizeof codas[0]; ci++) {
-        size_t cl = strlen(codas[ci]);
-        int stop;
-
-        if (cl > n || memcmp(r + n - cl, codas[ci], cl) != 0)
-            continue;
-        /* a stop coda carries only the acute or the dot-below tone */
-        stop = cl && (codas[ci][0] == 'p' || codas[ci][0] == 't' || codas[ci][0] == 'c');
-        if (stop && tone != 0x301 && tone != 0x323)
-            continue;
-        for (ni = 0; ni < sizeof nuclei / sizeof nuclei[0]; ni++) {
-            size_t vl = strlen(nuclei[ni].v);
-
-            if (vl != n - cl || memcmp(r, nuclei[ni].v, vl) != 0)
-                continue;
-            if ((nuclei[ni].coda == 1 && cl) || (nuclei[ni].coda == 2 && !cl))
-                continue;
-            return 1;
-        }
-    }
-    return 0;
-}
+ * The shape checked (onset, nucleus, coda, tone with stops) is vn/syllable.h's grammar, the
+ * strict one (the 27 onsets, sắc or nặng before a stop).  Letters are first mapped to one
+ * byte each, its shape codes: a-z, and A=ă B=â E=ê O=ô P=ơ U=ư D=đ. */
 
 static int syllable_check(const UChar *w, int32_t wn);
 
@@ -576,7 +529,7 @@ syllable_check(const UChar *w, int32_t wn)
     UChar d[64];
     char l[16];
     int32_t dn, i;
-    size_t n = 0, oi;
+    size_t n = 0;
     int tone = 0, ntone = 0;
 
     if (wn <= 0 || wn > 24)
@@ -627,15 +580,7 @@ syllable_check(const UChar *w, int32_t wn)
     }
     if (ntone > 1 || n == 0)
         return 0;
-    for (oi = 0; oi < sizeof onsets / sizeof onsets[0]; oi++) {
-        size_t ol = strlen(onsets[oi]);
-
-        if (ol > n || memcmp(l, onsets[oi], ol) != 0)
-            continue;
-        if (ol < n && rhyme_ok(l + ol, n - ol, tone))
-            return 1;
-    }
-    return 0;
+    return dc_syllable_parse(l, n, dc_letter_mark_code(tone), 0, NULL);
 }
 
 int

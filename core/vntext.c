@@ -39,6 +39,7 @@
 #include "vn/fold.h"
 #include "vn/icu.h"
 #include "vn/letter.h"
+#include "vn/syllable.h"
 
 /* ---- tone placement (normalize.md §3.2) ---- */
 
@@ -56,38 +57,11 @@ is_shape(UChar c)
     return c == 0x0302 || c == 0x0306 || c == 0x031B;
 }
 
-static int
-is_vowel(UChar c)
-{
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
-}
-
 struct letter {
     UChar base;  /* as written (case kept) */
     UChar lower; /* ASCII lower case, or 0x0111 for đ/Đ */
     UChar shape; /* 0 or a shape mark */
 };
-
-/* The only syllable finals of Vietnamese; anything else is not a Vietnamese
- * syllable and keeps its mark where it is (minority names, run-together words). */
-static int
-coda_ok(const struct letter *l, int n)
-{
-    static const char *const finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
-    size_t i;
-    int j;
-
-    for (i = 0; i < sizeof finals / sizeof finals[0]; i++) {
-        if ((int)strlen(finals[i]) != n)
-            continue;
-        for (j = 0; j < n; j++)
-            if (l[j].lower != (UChar)finals[i][j] || l[j].shape)
-                break;
-        if (j == n)
-            return 1;
-    }
-    return 0;
-}
 
 /* Shape marks that exist in Vietnamese: â ê ô, ă, ơ ư. */
 static int
@@ -104,34 +78,27 @@ shape_ok(UChar lower, UChar shape)
 
 /*
  * Index of the letter that should carry the tone, or -1 when the syllable is
- * not one we understand.
+ * not one of vn/syllable.h's grammar (any consonants as onset: minority
+ * names; any tone before a stop final: the mark is placed, not judged).
+ * Anything else keeps its mark where it is (run-together words, "bíê").
  */
 static int
 tone_target(const struct letter *l, int n, enum dc_tone_style style)
 {
-    int i = 0, start, end, len, k, shaped = -1;
+    char code[DC_SYLLABLE_MAX];
+    struct dc_syllable sy;
+    int start, end, len, k, shaped = -1;
 
-    while (i < n && !is_vowel(l[i].lower))
-        i++;
-    /* "qu" and "gi" + vowel: the u / i is part of the onset (quý, giữ, già). */
-    if (i == 1 && l[0].lower == 'q' && i + 1 < n && l[i].lower == 'u' && !l[i].shape &&
-        is_vowel(l[i + 1].lower))
-        i++;
-    else if (i == 1 && l[0].lower == 'g' && i + 1 < n && l[i].lower == 'i' && !l[i].shape &&
-             is_vowel(l[i + 1].lower))
-        i++;
-    start = i;
-    while (i < n && is_vowel(l[i].lower))
-        i++;
-    end = i;
-    len = end - start;
-    if (len < 1 || len > 3)
+    for (k = 0; k < n; k++)
+        code[k] = l[k].lower == 0x0111
+                      ? 'D'
+                      : (char)dc_letter_shape_mod((unsigned char)l[k].lower,
+                                                  dc_letter_mark_code(l[k].shape));
+    if (!dc_syllable_parse(code, (size_t)n, 0, DC_SYL_ANY_ONSET | DC_SYL_ANY_TONE, &sy))
         return -1;
-    for (k = end; k < n; k++)
-        if (is_vowel(l[k].lower))
-            return -1;
-    if (!coda_ok(l + end, n - end))
-        return -1;
+    start = sy.onset;
+    len = sy.nucleus;
+    end = start + len;
     for (k = start; k < end; k++)
         if (l[k].shape)
             shaped = k; /* the last one: ươ -> ơ, uyê -> ê */

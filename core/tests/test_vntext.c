@@ -128,6 +128,25 @@ test_tone_left_alone(void)
     run_tone(t, sizeof t / sizeof t[0]);
 }
 
+/* iê yê uô ươ are spelled only before a final ("biết", "tiên"; open: "bia",
+ * "mua", "mưa"): "bíê" is no syllable and keeps its mark where it is, as
+ * encoding's detector already said (issue 18: the one grammar, vn/syllable.h) */
+static void
+test_tone_open_ie_is_no_syllable(void)
+{
+    static const struct tone_case t[] = {
+        {"bíê", DC_TONE_OLD, "bíê", 0},
+        {"Níê", DC_TONE_OLD, "Níê", 0},
+        {"múô", DC_TONE_OLD, "múô", 0},
+        {"mứơ", DC_TONE_OLD, "mứơ", 0},
+        {"khúyê", DC_TONE_OLD, "khúyê", 0},
+        {"bíêt", DC_TONE_OLD, "biết", 1}, /* closed: the mark goes on ê */
+        {"múôn", DC_TONE_OLD, "muốn", 1},
+        {"ngừơi", DC_TONE_OLD, "người", 1},
+    };
+    run_tone(t, sizeof t / sizeof t[0]);
+}
+
 static void
 test_tone_nfd_input(void)
 {
@@ -520,6 +539,7 @@ main(void)
     RUN(test_tone_shape_vowel_wins);
     RUN(test_tone_diphthong_triphthong);
     RUN(test_tone_left_alone);
+    RUN(test_tone_open_ie_is_no_syllable);
     RUN(test_tone_nfd_input);
     RUN(test_tone_errors);
     RUN(test_name_basic);
