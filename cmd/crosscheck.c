@@ -61,13 +61,6 @@ list_rules(struct dc_ctx *ctx, const char *lang)
         if (dc_csv_write_row(w, v, 4, &err) < 0)
             goto out;
     }
-    for (size_t i = 0; i < dc_xrules_count(); i++) {
-        const struct dc_xrule *r = dc_xrules_get(i);
-        const char *v[] = {r->code, dc_rules_severity_name(r->severity), r->field,
-                           en ? r->desc_en : r->desc_vi};
-        if (dc_csv_write_row(w, v, 4, &err) < 0)
-            goto out;
-    }
     rc = 0;
 out:
     dc_csv_writer_free(w);

@@ -21,24 +21,6 @@
 #include "stage.h"
 #include "util/threads.h"
 
-static const struct dc_xrule xrules[] = {
-    {"AGAINST_MISMATCH", DC_SEV_WARNING, "",
-     "Hồ sơ cùng số định danh trong nguồn đối chiếu có giá trị khác",
-     "the record with the same ID in the --against source has a different value"},
-};
-
-size_t
-dc_xrules_count(void)
-{
-    return sizeof xrules / sizeof xrules[0];
-}
-
-const struct dc_xrule *
-dc_xrules_get(size_t i)
-{
-    return i < dc_xrules_count() ? &xrules[i] : NULL;
-}
-
 static const char select_person[] =
     "SELECT record_id, source, src_file, src_row, src_line, full_name, family_name, "
     "middle_name, given_name, name_key, dob, dob_precision, dob_raw, sex, sex_raw, id12, cmnd, "
@@ -739,8 +721,8 @@ against_compare(struct sink *k, const struct dc_rules_ctx *ctx, struct dc_error 
         {"p.full_name", "a.full_name"}, {"p.dob", "a.dob"}, {"p.sex", "a.sex"},
         {"p.ward_code", "a.ward_code"}, {"p.new_ward_code", "a.new_ward_code"},
     };
-    const char *msg = ctx->lang && strcmp(ctx->lang, "en") == 0 ? xrules[0].desc_en
-                                                               : xrules[0].desc_vi;
+    const struct dc_rule *r = dc_rules_find("AGAINST_MISMATCH");
+    const char *msg = ctx->lang && strcmp(ctx->lang, "en") == 0 ? r->desc_en : r->desc_vi;
     for (size_t c = 0; c < sizeof cmp / sizeof cmp[0]; c++) {
         char sql[512];
         sqlite3_stmt *q = NULL;
@@ -754,8 +736,7 @@ against_compare(struct sink *k, const struct dc_rules_ctx *ctx, struct dc_error 
         if (dc_db_prepare(k->db, sql, &q, err) < 0)
             return -1;
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            if (insert_finding(k, sqlite3_column_int64(q, 0), xrules[0].code,
-                               xrules[0].severity, cmp[c][0],
+            if (insert_finding(k, sqlite3_column_int64(q, 0), r->code, r->severity, cmp[c][0],
                                (const char *)sqlite3_column_text(q, 1),
                                (const char *)sqlite3_column_text(q, 2), msg) < 0) {
                 sqlite3_finalize(q);

@@ -31,15 +31,4 @@ struct dc_crosscheck_summary {
 int dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *against,
                      const char *now_iso, struct dc_crosscheck_summary *s, struct dc_error *err);
 
-/* Codes and messages of the cross-record rules, for --list. */
-struct dc_xrule {
-    const char *code;
-    enum dc_severity severity;
-    const char *field;
-    const char *desc_vi;
-    const char *desc_en;
-};
-size_t dc_xrules_count(void);
-const struct dc_xrule *dc_xrules_get(size_t i);
-
 #endif

@@ -1041,6 +1041,11 @@ static const struct dc_rule rules[] = {
      "the note in the name cell says the person has died (\"đã chết\", \"đã mất\"): check "
      "before loading the record as a resident",
      r_name_death_marker},
+    /* cross-record, with --against only (crosscheck.c compares the DB with the other
+     * source in SQL): last, where `crosscheck --list` has always put it */
+    {"AGAINST_MISMATCH", DC_SEV_WARNING, "",
+     "Hồ sơ cùng số định danh trong nguồn đối chiếu có giá trị khác",
+     "the record with the same ID in the --against source has a different value", NULL},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])

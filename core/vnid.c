@@ -10,6 +10,7 @@
  * Not for: record-level judgement (rules.c) or output (cmd/).
  */
 #include "vnid.h"
+#include "province.h"
 #include "utf8.h"
 #include "vn/fold.h"
 #include "vn/icu.h"
@@ -23,36 +24,6 @@
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
-
-/* Circular 07/2016/TT-BCA Annex 1 (idformats §1.3): the 63 pre-2025 units.
- * The 2025 merger does not change existing numbers (§1.5), so this table is
- * never replaced by the 34-province list. */
-static const struct {
-    char code[4];
-    const char *name;
-} provinces[] = {
-    {"001", "Hà Nội"},        {"002", "Hà Giang"},       {"004", "Cao Bằng"},
-    {"006", "Bắc Kạn"},       {"008", "Tuyên Quang"},    {"010", "Lào Cai"},
-    {"011", "Điện Biên"},     {"012", "Lai Châu"},       {"014", "Sơn La"},
-    {"015", "Yên Bái"},       {"017", "Hòa Bình"},       {"019", "Thái Nguyên"},
-    {"020", "Lạng Sơn"},      {"022", "Quảng Ninh"},     {"024", "Bắc Giang"},
-    {"025", "Phú Thọ"},       {"026", "Vĩnh Phúc"},      {"027", "Bắc Ninh"},
-    {"030", "Hải Dương"},     {"031", "Hải Phòng"},      {"033", "Hưng Yên"},
-    {"034", "Thái Bình"},     {"035", "Hà Nam"},         {"036", "Nam Định"},
-    {"037", "Ninh Bình"},     {"038", "Thanh Hóa"},      {"040", "Nghệ An"},
-    {"042", "Hà Tĩnh"},       {"044", "Quảng Bình"},     {"045", "Quảng Trị"},
-    {"046", "Thừa Thiên Huế"}, {"048", "Đà Nẵng"},       {"049", "Quảng Nam"},
-    {"051", "Quảng Ngãi"},    {"052", "Bình Định"},      {"054", "Phú Yên"},
-    {"056", "Khánh Hòa"},     {"058", "Ninh Thuận"},     {"060", "Bình Thuận"},
-    {"062", "Kon Tum"},       {"064", "Gia Lai"},        {"066", "Đắk Lắk"},
-    {"067", "Đắk Nông"},      {"068", "Lâm Đồng"},       {"070", "Bình Phước"},
-    {"072", "Tây Ninh"},      {"074", "Bình Dương"},     {"075", "Đồng Nai"},
-    {"077", "Bà Rịa - Vũng Tàu"}, {"079", "Hồ Chí Minh"}, {"080", "Long An"},
-    {"082", "Tiền Giang"},    {"083", "Bến Tre"},        {"084", "Trà Vinh"},
-    {"086", "Vĩnh Long"},     {"087", "Đồng Tháp"},      {"089", "An Giang"},
-    {"091", "Kiên Giang"},    {"092", "Cần Thơ"},        {"093", "Hậu Giang"},
-    {"094", "Sóc Trăng"},     {"095", "Bạc Liêu"},       {"096", "Cà Mau"},
-};
 
 static int
 is_digit(char c)
@@ -69,15 +40,18 @@ all_digits(const char *s, size_t n)
     return 1;
 }
 
+/* Circular 07/2016/TT-BCA Annex 1 (idformats §1.3): the 63 pre-2025 units, numbered "0"
+ * and their GSO code (province.h).  The 2025 merger does not change existing numbers
+ * (§1.5), so this is never the 34-province list. */
 const char *
 dc_id_province_name(const char *ppp)
 {
-    if (!ppp || strlen(ppp) != 3)
+    const struct dc_province *p;
+
+    if (!ppp || strlen(ppp) != 3 || ppp[0] != '0')
         return NULL;
-    for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
-        if (memcmp(provinces[i].code, ppp, 3) == 0)
-            return provinces[i].name;
-    return NULL;
+    p = dc_province_find(ppp + 1);
+    return p ? p->id_name : NULL;
 }
 
 /* Labels people put in front of the number ("CCCD: 0010...", "Số CCCD 0010...",

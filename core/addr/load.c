@@ -3,6 +3,7 @@
  * province tables.  Not for: the catalogue's indexes (catalog.c).
  */
 #include "addr_int.h"
+#include "province.h"
 
 #include <csv.h>
 #include <stdint.h>
@@ -177,74 +178,9 @@ struct bprov {
     const char *a, *b;
 };
 
-/* Generated from /work/shared/refdata provinces_pre2025.csv, provinces_2025.csv
- * and province_mapping_2025.csv (GSO catalogue until 30 June 2025; NSO
- * catalogue and conversion table from 1 July 2025; see refdata/README.md). */
-static const struct bprov builtin_pre2025[] = {
-    {"01", "Thành phố Hà Nội"},
-    {"02", "Tỉnh Hà Giang"},
-    {"04", "Tỉnh Cao Bằng"},
-    {"06", "Tỉnh Bắc Kạn"},
-    {"08", "Tỉnh Tuyên Quang"},
-    {"10", "Tỉnh Lào Cai"},
-    {"11", "Tỉnh Điện Biên"},
-    {"12", "Tỉnh Lai Châu"},
-    {"14", "Tỉnh Sơn La"},
-    {"15", "Tỉnh Yên Bái"},
-    {"17", "Tỉnh Hoà Bình"},
-    {"19", "Tỉnh Thái Nguyên"},
-    {"20", "Tỉnh Lạng Sơn"},
-    {"22", "Tỉnh Quảng Ninh"},
-    {"24", "Tỉnh Bắc Giang"},
-    {"25", "Tỉnh Phú Thọ"},
-    {"26", "Tỉnh Vĩnh Phúc"},
-    {"27", "Tỉnh Bắc Ninh"},
-    {"30", "Tỉnh Hải Dương"},
-    {"31", "Thành phố Hải Phòng"},
-    {"33", "Tỉnh Hưng Yên"},
-    {"34", "Tỉnh Thái Bình"},
-    {"35", "Tỉnh Hà Nam"},
-    {"36", "Tỉnh Nam Định"},
-    {"37", "Tỉnh Ninh Bình"},
-    {"38", "Tỉnh Thanh Hóa"},
-    {"40", "Tỉnh Nghệ An"},
-    {"42", "Tỉnh Hà Tĩnh"},
-    {"44", "Tỉnh Quảng Bình"},
-    {"45", "Tỉnh Quảng Trị"},
-    {"46", "Thành phố Huế"},
-    {"48", "Thành phố Đà Nẵng"},
-    {"49", "Tỉnh Quảng Nam"},
-    {"51", "Tỉnh Quảng Ngãi"},
-    {"52", "Tỉnh Bình Định"},
-    {"54", "Tỉnh Phú Yên"},
-    {"56", "Tỉnh Khánh Hòa"},
-    {"58", "Tỉnh Ninh Thuận"},
-    {"60", "Tỉnh Bình Thuận"},
-    {"62", "Tỉnh Kon Tum"},
-    {"64", "Tỉnh Gia Lai"},
-    {"66", "Tỉnh Đắk Lắk"},
-    {"67", "Tỉnh Đắk Nông"},
-    {"68", "Tỉnh Lâm Đồng"},
-    {"70", "Tỉnh Bình Phước"},
-    {"72", "Tỉnh Tây Ninh"},
-    {"74", "Tỉnh Bình Dương"},
-    {"75", "Tỉnh Đồng Nai"},
-    {"77", "Tỉnh Bà Rịa - Vũng Tàu"},
-    {"79", "Thành phố Hồ Chí Minh"},
-    {"80", "Tỉnh Long An"},
-    {"82", "Tỉnh Tiền Giang"},
-    {"83", "Tỉnh Bến Tre"},
-    {"84", "Tỉnh Trà Vinh"},
-    {"86", "Tỉnh Vĩnh Long"},
-    {"87", "Tỉnh Đồng Tháp"},
-    {"89", "Tỉnh An Giang"},
-    {"91", "Tỉnh Kiên Giang"},
-    {"92", "Thành phố Cần Thơ"},
-    {"93", "Tỉnh Hậu Giang"},
-    {"94", "Tỉnh Sóc Trăng"},
-    {"95", "Tỉnh Bạc Liêu"},
-    {"96", "Tỉnh Cà Mau"},
-};
+/* The pre-2025 provinces are province.h's table.  Generated from /work/shared/refdata
+ * provinces_2025.csv and province_mapping_2025.csv (NSO catalogue and conversion table
+ * from 1 July 2025; see refdata/README.md). */
 static const struct bprov builtin_2025[] = {
     {"01", "Thành phố Hà Nội"},
     {"04", "Tỉnh Cao Bằng"},
@@ -351,9 +287,9 @@ static const struct bprov builtin_map[] = {
 int
 dc_catalog_builtin_provinces(struct dc_catalog *c, struct dc_error *err)
 {
-    for (size_t i = 0; i < sizeof builtin_pre2025 / sizeof builtin_pre2025[0]; i++)
-        if (dc_catalog_add_province(c, DC_ERA_PRE2025, builtin_pre2025[i].a, builtin_pre2025[i].b,
-                                    err) < 0)
+    for (size_t i = 0; i < dc_province_count(); i++)
+        if (dc_catalog_add_province(c, DC_ERA_PRE2025, dc_province_get(i)->code,
+                                    dc_province_get(i)->name, err) < 0)
             return -1;
     for (size_t i = 0; i < sizeof builtin_2025 / sizeof builtin_2025[0]; i++)
         if (dc_catalog_add_province(c, DC_ERA_2025, builtin_2025[i].a, builtin_2025[i].b, err) < 0)
