@@ -65,18 +65,6 @@ put(char *dst, size_t size, const char *src)
 }
 
 static int
-num(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-static int
 digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -85,30 +73,20 @@ digits(const char *s, size_t n)
     return 1;
 }
 
-/* Read "YYYY", "YYYY-MM" or "YYYY-MM-DD" strictly; 0 when it is none of them
- * or not a real date. */
+/* Read "YYYY", "YYYY-MM" or "YYYY-MM-DD" strictly (vndate's ISO reader); 0 when it is
+ * none of them or not a real date, out then all zero (precision NONE). */
 static int
 read_iso(const char *s, struct ymd *out)
 {
-    size_t n = s ? strlen(s) : 0;
+    struct dc_date d;
 
     memset(out, 0, sizeof *out);
-    if (n != 4 && n != 7 && n != 10)
+    if (dc_date_parse_iso(s, &d) < 0 || d.precision == DC_DATE_NONE)
         return 0;
-    out->y = num(s, 4);
-    if (out->y < 1)
-        return 0;
-    out->prec = DC_DATE_YEAR;
-    if (n >= 7) {
-        if (s[4] != '-' || (out->m = num(s + 5, 2)) < 1 || out->m > 12)
-            return 0;
-        out->prec = DC_DATE_MONTH;
-    }
-    if (n == 10) {
-        if (s[7] != '-' || (out->d = num(s + 8, 2)) < 1 || out->d > dc_date_days_in_month(out->y, out->m))
-            return 0;
-        out->prec = DC_DATE_DAY;
-    }
+    out->y = d.year;
+    out->m = d.month;
+    out->d = d.day;
+    out->prec = d.precision;
     return 1;
 }
 
@@ -524,7 +502,7 @@ r_expiry_inconsistent(const struct dc_rule_input *in, struct dc_finding *f,
                       struct dc_error *err)
 {
     const char *e = in->p->expiry_date;
-    struct ymd want, got;
+    struct ymd want = {0}, got; /* want is unset when none (gcc -O3 cannot tell) */
     int none;
 
     (void)err;
