@@ -55,6 +55,74 @@ header_kind(const struct dc_csv_row *h)
     return -1;
 }
 
+/* ---- one catalogue file, row by row: the one reader of refdata files, for refdata load
+ * and the address catalogue of a folder (addr/load.c) ---- */
+
+struct dc_refdata_reader {
+    struct dc_csv_reader *csv;
+    const char *path;
+    int kind;
+    struct dc_csv_row row;
+};
+
+void
+dc_refdata_close(struct dc_refdata_reader *r)
+{
+    if (!r)
+        return;
+    dc_csv_close(r->csv);
+    free(r);
+}
+
+int
+dc_refdata_open(const char *path, struct dc_refdata_reader **out, struct dc_error *err)
+{
+    struct dc_csv_opts copts = {.encoding = "utf-8", .delimiter = ','};
+    struct dc_refdata_reader *r = calloc(1, sizeof *r);
+
+    *out = NULL;
+    if (!r)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    r->path = path;
+    r->csv = dc_csv_open(path, &copts, err);
+    if (!r->csv) {
+        free(r);
+        return -1;
+    }
+    r->kind = header_kind(dc_csv_header(r->csv));
+    if (r->kind < 0) {
+        dc_error_at(err, DC_EX_DATAERR, path, 1, NULL,
+                    "not a catalogue file: unknown header (formats in schemas/refdata.md)");
+        dc_refdata_close(r);
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+const char *
+dc_refdata_kind(const struct dc_refdata_reader *r)
+{
+    return kinds[r->kind].name;
+}
+
+int
+dc_refdata_next(struct dc_refdata_reader *r, const struct dc_csv_row **row, struct dc_error *err)
+{
+    int rc = dc_csv_next(r->csv, &r->row, err);
+
+    if (rc == 1 && r->row.reject)
+        return dc_error_at(err, DC_EX_DATAERR, r->path, r->row.line, NULL, "%s", r->row.reject);
+    *row = &r->row;
+    return rc;
+}
+
+int
+dc_refdata_sha256(struct dc_refdata_reader *r, char hex[65])
+{
+    return dc_csv_sha256(r->csv, hex);
+}
+
 /* A code of exactly n digits, or empty when allowed. */
 static int
 is_code(const char *s, size_t n, int empty_ok)
@@ -237,23 +305,16 @@ load_file(struct dc_db *db, const char *path, const char *name, const char *era,
           const char *now_iso, const char *origin, const char *dated,
           struct dc_refdata_file_summary *s, struct dc_error *err)
 {
-    struct dc_csv_opts copts = {.encoding = "utf-8", .delimiter = ','};
     struct loader l = {db, path, NULL, NULL, NULL, NULL};
-    struct dc_csv_reader *r;
-    struct dc_csv_row row;
+    struct dc_refdata_reader *r;
+    const struct dc_csv_row *row;
     char sha[65];
     int k, rc, ret = -1;
 
     memset(s, 0, sizeof *s);
-    r = dc_csv_open(path, &copts, err);
-    if (!r)
+    if (dc_refdata_open(path, &r, err) < 0)
         return -1;
-    k = header_kind(dc_csv_header(r));
-    if (k < 0) {
-        dc_error_at(err, DC_EX_DATAERR, path, 1, NULL,
-                    "not a catalogue file: unknown header (formats in schemas/refdata.md)");
-        goto out;
-    }
+    k = r->kind;
     if (k == K_PROVINCES && !era) {
         if (strstr(path, "pre2025"))
             era = "pre2025";
@@ -292,16 +353,12 @@ load_file(struct dc_db *db, const char *path, const char *name, const char *era,
         dc_db_prepare(db, "INSERT OR REPLACE INTO religion(code, name) VALUES (?1, ?2)",
                       &l.religion, err) < 0)
         goto out;
-    while ((rc = dc_csv_next(r, &row, err)) == 1) {
-        if (row.reject) {
-            dc_error_at(err, DC_EX_DATAERR, path, row.line, NULL, "%s", row.reject);
-            goto out;
-        }
-        if (load_row(&l, (enum kind)k, era, &row, err) < 0)
+    while ((rc = dc_refdata_next(r, &row, err)) == 1) {
+        if (load_row(&l, (enum kind)k, era, row, err) < 0)
             goto out;
         s->rows++;
     }
-    if (rc < 0 || dc_csv_sha256(r, sha) < 0)
+    if (rc < 0 || dc_refdata_sha256(r, sha) < 0)
         goto out;
     {
         sqlite3_stmt *q = NULL;
@@ -329,7 +386,7 @@ out:
     sqlite3_finalize(l.map);
     sqlite3_finalize(l.ethnic);
     sqlite3_finalize(l.religion);
-    dc_csv_close(r);
+    dc_refdata_close(r);
     return ret;
 }
 

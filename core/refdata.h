@@ -31,6 +31,24 @@
 #include "db.h"
 
 struct dc_catalog;
+struct dc_csv_row;
+
+/* One catalogue file read row by row (the one reader of refdata files: dc_refdata_load_file
+ * and the address catalogue of a folder, addr/load.c).  Its kind is known by its header
+ * row (schemas/refdata.md): "wards-pre2025", "districts-pre2025", "provinces",
+ * "wards-2025", "ward-map", "ward-map-detail", "province-map", "ethnic", "religion"; an
+ * unknown header is an error.  UTF-8 CSV with ',' (csvio: NFC fields); a row the CSV
+ * reader rejects (ragged, bad bytes) is an error naming the file and line.  path is
+ * borrowed, as by the errors. */
+struct dc_refdata_reader;
+int dc_refdata_open(const char *path, struct dc_refdata_reader **out, struct dc_error *err);
+const char *dc_refdata_kind(const struct dc_refdata_reader *r);
+/* 1 and *row (as many fields as the kind's header), 0 at the end, -1 with err set. */
+int dc_refdata_next(struct dc_refdata_reader *r, const struct dc_csv_row **row,
+                    struct dc_error *err);
+/* The hex SHA-256 of the file's bytes, once read to the end. */
+int dc_refdata_sha256(struct dc_refdata_reader *r, char hex[65]);
+void dc_refdata_close(struct dc_refdata_reader *r);
 
 struct dc_refdata_file_summary {
     char kind[24];

@@ -4,8 +4,9 @@
  */
 #include "addr_int.h"
 #include "province.h"
+#include "refdata.h"
+#include "csvio.h"
 
-#include <csv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,152 +14,77 @@
 
 /* ------------------------------------------------------ loading the CSVs */
 
-#define CSV_MAX_FIELDS 8
-#define CSV_MAX_FIELD 255
-
-struct csvrow {
-    struct dc_catalog *c;
-    struct dc_error *err;
-    const char *file;   /* base name, for messages */
-    int kind;           /* which file */
-    int nexpect;
-    long row;
-    int nf, toolong, failed;
-    char f[CSV_MAX_FIELDS][CSV_MAX_FIELD + 1];
-};
-
 enum { F_PROV_OLD, F_DIST_OLD, F_WARD_OLD, F_PROV_NEW, F_WARD_NEW, F_WMAP, F_PMAP };
 
+/* The files of a catalogue folder (refdata/README.md) and the kind each must be; read by
+ * refdata.h's one reader of catalogue files. */
 static const struct {
     const char *name;
-    int nfields;
-    const char *header0;
+    const char *kind;
 } csv_files[] = {
-    [F_PROV_OLD] = {"provinces_pre2025.csv", 3, "code"},
-    [F_DIST_OLD] = {"districts_pre2025.csv", 5, "province_code"},
-    [F_WARD_OLD] = {"admin_units_pre2025.csv", 7, "province_code"},
-    [F_PROV_NEW] = {"provinces_2025.csv", 3, "code"},
-    [F_WARD_NEW] = {"admin_units_2025.csv", 5, "province_code"},
-    [F_WMAP] = {"ward_mapping_2025.csv", 2, "old_ward_code"},
-    [F_PMAP] = {"province_mapping_2025.csv", 4, "old_province_code"},
+    [F_PROV_OLD] = {"provinces_pre2025.csv", "provinces"},
+    [F_DIST_OLD] = {"districts_pre2025.csv", "districts-pre2025"},
+    [F_WARD_OLD] = {"admin_units_pre2025.csv", "wards-pre2025"},
+    [F_PROV_NEW] = {"provinces_2025.csv", "provinces"},
+    [F_WARD_NEW] = {"admin_units_2025.csv", "wards-2025"},
+    [F_WMAP] = {"ward_mapping_2025.csv", "ward-map"},
+    [F_PMAP] = {"province_mapping_2025.csv", "province-map"},
 };
 
-static void
-csv_field_cb(void *s, size_t len, void *data)
+static int
+add_row(struct dc_catalog *c, int kind, char **f, struct dc_error *err)
 {
-    struct csvrow *r = data;
-    if (r->nf < CSV_MAX_FIELDS) {
-        if (len > CSV_MAX_FIELD) {
-            r->toolong = 1;
-            len = CSV_MAX_FIELD;
-        }
-        if (len > 0)
-            memcpy(r->f[r->nf], s, len);
-        r->f[r->nf][len] = '\0';
-    }
-    r->nf++;
-}
-
-static void
-csv_row_cb(int ch, void *data)
-{
-    struct csvrow *r = data;
-    (void)ch;
-    r->row++;
-    int nf = r->nf;
-    r->nf = 0;
-    if (r->failed)
-        return;
-    if (nf != r->nexpect || r->toolong) {
-        r->failed = 1;
-        dc_error_set(r->err, DC_EX_DATAERR, "%s: record %ld: %s", r->file, r->row,
-                     r->toolong ? "field over 255 bytes" : "wrong number of fields");
-        return;
-    }
-    if (r->row == 1) {
-        if (strcmp(r->f[0], csv_files[r->kind].header0) != 0) {
-            r->failed = 1;
-            dc_error_set(r->err, DC_EX_DATAERR, "%s: unexpected header", r->file);
-        }
-        return;
-    }
-    char (*f)[CSV_MAX_FIELD + 1] = r->f;
-    int rc = 0;
-    switch (r->kind) {
-    case F_PROV_OLD: rc = dc_catalog_add_province(r->c, DC_ERA_PRE2025, f[0], f[1], r->err); break;
-    case F_PROV_NEW: rc = dc_catalog_add_province(r->c, DC_ERA_2025, f[0], f[1], r->err); break;
-    case F_DIST_OLD: rc = dc_catalog_add_district(r->c, f[0], f[2], f[3], r->err); break;
-    case F_WARD_OLD:
-        rc = dc_catalog_add_ward(r->c, DC_ERA_PRE2025, f[0], f[2], f[4], f[5], r->err);
-        break;
-    case F_WARD_NEW:
-        rc = dc_catalog_add_ward(r->c, DC_ERA_2025, f[0], NULL, f[2], f[3], r->err);
-        break;
-    case F_WMAP: rc = dc_catalog_add_map(r->c, f[0], f[1], r->err); break;
-    case F_PMAP: rc = dc_catalog_add_province_map(r->c, f[0], f[2], r->err); break;
-    default: break;
-    }
-    if (rc < 0) {
-        r->failed = 1;
-        /* the add_* message lacks the position: put it in front */
-        if (r->err != NULL) {
-            char m[160];
-            snprintf(m, sizeof m, "%.159s", r->err->msg);
-            snprintf(r->err->msg, sizeof r->err->msg, "%.40s: record %ld: %s", r->file, r->row, m);
-        }
+    switch (kind) {
+    case F_PROV_OLD: return dc_catalog_add_province(c, DC_ERA_PRE2025, f[0], f[1], err);
+    case F_PROV_NEW: return dc_catalog_add_province(c, DC_ERA_2025, f[0], f[1], err);
+    case F_DIST_OLD: return dc_catalog_add_district(c, f[0], f[2], f[3], err);
+    case F_WARD_OLD: return dc_catalog_add_ward(c, DC_ERA_PRE2025, f[0], f[2], f[4], f[5], err);
+    case F_WARD_NEW: return dc_catalog_add_ward(c, DC_ERA_2025, f[0], NULL, f[2], f[3], err);
+    case F_WMAP: return dc_catalog_add_map(c, f[0], f[1], err);
+    case F_PMAP: return dc_catalog_add_province_map(c, f[0], f[2], err);
+    default: return dc_error_set(err, DC_EX_SOFTWARE, "bad catalogue file kind");
     }
 }
 
 static int
 load_one(struct dc_catalog *c, const char *dir, int kind, struct dc_error *err)
 {
+    const char *name = csv_files[kind].name;
     char path[4096];
-    int n = snprintf(path, sizeof path, "%s/%s", dir, csv_files[kind].name);
+    struct dc_refdata_reader *r = NULL;
+    const struct dc_csv_row *row;
+    long rows = 0;
+    int rc;
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+
     if (n < 0 || (size_t)n >= sizeof path)
         return dc_error_set(err, DC_EX_USAGE, "catalogue directory path too long");
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return dc_error_set(err, DC_EX_NOINPUT, "%s: cannot open", csv_files[kind].name);
-    struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-        fclose(fp);
-        return dc_error_set(err, DC_EX_OSERR, "csv_init failed");
+    rc = dc_refdata_open(path, &r, err);
+    if (rc == 0 && strcmp(dc_refdata_kind(r), csv_files[kind].kind) != 0)
+        rc = dc_error_at(err, DC_EX_DATAERR, path, 1, NULL, "unexpected header (not %s)",
+                         csv_files[kind].kind);
+    while (rc == 0 && (rc = dc_refdata_next(r, &row, err)) == 1) {
+        rc = add_row(c, kind, row->fields, err);
+        if (rc < 0 && err)
+            /* the add_* message lacks the position */
+            err->path = path, err->line = row->line;
+        rows++;
     }
-    struct csvrow *r = calloc(1, sizeof *r);
-    if (r == NULL) {
-        csv_free(&p);
-        fclose(fp);
-        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    dc_refdata_close(r);
+    if (rc == 0 && rows == 0)
+        rc = dc_error_at(err, DC_EX_DATAERR, path, 0, NULL, "no data rows");
+    if (rc < 0 && err && err->path == path) {
+        /* path is this frame's: the file's name and line go into the message */
+        char m[sizeof err->msg];
+        snprintf(m, sizeof m, "%s", err->msg);
+        if (err->line)
+            snprintf(err->msg, sizeof err->msg, "%.60s:%ld: %.180s", name, err->line, m);
+        else
+            snprintf(err->msg, sizeof err->msg, "%.60s: %.180s", name, m);
+        err->path = NULL;
+        err->line = 0;
     }
-    r->c = c;
-    r->err = err;
-    r->file = csv_files[kind].name;
-    r->kind = kind;
-    r->nexpect = csv_files[kind].nfields;
-    char buf[65536];
-    size_t got;
-    int rc = 0;
-    while (rc == 0 && (got = fread(buf, 1, sizeof buf, fp)) > 0) {
-        if (csv_parse(&p, buf, got, csv_field_cb, csv_row_cb, r) != got) {
-            rc = dc_error_set(err, DC_EX_DATAERR, "%s: record %ld: %s", r->file, r->row + 1,
-                              csv_strerror(csv_error(&p)));
-        }
-        if (r->failed)
-            rc = -1;
-    }
-    if (rc == 0 && ferror(fp))
-        rc = dc_error_set(err, DC_EX_IOERR, "%s: read error", r->file);
-    if (rc == 0 && csv_fini(&p, csv_field_cb, csv_row_cb, r) != 0)
-        rc = dc_error_set(err, DC_EX_DATAERR, "%s: %s", r->file, csv_strerror(csv_error(&p)));
-    if (rc == 0 && r->failed)
-        rc = -1;
-    if (rc == 0 && r->row < 2)
-        rc = dc_error_set(err, DC_EX_DATAERR, "%s: no data rows", r->file);
-    csv_free(&p);
-    free(r);
-    if (fclose(fp) != 0 && rc == 0)
-        rc = dc_error_set(err, DC_EX_IOERR, "%s: close failed", csv_files[kind].name);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 int

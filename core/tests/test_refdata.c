@@ -15,6 +15,7 @@
 #include "address.h"
 #include "db.h"
 #include "error.h"
+#include "csvio.h"
 #include "refdata.h"
 #include "tap.h"
 
@@ -361,6 +362,82 @@ test_load_one_transaction(void)
                                          "'file' AND dated IS NULL", NULL));
 }
 
+/* The one reader of catalogue files: the kind by the header, the rows, a ragged row an
+ * error at its line, an unknown header an error. */
+static void
+test_reader_kind_rows_and_errors(void)
+{
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_refdata_reader *r = NULL;
+    const struct dc_csv_row *row;
+    char sha[65];
+    int rc, n = 0;
+
+    CHECK_INT(dc_refdata_open(put("rd_prov.csv", "code,name,type\n01,Thành phố Hà Nội,Thành "
+                                                 "phố\n02,Tỉnh Hà Giang,Tỉnh\n"),
+                              &r, &err), 0);
+    CHECK_STR(r ? dc_refdata_kind(r) : "", "provinces");
+    while (r && (rc = dc_refdata_next(r, &row, &err)) == 1) {
+        n++;
+        CHECK_INT(row->nfields, 3);
+    }
+    CHECK_INT(n, 2);
+    CHECK_INT(r ? dc_refdata_sha256(r, sha) : -1, 0);
+    dc_refdata_close(r);
+
+    CHECK_INT(dc_refdata_open(put("rd_map.csv", "old_ward_code,new_ward_code\n00001,00097\n"
+                                                "00002\n"),
+                              &r, &err), 0);
+    CHECK_STR(r ? dc_refdata_kind(r) : "", "ward-map");
+    CHECK_INT(r ? dc_refdata_next(r, &row, &err) : 0, 1);
+    CHECK_INT(r ? dc_refdata_next(r, &row, &err) : 0, -1); /* ragged */
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    CHECK_INT(err.line, 3);
+    CHECK(strstr(err.msg, "ragged") != NULL);
+    dc_refdata_close(r);
+    dc_error_clear(&err);
+
+    CHECK_INT(dc_refdata_open(put("rd_x.csv", "ma,ten\n01,x\n"), &r, &err), -1);
+    CHECK(r == NULL);
+    CHECK(strstr(err.msg, "unknown header") != NULL);
+    dc_error_clear(&err);
+    dc_refdata_close(NULL);
+}
+
+/* The address catalogue of a folder reads through the same reader: a file of the wrong
+ * kind is refused, named in the message (its path was the loader's own buffer). */
+static void
+test_catalog_dir_wrong_kind(void)
+{
+    static const char *const names[] = {
+        "provinces_pre2025.csv", "districts_pre2025.csv", "admin_units_pre2025.csv",
+        "provinces_2025.csv", "admin_units_2025.csv", "ward_mapping_2025.csv",
+        "province_mapping_2025.csv"};
+    char sub[300], path[400];
+    struct dc_error err = DC_ERROR_INIT;
+    struct dc_catalog *c = dc_catalog_new();
+
+    snprintf(sub, sizeof sub, "%s/catdir", dir);
+    CHECK_INT(mkdir(sub, 0700), 0);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", sub, names[i]);
+        FILE *f = fopen(path, "w");
+        /* every file a provinces file: the districts one is of the wrong kind */
+        CHECK(f && fputs("code,name,type\n01,Thành phố Hà Nội,Thành phố\n", f) >= 0 &&
+              fclose(f) == 0);
+    }
+    CHECK_INT(dc_catalog_load_dir(c, sub, &err), -1);
+    CHECK_INT(err.status, DC_EX_DATAERR);
+    CHECK(err.path == NULL);
+    CHECK_STR(err.msg, "districts_pre2025.csv:1: unexpected header (not districts-pre2025)");
+    dc_catalog_free(c);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", sub, names[i]);
+        unlink(path);
+    }
+    rmdir(sub);
+}
+
 int
 main(void)
 {
@@ -370,7 +447,8 @@ main(void)
                                  "provinces_pre2025.csv", "districts.csv", "wards_pre.csv",
                                  "wards_new.csv", "wmap.csv", "wmapd.csv", "pmap.csv",
                                  "eth.csv", "rel.csv", "x.csv", "provinces_2025_bad.csv",
-                                 "provinces_2025.csv", "rel2.csv"};
+                                 "provinces_2025.csv", "rel2.csv", "rd_prov.csv", "rd_map.csv",
+                                 "rd_x.csv"};
 
     if (!mkdtemp(dir)) {
         printf("1..0 # SKIP cannot create a temp dir\n");
@@ -389,6 +467,8 @@ main(void)
     RUN(test_catalog_from_db);
     RUN(test_load_dir_shipped);
     RUN(test_load_one_transaction);
+    RUN(test_reader_kind_rows_and_errors);
+    RUN(test_catalog_dir_wrong_kind);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
