@@ -180,14 +180,18 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
                 fprintf(stderr, "dancu dedup: note: %s\n", st.res.notes[i]);
         if (ctx->verbose) {
             /* records are prepared batch by batch while the next are read */
-            fprintf(stderr, "dancu dedup: time: load %.3f s (%s %.3f s of it, beside reading)\n",
-                    st.t_run - st.t_load, dc_dedup_phase_name(DC_PHASE_PREP),
-                    st.res.phase_s[DC_PHASE_PREP]);
+            /* wall seconds, then CPU seconds of all threads: on a loaded
+             * machine only the second says what a phase costs */
+            fprintf(stderr, "dancu dedup: time: load %.3f s, CPU %.3f s (%s %.3f s of it, "
+                    "beside reading)\n", st.t_run - st.t_load, st.c_run - st.c_load,
+                    dc_dedup_phase_name(DC_PHASE_PREP), st.res.phase_s[DC_PHASE_PREP]);
             for (int ph = DC_PHASE_PREP + 1; ph < DC_DEDUP_NPHASES; ph++)
-                fprintf(stderr, "dancu dedup: time: %s %.3f s\n", dc_dedup_phase_name(ph),
-                        st.res.phase_s[ph]);
-            fprintf(stderr, "dancu dedup: time: store %.3f s\n", st.t_end - st.t_store);
-            fprintf(stderr, "dancu dedup: time: total %.3f s\n", st.t_end - st.t_load);
+                fprintf(stderr, "dancu dedup: time: %s %.3f s, CPU %.3f s\n",
+                        dc_dedup_phase_name(ph), st.res.phase_s[ph], st.res.phase_cpu[ph]);
+            fprintf(stderr, "dancu dedup: time: store %.3f s, CPU %.3f s\n",
+                    st.t_end - st.t_store, st.c_end - st.c_store);
+            fprintf(stderr, "dancu dedup: time: total %.3f s, CPU %.3f s\n",
+                    st.t_end - st.t_load, st.c_end - st.c_load);
         }
     }
     if (st.evaluated) {

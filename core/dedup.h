@@ -94,6 +94,8 @@ enum dc_dedup_phase {
 /* Seconds on the monotonic clock phase_s is measured with, so a caller can
  * time its own phases (loading, storing) alongside. */
 double dc_dedup_clock(void);
+/* CPU seconds of the whole process (all threads), for phase_cpu. */
+double dc_dedup_cpu(void);
 const char *dc_dedup_phase_name(int phase);
 
 struct dc_dedup_result {
@@ -107,7 +109,9 @@ struct dc_dedup_result {
     unsigned long long candidate_true_pairs; /* only when opts->truth was given */
     unsigned long long refused_merges;       /* cannot-link refusals */
     struct dc_dedup_params *params; /* the params used (trained or given), owned */
-    double phase_s[DC_DEDUP_NPHASES]; /* wall seconds per phase */
+    double phase_s[DC_DEDUP_NPHASES];   /* wall seconds per phase */
+    double phase_cpu[DC_DEDUP_NPHASES]; /* CPU seconds per phase, all threads (not PREP,
+                                           which runs beside the reading) */
 };
 
 int dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_params *given,

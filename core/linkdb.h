@@ -88,6 +88,7 @@ struct dc_dedup_stage {
     int evaluated;                /* out: eval is set (truth_path given) */
     struct dc_dedup_eval eval;
     double t_load, t_run, t_store, t_end; /* out: dc_dedup_clock() at each step */
+    double c_load, c_run, c_store, c_end; /* out: dc_dedup_cpu() at each step */
 };
 
 int dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_iso,

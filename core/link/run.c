@@ -29,14 +29,38 @@ static const char *const level_names[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
 
 /* ---- phase timing (for --verbose; never changes a result) --------------- */
 
-double
-dc_dedup_clock(void)
+static double
+clock_s(clockid_t id)
 {
     struct timespec ts;
 
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+    if (clock_gettime(id, &ts) != 0)
         return 0;
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double
+dc_dedup_clock(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
+}
+
+double
+dc_dedup_cpu(void)
+{
+    return clock_s(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+/* Ends phase ph: its wall and CPU seconds since *t and *c, which move on. */
+static void
+phase_end(struct dc_dedup_result *out, int ph, double *t, double *c)
+{
+    double t1 = dc_dedup_clock(), c1 = dc_dedup_cpu();
+
+    out->phase_s[ph] = t1 - *t;
+    out->phase_cpu[ph] = c1 - *c;
+    *t = t1;
+    *c = c1;
 }
 
 const char *
@@ -281,7 +305,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     struct dc_dedup_params *p = NULL;
     int k, train;
     size_t i, j, n = c->n;
-    double t = dc_dedup_clock(), t1;
+    double t = dc_dedup_clock(), cpu = dc_dedup_cpu();
 
     memset(&R, 0, sizeof R);
     R.c = *c;
@@ -298,9 +322,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     out->phase_s[DC_PHASE_PREP] = R.c.prep_s;
     if (set_budget(&R, err) || link_ctx_hist(&R.c, err) || link_build_rules(&R, err))
         goto fail;
-    t1 = dc_dedup_clock();
-    out->phase_s[DC_PHASE_BLOCK] = t1 - t;
-    t = t1;
+    phase_end(out, DC_PHASE_BLOCK, &t, &cpu);
     v = malloc((n ? n : 1) * sizeof *v); /* scratch for the TF counts */
     if (!v) {
         dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
@@ -327,9 +349,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
             free(R.keys);
             R.keys = NULL;
         }
-        t1 = dc_dedup_clock();
-        out->phase_s[DC_PHASE_COUNT] = t1 - t;
-        t = t1;
+        phase_end(out, DC_PHASE_COUNT, &t, &cpu);
     }
     if (train && (n < MIN_TRAIN_RECORDS || R.candidates < MIN_TRAIN_PAIRS)) {
         dc_dedup_params_free(p);
@@ -354,9 +374,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         p->trained = 1;
         p->trained_records = n;
         link_estimate_u(&R, p);
-        t1 = dc_dedup_clock();
-        out->phase_s[DC_PHASE_U] = t1 - t;
-        t = t1;
+        phase_end(out, DC_PHASE_U, &t, &cpu);
         if (link_estimate_m(&R, p, err))
             goto fail;
         if (!p->em_converged &&
@@ -378,18 +396,14 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     R.p = out->params;
     R.keep_min = o->review_min < o->threshold ? o->review_min : o->threshold;
     R.keep_w = R.keep_min > 0 ? logit2(R.keep_min) - 1e-6 : -HUGE_VAL;
-    t1 = dc_dedup_clock();
-    out->phase_s[DC_PHASE_EM] = t1 - t;
-    t = t1;
+    phase_end(out, DC_PHASE_EM, &t, &cpu);
     if (link_scorer_init(&R.sc, R.p, &R.c, err))
         goto fail;
     if (link_scan(&R, SCAN_SCORE, err))
         goto fail;
     free(R.keys);
     R.keys = NULL;
-    t1 = dc_dedup_clock();
-    out->phase_s[DC_PHASE_SCORE] = t1 - t;
-    t = t1;
+    phase_end(out, DC_PHASE_SCORE, &t, &cpu);
     out->candidate_pairs = R.candidates;
     out->candidate_true_pairs = R.cand_true;
     for (k = 0; k < NRULES; k++)
@@ -405,7 +419,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     out->npairs = j;
     R.pairs = NULL;
     run_free(&R);
-    out->phase_s[DC_PHASE_CLUSTER] = dc_dedup_clock() - t;
+    phase_end(out, DC_PHASE_CLUSTER, &t, &cpu);
     return 0;
 fail:
     free(v);

@@ -24,9 +24,11 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
     if (!o.max_year && now_iso)
         o.max_year = atoi(now_iso); /* "YYYY-..." */
     st->t_load = dc_dedup_clock();
+    st->c_load = dc_dedup_cpu();
     if (dc_linkset_load_input(db, &st->ls, &in, err) < 0)
         goto out;
     st->t_run = dc_dedup_clock();
+    st->c_run = dc_dedup_cpu();
     if (st->truth_path) {
         if (dc_linkdb_truth(st->truth_path, &st->ls, &truth, &st->truth_matched, err) < 0)
             goto out;
@@ -48,10 +50,12 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
     dc_dedup_input_free(in);
     in = NULL;
     st->t_store = dc_dedup_clock();
+    st->c_store = dc_dedup_cpu();
     if (dc_linkdb_store(db, &st->ls, &st->res, given ? NULL : st->res.params, now_iso,
                         &st->clusters, &st->multi, err) < 0)
         goto out;
     st->t_end = dc_dedup_clock();
+    st->c_end = dc_dedup_cpu();
     if (truth) {
         dc_dedup_evaluate(st->res.cluster, truth, st->ls.n, st->res.candidate_true_pairs,
                           &st->eval);
