@@ -63,6 +63,9 @@ struct dc_dedup_params;
  * link/params.c next to the table).  Allocated; free with dc_dedup_params_free. */
 int dc_dedup_params_default(struct dc_dedup_params **out, struct dc_error *err);
 int dc_dedup_params_to_text(const struct dc_dedup_params *p, char **out, struct dc_error *err);
+/* 1: text is saved parameters of an earlier format (another model), which a
+ * run does not reuse but trains anew. */
+int dc_dedup_params_outdated(const char *text);
 int dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out,
                               struct dc_error *err);
 void dc_dedup_params_free(struct dc_dedup_params *p);

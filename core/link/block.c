@@ -558,7 +558,7 @@ link_build_rules(struct run *R, struct dc_error *err)
 }
 
 /* Pattern index of a pair in the COUNT pass: its rule and its levels with
- * the rule's own comparisons masked, 3+3+3+2+2 bits. */
+ * the rule's own comparisons masked, 3+3+3+2+3 bits. */
 static uint32_t
 pattern_index(int rule, uint32_t g)
 {

@@ -98,7 +98,8 @@
 #define MAX_KEPT_PAIRS 100000000ull /* 1.6 GB of pairs: beyond any review */
 #define MAX_PARAMS_TEXT (64u << 20)
 #define NRULES 9
-#define PATTERN_BITS 13
+#define PATTERN_BITS 14
+#define LINK_PARAMS_FORMAT 2         /* 2: the address comparison has house levels */
 #define NPATTERNS ((size_t)NRULES << PATTERN_BITS)
 #define LINK_MAX_THREADS 16          /* struct arrays per worker; dc_dedup_opts.threads is capped here */
 #define U_STREAMS 2                  /* the u sample's fixed random streams: the sample, and so the
@@ -162,6 +163,8 @@ struct rec {
     uint32_t fam, mid, mid2, giv, famcls; /* folded ids in names; mid2 = mid minus Thi/Van */
     uint32_t full;                        /* folded full name, id in fulls, 0 = none */
     uint32_t ward, nward, prov, nprov;    /* ids in codes */
+    uint32_t det;                         /* hash of the folded address detail (house
+                                             number and street, hamlet), 0 = none */
     uint16_t year;
     uint8_t month, day, prec;
     char sex;
@@ -428,10 +431,10 @@ cmp_addr(const struct rec *a, const struct rec *b)
     if (!comparable)
         return 0;
     if ((a->ward && a->ward == b->ward) || (a->nward && a->nward == b->nward))
-        return 1;
+        return !a->det || !b->det ? 2 : a->det == b->det ? 1 : 3;
     if ((a->prov && a->prov == b->prov) || (a->nprov && a->nprov == b->nprov))
-        return 2;
-    return 3;
+        return 4;
+    return 5;
 }
 
 static inline uint32_t
@@ -632,12 +635,12 @@ int link_build_rules(struct run *R, struct dc_error *err);
 int link_scan(struct run *R, int mode, struct dc_error *err);
 
 /* The levels of a COUNT-pass pattern (block.c's pattern_index writes them:
- * 3+3+3+2+2 bits); read in EM's inner loop. */
+ * 3+3+3+2+3 bits); read in EM's inner loop. */
 static inline unsigned
 pattern_level(uint32_t x, int k)
 {
     static const int shift[DC_CMP_COUNT] = {0, 3, 6, 9, 11};
-    static const unsigned mask[DC_CMP_COUNT] = {7, 7, 7, 3, 3};
+    static const unsigned mask[DC_CMP_COUNT] = {7, 7, 7, 3, 7};
 
     return (x >> shift[k]) & mask[k];
 }

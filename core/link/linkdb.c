@@ -98,7 +98,7 @@ intern(struct dc_intern *in, const unsigned char *text, int len)
 #define LOAD_COLUMNS                                                                           \
     "SELECT record_id, source, src_row, full_name, family_name, middle_name, given_name, "     \
     "name_key, dob, dob_precision, sex, id12, cmnd, province_code, ward_code, "                \
-    "new_province_code, new_ward_code FROM person "
+    "new_province_code, new_ward_code, address_detail FROM person "
 static const char load_sql[] = LOAD_COLUMNS "ORDER BY record_id";
 static const char load_two_sql[] = LOAD_COLUMNS "WHERE record_id IN (?1, ?2) ORDER BY record_id";
 
@@ -235,6 +235,7 @@ load_whole(struct dc_db *db, const int64_t *two, struct dc_linkset *ls, struct d
         p->ward_code = T(14);
         p->new_province_code = T(15);
         p->new_ward_code = T(16);
+        p->address_detail = T(17);
         ls->record_id[i] = p->record_id;
         ls->source[i] = p->source;
         ls->src_row[i] = p->src_row;
@@ -340,6 +341,7 @@ load_job(void *ud, unsigned s)
         T(14, p->ward_code);
         T(15, p->new_province_code);
         T(16, p->new_ward_code);
+        T(17, p->address_detail);
         if (bad == -2) {
             L->rc = dc_error_set(&L->err, DC_EX_DATAERR, "person %lld: a field over %d bytes",
                                  (long long)p->record_id, ARENA_BLOCK - 1);
@@ -593,7 +595,8 @@ dc_linkdb_params_load(struct dc_db *db, struct dc_dedup_params **out, struct dc_
     if (dc_db_prepare(db, "SELECT params FROM dedup_params ORDER BY id DESC LIMIT 1", &q, err) < 0)
         return -1;
     rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
+    /* parameters of an earlier model are not reused: the run trains anew */
+    if (rc == SQLITE_ROW && !dc_dedup_params_outdated((const char *)sqlite3_column_text(q, 0)))
         ret = dc_dedup_params_from_text((const char *)sqlite3_column_text(q, 0), out, err);
     else if (rc != SQLITE_DONE)
         ret = dc_db_fail(db, rc, "read dedup_params", err);

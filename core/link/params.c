@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const int link_nlevels[DC_CMP_COUNT] = {8, 7, 5, 3, 4};
+const int link_nlevels[DC_CMP_COUNT] = {8, 7, 5, 3, 6};
 const char *const link_cmp_names[DC_CMP_COUNT] = {"name", "dob", "id", "sex", "address"};
 
 /*
@@ -27,14 +27,14 @@ const double link_default_m[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
     {0, 0.85, 0.03, 0.03, 0.03, 0.04, 0.02},
     {0, 0.66, 0.02, 0.30, 0.02},
     {0, 0.98, 0.02},
-    {0, 0.70, 0.20, 0.10},
+    {0, 0.50, 0.10, 0.10, 0.20, 0.10},
 };
 const double link_default_u[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
     {0, 1e-4, 1e-4, 1e-4, 5e-4, 1e-3, 1e-2, 0.9883},
     {0, 1e-4, 1e-4, 1e-3, 0.0125, 5e-4, 0.9858},
     {0, 1e-4, 1e-4, 0.30, 0.6998},
     {0, 0.5, 0.5},
-    {0, 0.01, 0.20, 0.79},
+    {0, 0.001, 0.002, 0.007, 0.20, 0.79}, /* one house or hamlet: ~1 in 10 of a ward */
 };
 #define DEFAULT_PRIOR 1e-4
 
@@ -158,7 +158,7 @@ dc_dedup_params_to_text(const struct dc_dedup_params *p, char **out, struct dc_e
     size_t i;
 
     *out = NULL;
-    dc_buf_printf(&b, "dancu-dedup-params 1\n");
+    dc_buf_printf(&b, "dancu-dedup-params %d\n", LINK_PARAMS_FORMAT);
     dc_buf_printf(&b, "prior %.17g\n", p->prior);
     dc_buf_printf(&b, "trained %d\nseed %llu\ntrained_records %llu\nu_samples %llu\n",
                   p->trained, p->seed, p->trained_records, p->u_samples);
@@ -254,6 +254,16 @@ link_tf_add(struct tf_table *t, size_t *cap, double freq, const char *s, size_t 
 }
 
 int
+dc_dedup_params_outdated(const char *text)
+{
+    static const char head[] = "dancu-dedup-params ";
+
+    return text && strncmp(text, head, sizeof head - 1) == 0 &&
+           text[sizeof head - 1] >= '1' && text[sizeof head - 1] < '0' + LINK_PARAMS_FORMAT &&
+           (text[sizeof head] == '\n' || text[sizeof head] == '\r');
+}
+
+int
 dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out, struct dc_error *err)
 {
     struct dc_dedup_params *p;
@@ -286,8 +296,16 @@ dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out, struct
             const char *v;
             size_t vl;
 
-            if (!tok_is(t, tl, "dancu-dedup-params") || !tok(&q, le, &v, &vl) ||
-                !tok_is(v, vl, "1"))
+            if (!tok_is(t, tl, "dancu-dedup-params") || !tok(&q, le, &v, &vl))
+                goto bad;
+            if (vl == 1 && v[0] >= '1' && v[0] < '0' + LINK_PARAMS_FORMAT) {
+                dc_dedup_params_free(p);
+                return dc_error_set(err, DC_EX_DATAERR,
+                                    "dedup params: format %c, from an earlier model (the "
+                                    "address comparison had no house levels): train again",
+                                    v[0]);
+            }
+            if (vl != 1 || v[0] != '0' + LINK_PARAMS_FORMAT)
                 goto bad;
             seen_head = 1;
         } else if (tok_is(t, tl, "end")) {

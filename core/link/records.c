@@ -414,6 +414,22 @@ code_id(struct ctx *c, const char *s, uint32_t *id, struct dc_error *err)
     return intern_get(&c->codes, s ? s : "", n, id, err);
 }
 
+/* The address detail (house number and street, or hamlet) folded as a name
+ * key is (case, marks, đ and punctuation aside: "Số 12, đường Lê Lợi" =
+ * "so 12 duong le loi"), hashed to 32 bits: compared only within one ward,
+ * where two different details sharing a hash is a one in four billion. */
+static uint32_t
+detail_hash(const char *s)
+{
+    char key[512];
+    uint64_t h;
+
+    if (!s || !*s || dc_fold(DC_FOLD_KEY, s, key, sizeof key) < 0 || !key[0])
+        return 0;
+    h = hash_bytes(key, strlen(key));
+    return (uint32_t)(h ^ h >> 32) | 1u;
+}
+
 struct ctx_half {
     struct ctx *c;
     const struct dc_person *recs;
@@ -446,6 +462,7 @@ ctx_other_half(void *arg)
             r->cmnd = v;
             r->cmndlen = l;
         }
+        r->det = detail_hash(p->address_detail);
         if (code_id(c, p->ward_code, &r->ward, &h->err) ||
             code_id(c, p->new_ward_code, &r->nward, &h->err) ||
             code_id(c, p->province_code, &r->prov, &h->err) ||

@@ -24,7 +24,8 @@ static const char *const level_names[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
      "one missing", "different",
      "", "", ""},
     {"null", "agree", "disagree", "", "", "", "", ""},
-    {"null", "same ward (old or new code)", "same province", "different", "", "", "", ""},
+    {"null", "same ward and house or hamlet", "same ward, house unknown on a side",
+     "same ward, another house or hamlet", "same province", "different", "", ""},
 };
 
 /* ---- phase timing (for --verbose; never changes a result) --------------- */
