@@ -174,37 +174,45 @@ link_radix_sort(struct ki *v, size_t n, struct dc_error *err)
 }
 
 /* The same order as radix_sort for keys that are hashes (spread over all
- * 64 bits): one counting pass on the top 16 bits, then each bucket (a dozen
- * keys on average) sorted on its own, instead of four passes over all of
- * them.  Blocking sorts nine million keys per million records. */
+ * 64 bits): one counting pass on the top bits, then each bucket (about 16
+ * keys) sorted on its own, instead of four passes over all of them.
+ * Blocking sorts nine million keys per million records.  The buckets grow
+ * with n past a million keys (16 bits, then up to 20: ten million keys took
+ * 0.84 s on 16 bits, 0.51-0.60 s on 19-20, the buckets' qsorts the
+ * difference). */
 int
 link_hash_sort(struct ki *v, size_t n, struct dc_error *err)
 {
     struct ki *tmp;
-    size_t *cnt, i, b, sum = 0;
+    size_t *cnt, i, b, sum = 0, nb;
+    int bits = 16, sh;
 
     if (n < 4096)
         return link_radix_sort(v, n, err);
+    while (bits < 20 && (n >> bits) > 16)
+        bits++;
+    nb = (size_t)1 << bits;
+    sh = 64 - bits;
     tmp = malloc(n * sizeof *tmp);
-    cnt = malloc(65536 * sizeof *cnt);
+    cnt = malloc(nb * sizeof *cnt);
     if (!tmp || !cnt) {
         free(tmp);
         free(cnt);
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     }
-    memset(cnt, 0, 65536 * sizeof *cnt);
+    memset(cnt, 0, nb * sizeof *cnt);
     for (i = 0; i < n; i++)
-        cnt[v[i].k >> 48]++;
-    for (b = 0; b < 65536; b++) {
+        cnt[v[i].k >> sh]++;
+    for (b = 0; b < nb; b++) {
         size_t c = cnt[b];
 
         cnt[b] = sum;
         sum += c;
     }
     for (i = 0; i < n; i++) /* stable: index order kept within a bucket */
-        tmp[cnt[v[i].k >> 48]++] = v[i];
+        tmp[cnt[v[i].k >> sh]++] = v[i];
     /* cnt[b] is now the end of bucket b, the start of bucket b + 1 */
-    for (b = 0; b < 65536; b++) {
+    for (b = 0; b < nb; b++) {
         size_t lo = b ? cnt[b - 1] : 0, hi = cnt[b];
 
         if (hi - lo > 32) {

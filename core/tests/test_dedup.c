@@ -10,6 +10,7 @@
  */
 #include "../dedup.h"
 #include "../linkdb.h"
+#include "../link/link_int.h"
 #include "../link/strsim.h"
 #include "../util/relay.h"
 #include "../vntext.h"
@@ -469,6 +470,56 @@ test_unknown_prefix_is_near(void)
     CHECK_INT(dc_dedup_run(v + 2, 2, NULL, &o, &r, &err), 0);
     CHECK_INT(r.cluster[1], 1);
     dc_dedup_result_release(&r);
+}
+
+static int
+ki_order(const void *x, const void *y)
+{
+    const struct ki *a = x, *b = y;
+
+    if (a->k != b->k)
+        return a->k < b->k ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* The blocking sort gives (key, index) order at every bucket width it
+ * picks: 16 bits below a million keys, more above (2.1M keys: 17 bits),
+ * with keys repeated (blocks) and buckets over 32 keys (qsorted). */
+static void
+test_hash_sort_order(void)
+{
+    static const size_t sizes[] = {5000, 300000, 2100000};
+    struct dc_error err = DC_ERROR_INIT;
+    size_t t, i, n;
+
+    for (t = 0; t < sizeof sizes / sizeof sizes[0]; t++) {
+        struct ki *v, *w;
+
+        n = sizes[t];
+        v = malloc(n * sizeof *v);
+        w = malloc(n * sizeof *w);
+        CHECK(v && w);
+        if (!v || !w) {
+            free(v);
+            free(w);
+            return;
+        }
+        for (i = 0; i < n; i++) {
+            /* a third of the keys shared by blocks of 3; some crowd one bucket */
+            v[i].k = mix64(i % 7 == 0 ? 42 : i / 3 + 1) | (i % 11 == 0 ? 0xFFFF000000000000ull : 0);
+            v[i].i = (uint32_t)i; /* blocking feeds records in index order */
+        }
+        memcpy(w, v, n * sizeof *v);
+        qsort(w, n, sizeof *w, ki_order);
+        CHECK_INT(link_hash_sort(v, n, &err), 0);
+        for (i = 0; i < n && v[i].k == w[i].k && v[i].i == w[i].i; i++)
+            ;
+        if (i < n)
+            printf("# %zu keys: first difference at %zu\n", n, i);
+        CHECK(i == n);
+        free(v);
+        free(w);
+    }
 }
 
 /* Two records of one ward compare their address detail (house number and
@@ -1535,6 +1586,7 @@ main(void)
     RUN(test_jw_bound_matches_strsim);
     RUN(test_pair_cache_fallback_same);
     RUN(test_address_house_levels);
+    RUN(test_hash_sort_order);
     RUN(test_memory_budget_same_result);
     RUN(test_phase_times);
     if (!mkdtemp(dbdir)) {
