@@ -472,19 +472,10 @@ test_unknown_prefix_is_near(void)
     dc_dedup_result_release(&r);
 }
 
-static int
-ki_order(const void *x, const void *y)
-{
-    const struct ki *a = x, *b = y;
-
-    if (a->k != b->k)
-        return a->k < b->k ? -1 : 1;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
-
-/* The blocking sort gives (key, index) order at every bucket width it
- * picks: 16 bits below a million keys, more above (2.1M keys: 17 bits),
- * with keys repeated (blocks) and buckets over 32 keys (qsorted). */
+/* The blocking sort gives the order of the four-pass radix sort (key, then
+ * index) at every bucket width it picks: 16 bits below a million keys, more
+ * above (2.1M keys: 17 bits), with keys repeated (blocks) and buckets over
+ * 32 keys (qsorted). */
 static void
 test_hash_sort_order(void)
 {
@@ -510,7 +501,7 @@ test_hash_sort_order(void)
             v[i].i = (uint32_t)i; /* blocking feeds records in index order */
         }
         memcpy(w, v, n * sizeof *v);
-        qsort(w, n, sizeof *w, ki_order);
+        CHECK_INT(link_radix_sort(w, n, &err), 0);
         CHECK_INT(link_hash_sort(v, n, &err), 0);
         for (i = 0; i < n && v[i].k == w[i].k && v[i].i == w[i].i; i++)
             ;
