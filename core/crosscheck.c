@@ -15,66 +15,11 @@
 #include "address.h"
 #include "hash.h"
 #include "json.h"
-#include "vndate.h"
 #include "normalize.h"
+#include "personrow.h"
 #include "refdata.h"
 #include "stage.h"
 #include "util/threads.h"
-
-static const char select_person[] =
-    "SELECT record_id, source, src_file, src_row, src_line, full_name, family_name, "
-    "middle_name, given_name, name_key, dob, dob_precision, dob_raw, sex, sex_raw, id12, cmnd, "
-    "id_raw, issue_date, expiry_date, ethnic, ethnic_code, religion, address_raw, "
-    "address_detail, province_code, district_code, ward_code, new_province_code, new_ward_code, "
-    "addr_confidence, mrz, qr, addr_reason, addr_era, name_note FROM person ORDER BY record_id";
-
-/* The texts through sqlite3_column_value and sqlite3_value_text: sqlite3_column_text
- * takes the statement's checks and error exit for each of the 30 (export's fetch_row
- * says why the unprotected value is safe: the connection is single-threaded). */
-static void
-load_person(sqlite3_stmt *q, struct dc_person *p)
-{
-#define T(i) ((const char *)sqlite3_value_text(sqlite3_column_value(q, i)))
-    memset(p, 0, sizeof *p);
-    p->record_id = sqlite3_column_int64(q, 0);
-    p->source = T(1);
-    p->src_file = T(2);
-    p->src_row = sqlite3_column_int64(q, 3);
-    p->src_line = sqlite3_column_int64(q, 4);
-    p->full_name = T(5);
-    p->family_name = T(6);
-    p->middle_name = T(7);
-    p->given_name = T(8);
-    p->name_key = T(9);
-    p->dob = T(10);
-    p->dob_precision = dc_date_precision_from_name(T(11));
-    p->dob_raw = T(12);
-    const char *sx = T(13);
-    p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? sx[0] : 0;
-    p->sex_raw = T(14);
-    p->id12 = T(15);
-    p->cmnd = T(16);
-    p->id_raw = T(17);
-    p->issue_date = T(18);
-    p->expiry_date = T(19);
-    p->ethnic = T(20);
-    p->ethnic_code = T(21);
-    p->religion = T(22);
-    p->address_raw = T(23);
-    p->address_detail = T(24);
-    p->province_code = T(25);
-    p->district_code = T(26);
-    p->ward_code = T(27);
-    p->new_province_code = T(28);
-    p->new_ward_code = T(29);
-    p->addr_confidence = sqlite3_column_double(q, 30);
-    p->mrz = T(31);
-    p->qr = T(32);
-    p->addr_reason = T(33);
-    p->addr_era = T(34);
-    p->name_note = T(35);
-#undef T
-}
 
 struct sink {
     struct dc_db *db;
@@ -765,6 +710,7 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     struct sink k = {db, NULL, s, 0};
     struct dc_stage st = DC_STAGE_INIT;
     sqlite3_stmt *sel = NULL, *clu = NULL;
+    char select_person[1024];
     struct shared ids = {0}, cmnds = {0};
     struct arena arena = {0};
     struct pool pool = {0};
@@ -780,6 +726,11 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
                        err) < 0)
         return -1;
     s->batch_id = st.batch_id;
+    if (dc_prow_select(DC_PROW_CROSSCHECK, "ORDER BY record_id", select_person,
+                       sizeof select_person) < 0) {
+        dc_error_set(err, DC_EX_SOFTWARE, "the person select is longer than its buffer");
+        goto fail;
+    }
     if (dc_db_prepare(db, select_person, &sel, err) < 0 ||
         dc_db_prepare(db, "SELECT record_id, cluster_id FROM cluster ORDER BY record_id", &clu,
                       err) < 0 ||
@@ -796,7 +747,8 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
         if (ctx->progress && s->records % DC_PROGRESS_EVERY == 0 && s->records)
             ctx->progress(ctx->progress_ud, s->records, total);
-        load_person(sel, &p);
+        memset(&p, 0, sizeof p);
+        dc_prow_load(sel, DC_PROW_CROSSCHECK, &p, NULL, NULL);
         if (pool_add(&pool, &p, &k, err) < 0)
             goto fail;
         s->records++;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "personrow.h"
 #include "stage.h"
 #include "util/threads.h"
 #include "vndate.h"
@@ -124,19 +125,12 @@ tally_store(struct dc_db *db, const struct tally *t, struct dc_error *err)
 #define MAX_WORKERS 8 /* each holds a norm buffer: about 20 MB of memos */
 #define NOOFF ((size_t)-1)
 
-/* person's text columns as bound, parameters 7..36 except 32 (confidence) */
-enum {
-    T_FULL, T_FAMILY, T_MIDDLE, T_GIVEN, T_KEY, T_DOB, T_PREC, T_DOB_RAW, T_SEX, T_SEX_RAW,
-    T_ID12, T_CMND, T_ID_RAW, T_ISSUE, T_EXPIRY, T_ETHNIC, T_ETHNIC_CODE, T_RELIGION,
-    T_ADDR_RAW, T_ADDR_DETAIL, T_PROV, T_DIST, T_WARD, T_NEW_PROV, T_NEW_WARD,
-    T_REASON, T_MRZ, T_QR, T_ERA, T_NOTE, T_COUNT
-};
-
 struct nrec {
     int64_t record_id, batch, src_row, src_line;
     const char *source, *src_file;             /* the pass's struct srcs */
     size_t raw[DC_F_COUNT];                    /* in the batch's in buffer */
-    size_t text[T_COUNT];                      /* in its out buffer */
+    size_t text[DC_PROW_MAX];                  /* person column c's text in its out
+                                                  buffer (value columns but the REAL) */
     double conf;
     int has_conf;
     size_t chg, nchg; /* its changes: chg[chg .. chg + nchg) */
@@ -240,17 +234,33 @@ normalize_batch(struct nbatch *b, const struct dc_normalize_opts *o, struct dc_n
             return -1;
         }
         r->nchg = b->nchg - r->chg;
-        const char *sex = p.sex == 'M' ? "M" : p.sex == 'F' ? "F" : NULL;
+        /* no reason (nor era) without a catalogue to match the address against */
         const char *reason = p.address_raw && o->cat ? p.addr_reason : NULL;
-        const char *text[T_COUNT] = {
-            p.full_name, p.family_name, p.middle_name, p.given_name, p.name_key, p.dob,
-            dc_date_precision_name(p.dob_precision), p.dob_raw, sex, p.sex_raw, p.id12, p.cmnd,
-            p.id_raw, p.issue_date, p.expiry_date, p.ethnic, p.ethnic_code, p.religion,
-            p.address_raw, p.address_detail, p.province_code, p.district_code, p.ward_code,
-            p.new_province_code, p.new_ward_code, reason, p.mrz, p.qr,
-            reason ? p.addr_era : NULL, p.name_note};
-        for (int t = 0; t < T_COUNT; t++)
-            r->text[t] = put_str(&b->out, text[t]);
+        const char *sex = p.sex == 'M' ? "M" : p.sex == 'F' ? "F" : NULL;
+        size_t c = 0;
+        /* the value columns' texts at their column's index, a step a column */
+#define IS(f, g) (offsetof(struct dc_person, f) == offsetof(struct dc_person, g))
+#define PUT_KEY(f)
+#define PUT_BATCH(f)
+#define PUT_SRC(f)
+#define PUT_REAL(f)
+#define PUT_PREC(f) r->text[c] = put_str(&b->out, dc_date_precision_name(p.f));
+#define PUT_SEX(f) r->text[c] = put_str(&b->out, sex);
+#define PUT_TEXT(f)                                                                            \
+    r->text[c] = put_str(&b->out, IS(f, addr_reason) ? reason                                  \
+                                  : IS(f, addr_era)  ? (reason ? p.addr_era : NULL)            \
+                                                     : p.f);
+#define PUT(f, t, rd) PUT_##t(f) c++;
+        DC_PROW_COLUMNS(PUT)
+#undef PUT
+#undef PUT_TEXT
+#undef PUT_SEX
+#undef PUT_PREC
+#undef PUT_REAL
+#undef PUT_SRC
+#undef PUT_BATCH
+#undef PUT_KEY
+#undef IS
         r->has_conf = p.address_raw != NULL;
         r->conf = p.addr_confidence;
         if (p.dob_precision == DC_DATE_INVALID)
@@ -369,15 +379,6 @@ static const char select_src[] =
 enum { SRC_FIRST_FIELD = 4 }; /* column of full_name: fields follow in fields.h order */
 
 
-static const char insert_person[] =
-    "INSERT INTO person(record_id, batch_id, source, src_file, src_row, src_line, full_name, "
-    "family_name, middle_name, given_name, name_key, dob, dob_precision, dob_raw, sex, sex_raw, "
-    "id12, cmnd, id_raw, issue_date, expiry_date, ethnic, ethnic_code, religion, address_raw, "
-    "address_detail, province_code, district_code, ward_code, new_province_code, new_ward_code, "
-    "addr_confidence, addr_reason, mrz, qr, addr_era, name_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)";
-
 /* A column's text into b ("" stays "": dc_normalize_record tells it from NULL itself). */
 static size_t
 put_col(struct dc_buf *b, sqlite3_stmt *q, int col)
@@ -469,20 +470,28 @@ write_batch(struct pass *ps, const struct nbatch *b, struct dc_error *err)
                 return dc_db_fail(ps->db, rc, "insert change", err);
         }
         /* every parameter is bound on every row: the statement is not cleared */
-        sqlite3_bind_int64(q, 1, r->record_id);
-        sqlite3_bind_int64(q, 2, r->batch);
-        sqlite3_bind_text(q, 3, r->source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 4, r->src_file, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 5, r->src_row);
-        sqlite3_bind_int64(q, 6, r->src_line);
-        for (int t = 0; t <= T_NEW_WARD; t++)
-            bind_text(q, 7 + t, str_at(&b->out, r->text[t]));
-        if (r->has_conf)
-            sqlite3_bind_double(q, 32, r->conf);
-        else
-            sqlite3_bind_null(q, 32);
-        for (int t = T_REASON; t < T_COUNT; t++)
-            bind_text(q, 33 + t - T_REASON, str_at(&b->out, r->text[t]));
+        int i = 1;
+#define BIND_KEY(f) sqlite3_bind_int64(q, i, r->f);
+#define BIND_BATCH(f) sqlite3_bind_int64(q, i, r->batch);
+#define BIND_SRC(f) sqlite3_bind_text(q, i, r->f, -1, SQLITE_STATIC);
+#define BIND_TEXT(f) bind_text(q, i, str_at(&b->out, r->text[i - 1]));
+#define BIND_PREC BIND_TEXT
+#define BIND_SEX BIND_TEXT
+#define BIND_REAL(f)                                                                           \
+    if (r->has_conf)                                                                           \
+        sqlite3_bind_double(q, i, r->conf);                                                    \
+    else                                                                                       \
+        sqlite3_bind_null(q, i);
+#define BIND(f, t, rd) BIND_##t(f) i++;
+        DC_PROW_COLUMNS(BIND)
+#undef BIND
+#undef BIND_REAL
+#undef BIND_SEX
+#undef BIND_PREC
+#undef BIND_TEXT
+#undef BIND_SRC
+#undef BIND_BATCH
+#undef BIND_KEY
         rc = sqlite3_step(q);
         sqlite3_reset(q);
         if (rc != SQLITE_DONE)
@@ -669,6 +678,7 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
 {
     static const char *const index_tables[] = {"person", "change", NULL};
     struct dc_stage st = DC_STAGE_INIT;
+    char insert_person[2048];
     struct pass ps;
 
     memset(s, 0, sizeof *s);
@@ -681,6 +691,10 @@ dc_normalize_db(struct dc_db *db, const struct dc_normalize_opts *o, const char 
                        index_tables, err) < 0)
         return -1;
     s->batch_id = st.batch_id;
+    if (dc_prow_insert(insert_person, sizeof insert_person) < 0) {
+        dc_error_set(err, DC_EX_SOFTWARE, "the person insert is longer than its buffer");
+        goto fail;
+    }
     if (dc_db_prepare(db, select_src, &ps.sel, err) < 0 ||
         dc_db_prepare(db, insert_person, &ps.ins, err) < 0 ||
         dc_db_prepare(db,

@@ -12,6 +12,7 @@
 #include "../csvio.h"
 #include "../json.h"
 #include "../hash.h"
+#include "../personrow.h"
 #include "../stage.h"
 #include "../util/relay.h"
 
@@ -95,27 +96,25 @@ intern(struct dc_intern *in, const unsigned char *text, int len)
     return dst;
 }
 
-#define LOAD_COLUMNS                                                                           \
-    "SELECT record_id, source, src_row, full_name, family_name, middle_name, given_name, "     \
-    "name_key, dob, dob_precision, sex, id12, cmnd, province_code, ward_code, "                \
-    "new_province_code, new_ward_code, address_detail FROM person "
-static const char load_sql[] = LOAD_COLUMNS "ORDER BY record_id";
-static const char load_two_sql[] = LOAD_COLUMNS "WHERE record_id IN (?1, ?2) ORDER BY record_id";
-
-static enum dc_date_precision
-prec_of(const unsigned char *s)
+/* The person columns dedup reads (personrow.h), in record order: all, or two. */
+static int
+load_sql(int two, char *buf, size_t size, struct dc_error *err)
 {
-    if (!s)
-        return DC_DATE_NONE;
-    if (strcmp((const char *)s, "day") == 0)
-        return DC_DATE_DAY;
-    if (strcmp((const char *)s, "month") == 0)
-        return DC_DATE_MONTH;
-    if (strcmp((const char *)s, "year") == 0)
-        return DC_DATE_YEAR;
-    if (strcmp((const char *)s, "invalid") == 0)
-        return DC_DATE_INVALID;
-    return DC_DATE_NONE;
+    if (dc_prow_select(DC_PROW_DEDUP,
+                       two ? "WHERE record_id IN (?1, ?2) ORDER BY record_id" : "ORDER BY record_id",
+                       buf, size) < 0)
+        return dc_error_set(err, DC_EX_SOFTWARE, "the person select is longer than its buffer");
+    return 0;
+}
+
+/* A whole-record load (explain) interns every text. */
+static int
+keep_interned(void *ud, const struct dc_prow_col *c, const unsigned char *text, int len,
+              const char **dst)
+{
+    (void)c;
+    *dst = intern(ud, text, len); /* out of memory: NULL, as no text */
+    return 0;
 }
 
 /* ---- per-batch arena: one batch's strings, reused batch after batch ---- */
@@ -192,6 +191,7 @@ static int
 load_whole(struct dc_db *db, const int64_t *two, struct dc_linkset *ls, struct dc_error *err)
 {
     sqlite3_stmt *q = NULL;
+    char sql[1024];
     long long n = 2;
     size_t i = 0;
     int rc;
@@ -206,7 +206,7 @@ load_whole(struct dc_db *db, const int64_t *two, struct dc_linkset *ls, struct d
         dc_linkset_release(ls);
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     }
-    if (dc_db_prepare(db, two ? load_two_sql : load_sql, &q, err) < 0) {
+    if (load_sql(two != NULL, sql, sizeof sql, err) < 0 || dc_db_prepare(db, sql, &q, err) < 0) {
         dc_linkset_release(ls);
         return -1;
     }
@@ -214,34 +214,14 @@ load_whole(struct dc_db *db, const int64_t *two, struct dc_linkset *ls, struct d
         sqlite3_bind_int64(q, 1, two[0]);
         sqlite3_bind_int64(q, 2, two[1]);
     }
-#define T(col) intern(ls->strings, sqlite3_column_text(q, col), sqlite3_column_bytes(q, col))
     while ((rc = sqlite3_step(q)) == SQLITE_ROW && i < (size_t)n) {
         struct dc_person *p = &ls->recs[i];
-        p->record_id = sqlite3_column_int64(q, 0);
-        p->source = T(1);
-        p->src_row = sqlite3_column_int64(q, 2);
-        p->full_name = T(3);
-        p->family_name = T(4);
-        p->middle_name = T(5);
-        p->given_name = T(6);
-        p->name_key = T(7);
-        p->dob = T(8);
-        p->dob_precision = prec_of(sqlite3_column_text(q, 9));
-        const unsigned char *sx = sqlite3_column_text(q, 10);
-        p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;
-        p->id12 = T(11);
-        p->cmnd = T(12);
-        p->province_code = T(13);
-        p->ward_code = T(14);
-        p->new_province_code = T(15);
-        p->new_ward_code = T(16);
-        p->address_detail = T(17);
+        (void)dc_prow_load(q, DC_PROW_DEDUP, p, keep_interned, ls->strings);
         ls->record_id[i] = p->record_id;
         ls->source[i] = p->source;
         ls->src_row[i] = p->src_row;
         i++;
     }
-#undef T
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         dc_linkset_release(ls);
@@ -292,6 +272,31 @@ struct loader {
     struct dc_error err;
 };
 
+/* A streamed record's texts: the source interned for the whole run (few distinct;
+ * truth matching), the rest in the batch's arena; name_key is not kept (dedup
+ * folds the parts itself).  arena_put's -1 / -2, or -1 when interning fails. */
+struct keep_batch {
+    struct arena *a;
+    struct dc_intern *strings;
+};
+
+static int
+keep_batched(void *ud, const struct dc_prow_col *c, const unsigned char *text, int len,
+             const char **dst)
+{
+    struct keep_batch *k = ud;
+
+    if (c->off == offsetof(struct dc_person, name_key)) {
+        *dst = NULL;
+        return 0;
+    }
+    if (c->off == offsetof(struct dc_person, source)) {
+        *dst = intern(k->strings, text, len);
+        return text && len > 0 && !*dst ? -1 : 0;
+    }
+    return arena_put(k->a, text, len, dst);
+}
+
 /* The reader's job: fill slot s with the next batch, in record order.  Ends on the last
  * batch or on a failure (L->rc, L->err; the slot then holds nothing). */
 static int
@@ -308,40 +313,12 @@ load_job(void *ud, unsigned s)
     sl->a.cur = 0;
     sl->a.used = 0;
     sl->last = 1;
-    /* name_key (column 7) is not read: dedup folds the parts itself. */
-#define T(col, dst)                                                                                \
-    do {                                                                                           \
-        int r_ = arena_put(&sl->a, sqlite3_column_text(q, col), sqlite3_column_bytes(q, col),      \
-                           &(dst));                                                                \
-        if (r_ < bad)                                                                              \
-            bad = r_;                                                                              \
-    } while (0)
     while (sl->nb < BATCH && i < L->n && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct dc_person *p = &sl->batch[sl->nb];
-        const unsigned char *src = sqlite3_column_text(q, 1);
+        struct keep_batch kb = {&sl->a, ls->strings};
 
         memset(p, 0, sizeof *p);
-        p->record_id = sqlite3_column_int64(q, 0);
-        p->src_row = sqlite3_column_int64(q, 2);
-        /* few distinct sources: interned for the whole run (truth matching) */
-        p->source = intern(ls->strings, src, sqlite3_column_bytes(q, 1));
-        if (src && *src && !p->source)
-            bad = -1;
-        T(3, p->full_name);
-        T(4, p->family_name);
-        T(5, p->middle_name);
-        T(6, p->given_name);
-        T(8, p->dob);
-        p->dob_precision = prec_of(sqlite3_column_text(q, 9));
-        const unsigned char *sx = sqlite3_column_text(q, 10);
-        p->sex = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;
-        T(11, p->id12);
-        T(12, p->cmnd);
-        T(13, p->province_code);
-        T(14, p->ward_code);
-        T(15, p->new_province_code);
-        T(16, p->new_ward_code);
-        T(17, p->address_detail);
+        bad = dc_prow_load(q, DC_PROW_DEDUP, p, keep_batched, &kb);
         if (bad == -2) {
             L->rc = dc_error_set(&L->err, DC_EX_DATAERR, "person %lld: a field over %d bytes",
                                  (long long)p->record_id, ARENA_BLOCK - 1);
@@ -357,7 +334,6 @@ load_job(void *ud, unsigned s)
         i++;
         sl->nb++;
     }
-#undef T
     L->i = i;
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         L->rc = dc_db_fail(L->db, rc, "read person", &L->err);
@@ -386,6 +362,7 @@ dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_i
 {
     struct dc_dedup_input *in = NULL;
     struct loader L;
+    char sql[1024];
     long long n;
     int s = 0, rc = 0;
 
@@ -410,7 +387,7 @@ dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_i
             goto fail;
         }
     }
-    if (dc_db_prepare(db, load_sql, &L.q, err) < 0)
+    if (load_sql(0, sql, sizeof sql, err) < 0 || dc_db_prepare(db, sql, &L.q, err) < 0)
         goto fail;
     /* the reader on a thread of its own, or inline when none can start */
     dc_relay_init(&L.relay, DC_RELAY_FILL, NSLOT, load_job, &L);
