@@ -4,7 +4,6 @@
  */
 #include "refdata.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,18 +122,20 @@ dc_refdata_sha256(struct dc_refdata_reader *r, char hex[65])
     return dc_csv_sha256(r->csv, hex);
 }
 
-/* A code of exactly n digits, or empty when allowed. */
-static int
-is_code(const char *s, size_t n, int empty_ok)
+int
+dc_refdata_is_code(const char *s, size_t n, int empty_ok)
 {
-    size_t len = strlen(s);
+    size_t len;
 
+    if (!s)
+        return 0;
+    len = strlen(s);
     if (len == 0)
         return empty_ok;
     if (len != n)
         return 0;
     for (size_t i = 0; i < len; i++)
-        if (!isdigit((unsigned char)s[i]))
+        if (s[i] < '0' || s[i] > '9') /* ASCII digits whatever the locale */
             return 0;
     return 1;
 }
@@ -177,7 +178,7 @@ put_map(struct loader *l, const char *kind, const char *old_code, const char *ne
 
 #define NEED_CODE(i, n, empty_ok, what)                                                          \
     do {                                                                                         \
-        if (!is_code(f[i], n, empty_ok))                                                         \
+        if (!dc_refdata_is_code(f[i], n, empty_ok))                                              \
             return dc_error_at(err, DC_EX_DATAERR, l->path, row->line, what,                     \
                                "expected a %d-digit code", n);                                   \
     } while (0)

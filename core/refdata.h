@@ -50,6 +50,11 @@ int dc_refdata_next(struct dc_refdata_reader *r, const struct dc_csv_row **row,
 int dc_refdata_sha256(struct dc_refdata_reader *r, char hex[65]);
 void dc_refdata_close(struct dc_refdata_reader *r);
 
+/* 1 when s is a code of exactly n ASCII digits (GSO codes keep their leading zeros), or
+ * empty when empty_ok; NULL is no code.  The one check of catalogue codes (refdata load,
+ * the address catalogue). */
+int dc_refdata_is_code(const char *s, size_t n, int empty_ok);
+
 struct dc_refdata_file_summary {
     char kind[24];
     long rows;

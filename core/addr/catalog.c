@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../hash.h"
+#include "../refdata.h"
 
 /* ------------------------------------------------------------ catalogue */
 
@@ -70,12 +71,7 @@ grow(void **p, long *cap, long need, size_t elem, struct dc_error *err)
 static int
 valid_code(const char *s, size_t n)
 {
-    if (s == NULL || strlen(s) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
+    return dc_refdata_is_code(s, n, 0);
 }
 
 static int

@@ -438,6 +438,21 @@ test_catalog_dir_wrong_kind(void)
     rmdir(sub);
 }
 
+/* the one code check of the catalogue (refdata load and the address catalogue) */
+static void
+test_is_code(void)
+{
+    CHECK(dc_refdata_is_code("01", 2, 0));
+    CHECK(dc_refdata_is_code("00004", 5, 0));
+    CHECK(!dc_refdata_is_code("1", 2, 0)); /* a lost leading zero is no code */
+    CHECK(!dc_refdata_is_code("0a", 2, 0));
+    CHECK(!dc_refdata_is_code("001", 2, 0));
+    CHECK(dc_refdata_is_code("", 5, 1));
+    CHECK(!dc_refdata_is_code("", 5, 0));
+    CHECK(!dc_refdata_is_code(NULL, 2, 1));
+    CHECK(!dc_refdata_is_code("\xd9\xa0", 2, 0)); /* U+0660 ARABIC-INDIC DIGIT ZERO */
+}
+
 int
 main(void)
 {
@@ -469,6 +484,7 @@ main(void)
     RUN(test_load_one_transaction);
     RUN(test_reader_kind_rows_and_errors);
     RUN(test_catalog_dir_wrong_kind);
+    RUN(test_is_code);
     dc_db_close(db, NULL);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
