@@ -205,6 +205,46 @@ test_fold_fast_paths_match_icu_every_bmp(void)
     CHECK(n > 6 * 60000);
 }
 
+/* vntext's has_diacritics answers from the letter table without ICU for ASCII and
+ * the Vietnamese letters; on every BMP character (alone and after a Vietnamese word)
+ * its answer is the definition: NFD holds a nonspacing mark, or đ/Đ/Ð/ð. */
+static void
+test_has_diacritics_every_bmp(void)
+{
+    int bad = 0;
+
+    for (uint32_t c = 1; c <= 0xFFFF; c++) {
+        char in[16], d[64];
+        uint8_t u[4];
+        int32_t ul = 0, i = 0;
+        size_t dn = 0;
+        UBool err = 0;
+        int want = 0;
+
+        if (c >= 0xD800 && c <= 0xDFFF)
+            continue;
+        U8_APPEND(u, ul, 4, c, err);
+        if (err)
+            continue;
+        snprintf(in, sizeof in, "%.*s", (int)ul, (const char *)u);
+        if (dc_icu_utf8(DC_ICU_NFD, in, strlen(in), d, sizeof d, &dn) < 0) {
+            bad++;
+            continue;
+        }
+        while (i < (int32_t)dn) {
+            UChar32 x;
+            U8_NEXT((const uint8_t *)d, i, (int32_t)dn, x);
+            want |= (U_GET_GC_MASK(x) & U_GC_MN_MASK) || x == 0x110 || x == 0x111 ||
+                    x == 0xD0 || x == 0xF0;
+        }
+        int got = dc_text_has_diacritics(in);
+        snprintf(d, sizeof d, "Nguyễn %s", in);
+        if ((got != want || dc_text_has_diacritics(d) != 1) && bad++ < 5)
+            printf("# U+%04X: has_diacritics %d, NFD says %d\n", (unsigned)c, got, want);
+    }
+    CHECK_INT(bad, 0);
+}
+
 static void
 test_fold_styles(void)
 {
@@ -590,6 +630,7 @@ main(void)
     RUN(test_icu_buf);
     RUN(test_letter_vn_is_the_old_list);
     RUN(test_fold_fast_paths_match_icu_every_bmp);
+    RUN(test_has_diacritics_every_bmp);
     RUN(test_fold_styles);
     RUN(test_fold_styles_differ_as_documented);
     RUN(test_every_user_folds_the_same);

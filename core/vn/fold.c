@@ -16,13 +16,6 @@
 #include "vn/letter.h"
 #include "vn/vn_int.h"
 
-/* ' ’ ‘ ʼ ` ´: all seen standing for the apostrophe of H'Hen, K'Ho */
-int
-dc_fold_is_apostrophe(UChar32 c)
-{
-    return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x60 || c == 0xB4;
-}
-
 static int
 is_eth_or_dyet(UChar32 c)
 {

@@ -43,7 +43,11 @@ int dc_fold(enum dc_fold_style style, const char *in, char *out, size_t size);
 
 /* 1 for the characters written for the apostrophe of "H'Hen", "K'Ho":
  * ' ’ ‘ ʼ ` ´ (DC_FOLD_KEY drops them; vntext keeps one ' inside a name). */
-int dc_fold_is_apostrophe(UChar32 c);
+static inline int
+dc_fold_is_apostrophe(UChar32 c)
+{
+    return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x60 || c == 0xB4;
+}
 
 /* The DC_FOLD_KEY of UTF-16 s[0..n), appended to out (NFC).  0, or -1 on
  * ICU failure or out of memory. */

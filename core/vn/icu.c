@@ -83,7 +83,7 @@ dc_icu_buf_free(struct dc_icu_buf *b)
 }
 
 int
-dc_icu_buf_reserve(struct dc_icu_buf *b, int32_t extra)
+dc_icu_buf_grow(struct dc_icu_buf *b, int32_t extra)
 {
     int32_t want;
     UChar *p;
@@ -109,30 +109,6 @@ dc_icu_buf_reserve(struct dc_icu_buf *b, int32_t extra)
     b->p = p;
     b->cap = want;
     return 0;
-}
-
-void
-dc_icu_buf_append(struct dc_icu_buf *b, const UChar *s, int32_t n)
-{
-    if (dc_icu_buf_reserve(b, n) < 0)
-        return;
-    if (n > 0)
-        memcpy(b->p + b->n, s, (size_t)n * sizeof *s);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-void
-dc_icu_buf_cp(struct dc_icu_buf *b, UChar32 c)
-{
-    UChar u[2];
-    int32_t i = 0;
-    UBool bad = 0;
-
-    U16_APPEND(u, i, 2, c, bad);
-    if (bad)
-        return;
-    dc_icu_buf_append(b, u, i);
 }
 
 /* ---- conversions ---- */

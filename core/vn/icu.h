@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <unicode/utypes.h>
 
@@ -49,10 +50,47 @@ struct dc_icu_buf {
 };
 
 void dc_icu_buf_free(struct dc_icu_buf *b);
+/* Room for extra more units (and the NUL) past the room there is. */
+int dc_icu_buf_grow(struct dc_icu_buf *b, int32_t extra);
+
+/* Inline: name normalization appends a unit at a time on its hot path. */
+
 /* Room for extra more units (and the NUL); -1 (oom set) when it fails. */
-int dc_icu_buf_reserve(struct dc_icu_buf *b, int32_t extra);
-void dc_icu_buf_append(struct dc_icu_buf *b, const UChar *s, int32_t n);
-void dc_icu_buf_cp(struct dc_icu_buf *b, UChar32 c);
+static inline int
+dc_icu_buf_reserve(struct dc_icu_buf *b, int32_t extra)
+{
+    if (!b->oom && extra >= 0 && b->n <= INT32_MAX - extra - 1 && b->n + extra + 1 <= b->cap)
+        return 0;
+    return dc_icu_buf_grow(b, extra);
+}
+
+static inline void
+dc_icu_buf_append(struct dc_icu_buf *b, const UChar *s, int32_t n)
+{
+    if (dc_icu_buf_reserve(b, n) < 0)
+        return;
+    if (n > 0)
+        memcpy(b->p + b->n, s, (size_t)n * sizeof *s);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static inline void
+dc_icu_buf_cp(struct dc_icu_buf *b, UChar32 c)
+{
+    UChar u[2];
+
+    if (c < 0 || c > 0x10FFFF)
+        return;
+    if (c <= 0xFFFF) {
+        u[0] = (UChar)c;
+        dc_icu_buf_append(b, u, 1);
+    } else {
+        u[0] = (UChar)((c >> 10) + 0xD7C0);
+        u[1] = (UChar)((c & 0x3FF) | 0xDC00);
+        dc_icu_buf_append(b, u, 2);
+    }
+}
 
 /* Append s[0..len) (UTF-8) to out: 0, -1 invalid UTF-8 or len over max_len,
  * -2 out of memory. */
