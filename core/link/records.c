@@ -6,6 +6,7 @@
  * (link_int.h's comparisons), blocking (block.c).
  */
 #include "link_int.h"
+#include "../vndate.h"
 #include "../vnid.h"
 #include "../vn/fold.h"
 #include "../vn/letter.h"
@@ -270,43 +271,21 @@ digits_value(const char *s, uint64_t *v, uint8_t *len)
     return 1;
 }
 
-static int
-num(const char *s, int n)
-{
-    int v = 0, i;
-
-    for (i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
+/* The stored birth date (ISO, as normalize writes it) through vndate's
+ * strict reader, kept to the precision the record states; anything else is
+ * compared as unknown. */
 static void
 parse_dob(const struct dc_person *p, struct rec *r)
 {
-    const char *s = p->dob;
-    size_t n = s ? strlen(s) : 0;
-    int y, m = 0, d = 0;
+    struct dc_date d;
 
     r->prec = 0;
-    if (!s || p->dob_precision < DC_DATE_YEAR || p->dob_precision > DC_DATE_DAY || n < 4)
+    if (!p->dob || p->dob_precision < DC_DATE_YEAR || p->dob_precision > DC_DATE_DAY ||
+        dc_date_parse_iso(p->dob, &d) < 0 || d.precision < p->dob_precision)
         return;
-    y = num(s, 4);
-    if (y <= 0)
-        return;
-    if (p->dob_precision >= DC_DATE_MONTH) {
-        if (n < 7 || s[4] != '-' || (m = num(s + 5, 2)) < 1 || m > 12)
-            return;
-    }
-    if (p->dob_precision == DC_DATE_DAY) {
-        if (n < 10 || s[7] != '-' || (d = num(s + 8, 2)) < 1 || d > 31)
-            return;
-    }
-    r->year = (uint16_t)y;
-    r->month = (uint8_t)m;
-    r->day = (uint8_t)d;
+    r->year = (uint16_t)d.year;
+    r->month = (uint8_t)(p->dob_precision >= DC_DATE_MONTH ? d.month : 0);
+    r->day = (uint8_t)(p->dob_precision == DC_DATE_DAY ? d.day : 0);
     r->prec = (uint8_t)p->dob_precision;
 }
 
