@@ -30,7 +30,7 @@ const char dc_usage_dedup[] =
     "  --train          re-estimate the parameters (otherwise the saved ones are\n"
     "                   reused; the first run always trains)\n"
     "  --seed N         seed of the random pairs that estimate u (default 1)\n"
-    "  --max-block N    split a block larger than N by further keys (default 5000)\n"
+    "  --max-block N    split a block larger than N by further keys (default 10)\n"
     "  --memory SIZE    memory to stay within, e.g. 800M or 2G (default half the\n"
     "                   machine's): sets the threads that block and the pair\n"
     "                   cache, never a result; a budget below what the records\n"

@@ -35,7 +35,7 @@ struct dc_dedup_opts {
     double review_min;        /* pairs kept in the result from this probability, default 0.5 */
     int train;                /* re-estimate m/u even if params are given */
     unsigned long long seed;  /* for u sampling (0 is a valid seed) */
-    size_t max_block;         /* a larger block is split, default 5000 (0 = default) */
+    size_t max_block;         /* a larger block is split, default 10 (0 = default) */
     const uint64_t *truth;    /* optional: entity id per record, only to count
                                  candidate pairs that are true (evaluation) */
     int threads;              /* threads for blocking and scoring: 0 = the machine's

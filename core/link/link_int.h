@@ -84,7 +84,7 @@
 
 #define MAX_NAME 256                 /* bytes per name part compared; longer are cut */
 #define MAX_RECORDS 0xFFFFFFF0u      /* indexes are uint32_t */
-#define DEFAULT_MAX_BLOCK 5000
+#define DEFAULT_MAX_BLOCK 10
 #define U_SAMPLES 1000000ull         /* Splink 5 tutorial order of magnitude */
 #define MIN_TRAIN_RECORDS 1000       /* below this EM has too little to go on */
 #define MIN_TRAIN_PAIRS 100

@@ -1440,6 +1440,7 @@ test_jw_bound_matches_strsim(void)
     }
     dc_dedup_opts_init(&o);
     o.review_min = 0; /* every candidate pair comes back */
+    o.max_block = N;  /* one block, every pair compared */
     CHECK_INT(dc_dedup_run(v, N, NULL, &o, &r, &err), 0);
     CHECK_INT(r.npairs, N * (N - 1) / 2);
     for (i = 0; i < r.npairs; i++) {
