@@ -550,27 +550,17 @@ syllable_check(const UChar *w, int32_t wn)
             if (n + 1 >= sizeof l)
                 return 0;
             l[n++] = 'D';
-        } else if (ch == 0x302 || ch == 0x306 || ch == 0x31B) {
-            char *p = n ? &l[n - 1] : NULL;
+        } else if (dc_letter_mark_code(ch) >= DC_MARK_BREVE) {
+            unsigned char sh;
 
-            if (!p)
+            if (!n)
                 return 0;
-            if (ch == 0x302 && *p == 'a')
-                *p = 'B';
-            else if (ch == 0x302 && *p == 'e')
-                *p = 'E';
-            else if (ch == 0x302 && *p == 'o')
-                *p = 'O';
-            else if (ch == 0x306 && *p == 'a')
-                *p = 'A';
-            else if (ch == 0x31B && *p == 'o')
-                *p = 'P';
-            else if (ch == 0x31B && *p == 'u')
-                *p = 'U';
-            else
-                return 0;
-        } else if (ch == 0x300 || ch == 0x301 || ch == 0x303 || ch == 0x309 || ch == 0x323) {
-            if (!n || !strchr("aeiouyABEOPU", l[n - 1]))
+            sh = dc_letter_shape_mod((unsigned char)l[n - 1], dc_letter_mark_code(ch));
+            if (sh == (unsigned char)l[n - 1])
+                return 0; /* a shape the letter does not take */
+            l[n - 1] = (char)sh;
+        } else if (dc_letter_mark_code(ch) > 0) {
+            if (!n || !dc_syllable_is_vowel(l[n - 1]))
                 return 0;
             tone = ch;
             ntone++;

@@ -44,17 +44,20 @@
 /* ---- tone placement (normalize.md §3.2) ---- */
 
 /* The five tone marks (huyền, sắc, ngã, hỏi, nặng) and the three shape marks
- * (circumflex â ê ô, breve ă, horn ơ ư) as they appear after NFD. */
+ * (circumflex â ê ô, breve ă, horn ơ ư) as they appear after NFD: vn/letter.h's
+ * mark codes. */
 static int
 is_tone(UChar c)
 {
-    return c == 0x0300 || c == 0x0301 || c == 0x0303 || c == 0x0309 || c == 0x0323;
+    int m = dc_letter_mark_code(c);
+
+    return m > 0 && m < DC_MARK_BREVE;
 }
 
 static int
 is_shape(UChar c)
 {
-    return c == 0x0302 || c == 0x0306 || c == 0x031B;
+    return dc_letter_mark_code(c) >= DC_MARK_BREVE;
 }
 
 struct letter {
@@ -63,17 +66,15 @@ struct letter {
     UChar shape; /* 0 or a shape mark */
 };
 
-/* Shape marks that exist in Vietnamese: â ê ô, ă, ơ ư. */
+/* Shape marks that exist in Vietnamese (â ê ô, ă, ơ ư): those the letter table
+ * gives a shape code for. */
 static int
 shape_ok(UChar lower, UChar shape)
 {
     if (!shape)
         return 1;
-    if (shape == 0x0302)
-        return lower == 'a' || lower == 'e' || lower == 'o';
-    if (shape == 0x0306)
-        return lower == 'a';
-    return lower == 'o' || lower == 'u';
+    return lower < 0x80 &&
+           dc_letter_shape_mod((unsigned char)lower, dc_letter_mark_code(shape)) != lower;
 }
 
 /*
