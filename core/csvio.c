@@ -1,7 +1,8 @@
 /*
  * csvio.c - streaming CSV reader and RFC 4180 writer (see csvio.h).
  *
- * Not for: header mapping or value cleaning.
+ * Not for: header mapping or value cleaning; the stored bytes, gzip and the input limits
+ * (io/bytes.c).
  *
  * How the reader is layered, and why:
  *   file/stdin --read(2)--> [SHA-256 of stored bytes] --zlib inflate if 1f 8b--> bytes
@@ -15,54 +16,35 @@
  * entry_pos reset to 0: libcsv still tracks the quotes, so it finds the record's end, and
  * memory stays bounded.  Byte encodings keep CSV's ASCII delimiters (checked for TCVN3,
  * VISCII, VNI, cp1258), so fields are split on the raw bytes and decoded one by one.
- * gzip rules (reliability.md §3.2): magic bytes not names; concatenated members are read;
- * a truncated member, a bad CRC or trailing bytes that are not another member fail the file;
- * decompressed bytes over max_bytes, or over 1000 times the compressed bytes once past
- * 1 MiB, fail it as a "gzip bomb".
  */
 #include "csvio.h"
 
 #include <csv.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <openssl/evp.h>
 #include <unicode/ucnv.h>
-#include <zlib.h>
 
 #include "encoding.h"
+#include "io/bytes.h"
 #include "io/workbook.h"
 #include "utf8.h"
 #include "util/csv.h"
-#include "util/hex.h"
 
-#define ZCAP (64u << 10)      /* file read size */
+#define ZCAP DC_BYTES_CAP     /* file read size (io/bytes.h) */
 #define IBCAP (1u << 20)      /* input buffer = detection sample */
 #define SEG 4096u             /* most bytes fed to libcsv before we look at it */
 #define SNIFF_BYTES (256u << 10)
 #define SNIFF_RECORDS 30
 #define MAX_FIELDS 10000
-#define BOMB_RATIO 1000ull
-#define BOMB_MIN (1ull << 20)
 #define PIVOT 1024
 
 struct dc_csv_reader {
     const char *path; /* the caller's, borrowed for error messages */
-    int fd, own_fd;
-    /* stored bytes and gzip */
-    unsigned char *zin;
-    size_t zin_len, zin_pos;
-    int gz, zinit, member_done, src_eof;
-    z_stream zs;
-    unsigned long long raw_total, out_total, max_bytes;
-    EVP_MD_CTX *md;
-    char sha[65];
+    struct dc_bytes src; /* stored bytes and gzip */
     /* UTF-16 to UTF-8 */
     UConverter *u16, *u8;
     unsigned char *tin;
@@ -130,155 +112,15 @@ parser_reset(struct dc_csv_reader *r, struct dc_error *err)
     return 0;
 }
 
-/* ---- stored bytes ---------------------------------------------------------------------- */
+/* ---- text for libcsv ------------------------------------------------------------------- */
 
-static long
-read_file(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_error *err)
-{
-    ssize_t n;
-
-    do
-        n = read(r->fd, dst, cap);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return dc_error_at(err, DC_EX_IOERR, r->path, 0, NULL, "read error: %s", strerror(errno));
-    if (n > 0 && EVP_DigestUpdate(r->md, dst, (size_t)n) != 1)
-        return dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 update failed");
-    r->raw_total += (unsigned long long)n;
-    return (long)n;
-}
-
-static int
-finish_hash(struct dc_csv_reader *r, struct dc_error *err)
-{
-    if (r->sha[0])
-        return 0;
-    if (dc_sha256_final_hex(r->md, r->sha) < 0)
-        return dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 final failed");
-    return 0;
-}
-
-static int
-zin_fill(struct dc_csv_reader *r, struct dc_error *err)
-{
-    long n;
-
-    if (r->zin_pos > 0) {
-        memmove(r->zin, r->zin + r->zin_pos, r->zin_len - r->zin_pos);
-        r->zin_len -= r->zin_pos;
-        r->zin_pos = 0;
-    }
-    n = read_file(r, r->zin + r->zin_len, ZCAP - r->zin_len, err);
-    if (n > 0)
-        r->zin_len += (size_t)n;
-    return (int)(n < 0 ? -1 : n > 0);
-}
-
-static int
-count_out(struct dc_csv_reader *r, size_t n, struct dc_error *err)
-{
-    r->out_total += n;
-    if (r->out_total > r->max_bytes)
-        return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
-                           "input over %llu bytes%s; raise the limit if this is expected",
-                           r->max_bytes, r->gz ? " decompressed (gzip bomb?)" : "");
-    if (r->gz && r->out_total > BOMB_MIN && r->out_total / BOMB_RATIO > r->raw_total)
-        return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
-                           "gzip bomb: over %llu times more bytes out than in", BOMB_RATIO);
-    return 0;
-}
-
-/* Decompressed (or plain) bytes: >0 bytes, 0 end of input, -1 error. */
-static long
-src_read(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_error *err)
-{
-    int f;
-
-    if (r->src_eof)
-        return 0;
-    if (!r->gz) {
-        size_t m;
-
-        if (r->zin_pos == r->zin_len) {
-            /* plain input goes straight to the caller's buffer: no copy through zin */
-            long n = read_file(r, dst, cap, err);
-
-            if (n < 0)
-                return -1;
-            if (n == 0) {
-                r->src_eof = 1;
-                return finish_hash(r, err) < 0 ? -1 : 0;
-            }
-            return count_out(r, (size_t)n, err) < 0 ? -1 : n;
-        }
-        m = r->zin_len - r->zin_pos;
-        if (m > cap)
-            m = cap;
-        memcpy(dst, r->zin + r->zin_pos, m);
-        r->zin_pos += m;
-        return count_out(r, m, err) < 0 ? -1 : (long)m;
-    }
-    for (;;) {
-        size_t produced;
-        int ret;
-
-        if (r->member_done) {
-            while (r->zin_len - r->zin_pos < 2) {
-                f = zin_fill(r, err);
-                if (f < 0)
-                    return -1;
-                if (f == 0)
-                    break;
-            }
-            if (r->zin_len == r->zin_pos) {
-                r->src_eof = 1;
-                return finish_hash(r, err) < 0 ? -1 : 0;
-            }
-            if (r->zin_len - r->zin_pos < 2 || r->zin[r->zin_pos] != 0x1f ||
-                r->zin[r->zin_pos + 1] != 0x8b)
-                return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
-                                   "trailing bytes after the gzip data");
-            if (inflateReset(&r->zs) != Z_OK)
-                return dc_error_set(err, DC_EX_SOFTWARE, "zlib reset failed");
-            r->member_done = 0;
-        }
-        if (r->zin_pos == r->zin_len) {
-            f = zin_fill(r, err);
-            if (f < 0)
-                return -1;
-            if (f == 0)
-                return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
-                                   "truncated gzip data (the file ends inside a member)");
-        }
-        r->zs.next_in = r->zin + r->zin_pos;
-        r->zs.avail_in = (uInt)(r->zin_len - r->zin_pos);
-        r->zs.next_out = dst;
-        r->zs.avail_out = (uInt)cap;
-        ret = inflate(&r->zs, Z_NO_FLUSH);
-        r->zin_pos = (size_t)(r->zs.next_in - r->zin);
-        produced = cap - r->zs.avail_out;
-        if (ret == Z_STREAM_END)
-            r->member_done = 1;
-        else if (ret == Z_MEM_ERROR)
-            return dc_error_set(err, DC_EX_OSERR, "out of memory (zlib)");
-        else if (ret == Z_BUF_ERROR && r->zin_pos < r->zin_len)
-            return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL, "corrupt gzip data");
-        else if (ret != Z_OK && ret != Z_BUF_ERROR)
-            return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL, "corrupt gzip data (%s)",
-                               r->zs.msg ? r->zs.msg : "zlib error");
-        if (count_out(r, produced, err) < 0)
-            return -1;
-        if (produced > 0)
-            return (long)produced;
-    }
-}
 
 /* Text for libcsv: the bytes, or UTF-16 converted to UTF-8. */
 static long
 text_read(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_error *err)
 {
     if (!r->u16)
-        return src_read(r, dst, cap, err);
+        return dc_bytes_read(&r->src, dst, cap, err);
     for (;;) {
         UErrorCode st = U_ZERO_ERROR;
         char *t = (char *)dst;
@@ -286,7 +128,7 @@ text_read(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_err
         size_t produced;
 
         if (r->tin_pos == r->tin_len && !r->t_eof) {
-            long n = src_read(r, r->tin, ZCAP, err);
+            long n = dc_bytes_read(&r->src, r->tin, ZCAP, err);
 
             if (n < 0)
                 return -1;
@@ -306,7 +148,7 @@ text_read(struct dc_csv_reader *r, unsigned char *dst, size_t cap, struct dc_err
         if (U_FAILURE(st))
             return dc_error_at(err, DC_EX_DATAERR, r->path, 0, NULL,
                                "invalid %s data near byte %llu", dc_enc_name(r->enc),
-                               r->out_total);
+                               r->src.out_total);
         if (produced > 0)
             return (long)produced;
         if (r->t_eof)
@@ -885,7 +727,6 @@ dc_csv_open(const char *path, const struct dc_csv_opts *opts, struct dc_error *e
     static const struct dc_csv_opts defaults = {NULL, 0, 0, 0, 0};
     const struct dc_csv_opts *o = opts ? opts : &defaults;
     struct dc_csv_reader *r;
-    struct stat sb;
     struct dc_csv_row row;
     int rc;
 
@@ -894,61 +735,27 @@ dc_csv_open(const char *path, const struct dc_csv_opts *opts, struct dc_error *e
         dc_error_set(err, DC_EX_OSERR, "out of memory");
         return NULL;
     }
-    r->fd = -1;
     r->path = path;
     r->line = 1;
     r->max_field = o->max_field ? o->max_field : 65536;
     r->max_record = r->max_field * 16 > (1u << 20) ? r->max_field * 16 : (1u << 20);
-    r->max_bytes = o->max_bytes ? o->max_bytes : DC_CSV_MAX_BYTES_DEFAULT;
     if (o->delimiter < 0 || o->delimiter > 127 || o->delimiter == '"' ||
         o->delimiter == '\r' || o->delimiter == '\n') {
         dc_error_set(err, DC_EX_USAGE, "bad delimiter");
         goto fail;
     }
-    if (strcmp(path, "-") == 0) {
-        r->fd = 0;
-    } else {
-        r->fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (r->fd < 0) {
-            dc_error_at(err, DC_EX_NOINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
-            goto fail;
-        }
-        r->own_fd = 1;
-        if (fstat(r->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            dc_error_at(err, DC_EX_NOINPUT, path, 0, NULL, "is a directory");
-            goto fail;
-        }
-    }
-    r->zin = malloc(ZCAP);
+    if (dc_bytes_open(&r->src, path, o->max_bytes ? o->max_bytes : DC_CSV_MAX_BYTES_DEFAULT,
+                      err) < 0)
+        goto fail;
     r->ib = malloc(IBCAP);
     r->raw = malloc(r->max_record + 1);
-    r->md = EVP_MD_CTX_new();
-    if (!r->zin || !r->ib || !r->raw || !r->md) {
+    if (!r->ib || !r->raw) {
         dc_error_set(err, DC_EX_OSERR, "out of memory");
         goto fail;
     }
-    if (EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) != 1) {
-        dc_error_set(err, DC_EX_SOFTWARE, "SHA-256 init failed");
-        goto fail;
-    }
-    while (r->zin_len < 2) { /* the gzip magic needs two bytes */
-        rc = zin_fill(r, err);
-        if (rc < 0)
-            goto fail;
-        if (rc == 0)
-            break;
-    }
-    if (r->zin_len >= 2 && r->zin[0] == 0x1f && r->zin[1] == 0x8b) {
-        r->gz = 1;
-        if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) {
-            dc_error_set(err, DC_EX_OSERR, "zlib init failed");
-            goto fail;
-        }
-        r->zinit = 1;
-    }
     if (ib_fill(r, 1, err) < 0)
         goto fail;
-    if (!r->gz && dc_wb_sniff(r->ib, r->ib_len) != DC_WB_NONE) {
+    if (!r->src.gz && dc_wb_sniff(r->ib, r->ib_len) != DC_WB_NONE) {
         /* the bytes of a zip or an OLE2 file would otherwise fail the encoding guess */
         dc_error_at(err, DC_EX_DATAERR, path, 0, NULL,
                     "an Excel workbook (.%s), not CSV text; dancu import reads workbooks "
@@ -1039,21 +846,21 @@ dc_csv_delimiter(const struct dc_csv_reader *r)
 unsigned long long
 dc_csv_bytes_read(const struct dc_csv_reader *r)
 {
-    return r->raw_total;
+    return r->src.raw_total;
 }
 
 int
 dc_csv_gzip(const struct dc_csv_reader *r)
 {
-    return r->gz;
+    return r->src.gz;
 }
 
 int
 dc_csv_sha256(const struct dc_csv_reader *r, char hex[65])
 {
-    if (!r->done || !r->sha[0])
+    if (!r->done || !r->src.sha[0])
         return -1;
-    memcpy(hex, r->sha, 65);
+    memcpy(hex, r->src.sha, 65);
     return 0;
 }
 
@@ -1062,19 +869,14 @@ dc_csv_close(struct dc_csv_reader *r)
 {
     if (!r)
         return;
-    if (r->own_fd && r->fd >= 0)
-        close(r->fd);
-    if (r->zinit)
-        inflateEnd(&r->zs);
+    dc_bytes_close(&r->src);
     if (r->pinit)
         csv_free(&r->p);
     if (r->u16)
         ucnv_close(r->u16);
     if (r->u8)
         ucnv_close(r->u8);
-    EVP_MD_CTX_free(r->md);
     dc_enc_conv_free(r->conv);
-    free(r->zin);
     free(r->tin);
     free(r->ib);
     free(r->raw);
