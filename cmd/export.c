@@ -20,6 +20,7 @@
 #include "../core/export.h"
 #include "../core/json.h"
 #include "../core/manifest.h"
+#include "../core/util/atomic.h"
 
 #ifndef DC_VERSION
 #define DC_VERSION "0.0.0-dev"
@@ -145,21 +146,21 @@ mask_signals(int how)
 
 /* A whole small side file (schema, manifest) into its temp file, closed, not renamed. */
 static int
-side_begin(struct dc_export_file *f, const char *path, const char *data, int slot,
+side_begin(struct dc_atomic_file *f, const char *path, const char *data, int slot,
            struct dc_error *err)
 {
     size_t len = strlen(data);
 
     /* held back between mkstemp and cleanup[]: a signal there would leave the temp file */
     mask_signals(SIG_BLOCK);
-    int rc = dc_export_file_begin(f, path, err);
+    int rc = dc_atomic_begin(f, path, err);
     cleanup[slot] = f->tmp;
     mask_signals(SIG_UNBLOCK);
     if (rc < 0)
         return -1;
     if (fwrite(data, 1, len, f->fp) != len)
         return dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", path, strerror(errno));
-    return dc_export_file_close(f, err);
+    return dc_atomic_close(f, err);
 }
 
 /* The output, or a side file written beside it, would land on the database (issue 19). */
@@ -201,7 +202,7 @@ static int
 to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, const char *path,
         const char *command, long long *rows, struct dc_error *err)
 {
-    struct dc_export_file f, fs, fm;
+    struct dc_atomic_file f, fs, fm;
     struct dc_manifest_info mi;
     char *schema_path = NULL, *manifest_path = NULL, *schema = NULL, *json = NULL;
     char created[32];
@@ -211,14 +212,14 @@ to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, co
 
     catch_signals(on_signal);
     mask_signals(SIG_BLOCK);
-    if (dc_export_file_begin(&f, path, err) < 0) {
+    if (dc_atomic_begin(&f, path, err) < 0) {
         mask_signals(SIG_UNBLOCK);
         catch_signals(SIG_DFL);
         return -1;
     }
     cleanup[0] = f.tmp;
     mask_signals(SIG_UNBLOCK);
-    if (dc_export_write(db, o, f.fp, rows, err) < 0 || dc_export_file_close(&f, err) < 0)
+    if (dc_export_write(db, o, f.fp, rows, err) < 0 || dc_atomic_close(&f, err) < 0)
         goto out;
     if (f.direct) {
         /* a device or pipe: nothing to rename, no place for side files */
@@ -226,7 +227,7 @@ to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, co
         goto out;
     }
     memset(&mi, 0, sizeof mi);
-    /* hashed while written (dc_export_file_close): no second pass over the file */
+    /* hashed while written (dc_atomic_close): no second pass over the file */
     memcpy(mi.sha256, f.sha256, sizeof mi.sha256);
     mi.bytes = f.bytes;
     if (!gmtime_r(&t, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
@@ -268,17 +269,17 @@ to_file(struct dc_ctx *ctx, struct dc_db *db, const struct dc_export_opts *o, co
                      strerror(errno));
         goto out;
     }
-    if ((have_fs && dc_export_file_commit(&fs, err) < 0) || dc_export_file_commit(&f, err) < 0 ||
-        dc_export_file_commit(&fm, err) < 0)
+    if ((have_fs && dc_atomic_commit(&fs, err) < 0) || dc_atomic_commit(&f, err) < 0 ||
+        dc_atomic_commit(&fm, err) < 0)
         goto out;
     ret = 0;
 out:
     cleanup[0] = cleanup[1] = cleanup[2] = NULL;
-    dc_export_file_abort(&f); /* removes the temp file unless renamed */
+    dc_atomic_abort(&f); /* removes the temp file unless renamed */
     if (have_fs)
-        dc_export_file_abort(&fs);
+        dc_atomic_abort(&fs);
     if (have_fm)
-        dc_export_file_abort(&fm);
+        dc_atomic_abort(&fm);
     if (masked)
         mask_signals(SIG_UNBLOCK); /* a signal held back is delivered here */
     catch_signals(SIG_DFL);

@@ -14,6 +14,7 @@
 #include "../core/normalize.h"
 #include "../core/personcsv.h"
 #include "../core/refdata.h"
+#include "../core/util/atomic.h"
 
 const char dc_usage_normalize[] =
     "usage: dancu normalize DB [--tone-style old|new]\n"
@@ -132,7 +133,7 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
 {
     struct dc_error err = DC_ERROR_INIT;
     struct rejects rj = {ctx, NULL, 0, 0};
-    struct dc_export_file rf;
+    struct dc_atomic_file rf;
     int have_rf = 0;
     struct dc_catalog *cat = dc_catalog_new();
     struct dc_norm_buf *b = dc_norm_buf_new();
@@ -180,7 +181,7 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
         /* personal data: written like an export (temp file, 0600, renamed when whole) */
         static const char *const head[] = {"source", "src_file", "src_row", "src_line",
                                            "reason", "raw"};
-        if (dc_export_file_begin(&rf, rejects_path, &err) < 0)
+        if (dc_atomic_begin(&rf, rejects_path, &err) < 0)
             goto fail;
         have_rf = 1;
         rj.w = dc_csv_writer_new(rf.fp, NULL);
@@ -207,14 +208,14 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
         dc_csv_writer_free(rj.w);
         rj.w = NULL;
         dc_error_clear(&err);
-        if (dc_export_file_commit(&rf, &err) < 0) {
+        if (dc_atomic_commit(&rf, &err) < 0) {
             int st = dc_cmd_fail(ctx, &err);
             if (status == 0 || status == DC_FINDINGS)
                 status = st;
         }
     }
     if (have_rf)
-        dc_export_file_abort(&rf); /* removes the temp file unless renamed */
+        dc_atomic_abort(&rf); /* removes the temp file unless renamed */
     if (rj.header_repeats && !ctx->quiet)
         fprintf(stderr, "dancu normalize: the header row again %ld time%s in the data (files "
                         "joined?): skipped\n", rj.header_repeats,
@@ -235,7 +236,7 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
 fail:
     dc_csv_writer_free(rj.w);
     if (have_rf)
-        dc_export_file_abort(&rf);
+        dc_atomic_abort(&rf);
     dc_csv_writer_free(w);
     dc_norm_buf_free(b);
     dc_catalog_free(cat);

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "../core/export.h"
 #include "../core/report.h"
+#include "../core/util/atomic.h"
 
 const char dc_usage_report[] =
     "usage: dancu report DB -o FILE [--lang vi|en]\n"
@@ -42,7 +43,7 @@ cmd_report(struct dc_ctx *ctx, int argc, char **argv)
         {"lang", required_argument, NULL, O_LANG}, {NULL, 0, NULL, 0}};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_report_opts o = {.lang = "vi", .now = ctx->now, .version = DC_VERSION};
-    struct dc_export_file f;
+    struct dc_atomic_file f;
     struct dc_db *db = NULL;
     const char *out = NULL;
     int ch;
@@ -77,16 +78,16 @@ cmd_report(struct dc_ctx *ctx, int argc, char **argv)
     o.db_name = argv[optind];
     if (dc_db_open(argv[optind], DC_DB_READ, &db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
-    if (dc_export_file_begin(&f, out, &err) < 0) {
+    if (dc_atomic_begin(&f, out, &err) < 0) {
         dc_db_close(db, NULL);
         return dc_cmd_fail(ctx, &err);
     }
-    if (dc_report_write(db, &o, f.fp, &err) < 0 || dc_export_file_commit(&f, &err) < 0) {
-        dc_export_file_abort(&f);
+    if (dc_report_write(db, &o, f.fp, &err) < 0 || dc_atomic_commit(&f, &err) < 0) {
+        dc_atomic_abort(&f);
         dc_db_close(db, NULL);
         return dc_cmd_fail(ctx, &err);
     }
-    dc_export_file_abort(&f); /* frees what commit left (nothing to remove) */
+    dc_atomic_abort(&f); /* frees what commit left (nothing to remove) */
     if (dc_db_close(db, &err) < 0)
         return dc_cmd_fail(ctx, &err);
     if (!ctx->quiet)

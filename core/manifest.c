@@ -1,7 +1,7 @@
 /*
  * manifest.c - build, parse and verify export manifests (see manifest.h).
  *
- * Not for: writing the files (core/export/file.c's atomic writer does that).
+ * Not for: writing the files (core/util/atomic.c's atomic writer does that).
  *
  * SHA-256 through OpenSSL's EVP interface (the low-level SHA256_* calls are deprecated in
  * OpenSSL 3.0); row counting follows the encoders of export/encode.c: CSV line breaks inside

@@ -3,7 +3,7 @@
  * in xlsxout.h).
  *
  * Not for: which rows and columns (export/views.c), the atomic output and manifest
- * (export/file.c, manifest.c).
+ * (util/atomic.c, manifest.c).
  *
  * libxlsxwriter runs in constant_memory mode: each row goes to a temp file as soon as the
  * next one starts (strings inline, no shared-string table), so a million records take a

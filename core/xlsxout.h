@@ -5,7 +5,7 @@
  *
  * For: `dancu export --format xlsx` (core/export/write.c feeds it rows, one sheet at a time).
  * Not for: choosing columns or rows (export/views.c), the atomic file and manifest
- * (export/file.c, manifest.c): the workbook is built in an anonymous temp file and its
+ * (util/atomic.c, manifest.c): the workbook is built in an anonymous temp file and its
  * bytes are copied into the export's stream, so it goes the way of every other export
  * (temp file, SHA-256 while written, fsync, rename, manifest).
  *

@@ -3,7 +3,7 @@
  * pseudonyms, encoded as CSV (RFC 4180, --excel), JSONL, PostgreSQL COPY text or SQL
  * INSERT into one batch buffer written a MiB at a time; the records view's unit names
  * looked up by code; the gzip stream the encoders may write through.
- * Not for: which rows (views.c, survivors.c) or where they go (write.c, file.c).
+ * Not for: which rows (views.c, survivors.c) or where they go (write.c, util/atomic.c).
  */
 #include "export_int.h"
 

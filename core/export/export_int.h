@@ -7,8 +7,8 @@
  * of tables and formats, pseudonyms), encode.c (a row as CSV, JSONL, COPY or SQL into one
  * batch buffer; the unit names of the records view; the gzip stream), survivors.c (one
  * golden record per cluster, by vote), write.c (dc_export_write: a view through an encoder
- * or the xlsx workbook; the PostgreSQL schema), file.c (the atomic output file, hashed as
- * it is written).  Not for: manifests (manifest.c), options (cmd/export.c).
+ * or the xlsx workbook; the PostgreSQL schema).  Not for: manifests (manifest.c), options
+ * (cmd/export.c), the atomic output file (util/atomic.c, hashed as it is written).
  *
  * Speed (1,000,000 records as CSV in <= 3 s; issue #7): one prepared SELECT per export
  * walking the index in output order (no sort); each value read once (fetch_row) without

@@ -2,7 +2,7 @@
  * export/write.c - dc_export_write: checks the options, loads the unit names, runs the
  * view's statement through the encoder (or one sheet per table into the xlsx workbook),
  * optionally through gzip; dc_export_schema_sql.
- * Not for: the atomic file the stream usually goes to (file.c).
+ * Not for: the atomic file the stream usually goes to (util/atomic.c).
  */
 #include "export_int.h"
 

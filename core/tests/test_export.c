@@ -23,6 +23,7 @@
 #include "export.h"
 #include "manifest.h"
 #include "tap.h"
+#include "util/atomic.h"
 #include "util/relay.h"
 
 static char dir[256];
@@ -460,14 +461,14 @@ static int
 export_file(const char *path, const struct dc_export_opts *o, long long *rows,
             struct dc_error *err)
 {
-    struct dc_export_file f;
-    if (dc_export_file_begin(&f, path, err) < 0)
+    struct dc_atomic_file f;
+    if (dc_atomic_begin(&f, path, err) < 0)
         return -1;
-    if (dc_export_write(db, o, f.fp, rows, err) < 0 || dc_export_file_commit(&f, err) < 0) {
-        dc_export_file_abort(&f);
+    if (dc_export_write(db, o, f.fp, rows, err) < 0 || dc_atomic_commit(&f, err) < 0) {
+        dc_atomic_abort(&f);
         return -1;
     }
-    dc_export_file_abort(&f);
+    dc_atomic_abort(&f);
     return 0;
 }
 
@@ -486,7 +487,7 @@ test_atomic_file_mode_0600_under_umask_022(void)
     CHECK_INT(stat(path, &sb), 0);
     CHECK_INT(sb.st_mode & 0777, 0600);
     CHECK_INT(rows, 3);
-    CHECK_INT(dc_export_write_small(path, "x", 1, &err), 0);
+    CHECK_INT(dc_atomic_write_small(path, "x", 1, &err), 0);
     CHECK_INT(stat(path, &sb), 0);
     CHECK_INT(sb.st_mode & 0777, 0600);
     umask(old);
@@ -515,13 +516,13 @@ test_stale_temp_files_swept(void)
     close(fd);
     held = open(live, O_CREAT | O_WRONLY, 0600);
     CHECK_INT(flock(held, LOCK_EX), 0);
-    CHECK_INT(dc_export_write_small(path, "x", 1, &err), 0);
+    CHECK_INT(dc_atomic_write_small(path, "x", 1, &err), 0);
     CHECK(stat(stale, &sb) != 0);
     CHECK_INT(stat(live, &sb), 0);
     CHECK_INT(stat(other, &sb), 0);
     CHECK_INT(stat(shared, &sb), 0);
     close(held); /* its writer died: the next export removes it */
-    CHECK_INT(dc_export_write_small(path, "y", 1, &err), 0);
+    CHECK_INT(dc_atomic_write_small(path, "y", 1, &err), 0);
     CHECK(stat(live, &sb) != 0);
     unlink(other);
     unlink(shared);
@@ -532,19 +533,19 @@ test_dev_full_is_write_error(void)
 {
     struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV};
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_export_file f;
+    struct dc_atomic_file f;
     long long rows;
 
     if (access("/dev/full", W_OK) != 0) {
         CHECK(1); /* no /dev/full here */
         return;
     }
-    CHECK_INT(dc_export_file_begin(&f, "/dev/full", &err), 0);
+    CHECK_INT(dc_atomic_begin(&f, "/dev/full", &err), 0);
     CHECK_INT(f.direct, 1);
     int rc = dc_export_write(db, &o, f.fp, &rows, &err);
     if (rc == 0)
-        rc = dc_export_file_commit(&f, &err);
-    dc_export_file_abort(&f);
+        rc = dc_atomic_commit(&f, &err);
+    dc_atomic_abort(&f);
     CHECK_INT(rc, -1);
     CHECK_INT(err.status, DC_EX_IOERR);
 }
@@ -589,18 +590,18 @@ test_manifest_sha_rows_and_verify(void)
     CHECK_STR(mc.sha256, hex);
     CHECK_INT(mc.rows, 4);
     CHECK_STR(mc.format, "csv");
-    CHECK_INT(dc_export_write_small(mpath, json, strlen(json), &err), 0);
+    CHECK_INT(dc_atomic_write_small(mpath, json, strlen(json), &err), 0);
     CHECK_INT(dc_manifest_verify(path, &err), 0);
 
     /* one byte changed, same size: the digest catches it */
     data[0] = 'R';
-    CHECK_INT(dc_export_write_small(path, data, n, &err), 0);
+    CHECK_INT(dc_atomic_write_small(path, data, n, &err), 0);
     CHECK_INT(dc_manifest_verify(path, &err), -1);
     CHECK_INT(err.status, DC_EX_DATAERR);
     CHECK(strstr(err.msg, "SHA-256") != NULL);
     dc_error_clear(&err);
     /* truncated: the size catches it */
-    CHECK_INT(dc_export_write_small(path, data, n - 1, &err), 0);
+    CHECK_INT(dc_atomic_write_small(path, data, n - 1, &err), 0);
     CHECK_INT(dc_manifest_verify(path, &err), -1);
     CHECK(strstr(err.msg, "size") != NULL);
     dc_error_clear(&err);
@@ -620,7 +621,7 @@ test_count_rows_sql_quote_aware(void)
                       "INSERT INTO t VALUES ('b');\nCOMMIT;\n";
 
     snprintf(path, sizeof path, "%s/t.sql", dir);
-    CHECK_INT(dc_export_write_small(path, sql, strlen(sql), &err), 0);
+    CHECK_INT(dc_atomic_write_small(path, sql, strlen(sql), &err), 0);
     CHECK_INT(dc_manifest_count_rows(path, DC_EXPORT_SQL, 0, &rows, &err), 0);
     CHECK_INT(rows, 2);
 }
@@ -789,29 +790,29 @@ test_file_sha256_while_writing(void)
     /* FIPS 180-2 appendix B.1: SHA-256("abc") */
     struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV, .gzip = 1};
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_export_file f;
+    struct dc_atomic_file f;
     char path[300], hex[65], *data;
     size_t n;
     long long rows, bytes = -1;
 
     snprintf(path, sizeof path, "%s/abc.txt", dir);
-    CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+    CHECK_INT(dc_atomic_begin(&f, path, &err), 0);
     CHECK(f.fp && fputs("ab", f.fp) >= 0 && fputc('c', f.fp) == 'c');
-    CHECK_INT(dc_export_file_close(&f, &err), 0);
+    CHECK_INT(dc_atomic_close(&f, &err), 0);
     CHECK_STR(f.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK_INT(f.bytes, 3);
-    CHECK_INT(dc_export_file_commit(&f, &err), 0);
-    dc_export_file_abort(&f);
+    CHECK_INT(dc_atomic_commit(&f, &err), 0);
+    dc_atomic_abort(&f);
     CHECK_INT(dc_manifest_sha256_file(path, hex, &bytes, &err), 0);
     CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
     /* gzip'd: the digest is of the compressed bytes in the file */
     snprintf(path, sizeof path, "%s/records.csv.gz", dir);
-    CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+    CHECK_INT(dc_atomic_begin(&f, path, &err), 0);
     CHECK_INT(dc_export_write(db, &o, f.fp, &rows, &err), 0);
-    CHECK_INT(dc_export_file_close(&f, &err), 0);
-    CHECK_INT(dc_export_file_commit(&f, &err), 0);
-    dc_export_file_abort(&f);
+    CHECK_INT(dc_atomic_close(&f, &err), 0);
+    CHECK_INT(dc_atomic_commit(&f, &err), 0);
+    dc_atomic_abort(&f);
     data = slurp(path, &n);
     sha_hex(data, n, hex);
     CHECK(n > 18 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b);
@@ -826,7 +827,7 @@ write_error_reported_by_close(int force_inline)
     /* the writer thread's write(2) fails (EFBIG past RLIMIT_FSIZE, SIGXFSZ ignored): the
      * fwrite may already have returned, so close must drain the ring and report it */
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_export_file f;
+    struct dc_atomic_file f;
     struct rlimit old, lim;
     size_t n = 4 << 20;
     char path[300], *buf = malloc(n);
@@ -841,17 +842,17 @@ write_error_reported_by_close(int force_inline)
     lim = old;
     lim.rlim_cur = 1 << 20;
     dc_relay_force_inline(force_inline);
-    CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+    CHECK_INT(dc_atomic_begin(&f, path, &err), 0);
     dc_relay_force_inline(0);
     if (setrlimit(RLIMIT_FSIZE, &lim) == 0) {
         /* stdio passes one 4 MiB write to the ring whole: fwrite succeeds, and the
          * failure can only come out of close */
         size_t w = fwrite(buf, 1, n, f.fp);
-        rc = dc_export_file_close(&f, &err);
+        rc = dc_atomic_close(&f, &err);
         CHECK_INT(w, n);
         setrlimit(RLIMIT_FSIZE, &old);
     }
-    dc_export_file_abort(&f);
+    dc_atomic_abort(&f);
     signal(SIGXFSZ, was);
     CHECK_INT(rc, -1);
     CHECK_INT(err.status, DC_EX_IOERR);
@@ -889,12 +890,12 @@ test_file_inline_writer_same_bytes(void)
     }
     sha_hex((const char *)data, n, want);
     for (int inl = 0; inl <= 1; inl++) {
-        struct dc_export_file f;
+        struct dc_atomic_file f;
         size_t at = 0, step = 1;
 
         snprintf(path, sizeof path, "%s/relay-%d.bin", dir, inl);
         dc_relay_force_inline(inl);
-        CHECK_INT(dc_export_file_begin(&f, path, &err), 0);
+        CHECK_INT(dc_atomic_begin(&f, path, &err), 0);
         dc_relay_force_inline(0);
         while (at < n) { /* 1 byte to 1.5 MiB: below, at and over the stdio buffer */
             size_t k = step < n - at ? step : n - at;
@@ -904,11 +905,11 @@ test_file_inline_writer_same_bytes(void)
             step = (step * 7 + 12345) % (3 << 19) + 1;
         }
         CHECK_INT(at, n);
-        CHECK_INT(dc_export_file_close(&f, &err), 0);
+        CHECK_INT(dc_atomic_close(&f, &err), 0);
         snprintf(hex[inl], sizeof hex[inl], "%s", f.sha256);
         bytes[inl] = f.bytes;
-        CHECK_INT(dc_export_file_commit(&f, &err), 0);
-        dc_export_file_abort(&f);
+        CHECK_INT(dc_atomic_commit(&f, &err), 0);
+        dc_atomic_abort(&f);
         CHECK_INT(dc_manifest_sha256_file(path, file_hex, &fbytes, &err), 0);
         CHECK_STR(file_hex, want);
         CHECK_INT(fbytes, n);

@@ -1,18 +1,19 @@
 /*
- * export/file.c - the atomic output file of export and manifest: a 0600 temp file in the
- * target's folder, locked while written, hashed (SHA-256) as the bytes go out on a writer
- * thread, then fsync, rename and a fsync of the folder; stale temps of killed runs swept.
- * Not for: what is written (write.c).
+ * util/atomic.c - the atomic output file of export, manifest, rejects and report: a 0600
+ * temp file in the target's folder, locked while written, hashed (SHA-256) as the bytes go
+ * out on a writer thread, then fsync, rename and a fsync of the folder; stale temps of
+ * killed runs swept.  Not for: what is written (export/write.c and the other callers).
  */
-#include "export_int.h"
-#include "util/hex.h"
-#include "util/relay.h"
+#include "atomic.h"
+#include "hex.h"
+#include "relay.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -42,7 +43,7 @@ fsync_dir_of(const char *path, struct dc_error *err)
 
 /* The temp file under the stream: bytes are hashed on their way to the file, so the
  * manifest's SHA-256 is of exactly the bytes written and the file is not read back (a
- * second pass over 230 MB for 1M records).  A stdio cookie, as export_gz_wrap, so the encoders,
+ * second pass over 230 MB for 1M records).  A stdio cookie, as export_gz_wrap (export/encode.c), so the encoders,
  * gzip included, keep writing to a FILE.
  *
  * Hashing and write(2) (the kernel's copy into the page cache) run on a second thread,
@@ -50,11 +51,11 @@ fsync_dir_of(const char *path, struct dc_error *err)
  * while the main thread reads SQLite and encodes: on the 1M-record set they are a quarter
  * of the export's CPU time.  The slots bound the memory (one stdio write each, 1-2 MiB); a
  * write error stops the writer and is reported by the next write or by
- * dc_export_file_close, which drains the relay before its fsync, so nothing counts as
+ * dc_atomic_close, which drains the relay before its fsync, so nothing counts as
  * written before it is.  If the thread cannot start, the relay writes inline. */
 #define SINK_SLOTS 4
 
-struct dc_export_sink {
+struct dc_atomic_sink {
     int fd;
     EVP_MD_CTX *md;
     long long bytes;
@@ -71,7 +72,7 @@ struct dc_export_sink {
 static int
 sink_job(void *ud, unsigned i)
 {
-    struct dc_export_sink *k = ud;
+    struct dc_atomic_sink *k = ud;
     const char *buf = k->slot[i].p;
     size_t size = k->slot[i].len, done = 0;
 
@@ -96,7 +97,7 @@ sink_job(void *ud, unsigned i)
 static ssize_t
 sink_write(void *cookie, const char *buf, size_t size)
 {
-    struct dc_export_sink *k = cookie;
+    struct dc_atomic_sink *k = cookie;
     int i = dc_relay_take(&k->relay);
 
     if (i < 0) { /* the writer stopped on an error (k->err is final once it has) */
@@ -120,7 +121,7 @@ sink_write(void *cookie, const char *buf, size_t size)
 
 /* Let the writer finish what is queued and stop; then k->err and k->bytes are final. */
 static void
-sink_drain(struct dc_export_sink *k)
+sink_drain(struct dc_atomic_sink *k)
 {
     dc_relay_stop(&k->relay);
 }
@@ -128,7 +129,7 @@ sink_drain(struct dc_export_sink *k)
 static int
 sink_close(void *cookie)
 {
-    struct dc_export_sink *k = cookie;
+    struct dc_atomic_sink *k = cookie;
 
     sink_drain(k); /* fclose flushed into the relay: the writer must not outlive the fd */
     int rc = close(k->fd);
@@ -137,7 +138,7 @@ sink_close(void *cookie)
 }
 
 static void
-sink_free(struct dc_export_sink *k)
+sink_free(struct dc_atomic_sink *k)
 {
     if (!k)
         return;
@@ -150,10 +151,10 @@ sink_free(struct dc_export_sink *k)
     free(k);
 }
 
-static struct dc_export_sink *
+static struct dc_atomic_sink *
 sink_new(int fd)
 {
-    struct dc_export_sink *k = calloc(1, sizeof *k);
+    struct dc_atomic_sink *k = calloc(1, sizeof *k);
 
     if (!k)
         return NULL;
@@ -170,7 +171,7 @@ sink_new(int fd)
 }
 
 static void
-set_buffer(struct dc_export_file *f)
+set_buffer(struct dc_atomic_file *f)
 {
     /* without the big buffer the export is only slower, so a failed malloc is no error */
     f->buf = malloc(STDIO_BUF);
@@ -227,7 +228,7 @@ sweep_stale_temps(const char *dir, const char *base)
 }
 
 int
-dc_export_file_begin(struct dc_export_file *f, const char *path, struct dc_error *err)
+dc_atomic_begin(struct dc_atomic_file *f, const char *path, struct dc_error *err)
 {
     cookie_io_functions_t io = {NULL, sink_write, NULL, sink_close};
     struct stat sb;
@@ -313,7 +314,7 @@ fail:
 }
 
 int
-dc_export_file_close(struct dc_export_file *f, struct dc_error *err)
+dc_atomic_close(struct dc_atomic_file *f, struct dc_error *err)
 {
     FILE *fp = f->fp;
     int rc = 0;
@@ -348,9 +349,9 @@ dc_export_file_close(struct dc_export_file *f, struct dc_error *err)
 }
 
 int
-dc_export_file_commit(struct dc_export_file *f, struct dc_error *err)
+dc_atomic_commit(struct dc_atomic_file *f, struct dc_error *err)
 {
-    if (dc_export_file_close(f, err) < 0)
+    if (dc_atomic_close(f, err) < 0)
         return -1;
     if (f->direct || !f->tmp)
         return 0;
@@ -366,7 +367,7 @@ dc_export_file_commit(struct dc_export_file *f, struct dc_error *err)
 }
 
 void
-dc_export_file_abort(struct dc_export_file *f)
+dc_atomic_abort(struct dc_atomic_file *f)
 {
     if (f->fp)
         fclose(f->fp);
@@ -386,19 +387,19 @@ dc_export_file_abort(struct dc_export_file *f)
 }
 
 int
-dc_export_write_small(const char *path, const char *data, size_t len, struct dc_error *err)
+dc_atomic_write_small(const char *path, const char *data, size_t len, struct dc_error *err)
 {
-    struct dc_export_file f;
+    struct dc_atomic_file f;
 
-    if (dc_export_file_begin(&f, path, err) < 0)
+    if (dc_atomic_begin(&f, path, err) < 0)
         return -1;
     if (fwrite(data, 1, len, f.fp) != len) {
         dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", path, strerror(errno));
-        dc_export_file_abort(&f);
+        dc_atomic_abort(&f);
         return -1;
     }
-    if (dc_export_file_commit(&f, err) < 0) {
-        dc_export_file_abort(&f);
+    if (dc_atomic_commit(&f, err) < 0) {
+        dc_atomic_abort(&f);
         return -1;
     }
     return 0;
