@@ -90,7 +90,8 @@
 #define MIN_TRAIN_PAIRS 100
 #define EM_MAX_ITER 25               /* Splink default, research/dedup.md §B.4 */
 #define EM_TOL 1e-4
-#define PROB_FLOOR 1e-4              /* m, u >= 1e-4: a zero never moves (Splink #161) */
+#define PROB_FLOOR 1e-4              /* m >= 1e-4: a zero never moves in EM (Splink #161) */
+#define U_FLOOR (1.0 / U_SAMPLES)    /* u >= the least the random-pair sample can measure */
 #define TF_MIN 1e-6                  /* research/dedup.md §B.5 point 3 */
 #define DC_DEDUP_TF_MAX 20000
 #define MAX_YEAR_SPREAD 10           /* cannot-link: one cluster spans at most this */

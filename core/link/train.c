@@ -20,7 +20,7 @@ splitmix(uint64_t *s)
 }
 
 static void
-normalize_levels(double *v, int nl)
+normalize_levels(double *v, int nl, double floor)
 {
     double sum = 0;
     int l, round;
@@ -28,8 +28,8 @@ normalize_levels(double *v, int nl)
     for (round = 0; round < 2; round++) {
         sum = 0;
         for (l = 1; l < nl; l++) {
-            if (!(v[l] >= PROB_FLOOR))
-                v[l] = PROB_FLOOR;
+            if (!(v[l] >= floor))
+                v[l] = floor;
             sum += v[l];
         }
         for (l = 1; l < nl; l++)
@@ -114,7 +114,7 @@ link_estimate_u(struct run *R, struct dc_dedup_params *p)
         }
         for (l = 1; l < link_nlevels[k]; l++)
             p->u[k][l] = tot ? (double)c[l] / (double)tot : link_default_u[k][l];
-        normalize_levels(p->u[k], link_nlevels[k]);
+        normalize_levels(p->u[k], link_nlevels[k], U_FLOOR);
     }
 }
 
@@ -201,7 +201,7 @@ link_estimate_m(struct run *R, struct dc_dedup_params *p, struct dc_error *err)
                 tot += am[k][l];
             if (tot <= 0)
                 continue; /* never seen unblocked: keep the starting m */
-            normalize_levels(am[k], link_nlevels[k]);
+            normalize_levels(am[k], link_nlevels[k], PROB_FLOOR);
             for (l = 1; l < link_nlevels[k]; l++) {
                 if (fabs(am[k][l] - p->m[k][l]) > delta)
                     delta = fabs(am[k][l] - p->m[k][l]);
