@@ -23,19 +23,19 @@
 #include "../core/error.h"
 
 struct dc_ctx {
-    const char *cmd;    /* "import" - for messages */
-    FILE *out;          /* where results go (stdout) */
-    int verbose;        /* --verbose: messages may carry values */
-    int quiet;          /* --quiet: no progress, no summary on stderr */
-    int progress;       /* --progress: a progress line also when stderr is no terminal */
-    int threads;        /* --threads N: worker threads of a stage, 0 = the machine's */
-    char today[11];     /* "YYYY-MM-DD": --now, SOURCE_DATE_EPOCH or the clock */
-    char now_iso[24];   /* the same instant as "YYYY-MM-DDTHH:MM:SSZ" (batch times) */
-    long long now;      /* the same as seconds since the epoch (UTC) */
+    const char *cmd;  /* "import" - for messages */
+    FILE *out;        /* where results go (stdout) */
+    int verbose;      /* --verbose: messages may carry values */
+    int quiet;        /* --quiet: no progress, no summary on stderr */
+    int progress;     /* --progress: a progress line also when stderr is no terminal */
+    int threads;      /* --threads N: worker threads of a stage, 0 = the machine's */
+    char today[11];   /* "YYYY-MM-DD": --now, SOURCE_DATE_EPOCH or the clock */
+    char now_iso[24]; /* the same instant as "YYYY-MM-DDTHH:MM:SSZ" (batch times) */
+    long long now;    /* the same as seconds since the epoch (UTC) */
 };
 
 struct dc_cmd {
-    const char *name;    /* "import" */
+    const char *name; /* "import" */
     int (*run)(struct dc_ctx *ctx, int argc, char **argv);
     const char *summary; /* one line for `dancu help` */
     const char *usage;   /* the full --help text (synopsis, options, exit status) */

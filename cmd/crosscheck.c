@@ -149,11 +149,14 @@ int
 cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
 {
     enum { O_AGAINST = 256, O_FAIL, O_LANG, O_LIST, O_ONLY, O_STALE };
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},       {"against", required_argument, NULL, O_AGAINST},
-        {"fail-on", required_argument, NULL, O_FAIL}, {"lang", required_argument, NULL, O_LANG},
-        {"list", no_argument, NULL, O_LIST},    {"only", required_argument, NULL, O_ONLY},
-        {"allow-stale", no_argument, NULL, O_STALE}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"against", required_argument, NULL, O_AGAINST},
+                                         {"fail-on", required_argument, NULL, O_FAIL},
+                                         {"lang", required_argument, NULL, O_LANG},
+                                         {"list", no_argument, NULL, O_LIST},
+                                         {"only", required_argument, NULL, O_ONLY},
+                                         {"allow-stale", no_argument, NULL, O_STALE},
+                                         {NULL, 0, NULL, 0}};
     struct dc_rules_ctx rctx = {.today = ctx->today, .lang = "vi", .threads = ctx->threads};
     struct dc_error err = DC_ERROR_INIT;
     const char *against = NULL;
@@ -221,8 +224,7 @@ cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
             return dc_cmd_fail(ctx, &err);
         memcpy(findings, s.findings, sizeof findings);
         if (!ctx->quiet) {
-            fprintf(stderr,
-                    "dancu crosscheck: %ld records: %ld errors, %ld warnings, %ld info\n",
+            fprintf(stderr, "dancu crosscheck: %ld records: %ld errors, %ld warnings, %ld info\n",
                     s.records, s.findings[DC_SEV_ERROR], s.findings[DC_SEV_WARNING],
                     s.findings[DC_SEV_INFO]);
             if (against)
@@ -232,8 +234,8 @@ cmd_crosscheck(struct dc_ctx *ctx, int argc, char **argv)
     } else {
         static char *stdin_only[] = {(char *)"-"};
         struct filter_out fo = {NULL, {0}, &err};
-        static const char *const hdr[] = {"source", "src_row", "code", "severity",
-                                          "field", "expected", "actual", "message"};
+        static const char *const hdr[] = {"source", "src_row",  "code",   "severity",
+                                          "field",  "expected", "actual", "message"};
         char **files = argv + optind;
         if (against)
             return dc_cmd_usage_error(ctx, "--against needs a DB");

@@ -80,13 +80,17 @@ int
 cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
 {
     enum { O_THR = 256, O_REV, O_TRAIN, O_SEED, O_BLOCK, O_TRUTH, O_EXPLAIN, O_STALE, O_MEM };
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},          {"threshold", required_argument, NULL, O_THR},
-        {"review-min", required_argument, NULL, O_REV}, {"train", no_argument, NULL, O_TRAIN},
-        {"seed", required_argument, NULL, O_SEED}, {"max-block", required_argument, NULL, O_BLOCK},
-        {"truth", required_argument, NULL, O_TRUTH}, {"explain", required_argument, NULL, O_EXPLAIN},
-        {"allow-stale", no_argument, NULL, O_STALE}, {"memory", required_argument, NULL, O_MEM},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"threshold", required_argument, NULL, O_THR},
+                                         {"review-min", required_argument, NULL, O_REV},
+                                         {"train", no_argument, NULL, O_TRAIN},
+                                         {"seed", required_argument, NULL, O_SEED},
+                                         {"max-block", required_argument, NULL, O_BLOCK},
+                                         {"truth", required_argument, NULL, O_TRUTH},
+                                         {"explain", required_argument, NULL, O_EXPLAIN},
+                                         {"allow-stale", no_argument, NULL, O_STALE},
+                                         {"memory", required_argument, NULL, O_MEM},
+                                         {NULL, 0, NULL, 0}};
     struct dc_dedup_stage st;
     struct dc_dedup_opts *o = &st.opts;
     struct dc_error err = DC_ERROR_INIT;
@@ -182,16 +186,18 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
             /* records are prepared batch by batch while the next are read */
             /* wall seconds, then CPU seconds of all threads: on a loaded
              * machine only the second says what a phase costs */
-            fprintf(stderr, "dancu dedup: time: load %.3f s, CPU %.3f s (%s %.3f s of it, "
-                    "beside reading)\n", st.t_run - st.t_load, st.c_run - st.c_load,
-                    dc_dedup_phase_name(DC_PHASE_PREP), st.res.phase_s[DC_PHASE_PREP]);
+            fprintf(stderr,
+                    "dancu dedup: time: load %.3f s, CPU %.3f s (%s %.3f s of it, "
+                    "beside reading)\n",
+                    st.t_run - st.t_load, st.c_run - st.c_load, dc_dedup_phase_name(DC_PHASE_PREP),
+                    st.res.phase_s[DC_PHASE_PREP]);
             for (int ph = DC_PHASE_PREP + 1; ph < DC_DEDUP_NPHASES; ph++)
                 fprintf(stderr, "dancu dedup: time: %s %.3f s, CPU %.3f s\n",
                         dc_dedup_phase_name(ph), st.res.phase_s[ph], st.res.phase_cpu[ph]);
-            fprintf(stderr, "dancu dedup: time: store %.3f s, CPU %.3f s\n",
-                    st.t_end - st.t_store, st.c_end - st.c_store);
-            fprintf(stderr, "dancu dedup: time: total %.3f s, CPU %.3f s\n",
-                    st.t_end - st.t_load, st.c_end - st.c_load);
+            fprintf(stderr, "dancu dedup: time: store %.3f s, CPU %.3f s\n", st.t_end - st.t_store,
+                    st.c_end - st.c_store);
+            fprintf(stderr, "dancu dedup: time: total %.3f s, CPU %.3f s\n", st.t_end - st.t_load,
+                    st.c_end - st.c_load);
         }
     }
     if (st.evaluated) {
@@ -199,8 +205,8 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
         fprintf(ctx->out,
                 "precision %.4f\nrecall %.4f\nf1 %.4f\npairs_completeness %.4f\n"
                 "true_pairs %llu\ntp %llu\nfp %llu\nfn %llu\n",
-                ev->precision, ev->recall, ev->f1, ev->pairs_completeness, ev->true_pairs,
-                ev->tp, ev->fp, ev->fn);
+                ev->precision, ev->recall, ev->f1, ev->pairs_completeness, ev->true_pairs, ev->tp,
+                ev->fp, ev->fn);
     }
     dc_dedup_stage_release(&st);
     if (dc_db_close(db, &err) < 0)

@@ -319,15 +319,19 @@ set_mode(const char *path, unsigned mode, struct dc_error *err)
 int
 cmd_export(struct dc_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},         {"what", required_argument, NULL, 'w'},
-        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-        {"excel", no_argument, NULL, 'x'},        {"survivors", no_argument, NULL, 's'},
-        {"pseudonymize", required_argument, NULL, 'p'},
-        {"verify", required_argument, NULL, 'V'}, {"delimiter", required_argument, NULL, 'd'},
-        {"prefer", required_argument, NULL, 'P'}, {"mode", required_argument, NULL, 'M'},
-        {"allow-stale", no_argument, NULL, 'A'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"what", required_argument, NULL, 'w'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"excel", no_argument, NULL, 'x'},
+                                         {"survivors", no_argument, NULL, 's'},
+                                         {"pseudonymize", required_argument, NULL, 'p'},
+                                         {"verify", required_argument, NULL, 'V'},
+                                         {"delimiter", required_argument, NULL, 'd'},
+                                         {"prefer", required_argument, NULL, 'P'},
+                                         {"mode", required_argument, NULL, 'M'},
+                                         {"allow-stale", no_argument, NULL, 'A'},
+                                         {NULL, 0, NULL, 0}};
     static char outbuf[1 << 20];
     static unsigned char key[DC_EXPORT_KEY_MAX];
     struct dc_error err = DC_ERROR_INIT;
@@ -360,16 +364,36 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
                 goto out;
             }
             break;
-        case 'd': delim = optarg; break;
-        case 'P': o.prefer = optarg; break;
-        case 'M': mode_opt = optarg; break;
-        case 'f': format = optarg; break;
-        case 'o': output = optarg; break;
-        case 'x': o.excel = 1; break;
-        case 's': o.survivors = 1; break;
-        case 'p': keyfile = optarg; break;
-        case 'V': check = optarg; break;
-        case 'A': allow_stale = 1; break;
+        case 'd':
+            delim = optarg;
+            break;
+        case 'P':
+            o.prefer = optarg;
+            break;
+        case 'M':
+            mode_opt = optarg;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'x':
+            o.excel = 1;
+            break;
+        case 's':
+            o.survivors = 1;
+            break;
+        case 'p':
+            keyfile = optarg;
+            break;
+        case 'V':
+            check = optarg;
+            break;
+        case 'A':
+            allow_stale = 1;
+            break;
         default:
             status = dc_cmd_bad_option(ctx, argv);
             goto out;
@@ -398,9 +422,9 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
     /* the name says the format when --format does not; never CSV under an .xlsx name */
     if (strcmp(output, "-") != 0 && dc_export_format_of_path(output, &by_name) == 0) {
         if (format && by_name != o.format) {
-            status = dc_cmd_usage_error(ctx, "-o %s names a .%s file but --format is %s",
-                                        output, dc_export_format_name(by_name),
-                                        dc_export_format_name(o.format));
+            status =
+                dc_cmd_usage_error(ctx, "-o %s names a .%s file but --format is %s", output,
+                                   dc_export_format_name(by_name), dc_export_format_name(o.format));
             goto out;
         }
         o.format = by_name;
@@ -464,7 +488,8 @@ cmd_export(struct dc_ctx *ctx, int argc, char **argv)
     if (strcmp(output, "-") != 0 && own_file(argv[optind], output)) {
         dc_error_at(&err, DC_EX_CANTCREAT, output, 0, NULL,
                     "would overwrite the database %s or its -wal/-shm/-journal file (with "
-                    "the export or its side files): choose another output", argv[optind]);
+                    "the export or its side files): choose another output",
+                    argv[optind]);
         status = dc_cmd_fail(ctx, &err);
         goto out;
     }

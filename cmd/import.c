@@ -103,8 +103,7 @@ print_rejects(struct dc_ctx *ctx, struct dc_db *db, const char *dbpath, const ch
         return;
     fprintf(stderr, "dancu import: %s: %ld row%s rejected%s\n", path, s->rejected,
             s->rejected == 1 ? "" : "s", s->rejected > REJECTS_SHOWN ? "; the first:" : ":");
-    if (dc_import_rejects_head(db, s->batch_id, REJECTS_SHOWN, show_reject, (void *)path,
-                               &err) < 0)
+    if (dc_import_rejects_head(db, s->batch_id, REJECTS_SHOWN, show_reject, (void *)path, &err) < 0)
         dc_cmd_fail(ctx, &err);
     fprintf(stderr,
             "dancu import: every rejected row with its raw bytes: dancu export %s --what "
@@ -146,9 +145,11 @@ print_summary(const char *path, const struct dc_import_summary *s)
         fprintf(stderr, " (encoding %s, confidence %.2f, delimiter '%s')\n", s->encoding,
                 s->confidence, s->delimiter == '\t' ? "tab" : (char[]){(char)s->delimiter, 0});
     if (s->replaced_batches)
-        fprintf(stderr, "  replaced %ld earlier batch%s of source '%s' (%ld records): run dancu "
-                "normalize\n", s->replaced_batches, s->replaced_batches == 1 ? "" : "es",
-                s->source, s->replaced_rows);
+        fprintf(stderr,
+                "  replaced %ld earlier batch%s of source '%s' (%ld records): run dancu "
+                "normalize\n",
+                s->replaced_batches, s->replaced_batches == 1 ? "" : "es", s->source,
+                s->replaced_rows);
     if (s->header_row != 1 || skipped) {
         fprintf(stderr, "  header at row %ld", s->header_row);
         if (s->skipped_above)
@@ -162,14 +163,16 @@ print_summary(const char *path, const struct dc_import_summary *s)
     if (s->header_rows > 1)
         fprintf(stderr, "  header: %d rows\n", s->header_rows);
     if (s->header_repeats)
-        fprintf(stderr, "  the header row again %ld time%s in the data (files joined?): "
-                        "skipped\n", s->header_repeats, s->header_repeats == 1 ? "" : "s");
+        fprintf(stderr,
+                "  the header row again %ld time%s in the data (files joined?): "
+                "skipped\n",
+                s->header_repeats, s->header_repeats == 1 ? "" : "s");
     for (size_t i = 0; i < s->ncols; i++) {
         char buf[32];
         const char *f = dc_header_target(&s->map[i], buf, sizeof buf);
         fprintf(stderr, "  column %zu '%s' -> %s (%s)\n", i + 1,
-                dc_cmd_esc(s->headers[i], eh, sizeof eh),
-                f ? f : "(extra)", dc_header_how_name(s->map[i].how));
+                dc_cmd_esc(s->headers[i], eh, sizeof eh), f ? f : "(extra)",
+                dc_header_how_name(s->map[i].how));
     }
 }
 
@@ -256,8 +259,8 @@ print_json(struct dc_ctx *ctx, const char *path, const struct dc_import_summary 
     }
     dc_buf_puts(&b, ", \"encoding\": ");
     dc_json_str(&b, s->encoding);
-    dc_buf_printf(&b, ", \"confidence\": %.2f, \"sha256\": \"%s\", \"columns\": [",
-                  s->confidence, s->sha256);
+    dc_buf_printf(&b, ", \"confidence\": %.2f, \"sha256\": \"%s\", \"columns\": [", s->confidence,
+                  s->sha256);
     for (size_t i = 0; i < s->ncols; i++) {
         dc_buf_puts(&b, i ? ", {\"header\": " : "{\"header\": ");
         dc_json_str(&b, s->headers[i]);
@@ -279,21 +282,34 @@ print_json(struct dc_ctx *ctx, const char *path, const struct dc_import_summary 
 int
 cmd_import(struct dc_ctx *ctx, int argc, char **argv)
 {
-    enum { O_SOURCE = 256, O_ENC, O_DELIM, O_MAP, O_FORCE, O_MAXF, O_MAXB, O_JSON, O_SHEET,
-           O_HDR, O_REPLACE };
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},          {"source", required_argument, NULL, O_SOURCE},
-        {"encoding", required_argument, NULL, O_ENC}, {"delimiter", required_argument, NULL, O_DELIM},
-        {"map", required_argument, NULL, O_MAP},   {"force", no_argument, NULL, O_FORCE},
-        {"max-field", required_argument, NULL, O_MAXF},
-        {"max-bytes", required_argument, NULL, O_MAXB},
-        {"json", no_argument, NULL, O_JSON},
-        {"sheet", required_argument, NULL, O_SHEET},
-        {"header-row", required_argument, NULL, O_HDR},
-        {"replace", no_argument, NULL, O_REPLACE},
-        {NULL, 0, NULL, 0}};
-    static const char *const encodings[] = {"auto", "utf-8", "utf-16", "cp1258",
-                                            "tcvn3", "vni", "viscii"};
+    enum {
+        O_SOURCE = 256,
+        O_ENC,
+        O_DELIM,
+        O_MAP,
+        O_FORCE,
+        O_MAXF,
+        O_MAXB,
+        O_JSON,
+        O_SHEET,
+        O_HDR,
+        O_REPLACE
+    };
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"source", required_argument, NULL, O_SOURCE},
+                                         {"encoding", required_argument, NULL, O_ENC},
+                                         {"delimiter", required_argument, NULL, O_DELIM},
+                                         {"map", required_argument, NULL, O_MAP},
+                                         {"force", no_argument, NULL, O_FORCE},
+                                         {"max-field", required_argument, NULL, O_MAXF},
+                                         {"max-bytes", required_argument, NULL, O_MAXB},
+                                         {"json", no_argument, NULL, O_JSON},
+                                         {"sheet", required_argument, NULL, O_SHEET},
+                                         {"header-row", required_argument, NULL, O_HDR},
+                                         {"replace", no_argument, NULL, O_REPLACE},
+                                         {NULL, 0, NULL, 0}};
+    static const char *const encodings[] = {"auto",  "utf-8", "utf-16", "cp1258",
+                                            "tcvn3", "vni",   "viscii"};
     struct dc_import_opts o = {0};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_mapfile *map = NULL;

@@ -62,8 +62,10 @@ load_shipped(struct dc_ctx *ctx, const char *path, struct dc_error *err)
         dc_refdata_load(db, dir, NULL, 0, NULL, ctx->now_iso, count_file, &l, err) < 0)
         goto fail;
     if (!ctx->quiet)
-        fprintf(stderr, "dancu init: loaded the shipped catalogue: %d files, %ld rows "
-                        "('dancu refdata status' lists them)\n", l.files, l.rows);
+        fprintf(stderr,
+                "dancu init: loaded the shipped catalogue: %d files, %ld rows "
+                "('dancu refdata status' lists them)\n",
+                l.files, l.rows);
     return dc_db_close(db, err);
 fail:
     dc_db_close(db, NULL);

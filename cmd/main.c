@@ -23,7 +23,8 @@ const struct dc_cmd dc_commands[] = {
     {"crosscheck", cmd_crosscheck, "check records against the ID card rules and the law",
      dc_usage_crosscheck},
     {"dedup", cmd_dedup, "find the records of the same person and cluster them", dc_usage_dedup},
-    {"export", cmd_export, "write records, findings, clusters, rejects or changes", dc_usage_export},
+    {"export", cmd_export, "write records, findings, clusters, rejects or changes",
+     dc_usage_export},
     {"id", cmd_id, "check 12-digit ID numbers and old CMND numbers", dc_usage_id},
     {"import", cmd_import, "read CSV/TSV extracts (any encoding, .gz, stdin) into the DB",
      dc_usage_import},
@@ -34,8 +35,7 @@ const struct dc_cmd dc_commands[] = {
     {"qr", cmd_qr, "check the QR payload of ID cards", dc_usage_qr},
     {"refdata", cmd_refdata, "load the administrative-unit and code catalogues", dc_usage_refdata},
     {"report", cmd_report, "write a self-contained HTML data-quality report", dc_usage_report},
-    {"stats", cmd_stats, "print the numbers of a staging database (text or JSON)",
-     dc_usage_stats},
+    {"stats", cmd_stats, "print the numbers of a staging database (text or JSON)", dc_usage_stats},
     {"synth", cmd_synth, "generate a synthetic population and its dirty source files",
      dc_usage_synth},
 };
@@ -334,9 +334,9 @@ int
 main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
-        {"quiet", no_argument, NULL, 'q'},    {"verbose", no_argument, NULL, 'v'},
-        {"now", required_argument, NULL, 'N'}, {"progress", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"quiet", no_argument, NULL, 'q'},         {"verbose", no_argument, NULL, 'v'},
+        {"now", required_argument, NULL, 'N'},     {"progress", no_argument, NULL, 'P'},
         {"threads", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0}};
     struct dc_ctx ctx = {.cmd = "", .out = stdout};
     const char *now_opt = NULL;
@@ -376,8 +376,7 @@ main(int argc, char **argv)
             }
             break;
         default:
-            fprintf(stderr, "dancu: unknown option '%s'; see 'dancu --help'\n",
-                    argv[optind - 1]);
+            fprintf(stderr, "dancu: unknown option '%s'; see 'dancu --help'\n", argv[optind - 1]);
             return DC_EX_USAGE;
         }
     }
@@ -395,8 +394,7 @@ main(int argc, char **argv)
     }
     if (set_today(&ctx, now_opt) < 0) {
         if (now_opt)
-            fprintf(stderr,
-                    "dancu: --now '%s' is not a day of the calendar written YYYY-MM-DD\n",
+            fprintf(stderr, "dancu: --now '%s' is not a day of the calendar written YYYY-MM-DD\n",
                     now_opt);
         else
             fputs("dancu: bad SOURCE_DATE_EPOCH (want seconds since 1970)\n", stderr);
@@ -422,8 +420,7 @@ main(int argc, char **argv)
     }
     c = find_cmd(argv[optind]);
     if (!c) {
-        fprintf(stderr, "dancu: '%s' is not a dancu command; see 'dancu --help'\n",
-                argv[optind]);
+        fprintf(stderr, "dancu: '%s' is not a dancu command; see 'dancu --help'\n", argv[optind]);
         return DC_EX_USAGE;
     }
     ctx.cmd = c->name;

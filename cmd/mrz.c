@@ -261,8 +261,8 @@ classify(const char *s, size_t n)
         for (int i = 0; i < 6 && ok; i++)
             ok = digit(s[i]) && digit(s[8 + i]);
         if (ok && (digit(s[6]) || s[6] == '<') && strchr("MFX<", s[7]) &&
-            (digit(s[14]) || s[14] == '<') && upper_or_filler(s[15]) &&
-            upper_or_filler(s[16]) && upper_or_filler(s[17]))
+            (digit(s[14]) || s[14] == '<') && upper_or_filler(s[15]) && upper_or_filler(s[16]) &&
+            upper_or_filler(s[17]))
             return K_LINE2;
     }
     if (!has_digit)
@@ -367,8 +367,9 @@ cmd_mrz(struct dc_ctx *ctx, int argc, char **argv)
     static struct out o; /* 12 KiB of line buffer: not on the stack */
 
     memset(&o, 0, sizeof o);
-    o.v.csv_header = "lines,doc_code,issuer,doc_number,id12,birth,sex,expiry,nationality,family,given,"
-                     "checks_ok,findings";
+    o.v.csv_header =
+        "lines,doc_code,issuer,doc_number,id12,birth,sex,expiry,nationality,family,given,"
+        "checks_ok,findings";
     o.v.keep_blank = 1; /* a blank line ends an incomplete MRZ */
     o.v.check = feed_value;
     o.v.finish = finish;

@@ -99,7 +99,7 @@ struct rejects {
     struct dc_ctx *ctx;
     struct dc_csv_writer *w; /* NULL = stderr */
     long n;
-    long header_repeats;     /* rows equal to their file's header: skipped */
+    long header_repeats; /* rows equal to their file's header: skipped */
 };
 
 static int
@@ -153,8 +153,10 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
             refdata = shipped;
         } else {
             if (!ctx->quiet)
-                fprintf(stderr, "dancu normalize: %s; addresses are matched to provinces "
-                                "only\n", err.msg);
+                fprintf(stderr,
+                        "dancu normalize: %s; addresses are matched to provinces "
+                        "only\n",
+                        err.msg);
             dc_error_clear(&err);
         }
     }
@@ -179,8 +181,8 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
     }
     if (rejects_path) {
         /* personal data: written like an export (temp file, 0600, renamed when whole) */
-        static const char *const head[] = {"source", "src_file", "src_row", "src_line",
-                                           "reason", "raw"};
+        static const char *const head[] = {"source",   "src_file", "src_row",
+                                           "src_line", "reason",   "raw"};
         if (dc_atomic_begin(&rf, rejects_path, &err) < 0)
             goto fail;
         have_rf = 1;
@@ -217,14 +219,16 @@ run_filter(struct dc_ctx *ctx, int nfiles, char **files, struct dc_normalize_opt
     if (have_rf)
         dc_atomic_abort(&rf); /* removes the temp file unless renamed */
     if (rj.header_repeats && !ctx->quiet)
-        fprintf(stderr, "dancu normalize: the header row again %ld time%s in the data (files "
-                        "joined?): skipped\n", rj.header_repeats,
-                rj.header_repeats == 1 ? "" : "s");
+        fprintf(stderr,
+                "dancu normalize: the header row again %ld time%s in the data (files "
+                "joined?): skipped\n",
+                rj.header_repeats, rj.header_repeats == 1 ? "" : "s");
     if (rj.n) {
         if (!ctx->quiet)
             fprintf(stderr, "dancu normalize: %ld rows rejected%s%s\n", rj.n,
-                    rejects_path ? ", with their raw bytes, to " : " (--rejects FILE keeps "
-                                                                   "their raw bytes)",
+                    rejects_path ? ", with their raw bytes, to "
+                                 : " (--rejects FILE keeps "
+                                   "their raw bytes)",
                     rejects_path ? rejects_path : "");
         if (status == 0)
             status = DC_FINDINGS;

@@ -38,9 +38,10 @@ int
 cmd_report(struct dc_ctx *ctx, int argc, char **argv)
 {
     enum { O_LANG = 256 };
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'}, {"output", required_argument, NULL, 'o'},
-        {"lang", required_argument, NULL, O_LANG}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"lang", required_argument, NULL, O_LANG},
+                                         {NULL, 0, NULL, 0}};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_report_opts o = {.lang = "vi", .now = ctx->now, .version = DC_VERSION};
     struct dc_atomic_file f;
@@ -72,7 +73,8 @@ cmd_report(struct dc_ctx *ctx, int argc, char **argv)
     if (dc_db_path_is_own(argv[optind], out)) {
         dc_error_at(&err, DC_EX_CANTCREAT, out, 0, NULL,
                     "would overwrite the database %s or its -wal/-shm/-journal file: "
-                    "choose another output", argv[optind]);
+                    "choose another output",
+                    argv[optind]);
         return dc_cmd_fail(ctx, &err);
     }
     o.db_name = argv[optind];

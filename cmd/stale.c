@@ -19,15 +19,21 @@ dc_cmd_require_normalized(struct dc_ctx *ctx, struct dc_db *db, int allow_stale)
         return 0;
     if (allow_stale) {
         if (!ctx->quiet)
-            fprintf(stderr, "dancu %s: warning: %ld batch%s imported since the last normalize "
-                    "(--allow-stale)\n", ctx->cmd, n, n == 1 ? "" : "es");
+            fprintf(stderr,
+                    "dancu %s: warning: %ld batch%s imported since the last normalize "
+                    "(--allow-stale)\n",
+                    ctx->cmd, n, n == 1 ? "" : "es");
         return 0;
     }
     if (normalized)
-        dc_cmd_errorf(ctx, "%ld batch%s imported since the last normalize: run dancu normalize "
-                      "first (or --allow-stale)", n, n == 1 ? "" : "es");
+        dc_cmd_errorf(ctx,
+                      "%ld batch%s imported since the last normalize: run dancu normalize "
+                      "first (or --allow-stale)",
+                      n, n == 1 ? "" : "es");
     else
-        dc_cmd_errorf(ctx, "%ld batch%s imported and never normalized: run dancu normalize "
-                      "first (or --allow-stale)", n, n == 1 ? "" : "es");
+        dc_cmd_errorf(ctx,
+                      "%ld batch%s imported and never normalized: run dancu normalize "
+                      "first (or --allow-stale)",
+                      n, n == 1 ? "" : "es");
     return DC_EX_DATAERR;
 }

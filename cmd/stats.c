@@ -77,14 +77,14 @@ print_text(FILE *out, const struct dc_stats *st)
             "(%.1f%%), 2025 %lld (%.1f%%)\n",
             st->addr_total, st->addr_pre, pct(st->addr_pre, st->addr_total), st->addr_new,
             pct(st->addr_new, st->addr_total));
-    fprintf(out, "  %-8s %-28s %8s %8s %7s %8s %7s\n", "province", "name", "records",
-            "pre2025", "%", "2025", "%");
+    fprintf(out, "  %-8s %-28s %8s %8s %7s %8s %7s\n", "province", "name", "records", "pre2025",
+            "%", "2025", "%");
     for (size_t i = 0; i < st->match_province.len; i++) {
         const struct dc_stats_row *r = &st->match_province.rows[i];
         fprintf(out, "  %-8s ", r->key[0] ? r->key : "-");
         put_col(out, r->key2[0] ? r->key2 : "-", 28);
-        fprintf(out, "%8lld %8lld %6.1f%% %8lld %6.1f%%\n", r->n[0], r->n[1],
-                pct(r->n[1], r->n[0]), r->n[2], pct(r->n[2], r->n[0]));
+        fprintf(out, "%8lld %8lld %6.1f%% %8lld %6.1f%%\n", r->n[0], r->n[1], pct(r->n[1], r->n[0]),
+                r->n[2], pct(r->n[2], r->n[0]));
     }
     fprintf(out, "\nclusters: %lld, largest %lld\n", st->clusters, st->largest);
     for (int i = 0; i < 5; i++)
@@ -94,8 +94,8 @@ print_text(FILE *out, const struct dc_stats *st)
         const struct dc_stats_row *r = &st->finding_codes.rows[i];
         fprintf(out, "  %-8s %-32s %10lld\n", r->key2, r->key, r->n[0]);
     }
-    fprintf(out, "\nlast batches:\n  %-11s %6s %-21s %10s %10s %10s\n", "stage", "id",
-            "finished", "read", "ok", "rejected");
+    fprintf(out, "\nlast batches:\n  %-11s %6s %-21s %10s %10s %10s\n", "stage", "id", "finished",
+            "read", "ok", "rejected");
     for (size_t i = 0; i < st->batches.len; i++) {
         const struct dc_stats_row *r = &st->batches.rows[i];
         fprintf(out, "  %-11s %6lld %-21s %10lld %10lld %10lld\n", r->key, r->n[0],
@@ -104,8 +104,8 @@ print_text(FILE *out, const struct dc_stats *st)
 }
 
 static void
-json_counts(struct dc_buf *b, const char *name, const struct dc_stats_list *l,
-            const char *key_name, const char *key2_name, const char *const *n_names, int nn)
+json_counts(struct dc_buf *b, const char *name, const struct dc_stats_list *l, const char *key_name,
+            const char *key2_name, const char *const *n_names, int nn)
 {
     dc_buf_printf(b, ",\"%s\":[", name);
     for (size_t i = 0; i < l->len; i++) {

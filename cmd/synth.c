@@ -58,14 +58,11 @@ parse_ull(const char *s, unsigned long long *v)
 int
 cmd_synth(struct dc_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {{"persons", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"refdata", required_argument, NULL, 'r'},
-                                         {"names", required_argument, NULL, 'm'},
-                                         {"print-layout", no_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"persons", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},     {"refdata", required_argument, NULL, 'r'},
+        {"names", required_argument, NULL, 'm'},   {"print-layout", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     struct dc_synth_opts o = {0, 1, NULL, NULL, NULL, 0};
     struct dc_synth_stats st;
     struct dc_error err = DC_ERROR_INIT;

@@ -86,8 +86,7 @@ dc_values_printable(const char *s)
 
 int
 dc_values_read_lines(FILE *fp, size_t cap,
-                     int (*line_fn)(void *ud, const char *line, size_t len, long lineno),
-                     void *ud)
+                     int (*line_fn)(void *ud, const char *line, size_t len, long lineno), void *ud)
 {
     unsigned char in[1 << 16];
     char *line = malloc(cap);
@@ -208,8 +207,8 @@ dc_values_main(struct dc_values *v, struct dc_ctx *ctx, int argc, char **argv, c
         if (blank(argv[i]))
             return dc_cmd_usage_error(ctx, "argument %d is empty", i - optind + 1);
         if (strlen(argv[i]) > DC_VNID_MAX_INPUT)
-            return dc_cmd_usage_error(ctx, "argument %d is longer than %d bytes",
-                                      i - optind + 1, DC_VNID_MAX_INPUT);
+            return dc_cmd_usage_error(ctx, "argument %d is longer than %d bytes", i - optind + 1,
+                                      DC_VNID_MAX_INPUT);
     }
     if (!v->json)
         fprintf(ctx->out, "%s\n", v->csv_header);

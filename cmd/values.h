@@ -25,18 +25,18 @@
 
 struct dc_values {
     struct dc_ctx *ctx;
-    int json;                   /* --json: one object per line instead of CSV */
-    struct dc_rules_ctx rctx;   /* today, --lang, the rule prefixes to run */
-    int nf;                     /* findings of the current value */
+    int json;                 /* --json: one object per line instead of CSV */
+    struct dc_rules_ctx rctx; /* today, --lang, the rule prefixes to run */
+    int nf;                   /* findings of the current value */
     struct dc_finding f[DC_VALUES_MAX_FINDINGS];
-    int failed;                 /* some value failed: exit 1 */
+    int failed; /* some value failed: exit 1 */
 
     /* set by the command before dc_values_main */
-    const char *csv_header;     /* header line without its newline */
-    int keep_blank;             /* pass blank stdin lines on (mrz: they end a group) */
+    const char *csv_header; /* header line without its newline */
+    int keep_blank;         /* pass blank stdin lines on (mrz: they end a group) */
     /* one value and its line (stdin) or position (arguments); exit status */
     int (*check)(struct dc_values *v, const char *value, long line);
-    int (*finish)(struct dc_values *v);                   /* after the last; may be NULL */
+    int (*finish)(struct dc_values *v); /* after the last; may be NULL */
 };
 
 /* Parse the options, check each argument (non-blank, at most

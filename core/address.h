@@ -25,10 +25,10 @@
 
 /* Limits on input-driven sizes.  Longer text is not an error of the run: the
  * result carries reason "too-long" and no codes. */
-#define DC_ADDR_MAX_TEXT 1024   /* bytes of one address (or of the joined parts) */
-#define DC_ADDR_MAX_TOKENS 128  /* words in one address */
+#define DC_ADDR_MAX_TEXT 1024  /* bytes of one address (or of the joined parts) */
+#define DC_ADDR_MAX_TOKENS 128 /* words in one address */
 #define DC_CATALOG_MAX_UNITS 65536
-#define DC_CATALOG_MAX_NAME 95  /* bytes of a unit name */
+#define DC_CATALOG_MAX_NAME 95 /* bytes of a unit name */
 
 struct dc_catalog; /* in-memory catalogue of both eras + mapping */
 
@@ -70,15 +70,15 @@ int dc_catalog_builtin_provinces(struct dc_catalog *c, struct dc_error *err);
 long dc_catalog_count(const struct dc_catalog *c);
 
 struct dc_addr {
-    char detail[256];      /* house number, street, hamlet as written (cleaned: spaces, NFC) */
-    char ward_code[6], district_code[4], province_code[3];  /* pre-2025, "" when unknown */
+    char detail[256]; /* house number, street, hamlet as written (cleaned: spaces, NFC) */
+    char ward_code[6], district_code[4], province_code[3]; /* pre-2025, "" when unknown */
     char new_ward_code[6], new_province_code[3];           /* 2025 */
     char ward_name[96], district_name[96], province_name[96], new_ward_name[96],
         new_province_name[96]; /* catalogue spelling */
-    double confidence;     /* 0..1 */
-    char reason[64];       /* "" on a full match, else a reason code (below) */
-    enum dc_era era;       /* which era the text was read in (when a province was found) */
-    char era_name[8];      /* "pre2025", "2025", "both" (the readings of the two eras
+    double confidence;         /* 0..1 */
+    char reason[64];           /* "" on a full match, else a reason code (below) */
+    enum dc_era era;           /* which era the text was read in (when a province was found) */
+    char era_name[8];          /* "pre2025", "2025", "both" (the readings of the two eras
                             * agree), "" when nothing was matched */
 };
 

@@ -68,21 +68,36 @@ insert_finding(struct sink *k, long long record_id, const char *code, enum dc_se
 
 /* The text fields of struct dc_person, copied into a batch. */
 static const size_t text_field[] = {
-    offsetof(struct dc_person, source),         offsetof(struct dc_person, src_file),
-    offsetof(struct dc_person, full_name),      offsetof(struct dc_person, family_name),
-    offsetof(struct dc_person, middle_name),    offsetof(struct dc_person, given_name),
-    offsetof(struct dc_person, name_key),       offsetof(struct dc_person, dob),
-    offsetof(struct dc_person, dob_raw),        offsetof(struct dc_person, sex_raw),
-    offsetof(struct dc_person, id12),           offsetof(struct dc_person, cmnd),
-    offsetof(struct dc_person, id_raw),         offsetof(struct dc_person, issue_date),
-    offsetof(struct dc_person, expiry_date),    offsetof(struct dc_person, ethnic),
-    offsetof(struct dc_person, ethnic_code),    offsetof(struct dc_person, religion),
-    offsetof(struct dc_person, address_raw),    offsetof(struct dc_person, address_detail),
-    offsetof(struct dc_person, province_code),  offsetof(struct dc_person, district_code),
-    offsetof(struct dc_person, ward_code),      offsetof(struct dc_person, new_province_code),
-    offsetof(struct dc_person, new_ward_code),  offsetof(struct dc_person, addr_reason),
-    offsetof(struct dc_person, addr_era),       offsetof(struct dc_person, mrz),
-    offsetof(struct dc_person, qr),             offsetof(struct dc_person, name_note),
+    offsetof(struct dc_person, source),
+    offsetof(struct dc_person, src_file),
+    offsetof(struct dc_person, full_name),
+    offsetof(struct dc_person, family_name),
+    offsetof(struct dc_person, middle_name),
+    offsetof(struct dc_person, given_name),
+    offsetof(struct dc_person, name_key),
+    offsetof(struct dc_person, dob),
+    offsetof(struct dc_person, dob_raw),
+    offsetof(struct dc_person, sex_raw),
+    offsetof(struct dc_person, id12),
+    offsetof(struct dc_person, cmnd),
+    offsetof(struct dc_person, id_raw),
+    offsetof(struct dc_person, issue_date),
+    offsetof(struct dc_person, expiry_date),
+    offsetof(struct dc_person, ethnic),
+    offsetof(struct dc_person, ethnic_code),
+    offsetof(struct dc_person, religion),
+    offsetof(struct dc_person, address_raw),
+    offsetof(struct dc_person, address_detail),
+    offsetof(struct dc_person, province_code),
+    offsetof(struct dc_person, district_code),
+    offsetof(struct dc_person, ward_code),
+    offsetof(struct dc_person, new_province_code),
+    offsetof(struct dc_person, new_ward_code),
+    offsetof(struct dc_person, addr_reason),
+    offsetof(struct dc_person, addr_era),
+    offsetof(struct dc_person, mrz),
+    offsetof(struct dc_person, qr),
+    offsetof(struct dc_person, name_note),
 };
 #define NTEXT (sizeof text_field / sizeof text_field[0])
 
@@ -90,21 +105,21 @@ struct bfinding {
     long long record_id;
     const char *code, *field; /* static, from the rule table */
     enum dc_severity severity;
-    size_t text;              /* expected, actual, message: three strings at fmem + text */
+    size_t text; /* expected, actual, message: three strings at fmem + text */
 };
 
 struct batch {
-    struct dc_person *p;       /* n records, texts as offsets + 1 in off (0 = NULL) */
+    struct dc_person *p; /* n records, texts as offsets + 1 in off (0 = NULL) */
     uint32_t (*off)[NTEXT];
     size_t n;
-    struct dc_buf mem;         /* the records' texts */
+    struct dc_buf mem; /* the records' texts */
     struct bfinding *f;
     size_t nf, fcap;
-    struct dc_buf fmem;        /* the findings' texts */
-    int rc;                    /* dc_rules_check failed: err */
-    int oom;                   /* ... because a finding could not be kept */
+    struct dc_buf fmem; /* the findings' texts */
+    int rc;             /* dc_rules_check failed: err */
+    int oom;            /* ... because a finding could not be kept */
     struct dc_error err;
-    int state;                 /* B_FILLING, B_QUEUED, B_CHECKED */
+    int state; /* B_FILLING, B_QUEUED, B_CHECKED */
 };
 enum { B_FILLING, B_QUEUED, B_CHECKED };
 
@@ -361,11 +376,11 @@ pool_drain(struct pool *w, struct sink *k, struct dc_error *err)
 struct shent {
     long long rid;
     long long cluster;
-    uint32_t key;     /* offset of the ID text in the arena */
-    uint32_t nk, dob; /* offset + 1 of name_key, dob in the arena; 0 = NULL */
-    uint32_t next;    /* index + 1 of the next record with this ID, 0 = none */
-    uint32_t head;    /* index of the group's first record */
-    unsigned char has_cluster, kept;  /* kept: nk, dob are filled */
+    uint32_t key;                    /* offset of the ID text in the arena */
+    uint32_t nk, dob;                /* offset + 1 of name_key, dob in the arena; 0 = NULL */
+    uint32_t next;                   /* index + 1 of the next record with this ID, 0 = none */
+    uint32_t head;                   /* index of the group's first record */
+    unsigned char has_cluster, kept; /* kept: nk, dob are filled */
 };
 
 struct shared {
@@ -433,7 +448,7 @@ shared_group(struct shared *t, const struct arena *a)
     size_t nslot = 16;
     struct slot {
         uint32_t head, tail; /* index + 1; head 0 = empty */
-    } *sl;
+    } * sl;
 
     while (nslot < 2 * t->n)
         nslot *= 2;
@@ -479,8 +494,8 @@ shared_fetch(struct dc_db *db, struct shared *t, struct arena *a, struct dc_erro
             struct shent *y = &t->e[j - 1];
             if (y->kept)
                 continue;
-            if (!q && dc_db_prepare(db, "SELECT name_key, dob FROM person WHERE record_id = ?1",
-                                    &q, err) < 0)
+            if (!q && dc_db_prepare(db, "SELECT name_key, dob FROM person WHERE record_id = ?1", &q,
+                                    err) < 0)
                 return -1;
             sqlite3_bind_int64(q, 1, y->rid);
             rc = sqlite3_step(q);
@@ -596,8 +611,8 @@ against_person(void *ud, const struct dc_person *p, struct dc_error *err)
     if (!p->id12 || !*p->id12)
         return 0;
     char sex[2] = {p->sex, 0};
-    const char *v[] = {p->id12, p->name_key, p->full_name, p->dob, sex, p->ward_code,
-                       p->new_ward_code};
+    const char *v[] = {p->id12, p->name_key,  p->full_name,    p->dob,
+                       sex,     p->ward_code, p->new_ward_code};
     for (int i = 0; i < 7; i++)
         dc_db_bind_text(a->ins, i + 1, v[i]);
     return dc_db_step_done(a->db, a->ins, "insert against", err);
@@ -619,8 +634,8 @@ against_from_csv(struct dc_db *db, const char *path, struct dc_error *err)
     if (dc_refdata_catalog(db, &cat, &builtin, err) < 0)
         goto out;
     struct dc_normalize_opts o = {.tone = DC_TONE_OLD, .pivot_year = 2026, .cat = cat};
-    if (dc_db_prepare(db, "INSERT INTO temp.against VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                      &a.ins, err) < 0)
+    if (dc_db_prepare(db, "INSERT INTO temp.against VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &a.ins,
+                      err) < 0)
         goto out;
     ret = dc_normalize_csv(path, &o, b, &cb, err);
 out:
@@ -658,13 +673,18 @@ against_compare(struct sink *k, const struct dc_rules_ctx *ctx, struct dc_error 
 {
     /* field name, our column, their column; names compare by folded key */
     static const char *const cmp[][3] = {
-        {"full_name", "p.name_key", "a.name_key"}, {"dob", "p.dob", "a.dob"},
-        {"sex", "p.sex", "a.sex"},                 {"ward_code", "p.ward_code", "a.ward_code"},
+        {"full_name", "p.name_key", "a.name_key"},
+        {"dob", "p.dob", "a.dob"},
+        {"sex", "p.sex", "a.sex"},
+        {"ward_code", "p.ward_code", "a.ward_code"},
         {"new_ward_code", "p.new_ward_code", "a.new_ward_code"},
     };
     static const char *const shown[][2] = {
-        {"p.full_name", "a.full_name"}, {"p.dob", "a.dob"}, {"p.sex", "a.sex"},
-        {"p.ward_code", "a.ward_code"}, {"p.new_ward_code", "a.new_ward_code"},
+        {"p.full_name", "a.full_name"},
+        {"p.dob", "a.dob"},
+        {"p.sex", "a.sex"},
+        {"p.ward_code", "a.ward_code"},
+        {"p.new_ward_code", "a.new_ward_code"},
     };
     const struct dc_rule *r = dc_rules_find("AGAINST_MISMATCH");
     const char *msg = ctx->lang && strcmp(ctx->lang, "en") == 0 ? r->desc_en : r->desc_vi;
@@ -722,8 +742,8 @@ dc_crosscheck_db(struct dc_db *db, const struct dc_rules_ctx *ctx, const char *a
     memset(s, 0, sizeof *s);
     if (against && load_against(db, against, err) < 0)
         return -1;
-    if (dc_stage_begin(&st, db, "crosscheck", now_iso, "DELETE FROM finding", index_tables,
-                       err) < 0)
+    if (dc_stage_begin(&st, db, "crosscheck", now_iso, "DELETE FROM finding", index_tables, err) <
+        0)
         return -1;
     s->batch_id = st.batch_id;
     if (dc_prow_select(DC_PROW_CROSSCHECK, "ORDER BY record_id", select_person,

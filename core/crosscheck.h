@@ -21,7 +21,7 @@
 struct dc_crosscheck_summary {
     long long batch_id;
     long records;
-    long findings[3]; /* by enum dc_severity */
+    long findings[3];     /* by enum dc_severity */
     long against_matched; /* records joined by ID with --against */
 };
 

@@ -34,16 +34,16 @@
 #include "utf8.h"
 #include "util/csv.h"
 
-#define ZCAP DC_BYTES_CAP     /* file read size (io/bytes.h) */
-#define IBCAP (1u << 20)      /* input buffer = detection sample */
-#define SEG 4096u             /* most bytes fed to libcsv before we look at it */
+#define ZCAP DC_BYTES_CAP /* file read size (io/bytes.h) */
+#define IBCAP (1u << 20)  /* input buffer = detection sample */
+#define SEG 4096u         /* most bytes fed to libcsv before we look at it */
 #define SNIFF_BYTES (256u << 10)
 #define SNIFF_RECORDS 30
 #define MAX_FIELDS 10000
 #define PIVOT 1024
 
 struct dc_csv_reader {
-    const char *path; /* the caller's, borrowed for error messages */
+    const char *path;    /* the caller's, borrowed for error messages */
     struct dc_bytes src; /* stored bytes and gzip */
     /* UTF-16 to UTF-8 */
     UConverter *u16, *u8;
@@ -113,7 +113,6 @@ parser_reset(struct dc_csv_reader *r, struct dc_error *err)
 }
 
 /* ---- text for libcsv ------------------------------------------------------------------- */
-
 
 /* Text for libcsv: the bytes, or UTF-16 converted to UTF-8. */
 static long
@@ -739,13 +738,13 @@ dc_csv_open(const char *path, const struct dc_csv_opts *opts, struct dc_error *e
     r->line = 1;
     r->max_field = o->max_field ? o->max_field : 65536;
     r->max_record = r->max_field * 16 > (1u << 20) ? r->max_field * 16 : (1u << 20);
-    if (o->delimiter < 0 || o->delimiter > 127 || o->delimiter == '"' ||
-        o->delimiter == '\r' || o->delimiter == '\n') {
+    if (o->delimiter < 0 || o->delimiter > 127 || o->delimiter == '"' || o->delimiter == '\r' ||
+        o->delimiter == '\n') {
         dc_error_set(err, DC_EX_USAGE, "bad delimiter");
         goto fail;
     }
-    if (dc_bytes_open(&r->src, path, o->max_bytes ? o->max_bytes : DC_CSV_MAX_BYTES_DEFAULT,
-                      err) < 0)
+    if (dc_bytes_open(&r->src, path, o->max_bytes ? o->max_bytes : DC_CSV_MAX_BYTES_DEFAULT, err) <
+        0)
         goto fail;
     r->ib = malloc(IBCAP);
     r->raw = malloc(r->max_record + 1);
@@ -914,15 +913,14 @@ dc_csv_writer_new(FILE *fp, const struct dc_csv_writer_opts *opts)
 }
 
 int
-dc_csv_write_row(struct dc_csv_writer *w, const char *const *fields, size_t n,
-                 struct dc_error *err)
+dc_csv_write_row(struct dc_csv_writer *w, const char *const *fields, size_t n, struct dc_error *err)
 {
     return dc_csv_write_row_n(w, fields, NULL, n, err);
 }
 
 int
-dc_csv_write_row_n(struct dc_csv_writer *w, const char *const *fields, const size_t *lens,
-                   size_t n, struct dc_error *err)
+dc_csv_write_row_n(struct dc_csv_writer *w, const char *const *fields, const size_t *lens, size_t n,
+                   struct dc_error *err)
 {
     struct dc_buf *b = &w->line;
     char d = (char)w->o.delimiter;

@@ -26,19 +26,19 @@
 #define DC_CSV_MAX_BYTES_DEFAULT (4ull << 30)
 
 struct dc_csv_opts {
-    const char *encoding;          /* "auto" or NULL, "utf-8", "utf-16" (BOM needed),
+    const char *encoding;         /* "auto" or NULL, "utf-8", "utf-16" (BOM needed),
                                       "utf-16le", "utf-16be", "cp1258", "tcvn3", "vni", "viscii" */
-    int delimiter;                 /* 0 = sniff among , ; TAB | ; else that byte */
-    size_t max_field;              /* bytes; 0 = 65536 */
-    unsigned long long max_bytes;  /* decompressed input bytes; 0 = DC_CSV_MAX_BYTES_DEFAULT */
-    int no_header;                 /* 1 = read no header: every record is a row (rownum
+    int delimiter;                /* 0 = sniff among , ; TAB | ; else that byte */
+    size_t max_field;             /* bytes; 0 = 65536 */
+    unsigned long long max_bytes; /* decompressed input bytes; 0 = DC_CSV_MAX_BYTES_DEFAULT */
+    int no_header;                /* 1 = read no header: every record is a row (rownum
                                       from 1) of whatever width; the caller finds the
                                       header among them (import: banners above it) */
 };
 
 struct dc_csv_row {
-    long rownum;        /* 1-based data record number; the header is record 0 */
-    long line;          /* physical line (1-based) where the record starts */
+    long rownum; /* 1-based data record number; the header is record 0 */
+    long line;   /* physical line (1-based) where the record starts */
     size_t nfields;
     char **fields;      /* UTF-8 NFC, NUL-terminated; valid until the next call.  For a
                            rejected row: what could be decoded (best effort, maybe none) */

@@ -172,8 +172,8 @@ migrate(struct dc_db *db, struct dc_error *err)
         return dc_db_fail(db, SQLITE_ERROR, "read schema version", err);
     if (have > dc_schema_count)
         return dc_error_at(err, DC_EX_DATAERR, db->path, 0, NULL,
-                           "database schema %d is newer than this dancu (%d): upgrade dancu",
-                           have, dc_schema_count);
+                           "database schema %d is newer than this dancu (%d): upgrade dancu", have,
+                           dc_schema_count);
     if (have == 0 && dc_db_count(db, "SELECT count(*) FROM sqlite_master", err) != 0)
         return dc_error_at(err, DC_EX_DATAERR, db->path, 0, NULL,
                            "not a dancu database: it has tables but no dancu schema");
@@ -226,8 +226,7 @@ take_lock(struct dc_db *db, struct dc_error *err)
         if (errno == EWOULDBLOCK)
             return dc_error_at(err, DC_EX_TEMPFAIL, db->path, 0, NULL,
                                "another dancu run is writing this database; try again later");
-        return dc_error_at(err, DC_EX_IOERR, db->path, 0, NULL, "cannot lock: %s",
-                           strerror(errno));
+        return dc_error_at(err, DC_EX_IOERR, db->path, 0, NULL, "cannot lock: %s", strerror(errno));
     }
     return make_private(db->lock_fd, db->path, err);
 }
@@ -247,8 +246,8 @@ make_private(int fd, const char *path, struct dc_error *err)
     if (fchmod(fd, sb.st_mode & 0700) < 0)
         return dc_error_at(err, DC_EX_CANTCREAT, path, 0, NULL,
                            "readable by group or others (mode %03o) and cannot be made 0600: "
-                           "%s; chmod 600 it first", (unsigned)(sb.st_mode & 0777),
-                           strerror(errno));
+                           "%s; chmod 600 it first",
+                           (unsigned)(sb.st_mode & 0777), strerror(errno));
     return 0;
 }
 
@@ -369,8 +368,8 @@ dc_db_open(const char *path, int flags, struct dc_db **out, struct dc_error *err
         }
         if (v != dc_schema_count) {
             dc_error_at(err, DC_EX_DATAERR, path, 0, NULL,
-                        "database schema %d, this dancu has %d: run 'dancu init %s' to upgrade",
-                        v, dc_schema_count, path);
+                        "database schema %d, this dancu has %d: run 'dancu init %s' to upgrade", v,
+                        dc_schema_count, path);
             goto fail;
         }
     }
@@ -385,8 +384,7 @@ fail:
 }
 
 int
-dc_db_indexes_drop(struct dc_db *db, const char *table, struct dc_buf *saved,
-                   struct dc_error *err)
+dc_db_indexes_drop(struct dc_db *db, const char *table, struct dc_buf *saved, struct dc_error *err)
 {
     struct dc_buf drops = DC_BUF_INIT;
     sqlite3_stmt *q = NULL;

@@ -23,15 +23,15 @@
 #include "error.h"
 
 enum {
-    DC_DB_READ = 0,      /* open an existing DB for reading */
-    DC_DB_WRITE = 1,     /* open an existing DB and take the write lock */
-    DC_DB_CREATE = 2     /* create if missing (implies WRITE), then migrate */
+    DC_DB_READ = 0,  /* open an existing DB for reading */
+    DC_DB_WRITE = 1, /* open an existing DB and take the write lock */
+    DC_DB_CREATE = 2 /* create if missing (implies WRITE), then migrate */
 };
 
 struct dc_db {
-    sqlite3 *h;          /* the connection */
-    const char *path;    /* borrowed */
-    int lock_fd;         /* flock(2) holder, -1 when not writing */
+    sqlite3 *h;       /* the connection */
+    const char *path; /* borrowed */
+    int lock_fd;      /* flock(2) holder, -1 when not writing */
 };
 
 /* Open path.  A DB that exists but is older than this build is migrated
@@ -87,8 +87,8 @@ int dc_db_prepare(struct dc_db *db, const char *sql, sqlite3_stmt **stmt, struct
  * groups of cols parameters, "(?, ?), (?, ?)".  One statement per 64 rows
  * instead of 64 statements cuts a bulk load's writer work by about a fifth
  * (import, dedup's store). */
-int dc_db_prepare_rows(struct dc_db *db, const char *head, int cols, int rows,
-                       sqlite3_stmt **stmt, struct dc_error *err);
+int dc_db_prepare_rows(struct dc_db *db, const char *head, int cols, int rows, sqlite3_stmt **stmt,
+                       struct dc_error *err);
 
 /* Step a statement that returns no row, then reset it and clear bindings. */
 int dc_db_step_done(struct dc_db *db, sqlite3_stmt *st, const char *what, struct dc_error *err);

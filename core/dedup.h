@@ -31,22 +31,22 @@ enum dc_dedup_cmp { DC_CMP_NAME, DC_CMP_DOB, DC_CMP_ID, DC_CMP_SEX, DC_CMP_ADDR,
 #define DC_DEDUP_LEVEL(gamma, c) (((gamma) >> (4 * (c))) & 0xFu)
 
 struct dc_dedup_opts {
-    double threshold;         /* match probability for clustering, default 0.9 */
-    double review_min;        /* pairs kept in the result from this probability, default 0.5 */
-    int train;                /* re-estimate m/u even if params are given */
-    unsigned long long seed;  /* for u sampling (0 is a valid seed) */
-    size_t max_block;         /* a larger block is split, default 10 (0 = default) */
-    const uint64_t *truth;    /* optional: entity id per record, only to count
+    double threshold;        /* match probability for clustering, default 0.9 */
+    double review_min;       /* pairs kept in the result from this probability, default 0.5 */
+    int train;               /* re-estimate m/u even if params are given */
+    unsigned long long seed; /* for u sampling (0 is a valid seed) */
+    size_t max_block;        /* a larger block is split, default 10 (0 = default) */
+    const uint64_t *truth;   /* optional: entity id per record, only to count
                                  candidate pairs that are true (evaluation) */
-    int threads;              /* threads for blocking and scoring: 0 = the machine's
+    int threads;             /* threads for blocking and scoring: 0 = the machine's
                                  (util/threads.h); results do not depend on it */
-    int max_year;             /* a birth year after this one is a typo, not evidence:
+    int max_year;            /* a birth year after this one is a typo, not evidence:
                                  compared as unknown (0 = no limit; the stage
                                  sets the year of its clock) */
-    size_t pair_cache;        /* pairs a training run remembers per thread for the
+    size_t pair_cache;       /* pairs a training run remembers per thread for the
                                  scoring pass (0 = default, 4M); a smaller cache
                                  costs time, never changes a result (tests) */
-    size_t memory;            /* bytes the run aims to stay within: it sets how many
+    size_t memory;           /* bytes the run aims to stay within: it sets how many
                                  rules block at once and the pair cache (0 = half
                                  the machine's physical memory); never changes a
                                  result, and nothing is spilled to disk, so a budget
@@ -66,8 +66,7 @@ int dc_dedup_params_to_text(const struct dc_dedup_params *p, char **out, struct 
 /* 1: text is saved parameters of an earlier format (another model), which a
  * run does not reuse but trains anew. */
 int dc_dedup_params_outdated(const char *text);
-int dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out,
-                              struct dc_error *err);
+int dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out, struct dc_error *err);
 void dc_dedup_params_free(struct dc_dedup_params *p);
 
 struct dc_dedup_pair {
@@ -104,16 +103,16 @@ const char *dc_dedup_phase_name(int phase);
 struct dc_dedup_result {
     struct dc_dedup_pair *pairs; /* scored pairs with prob >= review_min, sorted (a,b) */
     size_t npairs;
-    uint32_t *cluster;           /* per record: smallest record index in its cluster */
-    size_t nblocks_split;        /* blocks over max_block, split (described in notes) */
-    char **notes;                /* plain text, no personal data */
+    uint32_t *cluster;    /* per record: smallest record index in its cluster */
+    size_t nblocks_split; /* blocks over max_block, split (described in notes) */
+    char **notes;         /* plain text, no personal data */
     size_t nnotes;
     unsigned long long candidate_pairs;
     unsigned long long candidate_true_pairs; /* only when opts->truth was given */
     unsigned long long refused_merges;       /* cannot-link refusals */
-    struct dc_dedup_params *params; /* the params used (trained or given), owned */
-    double phase_s[DC_DEDUP_NPHASES];   /* wall seconds per phase */
-    double phase_cpu[DC_DEDUP_NPHASES]; /* CPU seconds per phase, all threads (not PREP,
+    struct dc_dedup_params *params;          /* the params used (trained or given), owned */
+    double phase_s[DC_DEDUP_NPHASES];        /* wall seconds per phase */
+    double phase_cpu[DC_DEDUP_NPHASES];      /* CPU seconds per phase, all threads (not PREP,
                                            which runs beside the reading) */
 };
 

@@ -46,10 +46,9 @@
 
 /* CP1252.TXT, bytes 0x80-0x9F; 0 = undefined there (81 8D 8F 90 9D). */
 static const uint16_t cp1252_c1[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
 /* VNI-Windows single-byte letters (unikey data.cpp "VNI-WIN": Đ đ, toned i, ỵ, ơ ư). */
@@ -72,12 +71,12 @@ static const struct {
     uint16_t m1, m2;
     int kind;
 } vni_mark[] = {
-    {0xF9, 0xD9, 0x0301, 0, MK_TONE},      {0xF8, 0xD8, 0x0300, 0, MK_TONE},
-    {0xFB, 0xDB, 0x0309, 0, MK_TONE},      {0xF5, 0xD5, 0x0303, 0, MK_TONE},
-    {0xEF, 0xCF, 0x0323, 0, MK_TONE},      {0xE2, 0xC2, 0x0302, 0, MK_CIRC},
-    {0xE1, 0xC1, 0x0302, 0x0301, MK_CIRC}, {0xE0, 0xC0, 0x0302, 0x0300, MK_CIRC},
-    {0xE5, 0xC5, 0x0302, 0x0309, MK_CIRC}, {0xE3, 0xC3, 0x0302, 0x0303, MK_CIRC},
-    {0xE4, 0xC4, 0x0302, 0x0323, MK_CIRC}, {0xEA, 0xCA, 0x0306, 0, MK_BREVE},
+    {0xF9, 0xD9, 0x0301, 0, MK_TONE},       {0xF8, 0xD8, 0x0300, 0, MK_TONE},
+    {0xFB, 0xDB, 0x0309, 0, MK_TONE},       {0xF5, 0xD5, 0x0303, 0, MK_TONE},
+    {0xEF, 0xCF, 0x0323, 0, MK_TONE},       {0xE2, 0xC2, 0x0302, 0, MK_CIRC},
+    {0xE1, 0xC1, 0x0302, 0x0301, MK_CIRC},  {0xE0, 0xC0, 0x0302, 0x0300, MK_CIRC},
+    {0xE5, 0xC5, 0x0302, 0x0309, MK_CIRC},  {0xE3, 0xC3, 0x0302, 0x0303, MK_CIRC},
+    {0xE4, 0xC4, 0x0302, 0x0323, MK_CIRC},  {0xEA, 0xCA, 0x0306, 0, MK_BREVE},
     {0xE9, 0xC9, 0x0306, 0x0301, MK_BREVE}, {0xE8, 0xC8, 0x0306, 0x0300, MK_BREVE},
     {0xFA, 0xDA, 0x0306, 0x0309, MK_BREVE}, {0xFC, 0xDC, 0x0306, 0x0303, MK_BREVE},
     {0xEB, 0xCB, 0x0306, 0x0323, MK_BREVE},
@@ -89,11 +88,11 @@ static const char *const enc_names[DC_ENC_COUNT] = {
 
 struct dc_enc_conv {
     enum dc_enc enc;
-    UConverter *ucnv;    /* cp1258, utf-16 */
-    uint32_t map[256];   /* single-byte layouts (tcvn3, viscii); NOCP = not a character */
-    UChar *u, *n;        /* decoded and normalized UTF-16 */
+    UConverter *ucnv;  /* cp1258, utf-16 */
+    uint32_t map[256]; /* single-byte layouts (tcvn3, viscii); NOCP = not a character */
+    UChar *u, *n;      /* decoded and normalized UTF-16 */
     int32_t ucap, ncap;
-    char *o;             /* UTF-8 result */
+    char *o; /* UTF-8 result */
     size_t ocap;
 };
 
@@ -104,12 +103,10 @@ dc_enc_from_name(const char *name, enum dc_enc *enc)
         const char *name;
         enum dc_enc enc;
     } alias[] = {
-        {"utf-8", DC_ENC_UTF8},          {"utf8", DC_ENC_UTF8},
-        {"utf-16le", DC_ENC_UTF16LE},    {"utf-16be", DC_ENC_UTF16BE},
-        {"cp1258", DC_ENC_CP1258},       {"windows-1258", DC_ENC_CP1258},
-        {"tcvn3", DC_ENC_TCVN3},         {"abc", DC_ENC_TCVN3},
-        {"vni", DC_ENC_VNI},             {"vni-windows", DC_ENC_VNI},
-        {"viscii", DC_ENC_VISCII},
+        {"utf-8", DC_ENC_UTF8},       {"utf8", DC_ENC_UTF8},     {"utf-16le", DC_ENC_UTF16LE},
+        {"utf-16be", DC_ENC_UTF16BE}, {"cp1258", DC_ENC_CP1258}, {"windows-1258", DC_ENC_CP1258},
+        {"tcvn3", DC_ENC_TCVN3},      {"abc", DC_ENC_TCVN3},     {"vni", DC_ENC_VNI},
+        {"vni-windows", DC_ENC_VNI},  {"viscii", DC_ENC_VISCII},
     };
     size_t i;
 
@@ -413,8 +410,8 @@ utf8_latin_nfc(const unsigned char *s, size_t len)
 }
 
 int
-dc_enc_decode(struct dc_enc_conv *c, const char *in, size_t len, const char **out,
-              size_t *outlen, struct dc_error *err)
+dc_enc_decode(struct dc_enc_conv *c, const char *in, size_t len, const char **out, size_t *outlen,
+              struct dc_error *err)
 {
     const unsigned char *s = (const unsigned char *)in;
     UErrorCode st = U_ZERO_ERROR;
@@ -641,8 +638,7 @@ word_byte(unsigned char b)
 #define DETECT_MAX_WORDS 20000
 
 int
-dc_enc_detect(const char *buf, size_t len, int at_eof, struct dc_enc_guess *g,
-              struct dc_error *err)
+dc_enc_detect(const char *buf, size_t len, int at_eof, struct dc_enc_guess *g, struct dc_error *err)
 {
     static const enum dc_enc cand[] = {DC_ENC_VNI, DC_ENC_TCVN3, DC_ENC_VISCII, DC_ENC_CP1258};
     enum { NC = sizeof cand / sizeof cand[0] };
@@ -775,8 +771,8 @@ to_codepage(UConverter *cv, const UChar *w, int32_t wn, char *out, int32_t cap)
 
 /* Try the repairs on one word (UTF-16).  Returns 1 with the UTF-8 result in res. */
 static int
-repair_word(const UChar *w, int32_t wn, UConverter **cp, char *res, size_t rcap,
-            const char **rule, int *oom)
+repair_word(const UChar *w, int32_t wn, UConverter **cp, char *res, size_t rcap, const char **rule,
+            int *oom)
 {
     /* UTF-8 shown through Windows-1252, -1250 or ISO-8859-2 (all seen in
      * token_anomalies.csv), then VNI shown through Windows-1252 */

@@ -48,11 +48,11 @@ int dc_enc_decode(struct dc_enc_conv *c, const char *in, size_t len, const char 
 
 /* The result of dc_enc_detect. */
 struct dc_enc_guess {
-    enum dc_enc enc;    /* the choice (meaningful when decided) */
-    int decided;        /* 1 = confident enough to go on; 0 = the caller must ask for --encoding */
-    double confidence;  /* 0..1; for legacy encodings: best share of valid syllables minus the
+    enum dc_enc enc;   /* the choice (meaningful when decided) */
+    int decided;       /* 1 = confident enough to go on; 0 = the caller must ask for --encoding */
+    double confidence; /* 0..1; for legacy encodings: best share of valid syllables minus the
                            second best */
-    size_t bom_len;     /* bytes of byte-order mark at the start of the sample (to skip) */
+    size_t bom_len;    /* bytes of byte-order mark at the start of the sample (to skip) */
     char candidates[160]; /* "vni 0.91, tcvn3 0.12, ..." for messages; no data */
 };
 

@@ -29,8 +29,8 @@ dc_error_set(struct dc_error *err, enum dc_status st, const char *fmt, ...)
 }
 
 int
-dc_error_at(struct dc_error *err, enum dc_status st, const char *path, long line,
-            const char *field, const char *fmt, ...)
+dc_error_at(struct dc_error *err, enum dc_status st, const char *path, long line, const char *field,
+            const char *fmt, ...)
 {
     va_list ap;
 

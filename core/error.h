@@ -21,16 +21,16 @@
 
 enum dc_status {
     DC_OK = 0,
-    DC_FINDINGS = 1,     /* done, but findings/rejects at or above --fail-on */
-    DC_EX_USAGE = 64,    /* bad command line */
-    DC_EX_DATAERR = 65,  /* input data unreadable as a whole */
-    DC_EX_NOINPUT = 66,  /* input file missing or unreadable */
-    DC_EX_SOFTWARE = 70, /* internal error (a bug) */
-    DC_EX_OSERR = 71,    /* out of memory, fork failed */
+    DC_FINDINGS = 1,      /* done, but findings/rejects at or above --fail-on */
+    DC_EX_USAGE = 64,     /* bad command line */
+    DC_EX_DATAERR = 65,   /* input data unreadable as a whole */
+    DC_EX_NOINPUT = 66,   /* input file missing or unreadable */
+    DC_EX_SOFTWARE = 70,  /* internal error (a bug) */
+    DC_EX_OSERR = 71,     /* out of memory, fork failed */
     DC_EX_CANTCREAT = 73, /* cannot create output */
-    DC_EX_IOERR = 74,    /* I/O error, including a full disk on write */
-    DC_EX_TEMPFAIL = 75, /* another run holds the lock: try again later */
-    DC_EX_NOPERM = 77    /* permission denied (a reader without the access SQLite needs) */
+    DC_EX_IOERR = 74,     /* I/O error, including a full disk on write */
+    DC_EX_TEMPFAIL = 75,  /* another run holds the lock: try again later */
+    DC_EX_NOPERM = 77     /* permission denied (a reader without the access SQLite needs) */
 };
 
 struct dc_error {
@@ -41,7 +41,13 @@ struct dc_error {
     char msg[256];         /* lower case, no final period, no personal data */
 };
 
-#define DC_ERROR_INIT {DC_OK, 0, 0, {0}, {0}}
+#define DC_ERROR_INIT                                                                              \
+    {                                                                                              \
+        DC_OK, 0, 0, {0},                                                                          \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
 
 /* Set status and message unless an error is already set.  Always returns -1
  * so that `return dc_error_set(err, ...)` reads like git's `return error()`.

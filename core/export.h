@@ -66,7 +66,7 @@ enum dc_export_what {
     DC_EXPORT_PAIRS,
     DC_EXPORT_REJECTS,
     DC_EXPORT_CHANGES,
-    DC_EXPORT_WORKLIST  /* one row per person with findings at warning or above */
+    DC_EXPORT_WORKLIST /* one row per person with findings at warning or above */
 };
 
 enum dc_export_format {
@@ -74,7 +74,7 @@ enum dc_export_format {
     DC_EXPORT_JSONL,
     DC_EXPORT_PGCOPY,
     DC_EXPORT_SQL,
-    DC_EXPORT_XLSX  /* an Office Open XML workbook (core/xlsxout.c), one sheet per table */
+    DC_EXPORT_XLSX /* an Office Open XML workbook (core/xlsxout.c), one sheet per table */
 };
 
 /* How many tables one export may hold (xlsx: one sheet each). */
@@ -85,19 +85,19 @@ enum dc_export_format {
 #define DC_EXPORT_KEY_MAX 4096
 
 struct dc_export_opts {
-    enum dc_export_what what;   /* the table (the first of whats[] when nwhat > 1) */
+    enum dc_export_what what; /* the table (the first of whats[] when nwhat > 1) */
     enum dc_export_format format;
-    int excel;                  /* CSV only: BOM, CRLF, formula guard, codes kept as text */
-    int survivors;              /* records only: golden records */
-    int gzip;                   /* deflate the output (gzip, mtime 0, no name) */
-    const unsigned char *key;   /* pseudonymisation key, NULL = none */
+    int excel;                /* CSV only: BOM, CRLF, formula guard, codes kept as text */
+    int survivors;            /* records only: golden records */
+    int gzip;                 /* deflate the output (gzip, mtime 0, no name) */
+    const unsigned char *key; /* pseudonymisation key, NULL = none */
     size_t key_len;
     /* xlsx only: several tables in one workbook, one sheet each, in this order; nwhat 0
      * or 1 = just `what` */
     enum dc_export_what whats[DC_EXPORT_WHAT_MAX];
     int nwhat;
-    char delim;                 /* CSV only: the field separator, 0 = ',' */
-    const char *prefer;         /* --survivors: source names, ','-joined, most trusted first */
+    char delim;         /* CSV only: the field separator, 0 = ',' */
+    const char *prefer; /* --survivors: source names, ','-joined, most trusted first */
 };
 
 /* Parse / name the enums; parse returns -1 (DC_EX_USAGE) for an unknown name. */

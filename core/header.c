@@ -28,93 +28,194 @@ static const struct {
     const char *alias;
     enum dc_field field;
 } aliases[] = {
-    {"ho va ten", DC_F_FULL_NAME}, {"ho ten", DC_F_FULL_NAME},
-    {"ho chu dem va ten", DC_F_FULL_NAME}, {"ho chu dem va ten khai sinh", DC_F_FULL_NAME},
-    {"ho va ten khai sinh", DC_F_FULL_NAME}, {"ho ten khai sinh", DC_F_FULL_NAME},
-    {"ho va ten cong dan", DC_F_FULL_NAME}, {"ho ten cong dan", DC_F_FULL_NAME},
-    {"ho va ten dem", DC_F_FULL_NAME}, {"ten day du", DC_F_FULL_NAME},
-    {"full name", DC_F_FULL_NAME}, {"name", DC_F_FULL_NAME}, {"full_name", DC_F_FULL_NAME},
-    {"ho", DC_F_FAMILY_NAME}, {"family name", DC_F_FAMILY_NAME}, {"surname", DC_F_FAMILY_NAME},
+    {"ho va ten", DC_F_FULL_NAME},
+    {"ho ten", DC_F_FULL_NAME},
+    {"ho chu dem va ten", DC_F_FULL_NAME},
+    {"ho chu dem va ten khai sinh", DC_F_FULL_NAME},
+    {"ho va ten khai sinh", DC_F_FULL_NAME},
+    {"ho ten khai sinh", DC_F_FULL_NAME},
+    {"ho va ten cong dan", DC_F_FULL_NAME},
+    {"ho ten cong dan", DC_F_FULL_NAME},
+    {"ho va ten dem", DC_F_FULL_NAME},
+    {"ten day du", DC_F_FULL_NAME},
+    {"full name", DC_F_FULL_NAME},
+    {"name", DC_F_FULL_NAME},
+    {"full_name", DC_F_FULL_NAME},
+    {"ho", DC_F_FAMILY_NAME},
+    {"family name", DC_F_FAMILY_NAME},
+    {"surname", DC_F_FAMILY_NAME},
     {"last name", DC_F_FAMILY_NAME},
-    {"chu dem", DC_F_MIDDLE_NAME}, {"ten dem", DC_F_MIDDLE_NAME},
+    {"chu dem", DC_F_MIDDLE_NAME},
+    {"ten dem", DC_F_MIDDLE_NAME},
     {"middle name", DC_F_MIDDLE_NAME},
-    {"ten", DC_F_GIVEN_NAME}, {"given name", DC_F_GIVEN_NAME}, {"first name", DC_F_GIVEN_NAME},
-    {"ten goi khac", DC_F_OTHER_NAME}, {"ten goi khac neu co", DC_F_OTHER_NAME},
-    {"bi danh", DC_F_OTHER_NAME}, {"other name", DC_F_OTHER_NAME},
-    {"ngay sinh", DC_F_DOB}, {"ngay thang nam sinh", DC_F_DOB}, {"nam sinh", DC_F_DOB},
-    {"ngay thang nam", DC_F_DOB}, {"dob", DC_F_DOB}, {"date of birth", DC_F_DOB},
-    {"birth date", DC_F_DOB}, {"birthdate", DC_F_DOB},
-    {"sinh ngay", DC_F_DOB}, {"ntns", DC_F_DOB}, {"ngay thang nam sinh duong lich", DC_F_DOB},
-    {"gioi tinh", DC_F_SEX}, {"sex", DC_F_SEX}, {"gender", DC_F_SEX}, {"phai", DC_F_SEX},
-    {"nam nu", DC_F_SEX}, {"gioi", DC_F_SEX},
-    {"so dinh danh ca nhan", DC_F_ID_NUMBER}, {"so ddcn", DC_F_ID_NUMBER},
-    {"ddcn", DC_F_ID_NUMBER}, {"dinh danh ca nhan", DC_F_ID_NUMBER},
-    {"ma dinh danh", DC_F_ID_NUMBER}, {"so dinh danh", DC_F_ID_NUMBER},
-    {"ma so dinh danh", DC_F_ID_NUMBER}, {"ma dinh danh ca nhan", DC_F_ID_NUMBER},
-    {"so cccd", DC_F_ID_NUMBER}, {"cccd", DC_F_ID_NUMBER}, {"so can cuoc", DC_F_ID_NUMBER},
-    {"so can cuoc cong dan", DC_F_ID_NUMBER}, {"so the can cuoc", DC_F_ID_NUMBER},
-    {"can cuoc cong dan", DC_F_ID_NUMBER}, {"can cuoc", DC_F_ID_NUMBER},
-    {"so the cccd", DC_F_ID_NUMBER}, {"so dinh danh ca nhan cmnd", DC_F_ID_NUMBER},
-    {"so ddcn cmnd", DC_F_ID_NUMBER}, {"so cmnd cccd ddcn", DC_F_ID_NUMBER},
-    {"so cmnd so ddcn", DC_F_ID_NUMBER}, {"so cccd cmnd ddcn", DC_F_ID_NUMBER},
-    {"cmnd cccd", DC_F_ID_NUMBER}, {"so cmnd cccd", DC_F_ID_NUMBER},
-    {"so cccd cmnd", DC_F_ID_NUMBER}, {"cccd cmnd", DC_F_ID_NUMBER},
-    {"id number", DC_F_ID_NUMBER}, {"personal id", DC_F_ID_NUMBER},
-    {"national id", DC_F_ID_NUMBER}, {"id_number", DC_F_ID_NUMBER},
-    {"so cmnd", DC_F_CMND}, {"cmnd", DC_F_CMND}, {"so cmnd 9 so", DC_F_CMND},
-    {"cmnd cu", DC_F_CMND}, {"so cmnd cu", DC_F_CMND}, {"cmnd so", DC_F_CMND},
-    {"so chung minh nhan dan", DC_F_CMND}, {"chung minh nhan dan", DC_F_CMND},
-    {"so chung minh thu", DC_F_CMND}, {"chung minh thu", DC_F_CMND}, {"so cmt", DC_F_CMND},
-    {"cmt", DC_F_CMND}, {"so cmnd cu 9 so", DC_F_CMND},
-    {"ngay cap", DC_F_ISSUE_DATE}, {"ngay cap cccd", DC_F_ISSUE_DATE},
-    {"ngay cap cmnd", DC_F_ISSUE_DATE}, {"ngay cap cmnd cccd", DC_F_ISSUE_DATE},
-    {"noi cap cmnd", DC_F_ISSUE_PLACE}, {"noi cap cccd", DC_F_ISSUE_PLACE},
+    {"ten", DC_F_GIVEN_NAME},
+    {"given name", DC_F_GIVEN_NAME},
+    {"first name", DC_F_GIVEN_NAME},
+    {"ten goi khac", DC_F_OTHER_NAME},
+    {"ten goi khac neu co", DC_F_OTHER_NAME},
+    {"bi danh", DC_F_OTHER_NAME},
+    {"other name", DC_F_OTHER_NAME},
+    {"ngay sinh", DC_F_DOB},
+    {"ngay thang nam sinh", DC_F_DOB},
+    {"nam sinh", DC_F_DOB},
+    {"ngay thang nam", DC_F_DOB},
+    {"dob", DC_F_DOB},
+    {"date of birth", DC_F_DOB},
+    {"birth date", DC_F_DOB},
+    {"birthdate", DC_F_DOB},
+    {"sinh ngay", DC_F_DOB},
+    {"ntns", DC_F_DOB},
+    {"ngay thang nam sinh duong lich", DC_F_DOB},
+    {"gioi tinh", DC_F_SEX},
+    {"sex", DC_F_SEX},
+    {"gender", DC_F_SEX},
+    {"phai", DC_F_SEX},
+    {"nam nu", DC_F_SEX},
+    {"gioi", DC_F_SEX},
+    {"so dinh danh ca nhan", DC_F_ID_NUMBER},
+    {"so ddcn", DC_F_ID_NUMBER},
+    {"ddcn", DC_F_ID_NUMBER},
+    {"dinh danh ca nhan", DC_F_ID_NUMBER},
+    {"ma dinh danh", DC_F_ID_NUMBER},
+    {"so dinh danh", DC_F_ID_NUMBER},
+    {"ma so dinh danh", DC_F_ID_NUMBER},
+    {"ma dinh danh ca nhan", DC_F_ID_NUMBER},
+    {"so cccd", DC_F_ID_NUMBER},
+    {"cccd", DC_F_ID_NUMBER},
+    {"so can cuoc", DC_F_ID_NUMBER},
+    {"so can cuoc cong dan", DC_F_ID_NUMBER},
+    {"so the can cuoc", DC_F_ID_NUMBER},
+    {"can cuoc cong dan", DC_F_ID_NUMBER},
+    {"can cuoc", DC_F_ID_NUMBER},
+    {"so the cccd", DC_F_ID_NUMBER},
+    {"so dinh danh ca nhan cmnd", DC_F_ID_NUMBER},
+    {"so ddcn cmnd", DC_F_ID_NUMBER},
+    {"so cmnd cccd ddcn", DC_F_ID_NUMBER},
+    {"so cmnd so ddcn", DC_F_ID_NUMBER},
+    {"so cccd cmnd ddcn", DC_F_ID_NUMBER},
+    {"cmnd cccd", DC_F_ID_NUMBER},
+    {"so cmnd cccd", DC_F_ID_NUMBER},
+    {"so cccd cmnd", DC_F_ID_NUMBER},
+    {"cccd cmnd", DC_F_ID_NUMBER},
+    {"id number", DC_F_ID_NUMBER},
+    {"personal id", DC_F_ID_NUMBER},
+    {"national id", DC_F_ID_NUMBER},
+    {"id_number", DC_F_ID_NUMBER},
+    {"so cmnd", DC_F_CMND},
+    {"cmnd", DC_F_CMND},
+    {"so cmnd 9 so", DC_F_CMND},
+    {"cmnd cu", DC_F_CMND},
+    {"so cmnd cu", DC_F_CMND},
+    {"cmnd so", DC_F_CMND},
+    {"so chung minh nhan dan", DC_F_CMND},
+    {"chung minh nhan dan", DC_F_CMND},
+    {"so chung minh thu", DC_F_CMND},
+    {"chung minh thu", DC_F_CMND},
+    {"so cmt", DC_F_CMND},
+    {"cmt", DC_F_CMND},
+    {"so cmnd cu 9 so", DC_F_CMND},
+    {"ngay cap", DC_F_ISSUE_DATE},
+    {"ngay cap cccd", DC_F_ISSUE_DATE},
+    {"ngay cap cmnd", DC_F_ISSUE_DATE},
+    {"ngay cap cmnd cccd", DC_F_ISSUE_DATE},
+    {"noi cap cmnd", DC_F_ISSUE_PLACE},
+    {"noi cap cccd", DC_F_ISSUE_PLACE},
     {"noi cap cmnd cccd", DC_F_ISSUE_PLACE},
-    {"issue date", DC_F_ISSUE_DATE}, {"noi cap", DC_F_ISSUE_PLACE},
+    {"issue date", DC_F_ISSUE_DATE},
+    {"noi cap", DC_F_ISSUE_PLACE},
     {"issue place", DC_F_ISSUE_PLACE},
-    {"co gia tri den", DC_F_EXPIRY_DATE}, {"ngay het han", DC_F_EXPIRY_DATE},
-    {"han su dung", DC_F_EXPIRY_DATE}, {"expiry date", DC_F_EXPIRY_DATE},
+    {"co gia tri den", DC_F_EXPIRY_DATE},
+    {"ngay het han", DC_F_EXPIRY_DATE},
+    {"han su dung", DC_F_EXPIRY_DATE},
+    {"expiry date", DC_F_EXPIRY_DATE},
     {"date of expiry", DC_F_EXPIRY_DATE},
-    {"dan toc", DC_F_ETHNIC}, {"ethnic", DC_F_ETHNIC}, {"ethnicity", DC_F_ETHNIC},
-    {"ton giao", DC_F_RELIGION}, {"religion", DC_F_RELIGION},
-    {"quoc tich", DC_F_NATIONALITY}, {"nationality", DC_F_NATIONALITY},
-    {"noi thuong tru", DC_F_ADDRESS}, {"dia chi thuong tru", DC_F_ADDRESS},
-    {"ho khau thuong tru", DC_F_ADDRESS}, {"thuong tru", DC_F_ADDRESS},
-    {"dia chi", DC_F_ADDRESS}, {"address", DC_F_ADDRESS}, {"noi cu tru", DC_F_ADDRESS},
-    {"dia chi cu tru", DC_F_ADDRESS}, {"permanent address", DC_F_ADDRESS},
-    {"noi dang ky thuong tru", DC_F_ADDRESS}, {"noi dang ky ho khau thuong tru", DC_F_ADDRESS},
-    {"noi dkhk thuong tru", DC_F_ADDRESS}, {"noi dkhktt", DC_F_ADDRESS},
-    {"dkhk thuong tru", DC_F_ADDRESS}, {"hktt", DC_F_ADDRESS}, {"dia chi hktt", DC_F_ADDRESS},
-    {"ho khau", DC_F_ADDRESS}, {"dia chi ho khau", DC_F_ADDRESS},
-    {"noi o hien tai", DC_F_ADDRESS_CURRENT}, {"cho o hien nay", DC_F_ADDRESS_CURRENT},
-    {"noi o hien nay", DC_F_ADDRESS_CURRENT}, {"cho o hien tai", DC_F_ADDRESS_CURRENT},
-    {"dia chi hien tai", DC_F_ADDRESS_CURRENT}, {"dia chi hien nay", DC_F_ADDRESS_CURRENT},
-    {"noi tam tru", DC_F_ADDRESS_CURRENT}, {"dia chi tam tru", DC_F_ADDRESS_CURRENT},
-    {"tam tru", DC_F_ADDRESS_CURRENT}, {"noi o", DC_F_ADDRESS_CURRENT},
-    {"dia chi thuc te", DC_F_ADDRESS_CURRENT}, {"dia chi thuc te cu tru", DC_F_ADDRESS_CURRENT},
+    {"dan toc", DC_F_ETHNIC},
+    {"ethnic", DC_F_ETHNIC},
+    {"ethnicity", DC_F_ETHNIC},
+    {"ton giao", DC_F_RELIGION},
+    {"religion", DC_F_RELIGION},
+    {"quoc tich", DC_F_NATIONALITY},
+    {"nationality", DC_F_NATIONALITY},
+    {"noi thuong tru", DC_F_ADDRESS},
+    {"dia chi thuong tru", DC_F_ADDRESS},
+    {"ho khau thuong tru", DC_F_ADDRESS},
+    {"thuong tru", DC_F_ADDRESS},
+    {"dia chi", DC_F_ADDRESS},
+    {"address", DC_F_ADDRESS},
+    {"noi cu tru", DC_F_ADDRESS},
+    {"dia chi cu tru", DC_F_ADDRESS},
+    {"permanent address", DC_F_ADDRESS},
+    {"noi dang ky thuong tru", DC_F_ADDRESS},
+    {"noi dang ky ho khau thuong tru", DC_F_ADDRESS},
+    {"noi dkhk thuong tru", DC_F_ADDRESS},
+    {"noi dkhktt", DC_F_ADDRESS},
+    {"dkhk thuong tru", DC_F_ADDRESS},
+    {"hktt", DC_F_ADDRESS},
+    {"dia chi hktt", DC_F_ADDRESS},
+    {"ho khau", DC_F_ADDRESS},
+    {"dia chi ho khau", DC_F_ADDRESS},
+    {"noi o hien tai", DC_F_ADDRESS_CURRENT},
+    {"cho o hien nay", DC_F_ADDRESS_CURRENT},
+    {"noi o hien nay", DC_F_ADDRESS_CURRENT},
+    {"cho o hien tai", DC_F_ADDRESS_CURRENT},
+    {"dia chi hien tai", DC_F_ADDRESS_CURRENT},
+    {"dia chi hien nay", DC_F_ADDRESS_CURRENT},
+    {"noi tam tru", DC_F_ADDRESS_CURRENT},
+    {"dia chi tam tru", DC_F_ADDRESS_CURRENT},
+    {"tam tru", DC_F_ADDRESS_CURRENT},
+    {"noi o", DC_F_ADDRESS_CURRENT},
+    {"dia chi thuc te", DC_F_ADDRESS_CURRENT},
+    {"dia chi thuc te cu tru", DC_F_ADDRESS_CURRENT},
     {"noi o thuc te", DC_F_ADDRESS_CURRENT},
     {"current address", DC_F_ADDRESS_CURRENT},
-    {"xa", DC_F_WARD}, {"phuong", DC_F_WARD}, {"xa phuong", DC_F_WARD},
-    {"phuong xa", DC_F_WARD}, {"xa phuong thi tran", DC_F_WARD}, {"ward", DC_F_WARD},
-    {"huyen", DC_F_DISTRICT}, {"quan", DC_F_DISTRICT}, {"quan huyen", DC_F_DISTRICT},
-    {"huyen quan", DC_F_DISTRICT}, {"district", DC_F_DISTRICT},
+    {"xa", DC_F_WARD},
+    {"phuong", DC_F_WARD},
+    {"xa phuong", DC_F_WARD},
+    {"phuong xa", DC_F_WARD},
+    {"xa phuong thi tran", DC_F_WARD},
+    {"ward", DC_F_WARD},
+    {"huyen", DC_F_DISTRICT},
+    {"quan", DC_F_DISTRICT},
+    {"quan huyen", DC_F_DISTRICT},
+    {"huyen quan", DC_F_DISTRICT},
+    {"district", DC_F_DISTRICT},
     {"quan huyen thi xa", DC_F_DISTRICT},
-    {"tinh", DC_F_PROVINCE}, {"tinh thanh pho", DC_F_PROVINCE}, {"tinh tp", DC_F_PROVINCE},
-    {"tinh thanh", DC_F_PROVINCE}, {"province", DC_F_PROVINCE},
-    {"que quan", DC_F_HOMETOWN}, {"nguyen quan", DC_F_HOMETOWN}, {"hometown", DC_F_HOMETOWN},
-    {"noi sinh", DC_F_BIRTH_PLACE}, {"noi dang ky khai sinh", DC_F_BIRTH_PLACE},
-    {"noi dk khai sinh", DC_F_BIRTH_PLACE}, {"place of birth", DC_F_BIRTH_PLACE},
-    {"so ho so cu tru", DC_F_HOUSEHOLD_NO}, {"ho so cu tru", DC_F_HOUSEHOLD_NO},
-    {"so so ho khau", DC_F_HOUSEHOLD_NO}, {"so ho khau", DC_F_HOUSEHOLD_NO},
-    {"so so hk", DC_F_HOUSEHOLD_NO}, {"so hk", DC_F_HOUSEHOLD_NO}, {"ma ho", DC_F_HOUSEHOLD_NO},
-    {"ma ho gia dinh", DC_F_HOUSEHOLD_NO}, {"ma so ho gia dinh", DC_F_HOUSEHOLD_NO},
+    {"tinh", DC_F_PROVINCE},
+    {"tinh thanh pho", DC_F_PROVINCE},
+    {"tinh tp", DC_F_PROVINCE},
+    {"tinh thanh", DC_F_PROVINCE},
+    {"province", DC_F_PROVINCE},
+    {"que quan", DC_F_HOMETOWN},
+    {"nguyen quan", DC_F_HOMETOWN},
+    {"hometown", DC_F_HOMETOWN},
+    {"noi sinh", DC_F_BIRTH_PLACE},
+    {"noi dang ky khai sinh", DC_F_BIRTH_PLACE},
+    {"noi dk khai sinh", DC_F_BIRTH_PLACE},
+    {"place of birth", DC_F_BIRTH_PLACE},
+    {"so ho so cu tru", DC_F_HOUSEHOLD_NO},
+    {"ho so cu tru", DC_F_HOUSEHOLD_NO},
+    {"so so ho khau", DC_F_HOUSEHOLD_NO},
+    {"so ho khau", DC_F_HOUSEHOLD_NO},
+    {"so so hk", DC_F_HOUSEHOLD_NO},
+    {"so hk", DC_F_HOUSEHOLD_NO},
+    {"ma ho", DC_F_HOUSEHOLD_NO},
+    {"ma ho gia dinh", DC_F_HOUSEHOLD_NO},
+    {"ma so ho gia dinh", DC_F_HOUSEHOLD_NO},
     {"so ho", DC_F_HOUSEHOLD_NO},
-    {"quan he voi chu ho", DC_F_RELATION}, {"moi quan he voi chu ho", DC_F_RELATION},
-    {"quan he chu ho", DC_F_RELATION}, {"chu ho quan he voi chu ho", DC_F_RELATION},
-    {"quan he", DC_F_RELATION}, {"relation", DC_F_RELATION},
-    {"so dien thoai", DC_F_PHONE}, {"dien thoai", DC_F_PHONE}, {"sdt", DC_F_PHONE},
+    {"quan he voi chu ho", DC_F_RELATION},
+    {"moi quan he voi chu ho", DC_F_RELATION},
+    {"quan he chu ho", DC_F_RELATION},
+    {"chu ho quan he voi chu ho", DC_F_RELATION},
+    {"quan he", DC_F_RELATION},
+    {"relation", DC_F_RELATION},
+    {"so dien thoai", DC_F_PHONE},
+    {"dien thoai", DC_F_PHONE},
+    {"sdt", DC_F_PHONE},
     {"phone", DC_F_PHONE},
-    {"mrz", DC_F_MRZ}, {"ma mrz", DC_F_MRZ}, {"qr", DC_F_QR}, {"ma qr", DC_F_QR},
+    {"mrz", DC_F_MRZ},
+    {"ma mrz", DC_F_MRZ},
+    {"qr", DC_F_QR},
+    {"ma qr", DC_F_QR},
     {"qr code", DC_F_QR},
 };
 
@@ -126,16 +227,17 @@ static const struct {
  * chủ hộ", "Họ tên cha", "Địa chỉ email" stay unmapped.
  */
 static const char *const filler[] = {
-    "so", "ma", "cua", "cong", "dan", "ca", "nhan", "day", "du", "ghi", "ro", "viet", "in",
-    "hoa", "co", "dau", "neu", "theo", "dd", "mm", "yyyy", "yy", "d", "m", "y", "x", "chu", "bat", "buoc", "hoc", "sinh", "vien", "khau", "thanh", "cu", "moi", "gan",
-    "chip", "the", "9", "12", "duong", "lich", "tieng", "va", "hoac", "khac",
+    "so",  "ma",   "cua", "cong", "dan",  "ca",    "nhan", "day",   "du",   "ghi",   "ro",   "viet",
+    "in",  "hoa",  "co",  "dau",  "neu",  "theo",  "dd",   "mm",    "yyyy", "yy",    "d",    "m",
+    "y",   "x",    "chu", "bat",  "buoc", "hoc",   "sinh", "vien",  "khau", "thanh", "cu",   "moi",
+    "gan", "chip", "the", "9",    "12",   "duong", "lich", "tieng", "va",   "hoac",  "khac",
 };
 
 /* A group header above sub-columns that names another person: its
  * sub-columns ("Họ tên", "Năm sinh") are that person's, not the row's. */
 static const char *const other_person[] = {
-    "cha", "me", "bo", "vo", "chong", "con", "chu ho", "dai dien", "giam ho", "nguoi khai",
-    "nguoi de nghi", "nguoi lap",
+    "cha",    "me",       "bo",      "vo",         "chong",         "con",
+    "chu ho", "dai dien", "giam ho", "nguoi khai", "nguoi de nghi", "nguoi lap",
 };
 
 enum { KEY_MAX = 128, MAP_LINE_MAX = 4096, MAP_MAX_RULES = 1000, HDR_MAX = 512 };
@@ -517,12 +619,18 @@ const char *
 dc_header_how_name(enum dc_header_how how)
 {
     switch (how) {
-    case DC_HDR_ALIAS: return "alias";
-    case DC_HDR_CLEANED: return "cleaned";
-    case DC_HDR_CONTENT: return "by content";
-    case DC_HDR_MAP: return "map-file";
-    case DC_HDR_DUPLICATE: return "duplicate";
-    default: return "unknown";
+    case DC_HDR_ALIAS:
+        return "alias";
+    case DC_HDR_CLEANED:
+        return "cleaned";
+    case DC_HDR_CONTENT:
+        return "by content";
+    case DC_HDR_MAP:
+        return "map-file";
+    case DC_HDR_DUPLICATE:
+        return "duplicate";
+    default:
+        return "unknown";
     }
 }
 
@@ -759,8 +867,8 @@ dc_header_subrow(const char *const *top, size_t ntop, const char *const *sub, si
 int
 dc_header_generic(const char *header)
 {
-    static const char *const words[] = {"cot", "column", "col", "field", "truong", "unnamed",
-                                        "f", "c"};
+    static const char *const words[] = {"cot",    "column",  "col", "field",
+                                        "truong", "unnamed", "f",   "c"};
     struct toks t;
 
     if (!header)
@@ -856,8 +964,10 @@ dc_header_by_content(const char *const *headers, struct dc_header_map *map,
             continue;
         for (size_t i = 0; i < n; i++) {
             const struct dc_header_sniff *s = &sniff[i];
-            unsigned hits = f == DC_F_DOB ? s->date : f == DC_F_SEX ? s->sex
-                                                    : f == DC_F_ID_NUMBER ? s->id12 : s->id9;
+            unsigned hits = f == DC_F_DOB         ? s->date
+                            : f == DC_F_SEX       ? s->sex
+                            : f == DC_F_ID_NUMBER ? s->id12
+                                                  : s->id9;
             if (map[i].field >= 0 || !dc_header_generic(headers[i]) || !mostly(hits, s->n))
                 continue;
             if (count++ == 0)
@@ -876,8 +986,8 @@ dc_header_by_content(const char *const *headers, struct dc_header_map *map,
 int
 dc_header_missing(const struct dc_header_map *map, size_t n, char *buf, size_t size)
 {
-    static const char *const label[] = {"họ và tên", "ngày sinh", "giới tính",
-                                        "số định danh/CMND", "nơi thường trú"};
+    static const char *const label[] = {"họ và tên", "ngày sinh", "giới tính", "số định danh/CMND",
+                                        "nơi thường trú"};
     int have[5] = {0}, missing = 0;
     size_t o = 0;
 
@@ -917,8 +1027,8 @@ trim(char *s)
 }
 
 int
-dc_header_mapfile_parse(const char *text, size_t len, const char *name,
-                        struct dc_mapfile **out, struct dc_error *err)
+dc_header_mapfile_parse(const char *text, size_t len, const char *name, struct dc_mapfile **out,
+                        struct dc_error *err)
 {
     struct dc_mapfile *m;
     char line[MAP_LINE_MAX];
@@ -999,8 +1109,7 @@ dc_header_mapfile_load(const char *path, struct dc_mapfile **out, struct dc_erro
 
     *out = NULL;
     if (!fp)
-        return dc_error_at(err, DC_EX_NOINPUT, path, 0, NULL, "cannot open: %s",
-                           strerror(errno));
+        return dc_error_at(err, DC_EX_NOINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
     buf = malloc(MAX);
     if (!buf) {
         fclose(fp);

@@ -47,9 +47,9 @@ enum dc_header_how {
 };
 
 struct dc_header_map {
-    int field;               /* enum dc_field, or -1 */
+    int field; /* enum dc_field, or -1 */
     enum dc_header_how how;
-    char sex;                /* 'M' / 'F': one column of a split Nam | Nữ pair (field
+    char sex; /* 'M' / 'F': one column of a split Nam | Nữ pair (field
                                 DC_F_SEX); 0 otherwise */
 };
 
@@ -59,8 +59,8 @@ struct dc_mapfile; /* parsed --map file */
  * DC_EX_NOINPUT when it cannot be read).  *out is freed by dc_header_mapfile_free. */
 int dc_header_mapfile_load(const char *path, struct dc_mapfile **out, struct dc_error *err);
 /* The same from a buffer (for the fuzz target); name is used in messages. */
-int dc_header_mapfile_parse(const char *text, size_t len, const char *name,
-                            struct dc_mapfile **out, struct dc_error *err);
+int dc_header_mapfile_parse(const char *text, size_t len, const char *name, struct dc_mapfile **out,
+                            struct dc_error *err);
 void dc_header_mapfile_free(struct dc_mapfile *m);
 
 /* Map n headers; out[i] gets the field of column i.  map may be NULL.  The
@@ -119,9 +119,9 @@ int dc_header_generic(const char *header);
 
 /* Values seen in one column, for matching by content. */
 struct dc_header_sniff {
-    unsigned n;        /* non-empty values */
-    unsigned date;     /* readable dates (a bare year only in 1900..2099) */
-    unsigned sex;      /* Nam / Nữ / Nam giới / Nữ giới (no bare codes) */
+    unsigned n;         /* non-empty values */
+    unsigned date;      /* readable dates (a bare year only in 1900..2099) */
+    unsigned sex;       /* Nam / Nữ / Nam giới / Nữ giới (no bare codes) */
     unsigned id12, id9; /* 12 or 9 digits (spaces, dots, dashes between them allowed) */
 };
 void dc_header_sniff_add(struct dc_header_sniff *s, const char *value);

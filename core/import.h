@@ -32,53 +32,53 @@
 #define DC_IMPORT_SOURCE_MAX 1024
 
 struct dc_import_opts {
-    const char *source;             /* --source, NULL = the file's base name */
-    struct dc_csv_opts csv;         /* encoding, delimiter, limits */
-    const struct dc_mapfile *map;   /* --map, may be NULL */
-    int force;                      /* import the same bytes again as a new batch */
-    int replace;                    /* a corrected extract: the earlier import batches of
+    const char *source;           /* --source, NULL = the file's base name */
+    struct dc_csv_opts csv;       /* encoding, delimiter, limits */
+    const struct dc_mapfile *map; /* --map, may be NULL */
+    int force;                    /* import the same bytes again as a new batch */
+    int replace;                  /* a corrected extract: the earlier import batches of
                                        the same source go, in the same transaction (their
                                        rows and rejects; what normalize and later stages
                                        made of them is stale until normalize runs) */
-    const char *sheet;              /* workbooks: sheet name or number; NULL = first visible */
-    long header_row;                /* the header's row (line, or sheet row); 0 = find it */
-    const char *now_iso;            /* batch start time ("2026-11-26T00:00:00Z") */
+    const char *sheet;            /* workbooks: sheet name or number; NULL = first visible */
+    long header_row;              /* the header's row (line, or sheet row); 0 = find it */
+    const char *now_iso;          /* batch start time ("2026-11-26T00:00:00Z") */
     /* called every few thousand rows (progress line); may be NULL */
     void (*progress)(void *ud, unsigned long long bytes, long rows);
     void *progress_ud;
 };
 
 struct dc_import_summary {
-    long long batch_id;         /* 0 when nothing was committed */
-    long long duplicate_of;     /* batch holding the same bytes (skipped), else 0 */
+    long long batch_id;                 /* 0 when nothing was committed */
+    long long duplicate_of;             /* batch holding the same bytes (skipped), else 0 */
     long rows_read, imported, rejected; /* rows below the header... */
     long skipped_above, skipped_blank, skipped_footer; /* ...and rows skipped, by kind */
     long replaced_batches, replaced_rows; /* --replace: earlier batches of the source removed,
                                              and their records */
-    long header_row;            /* line (CSV) or sheet row of the header */
-    char kind[8];               /* "csv", "xlsx", "xls" */
-    char sheet[128];            /* workbooks: the sheet read */
+    long header_row;                      /* line (CSV) or sheet row of the header */
+    char kind[8];                         /* "csv", "xlsx", "xls" */
+    char sheet[128];                      /* workbooks: the sheet read */
     char source[DC_IMPORT_SOURCE_MAX + 1];
     char encoding[16];
     double confidence;
     int delimiter;
     char sha256[65];
-    char rows_sha256[65];       /* SHA-256 of the decoded rows (header, records, rejects) */
-    int duplicate_rows;         /* duplicate_of holds the same rows in other bytes */
-    long overlap_rows;          /* rows equal to rows of one earlier batch of the source... */
-    long long overlap_batch;    /* ...this one (the batch most of them equal); 0 = none */
+    char rows_sha256[65];    /* SHA-256 of the decoded rows (header, records, rejects) */
+    int duplicate_rows;      /* duplicate_of holds the same rows in other bytes */
+    long overlap_rows;       /* rows equal to rows of one earlier batch of the source... */
+    long long overlap_batch; /* ...this one (the batch most of them equal); 0 = none */
     size_t ncols;
-    char **headers;             /* owned: the header row as read (a two-row header
+    char **headers;            /* owned: the header row as read (a two-row header
                                    combined: "Năm sinh > Nam") */
-    struct dc_header_map *map;  /* owned: how each column was mapped */
-    int header_rows;            /* lines of header: 1, 2 (group row + sub-columns), or one
+    struct dc_header_map *map; /* owned: how each column was mapped */
+    int header_rows;           /* lines of header: 1, 2 (group row + sub-columns), or one
                                    more for a row of column numbers */
-    int nmissing;               /* person fields no column gives ... */
-    char missing[128];          /* ... named: "ngày sinh, giới tính" ("" when none) */
+    int nmissing;              /* person fields no column gives ... */
+    char missing[128];         /* ... named: "ngày sinh, giới tính" ("" when none) */
     /* Findings of the mapping, counted per row (the values stay in src_row or extra):
      * split Nam | Nữ columns both filled or both empty, ID columns disagreeing. */
     long split_both, split_none, id_conflict;
-    long header_repeats;        /* rows equal to the header row (files joined): skipped,
+    long header_repeats; /* rows equal to the header row (files joined): skipped,
                                    not in rows_read; batch.detail "header_repeats" */
     long split_both_line, split_none_line, id_conflict_line; /* first such line */
 };

@@ -25,12 +25,23 @@ dc_json_str(struct dc_buf *b, const char *s)
             continue;
         dc_buf_add(b, (const char *)run, (size_t)(p - run));
         switch (*p) {
-        case '"': dc_buf_puts(b, "\\\""); break;
-        case '\\': dc_buf_puts(b, "\\\\"); break;
-        case '\n': dc_buf_puts(b, "\\n"); break;
-        case '\r': dc_buf_puts(b, "\\r"); break;
-        case '\t': dc_buf_puts(b, "\\t"); break;
-        default: dc_buf_printf(b, "\\u%04x", *p);
+        case '"':
+            dc_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            dc_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            dc_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            dc_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            dc_buf_puts(b, "\\t");
+            break;
+        default:
+            dc_buf_printf(b, "\\u%04x", *p);
         }
         run = p + 1;
     }

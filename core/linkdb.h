@@ -26,11 +26,11 @@
  * dc_linkset_load and dc_linkset_load_two (explain); a dedup run streams
  * them instead. */
 struct dc_linkset {
-    int64_t *record_id;       /* n, ascending */
-    const char **source;      /* n, interned in strings (NULL: none) */
-    int64_t *src_row;         /* n */
+    int64_t *record_id;  /* n, ascending */
+    const char **source; /* n, interned in strings (NULL: none) */
+    int64_t *src_row;    /* n */
     size_t n;
-    struct dc_person *recs;   /* n records or NULL (see above) */
+    struct dc_person *recs;    /* n records or NULL (see above) */
     struct dc_intern *strings; /* owns every string the set points to */
 };
 
@@ -56,8 +56,8 @@ long dc_linkset_find(const struct dc_linkset *ls, int64_t record_id);
 /* Replace pair and cluster with r and, when params is not NULL, save the
  * parameters that produced them: all in one transaction. */
 int dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_dedup_result *r,
-                    const struct dc_dedup_params *params, const char *now_iso,
-                    long long *clusters, long long *multi, struct dc_error *err);
+                    const struct dc_dedup_params *params, const char *now_iso, long long *clusters,
+                    long long *multi, struct dc_error *err);
 
 /* Latest saved parameters (NULL when none) and saving new ones. */
 int dc_linkdb_params_load(struct dc_db *db, struct dc_dedup_params **out, struct dc_error *err);
@@ -67,8 +67,8 @@ int dc_linkdb_params_save(struct dc_db *db, const struct dc_dedup_params *p, con
 /* Truth entity per record from a `dancu synth` truth_records.csv (source,
  * src_row, person_id).  Records the file does not name get a unique id of
  * their own.  *out (n entries) is freed by the caller with free(). */
-int dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out,
-                    long *matched, struct dc_error *err);
+int dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, long *matched,
+                    struct dc_error *err);
 
 /* The dedup stage: load the normalized records, link them (with the saved
  * parameters unless opts.train), store pairs, clusters and the trained
@@ -76,16 +76,16 @@ int dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **ou
  * Zero the struct, set opts (dc_dedup_opts_init) and truth_path, run, read
  * the results, release. */
 struct dc_dedup_stage {
-    struct dc_dedup_opts opts;    /* in */
-    const char *truth_path;       /* in: a `dancu synth` truth file, or NULL */
-    struct dc_linkset ls;         /* out: the records' keys (record_id only: source and
+    struct dc_dedup_opts opts;  /* in */
+    const char *truth_path;     /* in: a `dancu synth` truth file, or NULL */
+    struct dc_linkset ls;       /* out: the records' keys (record_id only: source and
                                      src_row, read only to match the truth file, are freed
                                      before the run) */
-    struct dc_dedup_result res;   /* out: pairs, clusters, notes, phase times */
+    struct dc_dedup_result res; /* out: pairs, clusters, notes, phase times */
     int have_res;
-    long long clusters, multi;    /* out: clusters, and those of several records */
-    long truth_matched;           /* out: records the truth file names */
-    int evaluated;                /* out: eval is set (truth_path given) */
+    long long clusters, multi; /* out: clusters, and those of several records */
+    long truth_matched;        /* out: records the truth file names */
+    int evaluated;             /* out: eval is set (truth_path given) */
     struct dc_dedup_eval eval;
     double t_load, t_run, t_store, t_end; /* out: dc_dedup_clock() at each step */
     double c_load, c_run, c_store, c_end; /* out: dc_dedup_cpu() at each step */

@@ -194,8 +194,8 @@ dc_manifest_build(struct dc_db *db, const struct dc_manifest_info *m, struct dc_
     dc_json_str(&b, base_of(m->file));
     dc_buf_puts(&b, ",\n  \"schema_file\": ");
     dc_json_str(&b, m->schema_file ? base_of(m->schema_file) : NULL);
-    dc_buf_printf(&b, ",\n  \"bytes\": %lld,\n  \"sha256\": \"%s\",\n  \"rows\": %lld,\n",
-                  m->bytes, m->sha256, m->rows);
+    dc_buf_printf(&b, ",\n  \"bytes\": %lld,\n  \"sha256\": \"%s\",\n  \"rows\": %lld,\n", m->bytes,
+                  m->sha256, m->rows);
     dc_buf_puts(&b, "  \"batches\": [");
     if (dc_db_prepare(db, "SELECT id, stage FROM batch ORDER BY id", &st, err) < 0) {
         dc_buf_release(&b);
@@ -273,8 +273,7 @@ get_ll(const char *s, const char *end, long long *v)
 }
 
 int
-dc_manifest_parse(const char *text, size_t n, struct dc_manifest_check *out,
-                  struct dc_error *err)
+dc_manifest_parse(const char *text, size_t n, struct dc_manifest_check *out, struct dc_error *err)
 {
     const char *p = text, *end = text + n;
     int have = 0, version = 0;

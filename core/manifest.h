@@ -23,11 +23,11 @@
 #define DC_MANIFEST_MAX_BYTES (1024 * 1024)
 
 struct dc_manifest_info {
-    const char *version;      /* DC_VERSION */
-    const char *command;      /* the command line, words joined by ' ' */
-    const char *created;      /* ISO 8601 UTC from the caller's now */
-    const char *file;         /* base name of the export */
-    const char *schema_file;  /* base name of FILE.schema.sql, NULL if none */
+    const char *version;     /* DC_VERSION */
+    const char *command;     /* the command line, words joined by ' ' */
+    const char *created;     /* ISO 8601 UTC from the caller's now */
+    const char *file;        /* base name of the export */
+    const char *schema_file; /* base name of FILE.schema.sql, NULL if none */
     const struct dc_export_opts *opts;
     long long rows;
     long long bytes;
@@ -36,18 +36,16 @@ struct dc_manifest_info {
 
 /* SHA-256 (hex) and size of a file's bytes as stored.  Missing -> DC_EX_NOINPUT,
  * read error -> DC_EX_IOERR. */
-int dc_manifest_sha256_file(const char *path, char hex[65], long long *bytes,
-                            struct dc_error *err);
+int dc_manifest_sha256_file(const char *path, char hex[65], long long *bytes, struct dc_error *err);
 
 /* Data rows in an export file of format f (gzip'd when gzip): CSV records minus the
  * header (line breaks outside quotes), JSONL and COPY lines, SQL INSERT statements. */
-int dc_manifest_count_rows(const char *path, enum dc_export_format f, int gzip,
-                           long long *rows, struct dc_error *err);
+int dc_manifest_count_rows(const char *path, enum dc_export_format f, int gzip, long long *rows,
+                           struct dc_error *err);
 
 /* The manifest JSON (ends with '\n') in a new string the caller frees.  Batches (id,
  * stage) come from db's batch table, by id.  NULL with err set on failure. */
-char *dc_manifest_build(struct dc_db *db, const struct dc_manifest_info *m,
-                        struct dc_error *err);
+char *dc_manifest_build(struct dc_db *db, const struct dc_manifest_info *m, struct dc_error *err);
 
 /* What --verify needs from a manifest. */
 struct dc_manifest_check {

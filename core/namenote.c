@@ -57,8 +57,8 @@ drop_unmatched_closers(char *note)
 
     while (n > 0) {
         char c = note[n - 1];
-        if (((c == ')' && !strchr(note, '(')) || (c == ']' && !strchr(note, '['))) ||
-            is_space(c) || strchr("-.,;:", c))
+        if (((c == ')' && !strchr(note, '(')) || (c == ']' && !strchr(note, '['))) || is_space(c) ||
+            strchr("-.,;:", c))
             note[--n] = '\0';
         else
             break;
@@ -141,7 +141,7 @@ int
 dc_name_note_is_death(const char *note)
 {
     /* Fold keys; each is matched as whole words anywhere in the note. */
-    static const char *const words[] = {"chet", "qua doi", "tu tran", "tu vong",
+    static const char *const words[] = {"chet",    "qua doi", "tu tran", "tu vong",
                                         "khai tu", "hy sinh", "liet si", "mat"};
     char key[256];
     size_t n;

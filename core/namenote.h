@@ -25,8 +25,7 @@
  * spaces and the marks themselves), 0 when in holds no note (name = in,
  * note = ""), -1 when either does not fit its buffer (both "").  in NULL is
  * treated as "". */
-int dc_name_note_split(const char *in, char *name, size_t name_size, char *note,
-                       size_t note_size);
+int dc_name_note_split(const char *in, char *name, size_t name_size, char *note, size_t note_size);
 
 /* 1 if the note says the person has died: "đã chết", "chết", "(mất)",
  * "đã mất", "qua đời", "từ trần", "tử vong", "khai tử", "hy sinh", "liệt sĩ",

@@ -28,7 +28,7 @@
 #define ADDR_MEMO_SLOTS 16384 /* power of two: about 14 MB */
 
 struct addr_memo {
-    char *text;          /* malloc'd key, NULL = empty slot */
+    char *text; /* malloc'd key, NULL = empty slot */
     struct dc_addr addr;
 };
 
@@ -41,25 +41,25 @@ struct addr_memo {
 #define NAME_MEMO_SLOTS 65536 /* power of two: about 5 MB plus the strings */
 
 struct name_memo {
-    char *raw;                /* malloc'd key, NULL = empty slot */
-    char *repaired;           /* mojibake-repaired text, or NULL */
+    char *raw;      /* malloc'd key, NULL = empty slot */
+    char *repaired; /* mojibake-repaired text, or NULL */
     const char *repair_rule;
-    int unreadable;           /* dc_name_normalize refused it (too long, not UTF-8) */
+    int unreadable; /* dc_name_normalize refused it (too long, not UTF-8) */
     enum dc_tone_style tone;
     struct dc_name name;
 };
 
 struct dc_norm_buf {
-    struct {                     /* a column of sexes has a handful of spellings */
+    struct { /* a column of sexes has a handful of spellings */
         char raw[16];
         char sex;
         int recognised;
     } sexm[8];
     unsigned sexn;
-    struct {                     /* and of ethnic groups, a few dozen */
+    struct { /* and of ethnic groups, a few dozen */
         char raw[48];
         const struct dc_ethnic_table *t;
-        int idx;                 /* entry of t, or -1: not in the catalogue */
+        int idx; /* entry of t, or -1: not in the catalogue */
     } ethm[16];
     unsigned ethn;
     struct addr_memo *amemo;
@@ -82,7 +82,7 @@ struct dc_norm_buf {
 struct dc_ethnic_table {
     size_t n;
     struct {
-        char key[96];   /* folded, letters and digits only */
+        char key[96]; /* folded, letters and digits only */
         char code[3];
         char name[96];
     } e[256];
@@ -273,8 +273,7 @@ norm_name(const char *const *raw, const struct dc_normalize_opts *o, struct dc_n
     }
     if (m->name.rules & DC_NAME_NO_DIACRITICS) {
         /* kept as typed, never guessed: a flag for the clerk */
-        if (report(change, ud, "full_name", m->name.full, m->name.full, "no-diacritics", NULL) <
-            0)
+        if (report(change, ud, "full_name", m->name.full, m->name.full, "no-diacritics", NULL) < 0)
             return dc_error_set(err, DC_EX_IOERR, "cannot record change");
     }
     return 0;
@@ -519,8 +518,8 @@ dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
                   &p->dob_raw, change, ud) < 0 ||
         norm_date("issue_date", raw[DC_F_ISSUE_DATE], o->pivot_year, &b->issue, &p->issue_date,
                   NULL, NULL, change, ud) < 0 ||
-        norm_date("expiry_date", raw[DC_F_EXPIRY_DATE], o->pivot_year, &b->expiry,
-                  &p->expiry_date, NULL, NULL, change, ud) < 0)
+        norm_date("expiry_date", raw[DC_F_EXPIRY_DATE], o->pivot_year, &b->expiry, &p->expiry_date,
+                  NULL, NULL, change, ud) < 0)
         return dc_error_set(err, DC_EX_IOERR, "cannot record change");
     if (given(raw[DC_F_SEX])) {
         p->sex = sex_parse_memo(b, raw[DC_F_SEX], &recognised);
@@ -528,8 +527,7 @@ dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
         b->sex_out[1] = '\0';
         if (!recognised) {
             p->sex_raw = raw[DC_F_SEX];
-            if (report(change, ud, "sex", raw[DC_F_SEX], "", "sex-unreadable-kept-raw", NULL) <
-                0)
+            if (report(change, ud, "sex", raw[DC_F_SEX], "", "sex-unreadable-kept-raw", NULL) < 0)
                 return dc_error_set(err, DC_EX_IOERR, "cannot record change");
         } else if (strcmp(raw[DC_F_SEX], b->sex_out) != 0 &&
                    report(change, ud, "sex", raw[DC_F_SEX], b->sex_out, "sex-code", NULL) < 0) {

@@ -33,9 +33,9 @@ struct dc_catalog;
 struct dc_ethnic_table;
 
 struct dc_normalize_opts {
-    enum dc_tone_style tone;        /* DC_TONE_OLD (default) or DC_TONE_NEW */
-    int pivot_year;                 /* year of "today", for two-digit years */
-    const struct dc_catalog *cat;   /* address catalogue; NULL = no address matching */
+    enum dc_tone_style tone;              /* DC_TONE_OLD (default) or DC_TONE_NEW */
+    int pivot_year;                       /* year of "today", for two-digit years */
+    const struct dc_catalog *cat;         /* address catalogue; NULL = no address matching */
     const struct dc_ethnic_table *ethnic; /* may be NULL */
     /* dc_normalize_db: called every DC_PROGRESS_EVERY records; may be NULL */
     dc_progress_fn progress;
@@ -62,8 +62,8 @@ void dc_norm_buf_free(struct dc_norm_buf *b);
 /* Normalize raw[DC_F_COUNT] (NULL or "" = not given) into *p, whose strings
  * live in b until the next call.  Provenance fields of p are left as they are. */
 int dc_normalize_record(const char *const *raw, const struct dc_normalize_opts *o,
-                        struct dc_norm_buf *b, struct dc_person *p, dc_change_fn change,
-                        void *ud, struct dc_error *err);
+                        struct dc_norm_buf *b, struct dc_person *p, dc_change_fn change, void *ud,
+                        struct dc_error *err);
 
 /* 1 when rule only writes the same value another way: a date in ISO form
  * ("date-iso"), a sex spelling as its code ("sex-code"), a name whose only
@@ -79,7 +79,7 @@ void dc_ethnic_table_free(struct dc_ethnic_table *t);
 struct dc_normalize_summary {
     long long batch_id;
     long records;
-    long changes;      /* every change: rows written plus format-only ones counted */
+    long changes;         /* every change: rows written plus format-only ones counted */
     long changes_counted; /* of which format-only, counted in change_count */
     long names_changed, dates_invalid, addr_matched, addr_total;
 };

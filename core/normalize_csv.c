@@ -120,8 +120,7 @@ pass_reject(void *ud, const char *path, const char *source, const struct dc_csv_
 
 int
 dc_normalize_csv_to(const char *path, const struct dc_normalize_opts *o, struct dc_norm_buf *b,
-                    struct dc_csv_writer *w, struct dc_normalize_csv_cb *cb,
-                    struct dc_error *err)
+                    struct dc_csv_writer *w, struct dc_normalize_csv_cb *cb, struct dc_error *err)
 {
     struct to_csv t = {cb, w};
     struct dc_normalize_csv_cb mine = {person_row, cb->reject ? pass_reject : NULL, &t, 0};

@@ -42,7 +42,7 @@ struct tally {
         char field[24];
         char rule[24];
         long long n;
-    } *k;
+    } * k;
     size_t n, cap, last;
 };
 
@@ -59,8 +59,7 @@ tally_add(struct tally *t, long long batch, const char *field, const char *rule)
         }
         for (size_t i = 0; i < t->n; i++) {
             k = &t->k[i];
-            if (k->batch == batch && strcmp(k->field, field) == 0 &&
-                strcmp(k->rule, rule) == 0) {
+            if (k->batch == batch && strcmp(k->field, field) == 0 && strcmp(k->rule, rule) == 0) {
                 k->n++;
                 t->last = i;
                 return 0;
@@ -91,8 +90,10 @@ tally_store(struct dc_db *db, const struct tally *t, struct dc_error *err)
 {
     sqlite3_stmt *q = NULL;
 
-    if (dc_db_prepare(db, "INSERT INTO change_count(batch_id, field, rule, n) "
-                          "VALUES (?1, ?2, ?3, ?4)", &q, err) < 0)
+    if (dc_db_prepare(db,
+                      "INSERT INTO change_count(batch_id, field, rule, n) "
+                      "VALUES (?1, ?2, ?3, ?4)",
+                      &q, err) < 0)
         return -1;
     for (size_t i = 0; i < t->n; i++) {
         sqlite3_bind_int64(q, 1, t->k[i].batch);
@@ -127,9 +128,9 @@ tally_store(struct dc_db *db, const struct tally *t, struct dc_error *err)
 
 struct nrec {
     int64_t record_id, batch, src_row, src_line;
-    const char *source, *src_file;             /* the pass's struct srcs */
-    size_t raw[DC_F_COUNT];                    /* in the batch's in buffer */
-    size_t text[DC_PROW_MAX];                  /* person column c's text in its out
+    const char *source, *src_file; /* the pass's struct srcs */
+    size_t raw[DC_F_COUNT];        /* in the batch's in buffer */
+    size_t text[DC_PROW_MAX];      /* person column c's text in its out
                                                   buffer (value columns but the REAL) */
     double conf;
     int has_conf;
@@ -151,7 +152,7 @@ struct nbatch {
     long dates_invalid, addr_total, addr_matched;
     long long seq;
     enum slot_state state;
-    int rc;               /* the worker's: -1 with err */
+    int rc; /* the worker's: -1 with err */
     struct dc_error err;
 };
 
@@ -178,8 +179,7 @@ struct collect {
 };
 
 static int
-collect_change(void *ud, const char *field, const char *before, const char *after,
-               const char *rule)
+collect_change(void *ud, const char *field, const char *before, const char *after, const char *rule)
 {
     struct nbatch *b = ((struct collect *)ud)->b;
     struct nchg *c;
@@ -246,9 +246,9 @@ normalize_batch(struct nbatch *b, const struct dc_normalize_opts *o, struct dc_n
 #define PUT_REAL(f)
 #define PUT_PREC(f) r->text[c] = put_str(&b->out, dc_date_precision_name(p.f));
 #define PUT_SEX(f) r->text[c] = put_str(&b->out, sex);
-#define PUT_TEXT(f)                                                                            \
-    r->text[c] = put_str(&b->out, IS(f, addr_reason) ? reason                                  \
-                                  : IS(f, addr_era)  ? (reason ? p.addr_era : NULL)            \
+#define PUT_TEXT(f)                                                                                \
+    r->text[c] = put_str(&b->out, IS(f, addr_reason) ? reason                                      \
+                                  : IS(f, addr_era)  ? (reason ? p.addr_era : NULL)                \
                                                      : p.f);
 #define PUT(f, t, rd) PUT_##t(f) c++;
         DC_PROW_COLUMNS(PUT)
@@ -281,7 +281,7 @@ struct srcs {
     struct src_batch {
         int64_t id;
         char *source, *src_file;
-    } *v;
+    } * v;
     size_t n, last;
 };
 
@@ -355,8 +355,8 @@ struct pass {
     const struct dc_normalize_opts *o;
     sqlite3_stmt *sel, *ins, *change;
     struct dc_normalize_summary *s;
-    long long total;  /* for progress */
-    int sel_done;     /* sel stepped to its end */
+    long long total; /* for progress */
+    int sel_done;    /* sel stepped to its end */
     struct srcs srcs;
     struct tally tally;
     /* the pipeline */
@@ -377,7 +377,6 @@ static const char select_src[] =
     "address, NULL, ward, district, province, NULL, NULL, NULL, NULL, NULL, mrz, qr "
     "FROM src_row ORDER BY id";
 enum { SRC_FIRST_FIELD = 4 }; /* column of full_name: fields follow in fields.h order */
-
 
 /* A column's text into b ("" stays "": dc_normalize_record tells it from NULL itself). */
 static size_t
@@ -477,10 +476,10 @@ write_batch(struct pass *ps, const struct nbatch *b, struct dc_error *err)
 #define BIND_TEXT(f) bind_text(q, i, str_at(&b->out, r->text[i - 1]));
 #define BIND_PREC BIND_TEXT
 #define BIND_SEX BIND_TEXT
-#define BIND_REAL(f)                                                                           \
-    if (r->has_conf)                                                                           \
-        sqlite3_bind_double(q, i, r->conf);                                                    \
-    else                                                                                       \
+#define BIND_REAL(f)                                                                               \
+    if (r->has_conf)                                                                               \
+        sqlite3_bind_double(q, i, r->conf);                                                        \
+    else                                                                                           \
         sqlite3_bind_null(q, i);
 #define BIND(f, t, rd) BIND_##t(f) i++;
         DC_PROW_COLUMNS(BIND)
@@ -574,8 +573,7 @@ run_pass(struct pass *ps, struct dc_error *err)
             goto out;
         }
         while ((rc = fill_batch(ps, b, err)) == 0 && b->n > 0)
-            if ((rc = normalize_batch(b, ps->o, nb, err)) < 0 ||
-                (rc = write_batch(ps, b, err)) < 0)
+            if ((rc = normalize_batch(b, ps->o, nb, err)) < 0 || (rc = write_batch(ps, b, err)) < 0)
                 break;
         goto out;
     }

@@ -12,7 +12,10 @@
 
 enum kind { STR, INT, PREC, SEX, REAL };
 
-#define S(f) {#f, STR, offsetof(struct dc_person, f)}
+#define S(f)                                                                                       \
+    {                                                                                              \
+#f, STR, offsetof(struct dc_person, f)                                                     \
+    }
 static const struct {
     const char *name;
     enum kind kind;
@@ -20,14 +23,34 @@ static const struct {
 } cols[] = {
     {"source", STR, offsetof(struct dc_person, source)},
     {"src_row", INT, offsetof(struct dc_person, src_row)},
-    S(full_name), S(family_name), S(middle_name), S(given_name),
-    S(dob), {"dob_precision", PREC, offsetof(struct dc_person, dob_precision)},
+    S(full_name),
+    S(family_name),
+    S(middle_name),
+    S(given_name),
+    S(dob),
+    {"dob_precision", PREC, offsetof(struct dc_person, dob_precision)},
     {"sex", SEX, offsetof(struct dc_person, sex)},
-    S(id12), S(cmnd), S(ethnic), S(ethnic_code),
-    S(province_code), S(district_code), S(ward_code), S(new_province_code), S(new_ward_code),
-    S(address_detail), S(address_raw),
-    {"addr_confidence", REAL, offsetof(struct dc_person, addr_confidence)}, S(addr_reason),
-    S(issue_date), S(expiry_date), S(dob_raw), S(sex_raw), S(id_raw), S(name_key), S(mrz), S(qr),
+    S(id12),
+    S(cmnd),
+    S(ethnic),
+    S(ethnic_code),
+    S(province_code),
+    S(district_code),
+    S(ward_code),
+    S(new_province_code),
+    S(new_ward_code),
+    S(address_detail),
+    S(address_raw),
+    {"addr_confidence", REAL, offsetof(struct dc_person, addr_confidence)},
+    S(addr_reason),
+    S(issue_date),
+    S(expiry_date),
+    S(dob_raw),
+    S(sex_raw),
+    S(id_raw),
+    S(name_key),
+    S(mrz),
+    S(qr),
 };
 #undef S
 

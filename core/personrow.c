@@ -96,26 +96,28 @@ dc_prow_insert(char *buf, size_t size)
 #define LOAD_BATCH(f)
 #define LOAD_KEY(f) p->f = sqlite3_value_int64(sqlite3_column_value(q, col));
 #define LOAD_REAL(f) p->f = sqlite3_value_double(sqlite3_column_value(q, col));
-#define LOAD_PREC(f) p->f = dc_date_precision_from_name((const char *)sqlite3_value_text(sqlite3_column_value(q, col)));
-#define LOAD_SEX(f)                                                                            \
-    {                                                                                          \
-        const unsigned char *sx = sqlite3_value_text(sqlite3_column_value(q, col));            \
-        p->f = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;                         \
+#define LOAD_PREC(f)                                                                               \
+    p->f = dc_date_precision_from_name(                                                            \
+        (const char *)sqlite3_value_text(sqlite3_column_value(q, col)));
+#define LOAD_SEX(f)                                                                                \
+    {                                                                                              \
+        const unsigned char *sx = sqlite3_value_text(sqlite3_column_value(q, col));                \
+        p->f = sx && (sx[0] == 'M' || sx[0] == 'F') ? (char)sx[0] : 0;                             \
     }
-#define LOAD_TEXT(f)                                                                           \
-    {                                                                                          \
-        sqlite3_value *v = sqlite3_column_value(q, col);                                       \
-        const unsigned char *t = sqlite3_value_text(v);                                        \
-        if (!keep)                                                                             \
-            p->f = (const char *)t;                                                            \
-        else if ((rc = keep(ud, c, t, sqlite3_value_bytes(v), &p->f)) < 0)                     \
-            return rc;                                                                         \
+#define LOAD_TEXT(f)                                                                               \
+    {                                                                                              \
+        sqlite3_value *v = sqlite3_column_value(q, col);                                           \
+        const unsigned char *t = sqlite3_value_text(v);                                            \
+        if (!keep)                                                                                 \
+            p->f = (const char *)t;                                                                \
+        else if ((rc = keep(ud, c, t, sqlite3_value_bytes(v), &p->f)) < 0)                         \
+            return rc;                                                                             \
     }
 #define LOAD_SRC LOAD_TEXT
-#define LOAD(f, t, r)                                                                          \
-    if ((r) & reader) {                                                                        \
-        LOAD_##t(f) col++;                                                                     \
-    }                                                                                          \
+#define LOAD(f, t, r)                                                                              \
+    if ((r)&reader) {                                                                              \
+        LOAD_##t(f) col++;                                                                         \
+    }                                                                                              \
     c++;
 
 /* The texts through sqlite3_column_value and sqlite3_value_text: sqlite3_column_text takes

@@ -52,24 +52,47 @@ enum { DC_PROW_MAX = 40 };
  * no field), SRC a TEXT origin column (source, src_file), then TEXT, PREC, SEX, REAL as
  * enum dc_prow_type.  dc_prow_cols is made from it. */
 #define DC_PROW_BOTH (DC_PROW_DEDUP | DC_PROW_CROSSCHECK)
-#define DC_PROW_COLUMNS(X)                                                                     \
-    X(record_id, KEY, DC_PROW_BOTH) X(batch_id, BATCH, 0) X(source, SRC, DC_PROW_BOTH)          \
-    X(src_file, SRC, DC_PROW_CROSSCHECK) X(src_row, KEY, DC_PROW_BOTH)                          \
-    X(src_line, KEY, DC_PROW_CROSSCHECK) X(full_name, TEXT, DC_PROW_BOTH)                       \
-    X(family_name, TEXT, DC_PROW_BOTH) X(middle_name, TEXT, DC_PROW_BOTH)                       \
-    X(given_name, TEXT, DC_PROW_BOTH) X(name_key, TEXT, DC_PROW_BOTH) X(dob, TEXT, DC_PROW_BOTH) \
-    X(dob_precision, PREC, DC_PROW_BOTH) X(dob_raw, TEXT, DC_PROW_CROSSCHECK)                   \
-    X(sex, SEX, DC_PROW_BOTH) X(sex_raw, TEXT, DC_PROW_CROSSCHECK) X(id12, TEXT, DC_PROW_BOTH)  \
-    X(cmnd, TEXT, DC_PROW_BOTH) X(id_raw, TEXT, DC_PROW_CROSSCHECK)                             \
-    X(issue_date, TEXT, DC_PROW_CROSSCHECK) X(expiry_date, TEXT, DC_PROW_CROSSCHECK)            \
-    X(ethnic, TEXT, DC_PROW_CROSSCHECK) X(ethnic_code, TEXT, DC_PROW_CROSSCHECK)                \
-    X(religion, TEXT, DC_PROW_CROSSCHECK) X(address_raw, TEXT, DC_PROW_CROSSCHECK)              \
-    X(address_detail, TEXT, DC_PROW_BOTH) X(province_code, TEXT, DC_PROW_BOTH)                  \
-    X(district_code, TEXT, DC_PROW_CROSSCHECK) X(ward_code, TEXT, DC_PROW_BOTH)                 \
-    X(new_province_code, TEXT, DC_PROW_BOTH) X(new_ward_code, TEXT, DC_PROW_BOTH)               \
-    X(addr_confidence, REAL, DC_PROW_CROSSCHECK) X(addr_reason, TEXT, DC_PROW_CROSSCHECK)       \
-    X(mrz, TEXT, DC_PROW_CROSSCHECK) X(qr, TEXT, DC_PROW_CROSSCHECK)                            \
-    X(addr_era, TEXT, DC_PROW_CROSSCHECK) X(name_note, TEXT, DC_PROW_CROSSCHECK)
+/* One column a line: the list reads as the table it is. */
+/* clang-format off */
+#define DC_PROW_COLUMNS(X) \
+    X(record_id, KEY, DC_PROW_BOTH) \
+    X(batch_id, BATCH, 0) \
+    X(source, SRC, DC_PROW_BOTH) \
+    X(src_file, SRC, DC_PROW_CROSSCHECK) \
+    X(src_row, KEY, DC_PROW_BOTH) \
+    X(src_line, KEY, DC_PROW_CROSSCHECK) \
+    X(full_name, TEXT, DC_PROW_BOTH) \
+    X(family_name, TEXT, DC_PROW_BOTH) \
+    X(middle_name, TEXT, DC_PROW_BOTH) \
+    X(given_name, TEXT, DC_PROW_BOTH) \
+    X(name_key, TEXT, DC_PROW_BOTH) \
+    X(dob, TEXT, DC_PROW_BOTH) \
+    X(dob_precision, PREC, DC_PROW_BOTH) \
+    X(dob_raw, TEXT, DC_PROW_CROSSCHECK) \
+    X(sex, SEX, DC_PROW_BOTH) \
+    X(sex_raw, TEXT, DC_PROW_CROSSCHECK) \
+    X(id12, TEXT, DC_PROW_BOTH) \
+    X(cmnd, TEXT, DC_PROW_BOTH) \
+    X(id_raw, TEXT, DC_PROW_CROSSCHECK) \
+    X(issue_date, TEXT, DC_PROW_CROSSCHECK) \
+    X(expiry_date, TEXT, DC_PROW_CROSSCHECK) \
+    X(ethnic, TEXT, DC_PROW_CROSSCHECK) \
+    X(ethnic_code, TEXT, DC_PROW_CROSSCHECK) \
+    X(religion, TEXT, DC_PROW_CROSSCHECK) \
+    X(address_raw, TEXT, DC_PROW_CROSSCHECK) \
+    X(address_detail, TEXT, DC_PROW_BOTH) \
+    X(province_code, TEXT, DC_PROW_BOTH) \
+    X(district_code, TEXT, DC_PROW_CROSSCHECK) \
+    X(ward_code, TEXT, DC_PROW_BOTH) \
+    X(new_province_code, TEXT, DC_PROW_BOTH) \
+    X(new_ward_code, TEXT, DC_PROW_BOTH) \
+    X(addr_confidence, REAL, DC_PROW_CROSSCHECK) \
+    X(addr_reason, TEXT, DC_PROW_CROSSCHECK) \
+    X(mrz, TEXT, DC_PROW_CROSSCHECK) \
+    X(qr, TEXT, DC_PROW_CROSSCHECK) \
+    X(addr_era, TEXT, DC_PROW_CROSSCHECK) \
+    X(name_note, TEXT, DC_PROW_CROSSCHECK)
+/* clang-format on */
 
 extern const struct dc_prow_col dc_prow_cols[];
 extern const size_t dc_prow_ncols;

@@ -13,8 +13,18 @@
 #include "csvio.h"
 #include "vndate.h"
 
-enum kind { K_WARDS_PRE, K_DISTRICTS, K_PROVINCES, K_WARDS_2025, K_WARD_MAP, K_WARD_MAP_DETAIL,
-            K_PROVINCE_MAP, K_ETHNIC, K_RELIGION, K_COUNT };
+enum kind {
+    K_WARDS_PRE,
+    K_DISTRICTS,
+    K_PROVINCES,
+    K_WARDS_2025,
+    K_WARD_MAP,
+    K_WARD_MAP_DETAIL,
+    K_PROVINCE_MAP,
+    K_ETHNIC,
+    K_RELIGION,
+    K_COUNT
+};
 
 static const struct {
     const char *name;
@@ -147,9 +157,8 @@ struct loader {
 };
 
 static int
-put_unit(struct loader *l, const char *era, const char *level, const char *code,
-         const char *name, const char *type, const char *prov, const char *dist,
-         struct dc_error *err)
+put_unit(struct loader *l, const char *era, const char *level, const char *code, const char *name,
+         const char *type, const char *prov, const char *dist, struct dc_error *err)
 {
     sqlite3_stmt *q = l->unit;
 
@@ -176,11 +185,11 @@ put_map(struct loader *l, const char *kind, const char *old_code, const char *ne
     return dc_db_step_done(l->db, q, "insert unit_map", err);
 }
 
-#define NEED_CODE(i, n, empty_ok, what)                                                          \
-    do {                                                                                         \
-        if (!dc_refdata_is_code(f[i], n, empty_ok))                                              \
-            return dc_error_at(err, DC_EX_DATAERR, l->path, row->line, what,                     \
-                               "expected a %d-digit code", n);                                   \
+#define NEED_CODE(i, n, empty_ok, what)                                                            \
+    do {                                                                                           \
+        if (!dc_refdata_is_code(f[i], n, empty_ok))                                                \
+            return dc_error_at(err, DC_EX_DATAERR, l->path, row->line, what,                       \
+                               "expected a %d-digit code", n);                                     \
     } while (0)
 
 static int
@@ -255,14 +264,12 @@ clear_kind(struct dc_db *db, enum kind k, const char *era, struct dc_error *err)
     case K_WARDS_PRE:
         return dc_db_exec(db, "DELETE FROM unit WHERE era = 'pre2025' AND level = 'ward'", err);
     case K_DISTRICTS:
-        return dc_db_exec(db, "DELETE FROM unit WHERE era = 'pre2025' AND level = 'district'",
-                          err);
+        return dc_db_exec(db, "DELETE FROM unit WHERE era = 'pre2025' AND level = 'district'", err);
     case K_PROVINCES:
         return strcmp(era, "2025") == 0
                    ? dc_db_exec(db, "DELETE FROM unit WHERE era = '2025' AND level = 'province'",
                                 err)
-                   : dc_db_exec(db,
-                                "DELETE FROM unit WHERE era = 'pre2025' AND level = 'province'",
+                   : dc_db_exec(db, "DELETE FROM unit WHERE era = 'pre2025' AND level = 'province'",
                                 err);
     case K_WARDS_2025:
         return dc_db_exec(db, "DELETE FROM unit WHERE era = '2025' AND level = 'ward'", err);
@@ -531,10 +538,10 @@ tell_shipped(void *ud, const char *file, const struct dc_refdata_file_summary *s
 }
 
 int
-dc_refdata_load(struct dc_db *db, const char *shipped_dir, const char *const *files,
-                size_t nfiles, const char *era, const char *now_iso,
-                void (*each)(void *ud, const char *file,
-                             const struct dc_refdata_file_summary *s, int shipped),
+dc_refdata_load(struct dc_db *db, const char *shipped_dir, const char *const *files, size_t nfiles,
+                const char *era, const char *now_iso,
+                void (*each)(void *ud, const char *file, const struct dc_refdata_file_summary *s,
+                             int shipped),
                 void *ud, struct dc_error *err)
 {
     struct shipped_each e = {each, ud};
@@ -564,8 +571,10 @@ dc_refdata_status(struct dc_db *db, void (*count)(void *ud, const char *what, lo
                   struct dc_error *err)
 {
     static const char *const counts[][2] = {
-        {"provinces before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='province'"},
-        {"districts before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='district'"},
+        {"provinces before 2025",
+         "SELECT count(*) FROM unit WHERE era='pre2025' AND level='province'"},
+        {"districts before 2025",
+         "SELECT count(*) FROM unit WHERE era='pre2025' AND level='district'"},
         {"wards before 2025", "SELECT count(*) FROM unit WHERE era='pre2025' AND level='ward'"},
         {"provinces from 2025", "SELECT count(*) FROM unit WHERE era='2025' AND level='province'"},
         {"wards from 2025", "SELECT count(*) FROM unit WHERE era='2025' AND level='ward'"},
@@ -583,8 +592,9 @@ dc_refdata_status(struct dc_db *db, void (*count)(void *ud, const char *what, lo
             return -1;
         count(ud, counts[i][0], n);
     }
-    if (dc_db_prepare(db, "SELECT kind, file, rows, origin, dated, sha256 FROM refdata_file "
-                          "ORDER BY rowid",
+    if (dc_db_prepare(db,
+                      "SELECT kind, file, rows, origin, dated, sha256 FROM refdata_file "
+                      "ORDER BY rowid",
                       &q, err) < 0)
         return -1;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -677,8 +687,7 @@ add_maps(struct dc_db *db, struct dc_catalog *c, struct dc_error *err)
 }
 
 int
-dc_refdata_catalog(struct dc_db *db, struct dc_catalog **out, int *builtin,
-                   struct dc_error *err)
+dc_refdata_catalog(struct dc_db *db, struct dc_catalog **out, int *builtin, struct dc_error *err)
 {
     struct dc_catalog *c = dc_catalog_new();
     long units = 0;

@@ -31,12 +31,23 @@ dc_report_html_escape(struct dc_buf *b, const char *s)
         return;
     for (; *s; s++) {
         switch (*s) {
-        case '&': dc_buf_puts(b, "&amp;"); break;
-        case '<': dc_buf_puts(b, "&lt;"); break;
-        case '>': dc_buf_puts(b, "&gt;"); break;
-        case '"': dc_buf_puts(b, "&quot;"); break;
-        case '\'': dc_buf_puts(b, "&#39;"); break;
-        default: dc_buf_putc(b, *s);
+        case '&':
+            dc_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            dc_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            dc_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            dc_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            dc_buf_puts(b, "&#39;");
+            break;
+        default:
+            dc_buf_putc(b, *s);
         }
     }
 }
@@ -261,9 +272,8 @@ section_sources(struct dc_buf *b, const struct dc_stats *st, struct dc_error *er
 }
 
 static int
-section_counts(struct dc_buf *b, const char *id, const char *vi, const char *en,
-               const char *col_vi, const char *col_en, const struct dc_stats_list *l,
-               struct dc_error *err)
+section_counts(struct dc_buf *b, const char *id, const char *vi, const char *en, const char *col_vi,
+               const char *col_en, const struct dc_stats_list *l, struct dc_error *err)
 {
     h2(b, id, vi, en);
     if (l->len == 0) {
@@ -288,8 +298,7 @@ section_counts(struct dc_buf *b, const char *id, const char *vi, const char *en,
 }
 
 static void
-match_table(struct dc_buf *b, const struct dc_stats_list *l, const char *col_vi,
-            const char *col_en)
+match_table(struct dc_buf *b, const struct dc_stats_list *l, const char *col_vi, const char *col_en)
 {
     dc_buf_puts(b, "<table><tr>");
     th2(b, col_vi, col_en, 0);
@@ -353,8 +362,9 @@ th_severities(struct dc_buf *b)
 static void
 td_severities(struct dc_buf *b, const long long *n)
 {
-    dc_buf_printf(b, "<td class=\"n sev-error\">%lld</td><td class=\"n sev-warning\">%lld</td>"
-                     "<td class=\"n\">%lld</td></tr>\n",
+    dc_buf_printf(b,
+                  "<td class=\"n sev-error\">%lld</td><td class=\"n sev-warning\">%lld</td>"
+                  "<td class=\"n\">%lld</td></tr>\n",
                   n[0], n[1], n[2]);
 }
 
@@ -410,8 +420,7 @@ section_communes(struct dc_buf *b, struct dc_db *db, struct dc_error *err)
     dc_buf_puts(b, "<h3>");
     t2(b, "Xã/phường 2025 (34 tỉnh)", "2025 wards (34 provinces)");
     dc_buf_puts(b, "</h3>\n");
-    commune_table(b, &c.ward_new, "Có cả mã trước 2025",
-                  "Also a pre-2025 ward");
+    commune_table(b, &c.ward_new, "Có cả mã trước 2025", "Also a pre-2025 ward");
     dc_buf_puts(b, "<h3>");
     t2(b, "Xã/phường trước 2025 (63 tỉnh)", "Pre-2025 wards (63 provinces)");
     dc_buf_puts(b, "</h3>\n");
@@ -639,8 +648,7 @@ section_batches(struct dc_buf *b, struct dc_db *db, struct dc_error *err)
 }
 
 int
-dc_report_write(struct dc_db *db, const struct dc_report_opts *o, FILE *fp,
-                struct dc_error *err)
+dc_report_write(struct dc_db *db, const struct dc_report_opts *o, FILE *fp, struct dc_error *err)
 {
     struct dc_buf b = DC_BUF_INIT;
     struct dc_stats st;
@@ -660,8 +668,8 @@ dc_report_write(struct dc_db *db, const struct dc_report_opts *o, FILE *fp,
                   "<span class=\"en\">Tiếng Việt</span></label>\n<main>\n",
                   css, en ? " checked" : "");
     if (section_runinfo(&b, db, o, &st, err) < 0 || section_sources(&b, &st, err) < 0 ||
-        section_counts(&b, "rejects", "Bản ghi bị loại theo lý do", "Rejects by reason",
-                       "Lý do", "Reason", &st.reject_reasons, err) < 0 ||
+        section_counts(&b, "rejects", "Bản ghi bị loại theo lý do", "Rejects by reason", "Lý do",
+                       "Reason", &st.reject_reasons, err) < 0 ||
         section_counts(&b, "changes", "Thay đổi khi chuẩn hoá theo quy tắc (20 nhiều nhất)",
                        "Normalization changes by rule (top 20)", "Quy tắc", "Rule",
                        &st.change_rules, err) < 0)

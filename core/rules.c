@@ -29,9 +29,9 @@ struct ymd {
 struct dc_rule_input {
     const struct dc_person *p;
     const struct dc_rules_ctx *ctx;
-    const char *idval;  /* the ID text the ID_ rules look at, NULL if none */
-    int id_exponent;    /* idval is in spreadsheet exponent form */
-    int id_parsed;      /* idval is 12 digits: idp filled */
+    const char *idval; /* the ID text the ID_ rules look at, NULL if none */
+    int id_exponent;   /* idval is in spreadsheet exponent form */
+    int id_parsed;     /* idval is 12 digits: idp filled */
     struct dc_id12 idp;
     struct ymd dob, issue, today;
     int has_mrz, mrz_ok;
@@ -230,8 +230,7 @@ r_id_not_digits(const struct dc_rule_input *in, struct dc_finding *f, struct dc_
 /* ID-2: PPP in Circular 07/2016 Annex 1; outside it may be a country code
  * (annex not found, §1.4), hence a warning. */
 static int
-r_id_province_unknown(const struct dc_rule_input *in, struct dc_finding *f,
-                      struct dc_error *err)
+r_id_province_unknown(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     (void)err;
     if (!in->id_parsed || in->idp.province_known)
@@ -245,8 +244,7 @@ r_id_province_unknown(const struct dc_rule_input *in, struct dc_finding *f,
  * Annex 3: 4/5 = 2100s ... 8/9 = 2300s) is not after the extract date's year;
  * without a clock, digits 4-9 (born 2100 or later) are reported. */
 static int
-r_id_birth_year_future(const struct dc_rule_input *in, struct dc_finding *f,
-                       struct dc_error *err)
+r_id_birth_year_future(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     int year = in->idp.century + in->idp.yy;
     int limit = in->today.prec != DC_DATE_NONE ? in->today.y : 2099;
@@ -275,12 +273,10 @@ r_id_sex_mismatch(const struct dc_rule_input *in, struct dc_finding *f, struct d
 
 /* ID-4, century part: G gives the century of birth. */
 static int
-r_id_century_mismatch(const struct dc_rule_input *in, struct dc_finding *f,
-                      struct dc_error *err)
+r_id_century_mismatch(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     (void)err;
-    if (!in->id_parsed || in->dob.prec == DC_DATE_NONE ||
-        in->dob.y / 100 * 100 == in->idp.century)
+    if (!in->id_parsed || in->dob.prec == DC_DATE_NONE || in->dob.y / 100 * 100 == in->idp.century)
         return 0;
     snprintf(f->expected, sizeof f->expected, "%d-%d", in->idp.century, in->idp.century + 99);
     snprintf(f->actual, sizeof f->actual, "%04d", in->dob.y);
@@ -289,8 +285,7 @@ r_id_century_mismatch(const struct dc_rule_input *in, struct dc_finding *f,
 
 /* ID-4, year part (DOB-3: a year-only date is checked on its year). */
 static int
-r_id_birth_year_mismatch(const struct dc_rule_input *in, struct dc_finding *f,
-                         struct dc_error *err)
+r_id_birth_year_mismatch(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     (void)err;
     if (!in->id_parsed || in->dob.prec == DC_DATE_NONE ||
@@ -409,8 +404,7 @@ r_issue_future(const struct dc_rule_input *in, struct dc_finding *f, struct dc_e
 
 /* ISS-1: not before birth (a card may be issued from birth since 2024). */
 static int
-r_issue_before_birth(const struct dc_rule_input *in, struct dc_finding *f,
-                     struct dc_error *err)
+r_issue_before_birth(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     (void)err;
     if (in->issue.prec != DC_DATE_DAY || in->dob.prec == DC_DATE_NONE ||
@@ -427,8 +421,7 @@ static const struct ymd law2023 = {2024, 7, 1, DC_DATE_DAY};
  * 18) or a CMND (Decree 05/1999) was issued from full 14 years; from that date
  * a card may be issued at any age (Law 26/2023 Art. 19, ISS-4). */
 static int
-r_issue_before_age14(const struct dc_rule_input *in, struct dc_finding *f,
-                     struct dc_error *err)
+r_issue_before_age14(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     struct ymd b14;
 
@@ -452,8 +445,7 @@ r_issue_before_age14(const struct dc_rule_input *in, struct dc_finding *f,
 /* ISS-6: QR and MRZ came with the chip CCCD form of Circular 06/2021 ("từ
  * tháng 01/2021"); card data with an earlier issue date is implausible. */
 static int
-r_issue_chip_before_2021(const struct dc_rule_input *in, struct dc_finding *f,
-                         struct dc_error *err)
+r_issue_chip_before_2021(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     static const struct ymd chip_start = {2021, 1, 1, DC_DATE_DAY};
 
@@ -498,8 +490,7 @@ expected_expiry(const struct dc_rule_input *in, struct ymd *exp, int *none)
 }
 
 static int
-r_expiry_inconsistent(const struct dc_rule_input *in, struct dc_finding *f,
-                      struct dc_error *err)
+r_expiry_inconsistent(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     const char *e = in->p->expiry_date;
     struct ymd want = {0}, got; /* want is unset when none (gcc -O3 cannot tell) */
@@ -551,8 +542,7 @@ r_addr_no_match(const struct dc_rule_input *in, struct dc_finding *f, struct dc_
  * or province, no ward written).  actual carries that reason.
  */
 static int
-r_addr_ward_unresolved(const struct dc_rule_input *in, struct dc_finding *f,
-                       struct dc_error *err)
+r_addr_ward_unresolved(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     const struct dc_person *p = in->p;
 
@@ -756,8 +746,7 @@ static int
 r_qr_id(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     (void)err;
-    if (!in->qr_ok || !in->qr.id12[0] || !set(in->p->id12) ||
-        strcmp(in->qr.id12, in->p->id12) == 0)
+    if (!in->qr_ok || !in->qr.id12[0] || !set(in->p->id12) || strcmp(in->qr.id12, in->p->id12) == 0)
         return 0;
     put(f->expected, sizeof f->expected, in->p->id12);
     put(f->actual, sizeof f->actual, in->qr.id12);
@@ -768,8 +757,7 @@ static int
 r_qr_cmnd(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *err)
 {
     (void)err;
-    if (!in->qr_ok || !in->qr.cmnd[0] || !set(in->p->cmnd) ||
-        strcmp(in->qr.cmnd, in->p->cmnd) == 0)
+    if (!in->qr_ok || !in->qr.cmnd[0] || !set(in->p->cmnd) || strcmp(in->qr.cmnd, in->p->cmnd) == 0)
         return 0;
     put(f->expected, sizeof f->expected, in->p->cmnd);
     put(f->actual, sizeof f->actual, in->qr.cmnd);
@@ -800,8 +788,8 @@ r_qr_dob(const struct dc_rule_input *in, struct dc_finding *f, struct dc_error *
     struct ymd q;
 
     (void)err;
-    if (!in->qr_ok || !in->qr.dob[0] || in->dob.prec == DC_DATE_NONE ||
-        !read_iso(in->qr.dob, &q) || cmp_at(&q, &in->dob) == 0)
+    if (!in->qr_ok || !in->qr.dob[0] || in->dob.prec == DC_DATE_NONE || !read_iso(in->qr.dob, &q) ||
+        cmp_at(&q, &in->dob) == 0)
         return 0;
     fmt(f->expected, sizeof f->expected, &in->dob, in->dob.prec);
     put(f->actual, sizeof f->actual, in->qr.dob);
@@ -868,11 +856,9 @@ r_name_death_marker(const struct dc_rule_input *in, struct dc_finding *f, struct
 /* ---- the table ---------------------------------------------------------------
  * Severities follow idformats.md §7 (E/W/I).  Order = output order. */
 static const struct dc_rule rules[] = {
-    {"ID_BAD_LENGTH", DC_SEV_ERROR, "id12",
-     "Số định danh cá nhân không đủ 12 chữ số",
+    {"ID_BAD_LENGTH", DC_SEV_ERROR, "id12", "Số định danh cá nhân không đủ 12 chữ số",
      "personal ID number is not 12 digits (Decree 137/2015 Art. 13)", r_id_bad_length},
-    {"ID_NOT_DIGITS", DC_SEV_ERROR, "id12",
-     "Số định danh cá nhân chứa ký tự không phải chữ số",
+    {"ID_NOT_DIGITS", DC_SEV_ERROR, "id12", "Số định danh cá nhân chứa ký tự không phải chữ số",
      "personal ID number holds characters other than digits", r_id_not_digits},
     {"ID_PROVINCE_UNKNOWN", DC_SEV_WARNING, "id12",
      "Mã tỉnh (3 số đầu) không thuộc 63 mã của Thông tư 07/2016; có thể là mã quốc gia",
@@ -892,24 +878,20 @@ static const struct dc_rule rules[] = {
      r_id_zeros_restored},
     {"ID_BIRTH_YEAR_FUTURE", DC_SEV_ERROR, "id12",
      "Năm sinh mã hóa trong số định danh (số thứ 4-6) sau năm trích xuất",
-     "birth year encoded in the ID (digits 4-6) is after the extract year",
-     r_id_birth_year_future},
+     "birth year encoded in the ID (digits 4-6) is after the extract year", r_id_birth_year_future},
     {"ID_CHECK_SEX_CENTURY", DC_SEV_ERROR, "sex",
      "Giới tính không khớp mã giới tính trong số định danh (chẵn: nam, lẻ: nữ)",
-     "sex does not match the ID's century/sex digit (even male, odd female)",
-     r_id_sex_mismatch},
+     "sex does not match the ID's century/sex digit (even male, odd female)", r_id_sex_mismatch},
     {"ID_CENTURY_MISMATCH", DC_SEV_ERROR, "dob",
      "Thế kỷ năm sinh không khớp mã thế kỷ trong số định danh",
-     "century of the birth year does not match the ID's century digit",
-     r_id_century_mismatch},
+     "century of the birth year does not match the ID's century digit", r_id_century_mismatch},
     {"ID_BIRTH_YEAR_MISMATCH", DC_SEV_ERROR, "dob",
      "Năm sinh không khớp 2 số năm sinh trong số định danh",
      "birth year does not match the ID's year digits", r_id_birth_year_mismatch},
     {"ID_SHARED", DC_SEV_ERROR, "id12",
      "Một số định danh cho nhiều người khác nhau (kiểm tra giữa các bản ghi, bằng SQL)",
      "one ID number on different persons (cross-record, run in SQL by crosscheck)", NULL},
-    {"CMND_BAD_FORMAT", DC_SEV_WARNING, "cmnd",
-     "Số CMND không phải 9 (hoặc 12) chữ số",
+    {"CMND_BAD_FORMAT", DC_SEV_WARNING, "cmnd", "Số CMND không phải 9 (hoặc 12) chữ số",
      "CMND number is not 9 (or 12) digits", r_cmnd_bad_format},
     {"CMND_ID12_DIFFERS", DC_SEV_WARNING, "cmnd",
      "Số CMND 12 số khác số định danh của cùng người (hai số 12 chữ số)",
@@ -917,23 +899,20 @@ static const struct dc_rule rules[] = {
      r_cmnd_id12_differs},
     {"CMND_SHARED", DC_SEV_INFO, "cmnd",
      "Một số CMND cho nhiều người (CMND không duy nhất; kiểm tra giữa các bản ghi, bằng SQL)",
-     "one CMND number on different persons (CMND is not unique; cross-record, run in SQL)",
-     NULL},
-    {"DOB_INVALID_DATE", DC_SEV_ERROR, "dob",
-     "Ngày sinh không đọc được hoặc không có thật",
+     "one CMND number on different persons (CMND is not unique; cross-record, run in SQL)", NULL},
+    {"DOB_INVALID_DATE", DC_SEV_ERROR, "dob", "Ngày sinh không đọc được hoặc không có thật",
      "birth date unreadable or impossible", r_dob_invalid},
-    {"DOB_IN_FUTURE", DC_SEV_ERROR, "dob",
-     "Ngày sinh sau ngày trích xuất", "birth date after the extract date", r_dob_future},
+    {"DOB_IN_FUTURE", DC_SEV_ERROR, "dob", "Ngày sinh sau ngày trích xuất",
+     "birth date after the extract date", r_dob_future},
     {"DOB_BEFORE_1900", DC_SEV_ERROR, "dob",
      "Năm sinh trước 1900 nhưng có số định danh (không có mã thế kỷ)",
-     "birth year before 1900 with an ID number (no century code for it)",
-     r_dob_before_1900},
-    {"SEX_MISSING", DC_SEV_INFO, "sex",
-     "Thiếu giới tính hoặc không đọc được", "sex missing or unreadable", r_sex_missing},
-    {"ISSUE_IN_FUTURE", DC_SEV_ERROR, "issue_date",
-     "Ngày cấp sau ngày trích xuất", "issue date after the extract date", r_issue_future},
-    {"ISSUE_BEFORE_BIRTH", DC_SEV_ERROR, "issue_date",
-     "Ngày cấp trước ngày sinh", "issue date before the birth date", r_issue_before_birth},
+     "birth year before 1900 with an ID number (no century code for it)", r_dob_before_1900},
+    {"SEX_MISSING", DC_SEV_INFO, "sex", "Thiếu giới tính hoặc không đọc được",
+     "sex missing or unreadable", r_sex_missing},
+    {"ISSUE_IN_FUTURE", DC_SEV_ERROR, "issue_date", "Ngày cấp sau ngày trích xuất",
+     "issue date after the extract date", r_issue_future},
+    {"ISSUE_BEFORE_BIRTH", DC_SEV_ERROR, "issue_date", "Ngày cấp trước ngày sinh",
+     "issue date before the birth date", r_issue_before_birth},
     {"ISSUE_BEFORE_AGE14", DC_SEV_ERROR, "issue_date",
      "Thẻ cấp trước 01/7/2024 khi chưa đủ 14 tuổi (Luật CCCD 2014 Điều 19)",
      "card issued before 2024-07-01 to a person under 14 (Law on CCCD 2014 Art. 19)",
@@ -957,29 +936,25 @@ static const struct dc_rule rules[] = {
      "Thẻ cấp từ 01/7/2025 nhưng địa chỉ còn ghi đơn vị cấp huyện (trước sáp nhập)",
      "card issued from 2025-07-01 but the address still names a district (pre-2025 units)",
      r_addr_pre2025_after_merger},
-    {"MRZ_LAYOUT", DC_SEV_ERROR, "mrz",
-     "MRZ không đúng dạng TD1 (3 dòng 30 ký tự A-Z 0-9 <)",
+    {"MRZ_LAYOUT", DC_SEV_ERROR, "mrz", "MRZ không đúng dạng TD1 (3 dòng 30 ký tự A-Z 0-9 <)",
      "MRZ is not a TD1 zone (3 lines of 30 A-Z 0-9 <)", r_mrz_layout},
     {"MRZ_PADDING_REPAIRED", DC_SEV_WARNING, "mrz",
      "Dòng MRZ thiếu hoặc thừa ký tự đệm '<' ở cuối: đã khôi phục 30 ký tự, số kiểm tra đúng",
      "MRZ line had trailing '<' filler lost or doubled: restored to 30 characters, check "
      "digits hold",
      r_mrz_padding},
-    {"MRZ_CHECK_DIGIT", DC_SEV_ERROR, "mrz",
-     "Số kiểm tra MRZ sai (ICAO 9303)", "MRZ check digit wrong (ICAO 9303)",
-     r_mrz_check_digit},
+    {"MRZ_CHECK_DIGIT", DC_SEV_ERROR, "mrz", "Số kiểm tra MRZ sai (ICAO 9303)",
+     "MRZ check digit wrong (ICAO 9303)", r_mrz_check_digit},
     {"MRZ_VN_LAYOUT", DC_SEV_ERROR, "mrz",
      "MRZ không đúng cấu trúc thẻ Việt Nam (9 số cuối, số định danh, số kiểm tra vị trí 30)",
      "MRZ breaks the Vietnamese card layout (last 9 digits, 12-digit ID, check digit at 30)",
      r_mrz_vn_layout},
-    {"MRZ_ID_MISMATCH", DC_SEV_ERROR, "id12",
-     "Số định danh trong MRZ khác bản ghi", "ID number in the MRZ differs from the record",
-     r_mrz_id},
-    {"MRZ_DOB_MISMATCH", DC_SEV_ERROR, "dob",
-     "Ngày sinh trong MRZ khác bản ghi", "birth date in the MRZ differs from the record",
-     r_mrz_dob},
-    {"MRZ_SEX_MISMATCH", DC_SEV_ERROR, "sex",
-     "Giới tính trong MRZ khác bản ghi", "sex in the MRZ differs from the record", r_mrz_sex},
+    {"MRZ_ID_MISMATCH", DC_SEV_ERROR, "id12", "Số định danh trong MRZ khác bản ghi",
+     "ID number in the MRZ differs from the record", r_mrz_id},
+    {"MRZ_DOB_MISMATCH", DC_SEV_ERROR, "dob", "Ngày sinh trong MRZ khác bản ghi",
+     "birth date in the MRZ differs from the record", r_mrz_dob},
+    {"MRZ_SEX_MISMATCH", DC_SEV_ERROR, "sex", "Giới tính trong MRZ khác bản ghi",
+     "sex in the MRZ differs from the record", r_mrz_sex},
     {"MRZ_EXPIRY_MISMATCH", DC_SEV_ERROR, "expiry_date",
      "Ngày hết hạn trong MRZ khác bản ghi (991231: không thời hạn)",
      "expiry in the MRZ differs from the record (991231: no expiry)", r_mrz_expiry},
@@ -992,22 +967,18 @@ static const struct dc_rule rules[] = {
     {"QR_BAD_FIELD", DC_SEV_ERROR, "qr",
      "Trường trong mã QR sai dạng (số định danh, CMND, ngày sinh, giới tính, ngày cấp)",
      "QR field malformed (ID, CMND, birth date, sex, issue date)", r_qr_bad_field},
-    {"QR_ID_MISMATCH", DC_SEV_ERROR, "id12",
-     "Số định danh trong mã QR khác bản ghi", "ID number in the QR differs from the record",
-     r_qr_id},
-    {"QR_CMND_MISMATCH", DC_SEV_WARNING, "cmnd",
-     "Số CMND trong mã QR khác bản ghi", "CMND number in the QR differs from the record",
-     r_qr_cmnd},
-    {"QR_NAME_MISMATCH", DC_SEV_WARNING, "full_name",
-     "Họ tên trong mã QR khác bản ghi", "name in the QR differs from the record", r_qr_name},
-    {"QR_DOB_MISMATCH", DC_SEV_ERROR, "dob",
-     "Ngày sinh trong mã QR khác bản ghi", "birth date in the QR differs from the record",
-     r_qr_dob},
-    {"QR_SEX_MISMATCH", DC_SEV_ERROR, "sex",
-     "Giới tính trong mã QR khác bản ghi", "sex in the QR differs from the record", r_qr_sex},
-    {"QR_ISSUE_MISMATCH", DC_SEV_WARNING, "issue_date",
-     "Ngày cấp trong mã QR khác bản ghi", "issue date in the QR differs from the record",
-     r_qr_issue},
+    {"QR_ID_MISMATCH", DC_SEV_ERROR, "id12", "Số định danh trong mã QR khác bản ghi",
+     "ID number in the QR differs from the record", r_qr_id},
+    {"QR_CMND_MISMATCH", DC_SEV_WARNING, "cmnd", "Số CMND trong mã QR khác bản ghi",
+     "CMND number in the QR differs from the record", r_qr_cmnd},
+    {"QR_NAME_MISMATCH", DC_SEV_WARNING, "full_name", "Họ tên trong mã QR khác bản ghi",
+     "name in the QR differs from the record", r_qr_name},
+    {"QR_DOB_MISMATCH", DC_SEV_ERROR, "dob", "Ngày sinh trong mã QR khác bản ghi",
+     "birth date in the QR differs from the record", r_qr_dob},
+    {"QR_SEX_MISMATCH", DC_SEV_ERROR, "sex", "Giới tính trong mã QR khác bản ghi",
+     "sex in the QR differs from the record", r_qr_sex},
+    {"QR_ISSUE_MISMATCH", DC_SEV_WARNING, "issue_date", "Ngày cấp trong mã QR khác bản ghi",
+     "issue date in the QR differs from the record", r_qr_issue},
     {"NAME_NO_DIACRITICS", DC_SEV_INFO, "full_name",
      "Họ tên không có dấu tiếng Việt (mất dấu khi nhập?): đối chiếu với hồ sơ gốc",
      "name without any Vietnamese diacritic (lost by a system without them?): check the "
@@ -1105,8 +1076,8 @@ prepare(struct dc_rule_input *in, const struct dc_person *p, const struct dc_rul
         (void)read_iso(p->dob, &in->dob); /* prec stays NONE when unreadable */
     if (set(p->issue_date))
         (void)read_iso(p->issue_date, &in->issue);
-    if (ctx && set(ctx->today) && (!read_iso(ctx->today, &in->today) ||
-                                   in->today.prec != DC_DATE_DAY))
+    if (ctx && set(ctx->today) &&
+        (!read_iso(ctx->today, &in->today) || in->today.prec != DC_DATE_DAY))
         memset(&in->today, 0, sizeof in->today);
     if (set(p->mrz)) {
         in->has_mrz = 1;

@@ -22,12 +22,12 @@
 enum dc_severity { DC_SEV_INFO, DC_SEV_WARNING, DC_SEV_ERROR };
 
 struct dc_finding {
-    const char *code;     /* "ID_CHECK_SEX_CENTURY" (static) */
+    const char *code; /* "ID_CHECK_SEX_CENTURY" (static) */
     enum dc_severity severity;
-    const char *field;    /* the record field it is about, "id12" (static) */
-    char expected[128];   /* what the rule expected, "" when not applicable */
-    char actual[128];     /* what the record (or card data) holds */
-    char message[256];    /* the rule's description in ctx->lang */
+    const char *field;  /* the record field it is about, "id12" (static) */
+    char expected[128]; /* what the rule expected, "" when not applicable */
+    char actual[128];   /* what the record (or card data) holds */
+    char message[256];  /* the rule's description in ctx->lang */
 };
 
 struct dc_rules_ctx {
@@ -39,7 +39,7 @@ struct dc_rules_ctx {
     /* dc_crosscheck_db: called every DC_PROGRESS_EVERY records; may be NULL */
     dc_progress_fn progress;
     void *progress_ud;
-    int threads;       /* dc_crosscheck_db: --threads (util/threads.h), 0 = the machine's */
+    int threads; /* dc_crosscheck_db: --threads (util/threads.h), 0 = the machine's */
 };
 
 /* What a check function sees: the record and what was parsed from it once
@@ -62,8 +62,7 @@ struct dc_rule {
  * (then -1 with DC_EX_IOERR unless the emitter set err itself through ud).
  * Returns 0, or -1 with err set.  ctx may be NULL (Vietnamese, no today). */
 int dc_rules_check(const struct dc_person *p, const struct dc_rules_ctx *ctx,
-                   int (*emit)(void *ud, const struct dc_person *p,
-                               const struct dc_finding *f),
+                   int (*emit)(void *ud, const struct dc_person *p, const struct dc_finding *f),
                    void *ud, struct dc_error *err);
 
 /* The rule table, for `crosscheck --list` and docs. */

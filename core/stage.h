@@ -27,13 +27,16 @@
 
 struct dc_stage {
     struct dc_db *db;
-    const char *now_iso;  /* borrowed: the batch's started and finished */
-    long long batch_id;   /* the batch row of this run, from dc_stage_begin */
+    const char *now_iso;   /* borrowed: the batch's started and finished */
+    long long batch_id;    /* the batch row of this run, from dc_stage_begin */
     struct dc_buf indexes; /* the dropped indexes' CREATE statements */
-    int open;             /* 1 between a begin and its finish or abort */
+    int open;              /* 1 between a begin and its finish or abort */
 };
 
-#define DC_STAGE_INIT {NULL, NULL, 0, DC_BUF_INIT, 0}
+#define DC_STAGE_INIT                                                                              \
+    {                                                                                              \
+        NULL, NULL, 0, DC_BUF_INIT, 0                                                              \
+    }
 
 /* Begin the transaction, run clear_sql (NULL: nothing to clear), drop the
  * indexes of the NULL-terminated list of tables (NULL: none) and insert the

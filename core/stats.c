@@ -88,8 +88,9 @@ count(struct dc_db *db, const char *sql, long long *out, struct dc_error *err)
 }
 
 /* A record "has an address" when the normalizer kept anything of it. */
-#define HAS_ADDR "(coalesce(address_raw, '') <> '' OR province_code IS NOT NULL " \
-                 "OR new_province_code IS NOT NULL)"
+#define HAS_ADDR                                                                                   \
+    "(coalesce(address_raw, '') <> '' OR province_code IS NOT NULL "                               \
+    "OR new_province_code IS NOT NULL)"
 
 static const char sql_sources[] =
     "SELECT s, SUM(imp), SUM(rej), SUM(norm) FROM ("
@@ -119,10 +120,9 @@ static const char sql_match_district[] =
     " GROUP BY district_code) AS d"
     " LEFT JOIN unit u ON u.era = 'pre2025' AND u.level = 'district' AND u.code = d.dc"
     " ORDER BY d.dc";
-static const char sql_cluster_hist[] =
-    "SELECT CAST(min(size, 5) AS TEXT), COUNT(*), MAX(size) FROM"
-    " (SELECT COUNT(*) AS size FROM cluster GROUP BY cluster_id)"
-    " GROUP BY min(size, 5) ORDER BY min(size, 5)";
+static const char sql_cluster_hist[] = "SELECT CAST(min(size, 5) AS TEXT), COUNT(*), MAX(size) FROM"
+                                       " (SELECT COUNT(*) AS size FROM cluster GROUP BY cluster_id)"
+                                       " GROUP BY min(size, 5) ORDER BY min(size, 5)";
 static const char sql_findings[] =
     "SELECT code, severity, COUNT(*) AS n FROM finding GROUP BY code, severity"
     " ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code";
@@ -140,8 +140,10 @@ dc_stats_load(struct dc_db *db, struct dc_stats *st, struct dc_error *err)
     if (count(db, "SELECT COUNT(*) FROM src_row", &st->src_rows, err) < 0 ||
         count(db, "SELECT COUNT(*) FROM reject", &st->rejects, err) < 0 ||
         count(db, "SELECT COUNT(*) FROM person", &st->persons, err) < 0 ||
-        count(db, "SELECT (SELECT COUNT(*) FROM change) + (SELECT coalesce(SUM(n), 0) FROM "
-                  "change_count)", &st->changes, err) < 0 ||
+        count(db,
+              "SELECT (SELECT COUNT(*) FROM change) + (SELECT coalesce(SUM(n), 0) FROM "
+              "change_count)",
+              &st->changes, err) < 0 ||
         count(db, "SELECT COUNT(*) FROM finding", &st->findings, err) < 0)
         goto fail;
     if (run_list(db, sql_sources, 0, 3, &st->sources, err) < 0 ||
@@ -179,12 +181,11 @@ fail:
 }
 
 /* Findings per record by severity, for the commune and source lists. */
-#define FINDINGS_PER_RECORD                                                                \
-    "WITH f AS (SELECT record_id, SUM(severity = 'error') AS e,"                           \
-    " SUM(severity = 'warning') AS w, SUM(severity = 'info') AS i FROM finding"            \
+#define FINDINGS_PER_RECORD                                                                        \
+    "WITH f AS (SELECT record_id, SUM(severity = 'error') AS e,"                                   \
+    " SUM(severity = 'warning') AS w, SUM(severity = 'info') AS i FROM finding"                    \
     " WHERE record_id IS NOT NULL GROUP BY record_id) "
-static const char sql_ward_new[] =
-    FINDINGS_PER_RECORD
+static const char sql_ward_new[] = FINDINGS_PER_RECORD
     "SELECT g.k, coalesce(u.name || ', ' || pu.name, u.name, ''), g.n, g.other, g.e, g.w, g.i"
     " FROM (SELECT coalesce(p.new_ward_code, '') AS k, COUNT(*) AS n, COUNT(p.ward_code) AS other,"
     "  coalesce(SUM(f.e), 0) AS e, coalesce(SUM(f.w), 0) AS w, coalesce(SUM(f.i), 0) AS i"
@@ -192,8 +193,7 @@ static const char sql_ward_new[] =
     " LEFT JOIN unit u ON u.era = '2025' AND u.level = 'ward' AND u.code = g.k"
     " LEFT JOIN unit pu ON pu.era = '2025' AND pu.level = 'province' AND pu.code = u.province_code"
     " ORDER BY g.k";
-static const char sql_ward_pre[] =
-    FINDINGS_PER_RECORD
+static const char sql_ward_pre[] = FINDINGS_PER_RECORD
     "SELECT g.k, coalesce(u.name || ', ' || d.name || ', ' || pu.name,"
     "  u.name || ', ' || pu.name, u.name, ''), g.n, g.other, g.e, g.w, g.i"
     " FROM (SELECT coalesce(p.ward_code, '') AS k, COUNT(*) AS n, COUNT(p.new_ward_code) AS other,"
@@ -204,8 +204,7 @@ static const char sql_ward_pre[] =
     " LEFT JOIN unit pu ON pu.era = 'pre2025' AND pu.level = 'province'"
     "  AND pu.code = u.province_code"
     " ORDER BY g.k";
-static const char sql_source_findings[] =
-    FINDINGS_PER_RECORD
+static const char sql_source_findings[] = FINDINGS_PER_RECORD
     "SELECT p.source, COUNT(*), COUNT(f.record_id), coalesce(SUM(f.e), 0), coalesce(SUM(f.w), 0),"
     " coalesce(SUM(f.i), 0) FROM person p LEFT JOIN f ON f.record_id = p.record_id"
     " GROUP BY p.source ORDER BY p.source";

@@ -39,11 +39,11 @@ struct dc_stats_list {
 };
 
 struct dc_stats {
-    long long src_rows;        /* rows imported (src_row) */
-    long long rejects;         /* reject rows */
-    long long persons;         /* normalized records (person) */
-    long long changes;         /* change rows plus the format-only changes counted */
-    long long findings;        /* finding rows */
+    long long src_rows; /* rows imported (src_row) */
+    long long rejects;  /* reject rows */
+    long long persons;  /* normalized records (person) */
+    long long changes;  /* change rows plus the format-only changes counted */
+    long long findings; /* finding rows */
     /* key source; n[0] imported, n[1] rejected (import batches), n[2] normalized */
     struct dc_stats_list sources;
     /* key reason; n[0] rows */

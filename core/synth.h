@@ -37,10 +37,10 @@
 struct dc_synth_opts {
     unsigned long long persons; /* 1 .. DC_SYNTH_MAX_PERSONS */
     unsigned long long seed;
-    const char *out_dir;        /* created (0700) if missing */
-    const char *refdata_dir;    /* shared/refdata; NULL = built-in ~40 wards */
-    const char *names_dir;      /* shared/names; NULL = built-in name lists */
-    int print_layout;           /* household.csv laid out for printing: the motto and a
+    const char *out_dir;     /* created (0700) if missing */
+    const char *refdata_dir; /* shared/refdata; NULL = built-in ~40 wards */
+    const char *names_dir;   /* shared/names; NULL = built-in name lists */
+    int print_layout;        /* household.csv laid out for printing: the motto and a
                                    title above the header, a total and signature lines
                                    below the people (import skips and counts them) */
 };

@@ -360,8 +360,7 @@ dc_date_parse(const char *raw, int pivot_year, struct dc_date *out)
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
         s++;
     n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-                     s[n - 1] == '\n'))
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
     if (n == 0)
         return 0;

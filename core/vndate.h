@@ -22,9 +22,9 @@
 #define DC_DATE_RAW_MAX 64 /* bytes; longer input is INVALID */
 
 struct dc_date {
-    int year, month, day;                /* 0 where not known */
+    int year, month, day; /* 0 where not known */
     enum dc_date_precision precision;
-    char iso[11];                        /* "1990-03-05", "1990-03", "1990", or "" */
+    char iso[11]; /* "1990-03-05", "1990-03", "1990", or "" */
 };
 
 /*

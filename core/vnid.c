@@ -67,8 +67,7 @@ id_sep(const char *p)
 {
     const unsigned char *u = (const unsigned char *)p;
 
-    if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n' || *u == '.' || *u == '-' ||
-        *u == '/')
+    if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n' || *u == '.' || *u == '-' || *u == '/')
         return 1;
     if (u[0] == 0xC2 && u[1] == 0xA0)
         return 2;
@@ -438,8 +437,7 @@ dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err)
         return dc_error_set(err, DC_EX_DATAERR, "no MRZ given");
     len = strnlen(text, DC_VNID_MAX_INPUT + 1);
     if (len > DC_VNID_MAX_INPUT)
-        return dc_error_set(err, DC_EX_DATAERR, "MRZ longer than %d bytes",
-                            DC_VNID_MAX_INPUT);
+        return dc_error_set(err, DC_EX_DATAERR, "MRZ longer than %d bytes", DC_VNID_MAX_INPUT);
     for (p = text; *p;) {
         const char *q;
         while (*p && is_sep(*p))
@@ -492,8 +490,8 @@ dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err)
             char c = l[i][j];
             if (!((c >= 'A' && c <= 'Z') || is_digit(c) || c == '<'))
                 return dc_error_set(err, DC_EX_DATAERR,
-                                    "MRZ line %d column %d: character outside A-Z 0-9 <",
-                                    i + 1, j + 1);
+                                    "MRZ line %d column %d: character outside A-Z 0-9 <", i + 1,
+                                    j + 1);
         }
     read_td1(l, out);
     if (padded) {
@@ -503,9 +501,9 @@ dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err)
          * line 3 has none. */
         int bad1 = (padded & 1) && (strstr(out->problems, "doc_number") ||
                                     strstr(out->problems, "composite") || out->vn_problems[0]);
-        int bad2 = (padded & 2) && (strstr(out->problems, "birth") ||
-                                    strstr(out->problems, "expiry") ||
-                                    strstr(out->problems, "composite"));
+        int bad2 =
+            (padded & 2) && (strstr(out->problems, "birth") || strstr(out->problems, "expiry") ||
+                             strstr(out->problems, "composite"));
         if (bad1 || bad2) {
             int line = bad1 ? 1 : 2;
             size_t n = toklen[line - 1];
@@ -740,8 +738,7 @@ trim(char *s)
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
         s++;
     n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-                     s[n - 1] == '\n'))
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         s[--n] = '\0';
     return s;
 }
@@ -768,9 +765,8 @@ dc_qr_parse(const char *payload, struct dc_qr *out, struct dc_error *err)
         if (payload[i] == '|')
             nf++;
     if (nf < DC_QR_MIN_FIELDS)
-        return dc_error_set(err, DC_EX_DATAERR,
-                            "QR payload has %d fields, at least %d expected", nf,
-                            DC_QR_MIN_FIELDS);
+        return dc_error_set(err, DC_EX_DATAERR, "QR payload has %d fields, at least %d expected",
+                            nf, DC_QR_MIN_FIELDS);
     if (nf > DC_QR_MAX_FIELDS)
         return dc_error_set(err, DC_EX_DATAERR, "QR payload has more than %d fields",
                             DC_QR_MAX_FIELDS);

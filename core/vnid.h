@@ -60,8 +60,8 @@ struct dc_id_hint {
  * hint may be NULL.  id12 and cmnd must hold 13 bytes (both "" unless filled);
  * rule may be NULL (set to NULL when nothing was restored).
  */
-enum dc_id_kind dc_id_clean(const char *raw, const struct dc_id_hint *hint, char *id12,
-                            char *cmnd, const char **rule);
+enum dc_id_kind dc_id_clean(const char *raw, const struct dc_id_hint *hint, char *id12, char *cmnd,
+                            const char **rule);
 
 struct dc_id12 {
     char province[4];          /* "001" */
@@ -91,16 +91,16 @@ const char *dc_id_province_name(const char *ppp);
 int dc_mrz_check_digit(const char *s, size_t n);
 
 struct dc_mrz {
-    char doc_code[3];     /* "ID", "I<" */
-    char issuer[4];       /* "VNM" */
-    char doc_number[24];  /* '<' fillers removed; a long number (ICAO 9303 Part 5
+    char doc_code[3];    /* "ID", "I<" */
+    char issuer[4];      /* "VNM" */
+    char doc_number[24]; /* '<' fillers removed; a long number (ICAO 9303 Part 5
                              note j: '<' at position 15, the rest in optional 1,
                              then its check digit) in full */
-    char optional1[16];   /* as printed, fillers kept */
-    char id12[13];        /* VN layout: the 12-digit ID of optional 1, else "" */
-    char birth[7];        /* YYMMDD as printed */
-    char sex;             /* 'M', 'F', '<' (or what was printed) */
-    char expiry[7];       /* YYMMDD; on VN cards "991231" means no expiry */
+    char optional1[16];  /* as printed, fillers kept */
+    char id12[13];       /* VN layout: the 12-digit ID of optional 1, else "" */
+    char birth[7];       /* YYMMDD as printed */
+    char sex;            /* 'M', 'F', '<' (or what was printed) */
+    char expiry[7];      /* YYMMDD; on VN cards "991231" means no expiry */
     char nationality[4];
     char optional2[12];
     char name[31];        /* line 3 without trailing '<' */
@@ -129,8 +129,7 @@ int dc_mrz_parse(const char *text, struct dc_mrz *out, struct dc_error *err);
  * "NGUYEN<<VAN<DUC").  Not truncated to 30.  With sep == ' ' the words are
  * joined by single spaces instead ("NGUYEN VAN DUC").  Returns 0, or -1 with
  * DC_EX_DATAERR (not UTF-8, too long for out) or DC_EX_SOFTWARE (ICU). */
-int dc_mrz_fold_name(const char *name, char sep, char *out, size_t outsz,
-                     struct dc_error *err);
+int dc_mrz_fold_name(const char *name, char sep, char *out, size_t outsz, struct dc_error *err);
 
 /* Compare a name from the record with an MRZ name field: equal, or one a
  * prefix of the other (truncation), or the same set of words (multi-word
@@ -146,19 +145,19 @@ int dc_vn_text_equal(const char *a, const char *b, struct dc_error *err);
 #define DC_QR_MAX_FIELDS 32
 
 struct dc_qr {
-    char id12[13];      /* field 1 when it is 12 digits, else "" */
-    char cmnd[13];      /* field 2 when it is 9 digits, else "" */
-    char *name;         /* field 3, trimmed (points into fields) */
-    char dob[11];       /* field 4 DDMMYYYY as ISO, "" when not a real date */
-    char sex;           /* field 5: 'M' for Nam, 'F' for Nữ, 0 otherwise */
-    char *address;      /* field 6 (nơi thường trú / nơi cư trú) */
-    char issue[11];     /* field 7 as ISO, "" when not a real date */
+    char id12[13];  /* field 1 when it is 12 digits, else "" */
+    char cmnd[13];  /* field 2 when it is 9 digits, else "" */
+    char *name;     /* field 3, trimmed (points into fields) */
+    char dob[11];   /* field 4 DDMMYYYY as ISO, "" when not a real date */
+    char sex;       /* field 5: 'M' for Nam, 'F' for Nữ, 0 otherwise */
+    char *address;  /* field 6 (nơi thường trú / nơi cư trú) */
+    char issue[11]; /* field 7 as ISO, "" when not a real date */
     int nfields;
-    char **fields;      /* every field, trimmed; owned, freed by dc_qr_release */
-    char **extra;       /* fields + 7: the 2024 card's opaque extras (§5.2) */
+    char **fields; /* every field, trimmed; owned, freed by dc_qr_release */
+    char **extra;  /* fields + 7: the 2024 card's opaque extras (§5.2) */
     int nextra;
-    char problems[64];  /* ';'-joined fields that break §5.1: id12 cmnd dob sex issue */
-    void *mem_;         /* private */
+    char problems[64]; /* ';'-joined fields that break §5.1: id12 cmnd dob sex issue */
+    void *mem_;        /* private */
 };
 
 /* Parse a card QR payload: '|'-separated UTF-8 fields, at least 7 (§5.1),
@@ -170,6 +169,5 @@ int dc_qr_parse(const char *payload, struct dc_qr *out, struct dc_error *err);
 
 /* Free what dc_qr_parse allocated; accepts NULL and a zeroed struct. */
 void dc_qr_release(struct dc_qr *q);
-
 
 #endif

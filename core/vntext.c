@@ -91,10 +91,9 @@ tone_target(const struct letter *l, int n, enum dc_tone_style style)
     int start, end, len, k, shaped = -1;
 
     for (k = 0; k < n; k++)
-        code[k] = l[k].lower == 0x0111
-                      ? 'D'
-                      : (char)dc_letter_shape_mod((unsigned char)l[k].lower,
-                                                  dc_letter_mark_code(l[k].shape));
+        code[k] = l[k].lower == 0x0111 ? 'D'
+                                       : (char)dc_letter_shape_mod((unsigned char)l[k].lower,
+                                                                   dc_letter_mark_code(l[k].shape));
     if (!dc_syllable_parse(code, (size_t)n, 0, DC_SYL_ANY_ONSET | DC_SYL_ANY_TONE, &sy))
         return -1;
     start = sy.onset;
@@ -285,10 +284,10 @@ dc_text_has_diacritics(const char *s)
         int ascii = 1;
         while (k < n && (l = dc_utf8_seq(p + k, n - k)) != 0) {
             if (l > 1) {
-                uint32_t c = l == 2 ? (uint32_t)(p[k] & 0x1F) << 6 | (p[k + 1] & 0x3F)
-                           : l == 3 ? (uint32_t)(p[k] & 0x0F) << 12 |
-                                          (uint32_t)(p[k + 1] & 0x3F) << 6 | (p[k + 2] & 0x3F)
-                                    : 0x10000;
+                uint32_t c = l == 2   ? (uint32_t)(p[k] & 0x1F) << 6 | (p[k + 1] & 0x3F)
+                             : l == 3 ? (uint32_t)(p[k] & 0x0F) << 12 |
+                                            (uint32_t)(p[k + 1] & 0x3F) << 6 | (p[k + 2] & 0x3F)
+                                      : 0x10000;
                 ascii = 0;
                 found |= is_vn_marked(c);
             }
@@ -325,9 +324,9 @@ dc_sex_parse(const char *raw, int *recognised)
         const char *key;
         char sex;
     } codes[] = {
-        {"", 0},        {"0", 0},         {"nam", 'M'}, {"nam gioi", 'M'}, {"m", 'M'},
-        {"male", 'M'},  {"1", 'M'},       {"nu", 'F'},  {"nu gioi", 'F'},  {"f", 'F'},
-        {"female", 'F'}, {"2", 'F'},
+        {"", 0},          {"0", 0},      {"nam", 'M'},    {"nam gioi", 'M'},
+        {"m", 'M'},       {"male", 'M'}, {"1", 'M'},      {"nu", 'F'},
+        {"nu gioi", 'F'}, {"f", 'F'},    {"female", 'F'}, {"2", 'F'},
     };
     char key[256];
     int dummy;
@@ -353,21 +352,21 @@ dc_sex_parse(const char *raw, int *recognised)
 
 /* shared/names/surnames.csv, first 150 rows by count (see the file comment). */
 static const char *const surnames[] = {
-    "Nguyễn", "Trần",  "Lê",    "Phạm",   "Vũ",     "Hoàng", "Bùi",   "Đỗ",    "Phan",  "Đặng",
-    "Võ",     "Ngô",   "Đinh",  "Trương", "Huỳnh",  "Hồ",    "Dương", "Đoàn",  "Đào",   "Trịnh",
-    "Lương",  "Mai",   "Hà",    "Cao",    "Lưu",    "Nông",  "Tạ",    "Phùng", "Lý",    "Lâm",
-    "Vương",  "Chu",   "Thái",  "Tô",     "Triệu",  "Đàm",   "Vi",    "Văn",   "Lại",   "Tống",
-    "Kiều",   "Quách", "Châu",  "Đồng",   "Hứa",    "Lục",   "Lò",    "Đậu",   "La",    "Tăng",
-    "Từ",     "Bế",    "Mã",    "Lã",     "Tôn",    "Nghiêm", "Bạch", "Lữ",    "Doãn",  "Thân",
-    "Ninh",   "Thạch", "Ma",    "Mạc",    "Phí",    "Giang", "Mông",  "Cù",    "Diệp",  "Lường",
-    "Lăng",   "Lô",    "Khổng", "Nhữ",    "Kim",    "Hồng",  "Khương", "Bàn",  "Khuất", "Sầm",
-    "Danh",   "Liêu",  "Âu",    "Dư",     "Biện",   "Ngân",  "Lang",  "Chung", "Long",  "Thiều",
-    "Phương", "Lộc",   "Vy",    "Cầm",    "Bá",     "Trang", "An",    "Bành",  "Hàn",   "Đường",
-    "Tưởng",  "Tiêu",  "Ngụy",  "Đổng",   "Giáp",   "Quản",  "Khúc",  "Trình", "Cấn",   "Trà",
-    "Vòng",   "Nhâm",  "Quàng", "Thẩm",   "Vàng",   "Nhan",  "Lãnh",  "Ung",   "Quang", "Hán",
-    "Trầm",   "Uông",  "Ngọ",   "Luyện",  "Quảng",  "Phù",   "Điểu",  "Cáp",   "Thượng", "Đàng",
-    "Tào",    "Liễu",  "Lù",    "Xa",     "Sử",     "Cái",   "Liên",  "Cà",    "Quan",  "Lư",
-    "Khưu",   "Mạch",  "Chế",   "Viên",   "Phó",    "Ngôn",  "Sơn",   "Chử",   "Giàng", "Đới",
+    "Nguyễn", "Trần",  "Lê",    "Phạm",   "Vũ",    "Hoàng",  "Bùi",    "Đỗ",    "Phan",   "Đặng",
+    "Võ",     "Ngô",   "Đinh",  "Trương", "Huỳnh", "Hồ",     "Dương",  "Đoàn",  "Đào",    "Trịnh",
+    "Lương",  "Mai",   "Hà",    "Cao",    "Lưu",   "Nông",   "Tạ",     "Phùng", "Lý",     "Lâm",
+    "Vương",  "Chu",   "Thái",  "Tô",     "Triệu", "Đàm",    "Vi",     "Văn",   "Lại",    "Tống",
+    "Kiều",   "Quách", "Châu",  "Đồng",   "Hứa",   "Lục",    "Lò",     "Đậu",   "La",     "Tăng",
+    "Từ",     "Bế",    "Mã",    "Lã",     "Tôn",   "Nghiêm", "Bạch",   "Lữ",    "Doãn",   "Thân",
+    "Ninh",   "Thạch", "Ma",    "Mạc",    "Phí",   "Giang",  "Mông",   "Cù",    "Diệp",   "Lường",
+    "Lăng",   "Lô",    "Khổng", "Nhữ",    "Kim",   "Hồng",   "Khương", "Bàn",   "Khuất",  "Sầm",
+    "Danh",   "Liêu",  "Âu",    "Dư",     "Biện",  "Ngân",   "Lang",   "Chung", "Long",   "Thiều",
+    "Phương", "Lộc",   "Vy",    "Cầm",    "Bá",    "Trang",  "An",     "Bành",  "Hàn",    "Đường",
+    "Tưởng",  "Tiêu",  "Ngụy",  "Đổng",   "Giáp",  "Quản",   "Khúc",   "Trình", "Cấn",    "Trà",
+    "Vòng",   "Nhâm",  "Quàng", "Thẩm",   "Vàng",  "Nhan",   "Lãnh",   "Ung",   "Quang",  "Hán",
+    "Trầm",   "Uông",  "Ngọ",   "Luyện",  "Quảng", "Phù",    "Điểu",   "Cáp",   "Thượng", "Đàng",
+    "Tào",    "Liễu",  "Lù",    "Xa",     "Sử",    "Cái",    "Liên",   "Cà",    "Quan",   "Lư",
+    "Khưu",   "Mạch",  "Chế",   "Viên",   "Phó",   "Ngôn",   "Sơn",    "Chử",   "Giàng",  "Đới",
 };
 
 /*
@@ -428,7 +427,7 @@ const char *
 dc_name_rule_names(unsigned rules, char *buf, size_t size)
 {
     static const char *const names[] = {"nfc",  "space", "punct",         "case",
-                                         "tone", "eth",   "no_diacritics", "empty"};
+                                        "tone", "eth",   "no_diacritics", "empty"};
     size_t used = 0, i;
 
     if (!buf || size == 0)

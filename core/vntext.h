@@ -28,19 +28,19 @@ enum dc_tone_style {
 };
 
 /* Limits on input sizes: longer input is an error (names) or refused (-1). */
-#define DC_NAME_MAX 512       /* bytes of one raw name */
-#define DC_TEXT_MAX 1048576   /* bytes of any text given to dc_text_nfc / dc_text_fold */
-#define DC_SYLLABLE_MAX 64    /* bytes of one syllable given to dc_text_tone */
+#define DC_NAME_MAX 512     /* bytes of one raw name */
+#define DC_TEXT_MAX 1048576 /* bytes of any text given to dc_text_nfc / dc_text_fold */
+#define DC_SYLLABLE_MAX 64  /* bytes of one syllable given to dc_text_tone */
 
 /* What dc_name_normalize changed (dc_name.rules). */
-#define DC_NAME_NFC 0x01u            /* input was not NFC */
-#define DC_NAME_SPACE 0x02u          /* leading/trailing/repeated/non-ASCII white space */
-#define DC_NAME_PUNCT 0x04u          /* punctuation or digits removed, ’ -> ' */
-#define DC_NAME_CASE 0x08u           /* letter case changed */
-#define DC_NAME_TONE 0x10u           /* a tone mark moved */
-#define DC_NAME_ETH 0x20u            /* Ð/ð (U+00D0/U+00F0) -> Đ/đ */
-#define DC_NAME_NO_DIACRITICS 0x40u  /* flag, not a change: typed without any mark */
-#define DC_NAME_EMPTY 0x80u          /* nothing left (or nothing given) */
+#define DC_NAME_NFC 0x01u           /* input was not NFC */
+#define DC_NAME_SPACE 0x02u         /* leading/trailing/repeated/non-ASCII white space */
+#define DC_NAME_PUNCT 0x04u         /* punctuation or digits removed, ’ -> ' */
+#define DC_NAME_CASE 0x08u          /* letter case changed */
+#define DC_NAME_TONE 0x10u          /* a tone mark moved */
+#define DC_NAME_ETH 0x20u           /* Ð/ð (U+00D0/U+00F0) -> Đ/đ */
+#define DC_NAME_NO_DIACRITICS 0x40u /* flag, not a change: typed without any mark */
+#define DC_NAME_EMPTY 0x80u         /* nothing left (or nothing given) */
 
 /* Name normalization result; strings allocated, freed by dc_name_release. */
 struct dc_name {

@@ -38,18 +38,18 @@
 #define CUT_MARK "[...]"
 
 struct dc_xlsx {
-    FILE *tmp;                     /* the workbook's file (unlinked) */
-    char path[64];                 /* /proc/self/fd/N */
+    FILE *tmp;     /* the workbook's file (unlinked) */
+    char path[64]; /* /proc/self/fd/N */
     lxw_workbook *wb;
     lxw_worksheet *ws;
     lxw_format *bold, *date;
     const struct dc_xlsx_col *cols;
     int ncols;
-    char name[32];                 /* the table's sheet name */
-    int part;                      /* 1, then 2, 3 ... for continuation sheets */
-    lxw_row_t row;                 /* next row of the sheet */
+    char name[32]; /* the table's sheet name */
+    int part;      /* 1, then 2, 3 ... for continuation sheets */
+    lxw_row_t row; /* next row of the sheet */
     double width[DC_XLSX_COLS_MAX];
-    struct dc_buf cell;            /* one cleaned string */
+    struct dc_buf cell; /* one cleaned string */
 };
 
 static int
@@ -62,8 +62,7 @@ struct dc_xlsx *
 dc_xlsx_new(struct dc_error *err)
 {
     struct dc_xlsx *x = calloc(1, sizeof *x);
-    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL,
-                               .use_zip64 = LXW_TRUE};
+    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
     /* a fixed creation time: the same rows give the same bytes (zip entries are dated
      * 1980-01-01 by the library) */
     lxw_doc_properties props = {.created = 315532800};
@@ -74,8 +73,7 @@ dc_xlsx_new(struct dc_error *err)
     }
     x->tmp = tmpfile();
     if (!x->tmp) {
-        dc_error_set(err, DC_EX_CANTCREAT, "xlsx: cannot create a temp file: %s",
-                     strerror(errno));
+        dc_error_set(err, DC_EX_CANTCREAT, "xlsx: cannot create a temp file: %s", strerror(errno));
         free(x);
         return NULL;
     }
@@ -131,8 +129,7 @@ close_sheet(struct dc_xlsx *x, struct dc_error *err)
         if (rc)
             return lxw_fail(rc, "set_column", err);
     }
-    rc = worksheet_autofilter(x->ws, 0, 0, x->row > 0 ? x->row - 1 : 0,
-                              (lxw_col_t)(x->ncols - 1));
+    rc = worksheet_autofilter(x->ws, 0, 0, x->row > 0 ? x->row - 1 : 0, (lxw_col_t)(x->ncols - 1));
     if (rc)
         return lxw_fail(rc, "autofilter", err);
     x->ws = NULL;
@@ -188,9 +185,9 @@ is_hex(unsigned char c)
 static int
 looks_escaped(const char *s, size_t n)
 {
-    return n >= 7 && s[0] == '_' && (s[1] == 'x' || s[1] == 'X') &&
-           is_hex((unsigned char)s[2]) && is_hex((unsigned char)s[3]) &&
-           is_hex((unsigned char)s[4]) && is_hex((unsigned char)s[5]) && s[6] == '_';
+    return n >= 7 && s[0] == '_' && (s[1] == 'x' || s[1] == 'X') && is_hex((unsigned char)s[2]) &&
+           is_hex((unsigned char)s[3]) && is_hex((unsigned char)s[4]) &&
+           is_hex((unsigned char)s[5]) && s[6] == '_';
 }
 
 /* The value as a string libxlsxwriter can write: NUL-terminated, valid UTF-8, XML 1.0
@@ -336,10 +333,10 @@ dc_xlsx_finish(struct dc_xlsx *x, FILE *fp, struct dc_error *err)
     rc = workbook_close(x->wb);
     x->wb = NULL; /* closed (and freed) even when it failed */
     if (rc)
-        return dc_error_set(err, rc == LXW_ERROR_CREATING_XLSX_FILE ||
-                                         rc == LXW_ERROR_CREATING_TMPFILE
-                                     ? DC_EX_CANTCREAT
-                                     : DC_EX_IOERR,
+        return dc_error_set(err,
+                            rc == LXW_ERROR_CREATING_XLSX_FILE || rc == LXW_ERROR_CREATING_TMPFILE
+                                ? DC_EX_CANTCREAT
+                                : DC_EX_IOERR,
                             "xlsx: cannot write the workbook: %s", lxw_strerror(rc));
     /* the library wrote through its own descriptor: read ours from the start */
     if (fseek(x->tmp, 0, SEEK_SET) != 0)

@@ -55,12 +55,11 @@ struct dc_xlsx *dc_xlsx_new(struct dc_error *err);
 
 /* Start a sheet named name (at most 28 bytes, [A-Za-z0-9 _-]) with these columns (the
  * array is borrowed until the next sheet or finish) and write its header row. */
-int dc_xlsx_sheet(struct dc_xlsx *x, const char *name, const struct dc_xlsx_col *cols,
-                  int ncols, struct dc_error *err);
+int dc_xlsx_sheet(struct dc_xlsx *x, const char *name, const struct dc_xlsx_col *cols, int ncols,
+                  struct dc_error *err);
 
 /* One data row: v[i] (NULL or "" = an empty cell) of n[i] bytes for each column. */
-int dc_xlsx_row(struct dc_xlsx *x, const char *const *v, const size_t *n,
-                struct dc_error *err);
+int dc_xlsx_row(struct dc_xlsx *x, const char *const *v, const size_t *n, struct dc_error *err);
 
 /* Close the workbook and copy its bytes into fp (not closed).  Write error ->
  * DC_EX_IOERR; a libxlsxwriter failure -> DC_EX_SOFTWARE or DC_EX_CANTCREAT. */

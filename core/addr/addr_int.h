@@ -56,7 +56,6 @@
 #include "../address.h"
 #include "../vn/letter.h"
 
-
 /* Unit kinds, one bit each so a written prefix can allow several. */
 enum {
     K_TINH = 1 << 0,    /* Tỉnh */
@@ -78,34 +77,34 @@ enum { L_PROV = 0, L_DIST = 1, L_WARD = 2 };
 
 struct unit {
     char code[6];
-    char pcode[3];   /* parent province code (districts, wards) */
-    char dcode[4];   /* parent district code (pre-2025 wards) */
+    char pcode[3]; /* parent province code (districts, wards) */
+    char dcode[4]; /* parent district code (pre-2025 wards) */
     char name[DC_CATALOG_MAX_NAME + 1];
     unsigned char level, era;
-    unsigned kind;   /* one K_ bit, 0 when the name has no known prefix */
-    int prov;        /* index of the province (itself for provinces) */
-    int dist;        /* index of the district, -1 if none */
-    int map_first;   /* old ward: first index in mapv; old province: new province index */
-    int map_n;       /* old ward: number of new wards; new province: number of old sources */
-    int src;         /* new province: the old province when map_n == 1 */
-    int rp, rd, rw;  /* new ward: the old province, district, ward that all of its
+    unsigned kind;    /* one K_ bit, 0 when the name has no known prefix */
+    int prov;         /* index of the province (itself for provinces) */
+    int dist;         /* index of the district, -1 if none */
+    int map_first;    /* old ward: first index in mapv; old province: new province index */
+    int map_n;        /* old ward: number of new wards; new province: number of old sources */
+    int src;          /* new province: the old province when map_n == 1 */
+    int rp, rd, rw;   /* new ward: the old province, district, ward that all of its
                       * source wards share (-1: none or several), for reading a 2025
                       * address in the old era too */
     int akoff, aklen; /* accent-keeping key, in keys */
-    int rfirst, rn;  /* new ward: its source (old) wards, in rmapv */
-    int succ;        /* a retired name (catalog.c retired[]): the unit it reads as; else -1 */
+    int rfirst, rn;   /* new ward: its source (old) wards, in rmapv */
+    int succ;         /* a retired name (catalog.c retired[]): the unit it reads as; else -1 */
     int fkoff, fklen; /* folded key without the type prefix ("my thanh"), in keys */
-    int kfirst, kn;  /* wards under this unit (district; province of its era), in kids */
+    int kfirst, kn;   /* wards under this unit (district; province of its era), in kids */
 };
 
 struct pair {
     char a[6], b[6];
 };
 
-struct nslot {         /* hash slot: a folded key and its list of units */
+struct nslot { /* hash slot: a folded key and its list of units */
     uint32_t h;
-    int koff, klen;    /* in keys; koff < 0 = empty */
-    int pf, pn;        /* postings */
+    int koff, klen; /* in keys; koff < 0 = empty */
+    int pf, pn;     /* postings */
 };
 
 struct keyref {
@@ -122,8 +121,14 @@ enum { FC_SPACE = 0, FC_MARK = 1, FC_APOS = 2, FC_DOT = 3, FC_HYPH = 4, FC_SEP =
  * kept (ă â ê ô ơ ư đ get codes A B E O P U D) and the tone is kept once
  * per word, so where the tone mark sits ("hoà"/"hòa") still does not matter
  * (research/normalize.md §3.2, §7.4: "two matching keys per unit"). */
-enum { TONE_NONE = DC_TONE_NONE, TONE_ACUTE = DC_TONE_ACUTE, TONE_GRAVE = DC_TONE_GRAVE,
-       TONE_HOOK = DC_TONE_HOOK, TONE_TILDE = DC_TONE_TILDE, TONE_DOT = DC_TONE_DOT };
+enum {
+    TONE_NONE = DC_TONE_NONE,
+    TONE_ACUTE = DC_TONE_ACUTE,
+    TONE_GRAVE = DC_TONE_GRAVE,
+    TONE_HOOK = DC_TONE_HOOK,
+    TONE_TILDE = DC_TONE_TILDE,
+    TONE_DOT = DC_TONE_DOT
+};
 /* in tone[] for lone marks (vn/letter.h) */
 enum { MOD_BREVE = DC_MARK_BREVE, MOD_CIRC = DC_MARK_CIRC, MOD_HORN = DC_MARK_HORN };
 
@@ -139,17 +144,17 @@ struct dc_catalog {
     struct pair *wm, *pm;
     long nwm, capwm, npm, cappm;
     int *mapv;
-    int *rmapv;         /* new ward -> old wards (unit.rfirst, rn) */
-    int *kids;          /* parent -> its wards (unit.kfirst, kn), for typo matching */
+    int *rmapv; /* new ward -> old wards (unit.rfirst, rn) */
+    int *kids;  /* parent -> its wards (unit.kfirst, kn), for typo matching */
     char *keys;
     long nkeys, capkeys;
-    struct nslot *tab;  /* name index */
+    struct nslot *tab; /* name index */
     unsigned long tabmask;
     int *post;
     struct nslot *ctab; /* code index: "<era><level><code>" -> unit */
     unsigned long ctabmask;
-    int maxtok;         /* most tokens in any key */
-    long nretired;      /* units appended for retired names (not counted) */
+    int maxtok;    /* most tokens in any key */
+    long nretired; /* units appended for retired names (not counted) */
     int finished;
     struct foldtab ft;
 };
@@ -160,12 +165,12 @@ struct dc_catalog {
 #define T_NUM 8u  /* all digits, leading zeros dropped ("03" -> "3") */
 
 struct tok {
-    int fo, fl;  /* folded text in tokbuf.f */
-    int bo, be;  /* bytes in the source string */
+    int fo, fl; /* folded text in tokbuf.f */
+    int bo, be; /* bytes in the source string */
     unsigned flags;
-    int field;   /* 0 free text; 1 ward, 2 district, 3 province (split columns) */
-    int tone;    /* TONE_ of the word */
-    int marked;  /* the word carried any diacritic */
+    int field;  /* 0 free text; 1 ward, 2 district, 3 province (split columns) */
+    int tone;   /* TONE_ of the word */
+    int marked; /* the word carried any diacritic */
 };
 
 struct tokbuf {
@@ -181,10 +186,10 @@ enum { W_NONE = 0, W_OK, W_AMB, W_NOTIN };
 
 /* A run of tokens that is the name of at least one unit. */
 struct mention {
-    int s, e, ps;      /* tokens [s,e); written prefix starts at ps (== s if none) */
-    unsigned pmask;    /* kinds the written prefix allows, 0 = no prefix */
-    int pf, pn;        /* postings */
-    unsigned char num; /* the key is a number ("3" of "Phường 03") */
+    int s, e, ps;       /* tokens [s,e); written prefix starts at ps (== s if none) */
+    unsigned pmask;     /* kinds the written prefix allows, 0 = no prefix */
+    int pf, pn;         /* postings */
+    unsigned char num;  /* the key is a number ("3" of "Phường 03") */
     unsigned char weak; /* short key (<= 2 letters) away from both ends of the text */
     unsigned char bare; /* a number that is a whole part of the text ("27, Bình Thạnh") */
     unsigned char lv;   /* B_ bits: which kinds of unit the postings hold */
@@ -224,7 +229,6 @@ struct mctx {
  * province and district names ("p 1 q 1 tp hcm p 1 q 1 ...") would need
  * millions.  Past the cap the address is reported "too-complex". */
 #define MAX_WORK 100000L
-
 
 /* Whole-token comparisons, inline: they run for every token against every
  * word list (a call across files cost 40% more instructions per address). */

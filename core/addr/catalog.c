@@ -147,8 +147,8 @@ add_pair(struct dc_catalog *c, struct pair **v, long *n, long *cap, const char *
         return dc_error_set(err, DC_EX_DATAERR, "too many mapping rows");
     if (grow((void **)v, cap, *n + 1, sizeof **v, err) < 0)
         return -1;
-    snprintf((*v)[*n].a, sizeof (*v)[*n].a, "%s", a);
-    snprintf((*v)[*n].b, sizeof (*v)[*n].b, "%s", b);
+    snprintf((*v)[*n].a, sizeof(*v)[*n].a, "%s", a);
+    snprintf((*v)[*n].b, sizeof(*v)[*n].b, "%s", b);
     (*n)++;
     return 0;
 }
@@ -186,8 +186,7 @@ key_add(struct dc_catalog *c, const char *s, int n, struct dc_error *err)
 }
 
 const struct nslot *
-addr_slot_find(const struct nslot *tab, unsigned long mask, const char *keys, const char *s,
-               int n)
+addr_slot_find(const struct nslot *tab, unsigned long mask, const char *keys, const char *s, int n)
 {
     if (tab == NULL)
         return NULL;
@@ -323,9 +322,15 @@ static const struct {
     const char *w;
     unsigned kind;
 } name_types[] = {
-    {"thanh pho", K_TPT | K_TPD}, {"thi tran", K_THITRAN}, {"thi xa", K_THIXA},
-    {"dac khu", K_DACKHU},        {"phuong", K_PHUONG},    {"xa", K_XA},
-    {"quan", K_QUAN},             {"huyen", K_HUYEN},      {"tinh", K_TINH},
+    {"thanh pho", K_TPT | K_TPD},
+    {"thi tran", K_THITRAN},
+    {"thi xa", K_THIXA},
+    {"dac khu", K_DACKHU},
+    {"phuong", K_PHUONG},
+    {"xa", K_XA},
+    {"quan", K_QUAN},
+    {"huyen", K_HUYEN},
+    {"tinh", K_TINH},
 };
 
 /* City and province shorthands, as folded keys -> the folded province name
@@ -336,12 +341,11 @@ static const struct {
 static const struct {
     const char *alias, *name;
 } province_aliases[] = {
-    {"hcm", "ho chi minh"},   {"tphcm", "ho chi minh"},    {"sai gon", "ho chi minh"},
-    {"sg", "ho chi minh"},    {"hochiminh", "ho chi minh"}, {"hn", "ha noi"},
-    {"tphn", "ha noi"},       {"hanoi", "ha noi"},          {"hp", "hai phong"},
-    {"brvt", "ba ria vung tau"}, {"br vt", "ba ria vung tau"},
-    {"tt hue", "hue"},        {"thua thien hue", "hue"},    {"daklak", "dak lak"},
-    {"daknong", "dak nong"},
+    {"hcm", "ho chi minh"},      {"tphcm", "ho chi minh"},     {"sai gon", "ho chi minh"},
+    {"sg", "ho chi minh"},       {"hochiminh", "ho chi minh"}, {"hn", "ha noi"},
+    {"tphn", "ha noi"},          {"hanoi", "ha noi"},          {"hp", "hai phong"},
+    {"brvt", "ba ria vung tau"}, {"br vt", "ba ria vung tau"}, {"tt hue", "hue"},
+    {"thua thien hue", "hue"},   {"daklak", "dak lak"},        {"daknong", "dak nong"},
 };
 
 static int
@@ -671,4 +675,3 @@ fail:
     free(kr.v);
     return -1;
 }
-

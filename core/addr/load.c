@@ -35,14 +35,22 @@ static int
 add_row(struct dc_catalog *c, int kind, char **f, struct dc_error *err)
 {
     switch (kind) {
-    case F_PROV_OLD: return dc_catalog_add_province(c, DC_ERA_PRE2025, f[0], f[1], err);
-    case F_PROV_NEW: return dc_catalog_add_province(c, DC_ERA_2025, f[0], f[1], err);
-    case F_DIST_OLD: return dc_catalog_add_district(c, f[0], f[2], f[3], err);
-    case F_WARD_OLD: return dc_catalog_add_ward(c, DC_ERA_PRE2025, f[0], f[2], f[4], f[5], err);
-    case F_WARD_NEW: return dc_catalog_add_ward(c, DC_ERA_2025, f[0], NULL, f[2], f[3], err);
-    case F_WMAP: return dc_catalog_add_map(c, f[0], f[1], err);
-    case F_PMAP: return dc_catalog_add_province_map(c, f[0], f[2], err);
-    default: return dc_error_set(err, DC_EX_SOFTWARE, "bad catalogue file kind");
+    case F_PROV_OLD:
+        return dc_catalog_add_province(c, DC_ERA_PRE2025, f[0], f[1], err);
+    case F_PROV_NEW:
+        return dc_catalog_add_province(c, DC_ERA_2025, f[0], f[1], err);
+    case F_DIST_OLD:
+        return dc_catalog_add_district(c, f[0], f[2], f[3], err);
+    case F_WARD_OLD:
+        return dc_catalog_add_ward(c, DC_ERA_PRE2025, f[0], f[2], f[4], f[5], err);
+    case F_WARD_NEW:
+        return dc_catalog_add_ward(c, DC_ERA_2025, f[0], NULL, f[2], f[3], err);
+    case F_WMAP:
+        return dc_catalog_add_map(c, f[0], f[1], err);
+    case F_PMAP:
+        return dc_catalog_add_province_map(c, f[0], f[2], err);
+    default:
+        return dc_error_set(err, DC_EX_SOFTWARE, "bad catalogue file kind");
     }
 }
 
@@ -108,106 +116,32 @@ struct bprov {
  * provinces_2025.csv and province_mapping_2025.csv (NSO catalogue and conversion table
  * from 1 July 2025; see refdata/README.md). */
 static const struct bprov builtin_2025[] = {
-    {"01", "Thành phố Hà Nội"},
-    {"04", "Tỉnh Cao Bằng"},
-    {"08", "Tỉnh Tuyên Quang"},
-    {"11", "Tỉnh Điện Biên"},
-    {"12", "Tỉnh Lai Châu"},
-    {"14", "Tỉnh Sơn La"},
-    {"15", "Tỉnh Lào Cai"},
-    {"19", "Tỉnh Thái Nguyên"},
-    {"20", "Tỉnh Lạng Sơn"},
-    {"22", "Tỉnh Quảng Ninh"},
-    {"24", "Tỉnh Bắc Ninh"},
-    {"25", "Tỉnh Phú Thọ"},
-    {"31", "Thành phố Hải Phòng"},
-    {"33", "Tỉnh Hưng Yên"},
-    {"37", "Tỉnh Ninh Bình"},
-    {"38", "Tỉnh Thanh Hóa"},
-    {"40", "Tỉnh Nghệ An"},
-    {"42", "Tỉnh Hà Tĩnh"},
-    {"44", "Tỉnh Quảng Trị"},
-    {"46", "Thành phố Huế"},
-    {"48", "Thành phố Đà Nẵng"},
-    {"51", "Tỉnh Quảng Ngãi"},
-    {"52", "Tỉnh Gia Lai"},
-    {"56", "Tỉnh Khánh Hòa"},
-    {"66", "Tỉnh Đắk Lắk"},
-    {"68", "Tỉnh Lâm Đồng"},
-    {"75", "Tỉnh Đồng Nai"},
-    {"79", "Thành phố Hồ Chí Minh"},
-    {"80", "Tỉnh Tây Ninh"},
-    {"82", "Tỉnh Đồng Tháp"},
-    {"86", "Tỉnh Vĩnh Long"},
-    {"91", "Tỉnh An Giang"},
-    {"92", "Thành phố Cần Thơ"},
+    {"01", "Thành phố Hà Nội"},      {"04", "Tỉnh Cao Bằng"},    {"08", "Tỉnh Tuyên Quang"},
+    {"11", "Tỉnh Điện Biên"},        {"12", "Tỉnh Lai Châu"},    {"14", "Tỉnh Sơn La"},
+    {"15", "Tỉnh Lào Cai"},          {"19", "Tỉnh Thái Nguyên"}, {"20", "Tỉnh Lạng Sơn"},
+    {"22", "Tỉnh Quảng Ninh"},       {"24", "Tỉnh Bắc Ninh"},    {"25", "Tỉnh Phú Thọ"},
+    {"31", "Thành phố Hải Phòng"},   {"33", "Tỉnh Hưng Yên"},    {"37", "Tỉnh Ninh Bình"},
+    {"38", "Tỉnh Thanh Hóa"},        {"40", "Tỉnh Nghệ An"},     {"42", "Tỉnh Hà Tĩnh"},
+    {"44", "Tỉnh Quảng Trị"},        {"46", "Thành phố Huế"},    {"48", "Thành phố Đà Nẵng"},
+    {"51", "Tỉnh Quảng Ngãi"},       {"52", "Tỉnh Gia Lai"},     {"56", "Tỉnh Khánh Hòa"},
+    {"66", "Tỉnh Đắk Lắk"},          {"68", "Tỉnh Lâm Đồng"},    {"75", "Tỉnh Đồng Nai"},
+    {"79", "Thành phố Hồ Chí Minh"}, {"80", "Tỉnh Tây Ninh"},    {"82", "Tỉnh Đồng Tháp"},
+    {"86", "Tỉnh Vĩnh Long"},        {"91", "Tỉnh An Giang"},    {"92", "Thành phố Cần Thơ"},
     {"96", "Tỉnh Cà Mau"},
 };
 /* old code, new code */
 static const struct bprov builtin_map[] = {
-    {"01", "01"},
-    {"02", "08"},
-    {"04", "04"},
-    {"06", "19"},
-    {"08", "08"},
-    {"10", "15"},
-    {"11", "11"},
-    {"12", "12"},
-    {"14", "14"},
-    {"15", "15"},
-    {"17", "25"},
-    {"19", "19"},
-    {"20", "20"},
-    {"22", "22"},
-    {"24", "24"},
-    {"25", "25"},
-    {"26", "25"},
-    {"27", "24"},
-    {"30", "31"},
-    {"31", "31"},
-    {"33", "33"},
-    {"34", "33"},
-    {"35", "37"},
-    {"36", "37"},
-    {"37", "37"},
-    {"38", "38"},
-    {"40", "40"},
-    {"42", "42"},
-    {"44", "44"},
-    {"45", "44"},
-    {"46", "46"},
-    {"48", "48"},
-    {"49", "48"},
-    {"51", "51"},
-    {"52", "52"},
-    {"54", "66"},
-    {"56", "56"},
-    {"58", "56"},
-    {"60", "68"},
-    {"62", "51"},
-    {"64", "52"},
-    {"66", "66"},
-    {"67", "68"},
-    {"68", "68"},
-    {"70", "75"},
-    {"72", "80"},
-    {"74", "79"},
-    {"75", "75"},
-    {"77", "79"},
-    {"79", "79"},
-    {"80", "80"},
-    {"82", "82"},
-    {"83", "86"},
-    {"84", "86"},
-    {"86", "86"},
-    {"87", "82"},
-    {"89", "91"},
-    {"91", "91"},
-    {"92", "92"},
-    {"93", "92"},
-    {"94", "92"},
-    {"95", "96"},
-    {"96", "96"},
+    {"01", "01"}, {"02", "08"}, {"04", "04"}, {"06", "19"}, {"08", "08"}, {"10", "15"},
+    {"11", "11"}, {"12", "12"}, {"14", "14"}, {"15", "15"}, {"17", "25"}, {"19", "19"},
+    {"20", "20"}, {"22", "22"}, {"24", "24"}, {"25", "25"}, {"26", "25"}, {"27", "24"},
+    {"30", "31"}, {"31", "31"}, {"33", "33"}, {"34", "33"}, {"35", "37"}, {"36", "37"},
+    {"37", "37"}, {"38", "38"}, {"40", "40"}, {"42", "42"}, {"44", "44"}, {"45", "44"},
+    {"46", "46"}, {"48", "48"}, {"49", "48"}, {"51", "51"}, {"52", "52"}, {"54", "66"},
+    {"56", "56"}, {"58", "56"}, {"60", "68"}, {"62", "51"}, {"64", "52"}, {"66", "66"},
+    {"67", "68"}, {"68", "68"}, {"70", "75"}, {"72", "80"}, {"74", "79"}, {"75", "75"},
+    {"77", "79"}, {"79", "79"}, {"80", "80"}, {"82", "82"}, {"83", "86"}, {"84", "86"},
+    {"86", "86"}, {"87", "82"}, {"89", "91"}, {"91", "91"}, {"92", "92"}, {"93", "92"},
+    {"94", "92"}, {"95", "96"}, {"96", "96"},
 };
 
 int
@@ -225,4 +159,3 @@ dc_catalog_builtin_provinces(struct dc_catalog *c, struct dc_error *err)
             return -1;
     return 0;
 }
-

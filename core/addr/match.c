@@ -416,10 +416,9 @@ try_new(struct mctx *x, struct cand base)
  * one is a hamlet or street named like a unit ("Thôn Phú Lộc", "Phố Huế",
  * "Đường Lê Lợi"), not the unit. */
 static const char *const detail_words[] = {
-    "thon", "ap", "to", "xom", "ban", "khom", "kp", "khu", "so", "ngo", "ngach", "hem",
-    "kiet", "duong", "d", "pho", "lo", "cum", "doi", "khoi", "tdp", "kdc", "buon", "plei",
-    "lang", "cc", "toa", "nha", "sn", "block", "hxh", "ql", "tl", "dt", "dh"};
-
+    "thon", "ap",    "to",  "xom", "ban", "khom",  "kp",  "khu",  "so",  "ngo", "ngach", "hem",
+    "kiet", "duong", "d",   "pho", "lo",  "cum",   "doi", "khoi", "tdp", "kdc", "buon",  "plei",
+    "lang", "cc",    "toa", "nha", "sn",  "block", "hxh", "ql",   "tl",  "dt",  "dh"};
 
 /* A street or detail word written with marks carries its own tone: "Sở
  * Dầu" has no "Số", "Tiên Lãng" no "làng", "Tô Hiến Thành" no "Tổ". */
@@ -429,13 +428,13 @@ word_tone_ok(const struct tokbuf *tb, int j)
     static const struct {
         const char *w;
         int tone;
-    } tones[] = {
-        {"thon", TONE_NONE},   {"ap", TONE_ACUTE},   {"to", TONE_HOOK},    {"xom", TONE_ACUTE},
-        {"ban", TONE_HOOK},    {"khom", TONE_ACUTE}, {"khu", TONE_NONE},   {"so", TONE_ACUTE},
-        {"ngo", TONE_TILDE},   {"ngach", TONE_ACUTE}, {"hem", TONE_HOOK},  {"kiet", TONE_DOT},
-        {"duong", TONE_GRAVE}, {"pho", TONE_ACUTE},  {"cum", TONE_DOT},    {"doi", TONE_DOT},
-        {"khoi", TONE_ACUTE},  {"buon", TONE_NONE},  {"lang", TONE_GRAVE}, {"toa", TONE_GRAVE},
-        {"nha", TONE_GRAVE}};
+    } tones[] = {{"thon", TONE_NONE},   {"ap", TONE_ACUTE},   {"to", TONE_HOOK},
+                 {"xom", TONE_ACUTE},   {"ban", TONE_HOOK},   {"khom", TONE_ACUTE},
+                 {"khu", TONE_NONE},    {"so", TONE_ACUTE},   {"ngo", TONE_TILDE},
+                 {"ngach", TONE_ACUTE}, {"hem", TONE_HOOK},   {"kiet", TONE_DOT},
+                 {"duong", TONE_GRAVE}, {"pho", TONE_ACUTE},  {"cum", TONE_DOT},
+                 {"doi", TONE_DOT},     {"khoi", TONE_ACUTE}, {"buon", TONE_NONE},
+                 {"lang", TONE_GRAVE},  {"toa", TONE_GRAVE},  {"nha", TONE_GRAVE}};
     if (!tb->t[j].marked)
         return 1;
     for (size_t k = 0; k < sizeof tones / sizeof tones[0]; k++)
@@ -575,8 +574,8 @@ addr_search(struct mctx *x)
             int dret = d->succ >= 0;
             if (dret)
                 du = d->succ;
-            struct cand cd = {-1, d->prov, dmi, du, -1, -1, W_NONE, DC_ERA_PRE2025, 0, fd, 0, 0,
-                              0, dret, 0, 0};
+            struct cand cd = {-1, d->prov, dmi, du, -1, -1,   W_NONE, DC_ERA_PRE2025,
+                              0,  fd,      0,   0,  0,  dret, 0,      0};
             try_old(x, cd, -1);
         }
     }
@@ -637,8 +636,8 @@ addr_search(struct mctx *x)
             int wu = n == 1 ? us[0] : pick(x, m, us, fs, n);
             if (wu < 0)
                 continue;
-            struct cand cd = {-1, c->u[wu].prov, -1, -1, mi, wu, W_OK, era, 0, 0, fbest, 0,
-                              0, 0, 0, 0};
+            struct cand cd = {-1, c->u[wu].prov, -1, -1, mi, wu, W_OK, era, 0,
+                              0,  fbest,         0,  0,  0,  0,  0};
             cds[ncd++] = cd;
         }
         for (int k = 0; k < ncd; k++)
@@ -650,8 +649,8 @@ addr_search(struct mctx *x)
 /* Words that open a street name (đường, phố, ngõ, hẻm, kiệt, số, quốc lộ...).
  * Source: issue 13 §2.5 and dev_cases: "đường Nguyễn Huệ, Phan Thiết" is not
  * Huế, "Đường Nguyễn Thái Bình ... Tân Bình" is not Thái Bình. */
-static const char *const street_words[] = {
-    "duong", "d", "pho", "ngo", "ngach", "hem", "kiet", "so", "sn", "ql", "tl", "dt", "dh", "hxh"};
+static const char *const street_words[] = {"duong", "d",  "pho", "ngo", "ngach", "hem", "kiet",
+                                           "so",    "sn", "ql",  "tl",  "dt",    "dh",  "hxh"};
 
 static int
 digit_first(const struct tokbuf *tb, int i)
@@ -669,8 +668,8 @@ has_digit(const struct tokbuf *tb, int i)
 }
 
 /* Written type words: a street word right after one opens the unit's name. */
-static const char *const type_words[] = {"xa", "x", "phuong", "p", "f", "tt", "ttr", "tran",
-                                         "quan", "q", "huyen", "h", "tx", "tp"};
+static const char *const type_words[] = {"xa",   "x",    "phuong", "p",     "f", "tt", "ttr",
+                                         "tran", "quan", "q",      "huyen", "h", "tx", "tp"};
 
 /* "Dương" is no street word: marked without đ ("Hải Dương", "Bình
  * Dương"), or unmarked and closing a unit name with the word before it
@@ -733,8 +732,8 @@ mark_streets(const struct mctx *x, unsigned char *street)
         int road = j > 0 && addr_tok_is(tb, j, "lo") && !(tb->t[j].flags & (T_BRK | T_HYPH)) &&
                    addr_is_word_in(tb, j - 1, road_first, sizeof road_first / sizeof road_first[0]);
         int word = (sw[j] && !inside) || road;
-        int hs = !word && digit_first(tb, j) &&
-                 (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) && !(j > 0 && sw[j - 1]) &&
+        int hs = !word && digit_first(tb, j) && (j == 0 || (tb->t[j].flags & (T_BRK | T_HYPH))) &&
+                 !(j > 0 && sw[j - 1]) &&
                  !(j > 0 && digit_first(tb, j - 1) && (street[j - 1] || house[j - 1]));
         /* "Đường 30/4 Ninh Kiều": the 4 goes on the street's number */
         if (!word && !hs)
@@ -819,8 +818,8 @@ addr_find_mentions(struct mctx *x)
                 m->ps = i;
             }
             int at_start = i == 0 || (tb->t[i].flags & T_BRK) || tb->t[i - 1].field != m->field;
-            int at_end = i + l == tb->n || (tb->t[i + l].flags & T_BRK) ||
-                         tb->t[i + l].field != m->field;
+            int at_end =
+                i + l == tb->n || (tb->t[i + l].flags & T_BRK) || tb->t[i + l].field != m->field;
             m->weak = kn <= 2 && !m->num && !(at_start && at_end) && i > 0 && i + l < tb->n;
             m->bare = m->num && at_start && at_end && i > 0 && i + l < tb->n;
             if (m->pmask == 0 && i > 0 && !(tb->t[i].flags & (T_BRK | T_HYPH)) &&
@@ -837,8 +836,8 @@ addr_find_mentions(struct mctx *x)
             m->lv = 0;
             for (int k = 0; k < m->pn; k++) {
                 const struct unit *u = &c->u[c->post[m->pf + k]];
-                m->lv |= u->level == L_PROV   ? B_PROV
-                         : u->level == L_DIST ? B_DIST
+                m->lv |= u->level == L_PROV      ? B_PROV
+                         : u->level == L_DIST    ? B_DIST
                          : u->era == DC_ERA_2025 ? B_WNEW
                                                  : B_WOLD;
             }
@@ -860,7 +859,6 @@ addr_find_mentions(struct mctx *x)
     }
     x->nm = k;
 }
-
 
 /* ---------------------------------------------------------------- typos */
 
@@ -888,8 +886,7 @@ osa2(const char *a, int an, const char *b, int bn)
                 v = cur[j - 1] + 1;
             if (p[j - 1] + cost < v)
                 v = p[j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                pp[j - 2] + 1 < v)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
                 v = pp[j - 2] + 1;
             cur[j] = (unsigned char)(v > 3 ? 3 : v);
             if (cur[j] < rowmin)
@@ -910,8 +907,7 @@ osa2(const char *a, int an, const char *b, int bn)
 /* The ward of parent (a district, or a province of the reading's era) one
  * edit from key, when it is the only one within two edits; else -1. */
 static int
-typo_ward(const struct dc_catalog *c, int parent, int era, const char *key, int kn,
-          unsigned pmask)
+typo_ward(const struct dc_catalog *c, int parent, int era, const char *key, int kn, unsigned pmask)
 {
     const struct unit *p = &c->u[parent];
     int one = -1, near = 0;
@@ -1012,8 +1008,8 @@ addr_typo(struct mctx *x)
         if (pmask != 0 && !(pmask & M_WARD))
             continue;
         if (b - s < 1 || b - s > 5 || digit_first(tb, s) ||
-            (pmask == 0 && addr_is_word_in(tb, s, detail_words,
-                                           sizeof detail_words / sizeof detail_words[0])))
+            (pmask == 0 &&
+             addr_is_word_in(tb, s, detail_words, sizeof detail_words / sizeof detail_words[0])))
             continue;
         int overlapped = 0; /* the whole part is a name found: no typo to mend */
         for (int mi = 0; mi < x->nm && !overlapped; mi++)

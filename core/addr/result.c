@@ -156,27 +156,27 @@ fill_detail(const struct mctx *x, const char *text, int32_t len, struct dc_addr 
  * A code left empty always comes with a reason; these say how far a clerk
  * can trust the codes that were filled. */
 enum {
-    CF_FULL,            /* every level written and found, each type word names its kind */
-    CF_NO_KIND_WARD,    /* minus: ward read without a type word naming its kind ("Tân An") */
-    CF_NO_KIND_DIST,    /* minus: district likewise; a bare name could be a street */
-    CF_NO_KIND_PROV,    /* minus: province without "Tỉnh"/"TP": rarely misleading, small */
-    CF_PROV_AMBIGUOUS,  /* two provinces read equally: nothing but the reason is worth keeping */
-    CF_NO_WARD,         /* province (2025) or province alone: half the address unread */
-    CF_NO_WARD_DIST,    /* province and district found, no ward: two of three levels */
-    CF_WARD_NO_NEW,     /* ward found; the catalogue leaves its 2025 code empty (split) */
-    CF_NO_PROVINCE,     /* ward placed by a district unique in the country; no province */
-    CF_WEAK,            /* an ambiguity already named, or no province and no ward */
-    CF_REASON_CAP,      /* any other reason: at most this (no high confidence, blank code) */
-    CF_RETIRED,         /* a unit written by its retired name ("Quận 9"): the successor, a fact */
-    CF_TYPO,            /* the ward read one edit from its name, the only one so near in
+    CF_FULL,           /* every level written and found, each type word names its kind */
+    CF_NO_KIND_WARD,   /* minus: ward read without a type word naming its kind ("Tân An") */
+    CF_NO_KIND_DIST,   /* minus: district likewise; a bare name could be a street */
+    CF_NO_KIND_PROV,   /* minus: province without "Tỉnh"/"TP": rarely misleading, small */
+    CF_PROV_AMBIGUOUS, /* two provinces read equally: nothing but the reason is worth keeping */
+    CF_NO_WARD,        /* province (2025) or province alone: half the address unread */
+    CF_NO_WARD_DIST,   /* province and district found, no ward: two of three levels */
+    CF_WARD_NO_NEW,    /* ward found; the catalogue leaves its 2025 code empty (split) */
+    CF_NO_PROVINCE,    /* ward placed by a district unique in the country; no province */
+    CF_WEAK,           /* an ambiguity already named, or no province and no ward */
+    CF_REASON_CAP,     /* any other reason: at most this (no high confidence, blank code) */
+    CF_RETIRED,        /* a unit written by its retired name ("Quận 9"): the successor, a fact */
+    CF_TYPO,           /* the ward read one edit from its name, the only one so near in
                          * its district: likely, not certain ("Lnog Hậu") */
     CF_N
 };
 static const double conf_of[CF_N] = {
-    [CF_FULL] = 1.0,          [CF_NO_KIND_WARD] = 0.05, [CF_NO_KIND_DIST] = 0.05,
+    [CF_FULL] = 1.0,          [CF_NO_KIND_WARD] = 0.05,  [CF_NO_KIND_DIST] = 0.05,
     [CF_NO_KIND_PROV] = 0.02, [CF_PROV_AMBIGUOUS] = 0.1, [CF_NO_WARD] = 0.35,
-    [CF_NO_WARD_DIST] = 0.5,  [CF_WARD_NO_NEW] = 0.8,  [CF_NO_PROVINCE] = 0.6,
-    [CF_WEAK] = 0.3,          [CF_REASON_CAP] = 0.5,    [CF_RETIRED] = 0.9,
+    [CF_NO_WARD_DIST] = 0.5,  [CF_WARD_NO_NEW] = 0.8,    [CF_NO_PROVINCE] = 0.6,
+    [CF_WEAK] = 0.3,          [CF_REASON_CAP] = 0.5,     [CF_RETIRED] = 0.9,
     [CF_TYPO] = 0.7,
 };
 
@@ -458,7 +458,9 @@ fill_codes(const struct mctx *x, struct dc_addr *out)
             out->reason[0] = '\0'; /* the 2025 reading names the new ward */
     }
     copy_name(out->era_name, sizeof out->era_name,
-              eras == 3 ? "both" : eras == 2 ? "2025" : "pre2025");
+              eras == 3   ? "both"
+              : eras == 2 ? "2025"
+                          : "pre2025");
     if (best->typo) {
         if (!cleared && out->reason[0] == '\0')
             copy_name(out->reason, sizeof out->reason, "ward-typo");
@@ -472,13 +474,13 @@ fill_codes(const struct mctx *x, struct dc_addr *out)
     }
     if (!cleared)
         return;
-    const char *reason = provs ? "province-ambiguous"
+    const char *reason = provs       ? "province-ambiguous"
                          : eras == 3 ? "era-ambiguous"
                          : dists     ? "district-ambiguous"
                                      : "ward-ambiguous";
     copy_name(out->reason, sizeof out->reason, reason);
     double cap = strcmp(reason, "province-ambiguous") == 0 ? conf_of[CF_PROV_AMBIGUOUS]
-                                                            : conf_of[CF_REASON_CAP];
+                                                           : conf_of[CF_REASON_CAP];
     if (out->confidence > cap)
         out->confidence = cap;
 }
@@ -512,7 +514,9 @@ match_tokens(const struct dc_catalog *c, struct tokbuf *tb, const char *text, in
         fill_codes(x, out);
     else
         copy_name(out->reason, sizeof out->reason,
-                  tb->n == 0 ? "empty" : x->work > MAX_WORK ? "too-complex" : "no-province");
+                  tb->n == 0           ? "empty"
+                  : x->work > MAX_WORK ? "too-complex"
+                                       : "no-province");
     return rc;
 }
 
@@ -572,4 +576,3 @@ dc_addr_match_parts(const struct dc_catalog *c, const char *ward, const char *di
         return -1;
     return match_tokens(c, &tb, NULL, 0, out, err);
 }
-

@@ -13,7 +13,6 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-
 /* ---------------------------------------------------------------- folding */
 
 /* The fold classes of ASCII, then the letters of the one letter table
@@ -67,20 +66,29 @@ fold_class(const struct foldtab *ft, UChar32 cp)
     if (cp < FOLD_TABLE)
         return ft->fold[cp];
     switch (cp) {
-    case 0x2018: case 0x2019: case 0x201B: case 0x2032:
+    case 0x2018:
+    case 0x2019:
+    case 0x201B:
+    case 0x2032:
         return FC_APOS; /* 2025 names use U+2019: "Xã Ea H’Leo" */
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
         return FC_HYPH;
-    case 0xFF0C: case 0x3001: case 0xFF1B:
+    case 0xFF0C:
+    case 0x3001:
+    case 0xFF1B:
         return FC_SEP;
     default:
         return FC_SPACE;
     }
 }
 
-
 /* --------------------------------------------------------------- tokens */
-
 
 static void
 strip_zeros(struct tokbuf *tb, struct tok *t)
@@ -165,7 +173,7 @@ tok_finish(struct tokbuf *tb, int idx)
  * letter, or after an upper-case one when a lower-case letter follows
  * ("XPhước", not "HN" or "TPHCM"). */
 static const char *const glued_types[] = {"huyen", "tinh", "xa", "phuong", "quan", "tp", "tx",
-                                          "tt", "ttr", "p", "x", "q", "h", "f"};
+                                          "tt",    "ttr",  "p",  "x",      "q",    "h",  "f"};
 
 static int
 glued_type(const struct tokbuf *tb, int cur, const char *s, int32_t i, int32_t len, int prev)
@@ -279,7 +287,6 @@ addr_tokenize(const struct foldtab *ft, const char *s, int32_t len, int field, u
 
 /* ---------------------------------------------------------- unit types */
 
-
 /* Written prefixes and the kinds they allow.  Sources: research/normalize.md
  * §2.7 and §7.5 (P/P./F, Q, H, X, TX/T.X., TT/T.T., TP/T.P/Tp, "Thủ đô");
  * "T." for tỉnh only with its dot.  Two-word forms are tried first. */
@@ -288,21 +295,31 @@ static const struct {
     unsigned mask;
     int need_dot;
 } prefixes[] = {
-    {"thanh", "pho", K_TPD | K_TPT, 0}, {"t", "p", K_TPD | K_TPT, 0},
-    {"thi", "xa", K_THIXA, 0},          {"t", "x", K_THIXA, 0},
-    {"thi", "tran", K_THITRAN, 0},      {"t", "t", K_THITRAN, 0},
-    {"dac", "khu", K_DACKHU, 0},        {"thu", "do", K_TPT, 0},
-    {NULL, "phuong", K_PHUONG, 0},      {NULL, "p", K_PHUONG, 0},
-    {NULL, "f", K_PHUONG, 0},           {NULL, "ph", K_PHUONG, 0},
-    {NULL, "xa", K_XA, 0},              {NULL, "x", K_XA, 0},
-    {NULL, "tt", K_THITRAN, 0},         {NULL, "ttr", K_THITRAN, 0},
-    {NULL, "quan", K_QUAN, 0},          {NULL, "q", K_QUAN, 0},
-    {NULL, "huyen", K_HUYEN, 0},        {NULL, "h", K_HUYEN, 0},
-    {NULL, "tx", K_THIXA, 0},           {NULL, "tp", K_TPD | K_TPT, 0},
-    {NULL, "tinh", K_TINH, 0},          {NULL, "t", K_TINH, 1},
+    {"thanh", "pho", K_TPD | K_TPT, 0},
+    {"t", "p", K_TPD | K_TPT, 0},
+    {"thi", "xa", K_THIXA, 0},
+    {"t", "x", K_THIXA, 0},
+    {"thi", "tran", K_THITRAN, 0},
+    {"t", "t", K_THITRAN, 0},
+    {"dac", "khu", K_DACKHU, 0},
+    {"thu", "do", K_TPT, 0},
+    {NULL, "phuong", K_PHUONG, 0},
+    {NULL, "p", K_PHUONG, 0},
+    {NULL, "f", K_PHUONG, 0},
+    {NULL, "ph", K_PHUONG, 0},
+    {NULL, "xa", K_XA, 0},
+    {NULL, "x", K_XA, 0},
+    {NULL, "tt", K_THITRAN, 0},
+    {NULL, "ttr", K_THITRAN, 0},
+    {NULL, "quan", K_QUAN, 0},
+    {NULL, "q", K_QUAN, 0},
+    {NULL, "huyen", K_HUYEN, 0},
+    {NULL, "h", K_HUYEN, 0},
+    {NULL, "tx", K_THIXA, 0},
+    {NULL, "tp", K_TPD | K_TPT, 0},
+    {NULL, "tinh", K_TINH, 0},
+    {NULL, "t", K_TINH, 1},
 };
-
-
 
 /* A type word written with marks carries its own tone: "Phương" is a
  * name's word, not "Phường"; "Quân" not "Quận"; "Xa" (lộ) not "Xã". */
@@ -312,8 +329,11 @@ tone_fits(const struct tok *t, const char *w)
     static const struct {
         const char *w;
         int tone;
-    } tones[] = {{"phuong", TONE_GRAVE}, {"quan", TONE_DOT}, {"huyen", TONE_DOT},
-                 {"xa", TONE_TILDE},     {"tinh", TONE_HOOK}};
+    } tones[] = {{"phuong", TONE_GRAVE},
+                 {"quan", TONE_DOT},
+                 {"huyen", TONE_DOT},
+                 {"xa", TONE_TILDE},
+                 {"tinh", TONE_HOOK}};
     if (!t->marked)
         return 1;
     for (size_t k = 0; k < sizeof tones / sizeof tones[0]; k++)
@@ -354,4 +374,3 @@ addr_find_prefix(const struct tokbuf *tb, int s, int *ps)
     }
     return 0;
 }
-

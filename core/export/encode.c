@@ -120,11 +120,20 @@ copy_text(struct dc_buf *b, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *esc = NULL;
         switch (s[i]) {
-        case '\\': esc = "\\\\"; break;
-        case '\t': esc = "\\t"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        default: continue;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        default:
+            continue;
         }
         dc_buf_add(b, run, (size_t)(s + i - run));
         dc_buf_puts(b, esc);
@@ -173,8 +182,8 @@ csv_cell(char *d, const char *s, size_t n, int excel, int alone, const unsigned 
             b = w ^ (ones * '"');
             c = w ^ (ones * '\n');
             q = w ^ (ones * '\r');
-            if (((a - ones) & ~a & high) | ((b - ones) & ~b & high) |
-                ((c - ones) & ~c & high) | ((q - ones) & ~q & high))
+            if (((a - ones) & ~a & high) | ((b - ones) & ~b & high) | ((c - ones) & ~c & high) |
+                ((q - ones) & ~q & high))
                 break;
             memcpy(d + i, &w, 8);
         }
@@ -519,8 +528,7 @@ csv_row(struct emit *e, const struct row *r, struct dc_error *err)
             char *end = excel_text(e->wrap.s, s, n);
             if (end) {
                 /* no guard: the '=' is the wrapper's, not the data's */
-                d = csv_cell(d, e->wrap.s, (size_t)(end - e->wrap.s), 0, 0, e->special,
-                             e->delim);
+                d = csv_cell(d, e->wrap.s, (size_t)(end - e->wrap.s), 0, 0, e->special, e->delim);
                 continue;
             }
         }
@@ -547,8 +555,7 @@ export_emit_row(struct emit *e, struct row *r, struct dc_error *err)
                 continue;
             if (v->cols[i].pii == P_IF_FIELD && !export_is_pii_field(field))
                 continue;
-            if (dc_export_pseudonym(e->o->key, e->o->key_len, r->v[i], r->n[i], e->tok[i],
-                                    err) < 0)
+            if (dc_export_pseudonym(e->o->key, e->o->key_len, r->v[i], r->n[i], e->tok[i], err) < 0)
                 return -1;
             r->v[i] = e->tok[i];
             r->n[i] = 18;
@@ -623,4 +630,3 @@ export_emit_row(struct emit *e, struct row *r, struct dc_error *err)
     }
     return export_flush(e, 0, err);
 }
-

@@ -66,11 +66,30 @@ struct view {
 enum { NREC = 35 };
 
 /* Columns of the records view that are data fields (voted on by --survivors). */
-enum { C_RECORD_ID = 0, C_SOURCE = 1, C_SRC_ROW = 2, C_CLUSTER_ID = 3, C_FULL_NAME = 4,
-       C_FAMILY_NAME = 5, C_MIDDLE_NAME = 6, C_GIVEN_NAME = 7, C_DOB = 8, C_DOB_PRECISION = 9,
-       C_PROVINCE_CODE = 14, C_DISTRICT_CODE = 15, C_WARD_CODE = 16, C_NEW_PROVINCE_CODE = 17,
-       C_NEW_WARD_CODE = 18, C_SRC_FILE = 20, C_SRC_LINE = 21, C_PROVINCE_NAME = 29,
-       C_DISTRICT_NAME = 30, C_WARD_NAME = 31, C_NEW_PROVINCE_NAME = 32, C_NEW_WARD_NAME = 33 };
+enum {
+    C_RECORD_ID = 0,
+    C_SOURCE = 1,
+    C_SRC_ROW = 2,
+    C_CLUSTER_ID = 3,
+    C_FULL_NAME = 4,
+    C_FAMILY_NAME = 5,
+    C_MIDDLE_NAME = 6,
+    C_GIVEN_NAME = 7,
+    C_DOB = 8,
+    C_DOB_PRECISION = 9,
+    C_PROVINCE_CODE = 14,
+    C_DISTRICT_CODE = 15,
+    C_WARD_CODE = 16,
+    C_NEW_PROVINCE_CODE = 17,
+    C_NEW_WARD_CODE = 18,
+    C_SRC_FILE = 20,
+    C_SRC_LINE = 21,
+    C_PROVINCE_NAME = 29,
+    C_DISTRICT_NAME = 30,
+    C_WARD_NAME = 31,
+    C_NEW_PROVINCE_NAME = 32,
+    C_NEW_WARD_NAME = 33
+};
 
 /* The unit names of the records view, by code: arrays indexed by the code's number
  * (province 2 digits, district 3, ward 5), holding offsets + 1 into mem (0 = no such
@@ -84,7 +103,7 @@ struct unit_names {
 
 struct emit {
     FILE *fp;
-    struct unit_names *names;   /* records view: the unit names (NULL: none loaded) */
+    struct unit_names *names; /* records view: the unit names (NULL: none loaded) */
     const struct dc_export_opts *o;
     const struct view *v;
     unsigned char delim;        /* CSV separator */
@@ -93,7 +112,7 @@ struct emit {
     struct dc_xlsx *x;          /* xlsx: the workbook */
     struct dc_buf line;         /* encoded rows not yet written (up to FLUSH_AT + a row) */
     char tok[MAX_COLS][19];
-    char num[MAX_COLS][24];     /* integers formatted by fetch_row */
+    char num[MAX_COLS][24]; /* integers formatted by fetch_row */
     struct {
         double d;
         size_t n;
@@ -126,7 +145,6 @@ int export_emit_header(struct emit *e, struct dc_error *err);
 int export_emit_row(struct emit *e, struct row *r, struct dc_error *err);
 
 /* survivors.c */
-int export_run_survivors(struct dc_db *db, struct emit *e, sqlite3_stmt *st,
-                         struct dc_error *err);
+int export_run_survivors(struct dc_db *db, struct emit *e, sqlite3_stmt *st, struct dc_error *err);
 
 #endif

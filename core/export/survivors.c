@@ -24,7 +24,7 @@ struct group {
     size_t (*off)[MAX_COLS]; /* per record: offset of each value in store, or SIZE_MAX */
     size_t *rank;            /* records in preference order */
     size_t n, cap;
-    const char *prefer;      /* --prefer: source names, ','-joined, first preferred */
+    const char *prefer; /* --prefer: source names, ','-joined, first preferred */
     /* the vote of one column: per record its key (NULL = no value) and score */
     char (*key)[VOTE_KEY];
     int *has_key, *score;
@@ -176,8 +176,7 @@ count_where(const struct group *g, int c, size_t i, int by_key)
     for (size_t j = 0; j < g->n; j++) {
         if (!g->has_key[j])
             continue;
-        if (by_key ? strcmp(g->key[i], g->key[j]) == 0
-                   : strcmp(gval(g, i, c), gval(g, j, c)) == 0)
+        if (by_key ? strcmp(g->key[i], g->key[j]) == 0 : strcmp(gval(g, i, c), gval(g, j, c)) == 0)
             k++;
     }
     return k;
@@ -245,8 +244,8 @@ group_emit(struct emit *e, struct group *g, struct dc_buf *ids, struct dc_error 
     qsort_r(g->rank, g->n, sizeof *g->rank, pref_cmp, g);
     best = g->rank[0];
     for (int c = 0; c < NREC; c++) {
-        if (g->n == 1 || c == C_RECORD_ID || c == C_SOURCE || c == C_SRC_ROW ||
-            c == C_CLUSTER_ID || c == C_SRC_FILE || c == C_SRC_LINE)
+        if (g->n == 1 || c == C_RECORD_ID || c == C_SOURCE || c == C_SRC_ROW || c == C_CLUSTER_ID ||
+            c == C_SRC_FILE || c == C_SRC_LINE)
             from[c] = best; /* where the survivor comes from: the preferred record's */
         else if (c == C_FAMILY_NAME || c == C_MIDDLE_NAME || c == C_GIVEN_NAME)
             from[c] = from[C_FULL_NAME]; /* a name's parts follow the full name */
@@ -263,10 +262,10 @@ group_emit(struct emit *e, struct group *g, struct dc_buf *ids, struct dc_error 
             win = NULL; /* an empty value does not vote: it is no value */
         r.v[c] = win;
         r.n[c] = win ? strlen(win) : 0;
-        r.type[c] = (win && (c == C_SRC_ROW || c == C_CLUSTER_ID || c == C_SRC_LINE ||
-                             c == C_RECORD_ID))
-                        ? SQLITE_INTEGER
-                        : SQLITE_TEXT;
+        r.type[c] =
+            (win && (c == C_SRC_ROW || c == C_CLUSTER_ID || c == C_SRC_LINE || c == C_RECORD_ID))
+                ? SQLITE_INTEGER
+                : SQLITE_TEXT;
     }
     /* the records come sorted by record_id, so the first is the cluster id */
     r.v[C_RECORD_ID] = gval(g, 0, NREC); /* the COALESCEd cluster key */
@@ -345,4 +344,3 @@ out:
     free(g.score);
     return ret;
 }
-

@@ -13,24 +13,27 @@
 #include <string.h>
 #include <strings.h>
 
-#define RECORD_COLS                                                                           \
-    {"record_id", T_INT, P_NO, K_PLAIN}, {"source", T_TEXT, P_NO, K_PLAIN}, {"src_row", T_INT, P_NO, K_PLAIN},           \
-        {"cluster_id", T_INT, P_NO, K_PLAIN}, {"full_name", T_TEXT, P_ALWAYS, K_PLAIN},                         \
-        {"family_name", T_TEXT, P_ALWAYS, K_PLAIN}, {"middle_name", T_TEXT, P_ALWAYS, K_PLAIN},                 \
-        {"given_name", T_TEXT, P_ALWAYS, K_PLAIN}, {"dob", T_TEXT, P_NO, K_CODE},                      \
-        {"dob_precision", T_TEXT, P_NO, K_PLAIN}, {"sex", T_TEXT, P_NO, K_PLAIN},                               \
-        {"id12", T_TEXT, P_ALWAYS, K_CODE}, {"cmnd", T_TEXT, P_ALWAYS, K_CODE},               \
-        {"ethnic", T_TEXT, P_NO, K_PLAIN}, {"province_code", T_TEXT, P_NO, K_CODE},                    \
-        {"district_code", T_TEXT, P_NO, K_CODE}, {"ward_code", T_TEXT, P_NO, K_CODE},         \
-        {"new_province_code", T_TEXT, P_NO, K_CODE}, {"new_ward_code", T_TEXT, P_NO, K_CODE}, \
-        {"address_detail", T_TEXT, P_NO, K_PLAIN}, {"src_file", T_TEXT, P_NO, K_PLAIN},                         \
-        {"src_line", T_INT, P_NO, K_PLAIN}, {"ethnic_code", T_TEXT, P_NO, K_CODE},                     \
-        {"issue_date", T_TEXT, P_NO, K_DATE}, {"expiry_date", T_TEXT, P_NO, K_DATE},          \
-        {"addr_confidence", T_NUM2, P_NO, K_PLAIN}, {"addr_reason", T_TEXT, P_NO, K_PLAIN},                     \
-        {"dob_raw", T_TEXT, P_NO, K_CODE}, {"address_raw", T_TEXT, P_NO, K_PLAIN},                    \
-        {"province_name", T_TEXT, P_NO, K_PLAIN}, {"district_name", T_TEXT, P_NO, K_PLAIN},           \
-        {"ward_name", T_TEXT, P_NO, K_PLAIN}, {"new_province_name", T_TEXT, P_NO, K_PLAIN},           \
-        {"new_ward_name", T_TEXT, P_NO, K_PLAIN}, {"addr_era", T_TEXT, P_NO, K_PLAIN}
+#define RECORD_COLS                                                                                \
+    {"record_id", T_INT, P_NO, K_PLAIN}, {"source", T_TEXT, P_NO, K_PLAIN},                        \
+        {"src_row", T_INT, P_NO, K_PLAIN}, {"cluster_id", T_INT, P_NO, K_PLAIN},                   \
+        {"full_name", T_TEXT, P_ALWAYS, K_PLAIN}, {"family_name", T_TEXT, P_ALWAYS, K_PLAIN},      \
+        {"middle_name", T_TEXT, P_ALWAYS, K_PLAIN}, {"given_name", T_TEXT, P_ALWAYS, K_PLAIN},     \
+        {"dob", T_TEXT, P_NO, K_CODE}, {"dob_precision", T_TEXT, P_NO, K_PLAIN},                   \
+        {"sex", T_TEXT, P_NO, K_PLAIN}, {"id12", T_TEXT, P_ALWAYS, K_CODE},                        \
+        {"cmnd", T_TEXT, P_ALWAYS, K_CODE}, {"ethnic", T_TEXT, P_NO, K_PLAIN},                     \
+        {"province_code", T_TEXT, P_NO, K_CODE}, {"district_code", T_TEXT, P_NO, K_CODE},          \
+        {"ward_code", T_TEXT, P_NO, K_CODE}, {"new_province_code", T_TEXT, P_NO, K_CODE},          \
+        {"new_ward_code", T_TEXT, P_NO, K_CODE}, {"address_detail", T_TEXT, P_NO, K_PLAIN},        \
+        {"src_file", T_TEXT, P_NO, K_PLAIN}, {"src_line", T_INT, P_NO, K_PLAIN},                   \
+        {"ethnic_code", T_TEXT, P_NO, K_CODE}, {"issue_date", T_TEXT, P_NO, K_DATE},               \
+        {"expiry_date", T_TEXT, P_NO, K_DATE}, {"addr_confidence", T_NUM2, P_NO, K_PLAIN},         \
+        {"addr_reason", T_TEXT, P_NO, K_PLAIN}, {"dob_raw", T_TEXT, P_NO, K_CODE},                 \
+        {"address_raw", T_TEXT, P_NO, K_PLAIN}, {"province_name", T_TEXT, P_NO, K_PLAIN},          \
+        {"district_name", T_TEXT, P_NO, K_PLAIN}, {"ward_name", T_TEXT, P_NO, K_PLAIN},            \
+        {"new_province_name", T_TEXT, P_NO, K_PLAIN}, {"new_ward_name", T_TEXT, P_NO, K_PLAIN},    \
+    {                                                                                              \
+        "addr_era", T_TEXT, P_NO, K_PLAIN                                                          \
+    }
 
 const struct col export_records_cols[] = {RECORD_COLS};
 static const struct col survivors_cols[] = {RECORD_COLS,
@@ -39,12 +42,12 @@ static const struct col survivors_cols[] = {RECORD_COLS,
 _Static_assert(sizeof export_records_cols / sizeof export_records_cols[0] == NREC,
                "NREC counts the records view's columns");
 
-#define RECORD_SELECT                                                                         \
-    "SELECT p.record_id, p.source, p.src_row, c.cluster_id, p.full_name, p.family_name,"      \
-    " p.middle_name, p.given_name, p.dob, p.dob_precision, p.sex, p.id12, p.cmnd, p.ethnic,"  \
-    " p.province_code, p.district_code, p.ward_code, p.new_province_code, p.new_ward_code,"   \
-    " p.address_detail, p.src_file, p.src_line, p.ethnic_code, p.issue_date, p.expiry_date,"  \
-    " p.addr_confidence, p.addr_reason, p.dob_raw, p.address_raw,"                            \
+#define RECORD_SELECT                                                                              \
+    "SELECT p.record_id, p.source, p.src_row, c.cluster_id, p.full_name, p.family_name,"           \
+    " p.middle_name, p.given_name, p.dob, p.dob_precision, p.sex, p.id12, p.cmnd, p.ethnic,"       \
+    " p.province_code, p.district_code, p.ward_code, p.new_province_code, p.new_ward_code,"        \
+    " p.address_detail, p.src_file, p.src_line, p.ethnic_code, p.issue_date, p.expiry_date,"       \
+    " p.addr_confidence, p.addr_reason, p.dob_raw, p.address_raw,"                                 \
     " NULL, NULL, NULL, NULL, NULL, p.addr_era"
 /* The five NULLs are the unit names (issue 13 §3: a clerk reads names), filled by
  * export_fetch_row from struct unit_names. */
@@ -52,9 +55,9 @@ _Static_assert(sizeof export_records_cols / sizeof export_records_cols[0] == NRE
 
 /* The person_src index (source, src_row, then the rowid) gives this order without a sort
  * (EXPLAIN QUERY PLAN: SCAN p USING INDEX person_src). */
-const struct view export_v_records = {
-    RECORD_SELECT RECORD_FROM " ORDER BY p.source, p.src_row, p.record_id", export_records_cols,
-    NREC, -1};
+const struct view export_v_records = {RECORD_SELECT RECORD_FROM
+                                      " ORDER BY p.source, p.src_row, p.record_id",
+                                      export_records_cols, NREC, -1};
 /* Column NREC is the cluster key the groups are cut on. */
 const struct view export_v_survivors = {
     RECORD_SELECT ", COALESCE(c.cluster_id, p.record_id)" RECORD_FROM
@@ -64,14 +67,20 @@ const struct view export_v_survivors = {
 /* The person and the place a clerk looks for come after the finding's own columns (issue
  * #15): src_file and src_line (the physical line, header counted: the row number a
  * spreadsheet shows for a one-line record), then full_name, dob and id12. */
-static const struct col findings_cols[] = {
-    {"record_id", T_INT, P_NO, K_PLAIN},     {"source", T_TEXT, P_NO, K_PLAIN},
-    {"src_row", T_INT, P_NO, K_PLAIN},       {"code", T_TEXT, P_NO, K_PLAIN},
-    {"severity", T_TEXT, P_NO, K_PLAIN},     {"field", T_TEXT, P_NO, K_PLAIN},
-    {"expected", T_TEXT, P_IF_FIELD, K_CODE}, {"actual", T_TEXT, P_IF_FIELD, K_CODE},
-    {"message", T_TEXT, P_NO, K_PLAIN},      {"src_file", T_TEXT, P_NO, K_PLAIN},
-    {"src_line", T_INT, P_NO, K_PLAIN},      {"full_name", T_TEXT, P_ALWAYS, K_PLAIN},
-    {"dob", T_TEXT, P_NO, K_CODE},           {"id12", T_TEXT, P_ALWAYS, K_CODE}};
+static const struct col findings_cols[] = {{"record_id", T_INT, P_NO, K_PLAIN},
+                                           {"source", T_TEXT, P_NO, K_PLAIN},
+                                           {"src_row", T_INT, P_NO, K_PLAIN},
+                                           {"code", T_TEXT, P_NO, K_PLAIN},
+                                           {"severity", T_TEXT, P_NO, K_PLAIN},
+                                           {"field", T_TEXT, P_NO, K_PLAIN},
+                                           {"expected", T_TEXT, P_IF_FIELD, K_CODE},
+                                           {"actual", T_TEXT, P_IF_FIELD, K_CODE},
+                                           {"message", T_TEXT, P_NO, K_PLAIN},
+                                           {"src_file", T_TEXT, P_NO, K_PLAIN},
+                                           {"src_line", T_INT, P_NO, K_PLAIN},
+                                           {"full_name", T_TEXT, P_ALWAYS, K_PLAIN},
+                                           {"dob", T_TEXT, P_NO, K_CODE},
+                                           {"id12", T_TEXT, P_ALWAYS, K_CODE}};
 static const struct view v_findings = {
     "SELECT f.record_id, p.source, p.src_row, f.code, f.severity, f.field, f.expected,"
     " f.actual, f.message, p.src_file, p.src_line, p.full_name, p.dob, p.id12"
@@ -84,11 +93,11 @@ static const struct view v_findings = {
  * and line; the worst severity, the codes and the messages of that person's findings,
  * '; '-joined in code order. */
 static const struct col worklist_cols[] = {
-    {"ward_code", T_TEXT, P_NO, K_CODE},    {"source", T_TEXT, P_NO, K_PLAIN},
-    {"src_file", T_TEXT, P_NO, K_PLAIN},    {"src_line", T_INT, P_NO, K_PLAIN},
-    {"record_id", T_INT, P_NO, K_PLAIN},    {"full_name", T_TEXT, P_ALWAYS, K_PLAIN},
-    {"dob", T_TEXT, P_NO, K_CODE},          {"id12", T_TEXT, P_ALWAYS, K_CODE},
-    {"severity", T_TEXT, P_NO, K_PLAIN},    {"codes", T_TEXT, P_NO, K_PLAIN},
+    {"ward_code", T_TEXT, P_NO, K_CODE}, {"source", T_TEXT, P_NO, K_PLAIN},
+    {"src_file", T_TEXT, P_NO, K_PLAIN}, {"src_line", T_INT, P_NO, K_PLAIN},
+    {"record_id", T_INT, P_NO, K_PLAIN}, {"full_name", T_TEXT, P_ALWAYS, K_PLAIN},
+    {"dob", T_TEXT, P_NO, K_CODE},       {"id12", T_TEXT, P_ALWAYS, K_CODE},
+    {"severity", T_TEXT, P_NO, K_PLAIN}, {"codes", T_TEXT, P_NO, K_PLAIN},
     {"messages", T_TEXT, P_NO, K_PLAIN}};
 static const struct view v_worklist = {
     "SELECT COALESCE(NULLIF(p.new_ward_code, ''), NULLIF(p.ward_code, '')) AS ward,"
@@ -111,9 +120,11 @@ static const struct view v_clusters = {
     clusters_cols, 4, -1};
 
 static const struct col pairs_cols[] = {
-    {"a", T_INT, P_NO, K_PLAIN},        {"a_source", T_TEXT, P_NO, K_PLAIN}, {"a_src_row", T_INT, P_NO, K_PLAIN},
-    {"b", T_INT, P_NO, K_PLAIN},        {"b_source", T_TEXT, P_NO, K_PLAIN}, {"b_src_row", T_INT, P_NO, K_PLAIN},
-    {"weight", T_REAL, P_NO, K_PLAIN},  {"prob", T_REAL, P_NO, K_PLAIN},     {"gamma", T_INT, P_NO, K_PLAIN}};
+    {"a", T_INT, P_NO, K_PLAIN},         {"a_source", T_TEXT, P_NO, K_PLAIN},
+    {"a_src_row", T_INT, P_NO, K_PLAIN}, {"b", T_INT, P_NO, K_PLAIN},
+    {"b_source", T_TEXT, P_NO, K_PLAIN}, {"b_src_row", T_INT, P_NO, K_PLAIN},
+    {"weight", T_REAL, P_NO, K_PLAIN},   {"prob", T_REAL, P_NO, K_PLAIN},
+    {"gamma", T_INT, P_NO, K_PLAIN}};
 static const struct view v_pairs = {
     "SELECT r.a, pa.source, pa.src_row, r.b, pb.source, pb.src_row, r.weight, r.prob, r.gamma"
     " FROM pair r LEFT JOIN person pa ON pa.record_id = r.a"
@@ -121,8 +132,9 @@ static const struct view v_pairs = {
     pairs_cols, 9, -1};
 
 static const struct col rejects_cols[] = {
-    {"batch_id", T_INT, P_NO, K_PLAIN}, {"source", T_TEXT, P_NO, K_PLAIN},   {"src_file", T_TEXT, P_NO, K_PLAIN},
-    {"src_row", T_INT, P_NO, K_PLAIN},  {"src_line", T_INT, P_NO, K_PLAIN},  {"reason", T_TEXT, P_NO, K_PLAIN},
+    {"batch_id", T_INT, P_NO, K_PLAIN},  {"source", T_TEXT, P_NO, K_PLAIN},
+    {"src_file", T_TEXT, P_NO, K_PLAIN}, {"src_row", T_INT, P_NO, K_PLAIN},
+    {"src_line", T_INT, P_NO, K_PLAIN},  {"reason", T_TEXT, P_NO, K_PLAIN},
     {"raw", T_BYTES, P_NO, K_PLAIN}};
 static const struct view v_rejects = {
     "SELECT batch_id, source, src_file, src_row, src_line, reason, raw FROM reject"
@@ -133,10 +145,10 @@ static const struct view v_rejects = {
  * (change_count, issue 17): record_id, src_row, before and after empty, count the times
  * the rule was applied (1 on a change row).  Those come first in their source. */
 static const struct col changes_cols[] = {
-    {"record_id", T_INT, P_NO, K_PLAIN},     {"source", T_TEXT, P_NO, K_PLAIN},
-    {"src_row", T_INT, P_NO, K_PLAIN},       {"field", T_TEXT, P_NO, K_PLAIN},
+    {"record_id", T_INT, P_NO, K_PLAIN},    {"source", T_TEXT, P_NO, K_PLAIN},
+    {"src_row", T_INT, P_NO, K_PLAIN},      {"field", T_TEXT, P_NO, K_PLAIN},
     {"before", T_TEXT, P_IF_FIELD, K_CODE}, {"after", T_TEXT, P_IF_FIELD, K_CODE},
-    {"rule", T_TEXT, P_NO, K_PLAIN},         {"count", T_INT, P_NO, K_PLAIN}};
+    {"rule", T_TEXT, P_NO, K_PLAIN},        {"count", T_INT, P_NO, K_PLAIN}};
 static const struct view v_changes = {
     "SELECT c.record_id, p.source, p.src_row, c.field, c.before, c.after, c.rule, 1,"
     " c.rowid AS k FROM change c LEFT JOIN person p ON p.record_id = c.record_id"
@@ -150,13 +162,20 @@ const struct view *
 export_view_of(const struct dc_export_opts *o)
 {
     switch (o->what) {
-    case DC_EXPORT_RECORDS: return o->survivors ? &export_v_survivors : &export_v_records;
-    case DC_EXPORT_FINDINGS: return &v_findings;
-    case DC_EXPORT_CLUSTERS: return &v_clusters;
-    case DC_EXPORT_PAIRS: return &v_pairs;
-    case DC_EXPORT_REJECTS: return &v_rejects;
-    case DC_EXPORT_CHANGES: return &v_changes;
-    case DC_EXPORT_WORKLIST: return &v_worklist;
+    case DC_EXPORT_RECORDS:
+        return o->survivors ? &export_v_survivors : &export_v_records;
+    case DC_EXPORT_FINDINGS:
+        return &v_findings;
+    case DC_EXPORT_CLUSTERS:
+        return &v_clusters;
+    case DC_EXPORT_PAIRS:
+        return &v_pairs;
+    case DC_EXPORT_REJECTS:
+        return &v_rejects;
+    case DC_EXPORT_CHANGES:
+        return &v_changes;
+    case DC_EXPORT_WORKLIST:
+        return &v_worklist;
     }
     return &export_v_records;
 }
@@ -247,9 +266,9 @@ dc_export_format_of_path(const char *path, enum dc_export_format *out)
     static const struct {
         const char *ext;
         enum dc_export_format f;
-    } exts[] = {{".csv", DC_EXPORT_CSV},   {".jsonl", DC_EXPORT_JSONL},
+    } exts[] = {{".csv", DC_EXPORT_CSV},     {".jsonl", DC_EXPORT_JSONL},
                 {".copy", DC_EXPORT_PGCOPY}, {".pgcopy", DC_EXPORT_PGCOPY},
-                {".sql", DC_EXPORT_SQL},   {".xlsx", DC_EXPORT_XLSX}};
+                {".sql", DC_EXPORT_SQL},     {".xlsx", DC_EXPORT_XLSX}};
     size_t n = strlen(path);
 
     if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
@@ -287,7 +306,7 @@ dc_export_table(const struct dc_export_opts *o)
 
 /* ---- pseudonyms ---- */
 
-static const char *const pii_fields[] = {"id12",        "cmnd",       "full_name",
+static const char *const pii_fields[] = {"id12",        "cmnd",        "full_name",
                                          "family_name", "middle_name", "given_name"};
 
 int
@@ -302,8 +321,8 @@ export_is_pii_field(const char *f)
 }
 
 int
-dc_export_pseudonym(const unsigned char *key, size_t key_len, const char *s, size_t n,
-                    char out[19], struct dc_error *err)
+dc_export_pseudonym(const unsigned char *key, size_t key_len, const char *s, size_t n, char out[19],
+                    struct dc_error *err)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
@@ -345,4 +364,3 @@ dc_export_read_key(const char *path, unsigned char *key, size_t *len, struct dc_
     *len = n;
     return 0;
 }
-

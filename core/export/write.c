@@ -37,11 +37,11 @@ xlsx_cols(const struct view *v, struct dc_xlsx_col *out)
 {
     for (int i = 0; i < v->ncols; i++) {
         out[i].name = v->cols[i].name;
-        out[i].kind = v->cols[i].type == T_INT || v->cols[i].type == T_REAL ||
-                              v->cols[i].type == T_NUM2
-                          ? DC_XLSX_NUMBER
-                      : v->cols[i].kind == K_DATE ? DC_XLSX_DATE
-                                                  : DC_XLSX_TEXT;
+        out[i].kind =
+            v->cols[i].type == T_INT || v->cols[i].type == T_REAL || v->cols[i].type == T_NUM2
+                ? DC_XLSX_NUMBER
+            : v->cols[i].kind == K_DATE ? DC_XLSX_DATE
+                                        : DC_XLSX_TEXT;
     }
 }
 
@@ -92,8 +92,7 @@ dc_export_write(struct dc_db *db, const struct dc_export_opts *o, FILE *fp, long
     memset(&names, 0, sizeof names);
     memset(&e, 0, sizeof e);
     if (o->key && o->what == DC_EXPORT_REJECTS)
-        return dc_error_set(err, DC_EX_USAGE,
-                            "rejects hold raw rows and cannot be pseudonymized");
+        return dc_error_set(err, DC_EX_USAGE, "rejects hold raw rows and cannot be pseudonymized");
     for (int i = 0; i < o->nwhat; i++)
         if (o->key && o->whats[i] == DC_EXPORT_REJECTS)
             return dc_error_set(err, DC_EX_USAGE,
@@ -173,11 +172,20 @@ dc_export_schema_sql(const struct dc_export_opts *o, struct dc_error *err)
     for (int i = 0; i < v->ncols; i++) {
         const char *t = "text";
         switch (v->cols[i].type) {
-        case T_INT: t = "bigint"; break;
-        case T_REAL: t = "double precision"; break;
-        case T_NUM2: t = "numeric(5,2)"; break;
-        case T_BYTES: t = "bytea"; break;
-        case T_TEXT: break;
+        case T_INT:
+            t = "bigint";
+            break;
+        case T_REAL:
+            t = "double precision";
+            break;
+        case T_NUM2:
+            t = "numeric(5,2)";
+            break;
+        case T_BYTES:
+            t = "bytea";
+            break;
+        case T_TEXT:
+            break;
         }
         dc_buf_printf(&b, "    %s %s%s\n", v->cols[i].name, t, i + 1 < v->ncols ? "," : "");
     }
@@ -190,4 +198,3 @@ dc_export_schema_sql(const struct dc_export_opts *o, struct dc_error *err)
     s = b.s; /* the buffer's memory becomes the caller's */
     return s;
 }
-

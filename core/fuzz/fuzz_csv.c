@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const enc[8] = {NULL,  "utf-8", "utf-16", "cp1258",
-                                       "tcvn3", "vni", "viscii", "auto"};
+    static const char *const enc[8] = {NULL,    "utf-8", "utf-16", "cp1258",
+                                       "tcvn3", "vni",   "viscii", "auto"};
     static const int delim[4] = {0, ',', ';', '\t'};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_csv_opts o;

@@ -44,8 +44,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((rc == 0) != (b.precision != DC_DATE_INVALID))
         abort();
     if (b.precision >= DC_DATE_YEAR && b.precision <= DC_DATE_DAY) {
-        if (strcmp(b.iso, s) != 0 || (b.precision == DC_DATE_DAY &&
-                                      !dc_date_valid(b.year, b.month, b.day)))
+        if (strcmp(b.iso, s) != 0 ||
+            (b.precision == DC_DATE_DAY && !dc_date_valid(b.year, b.month, b.day)))
             abort();
         if (dc_date_parse(s, pivot, &a) != 0 || a.precision != b.precision ||
             strcmp(a.iso, b.iso) != 0)

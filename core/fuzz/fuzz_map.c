@@ -70,8 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     (void)dc_header_score((const char *const *)top, nt);
     (void)dc_header_subrow((const char *const *)top, nt, (const char *const *)sub, ns);
-    if (dc_header_combine((const char *const *)top, nt, (const char *const *)sub, ns, comb,
-                          NULL) == 0) {
+    if (dc_header_combine((const char *const *)top, nt, (const char *const *)sub, ns, comb, NULL) ==
+        0) {
         size_t n = nt > ns ? nt : ns;
         memset(sn, 0, sizeof sn);
         (void)dc_header_map((const char *const *)comb, n, NULL, m, NULL);

@@ -20,8 +20,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const fname[8] = {
-    "names/surnames_published.csv", "names/surnames.csv",
-    "names/middle_names.csv",       "names/given_names.csv",
+    "names/surnames_published.csv",    "names/surnames.csv",
+    "names/middle_names.csv",          "names/given_names.csv",
     "refdata/admin_units_pre2025.csv", "refdata/ward_mapping_2025.csv",
     "refdata/admin_units_2025.csv",    "refdata/province_mapping_2025.csv"};
 
@@ -75,8 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     int k = data[0] % 8;
     for (int i = 0; i < 8; i++) {
-        int rc = i == k ? put(fname[i], data + 1, size - 1)
-                        : put(fname[i], deflt[i], strlen(deflt[i]));
+        int rc =
+            i == k ? put(fname[i], data + 1, size - 1) : put(fname[i], deflt[i], strlen(deflt[i]));
         if (rc < 0)
             abort();
     }

@@ -183,9 +183,8 @@ assemble(struct stmts *st, struct dc_import_summary *s, const struct batch *b, s
  * values stay in the batch until the statement has run; the statement keeps the pointers
  * afterwards, but every parameter is bound again before each run. */
 static void
-bind_row(sqlite3_stmt *q, int base, long long batch, const struct stmts *st,
-         const struct batch *b, size_t i, const struct val *vals, const char *extra,
-         size_t extra_len)
+bind_row(sqlite3_stmt *q, int base, long long batch, const struct stmts *st, const struct batch *b,
+         size_t i, const struct val *vals, const char *extra, size_t extra_len)
 {
     const struct brow *br = &b->rows[i];
     int param = base + FIELD_PARAM;

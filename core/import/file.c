@@ -196,8 +196,9 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         }
         snprintf(s->source, sizeof s->source, "%s", o->source);
     } else if (dc_import_source_name(path, s->source, sizeof s->source) < 0) {
-        dc_error_set(err, DC_EX_USAGE, "the file name is too long for a source name: "
-                                       "give --source");
+        dc_error_set(err, DC_EX_USAGE,
+                     "the file name is too long for a source name: "
+                     "give --source");
         goto fail;
     }
     if (open_source(path, o, &r, s, err) < 0)
@@ -217,8 +218,7 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
     if (dc_stage_begin(&stage, db, "import", o->now_iso, NULL, NULL, err) < 0)
         goto fail;
     batch = stage.batch_id;
-    if (import_prepare_all(db, &st, s, err) < 0 ||
-        import_write_colmap(db, &st, batch, s, err) < 0)
+    if (import_prepare_all(db, &st, s, err) < 0 || import_write_colmap(db, &st, batch, s, err) < 0)
         goto fail;
     /* src_row counts the data rows below the header (and its second row) */
     st.shift += p.b[0].rows[hdr].rownum;
@@ -251,8 +251,7 @@ dc_import_file(struct dc_db *db, const char *path, const struct dc_import_opts *
         if (rc == SQLITE_ROW) {
             s->duplicate_of = sqlite3_column_int64(st.dup, 0);
             s->duplicate_rows = sqlite3_column_int(st.dup, 1);
-        }
-        else if (rc != SQLITE_DONE) {
+        } else if (rc != SQLITE_DONE) {
             dc_db_fail(db, rc, "select batch", err);
             goto fail;
         }

@@ -96,8 +96,7 @@ import_find_header(const struct batch *b, const struct dc_import_opts *o, const 
         if (any && first == SIZE_MAX)
             first = k;
         sc = header_score(b, k, o->map, cells, out);
-        if (sc > 0 && k + 1 < b->nrows && b->rows[k + 1].reason == SIZE_MAX &&
-            sub_row(b, k, cells))
+        if (sc > 0 && k + 1 < b->nrows && b->rows[k + 1].reason == SIZE_MAX && sub_row(b, k, cells))
             /* "Năm sinh" over "Nam" | "Nữ": the group row and its sub-columns are one
              * header, which starts at the group row */
             sc += header_score(b, k + 1, o->map, cells, out);
@@ -167,10 +166,9 @@ import_map_columns(const struct batch *b, size_t hdr, const struct dc_mapfile *m
             goto oom;
         for (size_t c = 0; c < br->nf; c++)
             cells[c] = b->mem + b->foff[br->f0 + c];
-        kind = comb ? DC_SUBROW_NONE : dc_header_subrow(top, n, (const char *const *)cells,
-                                                          br->nf);
-        if (comb && dc_header_subrow(top, n, (const char *const *)cells, br->nf) ==
-                        DC_SUBROW_NUMBERS)
+        kind = comb ? DC_SUBROW_NONE : dc_header_subrow(top, n, (const char *const *)cells, br->nf);
+        if (comb &&
+            dc_header_subrow(top, n, (const char *const *)cells, br->nf) == DC_SUBROW_NUMBERS)
             kind = DC_SUBROW_NUMBERS;
         if (kind == DC_SUBROW_NONE)
             break;

@@ -41,8 +41,8 @@ enum {
     NBATCH = 3,
     BATCH_ROWS = 512,
     BATCH_BYTES = 256 << 10,
-    MULTI_ROWS = 64, /* rows per INSERT statement (see prepare_all) */
-    HEADER_SCAN = 30, /* rows looked at for the header */
+    MULTI_ROWS = 64,   /* rows per INSERT statement (see prepare_all) */
+    HEADER_SCAN = 30,  /* rows looked at for the header */
     MAX_PENDING = 256, /* footer-like rows held back until the end or the next person */
 };
 
@@ -71,7 +71,7 @@ struct stmts {
     sqlite3_stmt *row, *rows, *reject, *colmap, *batch_end, *dup;
     int nparam;   /* parameters per src_row row */
     size_t multi; /* rows in one execution of rows (0 = no such statement) */
-    char **keys; /* per column: the JSON key and ": " of its value in extra */
+    char **keys;  /* per column: the JSON key and ": " of its value in extra */
     size_t *keylen;
     size_t ncols;
     unsigned char *to_extra; /* per column: the current row's value goes to extra */
@@ -81,7 +81,7 @@ struct stmts {
     size_t split[2];         /* the Nam and the Nữ column of a split pair, or SIZE_MAX */
     unsigned char present[DC_F_COUNT]; /* src_row columns this file fills ... */
     int fields[DC_F_COUNT], nfields;   /* ... listed, in the INSERT's order */
-    long shift;   /* header lines after the first: taken off src_row numbers */
+    long shift;                        /* header lines after the first: taken off src_row numbers */
 };
 
 /* ---- reader thread ------------------------------------------------------------------- */
@@ -108,10 +108,10 @@ struct pipe {
     const struct dc_import_summary *s; /* the mapping, set before the reader runs; NULL
                                           while the first batch is read (all raw kept) */
     struct batch b[NBATCH];
-    struct dc_relay relay;    /* whose turn each batch is: the reader's or the writer's */
-    int rc;                   /* the reader's last dc_csv_next result */
-    struct dc_error err;      /* the reader's error */
-    EVP_MD_CTX *md;           /* SHA-256 of the decoded rows, in file order (NULL: none) */
+    struct dc_relay relay; /* whose turn each batch is: the reader's or the writer's */
+    int rc;                /* the reader's last dc_csv_next result */
+    struct dc_error err;   /* the reader's error */
+    EVP_MD_CTX *md;        /* SHA-256 of the decoded rows, in file order (NULL: none) */
 };
 
 static inline int
@@ -156,12 +156,12 @@ struct walk {
     struct dc_import_summary *s;
     int workbook;
     struct dc_buf extra;
-    int in_footer;          /* a total or signature line was seen, and no person since */
-    struct pend *pend;      /* footer rows held back: skipped at the end, rejected if a */
-    size_t npend;           /* person follows them */
-    const char *reason;     /* of the row classified RK_REJECT */
+    int in_footer;      /* a total or signature line was seen, and no person since */
+    struct pend *pend;  /* footer rows held back: skipped at the end, rejected if a */
+    size_t npend;       /* person follows them */
+    const char *reason; /* of the row classified RK_REJECT */
     char why[96];
-    char **hcells;          /* the header row as read, to tell it repeated below */
+    char **hcells; /* the header row as read, to tell it repeated below */
     size_t *hlens, hn;
 };
 

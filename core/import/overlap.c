@@ -17,21 +17,21 @@
 #include "hash.h"
 
 /* The src_row columns that hold values (all but the ids and line numbers). */
-#define ROW_VALUES                                                                            \
-    "full_name, family_name, middle_name, given_name, other_name, dob, sex, id_number, cmnd, " \
-    "issue_date, issue_place, expiry_date, ethnic, religion, nationality, address, "          \
-    "address_current, ward, district, province, hometown, birth_place, household_no, "        \
+#define ROW_VALUES                                                                                 \
+    "full_name, family_name, middle_name, given_name, other_name, dob, sex, id_number, cmnd, "     \
+    "issue_date, issue_place, expiry_date, ethnic, religion, nationality, address, "               \
+    "address_current, ward, district, province, hometown, birth_place, household_no, "             \
     "relation, phone, mrz, qr, extra"
 enum { NVALUES = 28 };
 
 struct slot {
-    uint64_t h;      /* 0 = empty (a hash of 0 is stored as 1) */
+    uint64_t h; /* 0 = empty (a hash of 0 is stored as 1) */
     long long batch;
 };
 
 struct set {
     struct slot *s;
-    size_t cap, n;   /* cap a power of two */
+    size_t cap, n; /* cap a power of two */
 };
 
 static uint64_t
@@ -99,8 +99,8 @@ set_get(const struct set *t, uint64_t h)
 }
 
 int
-import_overlap(struct dc_db *db, long long batch, const char *source,
-               struct dc_import_summary *s, struct dc_error *err)
+import_overlap(struct dc_db *db, long long batch, const char *source, struct dc_import_summary *s,
+               struct dc_error *err)
 {
     sqlite3_stmt *q = NULL;
     struct set t = {NULL, 0, 0};

@@ -20,8 +20,7 @@ is_header_again(const struct batch *b, size_t k, char *const *h, const size_t *h
     if (br->nf != n || br->nf == 0)
         return 0;
     for (size_t i = 0; i < br->nf; i++)
-        if (b->flen[br->f0 + i] != hl[i] ||
-            memcmp(b->mem + b->foff[br->f0 + i], h[i], hl[i]) != 0)
+        if (b->flen[br->f0 + i] != hl[i] || memcmp(b->mem + b->foff[br->f0 + i], h[i], hl[i]) != 0)
             return 0;
     return 1;
 }
@@ -47,9 +46,10 @@ static int
 footer_key(const char *key)
 {
     static const char *const starts[] = {
-        "tong cong", "tong so", "xac nhan", "chu tich", "truong cong an", "truong thon",
-        "truong ban", "truong ap", "truong khu pho", "truong to dan pho", "thu truong",
-        "ky ten", "ky ghi ro", "ky va ghi ro", "ky dong dau", "ky ho ten",
+        "tong cong",      "tong so",           "xac nhan",    "chu tich",
+        "truong cong an", "truong thon",       "truong ban",  "truong ap",
+        "truong khu pho", "truong to dan pho", "thu truong",  "ky ten",
+        "ky ghi ro",      "ky va ghi ro",      "ky dong dau", "ky ho ten",
     };
     static const char *const anywhere[] = {
         "nguoi lap", "ghi ro ho ten", "dong dau", "ky ten", "can bo lap", "ubnd",
@@ -136,8 +136,7 @@ classify(struct walk *w, const struct batch *b, size_t k)
     if (w->in_footer && nmapped < 3 && !id && !dob)
         return RK_FOOTER; /* the signers' names under "Người lập biểu" and the chief's title */
     if (!w->workbook && br->nf != s->ncols) {
-        snprintf(w->why, sizeof w->why, "ragged row: %zu fields, header has %zu", br->nf,
-                 s->ncols);
+        snprintf(w->why, sizeof w->why, "ragged row: %zu fields, header has %zu", br->nf, s->ncols);
         w->reason = w->why;
         return RK_REJECT;
     }

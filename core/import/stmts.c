@@ -109,7 +109,7 @@ import_prepare_all(struct dc_db *db, struct stmts *st, const struct dc_import_su
             continue;
         st->present[f] = 1;
         if (s->map[i].sex)
-            st->present[DC_F_DOB] = 1; /* a split pair gives both */
+            st->present[DC_F_DOB] = 1;             /* a split pair gives both */
         if (f == DC_F_ID_NUMBER || f == DC_F_CMND) /* routed by content */
             st->present[DC_F_ID_NUMBER] = st->present[DC_F_CMND] = 1;
     }

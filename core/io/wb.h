@@ -14,7 +14,7 @@
 #include "workbook.h"
 
 struct wb_cell {
-    size_t col; /* 0-based */
+    size_t col;      /* 0-based */
     size_t off, len; /* value in wb_row.vals */
 };
 
@@ -23,10 +23,10 @@ struct wb_row {
     int hidden;
     struct wb_cell *cells;
     size_t ncells, ccap;
-    struct dc_buf vals;  /* cell values as read */
+    struct dc_buf vals; /* cell values as read */
     /* the row handed out */
-    struct dc_buf out;   /* NFC values, NUL-terminated, back to back */
-    struct dc_buf raw;   /* the values as one CSV line */
+    struct dc_buf out; /* NFC values, NUL-terminated, back to back */
+    struct dc_buf raw; /* the values as one CSV line */
     char **fp;
     size_t *lens, fcap;
     char reason[96];

@@ -318,8 +318,7 @@ file_sha256(const char *path, char hex[65], unsigned long long *bytes, struct dc
 }
 
 int
-wb_init(struct dc_wb_reader *r, const char *path, const struct dc_wb_opts *o,
-        struct dc_error *err)
+wb_init(struct dc_wb_reader *r, const char *path, const struct dc_wb_opts *o, struct dc_error *err)
 {
     r->path = path;
     r->max_bytes = o && o->max_bytes ? o->max_bytes : (16ull << 30);
@@ -352,8 +351,7 @@ wb_sheet_matches(const char *want, size_t i, const char *name)
 }
 
 struct dc_wb_reader *
-dc_wb_open(const char *path, enum dc_wb_kind kind, const struct dc_wb_opts *o,
-           struct dc_error *err)
+dc_wb_open(const char *path, enum dc_wb_kind kind, const struct dc_wb_opts *o, struct dc_error *err)
 {
     if (kind == DC_WB_XLSX)
         return wb_xlsx_open(path, o, err);

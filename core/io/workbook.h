@@ -42,9 +42,9 @@ int dc_wb_kind_of_file(const char *path, enum dc_wb_kind *kind, struct dc_error 
 const char *dc_wb_kind_name(enum dc_wb_kind kind); /* "xlsx" | "xls" | "csv" */
 
 struct dc_wb_opts {
-    const char *sheet;             /* NULL = the first visible sheet; a name, or its number */
-    unsigned long long max_bytes;  /* decompressed bytes of all parts; 0 = 16 GiB */
-    size_t max_field;              /* bytes of one cell; longer rows are rejected; 0 = 65536 */
+    const char *sheet;            /* NULL = the first visible sheet; a name, or its number */
+    unsigned long long max_bytes; /* decompressed bytes of all parts; 0 = 16 GiB */
+    size_t max_field;             /* bytes of one cell; longer rows are rejected; 0 = 65536 */
 };
 
 struct dc_wb_reader;
@@ -52,8 +52,8 @@ struct dc_wb_reader;
 /* Open a workbook and choose its sheet.  Errors: DC_EX_NOINPUT (cannot open), DC_EX_DATAERR
  * (not a workbook, corrupt, over a limit, no such sheet: the message lists the sheets),
  * DC_EX_OSERR (out of memory). */
-struct dc_wb_reader *dc_wb_open(const char *path, enum dc_wb_kind kind,
-                                const struct dc_wb_opts *o, struct dc_error *err);
+struct dc_wb_reader *dc_wb_open(const char *path, enum dc_wb_kind kind, const struct dc_wb_opts *o,
+                                struct dc_error *err);
 /* 1 = a row (maybe with row->reject set), 0 = end of the sheet, -1 = the file failed. */
 int dc_wb_next(struct dc_wb_reader *r, struct dc_csv_row *row, struct dc_error *err);
 const char *dc_wb_sheet(const struct dc_wb_reader *r); /* the chosen sheet's name */

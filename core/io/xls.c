@@ -128,8 +128,8 @@ wb_xls_open(const char *path, const struct dc_wb_opts *o, struct dc_error *err)
         }
     }
     if (!found) {
-        dc_error_at(err, DC_EX_DATAERR, path, 0, NULL, "no sheet '%.60s' (sheets: %s)",
-                    o->sheet, list);
+        dc_error_at(err, DC_EX_DATAERR, path, 0, NULL, "no sheet '%.60s' (sheets: %s)", o->sheet,
+                    list);
         goto fail;
     }
     if (freexl_select_active_worksheet(x->h, pick) != FREEXL_OK ||

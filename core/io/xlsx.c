@@ -130,8 +130,7 @@ builtin_date(unsigned id)
 {
     /* §18.8.30: 14-17 and 22 are dates (18-21, 45-47 times only); 27-36 and 50-58 the East
      * Asian date formats */
-    return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) ||
-           (id >= 50 && id <= 58);
+    return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58);
 }
 
 static void XMLCALL
@@ -712,7 +711,8 @@ choose_sheet(struct xlsx *x, const struct dc_wb_opts *o, char *part, size_t psiz
         return -1;
     }
     doc = xlsx_rel_by_type(&pk, "/officeDocument");
-    snprintf(wbpart, sizeof wbpart, "%s", doc ? doc->target + (doc->target[0] == '/') : "xl/workbook.xml");
+    snprintf(wbpart, sizeof wbpart, "%s",
+             doc ? doc->target + (doc->target[0] == '/') : "xl/workbook.xml");
     xlsx_rels_free(&pk);
     slash = strrchr(wbpart, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - wbpart + 1) : 0, wbpart);

@@ -20,7 +20,7 @@
 #define MAX_DEPTH 64
 #define SST_MAX_BYTES (256ull << 20)
 #define SST_MAX_COUNT (16u << 20)
-#define MAX_COLS 16384u      /* XFD */
+#define MAX_COLS 16384u /* XFD */
 #define MAX_ROWS 1048576L
 #define MAX_MERGES 262144u
 #define MAX_SHEETS 4096u
@@ -61,14 +61,14 @@ struct xlsx {
     unsigned long long sf_out;
     XML_Parser xp;
     int xp_done, suspended;
-    int depth, bad;         /* bad: the handlers found the part corrupt */
+    int depth, bad; /* bad: the handlers found the part corrupt */
     char bad_msg[128];
     /* the row being read */
     int in_row, in_c, in_v, in_is, in_t, rph;
-    long rnum, last;        /* row number being read, last row handed out */
-    size_t col, ncol_next;  /* column of the cell; next column when a cell has no r */
+    long rnum, last;       /* row number being read, last row handed out */
+    size_t col, ncol_next; /* column of the cell; next column when a cell has no r */
     int style;
-    char ctype;             /* 's' 'i'(inlineStr) 'f'(str) 'b' 'e' 'd' 'n' */
+    char ctype; /* 's' 'i'(inlineStr) 'f'(str) 'b' 'e' 'd' 'n' */
     struct dc_buf text;
     int text_over;
     int have_row;           /* a complete row waits in base.row */

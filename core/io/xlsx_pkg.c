@@ -16,8 +16,8 @@ xlsx_part_read(struct xlsx *x, zip_file_t *f, zip_uint64_t comp, unsigned long l
     zip_int64_t n = zip_fread(f, buf, cap);
 
     if (n < 0)
-        return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                           "corrupt workbook (zip: %s)", zip_file_strerror(f));
+        return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL, "corrupt workbook (zip: %s)",
+                           zip_file_strerror(f));
     *out += (unsigned long long)n;
     x->out_total += (unsigned long long)n;
     if (x->out_total > x->base.max_bytes)
@@ -54,8 +54,8 @@ xlsx_part_open(struct xlsx *x, const char *name, zip_uint64_t *comp, int require
     *comp = st.comp_size;
     f = zip_fopen_index(x->z, (zip_uint64_t)i, 0);
     if (!f)
-        dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                    "corrupt workbook (part %.80s: %s)", name, zip_strerror(x->z));
+        dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL, "corrupt workbook (part %.80s: %s)",
+                    name, zip_strerror(x->z));
     return f;
 }
 
@@ -96,10 +96,9 @@ xlsx_xml_error(struct xlsx *x, const char *part, struct dc_error *err)
     if (x->bad)
         return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL, "%.60s: %s", part,
                            x->bad_msg);
-    return dc_error_at(err, DC_EX_DATAERR, x->base.path, 0, NULL,
-                       "corrupt workbook (%.60s line %lu: %s)", part,
-                       (unsigned long)XML_GetCurrentLineNumber(x->xp),
-                       XML_ErrorString(XML_GetErrorCode(x->xp)));
+    return dc_error_at(
+        err, DC_EX_DATAERR, x->base.path, 0, NULL, "corrupt workbook (%.60s line %lu: %s)", part,
+        (unsigned long)XML_GetCurrentLineNumber(x->xp), XML_ErrorString(XML_GetErrorCode(x->xp)));
 }
 
 /* Parse a whole part with the handlers given (missing and optional: 0). */

@@ -20,9 +20,14 @@
 /* ---- blocking ----------------------------------------------------------- */
 
 const char *const link_rule_names[NRULES] = {
-    "id12", "given name + birth date", "surname class + middle + given + birth year",
-    "surname class + given + ward", "surname class + given + new ward",
-    "id prefix + surname class + given", "cmnd", "surname class + middle + birth date",
+    "id12",
+    "given name + birth date",
+    "surname class + middle + given + birth year",
+    "surname class + given + ward",
+    "surname class + given + new ward",
+    "id prefix + surname class + given",
+    "cmnd",
+    "surname class + middle + birth date",
     "birth date + ward",
 };
 
@@ -111,10 +116,8 @@ rule_pair_ok(int k, const struct rec *a, const struct rec *b)
 {
     if (k != 2 || a->prec != DC_DATE_DAY || b->prec != DC_DATE_DAY)
         return 1;
-    return a->month == b->month || a->day == b->day ||
-           (a->day == b->month && a->month == b->day);
+    return a->month == b->month || a->day == b->day || (a->day == b->month && a->month == b->day);
 }
-
 
 /* Stable LSD radix sort on the 64-bit key: records keep index order within
  * a key, and no comparison-sort cost over a million keys. */
@@ -256,21 +259,21 @@ link_hash_sort(struct ki *v, size_t n, struct dc_error *err)
 enum { SF_GIVEN = 1, SF_SURCLS, SF_MIDDLE, SF_SEX, SF_YEAR, SF_MONTH, SF_DOB, SF_PROV, SF_IDPROV };
 
 static const char *const split_field_names[] = {
-    "", "given name", "surname class", "middle name", "sex", "birth year", "birth month",
-    "birth date", "province", "ID province",
+    "",           "given name",  "surname class", "middle name", "sex",
+    "birth year", "birth month", "birth date",    "province",    "ID province",
 };
 
 #define MAX_SPLIT 3
 static const unsigned char split_by[NRULES][MAX_SPLIT] = {
-    {SF_GIVEN, SF_DOB},                /* id12: one ID shared by thousands */
-    {SF_SURCLS, SF_MIDDLE, SF_SEX},    /* given name + birth date */
-    {SF_SEX, SF_MONTH, SF_IDPROV},     /* surname class + middle + given + birth year */
-    {SF_YEAR, SF_MIDDLE, SF_SEX},      /* surname class + given + ward */
-    {SF_YEAR, SF_MIDDLE, SF_SEX},      /* surname class + given + new ward */
-    {SF_MIDDLE, SF_MONTH},             /* ID prefix (province, century, year) + class + given */
-    {SF_GIVEN, SF_DOB},                /* cmnd */
-    {SF_SEX, SF_PROV, SF_IDPROV},      /* surname class + middle + birth date */
-    {SF_SURCLS, SF_SEX},               /* birth date + ward */
+    {SF_GIVEN, SF_DOB},             /* id12: one ID shared by thousands */
+    {SF_SURCLS, SF_MIDDLE, SF_SEX}, /* given name + birth date */
+    {SF_SEX, SF_MONTH, SF_IDPROV},  /* surname class + middle + given + birth year */
+    {SF_YEAR, SF_MIDDLE, SF_SEX},   /* surname class + given + ward */
+    {SF_YEAR, SF_MIDDLE, SF_SEX},   /* surname class + given + new ward */
+    {SF_MIDDLE, SF_MONTH},          /* ID prefix (province, century, year) + class + given */
+    {SF_GIVEN, SF_DOB},             /* cmnd */
+    {SF_SEX, SF_PROV, SF_IDPROV},   /* surname class + middle + birth date */
+    {SF_SURCLS, SF_SEX},            /* birth date + ward */
 };
 
 static uint64_t
@@ -374,8 +377,10 @@ note_split(struct run *R, int k, const struct split_stat *st, struct dc_error *e
         o += (size_t)snprintf(by + o, sizeof by - o, "%s%s", l ? ", then " : "",
                               split_field_names[split_by[k][l]]);
     if (st->windowed && o < sizeof by / 2)
-        snprintf(by + o, sizeof by - o, "%s%zu left over cut into windows in birth-date and "
-                 "name order", o ? ", then " : "", st->windowed);
+        snprintf(by + o, sizeof by - o,
+                 "%s%zu left over cut into windows in birth-date and "
+                 "name order",
+                 o ? ", then " : "", st->windowed);
     return link_add_note(R->res, err,
                          "blocking rule '%s': %zu blocks over the cap of %zu (largest %zu "
                          "records) split by %s into %zu parts (largest %zu)",
@@ -860,4 +865,3 @@ out:
     }
     return rc;
 }
-

@@ -14,8 +14,8 @@
 
 struct uf {
     uint32_t *parent, *size;
-    uint64_t *id;        /* id12 + 1 of the component, 0 = none */
-    char *sex;           /* 'M', 'F', 0, or 'X' when an ID joined both */
+    uint64_t *id; /* id12 + 1 of the component, 0 = none */
+    char *sex;    /* 'M', 'F', 0, or 'X' when an ID joined both */
     uint16_t *ymin, *ymax;
 };
 
@@ -246,4 +246,3 @@ out:
     free(order);
     return rc;
 }
-

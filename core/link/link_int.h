@@ -82,31 +82,32 @@
 
 #include <unicode/unorm2.h>
 
-#define MAX_NAME 256                 /* bytes per name part compared; longer are cut */
-#define MAX_RECORDS 0xFFFFFFF0u      /* indexes are uint32_t */
+#define MAX_NAME 256            /* bytes per name part compared; longer are cut */
+#define MAX_RECORDS 0xFFFFFFF0u /* indexes are uint32_t */
 #define DEFAULT_MAX_BLOCK 10
-#define U_SAMPLES 1000000ull         /* Splink 5 tutorial order of magnitude */
-#define MIN_TRAIN_RECORDS 1000       /* below this EM has too little to go on */
+#define U_SAMPLES 1000000ull   /* Splink 5 tutorial order of magnitude */
+#define MIN_TRAIN_RECORDS 1000 /* below this EM has too little to go on */
 #define MIN_TRAIN_PAIRS 100
-#define EM_MAX_ITER 25               /* Splink default, research/dedup.md §B.4 */
+#define EM_MAX_ITER 25 /* Splink default, research/dedup.md §B.4 */
 #define EM_TOL 1e-4
-#define PROB_FLOOR 1e-4              /* m >= 1e-4: a zero never moves in EM (Splink #161) */
-#define U_FLOOR (1.0 / U_SAMPLES)    /* u >= the least the random-pair sample can measure */
-#define TF_MIN 1e-6                  /* research/dedup.md §B.5 point 3 */
+#define PROB_FLOOR 1e-4           /* m >= 1e-4: a zero never moves in EM (Splink #161) */
+#define U_FLOOR (1.0 / U_SAMPLES) /* u >= the least the random-pair sample can measure */
+#define TF_MIN 1e-6               /* research/dedup.md §B.5 point 3 */
 #define DC_DEDUP_TF_MAX 20000
-#define MAX_YEAR_SPREAD 10           /* cannot-link: one cluster spans at most this */
+#define MAX_YEAR_SPREAD 10 /* cannot-link: one cluster spans at most this */
 #define MAX_NOTES 64
 #define MAX_KEPT_PAIRS 100000000ull /* 1.6 GB of pairs: beyond any review */
 #define MAX_PARAMS_TEXT (64u << 20)
 #define NRULES 9
 #define PATTERN_BITS 14
-#define LINK_PARAMS_FORMAT 2         /* 2: the address comparison has house levels */
+#define LINK_PARAMS_FORMAT 2 /* 2: the address comparison has house levels */
 #define NPATTERNS ((size_t)NRULES << PATTERN_BITS)
-#define LINK_MAX_THREADS 16          /* struct arrays per worker; dc_dedup_opts.threads is capped here */
-#define U_STREAMS 2                  /* the u sample's fixed random streams: the sample, and so the
+#define LINK_MAX_THREADS 16 /* struct arrays per worker; dc_dedup_opts.threads is capped here */
+#define U_STREAMS                                                                                  \
+    2                          /* the u sample's fixed random streams: the sample, and so the
                                         parameters, are the same whatever the thread count */
-#define TRAIN_PAIRS 4000000ull       /* EM counts patterns on a seeded sample of this size */
-#define KEY_COLS (NRULES - 1)        /* the scan asks only about earlier rules' keys */
+#define TRAIN_PAIRS 4000000ull /* EM counts patterns on a seeded sample of this size */
+#define KEY_COLS (NRULES - 1)  /* the scan asks only about earlier rules' keys */
 
 /* The levels of each comparison and the names of the comparisons; the
  * hand-set parameters (params.c). */
@@ -150,17 +151,17 @@ struct intern {
     size_t plen, pcap;
     uint32_t *off, *len;
     uint64_t *hash;
-    size_t n, cap;     /* entries, id 0 = "" */
-    uint32_t *slots;   /* open addressing, 0 = empty */
+    size_t n, cap;   /* entries, id 0 = "" */
+    uint32_t *slots; /* open addressing, 0 = empty */
     size_t mask;
 };
 
 /* ---- per-record compact state ------------------------------------------ */
 
 struct rec {
-    uint64_t nfc;      /* hash of the NFC full name (parts joined), 0 = none */
-    uint64_t id12;     /* BCD digits when idlen == 12, ID_PREFIX_UNKNOWN may be set */
-    uint64_t cmnd;     /* BCD digits when cmndlen > 0 */
+    uint64_t nfc;  /* hash of the NFC full name (parts joined), 0 = none */
+    uint64_t id12; /* BCD digits when idlen == 12, ID_PREFIX_UNKNOWN may be set */
+    uint64_t cmnd; /* BCD digits when cmndlen > 0 */
     uint32_t fam, mid, mid2, giv, famcls; /* folded ids in names; mid2 = mid minus Thi/Van */
     uint32_t full;                        /* folded full name, id in fulls, 0 = none */
     uint32_t ward, nward, prov, nprov;    /* ids in codes */
@@ -182,7 +183,7 @@ struct ctx {
     size_t raw2fold_cap;
     struct intern codes;
     uint32_t id_thi, id_van;
-    double prep_s; /* wall seconds in link_ctx_add */
+    double prep_s;       /* wall seconds in link_ctx_add */
     uint8_t (*hist)[32]; /* per fulls id: byte counts by (byte & 31), see jw_level */
 };
 
@@ -397,8 +398,7 @@ cmp_id(const struct rec *a, const struct rec *b)
     if (a->cmndlen && b->cmndlen) {
         if (a->cmnd == b->cmnd)
             return a->cmndlen == b->cmndlen ? 1 : 2; /* leading zero lost */
-        return a->cmndlen == b->cmndlen && one_digit_apart(a->cmnd, b->cmnd) ? 2
-                                                                                       : 4;
+        return a->cmndlen == b->cmndlen && one_digit_apart(a->cmnd, b->cmnd) ? 2 : 4;
     }
     /* 12-digit CMND issued 2012-2015 is the personal number itself. */
     if ((a->idlen && b->cmndlen == 12 && a->id12 == b->cmnd) ||
@@ -416,8 +416,7 @@ cmp_id(const struct rec *a, const struct rec *b)
 static inline int
 id_link(const struct rec *a, const struct rec *b)
 {
-    if (a->idlen != 12 || b->idlen != 12 || a->id12 != b->id12 ||
-        (a->id12 & ID_PREFIX_UNKNOWN))
+    if (a->idlen != 12 || b->idlen != 12 || a->id12 != b->id12 || (a->id12 & ID_PREFIX_UNKNOWN))
         return 0;
     return !(a->sex && b->sex && a->sex != b->sex && a->prec && b->prec &&
              (a->year > b->year ? a->year - b->year : b->year - a->year) > 1);
@@ -562,8 +561,8 @@ int link_hash_sort(struct ki *v, size_t n, struct dc_error *err);
 struct rule_groups {
     size_t maxgroup;
     unsigned long long upper; /* pairs in its compared blocks */
-    uint32_t *mem;    /* members of compared blocks, block after block */
-    uint32_t *start;  /* ngroups + 1 offsets into mem */
+    uint32_t *mem;            /* members of compared blocks, block after block */
+    uint32_t *start;          /* ngroups + 1 offsets into mem */
     size_t ngroups, nmem;
 };
 
@@ -593,22 +592,22 @@ struct run {
     struct split_stat split[NRULES];
     struct dc_dedup_result *res;
     const struct dc_dedup_params *p;
-    uint64_t *pattern;    /* counts per pattern_index(): all pairs of each training
+    uint64_t *pattern; /* counts per pattern_index(): all pairs of each training
                              session, then (at NPATTERNS) each pair once */
     struct dc_dedup_pair *pairs;
     size_t npairs, cap_pairs;
     double keep_min, keep_w;
     struct scorer sc;
     unsigned long long candidates, cand_true, upper, rule_new[NRULES];
-    size_t maxgroup;      /* largest compared block */
-    uint64_t sample_lim;  /* COUNT pass: keep a pair when its hash <= this */
-    double sample_frac;   /* the share of candidate pairs that passes */
-    uint32_t *keys;       /* n * KEY_COLS: fingerprints of every record's keys (key_fp) */
+    size_t maxgroup;     /* largest compared block */
+    uint64_t sample_lim; /* COUNT pass: keep a pair when its hash <= this */
+    double sample_frac;  /* the share of candidate pairs that passes */
+    uint32_t *keys;      /* n * KEY_COLS: fingerprints of every record's keys (key_fp) */
     struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
     size_t ngc[LINK_MAX_THREADS];
-    int nthreads;         /* dc_dedup_opts.threads, resolved: 1..LINK_MAX_THREADS */
-    int block_threads;    /* rules blocked at once: each takes n * 16 bytes (--memory) */
-    size_t gc_lim;        /* pairs each worker may cache (pair_cache, GCACHE_MAX, --memory) */
+    int nthreads;      /* dc_dedup_opts.threads, resolved: 1..LINK_MAX_THREADS */
+    int block_threads; /* rules blocked at once: each takes n * 16 bytes (--memory) */
+    size_t gc_lim;     /* pairs each worker may cache (pair_cache, GCACHE_MAX, --memory) */
     int gc_ok;
 };
 
@@ -650,8 +649,7 @@ pattern_level(uint32_t x, int k)
 
 void link_estimate_u(struct run *R, struct dc_dedup_params *p);
 int link_estimate_m(struct run *R, struct dc_dedup_params *p, struct dc_error *err);
-int link_tf_build(struct run *R, struct tf_table *t, int given, struct ki *v,
-                  struct dc_error *err);
+int link_tf_build(struct run *R, struct tf_table *t, int given, struct ki *v, struct dc_error *err);
 
 /* ---- clustering (cluster.c) --------------------------------------------- */
 

@@ -101,7 +101,8 @@ static int
 load_sql(int two, char *buf, size_t size, struct dc_error *err)
 {
     if (dc_prow_select(DC_PROW_DEDUP,
-                       two ? "WHERE record_id IN (?1, ?2) ORDER BY record_id" : "ORDER BY record_id",
+                       two ? "WHERE record_id IN (?1, ?2) ORDER BY record_id"
+                           : "ORDER BY record_id",
                        buf, size) < 0)
         return dc_error_set(err, DC_EX_SOFTWARE, "the person select is longer than its buffer");
     return 0;
@@ -490,12 +491,12 @@ dc_linkdb_store(struct dc_db *db, const struct dc_linkset *ls, const struct dc_d
         return -1;
     if (dc_db_prepare(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES (?1, ?2, ?3, ?4, ?5)",
                       &qp, err) < 0 ||
-        dc_db_prepare(db, "INSERT INTO cluster(record_id, cluster_id) VALUES (?1, ?2)", &qc,
-                      err) < 0 ||
-        dc_db_prepare_rows(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES ", 5,
-                           STORE_ROWS, &qpm, err) < 0 ||
-        dc_db_prepare_rows(db, "INSERT INTO cluster(record_id, cluster_id) VALUES ", 2,
-                           STORE_ROWS, &qcm, err) < 0)
+        dc_db_prepare(db, "INSERT INTO cluster(record_id, cluster_id) VALUES (?1, ?2)", &qc, err) <
+            0 ||
+        dc_db_prepare_rows(db, "INSERT INTO pair(a, b, weight, prob, gamma) VALUES ", 5, STORE_ROWS,
+                           &qpm, err) < 0 ||
+        dc_db_prepare_rows(db, "INSERT INTO cluster(record_id, cluster_id) VALUES ", 2, STORE_ROWS,
+                           &qcm, err) < 0)
         goto fail;
     /* Pairs are in (a,b) order and record ids ascend with the index, so the
      * rows go in key order, whole statements first, the rest one by one. */

@@ -40,7 +40,6 @@ const double link_default_u[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
 
 /* ---- parameters --------------------------------------------------------- */
 
-
 static void
 tf_free(struct tf_table *t)
 {
@@ -104,7 +103,6 @@ tf_lookup(const struct tf_table *t, uint64_t h)
     return t->cut;
 }
 
-
 void
 link_scorer_free(struct scorer *s)
 {
@@ -160,16 +158,14 @@ dc_dedup_params_to_text(const struct dc_dedup_params *p, char **out, struct dc_e
     *out = NULL;
     dc_buf_printf(&b, "dancu-dedup-params %d\n", LINK_PARAMS_FORMAT);
     dc_buf_printf(&b, "prior %.17g\n", p->prior);
-    dc_buf_printf(&b, "trained %d\nseed %llu\ntrained_records %llu\nu_samples %llu\n",
-                  p->trained, p->seed, p->trained_records, p->u_samples);
-    dc_buf_printf(&b, "em_iterations %d\nem_converged %d\n", p->em_iterations,
-                  p->em_converged);
+    dc_buf_printf(&b, "trained %d\nseed %llu\ntrained_records %llu\nu_samples %llu\n", p->trained,
+                  p->seed, p->trained_records, p->u_samples);
+    dc_buf_printf(&b, "em_iterations %d\nem_converged %d\n", p->em_iterations, p->em_converged);
     for (k = 0; k < DC_CMP_COUNT; k++)
         for (l = 1; l < link_nlevels[k]; l++)
-            dc_buf_printf(&b, "level %s %d m %.17g u %.17g\n", link_cmp_names[k], l,
-                          p->m[k][l], p->u[k][l]);
-    dc_buf_printf(&b, "tf_cut full %.17g\ntf_cut given %.17g\n", p->tf_full.cut,
-                  p->tf_given.cut);
+            dc_buf_printf(&b, "level %s %d m %.17g u %.17g\n", link_cmp_names[k], l, p->m[k][l],
+                          p->u[k][l]);
+    dc_buf_printf(&b, "tf_cut full %.17g\ntf_cut given %.17g\n", p->tf_full.cut, p->tf_given.cut);
     for (i = 0; i < p->tf_full.n; i++)
         dc_buf_printf(&b, "tf full %.17g %s\n", p->tf_full.e[i].freq, p->tf_full.e[i].s);
     for (i = 0; i < p->tf_given.n; i++)
@@ -258,8 +254,8 @@ dc_dedup_params_outdated(const char *text)
 {
     static const char head[] = "dancu-dedup-params ";
 
-    return text && strncmp(text, head, sizeof head - 1) == 0 &&
-           text[sizeof head - 1] >= '1' && text[sizeof head - 1] < '0' + LINK_PARAMS_FORMAT &&
+    return text && strncmp(text, head, sizeof head - 1) == 0 && text[sizeof head - 1] >= '1' &&
+           text[sizeof head - 1] < '0' + LINK_PARAMS_FORMAT &&
            (text[sizeof head] == '\n' || text[sizeof head] == '\r');
 }
 
@@ -344,8 +340,8 @@ dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out, struct
             size_t wl;
             double v;
 
-            if (!tok(&q, le, &w, &wl) || !tok(&q, le, &t, &tl) || !tok_double(t, tl, &v) ||
-                v < 0 || v > 1)
+            if (!tok(&q, le, &w, &wl) || !tok(&q, le, &t, &tl) || !tok_double(t, tl, &v) || v < 0 ||
+                v > 1)
                 goto bad;
             if (tok_is(w, wl, "full"))
                 p->tf_full.cut = v;
@@ -362,13 +358,13 @@ dc_dedup_params_from_text(const char *text, struct dc_dedup_params **out, struct
             if (!tok(&q, le, &w, &wl) || !tok(&q, le, &t, &tl) || !tok_double(t, tl, &v) ||
                 !(v > 0 && v <= 1))
                 goto bad;
-            tab = tok_is(w, wl, "full") ? &p->tf_full : tok_is(w, wl, "given") ? &p->tf_given
-                                                                               : NULL;
+            tab = tok_is(w, wl, "full")    ? &p->tf_full
+                  : tok_is(w, wl, "given") ? &p->tf_given
+                                           : NULL;
             while (q < le && *q == ' ')
                 q++;
             vl = (size_t)(le - q);
-            if (!tab || vl == 0 || vl > MAX_NAME * 3 ||
-                tab->n >= DC_DEDUP_TF_MAX)
+            if (!tab || vl == 0 || vl > MAX_NAME * 3 || tab->n >= DC_DEDUP_TF_MAX)
                 goto bad;
             if (link_tf_add(tab, tab == &p->tf_full ? &capf : &capg, v, q, vl)) {
                 dc_dedup_params_free(p);
@@ -439,4 +435,3 @@ link_params_copy(const struct dc_dedup_params *src, struct dc_dedup_params **out
     free(t);
     return rc;
 }
-

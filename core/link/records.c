@@ -185,7 +185,6 @@ fold(const char *s, size_t n, char *out, size_t cap, size_t *outlen, struct dc_e
 
 /* ---- per-record compact state ------------------------------------------ */
 
-
 void
 link_ctx_free(struct ctx *c)
 {
@@ -587,8 +586,8 @@ size_t
 link_ctx_bytes(const struct ctx *c)
 {
     return c->cap * sizeof *c->r + intern_bytes(&c->names) + intern_bytes(&c->fulls) +
-           intern_bytes(&c->raw) + intern_bytes(&c->codes) +
-           c->raw2fold_cap * sizeof *c->raw2fold + c->fulls.n * sizeof *c->hist;
+           intern_bytes(&c->raw) + intern_bytes(&c->codes) + c->raw2fold_cap * sizeof *c->raw2fold +
+           c->fulls.n * sizeof *c->hist;
 }
 
 /* ---- comparisons: the byte histograms jw_level reads (link_int.h) ----- */

@@ -21,8 +21,7 @@ static const char *const level_names[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
     {"null", "exact day", "day/month swapped", "same year and month", "year-only agreeing",
      "one digit apart", "different", ""},
     {"null", "equal", "one digit apart, swapped, leading-zero variant or unknown province prefix",
-     "one missing", "different",
-     "", "", ""},
+     "one missing", "different", "", "", ""},
     {"null", "agree", "disagree", "", "", "", "", ""},
     {"null", "same ward and house or hamlet", "same ward, house unknown on a side",
      "same ward, another house or hamlet", "same province", "different", "", ""},
@@ -68,8 +67,8 @@ const char *
 dc_dedup_phase_name(int phase)
 {
     static const char *const names[DC_DEDUP_NPHASES] = {
-        "prepare records", "blocking", "training pairs", "u sample", "EM + TF",
-        "scoring", "clustering"};
+        "prepare records", "blocking", "training pairs", "u sample",
+        "EM + TF",         "scoring",  "clustering"};
 
     return phase >= 0 && phase < DC_DEDUP_NPHASES ? names[phase] : "?";
 }
@@ -158,8 +157,7 @@ opts_check(const struct dc_dedup_opts *opts, struct dc_dedup_opts *o, struct dc_
         o->max_block = DEFAULT_MAX_BLOCK;
     if (o->max_block > 1000000)
         return dc_error_set(err, DC_EX_USAGE, "dedup: block cap over 1000000");
-    if (!(o->threshold >= 0 && o->threshold <= 1) ||
-        !(o->review_min >= 0 && o->review_min <= 1))
+    if (!(o->threshold >= 0 && o->threshold <= 1) || !(o->review_min >= 0 && o->review_min <= 1))
         return dc_error_set(err, DC_EX_USAGE, "dedup: threshold and review_min must be in 0..1");
     return 0;
 }
@@ -170,8 +168,7 @@ static int run_ctx(struct ctx *c, const struct dc_dedup_params *given,
 
 int
 dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_params *given,
-             const struct dc_dedup_opts *opts, struct dc_dedup_result *out,
-             struct dc_error *err)
+             const struct dc_dedup_opts *opts, struct dc_dedup_result *out, struct dc_error *err)
 {
     struct dc_dedup_opts o;
     struct ctx c;
@@ -358,8 +355,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         if (given) {
             if (link_params_copy(given, &p, err))
                 goto fail;
-            if (link_add_note(out, err,
-                              "too few records or pairs to train: given parameters kept"))
+            if (link_add_note(out, err, "too few records or pairs to train: given parameters kept"))
                 goto fail;
         } else {
             if (dc_dedup_params_default(&p, err))
@@ -381,8 +377,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         if (!p->em_converged &&
             link_add_note(out, err, "EM did not converge in %d iterations", p->em_iterations))
             goto fail;
-        if (link_tf_build(&R, &p->tf_full, 0, v, err) ||
-            link_tf_build(&R, &p->tf_given, 1, v, err))
+        if (link_tf_build(&R, &p->tf_full, 0, v, err) || link_tf_build(&R, &p->tf_given, 1, v, err))
             goto fail;
     } else if (link_params_copy(given, &p, err)) {
         goto fail;
@@ -466,8 +461,8 @@ dc_dedup_explain(const struct dc_person *a, const struct dc_person *b,
         if (l)
             snprintf(mu, sizeof mu, "m %.4g u %.4g", p->m[k][l], p->u[k][l]);
         total += w;
-        dc_buf_printf(&sb, "%-8s level %u %-40s %-22s weight %+8.3f\n", link_cmp_names[k],
-                      l, level_names[k][l], mu, w);
+        dc_buf_printf(&sb, "%-8s level %u %-40s %-22s weight %+8.3f\n", link_cmp_names[k], l,
+                      level_names[k][l], mu, w);
         if (k == DC_CMP_NAME) {
             double t = tf_adjust(&sc, &c.r[0], &c.r[1], l);
 
@@ -481,8 +476,8 @@ dc_dedup_explain(const struct dc_person *a, const struct dc_person *b,
     dc_buf_printf(&sb, "probability %.6f\n", prob_of(total));
     if (id_link(&c.r[0], &c.r[1]))
         dc_buf_printf(&sb, "linked: the same valid 12-digit ID, and sex and birth year do not "
-                            "both contradict it (clustered whatever the probability, unless a "
-                            "cannot-link rule refuses)\n");
+                           "both contradict it (clustered whatever the probability, unless a "
+                           "cannot-link rule refuses)\n");
     link_scorer_free(&sc);
     link_ctx_free(&c);
     if (sb.oom) {

@@ -81,8 +81,7 @@ dc_dedup_stage_release(struct dc_dedup_stage *st)
 }
 
 int
-dc_dedup_explain_records(struct dc_db *db, int64_t a, int64_t b, char **text,
-                         struct dc_error *err)
+dc_dedup_explain_records(struct dc_db *db, int64_t a, int64_t b, char **text, struct dc_error *err)
 {
     struct dc_linkset ls;
     struct dc_dedup_params *p = NULL;
@@ -93,8 +92,7 @@ dc_dedup_explain_records(struct dc_db *db, int64_t a, int64_t b, char **text,
         return -1;
     long ia = dc_linkset_find(&ls, a), ib = dc_linkset_find(&ls, b);
     if (ia < 0 || ib < 0) {
-        dc_error_set(err, DC_EX_DATAERR, "no normalized record %lld",
-                     (long long)(ia < 0 ? a : b));
+        dc_error_set(err, DC_EX_DATAERR, "no normalized record %lld", (long long)(ia < 0 ? a : b));
         goto out;
     }
     if (dc_linkdb_params_load(db, &p, err) < 0)

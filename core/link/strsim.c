@@ -51,7 +51,8 @@ dc_strsim_jaro(const char *a, size_t na, const char *b, size_t nb)
         k++;
     }
     return ((double)m / (double)na + (double)m / (double)nb +
-            ((double)m - (double)t / 2.0) / (double)m) / 3.0;
+            ((double)m - (double)t / 2.0) / (double)m) /
+           3.0;
 }
 
 double
@@ -122,6 +123,6 @@ dc_strsim_one_edit_same_len(const char *a, size_t na, const char *b, size_t nb)
     }
     if (ndiff == 1)
         return 1;
-    return ndiff == 2 && first + 1 < na && a[first] == b[first + 1] &&
-           a[first + 1] == b[first] ? 1 : 0;
+    return ndiff == 2 && first + 1 < na && a[first] == b[first + 1] && a[first + 1] == b[first] ? 1
+                                                                                                : 0;
 }

@@ -322,4 +322,3 @@ link_tf_build(struct run *R, struct tf_table *t, int given, struct ki *v, struct
         qsort(t->e, t->n, sizeof *t->e, link_tf_cmp);
     return 0;
 }
-

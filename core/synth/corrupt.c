@@ -10,35 +10,33 @@
 
 /* code, weight in household rows, weight in legacy rows (see file comment) */
 const struct synth_op synth_ops[OP_N] = {
-    {"NAME_TYPO", {20, 20}},          {"NAME_NO_DIACRITICS", {8, 15}},
-    {"NAME_TONE_PLACEMENT", {8, 8}},  {"NAME_SURNAME_VARIANT", {5, 5}},
-    {"NAME_MIDDLE_DROPPED", {6, 6}},  {"NAME_UPPER", {8, 15}},
-    {"NAME_DOUBLE_SPACE", {5, 0}},    {"NAME_NBSP", {3, 0}},
-    {"NAME_ETH_D", {3, 0}},           {"NAME_MOJIBAKE", {2, 0}},
-    {"DOB_DAY_MONTH_SWAP", {5, 6}},   {"DOB_YEAR_ONLY", {4, 5}},
-    {"DOB_SHORT_YEAR", {6, 0}},       {"ID_LEADING_ZERO_LOST", {4, 0}},
-    {"ID_DIGIT_TYPO", {3, 0}},        {"ID_SPREADSHEET_EXPONENT", {1, 0}},
-    {"ID_WRONG_COLUMN", {2, 3}},      {"CMND_LEADING_ZERO_LOST", {0, 4}},
-    {"MISSING_DOB", {2, 2}},
-    {"MISSING_SEX", {2, 2}},          {"MISSING_ID", {3, 0}},
-    {"MISSING_ADDRESS", {2, 2}},      {"ADDR_ABBREV", {10, 0}},
-    {"ADDR_NO_DIACRITICS", {4, 10}},  {"ADDR_2025_STYLE", {8, 0}},
-    {"NAME_NOTE", {4, 0}},
+    {"NAME_TYPO", {20, 20}},         {"NAME_NO_DIACRITICS", {8, 15}},
+    {"NAME_TONE_PLACEMENT", {8, 8}}, {"NAME_SURNAME_VARIANT", {5, 5}},
+    {"NAME_MIDDLE_DROPPED", {6, 6}}, {"NAME_UPPER", {8, 15}},
+    {"NAME_DOUBLE_SPACE", {5, 0}},   {"NAME_NBSP", {3, 0}},
+    {"NAME_ETH_D", {3, 0}},          {"NAME_MOJIBAKE", {2, 0}},
+    {"DOB_DAY_MONTH_SWAP", {5, 6}},  {"DOB_YEAR_ONLY", {4, 5}},
+    {"DOB_SHORT_YEAR", {6, 0}},      {"ID_LEADING_ZERO_LOST", {4, 0}},
+    {"ID_DIGIT_TYPO", {3, 0}},       {"ID_SPREADSHEET_EXPONENT", {1, 0}},
+    {"ID_WRONG_COLUMN", {2, 3}},     {"CMND_LEADING_ZERO_LOST", {0, 4}},
+    {"MISSING_DOB", {2, 2}},         {"MISSING_SEX", {2, 2}},
+    {"MISSING_ID", {3, 0}},          {"MISSING_ADDRESS", {2, 2}},
+    {"ADDR_ABBREV", {10, 0}},        {"ADDR_NO_DIACRITICS", {4, 10}},
+    {"ADDR_2025_STYLE", {8, 0}},     {"NAME_NOTE", {4, 0}},
 };
 
 /* Ops that make each other invisible on the same field: only one is kept. */
 static uint32_t
 excludes(int o)
 {
-    const uint32_t name_a = BIT(OP_NAME_NO_DIACRITICS) | BIT(OP_NAME_TONE) | BIT(OP_NAME_ETH) |
-                            BIT(OP_NAME_MOJI);
+    const uint32_t name_a =
+        BIT(OP_NAME_NO_DIACRITICS) | BIT(OP_NAME_TONE) | BIT(OP_NAME_ETH) | BIT(OP_NAME_MOJI);
     const uint32_t space = BIT(OP_NAME_DSPACE) | BIT(OP_NAME_NBSP);
-    const uint32_t dob = BIT(OP_DOB_SWAP) | BIT(OP_DOB_YEAR) | BIT(OP_DOB_SHORT) |
-                         BIT(OP_MISS_DOB);
+    const uint32_t dob = BIT(OP_DOB_SWAP) | BIT(OP_DOB_YEAR) | BIT(OP_DOB_SHORT) | BIT(OP_MISS_DOB);
     const uint32_t id = BIT(OP_ID_ZERO) | BIT(OP_ID_TYPO) | BIT(OP_MISS_ID) | BIT(OP_ID_EXP) |
                         BIT(OP_ID_COL) | BIT(OP_CMND_ZERO);
-    const uint32_t addr = BIT(OP_MISS_ADDR) | BIT(OP_ADDR_ABBR) | BIT(OP_ADDR_FOLD) |
-                          BIT(OP_ADDR_NEW);
+    const uint32_t addr =
+        BIT(OP_MISS_ADDR) | BIT(OP_ADDR_ABBR) | BIT(OP_ADDR_FOLD) | BIT(OP_ADDR_NEW);
     uint32_t b = BIT(o);
     if (b & name_a)
         return name_a;
@@ -118,8 +116,8 @@ can_tone(const struct gen *g, const struct person *p)
     return c;
 }
 
-static const char *const survar[][2] = {{"Hoàng", "Huỳnh"}, {"Huỳnh", "Hoàng"}, {"Vũ", "Võ"},
-                                        {"Võ", "Vũ"}};
+static const char *const survar[][2] = {
+    {"Hoàng", "Huỳnh"}, {"Huỳnh", "Hoàng"}, {"Vũ", "Võ"}, {"Võ", "Vũ"}};
 
 static int
 can_survar(const struct person *p)
@@ -180,9 +178,9 @@ count_spaces(const char *s)
 
 /* Windows-1252 0x80..0x9F (the rest is Latin-1); undefined bytes stay C1. */
 static const uint16_t cp1252_hi[32] = {
-    0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160,
-    0x2039, 0x152, 0x8D, 0x17D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0x9D, 0x17E, 0x178};
+    0x20AC, 0x81,   0x201A, 0x192,  0x201E, 0x2026, 0x2020, 0x2021, 0x2C6,  0x2030, 0x160,
+    0x2039, 0x152,  0x8D,   0x17D,  0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
 
 /* Apply the name ops of `want`; return those that really changed the text. */
 uint32_t
@@ -382,4 +380,3 @@ synth_build_mrz(struct gen *g, const struct person *p, const char *id12, int has
     l3[30] = '\0';
     snprintf(out, cap, "%s\n%s\n%s", l1, l2, l3);
 }
-

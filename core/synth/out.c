@@ -128,8 +128,8 @@ abc_lower_toned_caps(char *s, size_t n)
         } else if (b == 0xC5 && i + 1 < n && (unsigned char)s[i + 1] == 0xA8) {
             s[i + 1] = (char)0xA9; /* Ũ -> ũ */
             i += 2;
-        } else if (b == 0xE1 && i + 2 < n && ((unsigned char)s[i + 1] == 0xBA ||
-                                             (unsigned char)s[i + 1] == 0xBB)) {
+        } else if (b == 0xE1 && i + 2 < n &&
+                   ((unsigned char)s[i + 1] == 0xBA || (unsigned char)s[i + 1] == 0xBB)) {
             /* U+1EA0-U+1EF9: even code points are capitals */
             unsigned cp = 0x1000u | (((unsigned char)s[i + 1] & 0x3Fu) << 6) |
                           ((unsigned char)s[i + 2] & 0x3Fu);
@@ -240,4 +240,3 @@ synth_print_rows(struct gen *g, int after)
     o->rows = rows;
     return 0;
 }
-

@@ -10,30 +10,80 @@
 /* 63 province codes of ID numbers, Circular 07/2016 Annex 1 (idformats §1.3):
  * "0" + the pre-2025 GSO province code. */
 static const char *const id_prov[63] = {
-    "01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17", "19", "20",
-    "22", "24", "25", "26", "27", "30", "31", "33", "34", "35", "36", "37", "38",
-    "40", "42", "44", "45", "46", "48", "49", "51", "52", "54", "56", "58", "60",
-    "62", "64", "66", "67", "68", "70", "72", "74", "75", "77", "79", "80", "82",
-    "83", "84", "86", "87", "89", "91", "92", "93", "94", "95", "96"};
+    "01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17", "19", "20", "22", "24", "25",
+    "26", "27", "30", "31", "33", "34", "35", "36", "37", "38", "40", "42", "44", "45", "46", "48",
+    "49", "51", "52", "54", "56", "58", "60", "62", "64", "66", "67", "68", "70", "72", "74", "75",
+    "77", "79", "80", "82", "83", "84", "86", "87", "89", "91", "92", "93", "94", "95", "96"};
 
 /* 9-digit CMND prefix of the issuing provincial police (idformats §2.1).
  * Rows marked * are the note's "from memory, unverified" remainder; a prefix
  * is only a soft hint for crosscheck, so an error here misleads no check. */
 static const struct {
     const char *prov, *prefix;
-} cmnd_prefix[] = {
-    {"01", "01"},  {"79", "02"},  {"31", "03"},  {"14", "05"},  {"02", "07"},  {"06", "095"},
-    {"22", "10"},  {"17", "11"},  {"27", "12"},  {"24", "12"},  {"25", "13"},  {"30", "14"},
-    {"33", "14"},  {"35", "16"},  {"42", "18"},  {"44", "19"},  {"45", "19"},  {"49", "20"},
-    {"51", "21"},  {"52", "21"},  {"54", "22"},  {"56", "22"},  {"64", "230"}, {"58", "26"},
-    {"60", "26"},  {"77", "27"},  {"74", "280"}, {"70", "285"}, {"72", "29"},  {"83", "32"},
-    {"89", "35"},  {"93", "36"},  {"94", "36"},  {"95", "38"},
-    /* unverified (*) */
-    {"11", "04"},  {"12", "04"},  {"10", "06"},  {"15", "06"},  {"08", "07"},  {"04", "08"},
-    {"20", "08"},  {"19", "090"}, {"26", "13"},  {"34", "15"},  {"36", "16"},  {"37", "16"},
-    {"38", "17"},  {"40", "18"},  {"46", "19"},  {"48", "20"},  {"62", "23"},  {"66", "24"},
-    {"67", "245"}, {"68", "25"},  {"75", "27"},  {"80", "30"},  {"82", "31"},  {"86", "33"},
-    {"84", "33"},  {"87", "34"},  {"92", "36"},  {"91", "37"},  {"96", "38"}};
+} cmnd_prefix[] = {{"01", "01"},
+                   {"79", "02"},
+                   {"31", "03"},
+                   {"14", "05"},
+                   {"02", "07"},
+                   {"06", "095"},
+                   {"22", "10"},
+                   {"17", "11"},
+                   {"27", "12"},
+                   {"24", "12"},
+                   {"25", "13"},
+                   {"30", "14"},
+                   {"33", "14"},
+                   {"35", "16"},
+                   {"42", "18"},
+                   {"44", "19"},
+                   {"45", "19"},
+                   {"49", "20"},
+                   {"51", "21"},
+                   {"52", "21"},
+                   {"54", "22"},
+                   {"56", "22"},
+                   {"64", "230"},
+                   {"58", "26"},
+                   {"60", "26"},
+                   {"77", "27"},
+                   {"74", "280"},
+                   {"70", "285"},
+                   {"72", "29"},
+                   {"83", "32"},
+                   {"89", "35"},
+                   {"93", "36"},
+                   {"94", "36"},
+                   {"95", "38"},
+                   /* unverified (*) */
+                   {"11", "04"},
+                   {"12", "04"},
+                   {"10", "06"},
+                   {"15", "06"},
+                   {"08", "07"},
+                   {"04", "08"},
+                   {"20", "08"},
+                   {"19", "090"},
+                   {"26", "13"},
+                   {"34", "15"},
+                   {"36", "16"},
+                   {"37", "16"},
+                   {"38", "17"},
+                   {"40", "18"},
+                   {"46", "19"},
+                   {"48", "20"},
+                   {"62", "23"},
+                   {"66", "24"},
+                   {"67", "245"},
+                   {"68", "25"},
+                   {"75", "27"},
+                   {"80", "30"},
+                   {"82", "31"},
+                   {"86", "33"},
+                   {"84", "33"},
+                   {"87", "34"},
+                   {"92", "36"},
+                   {"91", "37"},
+                   {"96", "38"}};
 
 /* Minority groups in the provinces where they are most of the population,
  * names from refdata/ethnic_groups.csv; their common surnames from
@@ -61,13 +111,13 @@ static const struct {
     {"79", 0.05, "Hoa", {"Lâm", "Trương", "Quách", "Hứa", "Lý"}},
 };
 
-static const char *const streets[] = {"Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng",
-                                      "Lý Thường Kiệt", "Quang Trung", "Nguyễn Huệ",
-                                      "Phan Chu Trinh", "Lê Duẩn", "Điện Biên Phủ",
-                                      "Hùng Vương", "Võ Thị Sáu", "Trần Phú", "Bạch Đằng"};
-static const char *const hamlets[] = {"Đông", "Tây", "Nam", "Bắc", "Thượng", "Hạ", "Trung",
-                                      "Tân Lập", "Đoàn Kết", "Hòa Bình", "Phú Mỹ", "An Thạnh",
-                                      "Bình Minh", "Tân Hòa", "Quyết Tiến"};
+static const char *const streets[] = {
+    "Lê Lợi",      "Trần Hưng Đạo", "Nguyễn Trãi",    "Hai Bà Trưng", "Lý Thường Kiệt",
+    "Quang Trung", "Nguyễn Huệ",    "Phan Chu Trinh", "Lê Duẩn",      "Điện Biên Phủ",
+    "Hùng Vương",  "Võ Thị Sáu",    "Trần Phú",       "Bạch Đằng"};
+static const char *const hamlets[] = {"Đông",   "Tây",      "Nam",       "Bắc",      "Thượng",
+                                      "Hạ",     "Trung",    "Tân Lập",   "Đoàn Kết", "Hòa Bình",
+                                      "Phú Mỹ", "An Thạnh", "Bình Minh", "Tân Hòa",  "Quyết Tiến"};
 
 /* ---------------------------------------------------------------- persons */
 
@@ -95,7 +145,7 @@ pick_surname(struct gen *g, const struct household *h, char *dst)
         return;
     }
     const char *s = rnd01(&g->r) < g->top_share ? wtab_pick(&g->sur_top, &g->r)
-                                                 : wtab_pick(&g->sur_tail, &g->r);
+                                                : wtab_pick(&g->sur_tail, &g->r);
     const char *sl = strchr(s, '/');
     if (!sl) {
         copy_part(dst, s);
@@ -227,9 +277,16 @@ abbr_unit(struct sb *o, const char *name, int sp)
 {
     static const struct {
         const char *full, *abbr;
-    } t[] = {{"Thành phố Hồ Chí Minh", "TP.HCM"}, {"Phường ", "P."}, {"Xã ", "X."},
-             {"Thị trấn ", "TT."}, {"Quận ", "Q."}, {"Huyện ", "H."}, {"Thị xã ", "TX."},
-             {"Thành phố ", "TP."}, {"Tỉnh ", "T."}, {"Đặc khu ", "ĐK."}};
+    } t[] = {{"Thành phố Hồ Chí Minh", "TP.HCM"},
+             {"Phường ", "P."},
+             {"Xã ", "X."},
+             {"Thị trấn ", "TT."},
+             {"Quận ", "Q."},
+             {"Huyện ", "H."},
+             {"Thị xã ", "TX."},
+             {"Thành phố ", "TP."},
+             {"Tỉnh ", "T."},
+             {"Đặc khu ", "ĐK."}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         const char *rest = strip_prefix(name, t[i].full);
         if (!rest)
@@ -310,7 +367,7 @@ synth_render_addr(struct gen *g, const struct person *p, int fl, char *buf, size
     /* a street whose name holds a unit name or a type word, or is a code
      * or a date (issue 13 §2.5, §2.8): the units follow it */
     static const char *const unit_streets[] = {"An Dương Vương", "Lý Thái Tổ", "Xa lộ Hà Nội",
-                                               "Thụy Phương", "D2", "30/4"};
+                                               "Thụy Phương",    "D2",         "30/4"};
     char det[160];
     const char *detail = p->detail;
     int street = (p->detail[0] >= '0' && p->detail[0] <= '9') ||
@@ -493,4 +550,3 @@ synth_gen_household(struct gen *g, unsigned long long *next, unsigned long long 
     }
     return 0;
 }
-

@@ -12,11 +12,10 @@ static const char *const src_name[NSRC] = {"household", "idcards", "legacy"};
 
 /* Codes inside 001..096 that are not in the table above (units that no longer
  * existed in 2016, idformats §1.3): used for ID_PROVINCE_UNKNOWN. */
-static const char *const id_prov_gap[] = {"003", "005", "007", "009", "013", "016", "018",
-                                          "021", "023", "028", "029", "032", "039", "041",
-                                          "043", "047", "050", "053", "055", "057", "059",
-                                          "061", "063", "065", "069", "071", "073", "076",
-                                          "078", "081", "085", "088", "090"};
+static const char *const id_prov_gap[] = {
+    "003", "005", "007", "009", "013", "016", "018", "021", "023", "028", "029",
+    "032", "039", "041", "043", "047", "050", "053", "055", "057", "059", "061",
+    "063", "065", "069", "071", "073", "076", "078", "081", "085", "088", "090"};
 
 static const struct {
     int d, m;
@@ -64,8 +63,8 @@ collect(uint32_t done, const char **codes, int nc)
 /* How a clerk writes a note after a name (namenote.h): the relation to the
  * head of household, or that the person died. */
 static const char *const note_forms[] = {" (%s)", " - %s", " [%s]", ", %s", " – %s"};
-static const char *const death_notes[] = {"đã chết", "đã mất", "chết", "ĐÃ CHẾT", "qua đời",
-                                          "Đã mất"};
+static const char *const death_notes[] = {"đã chết", "đã mất",  "chết",
+                                          "ĐÃ CHẾT", "qua đời", "Đã mất"};
 
 static void
 append_note(struct gen *g, char *name, size_t cap, const char *note)
@@ -390,8 +389,8 @@ emit_idcard(struct gen *g, const struct person *p)
      * social order (CCCD), Ministry of Public Security from 2024-07-01
      * (idformats §3 item 1) */
     synth_row_field(&r, dnum(issue) >= dnum(law2024)
-                      ? "Bộ Công an"
-                      : "Cục Cảnh sát quản lý hành chính về trật tự xã hội");
+                            ? "Bộ Công an"
+                            : "Cục Cảnh sát quản lý hành chính về trật tự xã hội");
     if (has_exp)
         synth_fmt_dmy(d3, sizeof d3, exp);
     else
@@ -468,4 +467,3 @@ synth_emit_person(struct gen *g, const struct person *p)
     }
     return 0;
 }
-

@@ -20,27 +20,28 @@ write_meta(struct gen *g, const struct dc_synth_opts *o)
     memset(&m, 0, sizeof m);
     if (synth_out_open(g, &m, o->out_dir, "meta.json", ',', "\n") < 0)
         return -1;
-    int k = fprintf(m.f,
-            "{\n"
-            "  \"tool\": \"%s\",\n"
-            "  \"seed\": %llu,\n"
-            "  \"persons\": %llu,\n"
-            "  \"households\": %llu,\n"
-            "  \"reference_date\": \"%s\",\n"
-            "  \"names\": \"%s\",\n"
-            "  \"refdata\": \"%s\",\n"
-            "  \"records\": {\"household\": %llu, \"idcards\": %llu, \"legacy\": %llu},\n"
-            "  \"problems\": %llu,\n"
-            "  \"encodings\": {\"household\": \"utf-8\", \"idcards\": \"utf-8-bom\", "
-            "\"legacy\": \"%s\"},\n"
-            "  \"delimiters\": {\"household\": \",\", \"idcards\": \";\", \"legacy\": \",\"},\n"
-            "  \"line_endings\": {\"household\": \"lf\", \"idcards\": \"crlf\", "
-            "\"legacy\": \"crlf\"}\n"
-            "}\n",
-            DC_SYNTH_VERSION, o->seed, g->st.persons, g->st.households, DC_SYNTH_REF_DATE,
-            o->names_dir ? "names directory" : "built-in",
-            o->refdata_dir ? "refdata directory" : "built-in", g->src[SRC_HH].rows,
-            g->src[SRC_ID].rows, g->src[SRC_LG].rows, g->st.problems, g->st.legacy_encoding);
+    int k =
+        fprintf(m.f,
+                "{\n"
+                "  \"tool\": \"%s\",\n"
+                "  \"seed\": %llu,\n"
+                "  \"persons\": %llu,\n"
+                "  \"households\": %llu,\n"
+                "  \"reference_date\": \"%s\",\n"
+                "  \"names\": \"%s\",\n"
+                "  \"refdata\": \"%s\",\n"
+                "  \"records\": {\"household\": %llu, \"idcards\": %llu, \"legacy\": %llu},\n"
+                "  \"problems\": %llu,\n"
+                "  \"encodings\": {\"household\": \"utf-8\", \"idcards\": \"utf-8-bom\", "
+                "\"legacy\": \"%s\"},\n"
+                "  \"delimiters\": {\"household\": \",\", \"idcards\": \";\", \"legacy\": \",\"},\n"
+                "  \"line_endings\": {\"household\": \"lf\", \"idcards\": \"crlf\", "
+                "\"legacy\": \"crlf\"}\n"
+                "}\n",
+                DC_SYNTH_VERSION, o->seed, g->st.persons, g->st.households, DC_SYNTH_REF_DATE,
+                o->names_dir ? "names directory" : "built-in",
+                o->refdata_dir ? "refdata directory" : "built-in", g->src[SRC_HH].rows,
+                g->src[SRC_ID].rows, g->src[SRC_LG].rows, g->st.problems, g->st.legacy_encoding);
     if (k < 0)
         dc_error_set(g->err, DC_EX_IOERR, "%s: write error", m.path);
     return synth_out_close(g, &m) < 0 || k < 0 ? -1 : 0;
@@ -50,11 +51,11 @@ static int
 open_all(struct gen *g, const char *dir)
 {
     static const char *const h_hh[HH_LAYOUTS][9] = {
-        {"STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc",
-         "Quan hệ với chủ hộ", "Số hồ sơ cư trú", "Nơi thường trú"},
+        {"STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc", "Quan hệ với chủ hộ",
+         "Số hồ sơ cư trú", "Nơi thường trú"},
         {"STT", "1. Họ, chữ đệm và tên (viết in hoa)", "2. Ngày, tháng, năm sinh (dd/mm/yyyy)",
-         "3. Giới tính: Nam/Nữ", "4. Số định danh cá nhân (12 số)", "Dân tộc",
-         "Quan hệ với chủ hộ", "Số hồ sơ cư trú", "Nơi thường trú:"},
+         "3. Giới tính: Nam/Nữ", "4. Số định danh cá nhân (12 số)", "Dân tộc", "Quan hệ với chủ hộ",
+         "Số hồ sơ cư trú", "Nơi thường trú:"},
         {"TT", "Họ tên", "Sinh ngày", "Phái", "Số CCCD/CMND", "Dân tộc", "Quan hệ chủ hộ",
          "Số sổ hộ khẩu", "Nơi ĐKHK thường trú"},
         {"STT", "Họ và tên", "Năm sinh", "", "Số CCCD", "Dân tộc", "Quan hệ với chủ hộ",
@@ -62,15 +63,16 @@ open_all(struct gen *g, const char *dir)
     static const char *const h_split[2][9] = {
         {"", "", "Nam", "Nữ", "", "", "", "", ""},
         {"(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)"}};
-    static const char *const h_id[] = {"HO_TEN",   "NGAY_SINH", "GIOI_TINH",
-                                       "SO_DINH_DANH", "NGAY_CAP", "NOI_CAP",
-                                       "CO_GIA_TRI_DEN", "DIA_CHI_THUONG_TRU", "MRZ", "QR"};
+    static const char *const h_id[] = {
+        "HO_TEN",  "NGAY_SINH",      "GIOI_TINH",          "SO_DINH_DANH", "NGAY_CAP",
+        "NOI_CAP", "CO_GIA_TRI_DEN", "DIA_CHI_THUONG_TRU", "MRZ",          "QR"};
     static const char *const h_lg[] = {"Ho ten", "Ngay sinh", "Gioi tinh", "CMND", "Dia chi"};
     static const char *const h_tp[] = {
-        "person_id",     "full_name",     "family_name", "middle_name",   "given_name",
-        "dob",           "dob_precision", "sex",         "id12",          "cmnd",
-        "ethnic",        "ward_code",     "district_code", "province_code", "new_ward_code",
-        "new_province_code", "address_detail"};
+        "person_id",     "full_name",     "family_name",   "middle_name",
+        "given_name",    "dob",           "dob_precision", "sex",
+        "id12",          "cmnd",          "ethnic",        "ward_code",
+        "district_code", "province_code", "new_ward_code", "new_province_code",
+        "address_detail"};
     static const char *const h_tr[] = {"source", "src_row", "person_id", "clean", "id12"};
     static const char *const h_pr[] = {"source", "src_row", "code"};
 
@@ -89,9 +91,8 @@ open_all(struct gen *g, const char *dir)
         return dc_error_set(g->err, DC_EX_IOERR, "%s: write error", g->src[SRC_ID].path);
     if ((g->print_layout && synth_print_rows(g, 0) < 0) ||
         synth_write_header(g, &g->src[SRC_HH], h_hh[g->hh_layout], 9) < 0 ||
-        (g->hh_layout == HH_SPLIT &&
-         (synth_write_header(g, &g->src[SRC_HH], h_split[0], 9) < 0 ||
-          synth_write_header(g, &g->src[SRC_HH], h_split[1], 9) < 0)) ||
+        (g->hh_layout == HH_SPLIT && (synth_write_header(g, &g->src[SRC_HH], h_split[0], 9) < 0 ||
+                                      synth_write_header(g, &g->src[SRC_HH], h_split[1], 9) < 0)) ||
         synth_write_header(g, &g->src[SRC_ID], h_id, 10) < 0 ||
         synth_write_header(g, &g->src[SRC_LG], h_lg, 5) < 0 ||
         synth_write_header(g, &g->tp, h_tp, 17) < 0 ||
@@ -198,4 +199,3 @@ dc_synth_run(const struct dc_synth_opts *o, struct dc_synth_stats *st, struct dc
     free(g);
     return rc;
 }
-

@@ -394,8 +394,8 @@ struct gen {
     size_t nwards;
     struct out src[NSRC], tp, trec, tprob;
     int legacy_tcvn;
-    int hh_layout; /* header layout of household.csv (enum hh_layout) */
-    int print_layout; /* dc_synth_opts.print_layout */
+    int hh_layout;                     /* header layout of household.csv (enum hh_layout) */
+    int print_layout;                  /* dc_synth_opts.print_layout */
     unsigned long long id_mul, id_add; /* bijection of person index -> 6 digits */
     struct dc_synth_stats st;
     struct refload *rl; /* only while synth_load_refdata runs */

@@ -87,51 +87,43 @@ wtab_free(struct wtab *t)
 static const struct {
     const char *name;
     double pct;
-} lth_builtin[] = {{"Nguyễn", 38.4}, {"Trần", 12.1}, {"Lê", 9.5},  {"Phạm", 7.0},
-                   {"Hoàng/Huỳnh", 5.1}, {"Phan", 4.5}, {"Vũ/Võ", 3.9}, {"Đặng", 2.1},
-                   {"Bùi", 2.0},   {"Đỗ", 1.4},   {"Hồ", 1.3},  {"Ngô", 1.3},
-                   {"Dương", 1.0}, {"Lý", 0.5}};
+} lth_builtin[] = {{"Nguyễn", 38.4},     {"Trần", 12.1}, {"Lê", 9.5},    {"Phạm", 7.0},
+                   {"Hoàng/Huỳnh", 5.1}, {"Phan", 4.5},  {"Vũ/Võ", 3.9}, {"Đặng", 2.1},
+                   {"Bùi", 2.0},         {"Đỗ", 1.4},    {"Hồ", 1.3},    {"Ngô", 1.3},
+                   {"Dương", 1.0},       {"Lý", 0.5}};
 
 /* Built-in tails and parts: common names written by hand (no source needed;
  * used only without --names). */
-static const char *const tail_builtin[] = {"Trịnh", "Mai",  "Đinh", "Trương", "Lâm", "Hà",
-                                           "Phùng", "Đoàn", "Đào",  "Cao",    "Lương", "Tạ",
-                                           "Lưu",   "Kiều", "Thái", "Tô",     "Châu", "La",
-                                           "Tăng",  "Triệu", "Chu", "Khúc",   "Quách", "Văn"};
-static const char *const mid_m_builtin[] = {"Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh",
-                                            "Hoàng", "Ngọc", "Xuân", "Công", "Gia", "Đình",
-                                            "Tuấn", "Anh", "Duy", "Trung", ""};
-static const char *const mid_f_builtin[] = {"Thị", "Thị Thu", "Thị Thanh", "Ngọc", "Thị Ngọc",
-                                            "Thu", "Thị Hồng", "Thị Mai", "Minh", "Phương",
-                                            "Bảo", "Khánh", "Thị Kim", "Hồng", "Thanh", ""};
-static const char *const giv_m_builtin[] = {"Anh", "Minh", "Huy", "Hùng", "Dũng", "Tuấn",
-                                            "Hoàng", "Nam", "Long", "Quân", "Đức", "Thắng",
-                                            "Hải", "Sơn", "Phúc", "Khoa", "Bình", "Hòa",
-                                            "Toàn", "Trung", "Thành", "Việt", "Hiếu", "Duy",
-                                            "Khánh", "Quý", "Tùng", "Đạt", "Lâm", "Ứng"};
-static const char *const giv_f_builtin[] = {"Anh", "Linh", "Trang", "Thảo", "Hương", "Lan",
-                                            "Hoa", "Ngọc", "Mai", "Hà", "Phương", "Nhung",
-                                            "Hằng", "Thủy", "Yến", "Vy", "Nga", "Hòa",
-                                            "Quỳnh", "Hạnh", "Ánh", "Uyên", "Loan", "Trinh",
-                                            "Huyền", "Thúy", "Khuê", "Đào", "Ý", "Tuyết"};
+static const char *const tail_builtin[] = {"Trịnh", "Mai",   "Đinh", "Trương", "Lâm",   "Hà",
+                                           "Phùng", "Đoàn",  "Đào",  "Cao",    "Lương", "Tạ",
+                                           "Lưu",   "Kiều",  "Thái", "Tô",     "Châu",  "La",
+                                           "Tăng",  "Triệu", "Chu",  "Khúc",   "Quách", "Văn"};
+static const char *const mid_m_builtin[] = {"Văn",   "Đức",  "Minh", "Quốc",  "Hữu", "Thanh",
+                                            "Hoàng", "Ngọc", "Xuân", "Công",  "Gia", "Đình",
+                                            "Tuấn",  "Anh",  "Duy",  "Trung", ""};
+static const char *const mid_f_builtin[] = {
+    "Thị",  "Thị Thu", "Thị Thanh", "Ngọc",  "Thị Ngọc", "Thu",  "Thị Hồng", "Thị Mai",
+    "Minh", "Phương",  "Bảo",       "Khánh", "Thị Kim",  "Hồng", "Thanh",    ""};
+static const char *const giv_m_builtin[] = {
+    "Anh",   "Minh",  "Huy",  "Hùng", "Dũng",  "Tuấn", "Hoàng", "Nam", "Long", "Quân",
+    "Đức",   "Thắng", "Hải",  "Sơn",  "Phúc",  "Khoa", "Bình",  "Hòa", "Toàn", "Trung",
+    "Thành", "Việt",  "Hiếu", "Duy",  "Khánh", "Quý",  "Tùng",  "Đạt", "Lâm",  "Ứng"};
+static const char *const giv_f_builtin[] = {
+    "Anh",    "Linh",  "Trang", "Thảo",  "Hương", "Lan",  "Hoa",  "Ngọc", "Mai",   "Hà",
+    "Phương", "Nhung", "Hằng",  "Thủy",  "Yến",   "Vy",   "Nga",  "Hòa",  "Quỳnh", "Hạnh",
+    "Ánh",    "Uyên",  "Loan",  "Trinh", "Huyền", "Thúy", "Khuê", "Đào",  "Ý",     "Tuyết"};
 
 /* 40 wards copied from refdata/admin_units_pre2025.csv, ward_mapping_2025.csv,
  * admin_units_2025.csv and province_mapping_2025.csv (six districts; Ba Đình
  * has split wards, whose new code is left empty). */
 static const char *const dist_builtin[][6] = {
     /* province, name, district, name, 2025 province, name */
-    {"01", "Thành phố Hà Nội", "001", "Quận Ba Đình",
-     "01", "Thành phố Hà Nội"},
-    {"79", "Thành phố Hồ Chí Minh", "765", "Quận Bình Thạnh",
-     "79", "Thành phố Hồ Chí Minh"},
-    {"34", "Tỉnh Thái Bình", "344", "Huyện Vũ Thư",
-     "33", "Tỉnh Hưng Yên"},
-    {"66", "Tỉnh Đắk Lắk", "654", "Huyện Krông Pắc",
-     "66", "Tỉnh Đắk Lắk"},
-    {"94", "Tỉnh Sóc Trăng", "947", "Huyện Mỹ Xuyên",
-     "92", "Thành phố Cần Thơ"},
-    {"40", "Tỉnh Nghệ An", "429", "Huyện Nghi Lộc",
-     "40", "Tỉnh Nghệ An"},
+    {"01", "Thành phố Hà Nội", "001", "Quận Ba Đình", "01", "Thành phố Hà Nội"},
+    {"79", "Thành phố Hồ Chí Minh", "765", "Quận Bình Thạnh", "79", "Thành phố Hồ Chí Minh"},
+    {"34", "Tỉnh Thái Bình", "344", "Huyện Vũ Thư", "33", "Tỉnh Hưng Yên"},
+    {"66", "Tỉnh Đắk Lắk", "654", "Huyện Krông Pắc", "66", "Tỉnh Đắk Lắk"},
+    {"94", "Tỉnh Sóc Trăng", "947", "Huyện Mỹ Xuyên", "92", "Thành phố Cần Thơ"},
+    {"40", "Tỉnh Nghệ An", "429", "Huyện Nghi Lộc", "40", "Tỉnh Nghệ An"},
 };
 
 static const struct {
@@ -257,16 +249,16 @@ read_table(struct gen *g, const char *dir, const char *file, const char *const *
     while ((len = getline(&line, &cap, f)) >= 0) {
         lno++;
         if (len > MAX_LINE) {
-            rc = dc_error_set(g->err, DC_EX_DATAERR, "%s/%s:%ld: line longer than %d bytes",
-                              dir, file, lno, MAX_LINE);
+            rc = dc_error_set(g->err, DC_EX_DATAERR, "%s/%s:%ld: line longer than %d bytes", dir,
+                              file, lno, MAX_LINE);
             break;
         }
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
         int nf = split_csv(line, fld, MAX_FIELDS);
         if (nf < 0) {
-            rc = dc_error_set(g->err, DC_EX_DATAERR, "%s/%s:%ld: malformed CSV line", dir,
-                              file, lno);
+            rc = dc_error_set(g->err, DC_EX_DATAERR, "%s/%s:%ld: malformed CSV line", dir, file,
+                              lno);
             break;
         }
         if (lno == 1) {
@@ -276,8 +268,8 @@ read_table(struct gen *g, const char *dir, const char *file, const char *const *
                     if (strcmp(fld[j], cols[c]) == 0)
                         idx[c] = j;
                 if (idx[c] < 0) {
-                    rc = dc_error_set(g->err, DC_EX_DATAERR, "%s/%s: no column '%s'", dir,
-                                      file, cols[c]);
+                    rc = dc_error_set(g->err, DC_EX_DATAERR, "%s/%s: no column '%s'", dir, file,
+                                      cols[c]);
                     break;
                 }
             }
@@ -292,8 +284,8 @@ read_table(struct gen *g, const char *dir, const char *file, const char *const *
         }
         for (int c = 0; c < ncols; c++) {
             if (idx[c] < 0 || idx[c] >= nf) {
-                rc = dc_error_set(g->err, DC_EX_DATAERR, "%s/%s:%ld: too few fields", dir,
-                                  file, lno);
+                rc = dc_error_set(g->err, DC_EX_DATAERR, "%s/%s:%ld: too few fields", dir, file,
+                                  lno);
                 break;
             }
             want[c] = fld[idx[c]];
@@ -454,8 +446,7 @@ synth_load_names(struct gen *g, const char *dir)
                             dir ? dir : "built-in");
     double top = g->sur_top.cum[g->sur_top.n - 1];
     if (top > 100.0)
-        return dc_error_set(g->err, DC_EX_DATAERR, "%s: LTH shares add up to more than 100",
-                            dir);
+        return dc_error_set(g->err, DC_EX_DATAERR, "%s: LTH shares add up to more than 100", dir);
     g->top_share = top / 100.0;
     return 0;
 }
@@ -594,9 +585,16 @@ synth_load_refdata(struct gen *g, const char *dir)
         for (size_t i = 0; i < nb; i++) {
             const char *const *d = dist_builtin[ward_builtin[i].dist];
             struct ward *w = &g->wards[i];
-            *w = (struct ward){d[0], d[1], d[2], d[3], ward_builtin[i].wcode,
-                               ward_builtin[i].wname, ward_builtin[i].ncode,
-                               ward_builtin[i].nname, d[4], d[5],
+            *w = (struct ward){d[0],
+                               d[1],
+                               d[2],
+                               d[3],
+                               ward_builtin[i].wcode,
+                               ward_builtin[i].wname,
+                               ward_builtin[i].ncode,
+                               ward_builtin[i].nname,
+                               d[4],
+                               d[5],
                                ward_builtin[i].ncode[0] ? 1 : 2};
         }
         g->nwards = nb;
@@ -669,4 +667,3 @@ synth_tables_free(struct gen *g)
     free(g->wards);
     arena_free(&g->ar);
 }
-

@@ -10,12 +10,10 @@
 
 /* The 12 vowels x 6 tones (level, grave, acute, hook, tilde, dot), Unicode
  * precomposed forms; folding, case and tone moves need no ICU with these. */
-static const char *const vrow_lo[12] = {"aàáảãạ", "ăằắẳẵặ", "âầấẩẫậ", "eèéẻẽẹ",
-                                        "êềếểễệ", "iìíỉĩị", "oòóỏõọ", "ôồốổỗộ",
-                                        "ơờớởỡợ", "uùúủũụ", "ưừứửữự", "yỳýỷỹỵ"};
-static const char *const vrow_up[12] = {"AÀÁẢÃẠ", "ĂẰẮẲẴẶ", "ÂẦẤẨẪẬ", "EÈÉẺẼẸ",
-                                        "ÊỀẾỂỄỆ", "IÌÍỈĨỊ", "OÒÓỎÕỌ", "ÔỒỐỔỖỘ",
-                                        "ƠỜỚỞỠỢ", "UÙÚỦŨỤ", "ƯỪỨỬỮỰ", "YỲÝỶỸỴ"};
+static const char *const vrow_lo[12] = {"aàáảãạ", "ăằắẳẵặ", "âầấẩẫậ", "eèéẻẽẹ", "êềếểễệ", "iìíỉĩị",
+                                        "oòóỏõọ", "ôồốổỗộ", "ơờớởỡợ", "uùúủũụ", "ưừứửữự", "yỳýỷỹỵ"};
+static const char *const vrow_up[12] = {"AÀÁẢÃẠ", "ĂẰẮẲẴẶ", "ÂẦẤẨẪẬ", "EÈÉẺẼẸ", "ÊỀẾỂỄỆ", "IÌÍỈĨỊ",
+                                        "OÒÓỎÕỌ", "ÔỒỐỔỖỘ", "ƠỜỚỞỠỢ", "UÙÚỦŨỤ", "ƯỪỨỬỮỰ", "YỲÝỶỸỴ"};
 static const char vrow_base[] = "aaaeeiooouuy";
 enum { ROW_O = 6, ROW_U = 9, ROW_A = 0, ROW_E = 3, ROW_Y = 11 };
 
@@ -147,9 +145,9 @@ synth_tone_swap_word(const struct vlist *vl, char *w, size_t cap)
 }
 
 /* QWERTY neighbours on the same row, as FEBRL's typo model (dedup.md §C.3 6). */
-static const char *const kb_near[26] = {
-    "qsz", "vn", "xv", "sfe", "wr", "dg", "fh", "gj", "uo", "hk", "jl", "k", "n",
-    "bm", "ip", "o", "w", "et", "ad", "ry", "yi", "cb", "qe", "zc", "tu", "x"};
+static const char *const kb_near[26] = {"qsz", "vn", "xv", "sfe", "wr", "dg", "fh", "gj", "uo",
+                                        "hk",  "jl", "k",  "n",   "bm", "ip", "o",  "w",  "et",
+                                        "ad",  "ry", "yi", "cb",  "qe", "zc", "tu", "x"};
 
 /* One-letter typo in an ASCII letter of word w.  Returns 1 if w changed. */
 int
@@ -184,4 +182,3 @@ synth_typo_word(struct rng *r, char *w, size_t cap)
     w[i] = up ? (char)(c - 'a' + 'A') : c;
     return 1;
 }
-

@@ -60,10 +60,10 @@ main(int argc, char **argv)
            r.candidate_pairs, r.npairs, t1 - t0,
            (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
                (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6 - cpu0);
-    printf("peak rss %ld MB, of which before the run (generator) %ld MB\n",
-           ru.ru_maxrss / 1024, rss0);
-    printf("precision %.4f recall %.4f f1 %.4f pairs-completeness %.4f\n", e.precision,
-           e.recall, e.f1, e.pairs_completeness);
+    printf("peak rss %ld MB, of which before the run (generator) %ld MB\n", ru.ru_maxrss / 1024,
+           rss0);
+    printf("precision %.4f recall %.4f f1 %.4f pairs-completeness %.4f\n", e.precision, e.recall,
+           e.f1, e.pairs_completeness);
     {
         size_t i;
         char *t = NULL;

@@ -63,8 +63,8 @@ tap_check(int ok, const char *expr, const char *file, int line)
 static inline int
 tap_check_str(const char *got, const char *want, const char *expr, const char *file, int line)
 {
-    int ok = (got == NULL && want == NULL) ||
-             (got != NULL && want != NULL && strcmp(got, want) == 0);
+    int ok =
+        (got == NULL && want == NULL) || (got != NULL && want != NULL && strcmp(got, want) == 0);
     if (!tap_check(ok, expr, file, line))
         printf("#   got:  \"%s\"\n#   want: \"%s\"\n", got ? got : "(null)",
                want ? want : "(null)");
@@ -82,7 +82,8 @@ tap_check_int(long long got, long long want, const char *expr, const char *file,
 
 #define CHECK(cond) tap_check(!!(cond), #cond, __FILE__, __LINE__)
 #define CHECK_STR(got, want) tap_check_str((got), (want), #got " == " #want, __FILE__, __LINE__)
-#define CHECK_INT(got, want) tap_check_int((long long)(got), (long long)(want), #got " == " #want, __FILE__, __LINE__)
+#define CHECK_INT(got, want)                                                                       \
+    tap_check_int((long long)(got), (long long)(want), #got " == " #want, __FILE__, __LINE__)
 #define RUN(fn) (tap_case = #fn, tap_row[0] = '\0', fn())
 /* Name the table row the next CHECKs test (printf format); TAP_ROW_END after the loop. */
 #define TAP_ROW(...) snprintf(tap_row, sizeof tap_row, __VA_ARGS__)

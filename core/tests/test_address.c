@@ -516,8 +516,8 @@ test_street_named_like_province(void)
         return;
     /* "phố Hà Nội" is a street: a name right after a street word is detail */
     static const struct want t[] = {
-        {"Số 5 phố Hà Nội, Phường Bến Thành, Quận 1, TP.HCM", "26743", "760", "79", "26743",
-         "79", "", "Số 5 phố Hà Nội"},
+        {"Số 5 phố Hà Nội, Phường Bến Thành, Quận 1, TP.HCM", "26743", "760", "79", "26743", "79",
+         "", "Số 5 phố Hà Nội"},
         {"Hẻm 12 đường 3/2, phường 10, quận 10, thành phố Hồ Chí Minh", "27178", "771", "79",
          "27190", "79", "", "Hẻm 12 đường 3/2"},
     };
@@ -845,8 +845,8 @@ test_street_name_holds_unit_name(void)
          * "Ngô Mây", "An Dương Vương", "Lý Thường Kiệt" end before the unit */
         {"49 Đường Ngô Mây Quy Nhơn", "", "540", "52", "", "52", "no-province", NULL},
         {"373 An Duong Vuong Tay Ho", "", "003", "01", "", "01", "no-province", NULL},
-        {"Đường Lý Thường Kiệt Hóc Môn, Hồ Chí Minh", "", "784", "79", "", "79",
-         "era-ambiguous", NULL},
+        {"Đường Lý Thường Kiệt Hóc Môn, Hồ Chí Minh", "", "784", "79", "", "79", "era-ambiguous",
+         NULL},
         /* nor does a detail word ending a street's name ("Tổ", "Lăng"), and
          * more numbers after the house number are the house's */
         {"5 41A Lý Thái Tổ Hoàn Kiếm", "", "002", "01", "", "01", "no-province", NULL},
@@ -929,8 +929,7 @@ test_ward_unique_in_country(void)
         {"Thiên Hiền, Mễ Trì", "00631", "019", "01", "", "01", "ward-split", NULL},
         {"tổ 8 - trung liệt", "00217", "006", "01", "", "01", "ward-split", NULL},
         /* a bare number is no Quận 1 that would leave the ward unexplained */
-        {"nam thới 1 xã thới tam thôn", "27574", "784", "79", "27568", "79", "no-province",
-         NULL},
+        {"nam thới 1 xã thới tam thôn", "27574", "784", "79", "27568", "79", "no-province", NULL},
         /* "Đường Thạnh Xuân" folds as Xã Dương Thành: not a part of its own */
         {"Đường Thạnh Xuân 52", "", "", "", "", "", "no-province", NULL},
         {"Đường Cư Xá Bắc Hải", "", "", "", "", "", "no-province", NULL},

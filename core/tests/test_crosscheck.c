@@ -78,9 +78,8 @@ check_stage(const char *sql, const char *only, const char *against, const char *
 
     if (!CHECK(db != NULL))
         return;
-    if (!CHECK_INT(dc_crosscheck_db(db, &ctx, against, "2026-01-01T00:00:00Z", s ? s : &dummy,
-                                    &err),
-                   0))
+    if (!CHECK_INT(
+            dc_crosscheck_db(db, &ctx, against, "2026-01-01T00:00:00Z", s ? s : &dummy, &err), 0))
         printf("# %s\n", err.msg);
     got = findings(db);
     CHECK_STR(got, want);
@@ -96,8 +95,8 @@ static void
 test_id_shared_across_clusters(void)
 {
     check_stage(COLS "(1, 1, 's', 's.csv', 1, 2, '001190000001', NULL, 'an', '1990'),"
-                "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'an', '1990');"
-                "INSERT INTO cluster VALUES (1, 1), (2, 2);",
+                     "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'an', '1990');"
+                     "INSERT INTO cluster VALUES (1, 1), (2, 2);",
                 "NONE", NULL,
                 "1 ID_SHARED error id12 - record 2\n"
                 "2 ID_SHARED error id12 - record 1\n",
@@ -109,8 +108,8 @@ static void
 test_id_shared_same_cluster_silent(void)
 {
     check_stage(COLS "(1, 1, 's', 's.csv', 1, 2, '001190000001', NULL, 'an', '1990'),"
-                "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'binh', '1985');"
-                "INSERT INTO cluster VALUES (1, 1), (2, 1);",
+                     "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'binh', '1985');"
+                     "INSERT INTO cluster VALUES (1, 1), (2, 1);",
                 "NONE", NULL, "", NULL);
 }
 
@@ -122,15 +121,15 @@ test_id_shared_without_clusters(void)
     /* 1, 2: same name and date (silent); 3, 4: names differ; 5, 6: dates differ;
      * 7, 8: one date unknown (silent); 9, 10: one name NULL */
     check_stage(COLS "(1, 1, 's', 's.csv', 1, 2, '001190000001', NULL, 'an', '1990-01-02'),"
-                "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'an', '1990-01-02'),"
-                "(3, 1, 's', 's.csv', 3, 4, '001190000003', NULL, 'an', '1990'),"
-                "(4, 1, 's', 's.csv', 4, 5, '001190000003', NULL, 'binh', '1990'),"
-                "(5, 1, 's', 's.csv', 5, 6, '001190000005', NULL, 'an', '1990'),"
-                "(6, 1, 's', 's.csv', 6, 7, '001190000005', NULL, 'an', '1991'),"
-                "(7, 1, 's', 's.csv', 7, 8, '001190000007', NULL, 'an', '1990'),"
-                "(8, 1, 's', 's.csv', 8, 9, '001190000007', NULL, 'an', NULL),"
-                "(9, 1, 's', 's.csv', 9, 10, '001190000009', NULL, 'an', '1990'),"
-                "(10, 1, 's', 's.csv', 10, 11, '001190000009', NULL, NULL, '1990');",
+                     "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'an', '1990-01-02'),"
+                     "(3, 1, 's', 's.csv', 3, 4, '001190000003', NULL, 'an', '1990'),"
+                     "(4, 1, 's', 's.csv', 4, 5, '001190000003', NULL, 'binh', '1990'),"
+                     "(5, 1, 's', 's.csv', 5, 6, '001190000005', NULL, 'an', '1990'),"
+                     "(6, 1, 's', 's.csv', 6, 7, '001190000005', NULL, 'an', '1991'),"
+                     "(7, 1, 's', 's.csv', 7, 8, '001190000007', NULL, 'an', '1990'),"
+                     "(8, 1, 's', 's.csv', 8, 9, '001190000007', NULL, 'an', NULL),"
+                     "(9, 1, 's', 's.csv', 9, 10, '001190000009', NULL, 'an', '1990'),"
+                     "(10, 1, 's', 's.csv', 10, 11, '001190000009', NULL, NULL, '1990');",
                 "NONE", NULL,
                 "3 ID_SHARED error id12 - record 4\n"
                 "4 ID_SHARED error id12 - record 3\n"
@@ -147,15 +146,15 @@ static void
 test_id_shared_mixed_and_three(void)
 {
     check_stage(COLS "(1, 1, 's', 's.csv', 1, 2, '001190000001', NULL, 'an', '1990'),"
-                "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'binh', '1990'),"
-                "(3, 1, 's', 's.csv', 3, 4, '001190000003', NULL, 'an', '1990'),"
-                "(4, 1, 's', 's.csv', 4, 5, '001190000003', NULL, 'an', '1990'),"
-                "(5, 1, 's', 's.csv', 5, 6, '001190000005', NULL, 'an', '1990'),"
-                "(6, 1, 's', 's.csv', 6, 7, '001190000005', NULL, 'an', '1990'),"
-                "(7, 1, 's', 's.csv', 7, 8, '001190000005', NULL, 'an', '1990');"
-                /* 1 clustered, 2 not: names differ. 3 clustered, 4 not: same person.
+                     "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'binh', '1990'),"
+                     "(3, 1, 's', 's.csv', 3, 4, '001190000003', NULL, 'an', '1990'),"
+                     "(4, 1, 's', 's.csv', 4, 5, '001190000003', NULL, 'an', '1990'),"
+                     "(5, 1, 's', 's.csv', 5, 6, '001190000005', NULL, 'an', '1990'),"
+                     "(6, 1, 's', 's.csv', 6, 7, '001190000005', NULL, 'an', '1990'),"
+                     "(7, 1, 's', 's.csv', 7, 8, '001190000005', NULL, 'an', '1990');"
+                     /* 1 clustered, 2 not: names differ. 3 clustered, 4 not: same person.
                  * 5, 6, 7 in three clusters: each names the smallest other. */
-                "INSERT INTO cluster VALUES (1, 1), (3, 3), (5, 5), (6, 6), (7, 7);",
+                     "INSERT INTO cluster VALUES (1, 1), (3, 3), (5, 5), (6, 6), (7, 7);",
                 "NONE", NULL,
                 "1 ID_SHARED error id12 - record 2\n"
                 "2 ID_SHARED error id12 - record 1\n"
@@ -170,9 +169,9 @@ static void
 test_cmnd_shared(void)
 {
     check_stage(COLS "(1, 1, 's', 's.csv', 1, 2, NULL, '012345678', 'an', '1990'),"
-                "(2, 1, 's', 's.csv', 2, 3, NULL, '012345678', 'binh', '1990'),"
-                "(3, 1, 's', 's.csv', 3, 4, NULL, '012345679', 'an', '1990'),"
-                "(4, 1, 's', 's.csv', 4, 5, NULL, '012345679', 'an', '1990');",
+                     "(2, 1, 's', 's.csv', 2, 3, NULL, '012345678', 'binh', '1990'),"
+                     "(3, 1, 's', 's.csv', 3, 4, NULL, '012345679', 'an', '1990'),"
+                     "(4, 1, 's', 's.csv', 4, 5, NULL, '012345679', 'an', '1990');",
                 "NONE", NULL,
                 "1 CMND_SHARED info cmnd - record 2\n"
                 "2 CMND_SHARED info cmnd - record 1\n",
@@ -185,11 +184,10 @@ static void
 test_per_record_rules_and_summary(void)
 {
     struct dc_crosscheck_summary s;
-    const char *rows =
-        COLS "(1, 1, 's', 's.csv', 1, 2, NULL, NULL, 'an', '2030-05-01'),"
-        "(2, 1, 's', 's.csv', 2, 3, NULL, NULL, 'binh', '1990-05-01'),"
-        "(3, 1, 's', 's.csv', 3, 4, '001190000001', NULL, 'an', '1990'),"
-        "(4, 1, 's', 's.csv', 4, 5, '001190000001', NULL, 'chi', '1990');";
+    const char *rows = COLS "(1, 1, 's', 's.csv', 1, 2, NULL, NULL, 'an', '2030-05-01'),"
+                            "(2, 1, 's', 's.csv', 2, 3, NULL, NULL, 'binh', '1990-05-01'),"
+                            "(3, 1, 's', 's.csv', 3, 4, '001190000001', NULL, 'an', '1990'),"
+                            "(4, 1, 's', 's.csv', 4, 5, '001190000001', NULL, 'chi', '1990');";
 
     check_stage(rows, "DOB_", NULL,
                 "1 DOB_IN_FUTURE error dob 2026-01-01 2030-05-01\n"
@@ -221,12 +219,12 @@ test_against_db(void)
 {
     struct dc_crosscheck_summary s;
     char other[300];
-    struct dc_db *o = fresh_db(
-        "other.db",
-        PERSON "id12, name_key, full_name, dob, sex, ward_code) VALUES "
-               "(1, 1, 'o', 'o.csv', 1, 2, '001190000001', 'an', 'An', '1990-01-02', 'F', "
-               "'00004'),"
-               "(2, 1, 'o', 'o.csv', 2, 3, '001190000002', 'binh', 'Bình', '1985', 'M', NULL);");
+    struct dc_db *o =
+        fresh_db("other.db", PERSON
+                 "id12, name_key, full_name, dob, sex, ward_code) VALUES "
+                 "(1, 1, 'o', 'o.csv', 1, 2, '001190000001', 'an', 'An', '1990-01-02', 'F', "
+                 "'00004'),"
+                 "(2, 1, 'o', 'o.csv', 2, 3, '001190000002', 'binh', 'Bình', '1985', 'M', NULL);");
 
     if (!CHECK(o != NULL))
         return;
@@ -259,9 +257,9 @@ test_second_run_replaces(void)
     struct dc_rules_ctx ctx = {.today = "2026-01-01", .only = "NONE"};
     struct dc_error err = DC_ERROR_INIT;
     struct dc_crosscheck_summary s;
-    struct dc_db *db = fresh_db("t.db", COLS
-                                "(1, 1, 's', 's.csv', 1, 2, '001190000001', NULL, 'an', '1990'),"
-                                "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'b', '1990');");
+    struct dc_db *db =
+        fresh_db("t.db", COLS "(1, 1, 's', 's.csv', 1, 2, '001190000001', NULL, 'an', '1990'),"
+                              "(2, 1, 's', 's.csv', 2, 3, '001190000001', NULL, 'b', '1990');");
     char *got;
 
     if (!CHECK(db != NULL))
@@ -273,8 +271,7 @@ test_second_run_replaces(void)
     got = findings(db);
     CHECK_STR(got, "");
     free(got);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM batch WHERE stage = 'crosscheck'", &err),
-              2);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM batch WHERE stage = 'crosscheck'", &err), 2);
     dc_db_close(db, NULL);
 }
 

@@ -121,8 +121,7 @@ test_rejects_then_go_on(void)
     static const char data[] = "a,b,c\n1,2\n1,2,3,4\n1,\"x\"y,3\n5,6,7\n8,9,\0z\n"
                                "10,11,12\n13,\"open,14\n15,16,17\n";
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_csv_reader *r = open_opts(put_file("r.csv", data, sizeof data - 1), NULL, 0, 0,
-                                        &err);
+    struct dc_csv_reader *r = open_opts(put_file("r.csv", data, sizeof data - 1), NULL, 0, 0, &err);
     struct dc_csv_row row;
     size_t i;
 
@@ -227,8 +226,8 @@ static void
 test_invalid_utf8_row(void)
 {
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_csv_reader *r = open_opts(PUT("u.csv", "a,b\nx,\xFF\xFE\ny,z\n"), "utf-8", 0, 0,
-                                        &err);
+    struct dc_csv_reader *r =
+        open_opts(PUT("u.csv", "a,b\nx,\xFF\xFE\ny,z\n"), "utf-8", 0, 0, &err);
     struct dc_csv_row row;
 
     CHECK(r && dc_csv_next(r, &row, &err) == 1);
@@ -752,8 +751,8 @@ test_nul_in_multiline_field(void)
 {
     static const char data[] = "a,b\n\"x\0\ny\",2\n3,4\n";
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_csv_reader *r = open_opts(put_file("nul.csv", data, sizeof data - 1), NULL, 0, 0,
-                                        &err);
+    struct dc_csv_reader *r =
+        open_opts(put_file("nul.csv", data, sizeof data - 1), NULL, 0, 0, &err);
     struct dc_csv_row row;
 
     CHECK(r != NULL);

@@ -109,9 +109,9 @@ test_fail_mapping(void)
         int rc;
         int st;
     } t[] = {
-        {SQLITE_FULL, DC_EX_IOERR},         {SQLITE_IOERR, DC_EX_IOERR},
-        {SQLITE_IOERR_WRITE, DC_EX_IOERR},  {SQLITE_BUSY, DC_EX_TEMPFAIL},
-        {SQLITE_CANTOPEN, DC_EX_NOINPUT},   {SQLITE_CORRUPT, DC_EX_DATAERR},
+        {SQLITE_FULL, DC_EX_IOERR},        {SQLITE_IOERR, DC_EX_IOERR},
+        {SQLITE_IOERR_WRITE, DC_EX_IOERR}, {SQLITE_BUSY, DC_EX_TEMPFAIL},
+        {SQLITE_CANTOPEN, DC_EX_NOINPUT},  {SQLITE_CORRUPT, DC_EX_DATAERR},
         {SQLITE_NOTADB, DC_EX_DATAERR},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -208,10 +208,10 @@ test_prepare_rows(void)
 static void
 cleanup(void)
 {
-    static const char *const names[] = {"a.db", "a.db-wal", "a.db-shm", "a.db.lock",
-                                        "foreign.db", "lock.db", "lock.db-wal",
-                                        "lock.db-shm", "lock.db.lock", "foreign.db-wal",
-                                        "foreign.db-shm", "foreign.db.lock"};
+    static const char *const names[] = {"a.db",           "a.db-wal",       "a.db-shm",
+                                        "a.db.lock",      "foreign.db",     "lock.db",
+                                        "lock.db-wal",    "lock.db-shm",    "lock.db.lock",
+                                        "foreign.db-wal", "foreign.db-shm", "foreign.db.lock"};
     char p[256];
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

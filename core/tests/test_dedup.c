@@ -24,8 +24,7 @@
 
 static struct dc_person
 P(const char *fam, const char *mid, const char *giv, const char *dob, char sex, const char *id,
-  const char *ward, const char *prov)
-{
+  const char *ward, const char *prov) {
     struct dc_person p;
 
     memset(&p, 0, sizeof p);
@@ -33,7 +32,7 @@ P(const char *fam, const char *mid, const char *giv, const char *dob, char sex, 
     p.middle_name = mid;
     p.given_name = giv;
     p.dob = dob;
-    p.dob_precision = !dob ? DC_DATE_NONE
+    p.dob_precision = !dob                ? DC_DATE_NONE
                       : strlen(dob) == 10 ? DC_DATE_DAY
                       : strlen(dob) == 7  ? DC_DATE_MONTH
                                           : DC_DATE_YEAR;
@@ -730,40 +729,40 @@ struct nm {
 
 /* Surname shares from research/dedup.md §B.5 (per mille, rounded). */
 static const struct nm surnames[] = {
-    {"Nguyễn", "Nguyen", 384}, {"Trần", "Tran", 110}, {"Lê", "Le", 95},    {"Phạm", "Pham", 71},
-    {"Hoàng", "Hoang", 30},    {"Huỳnh", "Huynh", 21}, {"Phan", "Phan", 45}, {"Vũ", "Vu", 20},
-    {"Võ", "Vo", 19},          {"Đặng", "Dang", 21},  {"Bùi", "Bui", 20},   {"Đỗ", "Do", 14},
-    {"Hồ", "Ho", 13},          {"Ngô", "Ngo", 13},    {"Dương", "Duong", 10}, {"Lý", "Ly", 5},
+    {"Nguyễn", "Nguyen", 384}, {"Trần", "Tran", 110},  {"Lê", "Le", 95},       {"Phạm", "Pham", 71},
+    {"Hoàng", "Hoang", 30},    {"Huỳnh", "Huynh", 21}, {"Phan", "Phan", 45},   {"Vũ", "Vu", 20},
+    {"Võ", "Vo", 19},          {"Đặng", "Dang", 21},   {"Bùi", "Bui", 20},     {"Đỗ", "Do", 14},
+    {"Hồ", "Ho", 13},          {"Ngô", "Ngo", 13},     {"Dương", "Duong", 10}, {"Lý", "Ly", 5},
 };
 static const struct nm male_mid[] = {
-    {"Văn", "Van", 60}, {"Đức", "Duc", 10}, {"Minh", "Minh", 10}, {"Quang", "Quang", 8},
-    {"Hữu", "Huu", 7},  {"Công", "Cong", 5},
+    {"Văn", "Van", 60},    {"Đức", "Duc", 10}, {"Minh", "Minh", 10},
+    {"Quang", "Quang", 8}, {"Hữu", "Huu", 7},  {"Công", "Cong", 5},
 };
 static const struct nm female_mid[] = {
-    {"Thị", "Thi", 70}, {"Ngọc", "Ngoc", 10}, {"Thu", "Thu", 8}, {"Minh", "Minh", 6},
-    {"Kim", "Kim", 6},
+    {"Thị", "Thi", 70},  {"Ngọc", "Ngoc", 10}, {"Thu", "Thu", 8},
+    {"Minh", "Minh", 6}, {"Kim", "Kim", 6},
 };
 static const struct nm male_giv[] = {
-    {"Hùng", "Hung", 8}, {"Nam", "Nam", 8},   {"Tuấn", "Tuan", 7}, {"Dũng", "Dung", 7},
-    {"Minh", "Minh", 7}, {"Hải", "Hai", 6},   {"Long", "Long", 6}, {"Thắng", "Thang", 5},
-    {"Sơn", "Son", 5},   {"Phong", "Phong", 4}, {"Quân", "Quan", 4}, {"Bình", "Binh", 4},
-    {"Cường", "Cuong", 4}, {"Đức", "Duc", 4}, {"Khoa", "Khoa", 3}, {"Trung", "Trung", 3},
-    {"Vinh", "Vinh", 3}, {"Hiếu", "Hieu", 3}, {"Thành", "Thanh", 3}, {"Phúc", "Phuc", 2},
-    {"Toàn", "Toan", 2}, {"Tùng", "Tung", 2}, {"Huy", "Huy", 2},   {"Kiên", "Kien", 2},
-    {"Lâm", "Lam", 2},   {"Lộc", "Loc", 2},   {"Mạnh", "Manh", 2}, {"Nghĩa", "Nghia", 2},
-    {"Quý", "Quy", 2},   {"Sang", "Sang", 2}, {"Tài", "Tai", 2},   {"Thiện", "Thien", 2},
-    {"Tiến", "Tien", 2}, {"Trí", "Tri", 2},   {"Tâm", "Tam", 2},   {"Việt", "Viet", 2},
+    {"Hùng", "Hung", 8},   {"Nam", "Nam", 8},     {"Tuấn", "Tuan", 7},   {"Dũng", "Dung", 7},
+    {"Minh", "Minh", 7},   {"Hải", "Hai", 6},     {"Long", "Long", 6},   {"Thắng", "Thang", 5},
+    {"Sơn", "Son", 5},     {"Phong", "Phong", 4}, {"Quân", "Quan", 4},   {"Bình", "Binh", 4},
+    {"Cường", "Cuong", 4}, {"Đức", "Duc", 4},     {"Khoa", "Khoa", 3},   {"Trung", "Trung", 3},
+    {"Vinh", "Vinh", 3},   {"Hiếu", "Hieu", 3},   {"Thành", "Thanh", 3}, {"Phúc", "Phuc", 2},
+    {"Toàn", "Toan", 2},   {"Tùng", "Tung", 2},   {"Huy", "Huy", 2},     {"Kiên", "Kien", 2},
+    {"Lâm", "Lam", 2},     {"Lộc", "Loc", 2},     {"Mạnh", "Manh", 2},   {"Nghĩa", "Nghia", 2},
+    {"Quý", "Quy", 2},     {"Sang", "Sang", 2},   {"Tài", "Tai", 2},     {"Thiện", "Thien", 2},
+    {"Tiến", "Tien", 2},   {"Trí", "Tri", 2},     {"Tâm", "Tam", 2},     {"Việt", "Viet", 2},
 };
 static const struct nm female_giv[] = {
-    {"Lan", "Lan", 8},   {"Hoa", "Hoa", 8},   {"Hương", "Huong", 7}, {"Mai", "Mai", 7},
-    {"Linh", "Linh", 7}, {"Trang", "Trang", 6}, {"Thảo", "Thao", 6}, {"Hà", "Ha", 5},
-    {"Ngọc", "Ngoc", 5}, {"Anh", "Anh", 5},   {"Thu", "Thu", 4},   {"Yến", "Yen", 4},
-    {"Nhung", "Nhung", 4}, {"Hạnh", "Hanh", 3}, {"Phương", "Phuong", 3}, {"Vân", "Van", 3},
-    {"Dung", "Dung", 3}, {"Loan", "Loan", 3}, {"Nga", "Nga", 2},   {"Oanh", "Oanh", 2},
-    {"Châu", "Chau", 2}, {"Diệp", "Diep", 2}, {"Giang", "Giang", 2}, {"Hằng", "Hang", 2},
-    {"Huyền", "Huyen", 2}, {"Khánh", "Khanh", 2}, {"Liên", "Lien", 2}, {"Ly", "Ly", 2},
-    {"My", "My", 2},     {"Ngân", "Ngan", 2}, {"Nhi", "Nhi", 2},   {"Quyên", "Quyen", 2},
-    {"Tâm", "Tam", 2},   {"Thúy", "Thuy", 2}, {"Trinh", "Trinh", 2}, {"Uyên", "Uyen", 2},
+    {"Lan", "Lan", 8},     {"Hoa", "Hoa", 8},     {"Hương", "Huong", 7},   {"Mai", "Mai", 7},
+    {"Linh", "Linh", 7},   {"Trang", "Trang", 6}, {"Thảo", "Thao", 6},     {"Hà", "Ha", 5},
+    {"Ngọc", "Ngoc", 5},   {"Anh", "Anh", 5},     {"Thu", "Thu", 4},       {"Yến", "Yen", 4},
+    {"Nhung", "Nhung", 4}, {"Hạnh", "Hanh", 3},   {"Phương", "Phuong", 3}, {"Vân", "Van", 3},
+    {"Dung", "Dung", 3},   {"Loan", "Loan", 3},   {"Nga", "Nga", 2},       {"Oanh", "Oanh", 2},
+    {"Châu", "Chau", 2},   {"Diệp", "Diep", 2},   {"Giang", "Giang", 2},   {"Hằng", "Hang", 2},
+    {"Huyền", "Huyen", 2}, {"Khánh", "Khanh", 2}, {"Liên", "Lien", 2},     {"Ly", "Ly", 2},
+    {"My", "My", 2},       {"Ngân", "Ngan", 2},   {"Nhi", "Nhi", 2},       {"Quyên", "Quyen", 2},
+    {"Tâm", "Tam", 2},     {"Thúy", "Thuy", 2},   {"Trinh", "Trinh", 2},   {"Uyên", "Uyen", 2},
 };
 
 static uint64_t rng_state;
@@ -1001,10 +1000,10 @@ test_synthetic_f1(void)
     CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r, &err), 0);
     t1 = now();
     CHECK_INT(dc_dedup_evaluate(r.cluster, y.truth, y.n, r.candidate_true_pairs, &e), 0);
-    printf("# precision %.4f recall %.4f f1 %.4f pairs-completeness %.4f\n", e.precision,
-           e.recall, e.f1, e.pairs_completeness);
-    printf("# tp %llu fp %llu fn %llu candidates %llu refused %llu time %.3f s\n", e.tp, e.fp,
-           e.fn, r.candidate_pairs, r.refused_merges, t1 - t0);
+    printf("# precision %.4f recall %.4f f1 %.4f pairs-completeness %.4f\n", e.precision, e.recall,
+           e.f1, e.pairs_completeness);
+    printf("# tp %llu fp %llu fn %llu candidates %llu refused %llu time %.3f s\n", e.tp, e.fp, e.fn,
+           r.candidate_pairs, r.refused_merges, t1 - t0);
     for (i = 0; i < r.nnotes; i++)
         printf("# note: %s\n", r.notes[i]);
     CHECK(e.f1 >= 0.95);
@@ -1012,8 +1011,7 @@ test_synthetic_f1(void)
 
     /* Same input, same seed: the same pairs and clusters. */
     CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r2, &err), 0);
-    same = r.npairs == r2.npairs &&
-           memcmp(r.cluster, r2.cluster, y.n * sizeof *r.cluster) == 0 &&
+    same = r.npairs == r2.npairs && memcmp(r.cluster, r2.cluster, y.n * sizeof *r.cluster) == 0 &&
            memcmp(r.pairs, r2.pairs, r.npairs * sizeof *r.pairs) == 0;
     CHECK(same);
     dc_dedup_result_release(&r2);
@@ -1027,8 +1025,7 @@ test_synthetic_f1(void)
         CHECK_INT(dc_dedup_params_from_text(t, &q, &err), 0);
         o.truth = NULL;
         CHECK_INT(dc_dedup_run(y.p, y.n, q, &o, &r2, &err), 0);
-        CHECK(r2.npairs == r.npairs &&
-              memcmp(r.cluster, r2.cluster, y.n * sizeof *r.cluster) == 0);
+        CHECK(r2.npairs == r.npairs && memcmp(r.cluster, r2.cluster, y.n * sizeof *r.cluster) == 0);
         if (t) {
             char *nl = strstr(t, "tf_cut");
             printf("# params head:\n");
@@ -1068,7 +1065,6 @@ test_synthetic_f1(void)
     dc_dedup_result_release(&r);
     synth_free(&y);
 }
-
 
 /* ---- batched input and the DB loader (issue #5) ------------------------- */
 
@@ -1327,7 +1323,8 @@ test_linkdb_stream_across_batches(void)
     CHECK_INT(dc_linkset_find(&full, (int64_t)y.n + 5), -1);
     dc_linkset_release(&full);
 
-    CHECK_INT(dc_linkdb_store(db, &ls, &r2, NULL, "2026-11-27T00:00:00Z", &clusters, &multi, &err), 0);
+    CHECK_INT(dc_linkdb_store(db, &ls, &r2, NULL, "2026-11-27T00:00:00Z", &clusters, &multi, &err),
+              0);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM cluster", &err), (long long)y.n);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM pair", &err), (long long)r2.npairs);
     /* cluster_id is the record_id of the smallest index of the cluster */

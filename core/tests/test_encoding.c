@@ -19,20 +19,16 @@
 
 /* The 12 vowels x 6 tones (none, acute, grave, hook, tilde, dot), NFC, typed by hand. */
 static const char *const lower[12][6] = {
-    {"a", "á", "à", "ả", "ã", "ạ"}, {"ă", "ắ", "ằ", "ẳ", "ẵ", "ặ"},
-    {"â", "ấ", "ầ", "ẩ", "ẫ", "ậ"}, {"e", "é", "è", "ẻ", "ẽ", "ẹ"},
-    {"ê", "ế", "ề", "ể", "ễ", "ệ"}, {"i", "í", "ì", "ỉ", "ĩ", "ị"},
-    {"o", "ó", "ò", "ỏ", "õ", "ọ"}, {"ô", "ố", "ồ", "ổ", "ỗ", "ộ"},
-    {"ơ", "ớ", "ờ", "ở", "ỡ", "ợ"}, {"u", "ú", "ù", "ủ", "ũ", "ụ"},
-    {"ư", "ứ", "ừ", "ử", "ữ", "ự"}, {"y", "ý", "ỳ", "ỷ", "ỹ", "ỵ"},
+    {"a", "á", "à", "ả", "ã", "ạ"}, {"ă", "ắ", "ằ", "ẳ", "ẵ", "ặ"}, {"â", "ấ", "ầ", "ẩ", "ẫ", "ậ"},
+    {"e", "é", "è", "ẻ", "ẽ", "ẹ"}, {"ê", "ế", "ề", "ể", "ễ", "ệ"}, {"i", "í", "ì", "ỉ", "ĩ", "ị"},
+    {"o", "ó", "ò", "ỏ", "õ", "ọ"}, {"ô", "ố", "ồ", "ổ", "ỗ", "ộ"}, {"ơ", "ớ", "ờ", "ở", "ỡ", "ợ"},
+    {"u", "ú", "ù", "ủ", "ũ", "ụ"}, {"ư", "ứ", "ừ", "ử", "ữ", "ự"}, {"y", "ý", "ỳ", "ỷ", "ỹ", "ỵ"},
 };
 static const char *const upper[12][6] = {
-    {"A", "Á", "À", "Ả", "Ã", "Ạ"}, {"Ă", "Ắ", "Ằ", "Ẳ", "Ẵ", "Ặ"},
-    {"Â", "Ấ", "Ầ", "Ẩ", "Ẫ", "Ậ"}, {"E", "É", "È", "Ẻ", "Ẽ", "Ẹ"},
-    {"Ê", "Ế", "Ề", "Ể", "Ễ", "Ệ"}, {"I", "Í", "Ì", "Ỉ", "Ĩ", "Ị"},
-    {"O", "Ó", "Ò", "Ỏ", "Õ", "Ọ"}, {"Ô", "Ố", "Ồ", "Ổ", "Ỗ", "Ộ"},
-    {"Ơ", "Ớ", "Ờ", "Ở", "Ỡ", "Ợ"}, {"U", "Ú", "Ù", "Ủ", "Ũ", "Ụ"},
-    {"Ư", "Ứ", "Ừ", "Ử", "Ữ", "Ự"}, {"Y", "Ý", "Ỳ", "Ỷ", "Ỹ", "Ỵ"},
+    {"A", "Á", "À", "Ả", "Ã", "Ạ"}, {"Ă", "Ắ", "Ằ", "Ẳ", "Ẵ", "Ặ"}, {"Â", "Ấ", "Ầ", "Ẩ", "Ẫ", "Ậ"},
+    {"E", "É", "È", "Ẻ", "Ẽ", "Ẹ"}, {"Ê", "Ế", "Ề", "Ể", "Ễ", "Ệ"}, {"I", "Í", "Ì", "Ỉ", "Ĩ", "Ị"},
+    {"O", "Ó", "Ò", "Ỏ", "Õ", "Ọ"}, {"Ô", "Ố", "Ồ", "Ổ", "Ỗ", "Ộ"}, {"Ơ", "Ớ", "Ờ", "Ở", "Ỡ", "Ợ"},
+    {"U", "Ú", "Ù", "Ủ", "Ũ", "Ụ"}, {"Ư", "Ứ", "Ừ", "Ử", "Ữ", "Ự"}, {"Y", "Ý", "Ỳ", "Ỷ", "Ỹ", "Ỵ"},
 };
 
 /* VNI-Windows chart: base byte(s) per vowel and the mark byte per tone, lower then upper. */
@@ -174,9 +170,9 @@ test_vni_mark_without_base(void)
 {
     char got[16];
 
-    CHECK_INT(decode(DC_ENC_VNI, "n\xF9", 2, got, sizeof got), 1);  /* tone after consonant */
-    CHECK_INT(decode(DC_ENC_VNI, "u\xEA", 2, got, sizeof got), 1);  /* breve on u */
-    CHECK_INT(decode(DC_ENC_VNI, "\xF9", 1, got, sizeof got), 1);   /* lone mark */
+    CHECK_INT(decode(DC_ENC_VNI, "n\xF9", 2, got, sizeof got), 1);     /* tone after consonant */
+    CHECK_INT(decode(DC_ENC_VNI, "u\xEA", 2, got, sizeof got), 1);     /* breve on u */
+    CHECK_INT(decode(DC_ENC_VNI, "\xF9", 1, got, sizeof got), 1);      /* lone mark */
     CHECK_INT(decode(DC_ENC_VNI, "a\xF9\xF9", 3, got, sizeof got), 1); /* two tones */
     CHECK_INT(decode(DC_ENC_VNI, "\xFF", 1, got, sizeof got), 1);
 }
@@ -191,8 +187,8 @@ iconv_enc(const char *cs, const char *s, char *out, size_t cap)
 
     if (cd == (iconv_t)-1)
         return 0;
-    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || iconv(cd, NULL, NULL, &op, &ol) ==
-                                                             (size_t)-1)
+    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+        iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1)
         op = out;
     iconv_close(cd);
     return (size_t)(op - out);
@@ -425,13 +421,12 @@ test_names(void)
 
 /* ---- detection ---- */
 
-static const char sample_text[] =
-    "ho_ten,ngay_sinh,dia_chi\n"
-    "Nguyễn Thị Hương,1980,Phường Bến Nghé Quận Một\n"
-    "Trần Văn Đức,1975,Xã Tân Phú Huyện Đức Hòa\n"
-    "Lê Thị Thủy,1990,Thôn Đông Xã Việt Hùng\n"
-    "Phạm Quốc Khánh,1968,Đường Lê Lợi Thành phố Huế\n"
-    "Võ Thị Ánh Tuyết,2001,Ấp Mỹ Lợi Tỉnh Tiền Giang\n";
+static const char sample_text[] = "ho_ten,ngay_sinh,dia_chi\n"
+                                  "Nguyễn Thị Hương,1980,Phường Bến Nghé Quận Một\n"
+                                  "Trần Văn Đức,1975,Xã Tân Phú Huyện Đức Hòa\n"
+                                  "Lê Thị Thủy,1990,Thôn Đông Xã Việt Hùng\n"
+                                  "Phạm Quốc Khánh,1968,Đường Lê Lợi Thành phố Huế\n"
+                                  "Võ Thị Ánh Tuyết,2001,Ấp Mỹ Lợi Tỉnh Tiền Giang\n";
 
 static int
 detect(const char *buf, size_t len, struct dc_enc_guess *g)
@@ -504,13 +499,26 @@ test_syllable_table(void)
         const char *w;
         int ok;
     } t[] = {
-        {"Nguyễn", 1}, {"nghiêng", 1}, {"Thị", 1},    {"quốc", 1},  {"gìn", 1},   {"Khuê", 1},
-        {"Huỳnh", 1},  {"người", 1},   {"rượu", 1},   {"Thuỷ", 1},  {"Thủy", 1},  {"Hoà", 1},
-        {"Hòa", 1},    {"xoong", 1},   {"khuya", 1},  {"Yến", 1},   {"Đặng", 1},  {"ĐỨC", 1},
-        {"NGUYễN", 1}, {"Ánh", 1},     {"TrầN", 1},   {"Nguye\xCC\x82\xCC\x83n", 1},
-        {"Döông", 0},  {"Nguyeãn", 0}, {"Ðức", 0},    {"nguyễnthị", 0},       {"ă", 0},
-        {"ân", 1},     {"Đ", 0},       {"quát", 1},   {"quàt", 0},  {"hét", 1},   {"hèt", 0},
-        {"Smith", 0},  {"Ksor", 0},    {"Hiền.", 0},  {"", 0},      {"bůng", 0},  {"Võõ", 0},
+        {"Nguyễn", 1}, {"nghiêng", 1},
+        {"Thị", 1},    {"quốc", 1},
+        {"gìn", 1},    {"Khuê", 1},
+        {"Huỳnh", 1},  {"người", 1},
+        {"rượu", 1},   {"Thuỷ", 1},
+        {"Thủy", 1},   {"Hoà", 1},
+        {"Hòa", 1},    {"xoong", 1},
+        {"khuya", 1},  {"Yến", 1},
+        {"Đặng", 1},   {"ĐỨC", 1},
+        {"NGUYễN", 1}, {"Ánh", 1},
+        {"TrầN", 1},   {"Nguye\xCC\x82\xCC\x83n", 1},
+        {"Döông", 0},  {"Nguyeãn", 0},
+        {"Ðức", 0},    {"nguyễnthị", 0},
+        {"ă", 0},      {"ân", 1},
+        {"Đ", 0},      {"quát", 1},
+        {"quàt", 0},   {"hét", 1},
+        {"hèt", 0},    {"Smith", 0},
+        {"Ksor", 0},   {"Hiền.", 0},
+        {"", 0},       {"bůng", 0},
+        {"Võõ", 0},
     };
     size_t i;
 
@@ -547,8 +555,8 @@ test_repair_cases(void)
     repair_case("Lê Döông", 1, "Lê Dương", "vni-as-cp1252");
     repair_case("Nguyễn Thị Hương", 0, NULL, NULL);
     repair_case("Hoà Hồ Thuỷ", 0, NULL, NULL); /* "Hoà" would be VNI for "Hồ": keep */
-    repair_case("Müller José", 0, NULL, NULL);  /* not Vietnamese, no repair yields a syllable */
-    repair_case("\xFF\xFE", 0, NULL, NULL);     /* not UTF-8 */
+    repair_case("Müller José", 0, NULL, NULL); /* not Vietnamese, no repair yields a syllable */
+    repair_case("\xFF\xFE", 0, NULL, NULL);    /* not UTF-8 */
     repair_case("", 0, NULL, NULL);
 }
 
@@ -557,12 +565,12 @@ static void
 test_repair_never_touches_correct_names(void)
 {
     static const char *const fam[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ",
-                                      "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"};
-    static const char *const mid[] = {"Văn", "Thị", "Hữu", "Đức", "Ngọc", "Minh", "Thanh",
-                                      "Xuân", "Quốc", "Thuỳ"};
-    static const char *const giv[] = {"An", "Bình", "Cường", "Dũng", "Hương", "Hoà", "Khánh",
-                                      "Lộc", "Nguyệt", "Phượng", "Quý", "Tuấn", "Yến", "Ánh",
-                                      "Thuỷ", "Hòa", "Khoa", "Trường", "Ngoãn", "Uyên"};
+                                      "Đặng",   "Bùi",  "Đỗ", "Hồ",   "Ngô",   "Dương", "Lý"};
+    static const char *const mid[] = {"Văn",  "Thị",   "Hữu",  "Đức",  "Ngọc",
+                                      "Minh", "Thanh", "Xuân", "Quốc", "Thuỳ"};
+    static const char *const giv[] = {"An",   "Bình",   "Cường",  "Dũng",   "Hương", "Hoà", "Khánh",
+                                      "Lộc",  "Nguyệt", "Phượng", "Quý",    "Tuấn",  "Yến", "Ánh",
+                                      "Thuỷ", "Hòa",    "Khoa",   "Trường", "Ngoãn", "Uyên"};
     size_t a, b, c, n = 0, touched = 0;
     char name[128];
 
@@ -681,8 +689,8 @@ test_repair_token_anomalies(void)
         free(out);
     }
     fclose(fp);
-    printf("# token_anomalies: %d of %d mojibake repaired, %d clean tokens\n", repaired,
-           mojibake, clean);
+    printf("# token_anomalies: %d of %d mojibake repaired, %d clean tokens\n", repaired, mojibake,
+           clean);
     CHECK(mojibake > 100);
     CHECK(repaired * 10 >= mojibake * 9); /* at least 90% */
     CHECK_INT(wrong, 0);

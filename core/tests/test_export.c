@@ -75,8 +75,12 @@ static char *
 run(enum dc_export_what w, enum dc_export_format f, int excel, int survivors,
     const unsigned char *key, size_t *len, struct dc_error *err)
 {
-    struct dc_export_opts o = {.what = w, .format = f, .excel = excel,
-                               .survivors = survivors, .key = key, .key_len = key ? 20 : 0};
+    struct dc_export_opts o = {.what = w,
+                               .format = f,
+                               .excel = excel,
+                               .survivors = survivors,
+                               .key = key,
+                               .key_len = key ? 20 : 0};
     char *buf = NULL;
     size_t n = 0;
     long long rows;
@@ -120,8 +124,8 @@ test_records_csv_quoting_and_order(void)
              "2,commune_a,2,,=Trần Thị Bình,Trần,Thị,Bình,1985,year,F,,,,,,,,,"
              "\"Thôn 3\nXã\tY\\Z\",a.csv,3,,,,,,năm 1985,,,,,,,\n"
              "4,commune_b,1,1,Nguyễn Văn An,Nguyễn,Văn,,1990,year,M,,123456789,Kinh,"
-             "01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",b.csv,2,01,,,0.50,fuzzy,,,"
-             NAMES ",\n"
+             "01,001,00004,01,00004,\"Số 5, ngõ \"\"Hoa\"\"\",b.csv,2,01,,,0.50,fuzzy,,," NAMES
+             ",\n"
              "3,idcard_reg,1,1,Nguyễn Văn Ân,Nguyễn,Văn,Ân,1990-03-05,day,M,001090012345,,Kinh,"
              "01,001,00004,01,00004,Số 5 ngõ Hoa,cccd.csv,2,01,2021-04-01,2036-03-05,1.00,"
              "exact,,," NAMES ",\n",
@@ -291,7 +295,8 @@ test_changes_csv(void)
                          "INSERT INTO change_count VALUES (1, 'dob', 'date-iso', 5),"
                          " (3, 'dob', 'date-iso', 4), (1, 'sex', 'sex-code', 2),"
                          " (4, 'sex', 'sex-code', 1)",
-                         &err), 0);
+                         &err),
+              0);
     char *s = run(DC_EXPORT_CHANGES, DC_EXPORT_CSV, 0, 0, NULL, NULL, &err);
     CHECK_STR(s, "record_id,source,src_row,field,before,after,rule,count\n"
                  ",commune_a,,dob,,,date-iso,9\n"
@@ -305,8 +310,8 @@ test_changes_csv(void)
                          "\"field\":\"dob\",\"before\":null,\"after\":null,"
                          "\"rule\":\"date-iso\",\"count\":9}\n") != NULL);
     free(s);
-    CHECK_INT(dc_db_exec(db, "DELETE FROM change_count; DELETE FROM batch WHERE id IN (3, 4)",
-                         &err), 0);
+    CHECK_INT(
+        dc_db_exec(db, "DELETE FROM change_count; DELETE FROM batch WHERE id IN (3, 4)", &err), 0);
 }
 
 static void
@@ -458,8 +463,7 @@ slurp(const char *path, size_t *n)
 }
 
 static int
-export_file(const char *path, const struct dc_export_opts *o, long long *rows,
-            struct dc_error *err)
+export_file(const char *path, const struct dc_export_opts *o, long long *rows, struct dc_error *err)
 {
     struct dc_atomic_file f;
     if (dc_atomic_begin(&f, path, err) < 0)
@@ -503,9 +507,9 @@ test_stale_temp_files_swept(void)
     int fd, held;
 
     snprintf(path, sizeof path, "%s/sweep.csv", dir);
-    snprintf(stale, sizeof stale, "%s/.sweep.csv.aB3xYz", dir);  /* a killed run's */
-    snprintf(live, sizeof live, "%s/.sweep.csv.Qq1234", dir);    /* a running export's */
-    snprintf(other, sizeof other, "%s/.sweep.csv.notours", dir); /* not our name form */
+    snprintf(stale, sizeof stale, "%s/.sweep.csv.aB3xYz", dir);   /* a killed run's */
+    snprintf(live, sizeof live, "%s/.sweep.csv.Qq1234", dir);     /* a running export's */
+    snprintf(other, sizeof other, "%s/.sweep.csv.notours", dir);  /* not our name form */
     snprintf(shared, sizeof shared, "%s/.sweep.csv.R2d2C3", dir); /* 0644: not ours */
     fd = open(stale, O_CREAT | O_WRONLY, 0600);
     close(fd);
@@ -722,7 +726,7 @@ test_int64_extremes_and_num2_like_sql_printf(void)
     s = d ? run_on(d, DC_EXPORT_SQL, NULL, &err) : NULL;
     CHECK(s && strstr(s, "VALUES (2, 's', -1, -42, NULL,") != NULL);
     CHECK(s && strstr(s, ", 'f', 0, NULL, NULL, NULL, '0.01', NULL, NULL, NULL, NULL, NULL, "
-                      "NULL, NULL, NULL, NULL);\n") != NULL);
+                         "NULL, NULL, NULL, NULL);\n") != NULL);
     free(s);
     dc_db_close(d, NULL);
 }
@@ -742,11 +746,10 @@ test_csv_special_byte_at_word_edges(void)
                    " (7, 1, 's', 'f', 7, 1, 'Nguyễn,Văn\"An\"');");
     struct dc_error err = DC_ERROR_INIT;
     char *s = d ? run_on(d, DC_EXPORT_CSV, NULL, &err) : NULL;
-    const char *want[] = {
-        "\n1,s,1,,\"ab,cdefghij\",,", "\n2,s,2,,\"abcdefg\"\"hij\",,",
-        "\n3,s,3,,\"abcdefgh\nij\",,", "\n4,s,4,,\"abcdefghijk\r\",,",
-        "\n5,s,5,,0123456789abcdef,,", "\n6,s,6,,\",\",,",
-        "\n7,s,7,,\"Nguyễn,Văn\"\"An\"\"\",,"};
+    const char *want[] = {"\n1,s,1,,\"ab,cdefghij\",,",         "\n2,s,2,,\"abcdefg\"\"hij\",,",
+                          "\n3,s,3,,\"abcdefgh\nij\",,",        "\n4,s,4,,\"abcdefghijk\r\",,",
+                          "\n5,s,5,,0123456789abcdef,,",        "\n6,s,6,,\",\",,",
+                          "\n7,s,7,,\"Nguyễn,Văn\"\"An\"\"\",,"};
 
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         TAP_ROW("want \"%s\"", want[i]);
@@ -762,12 +765,12 @@ test_row_larger_than_flush_buffer(void)
 {
     /* a 3 MiB address with a quote in the middle: the row buffer grows past the 1 MiB
      * flush mark, the row is written whole, and the next row follows it */
-    struct dc_db *d = edge_db(
-        "big.db", "INSERT INTO batch(id, stage, source, src_file, started) VALUES"
-                  " (1, 'import', 's', 'f', '2026-01-01');" EDGE_PERSON ", address_detail)"
-                  " VALUES (1, 1, 's', 'f', 1, 1, replace(hex(zeroblob(786432)), '0', 'x')"
-                  " || '\"' || replace(hex(zeroblob(786432)), '0', 'y')),"
-                  " (2, 1, 's', 'f', 2, 1, 'z');");
+    struct dc_db *d =
+        edge_db("big.db", "INSERT INTO batch(id, stage, source, src_file, started) VALUES"
+                          " (1, 'import', 's', 'f', '2026-01-01');" EDGE_PERSON ", address_detail)"
+                          " VALUES (1, 1, 's', 'f', 1, 1, replace(hex(zeroblob(786432)), '0', 'x')"
+                          " || '\"' || replace(hex(zeroblob(786432)), '0', 'y')),"
+                          " (2, 1, 's', 'f', 2, 1, 'z');");
     struct dc_error err = DC_ERROR_INIT;
     size_t n = 0, h = sizeof rec_header, big = 2 * 1572864 + 2 + 2; /* "" and quotes */
     char *s = d ? run_on(d, DC_EXPORT_CSV, &n, &err) : NULL;
@@ -931,7 +934,7 @@ test_excel_codes_as_formula_text(void)
     char *s = run(DC_EXPORT_RECORDS, DC_EXPORT_CSV, 1, 0, NULL, NULL, &err);
 
     CHECK(s && strstr(s, ",M,\"=\"\"001090012345\"\"\",,Kinh,\"=\"\"01\"\"\",\"=\"\"001\"\"\","
-                      "\"=\"\"00004\"\"\",") != NULL);
+                         "\"=\"\"00004\"\"\",") != NULL);
     CHECK(s && strstr(s, ",\"=\"\"1990-03-05\"\"\",day,") != NULL);
     CHECK(s && strstr(s, ",'=Trần Thị Bình,") != NULL);
     /* dob_raw 'năm 1985' starts with a letter: as it is */
@@ -964,14 +967,13 @@ static void
 test_delimiter_semicolon(void)
 {
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV,
-                               .delim = ';'};
+    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_CSV, .delim = ';'};
     char *s = run_opts(&o, &err);
 
     CHECK(s && strncmp(s, "record_id;source;src_row;cluster_id;full_name;", 46) == 0);
-    CHECK(s && strstr(s, "\n1;commune_a;1;1;Nguyễn Văn An;Nguyễn;Văn;An;1990-03-05;day;M;"
-                      "001090012345;;Kinh;01;001;00004;01;00004;\"Số 5, ngõ \"\"Hoa\"\"\";") !=
-                NULL);
+    CHECK(s &&
+          strstr(s, "\n1;commune_a;1;1;Nguyễn Văn An;Nguyễn;Văn;An;1990-03-05;day;M;"
+                    "001090012345;;Kinh;01;001;00004;01;00004;\"Số 5, ngõ \"\"Hoa\"\"\";") != NULL);
     free(s);
     o.format = DC_EXPORT_JSONL;
     s = run_opts(&o, &err);
@@ -1003,7 +1005,7 @@ test_whats_parse_lists(void)
     char label[96];
 
     CHECK(dc_export_whats_parse("records,findings", &o, &err) == 0 && o.nwhat == 2 &&
-       o.what == DC_EXPORT_RECORDS && o.whats[1] == DC_EXPORT_FINDINGS);
+          o.what == DC_EXPORT_RECORDS && o.whats[1] == DC_EXPORT_FINDINGS);
     CHECK(dc_export_whats_parse("clusters", &o, &err) == 0 && o.nwhat == 3);
     dc_export_what_label(&o, label, sizeof label);
     CHECK(strcmp(label, "records,findings,clusters") == 0);
@@ -1021,8 +1023,10 @@ static void
 test_xlsx_workbook_and_limits(void)
 {
     struct dc_error err = DC_ERROR_INIT;
-    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS, .format = DC_EXPORT_XLSX,
-                               .whats = {DC_EXPORT_RECORDS, DC_EXPORT_FINDINGS}, .nwhat = 2};
+    struct dc_export_opts o = {.what = DC_EXPORT_RECORDS,
+                               .format = DC_EXPORT_XLSX,
+                               .whats = {DC_EXPORT_RECORDS, DC_EXPORT_FINDINGS},
+                               .nwhat = 2};
     char *s = run_opts(&o, &err);
 
     CHECK(s && memcmp(s, "PK\3\4", 4) == 0);
@@ -1046,7 +1050,7 @@ main(void)
     const char *t = getenv("TMPDIR");
 
     snprintf(dir, sizeof dir, "%s/test_export.XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(dir) ) {
+    if (!mkdtemp(dir)) {
         printf("Bail out! mkdtemp\n");
         return 1;
     }

@@ -36,15 +36,24 @@ test_alias_records_spellings(void)
         const char *h;
         int field;
     } t[] = {
-        {"Họ và tên", DC_F_FULL_NAME},      {"HO_TEN", DC_F_FULL_NAME},
-        {"hoten", DC_F_FULL_NAME},          {"Ho ten", DC_F_FULL_NAME},
-        {"HỌ TÊN (*)", DC_F_FULL_NAME},     {"Full name", DC_F_FULL_NAME},
-        {"Ngày sinh", DC_F_DOB},            {"NGAY_SINH", DC_F_DOB},
-        {"Ngày, tháng, năm sinh", DC_F_DOB}, {"Số CCCD", DC_F_ID_NUMBER},
-        {"Số định danh cá nhân", DC_F_ID_NUMBER}, {"CMND", DC_F_CMND},
-        {"Nơi thường trú", DC_F_ADDRESS},   {"Địa chỉ", DC_F_ADDRESS},
-        {"Giới tính", DC_F_SEX},            {"Dân tộc", DC_F_ETHNIC},
-        {"Quê quán", DC_F_HOMETOWN},        {"Số CMND/CCCD/ĐDCN", DC_F_ID_NUMBER},
+        {"Họ và tên", DC_F_FULL_NAME},
+        {"HO_TEN", DC_F_FULL_NAME},
+        {"hoten", DC_F_FULL_NAME},
+        {"Ho ten", DC_F_FULL_NAME},
+        {"HỌ TÊN (*)", DC_F_FULL_NAME},
+        {"Full name", DC_F_FULL_NAME},
+        {"Ngày sinh", DC_F_DOB},
+        {"NGAY_SINH", DC_F_DOB},
+        {"Ngày, tháng, năm sinh", DC_F_DOB},
+        {"Số CCCD", DC_F_ID_NUMBER},
+        {"Số định danh cá nhân", DC_F_ID_NUMBER},
+        {"CMND", DC_F_CMND},
+        {"Nơi thường trú", DC_F_ADDRESS},
+        {"Địa chỉ", DC_F_ADDRESS},
+        {"Giới tính", DC_F_SEX},
+        {"Dân tộc", DC_F_ETHNIC},
+        {"Quê quán", DC_F_HOMETOWN},
+        {"Số CMND/CCCD/ĐDCN", DC_F_ID_NUMBER},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         enum dc_header_how how = DC_HDR_UNKNOWN;
@@ -153,7 +162,6 @@ test_map_errors_with_line(void)
     free(many);
 }
 
-
 /* Map one header and check field and how; print the input on failure. */
 static void
 expect(const char *h, int field, enum dc_header_how how)
@@ -214,12 +222,12 @@ test_family_birth_date(void)
     expect("Ngày, tháng, năm sinh", DC_F_DOB, DC_HDR_ALIAS);
     expect("NGÀY THÁNG NĂM SINH", DC_F_DOB, DC_HDR_ALIAS);
     expect("Năm sinh", DC_F_DOB, DC_HDR_ALIAS);
-    expect("Sinh ngày", DC_F_DOB, DC_HDR_ALIAS);     /* old CMND card */
-    expect("NTNS", DC_F_DOB, DC_HDR_ALIAS);          /* office abbreviation */
+    expect("Sinh ngày", DC_F_DOB, DC_HDR_ALIAS); /* old CMND card */
+    expect("NTNS", DC_F_DOB, DC_HDR_ALIAS);      /* office abbreviation */
     expect("2. Ngày sinh:", DC_F_DOB, DC_HDR_CLEANED);
     expect("Ngày sinh dd/mm/yyyy", DC_F_DOB, DC_HDR_CLEANED);
-    expect("Ngày sinh chủ hộ", -1, DC_HDR_UNKNOWN);  /* records.md §5 item 1 */
-    expect("Năm sinh cha", -1, DC_HDR_UNKNOWN);      /* MOET template */
+    expect("Ngày sinh chủ hộ", -1, DC_HDR_UNKNOWN); /* records.md §5 item 1 */
+    expect("Năm sinh cha", -1, DC_HDR_UNKNOWN);     /* MOET template */
     expect("Năm sinh mẹ", -1, DC_HDR_UNKNOWN);
     expect("Ngày chết (Nếu có)", -1, DC_HDR_UNKNOWN);
     expect("Ngày đăng ký thường trú", -1, DC_HDR_UNKNOWN);
@@ -298,9 +306,7 @@ test_split_sex_pairs(void)
         {"Năm sinh Nam", "Năm sinh Nữ"},     /* BHYT list, Fatherland Front list */
         {"Nam sinh Nam", "Nam sinh Nu"},     /* the same without marks */
         {"Năm sinh > Nam", "Năm sinh > Nữ"}, /* a two-row header combined */
-        {"Ngày sinh > Nam", "Ngày sinh > Nữ"},
-        {"Giới tính > Nam", "Giới tính > Nữ"},
-        {"Nam", "Nữ"},
+        {"Ngày sinh > Nam", "Ngày sinh > Nữ"}, {"Giới tính > Nam", "Giới tính > Nữ"}, {"Nam", "Nữ"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         const char *hs[3] = {"Họ và tên", t[i].a, t[i].b};
@@ -383,10 +389,10 @@ test_score(void)
 {
     const char *motto[1] = {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"};
     const char *title[3] = {"DANH SÁCH NHÂN KHẨU", "", ""};
-    const char *hdr[6] = {"STT", "Họ và tên", "Ngày sinh (dd/mm/yyyy)", "Giới tính",
-                          "Số CCCD", "Nơi thường trú"};
-    const char *row[6] = {"1", "Nguyễn Văn Nam", "12/05/1968", "Nam", "001068001234",
-                          "Xã Phú Minh, Huyện Sóc Sơn"};
+    const char *hdr[6] = {"STT",       "Họ và tên", "Ngày sinh (dd/mm/yyyy)",
+                          "Giới tính", "Số CCCD",   "Nơi thường trú"};
+    const char *row[6] = {"1",   "Nguyễn Văn Nam", "12/05/1968",
+                          "Nam", "001068001234",   "Xã Phú Minh, Huyện Sóc Sơn"};
 
     CHECK_INT(dc_header_score(motto, 1), 0);
     CHECK_INT(dc_header_score(title, 3), 0);

@@ -25,12 +25,11 @@
 static char dir[] = "/tmp/dc_test_import_XXXXXX";
 static struct dc_db *db;
 
-static const char basic_csv[] =
-    "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Ghi chú,HO_TEN\n"
-    "NGUYEN VAN AN,01/02/1990,Nam,001090000001,hộ nghèo,Nguyễn Văn An\n"
-    "Trần Thị Bình,1985,Nữ,,,\n"
-    "Lê \"Văn\" Cường,03/1970,Nam\n"                 /* ragged: 3 fields */
-    "Phạm Thị Dung,,Nữ,079185000002,,\n";
+static const char basic_csv[] = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Ghi chú,HO_TEN\n"
+                                "NGUYEN VAN AN,01/02/1990,Nam,001090000001,hộ nghèo,Nguyễn Văn An\n"
+                                "Trần Thị Bình,1985,Nữ,,,\n"
+                                "Lê \"Văn\" Cường,03/1970,Nam\n" /* ragged: 3 fields */
+                                "Phạm Thị Dung,,Nữ,079185000002,,\n";
 
 static const char *
 tmp_path(const char *name)
@@ -146,24 +145,30 @@ test_counts_colmap_extra(void)
     CHECK_INT(count("SELECT count(*) FROM src_row"), 3);
     CHECK_INT(count("SELECT count(*) FROM reject WHERE src_row = 3 AND src_line = 4"), 1);
     CHECK_INT(count("SELECT count(*) FROM batch WHERE stage='import' AND rows_read=4 AND "
-                    "rows_ok=3 AND rows_rejected=1 AND source='basic'"), 1);
+                    "rows_ok=3 AND rows_rejected=1 AND source='basic'"),
+              1);
     CHECK_INT(count("SELECT count(*) FROM column_map"), 6);
     CHECK_INT(count("SELECT count(*) FROM column_map WHERE position=1 AND "
-                    "header='Họ và tên' AND field='full_name' AND how='alias'"), 1);
+                    "header='Họ và tên' AND field='full_name' AND how='alias'"),
+              1);
     CHECK_INT(count("SELECT count(*) FROM column_map WHERE position=4 AND field='id_number'"), 1);
     CHECK_INT(count("SELECT count(*) FROM column_map WHERE position=5 AND field IS NULL AND "
-                    "how='unknown'"), 1);
+                    "how='unknown'"),
+              1);
     CHECK_INT(count("SELECT count(*) FROM column_map WHERE position=6 AND field IS NULL AND "
-                    "how='duplicate'"), 1);
+                    "how='duplicate'"),
+              1);
     CHECK_INT(count("SELECT count(*) FROM src_row WHERE src_row=1 AND src_line=2 AND "
                     "full_name='NGUYEN VAN AN' AND dob='01/02/1990' AND sex='Nam' AND "
-                    "id_number='001090000001'"), 1);
+                    "id_number='001090000001'"),
+              1);
     t = one_text("SELECT extra FROM src_row WHERE src_row=1");
     CHECK_STR(t, "{\"Ghi chú\": \"hộ nghèo\", \"HO_TEN\": \"Nguyễn Văn An\"}");
     free(t);
     /* empty unmapped values add nothing; an empty mapped value is NULL */
     CHECK_INT(count("SELECT count(*) FROM src_row WHERE src_row=2 AND extra IS NULL AND "
-                    "id_number IS NULL AND dob='1985'"), 1);
+                    "id_number IS NULL AND dob='1985'"),
+              1);
     dc_import_summary_release(&s);
     dc_import_summary_release(&s);
 }
@@ -235,7 +240,8 @@ test_gzip_file(void)
     CHECK_INT(s.imported, 2);
     CHECK_INT(s.rejected, 0);
     CHECK_INT(count("SELECT count(*) FROM src_row WHERE full_name='Vũ Thị Gấm' AND "
-                    "dob='2001'"), 1);
+                    "dob='2001'"),
+              1);
     dc_import_summary_release(&s);
 }
 
@@ -465,10 +471,9 @@ int
 main(void)
 {
     struct dc_error err = DC_ERROR_INIT;
-    static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm", "t.db.lock",
-                                        "basic.csv", "again.csv", "xa.csv.gz", "cut.csv.gz",
-                                        "flip.csv.gz", "many.csv", "cutmany.csv.gz",
-                                        "boom.csv"};
+    static const char *const files[] = {"t.db",        "t.db-wal",  "t.db-shm",       "t.db.lock",
+                                        "basic.csv",   "again.csv", "xa.csv.gz",      "cut.csv.gz",
+                                        "flip.csv.gz", "many.csv",  "cutmany.csv.gz", "boom.csv"};
 
     if (!mkdtemp(dir)) {
         printf("1..0 # SKIP cannot create a temp dir\n");

@@ -38,9 +38,8 @@ static const char people[] =
     "(6, 2, 'b', 'b.csv', 3, 4, 'Lê Văn Cường', 'Lê', 'Văn', 'Cường', '1990-09-10', 'day', "
     "'M', '001090000003', '01');";
 
-static const char fail_params[] =
-    "CREATE TRIGGER no_params BEFORE INSERT ON dedup_params BEGIN "
-    "SELECT RAISE(ABORT, 'simulated failure at the last write'); END";
+static const char fail_params[] = "CREATE TRIGGER no_params BEFORE INSERT ON dedup_params BEGIN "
+                                  "SELECT RAISE(ABORT, 'simulated failure at the last write'); END";
 
 static long long
 count(const char *sql)
@@ -92,7 +91,8 @@ test_run_commits_all(void)
     CHECK_INT(count("SELECT count(DISTINCT cluster_id) FROM cluster"), 3);
     CHECK_INT(count("SELECT count(*) FROM dedup_params"), 1);
     CHECK_INT(count("SELECT count(*) FROM batch WHERE stage = 'dedup' AND rows_read = 6 AND "
-                    "rows_ok = 3 AND finished IS NOT NULL"), 1);
+                    "rows_ok = 3 AND finished IS NOT NULL"),
+              1);
 }
 
 /* A run that trains again and fails at its parameters keeps the earlier results. */

@@ -154,13 +154,19 @@ static void
 test_build_parse_round_trip(void)
 {
     static const unsigned char key[] = "0123456789abcdef";
-    struct dc_export_opts o = {.what = DC_EXPORT_FINDINGS, .format = DC_EXPORT_JSONL,
-                               .gzip = 1, .key = key, .key_len = 16};
-    struct dc_manifest_info mi = {.version = "1.2.3", .command = "dancu export s.db",
+    struct dc_export_opts o = {.what = DC_EXPORT_FINDINGS,
+                               .format = DC_EXPORT_JSONL,
+                               .gzip = 1,
+                               .key = key,
+                               .key_len = 16};
+    struct dc_manifest_info mi = {.version = "1.2.3",
+                                  .command = "dancu export s.db",
                                   .created = "2026-01-02T03:04:05Z",
                                   .file = "/some/where/f\"i\\le.jsonl.gz",
-                                  .schema_file = "/x/f.schema.sql", .opts = &o,
-                                  .rows = 12, .bytes = 3456};
+                                  .schema_file = "/x/f.schema.sql",
+                                  .opts = &o,
+                                  .rows = 12,
+                                  .bytes = 3456};
     struct dc_error err = DC_ERROR_INIT;
     static const char head[] =
         "{\n  \"manifest\": 1,\n  \"tool\": \"dancu\",\n  \"version\": \"1.2.3\",\n";
@@ -303,8 +309,9 @@ test_verify_catches_tampering(void)
 int
 main(void)
 {
-    static const char *const files[] = {"abc", "t.csv", "rows", "rows.gz", "cut.gz", "v.csv",
-                                        "v.csv.manifest.json", "m.db", "m.db-wal", "m.db-shm"};
+    static const char *const files[] = {
+        "abc",  "t.csv",    "rows",    "rows.gz", "cut.gz", "v.csv", "v.csv.manifest.json",
+        "m.db", "m.db-wal", "m.db-shm"};
     struct dc_error err = DC_ERROR_INIT;
     char path[300];
 

@@ -70,13 +70,28 @@ test_death_markers(void)
         const char *note;
         int dead;
     } t[] = {
-        {"đã chết", 1},   {"ĐÃ CHẾT", 1},  {"da chet", 1},      {"chết", 1},
-        {"mất", 1},       {"đã mất", 1},   {"Đã mất năm 2019", 1}, {"qua đời", 1},
-        {"từ trần", 1},   {"tử vong", 1},  {"đã khai tử", 1},   {"liệt sĩ", 1},
-        {"hy sinh", 1},   {"chủ hộ (đã mất", 1},
-        {"mất tích", 0},  {"con", 0},      {"chủ hộ", 0},       {"vợ", 0},
+        {"đã chết", 1},
+        {"ĐÃ CHẾT", 1},
+        {"da chet", 1},
+        {"chết", 1},
+        {"mất", 1},
+        {"đã mất", 1},
+        {"Đã mất năm 2019", 1},
+        {"qua đời", 1},
+        {"từ trần", 1},
+        {"tử vong", 1},
+        {"đã khai tử", 1},
+        {"liệt sĩ", 1},
+        {"hy sinh", 1},
+        {"chủ hộ (đã mất", 1},
+        {"mất tích", 0},
+        {"con", 0},
+        {"chủ hộ", 0},
+        {"vợ", 0},
         {"Mạt", 1}, /* folds like "mất": a clerk's typo is read the safe way: checked */
-        {"chetxyz", 0},   {"", 0},         {NULL, 0},
+        {"chetxyz", 0},
+        {"", 0},
+        {NULL, 0},
     };
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {

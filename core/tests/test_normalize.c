@@ -64,8 +64,8 @@ norm1(int f1, const char *v1, int f2, const char *v2, const struct dc_normalize_
 }
 
 static void
-check_change(const struct log *l, int i, const char *field, const char *before,
-             const char *after, const char *rule)
+check_change(const struct log *l, int i, const char *field, const char *before, const char *after,
+             const char *rule)
 {
     if (!CHECK(l->n > i))
         return;
@@ -82,10 +82,10 @@ test_name_changes(void)
         const char *in, *full, *rule;
     } t[] = {
         {"NGUYỄN THỊ HÒA", "Nguyễn Thị Hòa", "case"},
-        {"Nguyễn Thị Hoà", "Nguyễn Thị Hòa", "tone"},           /* old style is the default */
+        {"Nguyễn Thị Hoà", "Nguyễn Thị Hòa", "tone"}, /* old style is the default */
         {"Trần.Thị.Bích", "Trần Thị Bích", "punct"},
         {"  Lê   Văn   Tám ", "Lê Văn Tám", "space"},
-        {"Nguyá»…n Văn An", "Nguyễn Văn An", "utf8-as-cp1252"},  /* UTF-8 E1 BB 85 read as cp1252 */
+        {"Nguyá»…n Văn An", "Nguyễn Văn An", "utf8-as-cp1252"}, /* UTF-8 E1 BB 85 read as cp1252 */
         {"Nguyễn Văn Ðức", "Nguyễn Văn Đức", "eth-for-d"},      /* U+00D0 for U+0110 */
     };
     struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
@@ -181,8 +181,10 @@ test_sex_codes(void)
         char sex;
         const char *after, *rule; /* rule NULL: no change */
     } t[] = {
-        {"Nam", 'M', "M", "sex-code"},   {"Nữ", 'F', "F", "sex-code"},
-        {"2", 'F', "F", "sex-code"},     {"M", 'M', NULL, NULL},
+        {"Nam", 'M', "M", "sex-code"},
+        {"Nữ", 'F', "F", "sex-code"},
+        {"2", 'F', "F", "sex-code"},
+        {"M", 'M', NULL, NULL},
         {"Khác", 0, "", "sex-unreadable-kept-raw"},
     };
     struct dc_normalize_opts o = {DC_TONE_OLD, 2026, NULL, NULL, NULL, NULL, 0};
@@ -289,7 +291,9 @@ test_ethnic_table(void)
     CHECK_INT(dc_db_exec(db,
                          "INSERT INTO ethnic(code, name, name_qcvn109, name_1979) VALUES "
                          "('01', 'Kinh', 'Kinh (Việt)', 'Kinh'), ('03', 'Thái', 'Thái', 'Thái'),"
-                         "('11', 'Ê Đê', 'Ê-đê', 'Ê-đê')", &err), 0);
+                         "('11', 'Ê Đê', 'Ê-đê', 'Ê-đê')",
+                         &err),
+              0);
     CHECK_INT(dc_ethnic_table_load(db, &t, &err), 0);
     if (!CHECK(t != NULL)) {
         dc_norm_buf_free(b);
@@ -316,9 +320,9 @@ test_ethnic_table(void)
     CHECK_STR(p.ethnic, "01");
     /* the buffer remembers recent spellings (16): more than that, twice
      * over, must give what a fresh buffer gives */
-    static const char *const sp[] = {"kinh", "KINH", "Kinh", "Kinh (Việt)", "thai", "THÁI",
-                                     "Thái", "Ede", "ê đê", "Ê-đê", "E De", "Mường", "muong",
-                                     "01", "03", "11", "x", "Tày", "Nùng", "Kinh "};
+    static const char *const sp[] = {
+        "kinh", "KINH",  "Kinh",  "Kinh (Việt)", "thai", "THÁI", "Thái", "Ede", "ê đê", "Ê-đê",
+        "E De", "Mường", "muong", "01",          "03",   "11",   "x",    "Tày", "Nùng", "Kinh "};
     int same = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < sizeof sp / sizeof sp[0]; i++) {
@@ -397,8 +401,7 @@ signature(const struct dc_person *p, const struct log *l, char *out, size_t size
                                 S(p->full_name), S(p->family_name), S(p->middle_name),
                                 S(p->given_name), S(p->name_key), p->sex ? p->sex : '-',
                                 S(p->sex_raw), S(p->province_code), S(p->new_province_code),
-                                S(p->addr_reason), S(p->address_detail), p->addr_confidence,
-                                l->n);
+                                S(p->addr_reason), S(p->address_detail), p->addr_confidence, l->n);
 #undef S
     for (int i = 0; i < l->n && i < 8 && o < size; i++)
         o += (size_t)snprintf(out + o, size - o, "|%s:%s>%s:%s", l->c[i].field, l->c[i].before,
@@ -407,19 +410,18 @@ signature(const struct dc_person *p, const struct log *l, char *out, size_t size
 
 /* Records for the memo test: name (the last one too long to parse), sex, address. */
 static const char *const memo_names[] = {
-    "NGUYỄN THỊ HOÀ", "Nguyá»…n VÄƒn An", "ÐẶNG  văn  hùng", "tran thi binh", "Lê Văn Thủy",
-    "Nguyễn Thị Hoà", "NGUYỄN THỊ HOÀ", "K'Bang Y-Moan", "Nguyễn 3 Văn, Bình", NULL,
+    "NGUYỄN THỊ HOÀ", "Nguyá»…n VÄƒn An", "ÐẶNG  văn  hùng", "tran thi binh",      "Lê Văn Thủy",
+    "Nguyễn Thị Hoà", "NGUYỄN THỊ HOÀ",   "K'Bang Y-Moan",   "Nguyễn 3 Văn, Bình", NULL,
 };
 static const char *const memo_sexes[] = {"Nam", "nữ", "1", "X", "Nữ", "NAM", "2", "0", "male", "?"};
 static const char *const memo_addrs[] = {
-    "Số 5, Thôn 3, Tỉnh Hà Giang", "TP.HCM", "Thanh Nhàn, HN", "", "Tỉnh Hà Giang",
-    "Số 5, Thôn 3, Tỉnh Hà Giang", "xyz", "Hà Nội", "TP.HCM", "Tp Hồ Chí Minh",
+    "Số 5, Thôn 3, Tỉnh Hà Giang", "TP.HCM", "Thanh Nhàn, HN", "",       "Tỉnh Hà Giang",
+    "Số 5, Thôn 3, Tỉnh Hà Giang", "xyz",    "Hà Nội",         "TP.HCM", "Tp Hồ Chí Minh",
 };
 
 /* Memo record i normalized through b, as its signature in out. */
 static int
-memo_case(int i, const struct dc_normalize_opts *o, struct dc_norm_buf *b, char *out,
-          size_t size)
+memo_case(int i, const struct dc_normalize_opts *o, struct dc_norm_buf *b, char *out, size_t size)
 {
     static char longname[700];
     const char *raw[DC_F_COUNT] = {0};
@@ -555,40 +557,65 @@ test_normalize_db_rerun_identical(void)
                          "(10, 1, 1, 2, 'TRẦN VĂN BA', '05/03/1990', 'Nam', '01090000001', NULL),"
                          "(11, 1, 2, 3, 'Lê Thị Hoà', '30/02/1985', 'Nữ', NULL, '12345678'),"
                          "(12, 1, 3, 4, 'Vo Van Chin', '1970', 'M', NULL, NULL)",
-                         &err), 0);
+                         &err),
+              0);
     memset(&s, 0, sizeof s);
     if (!CHECK_INT(dc_normalize_db(db, &o, "2026-11-26T01:00:00Z", &s, &err), 0))
         printf("#   %s\n", err.msg);
     CHECK_INT(s.records, 3);
     CHECK_INT(s.dates_invalid, 1);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person", NULL), 3);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person WHERE record_id=10 AND batch_id=1 "
-                              "AND source='xa' AND src_file='xa.csv' AND src_row=1 AND "
-                              "src_line=2 AND full_name='Trần Văn Ba' AND dob='1990-03-05' AND "
-                              "dob_precision='day' AND sex='M' AND id12='001090000001'", NULL), 1);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person WHERE record_id=11 AND "
-                              "full_name='Lê Thị Hòa' AND dob IS NULL AND "
-                              "dob_precision='invalid' AND dob_raw='30/02/1985' AND sex='F' "
-                              "AND cmnd='012345678'", NULL), 1);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person WHERE record_id=12 AND "
-                              "dob='1970' AND dob_precision='year'", NULL), 1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM person WHERE record_id=10 AND batch_id=1 "
+                          "AND source='xa' AND src_file='xa.csv' AND src_row=1 AND "
+                          "src_line=2 AND full_name='Trần Văn Ba' AND dob='1990-03-05' AND "
+                          "dob_precision='day' AND sex='M' AND id12='001090000001'",
+                          NULL),
+              1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM person WHERE record_id=11 AND "
+                          "full_name='Lê Thị Hòa' AND dob IS NULL AND "
+                          "dob_precision='invalid' AND dob_raw='30/02/1985' AND sex='F' "
+                          "AND cmnd='012345678'",
+                          NULL),
+              1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM person WHERE record_id=12 AND "
+                          "dob='1970' AND dob_precision='year'",
+                          NULL),
+              1);
     /* change rows: 10: name case, id zeros; 11: tone, dob invalid, cmnd zeros; 12: flag.
      * Counted (issue 17): dob in ISO form (10), sex as its code (10, 11; 12's 'M' is one). */
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=10", NULL), 2);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=11", NULL), 3);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE rule IN ('date-iso', "
-                              "'sex-code')", NULL), 0);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM change WHERE rule IN ('date-iso', "
+                          "'sex-code')",
+                          NULL),
+              0);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change_count", NULL), 2);
-    CHECK_INT(dc_db_count(db, "SELECT n FROM change_count WHERE batch_id=1 AND field='dob' "
-                              "AND rule='date-iso'", NULL), 1);
-    CHECK_INT(dc_db_count(db, "SELECT n FROM change_count WHERE batch_id=1 AND field='sex' "
-                              "AND rule='sex-code'", NULL), 2);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT n FROM change_count WHERE batch_id=1 AND field='dob' "
+                          "AND rule='date-iso'",
+                          NULL),
+              1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT n FROM change_count WHERE batch_id=1 AND field='sex' "
+                          "AND rule='sex-code'",
+                          NULL),
+              2);
     CHECK_INT(s.changes_counted, 3);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=12 AND "
-                              "rule='no-diacritics'", NULL), 1);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE record_id=11 AND "
-                              "field='full_name' AND before='Lê Thị Hoà' AND "
-                              "after='Lê Thị Hòa' AND rule='tone'", NULL), 1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM change WHERE record_id=12 AND "
+                          "rule='no-diacritics'",
+                          NULL),
+              1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM change WHERE record_id=11 AND "
+                          "field='full_name' AND before='Lê Thị Hoà' AND "
+                          "after='Lê Thị Hòa' AND rule='tone'",
+                          NULL),
+              1);
     CHECK_INT(s.changes, dc_db_count(db, "SELECT count(*) FROM change", NULL) + 3);
     p1 = dump("SELECT * FROM person ORDER BY record_id");
     c1 = dump("SELECT * FROM change ORDER BY record_id, field, rule");
@@ -639,7 +666,8 @@ test_normalize_db_threads_same(void)
                          "CASE n % 3 WHEN 0 THEN 'Nam' WHEN 1 THEN 'F' ELSE 'x' END, "
                          "CASE n % 4 WHEN 0 THEN '1090000' || (100 + n) ELSE NULL END "
                          "FROM i",
-                         &err), 0);
+                         &err),
+              0);
     for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
         const char *sql[3] = {"SELECT * FROM person ORDER BY rowid",
                               "SELECT * FROM change ORDER BY rowid",
@@ -662,16 +690,21 @@ test_normalize_db_threads_same(void)
     }
     TAP_ROW_END();
     /* person rows in record order (ascending ids), and counted and listed changes */
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM person p JOIN person q ON "
-                              "q.rowid = p.rowid + 1 WHERE q.record_id < p.record_id", NULL), 0);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE rule = 'punct,case'", NULL),
-              200);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM person p JOIN person q ON "
+                          "q.rowid = p.rowid + 1 WHERE q.record_id < p.record_id",
+                          NULL),
+              0);
+    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE rule = 'punct,case'", NULL), 200);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change WHERE rule = 'no-diacritics'", NULL),
               200);
-    CHECK_INT(dc_db_count(db, "SELECT sum(n) FROM change_count WHERE field = 'full_name' AND "
-                              "rule = 'space'", NULL), 200);
-    CHECK_INT(dc_db_count(db, "SELECT sum(n) FROM change_count WHERE rule = 'sex-code'",
-                          NULL), 334);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT sum(n) FROM change_count WHERE field = 'full_name' AND "
+                          "rule = 'space'",
+                          NULL),
+              200);
+    CHECK_INT(dc_db_count(db, "SELECT sum(n) FROM change_count WHERE rule = 'sex-code'", NULL),
+              334);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM change_count", NULL), 6);
     for (int k = 0; k < 3; k++)
         free(want[k]);
@@ -683,11 +716,24 @@ static void
 test_change_format_only(void)
 {
     static const char *const format[] = {"date-iso", "sex-code", "space", "nfc", "nfc,space"};
-    static const char *const substance[] = {
-        "case", "tone", "space,case", "punct", "space,punct", "eth-for-d", "no-diacritics",
-        "date-invalid-kept-raw", "sex-unreadable-kept-raw", "id-zeros-restored",
-        "cmnd-moved-to-id12", "id-moved-to-cmnd", "id-clean", "ethnic-catalogue",
-        "utf8-as-cp1252", "name-unreadable-kept-raw", "date", "space,"};
+    static const char *const substance[] = {"case",
+                                            "tone",
+                                            "space,case",
+                                            "punct",
+                                            "space,punct",
+                                            "eth-for-d",
+                                            "no-diacritics",
+                                            "date-invalid-kept-raw",
+                                            "sex-unreadable-kept-raw",
+                                            "id-zeros-restored",
+                                            "cmnd-moved-to-id12",
+                                            "id-moved-to-cmnd",
+                                            "id-clean",
+                                            "ethnic-catalogue",
+                                            "utf8-as-cp1252",
+                                            "name-unreadable-kept-raw",
+                                            "date",
+                                            "space,"};
 
     for (size_t i = 0; i < sizeof format / sizeof format[0]; i++) {
         TAP_ROW("rule \"%s\"", format[i]);

@@ -102,9 +102,15 @@ test_malformed_values(void)
     static const struct {
         const char *col, *v;
     } bad[] = {
-        {"dob_precision", "days"}, {"dob_precision", "Day"}, {"dob_precision", "0"},
-        {"sex", "X"},              {"sex", "MF"},           {"sex", "m"},
-        {"src_row", "12a"},        {"src_row", "x"},        {"src_row", "99999999999999999999"},
+        {"dob_precision", "days"},
+        {"dob_precision", "Day"},
+        {"dob_precision", "0"},
+        {"sex", "X"},
+        {"sex", "MF"},
+        {"sex", "m"},
+        {"src_row", "12a"},
+        {"src_row", "x"},
+        {"src_row", "99999999999999999999"},
         {"addr_confidence", "0.5x"},
     };
     struct dc_person p;

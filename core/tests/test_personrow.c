@@ -53,8 +53,9 @@ test_every_column_once(void)
     struct dc_error err = DC_ERROR_INIT;
     size_t n = 0, found = 0;
 
-    CHECK_INT(dc_db_prepare(db, "SELECT name FROM pragma_table_info('person') ORDER BY cid", &q,
-                            &err), 0);
+    CHECK_INT(
+        dc_db_prepare(db, "SELECT name FROM pragma_table_info('person') ORDER BY cid", &q, &err),
+        0);
     while (q && sqlite3_step(q) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(q, 0);
         for (size_t i = 0; i < dc_prow_ncols; i++)

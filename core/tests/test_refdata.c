@@ -71,8 +71,9 @@ test_each_kind_by_header(void)
         const char *file, *text, *kind;
         long rows;
     } t[] = {
-        {"provinces_pre2025.csv", "code,name,type\n01,Thành phố Hà Nội,Thành phố trung ương\n"
-                                  "79,Thành phố Hồ Chí Minh,Thành phố trung ương\n",
+        {"provinces_pre2025.csv",
+         "code,name,type\n01,Thành phố Hà Nội,Thành phố trung ương\n"
+         "79,Thành phố Hồ Chí Minh,Thành phố trung ương\n",
          "provinces-pre2025", 2},
         {"districts.csv",
          "province_code,province_name,district_code,district_name,district_level\n"
@@ -98,8 +99,9 @@ test_each_kind_by_header(void)
          "old_province_code,old_province_name,new_province_code,new_province_name\n"
          "01,Thành phố Hà Nội,01,Thành phố Hà Nội\n",
          "province-map", 1},
-        {"eth.csv", "code,name,name_qcvn109,code_1979,name_1979,other_names_1979\n"
-                    "01,Kinh,Kinh (Việt),01,Kinh,Việt\n",
+        {"eth.csv",
+         "code,name,name_qcvn109,code_1979,name_1979,other_names_1979\n"
+         "01,Kinh,Kinh (Việt),01,Kinh,Việt\n",
          "ethnic", 1},
         {"rel.csv", "code,name,organizations,note\n01,Phật giáo,Phật giáo,\n", "religion", 1},
     };
@@ -113,14 +115,23 @@ test_each_kind_by_header(void)
         CHECK_INT(s.rows, t[i].rows);
     }
     TAP_ROW_END();
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE era='pre2025' AND "
-                              "level='ward'", NULL), 2);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE code='00001' AND "
-                              "district_code='001' AND province_code='01'", NULL), 1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM unit WHERE era='pre2025' AND "
+                          "level='ward'",
+                          NULL),
+              2);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM unit WHERE code='00001' AND "
+                          "district_code='001' AND province_code='01'",
+                          NULL),
+              1);
     /* ward-map and ward-map-detail replace each other: 8 kinds are loaded */
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file", NULL), 8);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file WHERE origin = 'file' AND "
-                              "dated IS NULL", NULL), 8);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM refdata_file WHERE origin = 'file' AND "
+                          "dated IS NULL",
+                          NULL),
+              8);
 }
 
 static void
@@ -144,7 +155,8 @@ test_bad_code_digits(void)
         {"code,name,type\n01,A,Tỉnh\n1,B,Tỉnh\n", "code", 3},
         {"code,name,type\n001,A,Tỉnh\n", "code", 2},
         {"province_code,province_name,district_code,district_name,district_level\n"
-         "01,A,01,B,Quận\n", "district_code", 2},
+         "01,A,01,B,Quận\n",
+         "district_code", 2},
         {"province_code,province_name,ward_code,ward_name,ward_level\n01,A,0004,B,Phường\n",
          "ward_code", 2},
         {"old_ward_code,new_ward_code\n00001,00004\n0000a,00004\n", "old_ward_code", 3},
@@ -176,20 +188,29 @@ test_reload_replaces(void)
 
     CHECK_INT(load(put("eth.csv", "code,name,name_qcvn109,code_1979,name_1979,"
                                   "other_names_1979\n01,Kinh,Kinh,01,Kinh,\n02,Tày,Tày,02,Tày,\n"),
-                   &s, &err), 0);
+                   &s, &err),
+              0);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM ethnic", NULL), 2);
     CHECK_INT(load(put("eth.csv", "code,name,name_qcvn109,code_1979,name_1979,"
                                   "other_names_1979\n03,Thái,Thái,03,Thái,\n"),
-                   &s, &err), 0);
+                   &s, &err),
+              0);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM ethnic", NULL), 1);
     CHECK_INT(dc_db_count(db, "SELECT count(*) FROM ethnic WHERE code='03'", NULL), 1);
     /* provinces of one era do not touch the other era */
-    CHECK_INT(load(put("provinces_2025.csv", "code,name,type\n01,Thành phố Hà Nội,Thành phố\n"),
-                   &s, &err), 0);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE era='pre2025' AND "
-                              "level='province'", NULL), 2);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM unit WHERE era='2025' AND "
-                              "level='province'", NULL), 1);
+    CHECK_INT(load(put("provinces_2025.csv", "code,name,type\n01,Thành phố Hà Nội,Thành phố\n"), &s,
+                   &err),
+              0);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM unit WHERE era='pre2025' AND "
+                          "level='province'",
+                          NULL),
+              2);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM unit WHERE era='2025' AND "
+                          "level='province'",
+                          NULL),
+              1);
 }
 
 static void
@@ -233,17 +254,24 @@ test_load_dir_shipped(void)
     fclose(f);
     snprintf(path, sizeof path, "%s/eth.csv", sub);
     f = fopen(path, "w");
-    fputs("code,name,name_qcvn109,code_1979,name_1979,other_names_1979\n01,Kinh,Kinh,01,Kinh,\n", f);
+    fputs("code,name,name_qcvn109,code_1979,name_1979,other_names_1979\n01,Kinh,Kinh,01,Kinh,\n",
+          f);
     fclose(f);
     CHECK_INT(dc_db_begin(db, &err), 0);
     if (!CHECK_INT(dc_refdata_load_dir(db, sub, now, NULL, NULL, &err), 0))
         printf("#   %s\n", err.msg);
     CHECK_INT(dc_db_commit(db, &err), 0);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file WHERE origin = 'shipped' AND "
-                              "kind = 'provinces-2025' AND file = 'provinces_2025.csv' AND "
-                              "dated = '2026-02-21'", NULL), 1);
-    CHECK_INT(dc_db_count(db, "SELECT count(*) FROM refdata_file WHERE origin = 'shipped' AND "
-                              "kind = 'ethnic' AND dated IS NULL", NULL), 1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM refdata_file WHERE origin = 'shipped' AND "
+                          "kind = 'provinces-2025' AND file = 'provinces_2025.csv' AND "
+                          "dated = '2026-02-21'",
+                          NULL),
+              1);
+    CHECK_INT(dc_db_count(db,
+                          "SELECT count(*) FROM refdata_file WHERE origin = 'shipped' AND "
+                          "kind = 'ethnic' AND dated IS NULL",
+                          NULL),
+              1);
     /* DANCU_REFDATA names the folder; one without sources.csv is refused */
     setenv("DANCU_REFDATA", sub, 1);
     CHECK_INT(dc_refdata_shipped_dir(found, sizeof found, &err), 0);
@@ -358,8 +386,10 @@ test_load_one_transaction(void)
     CHECK_STR(t.first_count, "provinces before 2025");
     CHECK_INT(t.last_count, 3);
     CHECK_INT(t.files, dc_db_count(db, "SELECT count(*) FROM refdata_file", NULL));
-    CHECK_INT(t.shipped, dc_db_count(db, "SELECT count(*) FROM refdata_file WHERE origin = "
-                                         "'file' AND dated IS NULL", NULL));
+    CHECK_INT(t.shipped, dc_db_count(db,
+                                     "SELECT count(*) FROM refdata_file WHERE origin = "
+                                     "'file' AND dated IS NULL",
+                                     NULL));
 }
 
 /* The one reader of catalogue files: the kind by the header, the rows, a ragged row an
@@ -375,7 +405,8 @@ test_reader_kind_rows_and_errors(void)
 
     CHECK_INT(dc_refdata_open(put("rd_prov.csv", "code,name,type\n01,Thành phố Hà Nội,Thành "
                                                  "phố\n02,Tỉnh Hà Giang,Tỉnh\n"),
-                              &r, &err), 0);
+                              &r, &err),
+              0);
     CHECK_STR(r ? dc_refdata_kind(r) : "", "provinces");
     while (r && (rc = dc_refdata_next(r, &row, &err)) == 1) {
         n++;
@@ -387,7 +418,8 @@ test_reader_kind_rows_and_errors(void)
 
     CHECK_INT(dc_refdata_open(put("rd_map.csv", "old_ward_code,new_ward_code\n00001,00097\n"
                                                 "00002\n"),
-                              &r, &err), 0);
+                              &r, &err),
+              0);
     CHECK_STR(r ? dc_refdata_kind(r) : "", "ward-map");
     CHECK_INT(r ? dc_refdata_next(r, &row, &err) : 0, 1);
     CHECK_INT(r ? dc_refdata_next(r, &row, &err) : 0, -1); /* ragged */
@@ -409,10 +441,10 @@ test_reader_kind_rows_and_errors(void)
 static void
 test_catalog_dir_wrong_kind(void)
 {
-    static const char *const names[] = {
-        "provinces_pre2025.csv", "districts_pre2025.csv", "admin_units_pre2025.csv",
-        "provinces_2025.csv", "admin_units_2025.csv", "ward_mapping_2025.csv",
-        "province_mapping_2025.csv"};
+    static const char *const names[] = {"provinces_pre2025.csv",    "districts_pre2025.csv",
+                                        "admin_units_pre2025.csv",  "provinces_2025.csv",
+                                        "admin_units_2025.csv",     "ward_mapping_2025.csv",
+                                        "province_mapping_2025.csv"};
     char sub[300], path[400];
     struct dc_error err = DC_ERROR_INIT;
     struct dc_catalog *c = dc_catalog_new();
@@ -458,11 +490,25 @@ main(void)
 {
     struct dc_error err = DC_ERROR_INIT;
     char p[256];
-    const char *const files[] = {"f.db", "f.db-wal", "f.db-shm", "f.db.lock",
-                                 "provinces_pre2025.csv", "districts.csv", "wards_pre.csv",
-                                 "wards_new.csv", "wmap.csv", "wmapd.csv", "pmap.csv",
-                                 "eth.csv", "rel.csv", "x.csv", "provinces_2025_bad.csv",
-                                 "provinces_2025.csv", "rel2.csv", "rd_prov.csv", "rd_map.csv",
+    const char *const files[] = {"f.db",
+                                 "f.db-wal",
+                                 "f.db-shm",
+                                 "f.db.lock",
+                                 "provinces_pre2025.csv",
+                                 "districts.csv",
+                                 "wards_pre.csv",
+                                 "wards_new.csv",
+                                 "wmap.csv",
+                                 "wmapd.csv",
+                                 "pmap.csv",
+                                 "eth.csv",
+                                 "rel.csv",
+                                 "x.csv",
+                                 "provinces_2025_bad.csv",
+                                 "provinces_2025.csv",
+                                 "rel2.csv",
+                                 "rd_prov.csv",
+                                 "rd_map.csv",
                                  "rd_x.csv"};
 
     if (!mkdtemp(dir)) {

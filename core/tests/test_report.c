@@ -108,8 +108,8 @@ static char *full;
 static void
 test_report_sections_in_order(void)
 {
-    static const char *const ids[] = {"sources",  "rejects",  "changes",
-                                      "address",  "duplicates", "findings",
+    static const char *const ids[] = {"sources",  "rejects",         "changes",
+                                      "address",  "duplicates",      "findings",
                                       "communes", "source-findings", "batches"};
     const char *at = full;
     char open[64];
@@ -280,8 +280,8 @@ test_report_write_error(void)
 int
 main(void)
 {
-    static const char *const files[] = {"full.db", "full.db-wal", "full.db-shm", "empty.db",
-                                        "empty.db-wal", "empty.db-shm"};
+    static const char *const files[] = {"full.db",  "full.db-wal",  "full.db-shm",
+                                        "empty.db", "empty.db-wal", "empty.db-shm"};
     char path[300];
 
     if (!mkdtemp(dir)) {

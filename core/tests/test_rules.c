@@ -15,9 +15,9 @@
 /* The MRZ of the clean record: ID 001090012345, born 1990-01-01, M, expiry
  * 2030-01-01, "NGUYEN<<VAN<DUC".  Check digits worked out by hand (see
  * test_vnid.c test_mrz_vn_built_by_hand). */
-#define MRZ_OK                                                                             \
-    "IDVNM0900123450001090012345<<1\n"                                                     \
-    "9001011M3001019VNM<<<<<<<<<<<2\n"                                                     \
+#define MRZ_OK                                                                                     \
+    "IDVNM0900123450001090012345<<1\n"                                                             \
+    "9001011M3001019VNM<<<<<<<<<<<2\n"                                                             \
     "NGUYEN<<VAN<DUC<<<<<<<<<<<<<<<"
 #define QR_OK "001090012345|012345678|Nguyễn Văn Đức|01011990|Nam|Số 1 Phố Huế, Hà Nội|20042021"
 
@@ -103,8 +103,7 @@ test_clean_record_raises_nothing(void)
     CHECK_INT(run(&p, &g), 0);
     CHECK_INT(g.n, 0);
     for (int i = 0; i < g.n; i++)
-        printf("# unexpected %s expected=%s actual=%s\n", g.code[i], g.expected[i],
-               g.actual[i]);
+        printf("# unexpected %s expected=%s actual=%s\n", g.code[i], g.expected[i], g.actual[i]);
 }
 
 /* One change of the clean record per rule; the rule must fire. */
@@ -406,7 +405,7 @@ test_name_death_marker_only_for_death(void)
     static const struct {
         const char *note;
         int fires;
-    } t[] = {{"con", 0}, {"chủ hộ", 0}, {"mất tích", 0}, {NULL, 0},
+    } t[] = {{"con", 0},     {"chủ hộ", 0}, {"mất tích", 0},        {NULL, 0},
              {"ĐÃ CHẾT", 1}, {"da mat", 1}, {"qua đời năm 2020", 1}};
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -428,8 +427,8 @@ test_name_no_diacritics_limits(void)
     static const struct {
         const char *name, *ethnic;
         int fires;
-    } t[] = {{"Nguyen Van Duc", "Kinh", 1}, {"Mai Anh", NULL, 0},
-             {"Ksor Y Bun", "Gia Rai", 0}, {"Nguyen Van Đuc", NULL, 0},
+    } t[] = {{"Nguyen Van Duc", "Kinh", 1},  {"Mai Anh", NULL, 0},
+             {"Ksor Y Bun", "Gia Rai", 0},   {"Nguyen Van Đuc", NULL, 0},
              {"Tran Thi  Mai Anh", NULL, 1}, {"Nguyễn Van Duc", NULL, 0}};
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {

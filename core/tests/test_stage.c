@@ -38,9 +38,12 @@ seed(void)
 {
     struct dc_error err = DC_ERROR_INIT;
 
-    CHECK_INT(dc_db_exec(db, "DELETE FROM finding; DELETE FROM batch; INSERT INTO "
-                             "finding(code, severity, message) VALUES ('A', 'info', 'x'), "
-                             "('B', 'info', 'y')", &err), 0);
+    CHECK_INT(dc_db_exec(db,
+                         "DELETE FROM finding; DELETE FROM batch; INSERT INTO "
+                         "finding(code, severity, message) VALUES ('A', 'info', 'x'), "
+                         "('B', 'info', 'y')",
+                         &err),
+              0);
 }
 
 static void
@@ -57,15 +60,19 @@ test_finish_commits(void)
     CHECK(st.batch_id > 0);
     CHECK_INT(count("SELECT count(*) FROM finding"), 0);
     CHECK_INT(indexes(), 0);
-    CHECK_INT(dc_db_exec(db, "INSERT INTO finding(code, severity, message) VALUES "
-                             "('C', 'error', 'z')", &err), 0);
+    CHECK_INT(dc_db_exec(db,
+                         "INSERT INTO finding(code, severity, message) VALUES "
+                         "('C', 'error', 'z')",
+                         &err),
+              0);
     CHECK_INT(dc_stage_finish(&st, 7, 6, 1, &err), 0);
     CHECK_INT(st.open, 0);
     CHECK_INT(indexes(), before);
     CHECK_INT(count("SELECT count(*) FROM finding WHERE code = 'C'"), 1);
     CHECK_INT(count("SELECT count(*) FROM batch WHERE stage = 'crosscheck' AND rows_read = 7 "
                     "AND rows_ok = 6 AND rows_rejected = 1 AND started = '2026-01-01T00:00:00Z' "
-                    "AND finished = started"), 1);
+                    "AND finished = started"),
+              1);
     dc_stage_abort(&st); /* after a finish: nothing to roll back */
     CHECK_INT(count("SELECT count(*) FROM finding"), 1);
 }
@@ -99,14 +106,17 @@ test_failures(void)
 
     seed();
     before = indexes();
-    CHECK_INT(dc_stage_begin(&st, db, "crosscheck", now, "DELETE FROM no_such_table", tables,
-                             &err), -1);
+    CHECK_INT(dc_stage_begin(&st, db, "crosscheck", now, "DELETE FROM no_such_table", tables, &err),
+              -1);
     CHECK_INT(st.open, 0);
     CHECK_INT(dc_db_begin(db, &err), 0); /* no transaction was left open */
     dc_db_rollback(db);
     dc_error_clear(&err);
-    CHECK_INT(dc_db_exec(db, "CREATE TRIGGER no_finish BEFORE UPDATE ON batch BEGIN "
-                             "SELECT RAISE(ABORT, 'simulated failure'); END", &err), 0);
+    CHECK_INT(dc_db_exec(db,
+                         "CREATE TRIGGER no_finish BEFORE UPDATE ON batch BEGIN "
+                         "SELECT RAISE(ABORT, 'simulated failure'); END",
+                         &err),
+              0);
     CHECK_INT(dc_stage_begin(&st, db, "crosscheck", now, "DELETE FROM finding", tables, &err), 0);
     CHECK_INT(dc_stage_finish(&st, 1, 1, 0, &err), -1);
     CHECK(strstr(err.msg, "simulated failure") != NULL);

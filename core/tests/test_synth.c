@@ -168,7 +168,8 @@ hh_load(struct tab *t, const char *dir)
     if (tab_load(t, dir, "household.csv", ',') < 0 || t->n < 1 || t->nf[0] < 4)
         return -1;
     split = strcmp(t->rows[0][2], "Năm sinh") == 0 && t->rows[0][3][0] == '\0';
-    while (1 + drop < t->n && t->nf[1 + drop] > 0 && !isdigit((unsigned char)t->rows[1 + drop][0][0]))
+    while (1 + drop < t->n && t->nf[1 + drop] > 0 &&
+           !isdigit((unsigned char)t->rows[1 + drop][0][0]))
         drop++;
     for (int i = 1; i <= drop; i++) {
         for (int j = 0; j < t->nf[i]; j++)
@@ -214,8 +215,8 @@ run(const char *sub, unsigned long long n, unsigned long long seed, const char *
 }
 
 static const char *const files[] = {"household.csv",     "idcards.csv",       "legacy.csv",
-                                     "truth_persons.csv", "truth_records.csv", "truth_problems.csv",
-                                     "meta.json"};
+                                    "truth_persons.csv", "truth_records.csv", "truth_problems.csv",
+                                    "meta.json"};
 
 /* ICAO 9303 Part 3 §4.9, written again here on purpose. */
 static int
@@ -285,8 +286,25 @@ person(const struct truth *t, const char *pid)
     return t->tp.rows[i];
 }
 
-enum { TP_ID, TP_FULL, TP_FAM, TP_MID, TP_GIV, TP_DOB, TP_PREC, TP_SEX, TP_ID12, TP_CMND,
-       TP_ETH, TP_WARD, TP_DIST, TP_PROV, TP_NWARD, TP_NPROV, TP_DETAIL };
+enum {
+    TP_ID,
+    TP_FULL,
+    TP_FAM,
+    TP_MID,
+    TP_GIV,
+    TP_DOB,
+    TP_PREC,
+    TP_SEX,
+    TP_ID12,
+    TP_CMND,
+    TP_ETH,
+    TP_WARD,
+    TP_DIST,
+    TP_PROV,
+    TP_NWARD,
+    TP_NPROV,
+    TP_DETAIL
+};
 
 /* Rows of one source, in order, with their truth_records row. */
 static char **
@@ -637,11 +655,17 @@ test_noise_rows_show_their_noise(void)
     struct truth t;
     struct tab h;
     int seen[11] = {0}, bad = 0;
-    static const char *const codes[11] = {
-        "NAME_TONE_PLACEMENT", "NAME_SURNAME_VARIANT", "NAME_MIDDLE_DROPPED",
-        "NAME_DOUBLE_SPACE",   "NAME_NBSP",            "NAME_ETH_D",
-        "ID_LEADING_ZERO_LOST", "ID_DIGIT_TYPO",       "DOB_DAY_MONTH_SWAP",
-        "ID_SPREADSHEET_EXPONENT", "ID_WRONG_COLUMN"};
+    static const char *const codes[11] = {"NAME_TONE_PLACEMENT",
+                                          "NAME_SURNAME_VARIANT",
+                                          "NAME_MIDDLE_DROPPED",
+                                          "NAME_DOUBLE_SPACE",
+                                          "NAME_NBSP",
+                                          "NAME_ETH_D",
+                                          "ID_LEADING_ZERO_LOST",
+                                          "ID_DIGIT_TYPO",
+                                          "DOB_DAY_MONTH_SWAP",
+                                          "ID_SPREADSHEET_EXPONENT",
+                                          "ID_WRONG_COLUMN"};
     CHECK(run("noise", 8000, 17, NULL, NULL, NULL, d, sizeof d) == 0);
     truth_load(&t, d);
     hh_load(&h, d);

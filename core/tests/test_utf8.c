@@ -27,9 +27,9 @@ test_utf8_seq_table_edges(void)
     CHECK_INT(seq("\xf4\x8f\xbf\xbf"), 4); /* U+10FFFF */
     CHECK_INT(seq("\xf4\x90\x80\x80"), 0); /* over U+10FFFF */
     CHECK_INT(seq("\xf5\x80\x80\x80"), 0);
-    CHECK_INT(seq("\xe1\xba"), 0);         /* cut short */
-    CHECK_INT(seq("\x80"), 0);             /* a continuation byte alone */
-    CHECK_INT(seq("\xe1\xba\xa1x"), 3);    /* ạ, then more */
+    CHECK_INT(seq("\xe1\xba"), 0);      /* cut short */
+    CHECK_INT(seq("\x80"), 0);          /* a continuation byte alone */
+    CHECK_INT(seq("\xe1\xba\xa1x"), 3); /* ạ, then more */
 }
 
 static void
@@ -41,7 +41,7 @@ test_utf8_valid(void)
     CHECK_INT(dc_utf8_valid("\xed\xa0\x80", 3), 0);     /* surrogate */
     CHECK_INT(dc_utf8_valid("\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
     CHECK_INT(dc_utf8_valid("\xf0\x9f\x98\x80", 4), 1);
-    CHECK_INT(dc_utf8_valid("ab\0\xff", 4), 1);         /* a NUL ends it early */
+    CHECK_INT(dc_utf8_valid("ab\0\xff", 4), 1); /* a NUL ends it early */
 }
 
 int

@@ -129,7 +129,7 @@ test_csv_field_quoting(void)
 
     CHECK_STR(field(&b, "plain", 5, ',', 0), "plain");
     CHECK_STR(field(&b, "a,b", 3, ',', 0), "\"a,b\"");
-    CHECK_STR(field(&b, "a,b", 3, ';', 0), "a,b");          /* only the delimiter in use */
+    CHECK_STR(field(&b, "a,b", 3, ';', 0), "a,b"); /* only the delimiter in use */
     CHECK_STR(field(&b, "a;b", 3, ';', 0), "\"a;b\"");
     CHECK_STR(field(&b, "say \"hi\"", 8, ',', 0), "\"say \"\"hi\"\"\"");
     CHECK_STR(field(&b, "l1\nl2", 5, ',', 0), "\"l1\nl2\"");
@@ -180,7 +180,7 @@ struct seq {
     long next, stop_at;        /* the next value; the job that ends the worker */
     long out[RELAY_JOBS];      /* what an emptying worker took, in order */
     long nout;
-    int clash;                 /* a job ran on a slot the caller held */
+    int clash; /* a job ran on a slot the caller held */
 };
 
 /* a reader: fills slot i with the next number; the job stop_at is the last */
@@ -277,7 +277,7 @@ test_relay_fill_caller_stops(void)
         CHECK(q->next >= 10 && q->next <= 13);
         if (inl)
             CHECK_INT(q->next, 10); /* inline reads only what was asked for */
-        dc_relay_stop(&r); /* idempotent */
+        dc_relay_stop(&r);          /* idempotent */
         dc_relay_free(&r);
         dc_relay_force_inline(0);
         free(q);

@@ -108,7 +108,7 @@ test_icu_buf(void)
 
     CHECK_INT(dc_icu_from_utf8("Hoa\xcc\x80", 5, 100, &b), 0);
     CHECK_INT(b.n, 4);
-    CHECK_INT(dc_icu_from_utf8("x", 1, 0, &b), -1);  /* over max_len */
+    CHECK_INT(dc_icu_from_utf8("x", 1, 0, &b), -1);     /* over max_len */
     CHECK_INT(dc_icu_from_utf8("\xc0", 1, 10, &b), -1); /* not UTF-8 */
     for (int i = 0; i < 300; i++)
         dc_icu_buf_cp(&b, 0x1F600); /* a surrogate pair each, across growth */
@@ -138,11 +138,10 @@ static void
 test_letter_vn_is_the_old_list(void)
 {
     static const uint16_t latin[] = {
-        0x00C0, 0x00C1, 0x00C2, 0x00C3, 0x00C8, 0x00C9, 0x00CA, 0x00CC, 0x00CD, 0x00D2,
-        0x00D3, 0x00D4, 0x00D5, 0x00D9, 0x00DA, 0x00DD, 0x00E0, 0x00E1, 0x00E2, 0x00E3,
-        0x00E8, 0x00E9, 0x00EA, 0x00EC, 0x00ED, 0x00F2, 0x00F3, 0x00F4, 0x00F5, 0x00F9,
-        0x00FA, 0x00FD, 0x0102, 0x0103, 0x0110, 0x0111, 0x0128, 0x0129, 0x0168, 0x0169,
-        0x01A0, 0x01A1, 0x01AF, 0x01B0};
+        0x00C0, 0x00C1, 0x00C2, 0x00C3, 0x00C8, 0x00C9, 0x00CA, 0x00CC, 0x00CD, 0x00D2, 0x00D3,
+        0x00D4, 0x00D5, 0x00D9, 0x00DA, 0x00DD, 0x00E0, 0x00E1, 0x00E2, 0x00E3, 0x00E8, 0x00E9,
+        0x00EA, 0x00EC, 0x00ED, 0x00F2, 0x00F3, 0x00F4, 0x00F5, 0x00F9, 0x00FA, 0x00FD, 0x0102,
+        0x0103, 0x0110, 0x0111, 0x0128, 0x0129, 0x0168, 0x0169, 0x01A0, 0x01A1, 0x01AF, 0x01B0};
     const struct dc_letter *t = dc_letter_table();
     int bad = 0, n = 0;
 
@@ -193,7 +192,7 @@ test_fold_fast_paths_match_icu_every_bmp(void)
             for (int style = 0; style < 2; style++) {
                 int ra = dc_fold((enum dc_fold_style)style, in, a, sizeof a);
                 int rb = style == DC_FOLD_MRZ ? dc_fold_mrz_icu(in, b, sizeof b)
-                                               : dc_fold_key_icu(in, b, sizeof b);
+                                              : dc_fold_key_icu(in, b, sizeof b);
                 n++;
                 if ((ra != rb || strcmp(a, b) != 0) && bad++ < 5)
                     printf("# U+%04X style %d form %d: %d \"%s\", ICU %d \"%s\"\n", (unsigned)c,
@@ -234,8 +233,8 @@ test_has_diacritics_every_bmp(void)
         while (i < (int32_t)dn) {
             UChar32 x;
             U8_NEXT((const uint8_t *)d, i, (int32_t)dn, x);
-            want |= (U_GET_GC_MASK(x) & U_GC_MN_MASK) || x == 0x110 || x == 0x111 ||
-                    x == 0xD0 || x == 0xF0;
+            want |= (U_GET_GC_MASK(x) & U_GC_MN_MASK) || x == 0x110 || x == 0x111 || x == 0xD0 ||
+                    x == 0xF0;
         }
         int got = dc_text_has_diacritics(in);
         snprintf(d, sizeof d, "Nguyễn %s", in);
@@ -311,9 +310,9 @@ put_cp(char *s, size_t *n, UChar32 c)
 static void
 gen_word(char *s, size_t *n, const UChar32 *vowels, int nv)
 {
-    static const char *const onset[] = {"", "b", "c", "ch", "d", "g", "gi", "h", "k", "kh", "l",
-                                        "m", "n", "ng", "nh", "ph", "qu", "s", "t", "th", "tr",
-                                        "v", "x", "y", "h'", "k'", "m'"};
+    static const char *const onset[] = {"",   "b",  "c",  "ch", "d",  "g",  "gi", "h",  "k",
+                                        "kh", "l",  "m",  "n",  "ng", "nh", "ph", "qu", "s",
+                                        "t",  "th", "tr", "v",  "x",  "y",  "h'", "k'", "m'"};
     static const char *const coda[] = {"", "", "c", "ch", "m", "n", "ng", "nh", "p", "t", "y"};
     static const UChar32 apos[] = {'\'', 0x2019, 0x02BC, '`'};
     int style = (int)rnd(3), first = 1;
@@ -482,8 +481,12 @@ test_every_user_folds_the_same(void)
                 /* the accent-keeping twin is the same letters with shapes kept */
                 for (int q = 0; q < tb->t[k].fl; q++) {
                     char a = tb->a[tb->t[k].fo + q], f = tb->f[tb->t[k].fo + q];
-                    char back = a == 'A' || a == 'B' ? 'a' : a == 'E' ? 'e' : a == 'O' || a == 'P'
-                              ? 'o' : a == 'U' ? 'u' : a == 'D' ? 'd' : a;
+                    char back = a == 'A' || a == 'B'   ? 'a'
+                                : a == 'E'             ? 'e'
+                                : a == 'O' || a == 'P' ? 'o'
+                                : a == 'U'             ? 'u'
+                                : a == 'D'             ? 'd'
+                                                       : a;
                     if (back != f && bad_shape++ < 5)
                         printf("# accent key of \"%s\": '%c' for '%c'\n", in, a, f);
                 }
@@ -541,10 +544,16 @@ word_of(const char *l, int at, UChar32 tm, char *out, size_t size)
     d[0] = '\0';
     for (int k = 0; l[k]; k++) {
         char c = l[k];
-        UChar32 base = c == 'A' || c == 'B' ? 'a' : c == 'E' ? 'e' : c == 'O' || c == 'P' ? 'o'
-                     : c == 'U' ? 'u' : c == 'D' ? 0x111 : (UChar32)c;
-        UChar32 shape = c == 'A' ? 0x306 : c == 'B' || c == 'E' || c == 'O' ? 0x302
-                      : c == 'P' || c == 'U' ? 0x31B : 0;
+        UChar32 base = c == 'A' || c == 'B'   ? 'a'
+                       : c == 'E'             ? 'e'
+                       : c == 'O' || c == 'P' ? 'o'
+                       : c == 'U'             ? 'u'
+                       : c == 'D'             ? 0x111
+                                              : (UChar32)c;
+        UChar32 shape = c == 'A'                           ? 0x306
+                        : c == 'B' || c == 'E' || c == 'O' ? 0x302
+                        : c == 'P' || c == 'U'             ? 0x31B
+                                                           : 0;
         put_cp(d, &n, base);
         if (shape)
             put_cp(d, &n, shape);
@@ -562,13 +571,13 @@ word_of(const char *l, int at, UChar32 tm, char *out, size_t size)
 static void
 test_syllable_tone_and_detector_agree(void)
 {
-    static const char *const onsets[] = {"", "b", "ch", "d", "D", "gh", "gi", "kh", "ngh", "qu",
-                                         "th", "tr", "x"};
+    static const char *const onsets[] = {"",   "b",   "ch", "d",  "D",  "gh", "gi",
+                                         "kh", "ngh", "qu", "th", "tr", "x"};
     static const char *const nuclei[] = {
-        "ai", "ao", "au", "ay", "Bu", "By", "eo", "Eu", "ia", "iu", "oi", "Oi", "Pi", "ui", "Ui",
-        "Uu", "ua", "Ua", "iE", "yE", "uO", "UP", "oa", "oA", "oe", "uB", "uE", "uy", "uP", "oo",
-        "oai", "oay", "oao", "oeo", "uBy", "uOi", "UPi", "UPu", "iEu", "yEu", "uya", "uyE",
-        "uyu", "ie", "ue", "uo", "Ea", "ae", "iEo", "ei"};
+        "ai",  "ao",  "au",  "ay",  "Bu",  "By",  "eo",  "Eu",  "ia",  "iu",  "oi",  "Oi",  "Pi",
+        "ui",  "Ui",  "Uu",  "ua",  "Ua",  "iE",  "yE",  "uO",  "UP",  "oa",  "oA",  "oe",  "uB",
+        "uE",  "uy",  "uP",  "oo",  "oai", "oay", "oao", "oeo", "uBy", "uOi", "UPi", "UPu", "iEu",
+        "yEu", "uya", "uyE", "uyu", "ie",  "ue",  "uo",  "Ea",  "ae",  "iEo", "ei"};
     static const char *const codas[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
     static const UChar32 tones[] = {0x301, 0x300, 0x309, 0x303, 0x323};
     int bad = 0, n = 0, yes = 0;
@@ -592,12 +601,12 @@ test_syllable_tone_and_detector_agree(void)
                     n++;
                     yes += enc;
                     /* vntext moves a mark in every accepted cluster of two or three */
-                    if ((moved != (enc || (!tone_ok && dc_syllable_parse(l, strlen(l),
-                                           (int)t + 1, DC_SYL_ANY_TONE, NULL))) ||
+                    if ((moved != (enc || (!tone_ok && dc_syllable_parse(l, strlen(l), (int)t + 1,
+                                                                         DC_SYL_ANY_TONE, NULL))) ||
                          gram != enc) &&
                         bad++ < 5)
-                        printf("# %s (%s): tone moved %d, detector %d, grammar %d\n", w, l,
-                               moved, enc, gram);
+                        printf("# %s (%s): tone moved %d, detector %d, grammar %d\n", w, l, moved,
+                               enc, gram);
                 }
     CHECK_INT(bad, 0);
     CHECK(yes > 1000 && n - yes > 1000);

@@ -22,8 +22,8 @@ check_dates(const struct date_case *t, size_t n, int iso_only)
 
     for (i = 0; i < n; i++) {
         struct dc_date dt;
-        int rc = iso_only ? dc_date_parse_iso(t[i].raw, &dt)
-                          : dc_date_parse(t[i].raw, t[i].pivot, &dt);
+        int rc =
+            iso_only ? dc_date_parse_iso(t[i].raw, &dt) : dc_date_parse(t[i].raw, t[i].pivot, &dt);
 
         TAP_ROW("row %zu: \"%s\" pivot %d", i, t[i].raw ? t[i].raw : "(null)", t[i].pivot);
         CHECK_INT(rc, t[i].prec == DC_DATE_INVALID ? -1 : 0);
@@ -153,8 +153,8 @@ test_date_unreadable(void)
         {"1990-3-5x", 2026, DC_DATE_INVALID, "", 0, 0, 0},
         {"//", 2026, DC_DATE_INVALID, "", 0, 0, 0},
         {"abc", 2026, DC_DATE_INVALID, "", 0, 0, 0},
-        {"01234567890123456789012345678901234567890123456789012345678901234", 2026,
-         DC_DATE_INVALID, "", 0, 0, 0},
+        {"01234567890123456789012345678901234567890123456789012345678901234", 2026, DC_DATE_INVALID,
+         "", 0, 0, 0},
     };
     run_dates(t, sizeof t / sizeof t[0]);
 }
@@ -335,8 +335,8 @@ test_date_spreadsheet_forms(void)
 static void
 test_date_iso_every_form(void)
 {
-    static const int years[] = {1, 9, 10, 99, 100, 999, 1000, 1899, 1900, 1990, 2000, 2024,
-                                2026, 9999};
+    static const int years[] = {1,    9,    10,   99,   100,  999,  1000,
+                                1899, 1900, 1990, 2000, 2024, 2026, 9999};
     char raw[32], want[16];
     struct dc_date d;
     int bad = 0;

@@ -141,8 +141,7 @@ test_mrz_vn_built_by_hand(void)
     struct dc_mrz m;
     struct dc_error err = DC_ERROR_INIT;
 
-    build_vn_mrz(buf, sizeof buf, "001090012345", NULL, "900101", 'M', "300101",
-                 "NGUYEN<<VAN<DUC");
+    build_vn_mrz(buf, sizeof buf, "001090012345", NULL, "900101", 'M', "300101", "NGUYEN<<VAN<DUC");
     /* By hand: 090012345 -> 0*7+9*3+0+0*7+1*3+2+3*7+4*3+5 = 70 -> 0;
      * 900101 -> 63+7+1 = 71 -> 1; 300101 -> 21+7+1 = 29 -> 9; the ID's own
      * digit 1 and the composite 2 were worked out the same way. */
@@ -265,9 +264,12 @@ test_id_clean_table(void)
         {"001090012345", DC_ID_ID12, "001090012345", "", NULL},
         {" 001 090 012 345 ", DC_ID_ID12, "001090012345", "", NULL},
         {"001.090.012.345", DC_ID_ID12, "001090012345", "", NULL},
-        {"001\xc2\xa0" "090\xc2\xa0" "012345", DC_ID_ID12, "001090012345", "", NULL}, /* NBSP */
+        {"001\xc2\xa0"
+         "090\xc2\xa0"
+         "012345",
+         DC_ID_ID12, "001090012345", "", NULL}, /* NBSP */
         {"CCCD: 001090012345", DC_ID_ID12, "001090012345", "", NULL},
-        {"S\xe1\xbb\x91: 001090012345", DC_ID_ID12, "001090012345", "", NULL},     /* Số: */
+        {"S\xe1\xbb\x91: 001090012345", DC_ID_ID12, "001090012345", "", NULL}, /* Số: */
         {"S\xe1\xbb\x91 CCCD 001090012345", DC_ID_ID12, "001090012345", "", NULL},
         {"cmnd s\xe1\xbb\x91 123456789", DC_ID_CMND, "", "123456789", NULL},
         {"'001090012345", DC_ID_ID12, "001090012345", "", NULL}, /* text marker */
@@ -275,9 +277,9 @@ test_id_clean_table(void)
         {"1093047064", DC_ID_ID12, "001093047064", "", "id-zeros-restored"},
         {"1093047064.0", DC_ID_ID12, "001093047064", "", "id-zeros-restored"},
         {"01090012345", DC_ID_ID12, "001090012345", "", "id-zeros-restored"}, /* 11 */
-        {"4313080651", DC_ID_ID12, "004313080651", "", "id-zeros-restored"}, /* F 2013 */
-        {"4413080651", DC_ID_UNREADABLE, "", "", NULL}, /* 004, G 4: born 2113 */
-        {"3090012345", DC_ID_UNREADABLE, "", "", NULL}, /* 003 is no province */
+        {"4313080651", DC_ID_ID12, "004313080651", "", "id-zeros-restored"},  /* F 2013 */
+        {"4413080651", DC_ID_UNREADABLE, "", "", NULL},  /* 004, G 4: born 2113 */
+        {"3090012345", DC_ID_UNREADABLE, "", "", NULL},  /* 003 is no province */
         {"99090012345", DC_ID_UNREADABLE, "", "", NULL}, /* 099 neither */
         {"123456789", DC_ID_CMND, "", "123456789", NULL},
         {"12345678", DC_ID_CMND, "", "012345678", "cmnd-zeros-restored"},
@@ -375,11 +377,10 @@ test_id12_century_table(void)
         const char *id;
         int century;
         char sex;
-    } t[] = {{"001090012345", 1900, 'M'}, {"001190012345", 1900, 'F'},
-             {"001290012345", 2000, 'M'}, {"001390012345", 2000, 'F'},
-             {"001490012345", 2100, 'M'}, {"001590012345", 2100, 'F'},
-             {"001690012345", 2200, 'M'}, {"001790012345", 2200, 'F'},
-             {"001890012345", 2300, 'M'}, {"001990012345", 2300, 'F'}};
+    } t[] = {{"001090012345", 1900, 'M'}, {"001190012345", 1900, 'F'}, {"001290012345", 2000, 'M'},
+             {"001390012345", 2000, 'F'}, {"001490012345", 2100, 'M'}, {"001590012345", 2100, 'F'},
+             {"001690012345", 2200, 'M'}, {"001790012345", 2200, 'F'}, {"001890012345", 2300, 'M'},
+             {"001990012345", 2300, 'F'}};
     struct dc_id12 d;
     const char *problem;
 
@@ -432,8 +433,7 @@ test_mrz_padding_repair(void)
     CHECK_STR(m.doc_number, "D23145890");
     CHECK_STR(m.given, "ANNA MARIA");
     /* Vietnamese research example §4.4, line 3 at 28 characters */
-    build_vn_mrz(buf, sizeof buf, "048195000123", NULL, "950315", 'F', "350315",
-                 "DANG<<THI<MY<LE");
+    build_vn_mrz(buf, sizeof buf, "048195000123", NULL, "950315", 'F', "350315", "DANG<<THI<MY<LE");
     buf[strlen(buf) - 2] = '\0';
     CHECK_INT(dc_mrz_parse(buf, &m, &err), 0);
     CHECK_INT(m.padded, 4);
@@ -570,8 +570,12 @@ test_fold_name_icao(void)
         /* read without ICU (ASCII and the precomposed letters) and with it: a no-break
          * space is a word break, ĳ (no decomposition) and ' are dropped, ñ and Ǹ fold */
         {"Lê\xc2\xa0Văn", "LE<<VAN", "LE VAN"},
-        {"Pe\xc3\xb1" "a O'Neil\tĳ", "PENA<<ONEIL", "PENA ONEIL"},
-        {"\xc7\xb8" "am Lý", "NAM<<LY", "NAM LY"},
+        {"Pe\xc3\xb1"
+         "a O'Neil\tĳ",
+         "PENA<<ONEIL", "PENA ONEIL"},
+        {"\xc7\xb8"
+         "am Lý",
+         "NAM<<LY", "NAM LY"},
         {"", "", ""},
     };
     char out[128];

@@ -36,7 +36,7 @@ static void
 test_tone_old_open_oa_oe_uy(void)
 {
     static const struct tone_case t[] = {
-        {"hoà", DC_TONE_OLD, "hòa", 1},  {"hòa", DC_TONE_OLD, "hòa", 0},
+        {"hoà", DC_TONE_OLD, "hòa", 1},   {"hòa", DC_TONE_OLD, "hòa", 0},
         {"thuỷ", DC_TONE_OLD, "thủy", 1}, {"khoẻ", DC_TONE_OLD, "khỏe", 1},
         {"uỷ", DC_TONE_OLD, "ủy", 1},     {"HOÀ", DC_TONE_OLD, "HÒA", 1},
         {"Thuý", DC_TONE_OLD, "Thúy", 1},
@@ -48,7 +48,7 @@ static void
 test_tone_new_open_oa_oe_uy(void)
 {
     static const struct tone_case t[] = {
-        {"hòa", DC_TONE_NEW, "hoà", 1},  {"hoà", DC_TONE_NEW, "hoà", 0},
+        {"hòa", DC_TONE_NEW, "hoà", 1},   {"hoà", DC_TONE_NEW, "hoà", 0},
         {"thủy", DC_TONE_NEW, "thuỷ", 1}, {"khỏe", DC_TONE_NEW, "khoẻ", 1},
         {"THỦY", DC_TONE_NEW, "THUỶ", 1}, {"ủy", DC_TONE_NEW, "uỷ", 1},
     };
@@ -59,9 +59,9 @@ static void
 test_tone_closed_syllable_both_styles(void)
 {
     static const struct tone_case t[] = {
-        {"hoàn", DC_TONE_OLD, "hoàn", 0},   {"hoàn", DC_TONE_NEW, "hoàn", 0},
-        {"hòan", DC_TONE_OLD, "hoàn", 1},   {"tòan", DC_TONE_NEW, "toàn", 1},
-        {"hoàng", DC_TONE_NEW, "hoàng", 0}, {"húynh", DC_TONE_OLD, "huýnh", 1},
+        {"hoàn", DC_TONE_OLD, "hoàn", 0},     {"hoàn", DC_TONE_NEW, "hoàn", 0},
+        {"hòan", DC_TONE_OLD, "hoàn", 1},     {"tòan", DC_TONE_NEW, "toàn", 1},
+        {"hoàng", DC_TONE_NEW, "hoàng", 0},   {"húynh", DC_TONE_OLD, "huýnh", 1},
         {"thùyên", DC_TONE_OLD, "thuyền", 1}, {"khúyêt", DC_TONE_OLD, "khuyết", 1},
         {"khuyết", DC_TONE_NEW, "khuyết", 0},
     };
@@ -84,8 +84,10 @@ static void
 test_tone_gi_onset(void)
 {
     static const struct tone_case t[] = {
-        {"giữ", DC_TONE_OLD, "giữ", 0}, {"gìn", DC_TONE_OLD, "gìn", 0},
-        {"gìa", DC_TONE_OLD, "già", 1}, {"gíêng", DC_TONE_NEW, "giếng", 1},
+        {"giữ", DC_TONE_OLD, "giữ", 0},
+        {"gìn", DC_TONE_OLD, "gìn", 0},
+        {"gìa", DC_TONE_OLD, "già", 1},
+        {"gíêng", DC_TONE_NEW, "giếng", 1},
     };
     run_tone(t, sizeof t / sizeof t[0]);
 }
@@ -94,9 +96,9 @@ static void
 test_tone_shape_vowel_wins(void)
 {
     static const struct tone_case t[] = {
-        {"ngừơi", DC_TONE_OLD, "người", 1}, {"người", DC_TONE_NEW, "người", 0},
+        {"ngừơi", DC_TONE_OLD, "người", 1},   {"người", DC_TONE_NEW, "người", 0},
         {"nghịêm", DC_TONE_OLD, "nghiệm", 1}, {"mùôn", DC_TONE_OLD, "muồn", 1},
-        {"rựơu", DC_TONE_OLD, "rượu", 1},   {"mưa", DC_TONE_NEW, "mưa", 0},
+        {"rựơu", DC_TONE_OLD, "rượu", 1},     {"mưa", DC_TONE_NEW, "mưa", 0},
         {"Nguỹên", DC_TONE_OLD, "Nguyễn", 1},
     };
     run_tone(t, sizeof t / sizeof t[0]);
@@ -106,9 +108,9 @@ static void
 test_tone_diphthong_triphthong(void)
 {
     static const struct tone_case t[] = {
-        {"baỏ", DC_TONE_OLD, "bảo", 1},   {"đaị", DC_TONE_OLD, "đại", 1},
+        {"baỏ", DC_TONE_OLD, "bảo", 1},     {"đaị", DC_TONE_OLD, "đại", 1},
         {"ngoaì", DC_TONE_OLD, "ngoài", 1}, {"ngòai", DC_TONE_NEW, "ngoài", 1},
-        {"múa", DC_TONE_NEW, "múa", 0},   {"kìa", DC_TONE_NEW, "kìa", 0},
+        {"múa", DC_TONE_NEW, "múa", 0},     {"kìa", DC_TONE_NEW, "kìa", 0},
         {"khuỷu", DC_TONE_OLD, "khuỷu", 0},
     };
     run_tone(t, sizeof t / sizeof t[0]);
@@ -156,7 +158,10 @@ test_tone_nfd_input(void)
     CHECK_INT(dc_text_tone("hoa\xcc\x80", DC_TONE_OLD, out, sizeof out), 1);
     CHECK_STR(out, "hòa");
     /* "hòa" decomposed: mark already on o, only recomposed */
-    CHECK_INT(dc_text_tone("ho\xcc\x80" "a", DC_TONE_OLD, out, sizeof out), 0);
+    CHECK_INT(dc_text_tone("ho\xcc\x80"
+                           "a",
+                           DC_TONE_OLD, out, sizeof out),
+              0);
     CHECK_STR(out, "hòa");
 }
 
@@ -209,10 +214,10 @@ static void
 test_name_basic(void)
 {
     static const struct name_case t[] = {
-        {"NGUYỄN THỊ HOÀ", DC_TONE_OLD, "Nguyễn Thị Hòa", "Nguyễn", "Thị", "Hòa",
-         "nguyen thi hoa", "case,tone"},
-        {"Nguyễn Thị Hòa", DC_TONE_NEW, "Nguyễn Thị Hoà", "Nguyễn", "Thị", "Hoà",
-         "nguyen thi hoa", "tone"},
+        {"NGUYỄN THỊ HOÀ", DC_TONE_OLD, "Nguyễn Thị Hòa", "Nguyễn", "Thị", "Hòa", "nguyen thi hoa",
+         "case,tone"},
+        {"Nguyễn Thị Hòa", DC_TONE_NEW, "Nguyễn Thị Hoà", "Nguyễn", "Thị", "Hoà", "nguyen thi hoa",
+         "tone"},
         {"  nguyễn   văn  an ", DC_TONE_OLD, "Nguyễn Văn An", "Nguyễn", "Văn", "An",
          "nguyen van an", "space,case"},
         {"Lê Thị Thuỷ", DC_TONE_NEW, "Lê Thị Thuỷ", "Lê", "Thị", "Thuỷ", "le thi thuy", ""},
@@ -230,17 +235,17 @@ test_name_compound_surname(void)
     static const struct name_case t[] = {
         {"Tôn Thất Thuyết", DC_TONE_OLD, "Tôn Thất Thuyết", "Tôn Thất", "", "Thuyết",
          "ton that thuyet", ""},
-        {"TÔN NỮ THỊ HÀ", DC_TONE_OLD, "Tôn Nữ Thị Hà", "Tôn Nữ", "Thị", "Hà",
-         "ton nu thi ha", "case"},
+        {"TÔN NỮ THỊ HÀ", DC_TONE_OLD, "Tôn Nữ Thị Hà", "Tôn Nữ", "Thị", "Hà", "ton nu thi ha",
+         "case"},
         /* two words only: the second is the given name, not part of the surname */
         {"Âu Dương", DC_TONE_OLD, "Âu Dương", "Âu", "", "Dương", "au duong", ""},
-        {"Âu Dương Phong", DC_TONE_OLD, "Âu Dương Phong", "Âu Dương", "", "Phong",
-         "au duong phong", ""},
-        {"Công Tằng Tôn Nữ Thị Minh", DC_TONE_OLD, "Công Tằng Tôn Nữ Thị Minh",
-         "Công Tằng Tôn Nữ", "Thị", "Minh", "cong tang ton nu thi minh", ""},
+        {"Âu Dương Phong", DC_TONE_OLD, "Âu Dương Phong", "Âu Dương", "", "Phong", "au duong phong",
+         ""},
+        {"Công Tằng Tôn Nữ Thị Minh", DC_TONE_OLD, "Công Tằng Tôn Nữ Thị Minh", "Công Tằng Tôn Nữ",
+         "Thị", "Minh", "cong tang ton nu thi minh", ""},
         /* Phúc is a middle name here (Nguyễn Phúc is deliberately not listed) */
-        {"Nguyễn Phúc An", DC_TONE_OLD, "Nguyễn Phúc An", "Nguyễn", "Phúc", "An",
-         "nguyen phuc an", ""},
+        {"Nguyễn Phúc An", DC_TONE_OLD, "Nguyễn Phúc An", "Nguyễn", "Phúc", "An", "nguyen phuc an",
+         ""},
         /* matched on the fold key, so it works without marks too */
         {"ton that an", DC_TONE_OLD, "Ton That An", "Ton That", "", "An", "ton that an",
          "case,no_diacritics"},
@@ -255,8 +260,8 @@ test_name_apostrophe_hyphen(void)
         {"h'hen niê", DC_TONE_OLD, "H'Hen Niê", "H'Hen", "", "Niê", "hhen nie", "case"},
         {"KSOR H'BIN", DC_TONE_OLD, "Ksor H'Bin", "Ksor", "", "H'Bin", "ksor hbin",
          "case,no_diacritics"},
-        {"y-moan ê nuôl", DC_TONE_OLD, "Y-Moan Ê Nuôl", "Y-Moan", "Ê", "Nuôl",
-         "y moan e nuol", "case"},
+        {"y-moan ê nuôl", DC_TONE_OLD, "Y-Moan Ê Nuôl", "Y-Moan", "Ê", "Nuôl", "y moan e nuol",
+         "case"},
         {"H’Hen Niê", DC_TONE_OLD, "H'Hen Niê", "H'Hen", "", "Niê", "hhen nie", "punct"},
         {"K' Huy", DC_TONE_OLD, "K' Huy", "K'", "", "Huy", "k huy", "no_diacritics"},
         {"-An- 'Bình'", DC_TONE_OLD, "An Bình", "An", "", "Bình", "an binh", "punct"},
@@ -268,19 +273,19 @@ static void
 test_name_eth_nfc_punct(void)
 {
     static const struct name_case t[] = {
-        {"Ðặng Văn ðức", DC_TONE_OLD, "Đặng Văn Đức", "Đặng", "Văn", "Đức",
-         "dang van duc", "case,eth"},
+        {"Ðặng Văn ðức", DC_TONE_OLD, "Đặng Văn Đức", "Đặng", "Văn", "Đức", "dang van duc",
+         "case,eth"},
         /* Nguyễn decomposed: e U+0302 U+0303 */
-        {"Nguye\xcc\x82\xcc\x83n An", DC_TONE_OLD, "Nguyễn An", "Nguyễn", "", "An",
-         "nguyen an", "nfc"},
+        {"Nguye\xcc\x82\xcc\x83n An", DC_TONE_OLD, "Nguyễn An", "Nguyễn", "", "An", "nguyen an",
+         "nfc"},
         {"Nguyễn Văn An (1990)", DC_TONE_OLD, "Nguyễn Văn An", "Nguyễn", "Văn", "An",
          "nguyen van an", "punct"},
         {"Trần.Thị.B", DC_TONE_OLD, "Trần Thị B", "Trần", "Thị", "B", "tran thi b", "punct"},
         {"Lê\xc2\xa0Na", DC_TONE_OLD, "Lê Na", "Lê", "", "Na", "le na", "space"},
         {"Nguyen Van A", DC_TONE_OLD, "Nguyen Van A", "Nguyen", "Van", "A", "nguyen van a",
          "no_diacritics"},
-        {"nguyễnthị lan", DC_TONE_OLD, "Nguyễnthị Lan", "Nguyễnthị", "", "Lan",
-         "nguyenthi lan", "case"},
+        {"nguyễnthị lan", DC_TONE_OLD, "Nguyễnthị Lan", "Nguyễnthị", "", "Lan", "nguyenthi lan",
+         "case"},
         /* issue 19: a BOM inside a name joins, it does not split ("Nguy Ễn") */
         {"Nguy\xef\xbb\xbfễn Văn An", DC_TONE_OLD, "Nguyễn Văn An", "Nguyễn", "Văn", "An",
          "nguyen van an", "space"},
@@ -394,13 +399,15 @@ test_nfc_and_diacritics(void)
     CHECK_INT(dc_text_has_diacritics(NULL), 0);
     CHECK_INT(dc_text_has_diacritics("\xff"), 0);
     /* the answer without ICU (ASCII; a Vietnamese marked letter) and with it */
-    CHECK_INT(dc_text_has_diacritics("Nguy\xe1\xbb\x85n\xff"), 0); /* not UTF-8 */
+    CHECK_INT(dc_text_has_diacritics("Nguy\xe1\xbb\x85n\xff"), 0);  /* not UTF-8 */
     CHECK_INT(dc_text_has_diacritics("Nguye\xcc\x82\xcc\x83n"), 1); /* NFD */
-    CHECK_INT(dc_text_has_diacritics("Pe\xc3\xb1" "a"), 1);  /* ñ: not Vietnamese, marked */
-    CHECK_INT(dc_text_has_diacritics("\xc3\x86sir"), 0); /* Æ: no mark */
-    CHECK_INT(dc_text_has_diacritics("\xe1\xbb\xba"), 0); /* U+1EFA after the Vietnamese */
-    CHECK_INT(dc_text_has_diacritics("\xe1\xbb\xb9"), 1); /* U+1EF9 ỹ, the last */
-    CHECK_INT(dc_text_has_diacritics("\xe1\xba\xa0"), 1); /* U+1EA0 Ạ, the first */
+    CHECK_INT(dc_text_has_diacritics("Pe\xc3\xb1"
+                                     "a"),
+              1);                                                /* ñ: not Vietnamese, marked */
+    CHECK_INT(dc_text_has_diacritics("\xc3\x86sir"), 0);         /* Æ: no mark */
+    CHECK_INT(dc_text_has_diacritics("\xe1\xbb\xba"), 0);        /* U+1EFA after the Vietnamese */
+    CHECK_INT(dc_text_has_diacritics("\xe1\xbb\xb9"), 1);        /* U+1EF9 ỹ, the last */
+    CHECK_INT(dc_text_has_diacritics("\xe1\xba\xa0"), 1);        /* U+1EA0 Ạ, the first */
     CHECK_INT(dc_text_has_diacritics("An \xf0\x9f\x98\x80"), 0); /* emoji */
     CHECK_INT(dc_text_has_diacritics("\xf0\x9f\x98\x80 \xc6\xb0"), 1); /* emoji, ư */
 }
@@ -413,11 +420,10 @@ test_sex_parse(void)
         char sex;
         int recognised;
     } t[] = {
-        {"Nam", 'M', 1},  {"NAM", 'M', 1},    {"nam", 'M', 1},      {"Nữ", 'F', 1},
-        {"NỮ", 'F', 1},   {"nu", 'F', 1},     {" Nu ", 'F', 1},     {"M", 'M', 1},
-        {"f", 'F', 1},    {"Male", 'M', 1},   {"FEMALE", 'F', 1},   {"1", 'M', 1},
-        {"2", 'F', 1},    {"0", 0, 1},        {"", 0, 1},           {"Nữ giới", 'F', 1},
-        {"Khác", 0, 0},   {"x", 0, 0},        {"3", 0, 0},          {"Nam Nữ", 0, 0},
+        {"Nam", 'M', 1},     {"NAM", 'M', 1},  {"nam", 'M', 1}, {"Nữ", 'F', 1}, {"NỮ", 'F', 1},
+        {"nu", 'F', 1},      {" Nu ", 'F', 1}, {"M", 'M', 1},   {"f", 'F', 1},  {"Male", 'M', 1},
+        {"FEMALE", 'F', 1},  {"1", 'M', 1},    {"2", 'F', 1},   {"0", 0, 1},    {"", 0, 1},
+        {"Nữ giới", 'F', 1}, {"Khác", 0, 0},   {"x", 0, 0},     {"3", 0, 0},    {"Nam Nữ", 0, 0},
         {"\xff", 0, 0},
     };
     size_t i;
@@ -455,12 +461,12 @@ test_surname_rank(void)
 static void
 test_name_memo_order_independent(void)
 {
-    static const char *const onset[] = {"b", "c", "d", "đ", "g", "h", "kh", "l", "m", "n",
-                                        "ng", "nh", "ph", "qu", "gi", "s", "t", "th", "tr", "v"};
-    static const char *const rhyme[] = {"oà", "oá", "uỷ", "uý", "ìn", "ương", "ường", "ưởng",
-                                        "ai", "ái", "ao", "ão", "ăng", "ằng", "ân", "ẩn",
-                                        "iên", "iến", "oe", "oè", "ôi", "ỗi", "ơn", "ợn",
-                                        "ANH", "ÀNH", "UÂN", "UẤN", "Y", "Ý"};
+    static const char *const onset[] = {"b",  "c",  "d",  "đ",  "g",  "h", "kh", "l",  "m",  "n",
+                                        "ng", "nh", "ph", "qu", "gi", "s", "t",  "th", "tr", "v"};
+    static const char *const rhyme[] = {"oà",  "oá",  "uỷ",  "uý",  "ìn",  "ương", "ường", "ưởng",
+                                        "ai",  "ái",  "ao",  "ão",  "ăng", "ằng",  "ân",   "ẩn",
+                                        "iên", "iến", "oe",  "oè",  "ôi",  "ỗi",   "ơn",   "ợn",
+                                        "ANH", "ÀNH", "UÂN", "UẤN", "Y",   "Ý"};
     enum { NW = (int)(sizeof onset / sizeof onset[0] * (sizeof rhyme / sizeof rhyme[0])) };
     static char words[NW][16];
     enum { NN = 2000 };
@@ -477,15 +483,18 @@ test_name_memo_order_independent(void)
     /* joined by spaces, hyphens ("Y-Moan") and apostrophes ("K'Ho") */
     for (i = 0; i < NN; i++)
         snprintf(names[i], sizeof names[0], "%s %s%s%s", words[(i * 7) % NW],
-                 words[(i * 13 + 5) % NW], i % 5 == 1 ? "-" : i % 5 == 2 ? "'" : " ",
+                 words[(i * 13 + 5) % NW],
+                 i % 5 == 1   ? "-"
+                 : i % 5 == 2 ? "'"
+                              : " ",
                  words[(i * 31 + 11) % NW]);
     for (i = 0; i < NN; i++) {
         if (dc_name_normalize(names[i], i % 2 ? DC_TONE_NEW : DC_TONE_OLD, &n, &err) < 0) {
             bad++;
             continue;
         }
-        snprintf(first[i], sizeof first[0], "%s|%s|%s|%s|%u", n.full, n.family, n.middle,
-                 n.given, n.rules);
+        snprintf(first[i], sizeof first[0], "%s|%s|%s|%s|%u", n.full, n.family, n.middle, n.given,
+                 n.rules);
         snprintf(key[i], sizeof key[0], "%s", n.key);
         /* the key is built from the syllables' memoised keys: it must be
          * what folding the whole name gives */
@@ -516,8 +525,10 @@ test_name_memo_order_independent(void)
     static const struct {
         enum dc_tone_style style;
         const char *full;
-    } seq[] = {{DC_TONE_OLD, "Nguyễn Thị Hòa"}, {DC_TONE_NEW, "Nguyễn Thị Hoà"},
-               {DC_TONE_OLD, "Nguyễn Thị Hòa"}, {DC_TONE_NEW, "Nguyễn Thị Hoà"}};
+    } seq[] = {{DC_TONE_OLD, "Nguyễn Thị Hòa"},
+               {DC_TONE_NEW, "Nguyễn Thị Hoà"},
+               {DC_TONE_OLD, "Nguyễn Thị Hòa"},
+               {DC_TONE_NEW, "Nguyễn Thị Hoà"}};
     for (size_t k = 0; k < sizeof seq / sizeof seq[0]; k++) {
         if (CHECK_INT(dc_name_normalize("NGUYỄN THỊ HOÀ", seq[k].style, &n, &err), 0)) {
             CHECK_STR(n.full, seq[k].full);

@@ -82,10 +82,9 @@ static const char RELS[] =
     "<?xml version=\"1.0\"?><Relationships xmlns=\"r\"><Relationship Id=\"rId1\" "
     "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
     "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
-static const char WB[] =
-    "<?xml version=\"1.0\"?><workbook xmlns:r=\"R\"><sheets>"
-    "<sheet name=\"Hidden\" sheetId=\"1\" state=\"hidden\" r:id=\"rId2\"/>"
-    "<sheet name=\"DS\" sheetId=\"2\" r:id=\"rId1\"/></sheets></workbook>";
+static const char WB[] = "<?xml version=\"1.0\"?><workbook xmlns:r=\"R\"><sheets>"
+                         "<sheet name=\"Hidden\" sheetId=\"1\" state=\"hidden\" r:id=\"rId2\"/>"
+                         "<sheet name=\"DS\" sheetId=\"2\" r:id=\"rId1\"/></sheets></workbook>";
 static const char WBRELS[] =
     "<?xml version=\"1.0\"?><Relationships>"
     "<Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
@@ -130,9 +129,13 @@ static const char *
 package(const char *sheet, const char *sheet2)
 {
     const struct part p[] = {
-        {"[Content_Types].xml", CT}, {"_rels/.rels", RELS},       {"xl/workbook.xml", WB},
-        {"xl/_rels/workbook.xml.rels", WBRELS}, {"xl/sharedStrings.xml", SST},
-        {"xl/styles.xml", STYLES},   {"xl/worksheets/sheet1.xml", sheet},
+        {"[Content_Types].xml", CT},
+        {"_rels/.rels", RELS},
+        {"xl/workbook.xml", WB},
+        {"xl/_rels/workbook.xml.rels", WBRELS},
+        {"xl/sharedStrings.xml", SST},
+        {"xl/styles.xml", STYLES},
+        {"xl/worksheets/sheet1.xml", sheet},
         {"xl/worksheets/sheet2.xml", sheet2 ? sheet2 : "<worksheet/>"},
     };
 
@@ -172,7 +175,8 @@ test_xlsx_cells(void)
     static const char sheet[] =
         "<worksheet><sheetData>"
         "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
-        "<c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"inlineStr\"><is><t>Ghi chú</t></is></c></row>"
+        "<c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"inlineStr\"><is><t>Ghi "
+        "chú</t></is></c></row>"
         /* shared rich text, a date by built-in format, an ID stored as text, a bool */
         "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v></c><c r=\"B2\" s=\"1\"><v>32874</v></c>"
         "<c r=\"C2\" t=\"s\"><v>4</v></c><c r=\"D2\" t=\"b\"><v>1</v></c></row>"
@@ -260,13 +264,13 @@ test_xlsx_hostile(void)
     read_all(package(bomb, NULL), NULL, out, sizeof out);
     CHECK(strstr(out, "zip bomb") != NULL);
     free(bomb);
-    read_all(package("<worksheet><sheetData><row r=\"2\"/><row r=\"1\"/></sheetData></worksheet>",
-                     NULL),
-             NULL, out, sizeof out);
+    read_all(
+        package("<worksheet><sheetData><row r=\"2\"/><row r=\"1\"/></sheetData></worksheet>", NULL),
+        NULL, out, sizeof out);
     CHECK_STR(out, "1:\n2:\nERR DS: rows out of order");
-    read_all(package("<worksheet><sheetData><row><c r=\"AAAA1\"/></row></sheetData></worksheet>",
-                     NULL),
-             NULL, out, sizeof out);
+    read_all(
+        package("<worksheet><sheetData><row><c r=\"AAAA1\"/></row></sheetData></worksheet>", NULL),
+        NULL, out, sizeof out);
     CHECK_STR(out, "ERR DS: bad cell reference");
     read_all(package("<worksheet><sheetData><row><c t=\"s\"><v>77</v></c></row></sheetData>"
                      "</worksheet>",

@@ -33,8 +33,7 @@ fsync_dir_of(const char *path, struct dc_error *err)
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || fsync(fd) != 0)
-        rc = dc_error_set(err, DC_EX_IOERR, "%s: cannot sync folder: %s", path,
-                          strerror(errno));
+        rc = dc_error_set(err, DC_EX_IOERR, "%s: cannot sync folder: %s", path, strerror(errno));
     if (fd >= 0)
         close(fd);
     free(copy);
@@ -59,7 +58,7 @@ struct dc_atomic_sink {
     int fd;
     EVP_MD_CTX *md;
     long long bytes;
-    int err;            /* errno of the first failed write or digest, 0 = none */
+    int err; /* errno of the first failed write or digest, 0 = none */
     struct dc_relay relay;
     struct {
         char *p;
@@ -242,8 +241,7 @@ dc_atomic_begin(struct dc_atomic_file *f, const char *path, struct dc_error *err
         f->direct = 1;
         f->fp = fopen(path, "w");
         if (!f->fp)
-            return dc_error_set(err, DC_EX_CANTCREAT, "%s: cannot open: %s", path,
-                                strerror(errno));
+            return dc_error_set(err, DC_EX_CANTCREAT, "%s: cannot open: %s", path, strerror(errno));
         set_buffer(f);
         return 0;
     }
@@ -331,8 +329,7 @@ dc_atomic_close(struct dc_atomic_file *f, struct dc_error *err)
             rc = dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", f->path,
                               strerror(f->sink->err));
         else if (fsync(f->sink->fd) != 0)
-            rc = dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", f->path,
-                              strerror(errno));
+            rc = dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", f->path, strerror(errno));
     }
     if (fclose(fp) != 0 && rc == 0)
         rc = dc_error_set(err, DC_EX_IOERR, "%s: write error: %s", f->path, strerror(errno));

@@ -28,15 +28,15 @@
 struct dc_atomic_sink;
 struct dc_atomic_file {
     FILE *fp;
-    char *tmp;          /* temp path (owned), NULL when writing directly */
-    const char *path;   /* final path (borrowed) */
-    int direct;         /* 1 = not a regular file: written in place */
-    char *buf;          /* the stream's 1 MiB buffer (owned): glibc ignores setvbuf's size
+    char *tmp;                   /* temp path (owned), NULL when writing directly */
+    const char *path;            /* final path (borrowed) */
+    int direct;                  /* 1 = not a regular file: written in place */
+    char *buf;                   /* the stream's 1 MiB buffer (owned): glibc ignores setvbuf's size
                            when it allocates the buffer itself */
     struct dc_atomic_sink *sink; /* the temp file under fp, hashing (owned) */
-    char sha256[65];    /* after close, not when direct: hex SHA-256 of the bytes written */
-    long long bytes;    /* after close: how many */
-    int lock_fd;        /* flock(2) on the temp file until the rename, -1 when none */
+    char sha256[65]; /* after close, not when direct: hex SHA-256 of the bytes written */
+    long long bytes; /* after close: how many */
+    int lock_fd;     /* flock(2) on the temp file until the rename, -1 when none */
 };
 
 int dc_atomic_begin(struct dc_atomic_file *f, const char *path, struct dc_error *err);

@@ -13,13 +13,16 @@
 #include <stddef.h>
 
 struct dc_buf {
-    char *s;        /* NUL-terminated when len > 0; NULL before the first append */
+    char *s; /* NUL-terminated when len > 0; NULL before the first append */
     size_t len;
     size_t cap;
-    int oom;        /* an allocation failed: further appends are ignored */
+    int oom; /* an allocation failed: further appends are ignored */
 };
 
-#define DC_BUF_INIT {NULL, 0, 0, 0}
+#define DC_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 /* Room for need more bytes (and the NUL) at b->s + b->len, for writers that
  * fill the buffer directly; -1 (and oom set) when memory is short. */
@@ -32,8 +35,8 @@ void dc_buf_printf(struct dc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-void dc_buf_reset(struct dc_buf *b);   /* len = 0, keeps the memory */
-void dc_buf_release(struct dc_buf *b); /* frees; accepts an empty buffer and NULL */
+void dc_buf_reset(struct dc_buf *b);            /* len = 0, keeps the memory */
+void dc_buf_release(struct dc_buf *b);          /* frees; accepts an empty buffer and NULL */
 const char *dc_buf_str(const struct dc_buf *b); /* "" when empty */
 
 #endif

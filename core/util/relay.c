@@ -16,8 +16,7 @@ dc_relay_force_inline(int on)
 }
 
 void
-dc_relay_init(struct dc_relay *r, enum dc_relay_shape shape, unsigned n, dc_relay_job job,
-              void *ud)
+dc_relay_init(struct dc_relay *r, enum dc_relay_shape shape, unsigned n, dc_relay_job job, void *ud)
 {
     memset(r, 0, sizeof *r);
     r->job = job;

@@ -38,24 +38,24 @@ typedef int (*dc_relay_job)(void *ud, unsigned slot);
 struct dc_relay {
     dc_relay_job job;
     void *ud;
-    unsigned n;                /* slots */
+    unsigned n; /* slots */
     enum dc_relay_shape shape;
-    unsigned long long given;  /* jobs the worker may do (done..given-1 are waiting) */
-    unsigned long long done;   /* jobs done */
-    unsigned long long turn;   /* the caller's turns taken */
-    int ended;                 /* the worker will do no more jobs */
-    int closing;               /* dc_relay_stop was called */
-    int threaded;              /* the worker thread runs (until joined) */
-    int sync_ok;               /* mu and cv were initialised */
+    unsigned long long given; /* jobs the worker may do (done..given-1 are waiting) */
+    unsigned long long done;  /* jobs done */
+    unsigned long long turn;  /* the caller's turns taken */
+    int ended;                /* the worker will do no more jobs */
+    int closing;              /* dc_relay_stop was called */
+    int threaded;             /* the worker thread runs (until joined) */
+    int sync_ok;              /* mu and cv were initialised */
     pthread_t th;
     pthread_mutex_t mu;
-    pthread_cond_t cv;         /* a job was given or done, or closing was set */
+    pthread_cond_t cv; /* a job was given or done, or closing was set */
 };
 
 /* Set the relay up inline (no thread yet) with n slots; job(ud, slot) is the worker's job.
  * Without a mutex or condition variable (out of resources) it stays inline. */
 void dc_relay_init(struct dc_relay *r, enum dc_relay_shape shape, unsigned n, dc_relay_job job,
-                  void *ud);
+                   void *ud);
 
 /* Start the worker thread.  Turns taken before run their jobs inline (import fills its
  * first batch before it knows the columns).  When the thread cannot be started, or the

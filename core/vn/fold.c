@@ -201,8 +201,8 @@ mrz_icu(const char *in, size_t len, char *out, size_t outsz)
         U16_NEXT(d.p, i, d.n, c);
         if (is_eth_or_dyet(c))
             a = 'D';
-        else if (c < 0x80 && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                              (c >= '0' && c <= '9')))
+        else if (c < 0x80 &&
+                 ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
             a = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
         if (mrz_put(a, c == ' ' || c == '-' || c == '<' || u_isUWhiteSpace(c), out, &o, outsz,
                     &pend) < 0)

@@ -15,8 +15,8 @@ static const UNormalizer2 *
 instance(enum dc_icu_form f)
 {
     UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *n = f == DC_ICU_NFD ? unorm2_getNFDInstance(&st)
-                                            : unorm2_getNFCInstance(&st);
+    const UNormalizer2 *n =
+        f == DC_ICU_NFD ? unorm2_getNFDInstance(&st) : unorm2_getNFCInstance(&st);
 
     return U_FAILURE(st) ? NULL : n;
 }
@@ -201,8 +201,7 @@ dc_icu_to_utf8(const UChar *s, int32_t n, char *out, size_t size)
 #define STACK_UNITS 512
 
 int
-dc_icu_utf8(enum dc_icu_form f, const char *in, size_t len, char *out, size_t size,
-            size_t *outlen)
+dc_icu_utf8(enum dc_icu_form f, const char *in, size_t len, char *out, size_t size, size_t *outlen)
 {
     UChar su[STACK_UNITS], sn[3 * STACK_UNITS];
     struct dc_icu_buf hu = {0}, hn = {0};

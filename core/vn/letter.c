@@ -18,15 +18,24 @@ int
 dc_letter_mark_code(int32_t m)
 {
     switch (m) {
-    case 0x301: return DC_TONE_ACUTE;
-    case 0x300: return DC_TONE_GRAVE;
-    case 0x309: return DC_TONE_HOOK;
-    case 0x303: return DC_TONE_TILDE;
-    case 0x323: return DC_TONE_DOT;
-    case 0x306: return DC_MARK_BREVE;
-    case 0x302: return DC_MARK_CIRC;
-    case 0x31B: return DC_MARK_HORN;
-    default: return 0;
+    case 0x301:
+        return DC_TONE_ACUTE;
+    case 0x300:
+        return DC_TONE_GRAVE;
+    case 0x309:
+        return DC_TONE_HOOK;
+    case 0x303:
+        return DC_TONE_TILDE;
+    case 0x323:
+        return DC_TONE_DOT;
+    case 0x306:
+        return DC_MARK_BREVE;
+    case 0x302:
+        return DC_MARK_CIRC;
+    case 0x31B:
+        return DC_MARK_HORN;
+    default:
+        return 0;
     }
 }
 

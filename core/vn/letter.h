@@ -23,8 +23,14 @@
 #define DC_LETTER_TABLE 0x1F00 /* code points the table covers */
 
 /* Tones as the address matcher's accent-keeping key numbers them. */
-enum dc_tone { DC_TONE_NONE = 0, DC_TONE_ACUTE, DC_TONE_GRAVE, DC_TONE_HOOK, DC_TONE_TILDE,
-               DC_TONE_DOT };
+enum dc_tone {
+    DC_TONE_NONE = 0,
+    DC_TONE_ACUTE,
+    DC_TONE_GRAVE,
+    DC_TONE_HOOK,
+    DC_TONE_TILDE,
+    DC_TONE_DOT
+};
 /* The shape marks, in the tone slot of a lone combining mark only. */
 enum { DC_MARK_BREVE = 17, DC_MARK_CIRC = 18, DC_MARK_HORN = 19 };
 
