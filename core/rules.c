@@ -78,15 +78,13 @@ digits(const char *s, size_t n)
 static int
 read_iso(const char *s, struct ymd *out)
 {
-    struct dc_date d;
+    int prec = dc_date_read_iso(s, &out->y, &out->m, &out->d);
 
-    memset(out, 0, sizeof *out);
-    if (dc_date_parse_iso(s, &d) < 0 || d.precision == DC_DATE_NONE)
+    if (prec == DC_DATE_NONE || prec == DC_DATE_INVALID) {
+        memset(out, 0, sizeof *out);
         return 0;
-    out->y = d.year;
-    out->m = d.month;
-    out->d = d.day;
-    out->prec = d.precision;
+    }
+    out->prec = prec;
     return 1;
 }
 

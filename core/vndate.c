@@ -376,25 +376,52 @@ dc_date_parse(const char *raw, int pivot_year, struct dc_date *out)
 }
 
 int
-dc_date_parse_iso(const char *s, struct dc_date *out)
+dc_date_read_iso(const char *s, int *y, int *m, int *d)
 {
     size_t n;
-    int y, m = 0, d = 0;
+    int v;
+
+    *y = *m = *d = 0;
+    if (!s || !*s)
+        return DC_DATE_NONE;
+    n = strnlen(s, 11);
+    if (n != 4 && n != 7 && n != 10)
+        return DC_DATE_INVALID;
+    if ((v = num(s, 4)) < 0)
+        return DC_DATE_INVALID;
+    *y = v;
+    if (n >= 7) {
+        if (s[4] != '-' || (v = num(s + 5, 2)) < 1)
+            return DC_DATE_INVALID;
+        *m = v;
+    }
+    if (n == 10) {
+        if (s[7] != '-' || (v = num(s + 8, 2)) < 1)
+            return DC_DATE_INVALID;
+        *d = v;
+    }
+    if (*y < 1)
+        return DC_DATE_INVALID;
+    if (n == 7 && *m > 12)
+        return DC_DATE_INVALID;
+    if (n == 10 && !dc_date_valid(*y, *m, *d))
+        return DC_DATE_INVALID;
+    return n == 10 ? DC_DATE_DAY : n == 7 ? DC_DATE_MONTH : DC_DATE_YEAR;
+}
+
+int
+dc_date_parse_iso(const char *s, struct dc_date *out)
+{
+    int y, m, d, prec;
 
     if (!out)
         return -1;
     memset(out, 0, sizeof *out);
-    if (!s || !*s)
+    prec = dc_date_read_iso(s, &y, &m, &d);
+    if (prec == DC_DATE_NONE)
         return 0;
-    n = strnlen(s, 11);
-    if (n != 4 && n != 7 && n != 10)
-        return invalid(out, 0, 0, 0);
-    if ((y = num(s, 4)) < 0)
-        return invalid(out, 0, 0, 0);
-    if (n >= 7 && (s[4] != '-' || (m = num(s + 5, 2)) < 1))
-        return invalid(out, y, 0, 0);
-    if (n == 10 && (s[7] != '-' || (d = num(s + 8, 2)) < 1))
-        return invalid(out, y, m, 0);
+    if (prec == DC_DATE_INVALID)
+        return invalid(out, y, m, d);
     return finish(out, y, m, d);
 }
 

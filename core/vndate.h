@@ -79,6 +79,12 @@ int dc_date_days_in_month(int y, int m);
  */
 int dc_date_parse_iso(const char *s, struct dc_date *out);
 
+/* dc_date_parse_iso's reading without the struct and its ISO text, for loops over
+ * stored dates (crosscheck's rules, dedup's records): the precision (NONE, YEAR,
+ * MONTH, DAY, or INVALID for anything dc_date_parse_iso refuses) and y, m, d (0
+ * where not read; on INVALID what was read so far, as dc_date_parse_iso keeps). */
+int dc_date_read_iso(const char *s, int *y, int *m, int *d);
+
 /*
  * Compare at the precision both dates share: "1990" equals "1990-03-05",
  * "1990-03" is before "1990-04-01".  Returns <0, 0, >0.  A NULL date or one

@@ -276,15 +276,17 @@ digits_value(const char *s, uint64_t *v, uint8_t *len)
 static void
 parse_dob(const struct dc_person *p, struct rec *r)
 {
-    struct dc_date d;
+    int y, m, d, prec;
 
     r->prec = 0;
-    if (!p->dob || p->dob_precision < DC_DATE_YEAR || p->dob_precision > DC_DATE_DAY ||
-        dc_date_parse_iso(p->dob, &d) < 0 || d.precision < p->dob_precision)
+    if (!p->dob || p->dob_precision < DC_DATE_YEAR || p->dob_precision > DC_DATE_DAY)
         return;
-    r->year = (uint16_t)d.year;
-    r->month = (uint8_t)(p->dob_precision >= DC_DATE_MONTH ? d.month : 0);
-    r->day = (uint8_t)(p->dob_precision == DC_DATE_DAY ? d.day : 0);
+    prec = dc_date_read_iso(p->dob, &y, &m, &d);
+    if (prec == DC_DATE_INVALID || prec < (int)p->dob_precision)
+        return;
+    r->year = (uint16_t)y;
+    r->month = (uint8_t)(p->dob_precision >= DC_DATE_MONTH ? m : 0);
+    r->day = (uint8_t)(p->dob_precision == DC_DATE_DAY ? d : 0);
     r->prec = (uint8_t)p->dob_precision;
 }
 

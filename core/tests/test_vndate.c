@@ -32,6 +32,14 @@ check_dates(const struct date_case *t, size_t n, int iso_only)
         CHECK_INT(dt.year, t[i].y);
         CHECK_INT(dt.month, t[i].m);
         CHECK_INT(dt.day, t[i].d);
+        if (iso_only) { /* the lean reader agrees on every row */
+            int y, m, d, prec = dc_date_read_iso(t[i].raw, &y, &m, &d);
+
+            CHECK_INT(prec, t[i].prec);
+            CHECK_INT(y, t[i].y);
+            CHECK_INT(m, t[i].m);
+            CHECK_INT(d, t[i].d);
+        }
     }
     TAP_ROW_END();
 }
