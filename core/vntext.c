@@ -858,20 +858,17 @@ dc_name_normalize(const char *raw, enum dc_tone_style style, struct dc_name *out
     if (!out->full || !out->key || !out->family || !out->middle || !out->given)
         goto oom;
     out->rules = rules;
+    rc = 0;
+done:
     dc_icu_buf_free(&u);
     dc_icu_buf_free(&c);
     dc_icu_buf_free(&w);
     dc_icu_buf_free(&f);
     dc_icu_buf_free(&k);
     dc_icu_buf_free(&kn);
-    return 0;
+    return rc;
 oom:
-    dc_icu_buf_free(&u);
-    dc_icu_buf_free(&c);
-    dc_icu_buf_free(&w);
-    dc_icu_buf_free(&f);
-    dc_icu_buf_free(&k);
-    dc_icu_buf_free(&kn);
     dc_name_release(out);
-    return dc_error_set(err, DC_EX_OSERR, "out of memory (or icu failure) normalizing a name");
+    rc = dc_error_set(err, DC_EX_OSERR, "out of memory (or icu failure) normalizing a name");
+    goto done;
 }
