@@ -2,6 +2,7 @@
  * crosscheck.c - the crosscheck stage over the DB (see crosscheck.h).
  */
 #include "crosscheck.h"
+#include "util/buf.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -140,14 +141,12 @@ batch_emit(void *ud, const struct dc_person *p, const struct dc_finding *f)
     struct batch *b = ud;
 
     if (b->nf == b->fcap) {
-        size_t cap = b->fcap ? 2 * b->fcap : 256;
-        struct bfinding *x = realloc(b->f, cap * sizeof *x);
+        struct bfinding *x = dc_grow(b->f, &b->fcap, 256, sizeof *x);
         if (!x) {
             b->oom = 1;
             return -1;
         }
         b->f = x;
-        b->fcap = cap;
     }
     struct bfinding *x = &b->f[b->nf++];
     x->record_id = p->record_id;

@@ -8,6 +8,7 @@
  * canonical form (normalize.c).
  */
 #include "normalize.h"
+#include "util/buf.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -69,12 +70,10 @@ tally_add(struct tally *t, long long batch, const char *field, const char *rule)
     if (strlen(field) >= sizeof k->field || strlen(rule) >= sizeof k->rule)
         return -1; /* not one of normalize's names: a programming error */
     if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        struct tally_key *nk = realloc(t->k, cap * sizeof *nk);
+        struct tally_key *nk = dc_grow(t->k, &t->cap, 16, sizeof *nk);
         if (!nk)
             return -1;
         t->k = nk;
-        t->cap = cap;
     }
     k = &t->k[t->n];
     k->batch = batch;
@@ -185,12 +184,10 @@ collect_change(void *ud, const char *field, const char *before, const char *afte
     struct nchg *c;
 
     if (b->nchg == b->capchg) {
-        size_t cap = b->capchg ? 2 * b->capchg : 1024;
-        struct nchg *n = realloc(b->chg, cap * sizeof *n);
+        struct nchg *n = dc_grow(b->chg, &b->capchg, 1024, sizeof *n);
         if (!n)
             return -1;
         b->chg = n;
-        b->capchg = cap;
     }
     c = &b->chg[b->nchg++];
     c->field = put_str(&b->out, field);

@@ -9,6 +9,7 @@
  * Not for: formatting, record-level examples (core/report.c does those).
  */
 #include "stats.h"
+#include "util/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,14 +54,12 @@ run_list(struct dc_db *db, const char *sql, int has_key2, int ncount, struct dc_
         if (out->total++ >= DC_STATS_MAX_ROWS)
             continue;
         if (out->len == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct dc_stats_row *r = realloc(out->rows, ncap * sizeof *r);
+            struct dc_stats_row *r = dc_grow(out->rows, &cap, 16, sizeof *r);
             if (!r) {
                 sqlite3_finalize(st);
                 return dc_error_set(err, DC_EX_OSERR, "out of memory");
             }
             out->rows = r;
-            cap = ncap;
         }
         struct dc_stats_row *r = &out->rows[out->len++];
         int c = 0;

@@ -6,6 +6,7 @@
  * Not for: what the writer does with the rows (rows.c).
  */
 #include "import_int.h"
+#include "../util/buf.h"
 #include "util/hex.h"
 
 /* ---- reader thread ------------------------------------------------------------------- */
@@ -51,13 +52,11 @@ batch_add(struct batch *b, const struct dc_csv_row *row, int keep_raw)
     int contiguous;
 
     if (b->nrows == b->rcap) {
-        size_t n = b->rcap ? b->rcap * 2 : BATCH_ROWS;
-        struct brow *q = realloc(b->rows, n * sizeof *q);
+        struct brow *q = dc_grow(b->rows, &b->rcap, BATCH_ROWS, sizeof *q);
 
         if (!q)
             return -1;
         b->rows = q;
-        b->rcap = n;
     }
     if (b->fcap - b->nf < row->nfields) {
         size_t n = b->fcap ? b->fcap : 16 * BATCH_ROWS;

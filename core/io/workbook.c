@@ -4,6 +4,7 @@
  * (see workbook.h).  Not for: the file formats (xlsx.c, xls.c).
  */
 #include "wb.h"
+#include "../util/buf.h"
 
 #include "../vndate.h"
 #include "../util/csv.h"
@@ -162,13 +163,11 @@ wb_row_add(struct wb_row *w, size_t col, const char *v, size_t n)
     if (n == 0)
         return 0;
     if (w->ncells == w->ccap) {
-        size_t c = w->ccap ? w->ccap * 2 : 32;
-        struct wb_cell *q = realloc(w->cells, c * sizeof *q);
+        struct wb_cell *q = dc_grow(w->cells, &w->ccap, 32, sizeof *q);
 
         if (!q)
             return -1;
         w->cells = q;
-        w->ccap = c;
     }
     w->cells[w->ncells].col = col;
     w->cells[w->ncells].off = w->vals.len;

@@ -610,13 +610,11 @@ push_pair(struct worker *w, uint32_t a, uint32_t b, double wt, double pr, uint32
         return -1;
     }
     if (w->npairs == w->cap) {
-        size_t nc = w->cap ? w->cap * 2 : 1024;
-        struct dc_dedup_pair *p = realloc(w->pairs, nc * sizeof *p);
+        struct dc_dedup_pair *p = dc_grow(w->pairs, &w->cap, 1024, sizeof *p);
 
         if (!p)
             return -1;
         w->pairs = p;
-        w->cap = nc;
     }
     w->pairs[w->npairs].a = a;
     w->pairs[w->npairs].b = b;

@@ -230,13 +230,11 @@ int
 link_tf_add(struct tf_table *t, size_t *cap, double freq, const char *s, size_t n)
 {
     if (t->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        struct tf_entry *e = realloc(t->e, nc * sizeof *e);
+        struct tf_entry *e = dc_grow(t->e, cap, 64, sizeof *e);
 
         if (!e)
             return -1;
         t->e = e;
-        *cap = nc;
     }
     t->e[t->n].s = malloc(n + 1);
     if (!t->e[t->n].s)

@@ -9,6 +9,7 @@
  * caller that stops early); the thread count of --threads.
  */
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,41 @@ test_buf_grows_and_prints(void)
     CHECK_INT(b.oom, 0);
     dc_buf_release(&b);
     CHECK(b.s == NULL && b.len == 0 && b.cap == 0);
+}
+
+/* dc_grow: first room, then doubling, the elements kept; an overflowing size refused
+ * with the array and its capacity untouched. */
+static void
+test_grow_doubles_and_refuses(void)
+{
+    size_t cap = 0, i, n = 0;
+    int *a = NULL, *g;
+
+    for (i = 0; i < 1000; i++) {
+        if (n == cap) {
+            size_t before = cap;
+
+            g = dc_grow(a, &cap, 16, sizeof *a);
+            CHECK(g != NULL);
+            if (!g)
+                break;
+            CHECK_INT(cap, before ? 2 * before : 16);
+            a = g;
+        }
+        a[n++] = (int)i;
+    }
+    CHECK_INT(cap, 1024);
+    for (i = 0; i < n && a[i] == (int)i; i++)
+        ;
+    CHECK_INT(i, 1000);
+    cap = SIZE_MAX / 2 + 1; /* doubling wraps */
+    CHECK(dc_grow(a, &cap, 16, sizeof *a) == NULL);
+    CHECK(cap == SIZE_MAX / 2 + 1);
+    cap = SIZE_MAX / 4; /* twice the room fits a size_t, its bytes do not */
+    CHECK(dc_grow(a, &cap, 16, sizeof *a) == NULL);
+    CHECK(cap == SIZE_MAX / 4);
+    CHECK_INT(a[999], 999); /* still ours */
+    free(a);
 }
 
 static void
@@ -367,6 +403,7 @@ test_threads_requested_and_machine(void)
 int
 main(void)
 {
+    RUN(test_grow_doubles_and_refuses);
     RUN(test_hex_every_nibble);
     RUN(test_sha256_fips_vectors);
     RUN(test_sha256_not_sha256);

@@ -4,6 +4,7 @@
 #include "buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,4 +94,18 @@ const char *
 dc_buf_str(const struct dc_buf *b)
 {
     return b->s ? b->s : "";
+}
+
+void *
+dc_grow(void *p, size_t *cap, size_t first, size_t elem)
+{
+    size_t nc = *cap ? *cap * 2 : first;
+    void *n;
+
+    if (!elem || nc <= *cap || nc > SIZE_MAX / elem)
+        return NULL;
+    n = realloc(p, nc * elem);
+    if (n)
+        *cap = nc;
+    return n;
 }

@@ -39,4 +39,13 @@ void dc_buf_reset(struct dc_buf *b);            /* len = 0, keeps the memory */
 void dc_buf_release(struct dc_buf *b);          /* frees; accepts an empty buffer and NULL */
 const char *dc_buf_str(const struct dc_buf *b); /* "" when empty */
 
+/* A growable array of elem-sized elements that is full: the array again with twice the
+ * room (first elements when *cap is 0), *cap updated.  NULL when memory is short or the
+ * size would overflow; p and *cap are then unchanged.  The one home of the doubling that
+ * every table of records, findings and cells did on its own:
+ *     if (t->n == t->cap && !(e = dc_grow(t->e, &t->cap, 64, sizeof *t->e)))
+ *         return -1;
+ *     t->e = e; */
+void *dc_grow(void *p, size_t *cap, size_t first, size_t elem);
+
 #endif
