@@ -31,10 +31,10 @@ const char dc_usage_dedup[] =
     "                   reused; the first run always trains)\n"
     "  --seed N         seed of the random pairs that estimate u (default 1)\n"
     "  --max-block N    split a block larger than N by further keys (default 10)\n"
-    "  --memory SIZE    memory to stay within, e.g. 800M or 2G (default half the\n"
-    "                   machine's): sets the threads that block and the pair\n"
-    "                   cache, never a result; a budget below what the records\n"
-    "                   need is noted (nothing is spilled to disk yet)\n"
+    "  --memory SIZE    memory to stay within, e.g. 800M or 2G (default 1G, or\n"
+    "                   half the machine's if less): sets the threads that block,\n"
+    "                   the keys sorted at a time and the pair cache, never a\n"
+    "                   result; a budget below what the records need is noted\n"
     "  --truth FILE     a truth_records.csv of 'dancu synth': print pairwise\n"
     "                   precision, recall, F1 and blocking pairs completeness\n"
     "  --explain A,B    print the weight waterfall of records A and B (record_id)\n"
@@ -188,14 +188,15 @@ cmd_dedup(struct dc_ctx *ctx, int argc, char **argv)
              * machine only the second says what a phase costs */
             fprintf(stderr,
                     "dancu dedup: time: load %.3f s, CPU %.3f s (%s %.3f s of it, "
-                    "beside reading)\n",
+                    "beside reading), peak %.0f MB\n",
                     st.t_run - st.t_load, st.c_run - st.c_load, dc_dedup_phase_name(DC_PHASE_PREP),
-                    st.res.phase_s[DC_PHASE_PREP]);
+                    st.res.phase_s[DC_PHASE_PREP], st.peak_run);
             for (int ph = DC_PHASE_PREP + 1; ph < DC_DEDUP_NPHASES; ph++)
-                fprintf(stderr, "dancu dedup: time: %s %.3f s, CPU %.3f s\n",
-                        dc_dedup_phase_name(ph), st.res.phase_s[ph], st.res.phase_cpu[ph]);
-            fprintf(stderr, "dancu dedup: time: store %.3f s, CPU %.3f s\n", st.t_end - st.t_store,
-                    st.c_end - st.c_store);
+                fprintf(stderr, "dancu dedup: time: %s %.3f s, CPU %.3f s, peak %.0f MB\n",
+                        dc_dedup_phase_name(ph), st.res.phase_s[ph], st.res.phase_cpu[ph],
+                        st.res.phase_peak_mb[ph]);
+            fprintf(stderr, "dancu dedup: time: store %.3f s, CPU %.3f s, peak %.0f MB\n",
+                    st.t_end - st.t_store, st.c_end - st.c_store, st.peak_end);
             fprintf(stderr, "dancu dedup: time: total %.3f s, CPU %.3f s\n", st.t_end - st.t_load,
                     st.c_end - st.c_load);
         }

@@ -47,10 +47,11 @@ struct dc_dedup_opts {
                                  scoring pass (0 = default, 4M); a smaller cache
                                  costs time, never changes a result (tests) */
     size_t memory;           /* bytes the run aims to stay within: it sets how many
-                                 rules block at once and the pair cache (0 = half
-                                 the machine's physical memory); never changes a
-                                 result, and nothing is spilled to disk, so a budget
-                                 below what the records need is noted, not kept */
+                                 rules block at once, the keys sorted at a time and
+                                 the pair cache (0 = 1 GiB, or half the machine's
+                                 physical memory if less); never changes a result.
+                                 The records, key fingerprints and blocks stay in
+                                 memory: a budget below them is noted, not kept */
 };
 
 /* Fills the defaults named above. */
@@ -98,6 +99,9 @@ enum dc_dedup_phase {
 double dc_dedup_clock(void);
 /* CPU seconds of the whole process (all threads), for phase_cpu. */
 double dc_dedup_cpu(void);
+/* The process's peak resident memory so far, in MB (getrusage), for
+ * phase_peak_mb: which phase set the peak (issue 21). */
+double dc_dedup_peak_mb(void);
 const char *dc_dedup_phase_name(int phase);
 
 struct dc_dedup_result {
@@ -114,6 +118,8 @@ struct dc_dedup_result {
     double phase_s[DC_DEDUP_NPHASES];        /* wall seconds per phase */
     double phase_cpu[DC_DEDUP_NPHASES];      /* CPU seconds per phase, all threads (not PREP,
                                            which runs beside the reading) */
+    double phase_peak_mb[DC_DEDUP_NPHASES];  /* peak resident MB of the process at the end of
+                                                each phase */
 };
 
 int dc_dedup_run(const struct dc_person *recs, size_t n, const struct dc_dedup_params *given,

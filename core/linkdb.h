@@ -45,9 +45,10 @@ int dc_linkset_load_two(struct dc_db *db, int64_t a, int64_t b, struct dc_linkse
  * sit in memory as struct dc_person (issue #5: that array alone was 330 MB
  * of a 600 MB peak).  A second thread steps the query while the caller's
  * thread reduces the batches already read; db must not be used by anyone
- * else until this returns. */
-int dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_input **in,
-                          struct dc_error *err);
+ * else until this returns.  (source, src_row) are kept only when
+ * keep_source is set (dc_linkdb_truth needs them): 16 bytes a record. */
+int dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, int keep_source,
+                          struct dc_dedup_input **in, struct dc_error *err);
 void dc_linkset_release(struct dc_linkset *ls);
 
 /* Index of a record_id in ls (binary search), or -1. */
@@ -89,6 +90,7 @@ struct dc_dedup_stage {
     struct dc_dedup_eval eval;
     double t_load, t_run, t_store, t_end; /* out: dc_dedup_clock() at each step */
     double c_load, c_run, c_store, c_end; /* out: dc_dedup_cpu() at each step */
+    double peak_run, peak_end;            /* out: dc_dedup_peak_mb() after loading, at the end */
 };
 
 int dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_iso,

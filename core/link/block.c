@@ -388,35 +388,79 @@ note_split(struct run *R, int k, const struct split_stat *st, struct dc_error *e
                          st->parts, st->largest_part);
 }
 
-static uint32_t
+static uint16_t
 key_fp(uint64_t key)
 {
-    return (uint32_t)(key >> 32) | 1u; /* 0 = no key */
+    return (uint16_t)(key >> 48);
 }
 
-/* Blocks of rule k.  Writes only R->rg[k] and rule k's column of R->keys,
- * so rules build in parallel. */
+/* Whether a and b have the same key under rule k (rule_key's fields,
+ * compared as fields: the same test as equal keys, but for the hash's
+ * one-in-2^64 collisions). */
 static int
-build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
+same_key(int k, const struct rec *a, const struct rec *b)
+{
+#define SAME_DAY(a, b) ((a)->year == (b)->year && (a)->month == (b)->month && (a)->day == (b)->day)
+    switch (k) {
+    case 0:
+        return a->idlen && b->idlen && a->id12 == b->id12;
+    case 1:
+        return a->giv && a->giv == b->giv && a->prec == DC_DATE_DAY && b->prec == DC_DATE_DAY &&
+               SAME_DAY(a, b);
+    case 2:
+        return a->giv && a->giv == b->giv && a->prec && b->prec && a->year == b->year &&
+               a->famcls == b->famcls && a->mid2 == b->mid2;
+    case 3:
+        return a->giv && a->giv == b->giv && a->ward && a->ward == b->ward &&
+               a->famcls == b->famcls;
+    case 4:
+        return a->giv && a->giv == b->giv && a->nward && a->nward == b->nward &&
+               a->famcls == b->famcls;
+    case 5:
+        return a->idlen && b->idlen && a->giv && a->giv == b->giv &&
+               a->id12 >> 24 == b->id12 >> 24 && a->famcls == b->famcls;
+    case 6:
+        return a->cmndlen && b->cmndlen && a->cmnd == b->cmnd;
+    case 7:
+        return a->famcls && a->famcls == b->famcls && a->mid == b->mid && a->prec == DC_DATE_DAY &&
+               b->prec == DC_DATE_DAY && SAME_DAY(a, b);
+    case 8:
+        return a->prec == DC_DATE_DAY && b->prec == DC_DATE_DAY && SAME_DAY(a, b) &&
+               (a->ward    ? a->ward
+                : a->nward ? a->nward + 0x80000000u
+                           : 0) == (b->ward    ? b->ward
+                                    : b->nward ? b->nward + 0x80000000u
+                                               : 0) &&
+               (a->ward || a->nward);
+    }
+    return 0;
+#undef SAME_DAY
+}
+
+/* One blocking thread's scratch: room for vcap (key, record) entries (and
+ * as many again inside the sort), and a byte a record for the partition
+ * its key falls in. */
+struct bscratch {
+    struct ki *v;
+    size_t vcap;
+    uint8_t *part;
+};
+
+/* The keys v[0, m) (one range of key hashes, so whole blocks): sorted, the
+ * blocks over the cap split, the fingerprints kept, and the blocks of two
+ * or more appended to rule k's groups. */
+static int
+block_range(struct run *R, int k, struct ki *v, size_t m, struct dc_error *err)
 {
     struct rule_groups *g = &R->rg[k];
     struct split_stat *st = &R->split[k];
-    size_t n = 0, i, j, x, cg = 0, cm = 0;
+    size_t i, j, x;
 
-    for (i = 0; i < R->c.n; i++) {
-        uint64_t key = rule_key(k, &R->c.r[i]);
-
-        if (key) {
-            v[n].k = key;
-            v[n].i = (uint32_t)i;
-            n++;
-        }
-    }
-    if (link_hash_sort(v, n, err))
+    if (link_hash_sort(v, m, err))
         return -1;
     /* Blocks over the cap are split in place; every block stays contiguous. */
-    for (i = 0; i < n; i = j) {
-        for (j = i + 1; j < n && v[j].k == v[i].k; j++)
+    for (i = 0; i < m; i = j) {
+        for (j = i + 1; j < m && v[j].k == v[i].k; j++)
             ;
         if (j - i <= R->o->max_block)
             continue;
@@ -426,35 +470,115 @@ build_rule(struct run *R, int k, struct ki *v, struct dc_error *err)
         split_block(R, k, v, i, j, 0, st);
     }
     if (k < KEY_COLS)
-        for (x = 0; x < n; x++)
+        for (x = 0; x < m; x++)
             R->keys[(size_t)v[x].i * KEY_COLS + (size_t)k] = key_fp(v[x].k);
-    /* Count first, then fill, so each rule's arrays are allocated once. */
-    for (i = 0; i < n; i = j) {
-        for (j = i + 1; j < n && v[j].k == v[i].k; j++)
+    for (i = 0; i < m; i = j) {
+        for (j = i + 1; j < m && v[j].k == v[i].k; j++)
             ;
         if (j - i < 2)
             continue;
-        cg++;
-        cm += j - i;
+        if (g->ngroups + 1 >= g->cap_start) {
+            uint32_t *p = dc_grow(g->start, &g->cap_start, 4096, sizeof *p);
+
+            if (!p)
+                return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+            g->start = p;
+        }
+        while (g->nmem + (j - i) > g->cap_mem) {
+            uint32_t *p = dc_grow(g->mem, &g->cap_mem, 16384, sizeof *p);
+
+            if (!p)
+                return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+            g->mem = p;
+        }
         if (j - i > g->maxgroup)
             g->maxgroup = j - i;
         if (train_rule[k])
             g->upper += (unsigned long long)(j - i) * (j - i - 1) / 2;
-    }
-    g->mem = malloc((cm ? cm : 1) * sizeof *g->mem);
-    g->start = malloc((cg + 1) * sizeof *g->start);
-    if (!g->mem || !g->start)
-        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-    for (i = 0; i < n; i = j) {
-        for (j = i + 1; j < n && v[j].k == v[i].k; j++)
-            ;
-        if (j - i < 2)
-            continue;
+        g->allpairs += (unsigned long long)(j - i) * (j - i - 1) / 2;
         g->start[g->ngroups++] = (uint32_t)g->nmem;
-        while (i < j)
-            g->mem[g->nmem++] = v[i++].i;
+        for (x = i; x < j; x++)
+            g->mem[g->nmem++] = v[x].i;
+    }
+    return 0;
+}
+
+/* Blocks of rule k.  Writes only R->rg[k] and rule k's column of R->keys,
+ * so rules build in parallel.  When every record's key fits the scratch,
+ * in one go; otherwise (issue 21: the scratch is what a budget can bound)
+ * the key hashes are cut by their top byte into ranges that each fit, and
+ * each range is gathered (its keys computed again), sorted and blocked on
+ * its own.  A block lies in one range, so the blocks are the same either
+ * way; only their order in the groups differs, which no result depends
+ * on (the workers' sums and pairs are merged in (a,b) order). */
+static int
+build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
+{
+    struct rule_groups *g = &R->rg[k];
+    size_t n = R->c.n, m = 0, i, cnt[256] = {0};
+    unsigned b0, b1;
+
+    if (n <= s->vcap) {
+        for (i = 0; i < n; i++) {
+            uint64_t key = rule_key(k, &R->c.r[i]);
+
+            if (key) {
+                s->v[m].k = key;
+                s->v[m].i = (uint32_t)i;
+                m++;
+            }
+        }
+        if (block_range(R, k, s->v, m, err))
+            return -1;
+    } else {
+        for (i = 0; i < n; i++) {
+            uint64_t key = rule_key(k, &R->c.r[i]);
+
+            s->part[i] = (uint8_t)(key >> 56);
+            if (key)
+                cnt[key >> 56]++;
+        }
+        for (b0 = 0; b0 < 256; b0 = b1) {
+            size_t want = cnt[b0];
+
+            for (b1 = b0 + 1; b1 < 256 && want + cnt[b1] <= s->vcap; b1++)
+                want += cnt[b1];
+            if (want > s->vcap) { /* one top byte over the scratch: room for it */
+                struct ki *v = realloc(s->v, want * sizeof *v);
+
+                if (!v)
+                    return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+                s->v = v;
+                s->vcap = want;
+            }
+            for (i = 0, m = 0; i < n; i++) {
+                uint64_t key;
+
+                if (s->part[i] < b0 || s->part[i] >= b1 || !(key = rule_key(k, &R->c.r[i])))
+                    continue;
+                s->v[m].k = key;
+                s->v[m].i = (uint32_t)i;
+                m++;
+            }
+            if (block_range(R, k, s->v, m, err))
+                return -1;
+        }
+    }
+    if (!g->start) {
+        g->start = malloc(sizeof *g->start);
+        if (!g->start)
+            return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     }
     g->start[g->ngroups] = (uint32_t)g->nmem;
+    /* the doubling's slack back (a realloc that fails leaves it as it is) */
+    if (g->nmem && g->cap_mem > g->nmem) {
+        uint32_t *p = realloc(g->mem, g->nmem * sizeof *p);
+
+        if (p) {
+            g->mem = p;
+            g->cap_mem = g->nmem;
+        }
+    }
     return 0;
 }
 
@@ -494,40 +618,50 @@ size_t
 link_memory(size_t requested)
 {
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    size_t half;
 
     if (requested)
         return requested;
     if (pages <= 0 || size <= 0)
-        return (size_t)1 << 30;
-    return (size_t)pages / 2 * (size_t)size;
+        return DEFAULT_MEMORY;
+    half = (size_t)pages / 2 * (size_t)size;
+    return half < DEFAULT_MEMORY ? half : DEFAULT_MEMORY;
 }
 
 static void *
 rule_worker(void *arg)
 {
     struct rule_worker *w = arg;
-    struct ki *v = malloc((w->R->c.n ? w->R->c.n : 1) * sizeof *v);
+    size_t n = w->R->c.n;
+    struct bscratch s;
     int k;
 
-    if (!v) {
+    s.vcap = n < w->R->block_cap ? n : w->R->block_cap;
+    s.v = malloc((s.vcap ? s.vcap : 1) * sizeof *s.v);
+    s.part = s.vcap < n ? malloc(n) : NULL;
+    if (!s.v || (s.vcap < n && !s.part)) {
+        free(s.v);
+        free(s.part);
         w->rc = dc_error_set(&w->err, DC_EX_OSERR, "dedup: out of memory");
         return NULL;
     }
     for (k = w->tid; k < NRULES && !w->rc; k += w->R->block_threads)
-        w->rc = build_rule(w->R, k, v, &w->err);
-    free(v);
+        w->rc = build_rule(w->R, k, &s, &w->err);
+    free(s.v);
+    free(s.part);
     return NULL;
 }
 
 /* The scan asks, for each pair of a block, whether an earlier rule put
- * both records in one block: every record's keys under the first KEY_COLS
- * rules, side by side, are kept for it (computing them there, hashing each
- * time in both passes, was a tenth of the run).  Only a 31-bit fingerprint
- * of each: 32 bytes a record instead of 72 for all nine 64-bit keys (issue
- * 21).  A pair whose keys differ but whose fingerprints agree is taken as
- * seen by the earlier rule and not scored again: one chance in 2^31 for
- * each earlier rule of each pair compared, well under one pair per run at
- * ten million records. */
+ * both records in one block: the same key under that rule (same_key, on
+ * the fields) and, for a block split over the cap, the same part of it.
+ * The part is told by a 16-bit fingerprint of the record's final key
+ * under each of the first KEY_COLS rules, kept side by side: 16 bytes a
+ * record (issue 21; it was 32 for 31-bit fingerprints of the key alone,
+ * 72 for all nine keys).  Two parts of one split block whose fingerprints
+ * agree are taken as one: one chance in 65,536 for a pair the earlier
+ * rule's split kept apart, and then only if a later rule brings it back
+ * together. */
 static int
 build_keys(struct run *R, struct dc_error *err)
 {
@@ -544,6 +678,7 @@ int
 link_build_rules(struct run *R, struct dc_error *err)
 {
     struct rule_worker w[LINK_MAX_THREADS];
+    unsigned long long allpairs = 0;
     int t, k;
 
     if (build_keys(R, err))
@@ -561,12 +696,17 @@ link_build_rules(struct run *R, struct dc_error *err)
         const struct rule_groups *g = &R->rg[k];
 
         R->upper += g->upper;
+        allpairs += g->allpairs;
         if (g->maxgroup > R->maxgroup)
             R->maxgroup = g->maxgroup;
         R->res->nblocks_split += R->split[k].blocks;
         if (R->split[k].blocks && note_split(R, k, &R->split[k], err))
             return -1;
     }
+    /* A cache the blocks' pairs would overflow is dropped when full: not
+     * kept at all, the training pass walks only the training rules. */
+    if (allpairs > (unsigned long long)R->gc_lim * (unsigned long long)R->nthreads)
+        R->gc_lim = 0;
     return 0;
 }
 
@@ -715,12 +855,12 @@ scan_worker(void *arg)
             for (x = s; x < e; x++) {
                 uint32_t a = g->mem[x];
                 const struct rec *ra = &R->c.r[a];
-                const uint32_t *ka = &R->keys[(size_t)a * KEY_COLS];
+                const uint16_t *ka = &R->keys[(size_t)a * KEY_COLS];
 
                 for (y = x + 1; y < e; y++) {
                     uint32_t b = g->mem[y], gm;
                     const struct rec *rb = &R->c.r[b];
-                    const uint32_t *kb = &R->keys[(size_t)b * KEY_COLS];
+                    const uint16_t *kb = &R->keys[(size_t)b * KEY_COLS];
                     int seen = 0, seen_train = 0, count;
 
                     /* COUNT: a sampled pair of a training rule is counted;
@@ -738,7 +878,7 @@ scan_worker(void *arg)
                      * are the parts' keys).  Counting asks only about the
                      * training rules. */
                     for (j = 0; j < k && !seen_train; j++)
-                        if (ka[j] && ka[j] == kb[j] && rule_pair_ok(j, ra, rb)) {
+                        if (ka[j] == kb[j] && same_key(j, ra, rb) && rule_pair_ok(j, ra, rb)) {
                             seen = 1;
                             seen_train = train_rule[j];
                             if (w->mode == SCAN_SCORE)
@@ -785,7 +925,7 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         w[t].tid = t;
         w[t].nthreads = nt;
         w[t].mode = mode;
-        w[t].caching = mode == SCAN_COUNT;
+        w[t].caching = mode == SCAN_COUNT && R->gc_lim > 0;
         if (mode == SCAN_SCORE && R->gc_ok) {
             w[t].gc = R->gc[t];
             w[t].ngc = R->ngc[t];
@@ -838,20 +978,27 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         }
     }
     if (mode == SCAN_SCORE) {
-        size_t tot = 0, o = 0;
+        /* The first worker's array grows to hold the others', each freed
+         * once copied: the kept pairs are not held twice (issue 21). */
+        size_t tot = 0, o = w[0].npairs;
+        struct dc_dedup_pair *all;
 
         for (t = 0; t < nt; t++)
             tot += w[t].npairs;
-        R->pairs = malloc((tot ? tot : 1) * sizeof *R->pairs);
-        if (!R->pairs) {
+        all = realloc(w[0].pairs, (tot ? tot : 1) * sizeof *all);
+        if (!all) {
             rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
             goto out;
         }
-        for (t = 0; t < nt; t++) {
+        w[0].pairs = NULL;
+        for (t = 1; t < nt; t++) {
             if (w[t].npairs)
-                memcpy(R->pairs + o, w[t].pairs, w[t].npairs * sizeof *R->pairs);
+                memcpy(all + o, w[t].pairs, w[t].npairs * sizeof *all);
             o += w[t].npairs;
+            free(w[t].pairs);
+            w[t].pairs = NULL;
         }
+        R->pairs = all;
         R->npairs = tot;
     }
 out:

@@ -98,6 +98,7 @@
 #define MAX_NOTES 64
 #define MAX_KEPT_PAIRS 100000000ull /* 1.6 GB of pairs: beyond any review */
 #define MAX_PARAMS_TEXT (64u << 20)
+#define DEFAULT_MEMORY ((size_t)1 << 30) /* --memory unset: 1 GiB, or half the machine's if less */
 #define NRULES 9
 #define PATTERN_BITS 14
 #define LINK_PARAMS_FORMAT 2 /* 2: the address comparison has house levels */
@@ -560,10 +561,11 @@ int link_hash_sort(struct ki *v, size_t n, struct dc_error *err);
 
 struct rule_groups {
     size_t maxgroup;
-    unsigned long long upper; /* pairs in its compared blocks */
-    uint32_t *mem;            /* members of compared blocks, block after block */
-    uint32_t *start;          /* ngroups + 1 offsets into mem */
-    size_t ngroups, nmem;
+    unsigned long long upper;    /* pairs in its compared blocks, training rules */
+    unsigned long long allpairs; /* pairs in its compared blocks */
+    uint32_t *mem;               /* members of compared blocks, block after block */
+    uint32_t *start;             /* ngroups + 1 offsets into mem */
+    size_t ngroups, nmem, cap_mem, cap_start;
 };
 
 /* What splitting blocks over the cap did under one rule, for its note. */
@@ -602,11 +604,12 @@ struct run {
     size_t maxgroup;     /* largest compared block */
     uint64_t sample_lim; /* COUNT pass: keep a pair when its hash <= this */
     double sample_frac;  /* the share of candidate pairs that passes */
-    uint32_t *keys;      /* n * KEY_COLS: fingerprints of every record's keys (key_fp) */
+    uint16_t *keys;      /* n * KEY_COLS: fingerprints of every record's keys (key_fp) */
     struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
     size_t ngc[LINK_MAX_THREADS];
     int nthreads;      /* dc_dedup_opts.threads, resolved: 1..LINK_MAX_THREADS */
-    int block_threads; /* rules blocked at once: each takes n * 16 bytes (--memory) */
+    int block_threads; /* rules blocked at once (--memory) */
+    size_t block_cap;  /* keys each blocking thread sorts at once (--memory): 32 bytes each */
     size_t gc_lim;     /* pairs each worker may cache (pair_cache, GCACHE_MAX, --memory) */
     int gc_ok;
 };
@@ -626,7 +629,8 @@ void link_fan_out(void *(*fn)(void *), void *args, size_t size, int n, int nthre
 /* opts.threads resolved (util/threads.h): 0 = the machine's, capped at
  * LINK_MAX_THREADS. */
 int link_threads(int requested);
-/* opts.memory resolved: 0 = half the machine's physical memory (sysconf). */
+/* opts.memory resolved: 0 = DEFAULT_MEMORY, or half the machine's physical
+ * memory (sysconf) when that is less. */
 size_t link_memory(size_t requested);
 /* Every record's key under every rule, then the blocks of all rules. */
 int link_build_rules(struct run *R, struct dc_error *err);
@@ -649,7 +653,7 @@ pattern_level(uint32_t x, int k)
 
 void link_estimate_u(struct run *R, struct dc_dedup_params *p);
 int link_estimate_m(struct run *R, struct dc_dedup_params *p, struct dc_error *err);
-int link_tf_build(struct run *R, struct tf_table *t, int given, struct ki *v, struct dc_error *err);
+int link_tf_build(struct run *R, struct tf_table *t, int given, struct dc_error *err);
 
 /* ---- clustering (cluster.c) --------------------------------------------- */
 

@@ -172,15 +172,17 @@ arena_put(struct arena *a, const unsigned char *text, int len, const char **out)
 }
 
 static int
-keys_alloc(struct dc_linkset *ls, long long n, struct dc_error *err)
+keys_alloc(struct dc_linkset *ls, long long n, int keep_source, struct dc_error *err)
 {
     size_t m = n ? (size_t)n : 1;
 
     ls->strings = calloc(1, sizeof *ls->strings);
     ls->record_id = malloc(m * sizeof *ls->record_id);
-    ls->source = malloc(m * sizeof *ls->source);
-    ls->src_row = malloc(m * sizeof *ls->src_row);
-    if (!ls->strings || !ls->record_id || !ls->source || !ls->src_row) {
+    if (keep_source) {
+        ls->source = malloc(m * sizeof *ls->source);
+        ls->src_row = malloc(m * sizeof *ls->src_row);
+    }
+    if (!ls->strings || !ls->record_id || (keep_source && (!ls->source || !ls->src_row))) {
         dc_linkset_release(ls);
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     }
@@ -200,7 +202,7 @@ load_whole(struct dc_db *db, const int64_t *two, struct dc_linkset *ls, struct d
     memset(ls, 0, sizeof *ls);
     if (!two && (n = dc_db_count(db, "SELECT count(*) FROM person", err)) < 0)
         return -1;
-    if (keys_alloc(ls, n, err) < 0)
+    if (keys_alloc(ls, n, 1, err) < 0)
         return -1;
     ls->recs = calloc(n ? (size_t)n : 1, sizeof *ls->recs);
     if (!ls->recs) {
@@ -219,8 +221,10 @@ load_whole(struct dc_db *db, const int64_t *two, struct dc_linkset *ls, struct d
         struct dc_person *p = &ls->recs[i];
         (void)dc_prow_load(q, DC_PROW_DEDUP, p, keep_interned, ls->strings);
         ls->record_id[i] = p->record_id;
-        ls->source[i] = p->source;
-        ls->src_row[i] = p->src_row;
+        if (ls->source) {
+            ls->source[i] = p->source;
+            ls->src_row[i] = p->src_row;
+        }
         i++;
     }
     sqlite3_finalize(q);
@@ -330,8 +334,10 @@ load_job(void *ud, unsigned s)
             goto fail;
         }
         ls->record_id[i] = p->record_id;
-        ls->source[i] = p->source;
-        ls->src_row[i] = p->src_row;
+        if (ls->source) {
+            ls->source[i] = p->source;
+            ls->src_row[i] = p->src_row;
+        }
         i++;
         sl->nb++;
     }
@@ -358,8 +364,8 @@ slots_free(struct loader *L)
 }
 
 int
-dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_input **inp,
-                      struct dc_error *err)
+dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, int keep_source,
+                      struct dc_dedup_input **inp, struct dc_error *err)
 {
     struct dc_dedup_input *in = NULL;
     struct loader L;
@@ -373,7 +379,7 @@ dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, struct dc_dedup_i
     n = dc_db_count(db, "SELECT count(*) FROM person", err);
     if (n < 0)
         return -1;
-    if (keys_alloc(ls, n, err) < 0)
+    if (keys_alloc(ls, n, keep_source, err) < 0)
         return -1;
     if (dc_dedup_input_new((size_t)n, &in, err) < 0)
         goto fail;
@@ -606,20 +612,24 @@ dc_linkdb_params_save(struct dc_db *db, const struct dc_dedup_params *p, const c
 }
 
 /* (source, src_row) -> record index: records sorted by that key. */
-struct key_ix {
-    const char *source;
-    int64_t src_row;
-    size_t ix;
-};
-
+/* (source, src_row) of record i against that of record j, or of a key. */
 static int
-cmp_key(const void *a, const void *b)
+cmp_src(const char *sa, int64_t ra, const char *sb, int64_t rb)
 {
-    const struct key_ix *x = a, *y = b;
-    int c = strcmp(x->source ? x->source : "", y->source ? y->source : "");
+    int c = strcmp(sa ? sa : "", sb ? sb : "");
+
     if (c)
         return c;
-    return (x->src_row > y->src_row) - (x->src_row < y->src_row);
+    return (ra > rb) - (ra < rb);
+}
+
+static int
+cmp_ix(const void *a, const void *b, void *ctx)
+{
+    const struct dc_linkset *ls = ctx;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+
+    return cmp_src(ls->source[i], ls->src_row[i], ls->source[j], ls->src_row[j]);
 }
 
 int
@@ -628,7 +638,7 @@ dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, l
 {
     struct dc_csv_opts copts = {.encoding = "utf-8", .delimiter = ','};
     struct dc_csv_reader *r = NULL;
-    struct key_ix *keys = NULL;
+    uint32_t *keys = NULL; /* record indexes in (source, src_row) order: 4 bytes a record */
     uint64_t *truth = NULL;
     struct dc_csv_row row;
     int c_source = -1, c_row = -1, c_person = -1, rc;
@@ -641,11 +651,15 @@ dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, l
         dc_error_set(err, DC_EX_OSERR, "out of memory");
         goto fail;
     }
+    if (ls->n && (!ls->source || !ls->src_row)) {
+        dc_error_set(err, DC_EX_SOFTWARE, "truth: the records were loaded without their sources");
+        goto fail;
+    }
     for (size_t i = 0; i < ls->n; i++) {
-        keys[i] = (struct key_ix){ls->source[i], ls->src_row[i], i};
+        keys[i] = (uint32_t)i;
         truth[i] = (1ull << 63) | i; /* unnamed records: an entity of their own */
     }
-    qsort(keys, ls->n, sizeof *keys, cmp_key);
+    qsort_r(keys, ls->n, sizeof *keys, cmp_ix, (void *)ls);
     r = dc_csv_open(path, &copts, err);
     if (!r)
         goto fail;
@@ -666,13 +680,23 @@ dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, l
     while ((rc = dc_csv_next(r, &row, err)) == 1) {
         if (row.reject)
             continue;
-        struct key_ix k = {row.fields[c_source], strtoll(row.fields[c_row], NULL, 10), 0};
-        struct key_ix *hit = bsearch(&k, keys, ls->n, sizeof *keys, cmp_key);
-        if (hit) {
+        const char *src = row.fields[c_source];
+        int64_t srow = strtoll(row.fields[c_row], NULL, 10);
+        size_t lo = 0, hi = ls->n;
+
+        while (lo < hi) { /* the first index not below the key */
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (cmp_src(ls->source[keys[mid]], ls->src_row[keys[mid]], src, srow) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < ls->n && cmp_src(ls->source[keys[lo]], ls->src_row[keys[lo]], src, srow) == 0) {
             /* person ids are opaque text: hash them (64-bit, collisions
              * negligible at a few million persons) */
             const char *pid = row.fields[c_person];
-            truth[hit->ix] = dc_hash64(pid, strlen(pid)) & ~(1ull << 63);
+            truth[keys[lo]] = dc_hash64(pid, strlen(pid)) & ~(1ull << 63);
             (*matched)++;
         }
     }

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/resource.h>
+
 static const char *const level_names[DC_CMP_COUNT][DC_DEDUP_MAX_LEVELS] = {
     {"null", "exact (NFC)", "exact folded", "surname variant (Hoang/Huynh, Vu/Vo)",
      "given equal, middle missing or Thi/Van dropped", "jaro-winkler >= 0.95",
@@ -51,6 +53,16 @@ dc_dedup_cpu(void)
     return clock_s(CLOCK_PROCESS_CPUTIME_ID);
 }
 
+double
+dc_dedup_peak_mb(void)
+{
+    struct rusage ru;
+
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)ru.ru_maxrss / 1024.0; /* KB on Linux */
+}
+
 /* Ends phase ph: its wall and CPU seconds since *t and *c, which move on. */
 static void
 phase_end(struct dc_dedup_result *out, int ph, double *t, double *c)
@@ -59,6 +71,7 @@ phase_end(struct dc_dedup_result *out, int ph, double *t, double *c)
 
     out->phase_s[ph] = t1 - *t;
     out->phase_cpu[ph] = c1 - *c;
+    out->phase_peak_mb[ph] = dc_dedup_peak_mb();
     *t = t1;
     *c = c1;
 }
@@ -258,35 +271,44 @@ dc_dedup_run_input(struct dc_dedup_input *in, const struct dc_dedup_params *give
  * end is counted first: the records and string tables, the key
  * fingerprints, the blocks' member lists (at most one entry per record and
  * rule) and the clusters.  What is left decides how many rules are blocked
- * at once (each takes n * 16 bytes of scratch) and how many pairs each
- * worker may remember for the scoring pass (half of what is left).
- * Neither changes a result, only the time.  Nothing is spilled to disk yet:
- * a budget below what the run holds is noted and the run goes on at its
- * smallest (one rule at a time, no pair cache). */
+ * at once and how many keys each blocking thread sorts at a time (32 bytes
+ * each: all of a rule's at once when they fit, else ranges of key hashes
+ * that do, at least a sixteenth of the records), and how many pairs each
+ * worker may remember for the scoring pass (half of what is left).  None
+ * of it changes a result, only the time.  A budget below what the run
+ * holds is noted and the run goes on at its smallest. */
 static int
 set_budget(struct run *R, struct dc_error *err)
 {
     size_t n = R->c.n, mem = link_memory(R->o->memory), fixed, left, t, lim;
-    size_t scratch = (n ? n : 1) * sizeof(struct ki);
+    size_t full = (n ? n : 1) * 2 * sizeof(struct ki), floor = n / 16 > 1024 ? n / 16 : 1024;
 
     fixed = link_ctx_bytes(&R->c) +
-            n * (KEY_COLS * sizeof(uint32_t) + NRULES * sizeof(uint32_t) + sizeof(uint32_t));
+            n * (KEY_COLS * sizeof(uint16_t) + NRULES * sizeof(uint32_t) + sizeof(uint32_t));
     left = fixed < mem ? mem - fixed : 0;
-    t = left / scratch;
+    t = left / full;
     R->block_threads = t < 1 ? 1 : t < (size_t)R->nthreads ? (int)t : R->nthreads;
+    R->block_cap = t >= 1 ? n : left / (2 * sizeof(struct ki) + 1);
+    if (R->block_cap < floor)
+        R->block_cap = floor;
+    if (R->block_cap > n)
+        R->block_cap = n;
     lim = R->o->pair_cache && R->o->pair_cache < GCACHE_MAX ? R->o->pair_cache : GCACHE_MAX;
     t = left / 2 / ((size_t)R->nthreads * sizeof(struct gpair));
     R->gc_lim = t < lim ? t : lim;
-    if (fixed + scratch > mem) {
-        size_t need = fixed + scratch;
+    if (fixed + R->block_cap * 2 * sizeof(struct ki) > mem) {
+        size_t need = fixed + R->block_cap * 2 * sizeof(struct ki);
         int mb = mem >= (10u << 20);
 
+        char how[96] = "";
+
+        if (R->block_cap < n)
+            snprintf(how, sizeof how, " in key ranges of %zu records", R->block_cap);
         if (link_add_note(R->res, err,
                           "memory: the records and their blocks need about %zu %s, over the "
-                          "budget of %zu %s; blocking one rule at a time without a pair "
-                          "cache (nothing is spilled to disk)",
+                          "budget of %zu %s; blocking one rule at a time%s, without a pair cache",
                           mb ? need >> 20 : need >> 10, mb ? "MB" : "KB",
-                          mb ? mem >> 20 : mem >> 10, mb ? "MB" : "KB"))
+                          mb ? mem >> 20 : mem >> 10, mb ? "MB" : "KB", how))
             return -1;
     }
     return 0;
@@ -299,7 +321,6 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         struct dc_dedup_result *out, struct dc_error *err)
 {
     struct run R;
-    struct ki *v = NULL;
     struct dc_dedup_params *p = NULL;
     int k, train;
     size_t i, j, n = c->n;
@@ -318,14 +339,10 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     R.nthreads = link_threads(o->threads);
     R.res = out;
     out->phase_s[DC_PHASE_PREP] = R.c.prep_s;
+    out->phase_peak_mb[DC_PHASE_PREP] = dc_dedup_peak_mb();
     if (set_budget(&R, err) || link_ctx_hist(&R.c, err) || link_build_rules(&R, err))
         goto fail;
     phase_end(out, DC_PHASE_BLOCK, &t, &cpu);
-    v = malloc((n ? n : 1) * sizeof *v); /* scratch for the TF counts */
-    if (!v) {
-        dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-        goto fail;
-    }
 
     train = !given || o->train;
     if (train && n >= MIN_TRAIN_RECORDS) {
@@ -377,13 +394,11 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         if (!p->em_converged &&
             link_add_note(out, err, "EM did not converge in %d iterations", p->em_iterations))
             goto fail;
-        if (link_tf_build(&R, &p->tf_full, 0, v, err) || link_tf_build(&R, &p->tf_given, 1, v, err))
+        if (link_tf_build(&R, &p->tf_full, 0, err) || link_tf_build(&R, &p->tf_given, 1, err))
             goto fail;
     } else if (link_params_copy(given, &p, err)) {
         goto fail;
     }
-    free(v);
-    v = NULL;
     free(R.pattern);
     R.pattern = NULL;
     out->params = p;
@@ -402,10 +417,16 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     phase_end(out, DC_PHASE_SCORE, &t, &cpu);
     out->candidate_pairs = R.candidates;
     out->candidate_true_pairs = R.cand_true;
-    for (k = 0; k < NRULES; k++)
+    for (k = 0; k < NRULES; k++) {
         if (link_add_note(out, err, "blocking rule '%s': %zu blocks, %llu new pairs",
                           link_rule_names[k], R.rg[k].ngroups, R.rule_new[k]))
             goto fail;
+        /* the blocks are walked: their room is the clustering's */
+        free(R.rg[k].mem);
+        free(R.rg[k].start);
+        R.rg[k].mem = NULL;
+        R.rg[k].start = NULL;
+    }
     if (link_sort_pairs_ab(&R, err) || link_cluster(&R, err))
         goto fail;
     for (i = 0, j = 0; i < R.npairs; i++)
@@ -418,7 +439,6 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     phase_end(out, DC_PHASE_CLUSTER, &t, &cpu);
     return 0;
 fail:
-    free(v);
     dc_dedup_params_free(p);
     run_free(&R);
     dc_dedup_result_release(out);

@@ -25,10 +25,11 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
         o.max_year = atoi(now_iso); /* "YYYY-..." */
     st->t_load = dc_dedup_clock();
     st->c_load = dc_dedup_cpu();
-    if (dc_linkset_load_input(db, &st->ls, &in, err) < 0)
+    if (dc_linkset_load_input(db, &st->ls, st->truth_path != NULL, &in, err) < 0)
         goto out;
     st->t_run = dc_dedup_clock();
     st->c_run = dc_dedup_cpu();
+    st->peak_run = dc_dedup_peak_mb();
     if (st->truth_path) {
         if (dc_linkdb_truth(st->truth_path, &st->ls, &truth, &st->truth_matched, err) < 0)
             goto out;
@@ -56,6 +57,7 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
         goto out;
     st->t_end = dc_dedup_clock();
     st->c_end = dc_dedup_cpu();
+    st->peak_end = dc_dedup_peak_mb();
     if (truth) {
         dc_dedup_evaluate(st->res.cluster, truth, st->ls.n, st->res.candidate_true_pairs,
                           &st->eval);

@@ -263,39 +263,49 @@ tfc_cmp(const void *x, const void *y)
     return a->h < b->h ? -1 : a->h > b->h;
 }
 
-/* Keep the most frequent values (count >= 2), capped; see link_int.h. */
+/* Keep the most frequent values (count >= 2), capped; see link_int.h.
+ * Counted per interned id (one distinct value, one id), so the scratch is
+ * 8 bytes a distinct value, not 16 a record (issue 21); each value's first
+ * record is the one its text is taken from, as it was when the records
+ * were sorted by value hash. */
 int
-link_tf_build(struct run *R, struct tf_table *t, int given, struct ki *v, struct dc_error *err)
+link_tf_build(struct run *R, struct tf_table *t, int given, struct dc_error *err)
 {
-    size_t n = 0, i, j, nc = 0, cap = 0;
-    struct tfc *c;
     const struct ctx *cx = &R->c;
+    const struct intern *in = given ? &cx->names : &cx->fulls;
+    size_t i, nc = 0, cap = 0, nv = in->n;
+    uint32_t *count = calloc(nv ? nv : 1, sizeof *count), *first;
+    struct tfc *c;
 
+    first = malloc((nv ? nv : 1) * sizeof *first);
+    if (!count || !first) {
+        free(count);
+        free(first);
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    }
     for (i = 0; i < cx->n; i++) {
         uint32_t id = given ? cx->r[i].giv : cx->r[i].full;
-        uint64_t h = id ? (given ? cx->names.hash : cx->fulls.hash)[id] : 0;
 
-        if (h) {
-            v[n].k = h;
-            v[n].i = (uint32_t)i;
-            n++;
-        }
+        if (id && in->hash[id] && count[id]++ == 0)
+            first[id] = (uint32_t)i;
     }
-    if (link_hash_sort(v, n, err))
-        return -1;
-    c = malloc((n ? n : 1) * sizeof *c);
-    if (!c)
+    for (i = 1; i < nv; i++)
+        nc += count[i] >= 2;
+    c = malloc((nc ? nc : 1) * sizeof *c);
+    if (!c) {
+        free(count);
+        free(first);
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-    for (i = 0; i < n; i = j) {
-        for (j = i + 1; j < n && v[j].k == v[i].k; j++)
-            ;
-        if (j - i >= 2) {
-            c[nc].h = v[i].k;
-            c[nc].count = (uint32_t)(j - i);
-            c[nc].first = v[i].i;
+    }
+    for (i = 1, nc = 0; i < nv; i++)
+        if (count[i] >= 2) {
+            c[nc].h = in->hash[i];
+            c[nc].count = count[i];
+            c[nc].first = first[i];
             nc++;
         }
-    }
+    free(count);
+    free(first);
     qsort(c, nc, sizeof *c, tfc_cmp);
     t->cut = cx->n ? 1.0 / (double)cx->n : 0;
     if (nc > DC_DEDUP_TF_MAX) {

@@ -1269,7 +1269,7 @@ test_linkdb_stream_across_batches(void)
     o.seed = 5;
     CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r, &err), 0);
 
-    CHECK_INT(dc_linkset_load_input(db, &ls, &in, &err), 0);
+    CHECK_INT(dc_linkset_load_input(db, &ls, 1, &in, &err), 0);
     CHECK_INT(ls.n, y.n);
     CHECK(ls.recs == NULL);
     CHECK_INT(dc_dedup_input_count(in), y.n);
@@ -1292,7 +1292,7 @@ test_linkdb_stream_across_batches(void)
         struct dc_dedup_result r3;
 
         dc_relay_force_inline(1);
-        CHECK_INT(dc_linkset_load_input(db, &ls2, &in2, &err), 0);
+        CHECK_INT(dc_linkset_load_input(db, &ls2, 1, &in2, &err), 0);
         dc_relay_force_inline(0);
         CHECK_INT(ls2.n, ls.n);
         CHECK(ls2.n == ls.n &&
@@ -1373,7 +1373,7 @@ test_linkdb_field_over_limit_refused(void)
         synth_free(&y);
         return;
     }
-    CHECK_INT(dc_linkset_load_input(db, &ls, &in, &err), -1);
+    CHECK_INT(dc_linkset_load_input(db, &ls, 1, &in, &err), -1);
     CHECK_INT(err.status, DC_EX_DATAERR);
     CHECK(in == NULL && ls.n == 0 && ls.record_id == NULL);
     printf("# %s\n", err.msg);
@@ -1523,8 +1523,8 @@ test_pair_cache_fallback_same(void)
 }
 
 /* A memory budget below what the records need: noted, run at its smallest
- * (one rule blocked at a time, no pair cache), the same result; a budget
- * that fits: no note. */
+ * (one rule blocked at a time, its keys in ranges of hashes, no pair
+ * cache), the same result; a budget that fits: no note. */
 static void
 test_memory_budget_same_result(void)
 {
@@ -1542,8 +1542,8 @@ test_memory_budget_same_result(void)
     CHECK(!note_has(&r, "memory: "));
     o.memory = 100000;
     CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r2, &err), 0);
-    CHECK(note_has(&r2, "over the budget of 97 KB; blocking one rule at a time without a pair "
-                        "cache"));
+    CHECK(note_has(&r2, "over the budget of 97 KB; blocking one rule at a time in key ranges "
+                        "of 1024 records, without a pair cache"));
     /* the same but for that one note */
     CHECK_INT(r2.nnotes, r.nnotes + 1);
     r2.nnotes--;
