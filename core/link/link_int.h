@@ -160,19 +160,23 @@ struct intern {
 /* ---- per-record compact state ------------------------------------------ */
 
 struct rec {
-    uint64_t nfc;  /* hash of the NFC full name (parts joined), 0 = none */
     uint64_t id12; /* BCD digits when idlen == 12, ID_PREFIX_UNKNOWN may be set */
     uint64_t cmnd; /* BCD digits when cmndlen > 0 */
+    uint32_t nfc;  /* hash of the NFC full name (parts joined), 0 = none; only
+                      looked at when the folded names are the same */
     uint32_t fam, mid, mid2, giv, famcls; /* folded ids in names; mid2 = mid minus Thi/Van */
     uint32_t full;                        /* folded full name, id in fulls, 0 = none */
-    uint32_t ward, nward, prov, nprov;    /* ids in codes */
     uint32_t det;                         /* hash of the folded address detail (house
                                              number and street, hamlet), 0 = none */
+    uint16_t ward, nward, prov, nprov;    /* ids in codes (at most 65,535 distinct codes) */
     uint16_t year;
     uint8_t month, day, prec;
     char sex;
     uint8_t idlen, cmndlen;
 };
+/* One cache line a record (issue 21: it was 80 bytes; ten million records
+ * hold 160 MB less). */
+_Static_assert(sizeof(struct rec) == 64, "struct rec is one cache line");
 
 struct ctx {
     struct rec *r;
@@ -283,7 +287,7 @@ cmp_name(const struct ctx *c, const struct rec *a, const struct rec *b)
 
     if (!a->full || !b->full)
         return 0;
-    if (a->nfc == b->nfc)
+    if (a->nfc == b->nfc && a->full == b->full)
         return 1;
     if (a->full == b->full) /* interned: the same id is the same folded name */
         return 2;

@@ -350,7 +350,7 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
         memcpy(nfc + o, gs, gl);
         o += gl;
     }
-    r->nfc = o ? hash_bytes(nfc, o) : 0;
+    r->nfc = o ? (uint32_t)(hash_bytes(nfc, o) >> 32) | 1u : 0;
     jl = joined(c, r, fbuf);
     if (intern_get(&c->fulls, fbuf, jl, &r->full, err))
         return -1;
@@ -386,13 +386,20 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
 }
 
 static int
-code_id(struct ctx *c, const char *s, uint32_t *id, struct dc_error *err)
+code_id(struct ctx *c, const char *s, uint16_t *id, struct dc_error *err)
 {
     size_t n = trimlen(&s);
+    uint32_t v;
 
     if (n > 32)
         n = 32;
-    return intern_get(&c->codes, s ? s : "", n, id, err);
+    if (intern_get(&c->codes, s ? s : "", n, &v, err))
+        return -1;
+    if (v > UINT16_MAX)
+        return dc_error_set(err, DC_EX_DATAERR,
+                            "dedup: over 65,535 distinct ward and province codes");
+    *id = (uint16_t)v;
+    return 0;
 }
 
 /* The address detail (house number and street, or hamlet) reduced to its
