@@ -33,8 +33,8 @@ const char *const link_rule_names[NRULES] = {
 
 /* Key of record r under rule k; 0 = the record has no key for this rule.
  * Never the surname alone (research/dedup.md §B.2: Nguyen is ~38%). */
-static uint64_t
-rule_key(int k, const struct rec *r)
+uint64_t
+link_rule_key(int k, const struct rec *r)
 {
     uint64_t h = (uint64_t)k + 1;
 
@@ -397,8 +397,8 @@ key_fp(uint64_t key)
 /* Whether a and b have the same key under rule k (rule_key's fields,
  * compared as fields: the same test as equal keys, but for the hash's
  * one-in-2^64 collisions). */
-static int
-same_key(int k, const struct rec *a, const struct rec *b)
+int
+link_same_key(int k, const struct rec *a, const struct rec *b)
 {
 #define SAME_DAY(a, b) ((a)->year == (b)->year && (a)->month == (b)->month && (a)->day == (b)->day)
     switch (k) {
@@ -520,7 +520,7 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
 
     if (n <= s->vcap) {
         for (i = 0; i < n; i++) {
-            uint64_t key = rule_key(k, &R->c.r[i]);
+            uint64_t key = link_rule_key(k, &R->c.r[i]);
 
             if (key) {
                 s->v[m].k = key;
@@ -532,7 +532,7 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
             return -1;
     } else {
         for (i = 0; i < n; i++) {
-            uint64_t key = rule_key(k, &R->c.r[i]);
+            uint64_t key = link_rule_key(k, &R->c.r[i]);
 
             s->part[i] = (uint8_t)(key >> 56);
             if (key)
@@ -554,7 +554,7 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
             for (i = 0, m = 0; i < n; i++) {
                 uint64_t key;
 
-                if (s->part[i] < b0 || s->part[i] >= b1 || !(key = rule_key(k, &R->c.r[i])))
+                if (s->part[i] < b0 || s->part[i] >= b1 || !(key = link_rule_key(k, &R->c.r[i])))
                     continue;
                 s->v[m].k = key;
                 s->v[m].i = (uint32_t)i;
@@ -653,7 +653,7 @@ rule_worker(void *arg)
 }
 
 /* The scan asks, for each pair of a block, whether an earlier rule put
- * both records in one block: the same key under that rule (same_key, on
+ * both records in one block: the same key under that rule (link_same_key, on
  * the fields) and, for a block split over the cap, the same part of it.
  * The part is told by a 16-bit fingerprint of the record's final key
  * under each of the first KEY_COLS rules, kept side by side: 16 bytes a
@@ -878,7 +878,7 @@ scan_worker(void *arg)
                      * are the parts' keys).  Counting asks only about the
                      * training rules. */
                     for (j = 0; j < k && !seen_train; j++)
-                        if (ka[j] == kb[j] && same_key(j, ra, rb) && rule_pair_ok(j, ra, rb)) {
+                        if (ka[j] == kb[j] && link_same_key(j, ra, rb) && rule_pair_ok(j, ra, rb)) {
                             seen = 1;
                             seen_train = train_rule[j];
                             if (w->mode == SCAN_SCORE)

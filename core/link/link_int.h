@@ -636,6 +636,10 @@ int link_threads(int requested);
 /* opts.memory resolved: 0 = DEFAULT_MEMORY, or half the machine's physical
  * memory (sysconf) when that is less. */
 size_t link_memory(size_t requested);
+/* Key of record r under rule k; 0 = the record has no key for this rule. */
+uint64_t link_rule_key(int k, const struct rec *r);
+/* Whether a and b have the same non-zero key under rule k, from the fields. */
+int link_same_key(int k, const struct rec *a, const struct rec *b);
 /* Every record's key under every rule, then the blocks of all rules. */
 int link_build_rules(struct run *R, struct dc_error *err);
 /* One pass over the blocks.  The COUNT pass leaves its workers' pair caches
