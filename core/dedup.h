@@ -129,7 +129,7 @@ void dc_dedup_result_release(struct dc_dedup_result *r);
 
 /* The same run over records given in batches, so a caller streaming a
  * million rows from the DB never holds them all as struct dc_person: each
- * batch is reduced to the compact form the linkage compares (about 80 bytes
+ * batch is reduced to the compact form the linkage compares (64 bytes
  * a record) and may be freed after dc_dedup_input_add returns.  Record
  * indexes in the result count across batches in the order added; results
  * are the same as dc_dedup_run over the concatenated array.  expected sizes
