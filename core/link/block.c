@@ -183,8 +183,19 @@ link_radix_sort(struct ki *v, size_t n, struct dc_error *err)
  * with n past a million keys (16 bits, then up to 20: ten million keys took
  * 0.84 s on 16 bits, 0.51-0.60 s on 19-20, the buckets' qsorts the
  * difference). */
+static int hash_sort_from(struct ki *v, size_t n, int skip, struct dc_error *err);
+
 int
 link_hash_sort(struct ki *v, size_t n, struct dc_error *err)
+{
+    return hash_sort_from(v, n, 0, err);
+}
+
+/* Buckets on the key bits below the top skip (a range of blocking's keys
+ * shares its top byte): equal keys still end up side by side, in an order
+ * of their own. */
+static int
+hash_sort_from(struct ki *v, size_t n, int skip, struct dc_error *err)
 {
     struct ki *tmp;
     size_t *cnt, i, b, sum = 0, nb;
@@ -205,7 +216,7 @@ link_hash_sort(struct ki *v, size_t n, struct dc_error *err)
     }
     memset(cnt, 0, nb * sizeof *cnt);
     for (i = 0; i < n; i++)
-        cnt[v[i].k >> sh]++;
+        cnt[(v[i].k << skip) >> sh]++;
     for (b = 0; b < nb; b++) {
         size_t c = cnt[b];
 
@@ -213,7 +224,7 @@ link_hash_sort(struct ki *v, size_t n, struct dc_error *err)
         sum += c;
     }
     for (i = 0; i < n; i++) /* stable: index order kept within a bucket */
-        tmp[cnt[v[i].k >> sh]++] = v[i];
+        tmp[cnt[(v[i].k << skip) >> sh]++] = v[i];
     /* cnt[b] is now the end of bucket b, the start of bucket b + 1 */
     for (b = 0; b < nb; b++) {
         size_t lo = b ? cnt[b - 1] : 0, hi = cnt[b];
@@ -450,13 +461,13 @@ struct bscratch {
  * blocks over the cap split, the fingerprints kept, and the blocks of two
  * or more appended to rule k's groups. */
 static int
-block_range(struct run *R, int k, struct ki *v, size_t m, struct dc_error *err)
+block_range(struct run *R, int k, struct ki *v, size_t m, int skip, struct dc_error *err)
 {
     struct rule_groups *g = &R->rg[k];
     struct split_stat *st = &R->split[k];
     size_t i, j, x;
 
-    if (link_hash_sort(v, m, err))
+    if (hash_sort_from(v, m, skip, err))
         return -1;
     /* Blocks over the cap are split in place; every block stays contiguous. */
     for (i = 0; i < m; i = j) {
@@ -528,7 +539,7 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
                 m++;
             }
         }
-        if (block_range(R, k, s->v, m, err))
+        if (block_range(R, k, s->v, m, 0, err))
             return -1;
     } else {
         for (i = 0; i < n; i++) {
@@ -560,7 +571,7 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
                 s->v[m].i = (uint32_t)i;
                 m++;
             }
-            if (block_range(R, k, s->v, m, err))
+            if (block_range(R, k, s->v, m, 8, err))
                 return -1;
         }
     }
