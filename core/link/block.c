@@ -529,6 +529,11 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
     size_t n = R->c.n, m = 0, i, cnt[256] = {0};
     unsigned b0, b1;
 
+    /* a rule blocked again (the streamed scan) starts afresh */
+    free(g->mem);
+    free(g->start);
+    memset(g, 0, sizeof *g);
+    memset(&R->split[k], 0, sizeof R->split[k]);
     if (n <= s->vcap) {
         for (i = 0; i < n; i++) {
             uint64_t key = link_rule_key(k, &R->c.r[i]);
@@ -684,7 +689,26 @@ build_keys(struct run *R, struct dc_error *err)
     return 0;
 }
 
-/* All rules, R->nthreads at a time; then the totals and notes in rule order. */
+/* The training pass counts a seeded sample of each training rule's pairs:
+ * all of them up to TRAIN_PAIRS, else that many in expectation (a pair is
+ * kept when its hash is at most the limit).  Per rule, so that a rule's
+ * share is known as soon as it is blocked (the streamed scan blocks one
+ * rule at a time); EM's sessions are per rule, and the prior weighs each
+ * rule's counts by its own share. */
+static void
+set_sample(struct run *R, int k)
+{
+    unsigned long long up = R->rg[k].upper;
+
+    R->sample_lim[k] = UINT64_MAX;
+    R->sample_frac[k] = 1.0;
+    if (train_rule[k] && up > TRAIN_PAIRS) {
+        R->sample_frac[k] = (double)TRAIN_PAIRS / (double)up;
+        R->sample_lim[k] = (uint64_t)(18446744073709551615.0 * R->sample_frac[k]);
+    }
+}
+
+/* All rules, R->block_threads at a time (unless streamed); the samples. */
 int
 link_build_rules(struct run *R, struct dc_error *err)
 {
@@ -694,6 +718,8 @@ link_build_rules(struct run *R, struct dc_error *err)
 
     if (build_keys(R, err))
         return -1;
+    if (R->streamed) /* each rule is blocked when its turn in a scan comes */
+        return 0;
     memset(w, 0, sizeof w);
     for (t = 0; t < R->block_threads; t++) {
         w[t].R = R;
@@ -704,20 +730,28 @@ link_build_rules(struct run *R, struct dc_error *err)
         if (w[t].rc)
             return dc_error_set(err, w[t].err.status, "%s", w[t].err.msg);
     for (k = 0; k < NRULES; k++) {
-        const struct rule_groups *g = &R->rg[k];
-
-        R->upper += g->upper;
-        allpairs += g->allpairs;
-        if (g->maxgroup > R->maxgroup)
-            R->maxgroup = g->maxgroup;
-        R->res->nblocks_split += R->split[k].blocks;
-        if (R->split[k].blocks && note_split(R, k, &R->split[k], err))
-            return -1;
+        allpairs += R->rg[k].allpairs;
+        set_sample(R, k);
     }
     /* A cache the blocks' pairs would overflow is dropped when full: not
      * kept at all, the training pass walks only the training rules. */
     if (allpairs > (unsigned long long)R->gc_lim * (unsigned long long)R->nthreads)
         R->gc_lim = 0;
+    return 0;
+}
+
+int
+link_rule_notes(struct run *R, struct dc_error *err)
+{
+    int k;
+
+    for (k = 0; k < NRULES; k++) {
+        if (R->rg[k].maxgroup > R->maxgroup)
+            R->maxgroup = R->rg[k].maxgroup;
+        R->res->nblocks_split += R->split[k].blocks;
+        if (R->split[k].blocks && note_split(R, k, &R->split[k], err))
+            return -1;
+    }
     return 0;
 }
 
@@ -851,6 +885,8 @@ scan_worker(void *arg)
         const struct rule_groups *g = &R->rg[k];
         size_t gi;
 
+        if (R->only_rule >= 0 && k != R->only_rule)
+            continue;
         if (w->mode == SCAN_COUNT && !train_rule[k] && !w->caching)
             continue;
         for (gi = (size_t)w->tid; gi < g->ngroups; gi += (size_t)w->nthreads) {
@@ -878,8 +914,8 @@ scan_worker(void *arg)
                      * while caching, a pair the scoring pass will score is
                      * kept too. */
                     count = w->mode == SCAN_COUNT && train_rule[k] &&
-                            (R->sample_lim == UINT64_MAX ||
-                             mix64((uint64_t)a << 32 | b) <= R->sample_lim);
+                            (R->sample_lim[k] == UINT64_MAX ||
+                             mix64((uint64_t)a << 32 | b) <= R->sample_lim[k]);
                     if (w->mode == SCAN_COUNT && !count && !w->caching)
                         continue;
                     if (!rule_pair_ok(k, ra, rb))
@@ -924,8 +960,8 @@ scan_worker(void *arg)
     return NULL;
 }
 
-int
-link_scan(struct run *R, int mode, struct dc_error *err)
+static int
+scan_once(struct run *R, int mode, struct dc_error *err)
 {
     struct worker w[LINK_MAX_THREADS];
     int nt = R->c.n >= 20000 ? R->nthreads : 1, t, k, rc = 0;
@@ -951,8 +987,6 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         }
     }
     link_fan_out(scan_worker, w, sizeof w[0], nt, nt);
-    R->candidates = 0;
-    R->cand_true = 0;
     for (t = 0; t < nt; t++) {
         if (w[t].failed == 2) {
             rc = dc_error_set(err, DC_EX_DATAERR,
@@ -989,27 +1023,37 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         }
     }
     if (mode == SCAN_SCORE) {
-        /* The first worker's array grows to hold the others', each freed
-         * once copied: the kept pairs are not held twice (issue 21). */
-        size_t tot = 0, o = w[0].npairs;
+        /* Appended to what earlier calls kept; the first worker's array
+         * becomes the whole when it is the first, each other freed once
+         * copied: the kept pairs are not held twice (issue 21). */
+        size_t tot = R->npairs, o;
         struct dc_dedup_pair *all;
 
         for (t = 0; t < nt; t++)
             tot += w[t].npairs;
-        all = realloc(w[0].pairs, (tot ? tot : 1) * sizeof *all);
+        if (!R->pairs) {
+            all = realloc(w[0].pairs, (tot ? tot : 1) * sizeof *all);
+            if (all)
+                w[0].pairs = NULL;
+            o = w[0].npairs;
+            t = 1;
+        } else {
+            all = realloc(R->pairs, (tot ? tot : 1) * sizeof *all);
+            o = R->npairs;
+            t = 0;
+        }
         if (!all) {
             rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
             goto out;
         }
-        w[0].pairs = NULL;
-        for (t = 1; t < nt; t++) {
+        R->pairs = all;
+        for (; t < nt; t++) {
             if (w[t].npairs)
                 memcpy(all + o, w[t].pairs, w[t].npairs * sizeof *all);
             o += w[t].npairs;
             free(w[t].pairs);
             w[t].pairs = NULL;
         }
-        R->pairs = all;
         R->npairs = tot;
     }
 out:
@@ -1019,5 +1063,54 @@ out:
         if (t > 0)
             free(w[t].pattern);
     }
+    return rc;
+}
+
+/* link_int.h.  Resident: the blocks of all rules were built beforehand,
+ * one walk over them.  Streamed (the budget holds one rule's blocks, not
+ * all nine): each rule is blocked in turn, walked and let go; the training
+ * pass blocks only the training rules, the scoring pass all of them again.
+ * The rules come in order either way, so an earlier rule's fingerprints are
+ * there when a later one asks; the same pairs, counts and parameters. */
+int
+link_scan(struct run *R, int mode, struct dc_error *err)
+{
+    struct bscratch s;
+    size_t n = R->c.n;
+    int k, rc = 0;
+
+    R->candidates = 0;
+    R->cand_true = 0;
+    memset(R->rule_new, 0, sizeof R->rule_new);
+    if (!R->streamed) {
+        R->only_rule = -1;
+        return scan_once(R, mode, err);
+    }
+    s.vcap = n < R->block_cap ? n : R->block_cap;
+    s.v = malloc((s.vcap ? s.vcap : 1) * sizeof *s.v);
+    s.part = s.vcap < n ? malloc(n) : NULL;
+    if (!s.v || (s.vcap < n && !s.part)) {
+        free(s.v);
+        free(s.part);
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    }
+    for (k = 0; k < NRULES && !rc; k++) {
+        if (mode == SCAN_COUNT && !train_rule[k])
+            continue;
+        rc = build_rule(R, k, &s, err);
+        if (rc)
+            break;
+        set_sample(R, k);
+        R->only_rule = k;
+        rc = scan_once(R, mode, err);
+        /* the counts stay (notes), the member lists go */
+        free(R->rg[k].mem);
+        free(R->rg[k].start);
+        R->rg[k].mem = NULL;
+        R->rg[k].start = NULL;
+    }
+    R->only_rule = -1;
+    free(s.v);
+    free(s.part);
     return rc;
 }

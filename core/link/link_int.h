@@ -604,11 +604,13 @@ struct run {
     size_t npairs, cap_pairs;
     double keep_min, keep_w;
     struct scorer sc;
-    unsigned long long candidates, cand_true, upper, rule_new[NRULES];
-    size_t maxgroup;     /* largest compared block */
-    uint64_t sample_lim; /* COUNT pass: keep a pair when its hash <= this */
-    double sample_frac;  /* the share of candidate pairs that passes */
-    uint16_t *keys;      /* n * KEY_COLS: fingerprints of every record's keys (key_fp) */
+    unsigned long long candidates, cand_true, rule_new[NRULES];
+    size_t maxgroup;             /* largest compared block */
+    uint64_t sample_lim[NRULES]; /* COUNT pass: keep a pair when its hash <= this */
+    double sample_frac[NRULES];  /* the share of the rule's pairs that passes */
+    int streamed;                /* blocks built a rule at a time as the scans come */
+    int only_rule;               /* the rule a scan walks, -1 = all */
+    uint16_t *keys;              /* n * KEY_COLS: fingerprints of every record's keys (key_fp) */
     struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
     size_t ngc[LINK_MAX_THREADS];
     int nthreads;      /* dc_dedup_opts.threads, resolved: 1..LINK_MAX_THREADS */
@@ -640,8 +642,12 @@ size_t link_memory(size_t requested);
 uint64_t link_rule_key(int k, const struct rec *r);
 /* Whether a and b have the same non-zero key under rule k, from the fields. */
 int link_same_key(int k, const struct rec *a, const struct rec *b);
-/* Every record's key under every rule, then the blocks of all rules. */
+/* The key fingerprints' table, then (unless streamed) the blocks of all
+ * rules and each training rule's sample. */
 int link_build_rules(struct run *R, struct dc_error *err);
+/* After the scoring pass: the largest block and the notes on split blocks,
+ * in rule order. */
+int link_rule_notes(struct run *R, struct dc_error *err);
 /* One pass over the blocks.  The COUNT pass leaves its workers' pair caches
  * in R->gc for the SCORE pass. */
 int link_scan(struct run *R, int mode, struct dc_error *err);

@@ -269,24 +269,28 @@ dc_dedup_run_input(struct dc_dedup_input *in, const struct dc_dedup_params *give
 
 /* The memory budget (issue 21).  What the run holds from blocking to the
  * end is counted first: the records and string tables, the key
- * fingerprints, the blocks' member lists (at most one entry per record and
- * rule) and the clusters.  What is left decides how many rules are blocked
- * at once and how many keys each blocking thread sorts at a time (32 bytes
- * each: all of a rule's at once when they fit, else ranges of key hashes
- * that do, at least a sixteenth of the records), and how many pairs each
- * worker may remember for the scoring pass (half of what is left).  None
- * of it changes a result, only the time.  A budget below what the run
- * holds is noted and the run goes on at its smallest. */
+ * fingerprints and the clusters; then the blocks' member lists (at most an
+ * entry per record and rule), of all nine rules when they fit beside the
+ * rest ("resident"), else of one rule at a time, each blocked when a pass
+ * comes to it ("streamed", link_scan).  What is left decides how many
+ * rules are blocked at once, how many keys a blocking thread sorts at a
+ * time (32 bytes each: all of a rule's at once when they fit, else ranges
+ * of key hashes that do, at least a sixteenth of the records) and how many
+ * pairs each worker may remember for the scoring pass (half of what is
+ * left; none when streamed).  None of it changes a result, only the time.
+ * A budget below what the run needs at its smallest is noted. */
 static int
 set_budget(struct run *R, struct dc_error *err)
 {
-    size_t n = R->c.n, mem = link_memory(R->o->memory), fixed, left, t, lim;
+    size_t n = R->c.n, mem = link_memory(R->o->memory), base, left, t, lim;
     size_t full = (n ? n : 1) * 2 * sizeof(struct ki), floor = n / 16 > 1024 ? n / 16 : 1024;
+    size_t all_groups = n * NRULES * sizeof(uint32_t), one_group = n * 2 * sizeof(uint32_t);
 
-    fixed = link_ctx_bytes(&R->c) +
-            n * (KEY_COLS * sizeof(uint16_t) + NRULES * sizeof(uint32_t) + sizeof(uint32_t));
-    left = fixed < mem ? mem - fixed : 0;
-    t = left / full;
+    base = link_ctx_bytes(&R->c) + n * (KEY_COLS * sizeof(uint16_t) + sizeof(uint32_t));
+    R->streamed = base + all_groups + full > mem;
+    base += R->streamed ? one_group : all_groups;
+    left = base < mem ? mem - base : 0;
+    t = R->streamed ? 0 : left / full;
     R->block_threads = t < 1 ? 1 : t < (size_t)R->nthreads ? (int)t : R->nthreads;
     R->block_cap = t >= 1 ? n : left / (2 * sizeof(struct ki) + 1);
     if (R->block_cap < floor)
@@ -295,20 +299,22 @@ set_budget(struct run *R, struct dc_error *err)
         R->block_cap = n;
     lim = R->o->pair_cache && R->o->pair_cache < GCACHE_MAX ? R->o->pair_cache : GCACHE_MAX;
     t = left / 2 / ((size_t)R->nthreads * sizeof(struct gpair));
-    R->gc_lim = t < lim ? t : lim;
-    if (fixed + R->block_cap * 2 * sizeof(struct ki) > mem) {
-        size_t need = fixed + R->block_cap * 2 * sizeof(struct ki);
+    R->gc_lim = R->streamed ? 0 : t < lim ? t : lim;
+    if (R->streamed) {
+        size_t need = base + R->block_cap * (2 * sizeof(struct ki) + 1);
         int mb = mem >= (10u << 20);
-
         char how[96] = "";
 
         if (R->block_cap < n)
             snprintf(how, sizeof how, " in key ranges of %zu records", R->block_cap);
         if (link_add_note(R->res, err,
-                          "memory: the records and their blocks need about %zu %s, over the "
-                          "budget of %zu %s; blocking one rule at a time%s, without a pair cache",
-                          mb ? need >> 20 : need >> 10, mb ? "MB" : "KB",
-                          mb ? mem >> 20 : mem >> 10, mb ? "MB" : "KB", how))
+                          "memory: all blocks of the records need about %zu %s, over the "
+                          "budget of %zu %s; each rule blocked when a pass comes to it%s, "
+                          "without a pair cache%s",
+                          mb ? (base - one_group + all_groups + full) >> 20
+                             : (base - one_group + all_groups + full) >> 10,
+                          mb ? "MB" : "KB", mb ? mem >> 20 : mem >> 10, mb ? "MB" : "KB", how,
+                          need > mem ? " (still over the budget)" : ""))
             return -1;
     }
     return 0;
@@ -351,12 +357,6 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         if (!R.pattern || !p) {
             dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
             goto fail;
-        }
-        R.sample_lim = UINT64_MAX;
-        R.sample_frac = 1.0;
-        if (R.upper > TRAIN_PAIRS) {
-            R.sample_frac = (double)TRAIN_PAIRS / (double)R.upper;
-            R.sample_lim = (uint64_t)(18446744073709551615.0 * R.sample_frac);
         }
         if (link_scan(&R, SCAN_COUNT, err))
             goto fail;
@@ -415,6 +415,8 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
     free(R.keys);
     R.keys = NULL;
     phase_end(out, DC_PHASE_SCORE, &t, &cpu);
+    if (link_rule_notes(&R, err))
+        goto fail;
     out->candidate_pairs = R.candidates;
     out->candidate_true_pairs = R.cand_true;
     for (k = 0; k < NRULES; k++) {

@@ -236,9 +236,9 @@ link_estimate_m(struct run *R, struct dc_dedup_params *p, struct dc_error *err)
                     pu *= p->u[k][l];
                 }
             }
-            matches += (double)c1 * pm / (pm + pu);
+            matches += (double)c1 * pm / (pm + pu) / R->sample_frac[r];
         }
-        p->prior = matches / R->sample_frac / all;
+        p->prior = matches / all;
         if (p->prior < 1e-12)
             p->prior = 1e-12;
         if (p->prior > 0.5)

@@ -1553,9 +1553,9 @@ test_same_key_is_equal_keys(void)
     synth_free(&y);
 }
 
-/* A memory budget below what the records need: noted, run at its smallest
- * (one rule blocked at a time, its keys in ranges of hashes, no pair
- * cache), the same result; a budget that fits: no note. */
+/* A memory budget below what all blocks need: noted, run streamed (each
+ * rule blocked when a pass comes to it, its keys in ranges of hashes, no
+ * pair cache), the same result; a budget that fits: no note. */
 static void
 test_memory_budget_same_result(void)
 {
@@ -1573,8 +1573,8 @@ test_memory_budget_same_result(void)
     CHECK(!note_has(&r, "memory: "));
     o.memory = 100000;
     CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r2, &err), 0);
-    CHECK(note_has(&r2, "over the budget of 97 KB; blocking one rule at a time in key ranges "
-                        "of 1024 records, without a pair cache"));
+    CHECK(note_has(&r2, "over the budget of 97 KB; each rule blocked when a pass comes to it in "
+                        "key ranges of 1024 records, without a pair cache"));
     /* the same but for that one note */
     CHECK_INT(r2.nnotes, r.nnotes + 1);
     r2.nnotes--;
