@@ -399,12 +399,6 @@ note_split(struct run *R, int k, const struct split_stat *st, struct dc_error *e
                          st->parts, st->largest_part);
 }
 
-static uint16_t
-key_fp(uint64_t key)
-{
-    return (uint16_t)(key >> 48);
-}
-
 /* Whether a and b have the same key under rule k (rule_key's fields,
  * compared as fields: the same test as equal keys, but for the hash's
  * one-in-2^64 collisions). */
@@ -469,20 +463,27 @@ block_range(struct run *R, int k, struct ki *v, size_t m, int skip, struct dc_er
 
     if (hash_sort_from(v, m, skip, err))
         return -1;
-    /* Blocks over the cap are split in place; every block stays contiguous. */
+    /* Blocks over the cap are split in place; every block stays contiguous,
+     * its parts one after another.  Each record keeps the number of its
+     * part (0 in a block not split). */
     for (i = 0; i < m; i = j) {
+        uint8_t part = 0;
+
         for (j = i + 1; j < m && v[j].k == v[i].k; j++)
             ;
-        if (j - i <= R->o->max_block)
-            continue;
-        st->blocks++;
-        if (j - i > st->largest)
-            st->largest = j - i;
-        split_block(R, k, v, i, j, 0, st);
+        if (j - i > R->o->max_block) {
+            st->blocks++;
+            if (j - i > st->largest)
+                st->largest = j - i;
+            split_block(R, k, v, i, j, 0, st);
+        }
+        if (k < KEY_COLS)
+            for (x = i; x < j; x++) {
+                if (x > i && v[x].k != v[x - 1].k)
+                    part++; /* mod 256 */
+                R->keys[(size_t)v[x].i * KEY_COLS + (size_t)k] = part;
+            }
     }
-    if (k < KEY_COLS)
-        for (x = 0; x < m; x++)
-            R->keys[(size_t)v[x].i * KEY_COLS + (size_t)k] = key_fp(v[x].k);
     for (i = 0; i < m; i = j) {
         for (j = i + 1; j < m && v[j].k == v[i].k; j++)
             ;
@@ -669,15 +670,14 @@ rule_worker(void *arg)
 }
 
 /* The scan asks, for each pair of a block, whether an earlier rule put
- * both records in one block: the same key under that rule (link_same_key, on
- * the fields) and, for a block split over the cap, the same part of it.
- * The part is told by a 16-bit fingerprint of the record's final key
- * under each of the first KEY_COLS rules, kept side by side: 16 bytes a
- * record (issue 21; it was 32 for 31-bit fingerprints of the key alone,
- * 72 for all nine keys).  Two parts of one split block whose fingerprints
- * agree are taken as one: one chance in 65,536 for a pair the earlier
- * rule's split kept apart, and then only if a later rule brings it back
- * together. */
+ * both records in one block: the same key under that rule (link_same_key,
+ * on the fields) and, for a block split over the cap, the same part of
+ * it.  The part is the number of the record's part within its block (0
+ * when not split), a byte for each of the first KEY_COLS rules, side by
+ * side: 8 bytes a record (issue 21; it was 32 for 31-bit fingerprints of
+ * the final keys).  The numbers wrap past 256 parts: two parts 256 apart
+ * in a block split that finely are taken as one, a pair of theirs that a
+ * later rule brings together is not scored again. */
 static int
 build_keys(struct run *R, struct dc_error *err)
 {
@@ -902,12 +902,12 @@ scan_worker(void *arg)
             for (x = s; x < e; x++) {
                 uint32_t a = g->mem[x];
                 const struct rec *ra = &R->c.r[a];
-                const uint16_t *ka = &R->keys[(size_t)a * KEY_COLS];
+                const uint8_t *ka = &R->keys[(size_t)a * KEY_COLS];
 
                 for (y = x + 1; y < e; y++) {
                     uint32_t b = g->mem[y], gm;
                     const struct rec *rb = &R->c.r[b];
-                    const uint16_t *kb = &R->keys[(size_t)b * KEY_COLS];
+                    const uint8_t *kb = &R->keys[(size_t)b * KEY_COLS];
                     int seen = 0, seen_train = 0, count;
 
                     /* COUNT: a sampled pair of a training rule is counted;

@@ -610,7 +610,7 @@ struct run {
     double sample_frac[NRULES];  /* the share of the rule's pairs that passes */
     int streamed;                /* blocks built a rule at a time as the scans come */
     int only_rule;               /* the rule a scan walks, -1 = all */
-    uint16_t *keys;              /* n * KEY_COLS: fingerprints of every record's keys (key_fp) */
+    uint8_t *keys;               /* n * KEY_COLS: every record's part of its block, per rule */
     struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
     size_t ngc[LINK_MAX_THREADS];
     int nthreads;      /* dc_dedup_opts.threads, resolved: 1..LINK_MAX_THREADS */

@@ -286,7 +286,7 @@ set_budget(struct run *R, struct dc_error *err)
     size_t full = (n ? n : 1) * 2 * sizeof(struct ki), floor = n / 16 > 1024 ? n / 16 : 1024;
     size_t all_groups = n * NRULES * sizeof(uint32_t), one_group = n * 2 * sizeof(uint32_t);
 
-    base = link_ctx_bytes(&R->c) + n * (KEY_COLS * sizeof(uint16_t) + sizeof(uint32_t));
+    base = link_ctx_bytes(&R->c) + n * (KEY_COLS * sizeof(uint8_t) + sizeof(uint32_t));
     R->streamed = base + all_groups + full > mem;
     base += R->streamed ? one_group : all_groups;
     left = base < mem ? mem - base : 0;
