@@ -34,7 +34,7 @@ const char *const link_rule_names[NRULES] = {
 /* Key of record r under rule k; 0 = the record has no key for this rule.
  * Never the surname alone (research/dedup.md §B.2: Nguyen is ~38%). */
 uint64_t
-link_rule_key(int k, const struct rec *r)
+link_rule_key(const struct ctx *c, int k, const struct rec *r)
 {
     uint64_t h = (uint64_t)k + 1;
 
@@ -49,7 +49,7 @@ link_rule_key(int k, const struct rec *r)
     case 2:
         if (!r->giv || !r->prec)
             return 0;
-        h = combine(combine(h, r->famcls), r->mid2);
+        h = combine(combine(h, FAMCLS(c, r)), MID2(c, r));
         return combine(combine(h, r->giv), r->year);
     case 3:
     case 4: {
@@ -57,22 +57,22 @@ link_rule_key(int k, const struct rec *r)
 
         if (!r->giv || !w)
             return 0;
-        return combine(combine(combine(h, r->famcls), r->giv), w);
+        return combine(combine(combine(h, FAMCLS(c, r)), r->giv), w);
     }
     case 5:
         if (!r->idlen || !r->giv)
             return 0;
         h = combine(h, r->id12 >> 24 /* first 6 BCD digits */);
-        return combine(combine(h, r->famcls), r->giv);
+        return combine(combine(h, FAMCLS(c, r)), r->giv);
     case 6:
         /* Value only: "012345678" and "12345678" (leading zero lost) meet. */
         return r->cmndlen ? combine(h, r->cmnd) : 0;
     case 7:
         /* The two rules without the given name catch a typo in it
          * (research/dedup.md §B.2 rule 7). */
-        if (r->prec != DC_DATE_DAY || !r->famcls)
+        if (r->prec != DC_DATE_DAY || !FAMCLS(c, r))
             return 0;
-        h = combine(combine(h, r->famcls), r->mid);
+        h = combine(combine(h, FAMCLS(c, r)), r->mid);
         return combine(h, (uint64_t)r->year * 10000u + r->month * 100u + r->day);
     case 8:
         if (r->prec != DC_DATE_DAY || !(r->ward || r->nward))
@@ -288,15 +288,15 @@ static const unsigned char split_by[NRULES][MAX_SPLIT] = {
 };
 
 static uint64_t
-split_value(int f, const struct rec *r)
+split_value(const struct ctx *c, int f, const struct rec *r)
 {
     switch (f) {
     case SF_GIVEN:
         return r->giv;
     case SF_SURCLS:
-        return r->famcls;
+        return FAMCLS(c, r);
     case SF_MIDDLE:
-        return r->mid2;
+        return MID2(c, r);
     case SF_SEX:
         return (unsigned char)r->sex;
     case SF_YEAR:
@@ -352,7 +352,7 @@ split_block(const struct run *R, int k, struct ki *v, size_t lo, size_t hi, int 
         if (level + 1 > st->depth)
             st->depth = level + 1;
         for (x = lo; x < hi; x++)
-            v[x].k = combine(v[x].k, split_value(split_by[k][level], &R->c.r[v[x].i]));
+            v[x].k = combine(v[x].k, split_value(&R->c, split_by[k][level], &R->c.r[v[x].i]));
         qsort(v + lo, hi - lo, sizeof *v, ki_cmp);
         for (x = lo; x < hi; x = y) {
             for (y = x + 1; y < hi && v[y].k == v[x].k; y++)
@@ -403,7 +403,7 @@ note_split(struct run *R, int k, const struct split_stat *st, struct dc_error *e
  * compared as fields: the same test as equal keys, but for the hash's
  * one-in-2^64 collisions). */
 int
-link_same_key(int k, const struct rec *a, const struct rec *b)
+link_same_key(const struct ctx *c, int k, const struct rec *a, const struct rec *b)
 {
 #define SAME_DAY(a, b) ((a)->year == (b)->year && (a)->month == (b)->month && (a)->day == (b)->day)
     switch (k) {
@@ -414,21 +414,21 @@ link_same_key(int k, const struct rec *a, const struct rec *b)
                SAME_DAY(a, b);
     case 2:
         return a->giv && a->giv == b->giv && a->prec && b->prec && a->year == b->year &&
-               a->famcls == b->famcls && a->mid2 == b->mid2;
+               FAMCLS(c, a) == FAMCLS(c, b) && MID2(c, a) == MID2(c, b);
     case 3:
         return a->giv && a->giv == b->giv && a->ward && a->ward == b->ward &&
-               a->famcls == b->famcls;
+               FAMCLS(c, a) == FAMCLS(c, b);
     case 4:
         return a->giv && a->giv == b->giv && a->nward && a->nward == b->nward &&
-               a->famcls == b->famcls;
+               FAMCLS(c, a) == FAMCLS(c, b);
     case 5:
         return a->idlen && b->idlen && a->giv && a->giv == b->giv &&
-               a->id12 >> 24 == b->id12 >> 24 && a->famcls == b->famcls;
+               a->id12 >> 24 == b->id12 >> 24 && FAMCLS(c, a) == FAMCLS(c, b);
     case 6:
         return a->cmndlen && b->cmndlen && a->cmnd == b->cmnd;
     case 7:
-        return a->famcls && a->famcls == b->famcls && a->mid == b->mid && a->prec == DC_DATE_DAY &&
-               b->prec == DC_DATE_DAY && SAME_DAY(a, b);
+        return FAMCLS(c, a) && FAMCLS(c, a) == FAMCLS(c, b) && a->mid == b->mid &&
+               a->prec == DC_DATE_DAY && b->prec == DC_DATE_DAY && SAME_DAY(a, b);
     case 8:
         return a->prec == DC_DATE_DAY && b->prec == DC_DATE_DAY && SAME_DAY(a, b) &&
                (a->ward    ? a->ward
@@ -537,7 +537,7 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
     memset(&R->split[k], 0, sizeof R->split[k]);
     if (n <= s->vcap) {
         for (i = 0; i < n; i++) {
-            uint64_t key = link_rule_key(k, &R->c.r[i]);
+            uint64_t key = link_rule_key(&R->c, k, &R->c.r[i]);
 
             if (key) {
                 s->v[m].k = key;
@@ -549,7 +549,7 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
             return -1;
     } else {
         for (i = 0; i < n; i++) {
-            uint64_t key = link_rule_key(k, &R->c.r[i]);
+            uint64_t key = link_rule_key(&R->c, k, &R->c.r[i]);
 
             s->part[i] = (uint8_t)(key >> 56);
             if (key)
@@ -571,7 +571,8 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
             for (i = 0, m = 0; i < n; i++) {
                 uint64_t key;
 
-                if (s->part[i] < b0 || s->part[i] >= b1 || !(key = link_rule_key(k, &R->c.r[i])))
+                if (s->part[i] < b0 || s->part[i] >= b1 ||
+                    !(key = link_rule_key(&R->c, k, &R->c.r[i])))
                     continue;
                 s->v[m].k = key;
                 s->v[m].i = (uint32_t)i;
@@ -925,7 +926,8 @@ scan_worker(void *arg)
                      * are the parts' keys).  Counting asks only about the
                      * training rules. */
                     for (j = 0; j < k && !seen_train; j++)
-                        if (ka[j] == kb[j] && link_same_key(j, ra, rb) && rule_pair_ok(j, ra, rb)) {
+                        if (ka[j] == kb[j] && link_same_key(&R->c, j, ra, rb) &&
+                            rule_pair_ok(j, ra, rb)) {
                             seen = 1;
                             seen_train = train_rule[j];
                             if (w->mode == SCAN_SCORE)

@@ -160,23 +160,24 @@ struct intern {
 /* ---- per-record compact state ------------------------------------------ */
 
 struct rec {
-    uint64_t id12; /* BCD digits when idlen == 12, ID_PREFIX_UNKNOWN may be set */
-    uint64_t cmnd; /* BCD digits when cmndlen > 0 */
-    uint32_t nfc;  /* hash of the NFC full name (parts joined), 0 = none; only
+    uint64_t id12;          /* BCD digits when idlen == 12, ID_PREFIX_UNKNOWN may be set */
+    uint64_t cmnd;          /* BCD digits when cmndlen > 0 */
+    uint32_t nfc;           /* hash of the NFC full name (parts joined), 0 = none; only
                       looked at when the folded names are the same */
-    uint32_t fam, mid, mid2, giv, famcls; /* folded ids in names; mid2 = mid minus Thi/Van */
-    uint32_t full;                        /* folded full name, id in fulls, 0 = none */
-    uint32_t det;                         /* hash of the folded address detail (house
+    uint32_t fam, mid, giv; /* folded ids in names (their surname class and middle name
+                               without Thi/Van: struct ctx's tables) */
+    uint32_t full;          /* folded full name, id in fulls, 0 = none */
+    uint32_t det;           /* hash of the folded address detail (house
                                              number and street, hamlet), 0 = none */
-    uint16_t ward, nward, prov, nprov;    /* ids in codes (at most 65,535 distinct codes) */
+    uint16_t ward, nward, prov, nprov; /* ids in codes (at most 65,535 distinct codes) */
     uint16_t year;
     uint8_t month, day, prec;
     char sex;
     uint8_t idlen, cmndlen;
 };
-/* One cache line a record (issue 21: it was 80 bytes; ten million records
- * hold 160 MB less). */
-_Static_assert(sizeof(struct rec) == 64, "struct rec is one cache line");
+/* 56 bytes a record (issue 21: it was 80; ten million records hold 240 MB
+ * less). */
+_Static_assert(sizeof(struct rec) == 56, "struct rec is 56 bytes");
 
 struct ctx {
     struct rec *r;
@@ -190,7 +191,15 @@ struct ctx {
     uint32_t id_thi, id_van;
     double prep_s;       /* wall seconds in link_ctx_add */
     uint8_t (*hist)[32]; /* per fulls id: byte counts by (byte & 31), see jw_level */
+    uint32_t *famcls;    /* per names id as a surname: its class (Huynh -> Hoang, Vo -> Vu) */
+    uint32_t *mid2;      /* per names id as a middle name: without Thi/Van */
+    size_t ncls;         /* room in famcls and mid2 */
 };
+
+/* A record's surname class and middle name without Thị/Văn (0 = none),
+ * looked up per name rather than held per record. */
+#define FAMCLS(c, r) ((c)->famcls[(r)->fam])
+#define MID2(c, r) ((c)->mid2[(r)->mid])
 
 /* records.c */
 int link_ctx_init(struct ctx *c, size_t cap, struct dc_error *err);
@@ -291,11 +300,11 @@ cmp_name(const struct ctx *c, const struct rec *a, const struct rec *b)
         return 1;
     if (a->full == b->full) /* interned: the same id is the same folded name */
         return 2;
-    if (a->famcls && a->famcls == b->famcls && a->fam != b->fam && a->mid == b->mid &&
+    if (FAMCLS(c, a) && FAMCLS(c, a) == FAMCLS(c, b) && a->fam != b->fam && a->mid == b->mid &&
         a->giv == b->giv)
         return 3;
-    if (a->giv && a->giv == b->giv && a->famcls == b->famcls &&
-        (!a->mid || !b->mid || a->mid2 == b->mid2))
+    if (a->giv && a->giv == b->giv && FAMCLS(c, a) == FAMCLS(c, b) &&
+        (!a->mid || !b->mid || MID2(c, a) == MID2(c, b)))
         return 4;
     if (c->hist)
         return jw_level(c, a->full, b->full);
@@ -639,9 +648,9 @@ int link_threads(int requested);
  * memory (sysconf) when that is less. */
 size_t link_memory(size_t requested);
 /* Key of record r under rule k; 0 = the record has no key for this rule. */
-uint64_t link_rule_key(int k, const struct rec *r);
+uint64_t link_rule_key(const struct ctx *c, int k, const struct rec *r);
 /* Whether a and b have the same non-zero key under rule k, from the fields. */
-int link_same_key(int k, const struct rec *a, const struct rec *b);
+int link_same_key(const struct ctx *c, int k, const struct rec *a, const struct rec *b);
 /* The key fingerprints' table, then (unless streamed) the blocks of all
  * rules and each training rule's sample. */
 int link_build_rules(struct run *R, struct dc_error *err);

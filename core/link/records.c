@@ -195,6 +195,8 @@ link_ctx_free(struct ctx *c)
     intern_free(&c->codes);
     free(c->raw2fold);
     free(c->hist);
+    free(c->famcls);
+    free(c->mid2);
     memset(c, 0, sizeof *c);
 }
 
@@ -299,6 +301,7 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
     size_t fl = trimlen(&fs), ml = trimlen(&ms), gl = trimlen(&gs);
     char nfc[MAX_NAME * 3 + 3], fbuf[MAX_NAME * 12 + 3];
     size_t o = 0, jl;
+    uint32_t famcls, mid2;
 
     if (fl == 0 && gl == 0) {
         const char *s = p->full_name, *last;
@@ -355,19 +358,20 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
     if (intern_get(&c->fulls, fbuf, jl, &r->full, err))
         return -1;
 
-    /* Surname classes: Hoàng≡Huỳnh, Vũ≡Võ (research/dedup.md §B.1 ho_class). */
-    r->famcls = r->fam;
+    /* Surname classes: Hoàng≡Huỳnh, Vũ≡Võ (research/dedup.md §B.1 ho_class),
+     * and the middle name without the gender word Thị/Văn, often dropped
+     * (§B.1): once per name, into the ctx's tables. */
+    famcls = r->fam;
     if (r->fam) {
         size_t l;
         const char *s = name_str(c, r->fam, &l);
 
         if ((l == 5 && memcmp(s, "huynh", 5) == 0) || (l == 2 && memcmp(s, "vo", 2) == 0)) {
-            if (intern_get(&c->names, l == 5 ? "hoang" : "vu", l == 5 ? 5 : 2, &r->famcls, err))
+            if (intern_get(&c->names, l == 5 ? "hoang" : "vu", l == 5 ? 5 : 2, &famcls, err))
                 return -1;
         }
     }
-    /* Middle name without the gender word Thị/Văn, often dropped (§B.1). */
-    r->mid2 = r->mid;
+    mid2 = r->mid;
     if (r->mid) {
         size_t l;
         const char *s = name_str(c, r->mid, &l);
@@ -378,10 +382,27 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
             size_t tl = l > 4 ? l - 4 : 0;
 
             memcpy(tmp, s + (l > 4 ? 4 : l), tl);
-            if (intern_get(&c->names, tmp, tl, &r->mid2, err))
+            if (intern_get(&c->names, tmp, tl, &mid2, err))
                 return -1;
         }
     }
+    if (c->names.n > c->ncls) {
+        size_t nc = c->names.cap > c->names.n ? c->names.cap : c->names.n;
+        uint32_t *f = realloc(c->famcls, nc * sizeof *f), *m;
+
+        if (!f)
+            return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+        c->famcls = f;
+        m = realloc(c->mid2, nc * sizeof *m);
+        if (!m)
+            return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+        c->mid2 = m;
+        memset(f + c->ncls, 0, (nc - c->ncls) * sizeof *f);
+        memset(m + c->ncls, 0, (nc - c->ncls) * sizeof *m);
+        c->ncls = nc;
+    }
+    c->famcls[r->fam] = famcls;
+    c->mid2[r->mid] = mid2;
     return 0;
 }
 
@@ -596,7 +617,7 @@ link_ctx_bytes(const struct ctx *c)
 {
     return c->cap * sizeof *c->r + intern_bytes(&c->names) + intern_bytes(&c->fulls) +
            intern_bytes(&c->raw) + intern_bytes(&c->codes) + c->raw2fold_cap * sizeof *c->raw2fold +
-           c->fulls.n * sizeof *c->hist;
+           c->fulls.n * sizeof *c->hist + c->ncls * 2 * sizeof(uint32_t);
 }
 
 /* ---- comparisons: the byte histograms jw_level reads (link_int.h) ----- */

@@ -1540,11 +1540,11 @@ test_same_key_is_equal_keys(void)
         for (i = 0; i < c.n; i++)
             for (j = i + 1; j < c.n; j++) {
                 const struct rec *a = &c.r[i], *b = &c.r[j];
-                uint64_t ka = link_rule_key(k, a), kb = link_rule_key(k, b);
+                uint64_t ka = link_rule_key(&c, k, a), kb = link_rule_key(&c, k, b);
                 int eq = ka && ka == kb;
 
                 agree += eq;
-                bad += eq != link_same_key(k, a, b);
+                bad += eq != link_same_key(&c, k, a, b);
             }
     printf("# pairs sharing a key: %zu\n", agree);
     CHECK(agree > 100); /* the test sees pairs that do share a key */
