@@ -1024,7 +1024,18 @@ scan_once(struct run *R, int mode, struct dc_error *err)
             w[t].gc = NULL;
         }
     }
-    if (mode == SCAN_SCORE) {
+    if (mode == SCAN_SCORE && R->spill) {
+        /* streamed: to the temporary file, read back after the last rule */
+        for (t = 0; t < nt; t++) {
+            if (w[t].npairs &&
+                fwrite(w[t].pairs, sizeof *w[t].pairs, w[t].npairs, R->spill) != w[t].npairs) {
+                rc = dc_error_set(err, DC_EX_IOERR,
+                                  "dedup: cannot write the kept pairs to a temporary file");
+                goto out;
+            }
+            R->npairs += w[t].npairs;
+        }
+    } else if (mode == SCAN_SCORE) {
         /* Appended to what earlier calls kept; the first worker's array
          * becomes the whole when it is the first, each other freed once
          * copied: the kept pairs are not held twice (issue 21). */
@@ -1068,6 +1079,33 @@ out:
     return rc;
 }
 
+/* The streamed scoring pass kept its pairs in a temporary file, so that
+ * they did not sit beside the records, the fingerprints and a rule's
+ * blocks (issue 21: at ten million records, 135 MB and more while the
+ * workers' arrays grew).  The fingerprints are done with: they go first. */
+static int
+pairs_back(struct run *R, struct dc_error *err)
+{
+    FILE *f = R->spill;
+
+    R->spill = NULL;
+    free(R->keys);
+    R->keys = NULL;
+    R->pairs = malloc((R->npairs ? R->npairs : 1) * sizeof *R->pairs);
+    if (!R->pairs) {
+        fclose(f);
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    }
+    if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0 ||
+        fread(R->pairs, sizeof *R->pairs, R->npairs, f) != R->npairs) {
+        fclose(f);
+        return dc_error_set(err, DC_EX_IOERR,
+                            "dedup: cannot read the kept pairs back from a temporary file");
+    }
+    fclose(f);
+    return 0;
+}
+
 /* link_int.h.  Resident: the blocks of all rules were built beforehand,
  * one walk over them.  Streamed (the budget holds one rule's blocks, not
  * all nine): each rule is blocked in turn, walked and let go; the training
@@ -1096,6 +1134,12 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         free(s.part);
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     }
+    if (mode == SCAN_SCORE && !(R->spill = tmpfile())) {
+        free(s.v);
+        free(s.part);
+        return dc_error_set(err, DC_EX_CANTCREAT,
+                            "dedup: cannot open a temporary file for the kept pairs");
+    }
     for (k = 0; k < NRULES && !rc; k++) {
         if (mode == SCAN_COUNT && !train_rule[k])
             continue;
@@ -1114,5 +1158,7 @@ link_scan(struct run *R, int mode, struct dc_error *err)
     R->only_rule = -1;
     free(s.v);
     free(s.part);
+    if (mode == SCAN_SCORE && !rc)
+        rc = pairs_back(R, err);
     return rc;
 }

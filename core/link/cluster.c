@@ -175,6 +175,12 @@ link_cluster(struct run *R, struct dc_error *err)
         u.sex[i] = r->sex;
         u.ymin[i] = u.ymax[i] = r->prec && !year_against_id(r) ? r->year : 0;
     }
+    /* What the merges ask of a record is in u now: the records and their
+     * string tables make room for the sort (issue 21: at ten million records
+     * they were the clustering's peak). */
+    link_ctx_free(&R->c);
+    if (link_sort_pairs_ab(R, err))
+        goto out;
     for (i = 0; i < R->npairs; i++)
         if (R->pairs[i].prob >= R->o->threshold || (R->pairs[i].gamma & DC_DEDUP_ID_LINK))
             order[ne++] = (uint32_t)i;

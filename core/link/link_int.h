@@ -77,6 +77,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -619,6 +620,7 @@ struct run {
     double sample_frac[NRULES];  /* the share of the rule's pairs that passes */
     int streamed;                /* blocks built a rule at a time as the scans come */
     int only_rule;               /* the rule a scan walks, -1 = all */
+    FILE *spill;                 /* streamed scoring pass: the kept pairs, in order */
     uint8_t *keys;               /* n * KEY_COLS: every record's part of its block, per rule */
     struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
     size_t ngc[LINK_MAX_THREADS];
@@ -680,7 +682,9 @@ int link_tf_build(struct run *R, struct tf_table *t, int given, struct dc_error 
 
 /* ---- clustering (cluster.c) --------------------------------------------- */
 
-/* R->pairs sorted by (a,b), then union-find in merge order. */
+/* link_cluster sorts R->pairs by (a,b) (link_sort_pairs_ab) after taking
+ * what it needs of the records, which it frees (R->c), then merges by
+ * union-find in merge order. */
 int link_sort_pairs_ab(struct run *R, struct dc_error *err);
 int link_cluster(struct run *R, struct dc_error *err);
 

@@ -154,6 +154,8 @@ run_free(struct run *R)
     free(R->pattern);
     free(R->pairs);
     free(R->keys);
+    if (R->spill)
+        fclose(R->spill);
     for (k = 0; k < LINK_MAX_THREADS; k++)
         free(R->gc[k]);
     link_scorer_free(&R->sc);
@@ -429,7 +431,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         R.rg[k].mem = NULL;
         R.rg[k].start = NULL;
     }
-    if (link_sort_pairs_ab(&R, err) || link_cluster(&R, err))
+    if (link_cluster(&R, err))
         goto fail;
     for (i = 0, j = 0; i < R.npairs; i++)
         if (R.pairs[i].prob >= o->review_min || (R.pairs[i].gamma & DC_DEDUP_ID_LINK))
