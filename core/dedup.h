@@ -36,7 +36,7 @@ struct dc_dedup_opts {
     int train;               /* re-estimate m/u even if params are given */
     unsigned long long seed; /* for u sampling (0 is a valid seed) */
     size_t max_block;        /* a larger block is split, default 10 (0 = default) */
-    const uint64_t *truth;   /* optional: entity id per record, only to count
+    const uint32_t *truth;   /* optional: entity id per record, only to count
                                  candidate pairs that are true (evaluation) */
     int threads;             /* threads for blocking and scoring: 0 = the machine's
                                  (util/threads.h); results do not depend on it */
@@ -160,7 +160,7 @@ struct dc_dedup_eval {
 /* Pairwise precision/recall/F1 of the clustering against truth entity ids;
  * candidate_true is result.candidate_true_pairs (for pairs completeness).
  * Returns -1 only when memory runs out. */
-int dc_dedup_evaluate(const uint32_t *cluster, const uint64_t *truth_entity, size_t n,
+int dc_dedup_evaluate(const uint32_t *cluster, const uint32_t *truth_entity, size_t n,
                       unsigned long long candidate_true, struct dc_dedup_eval *out);
 
 #endif

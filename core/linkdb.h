@@ -22,13 +22,16 @@
 
 /* Per record (index order = record_id order) the keys the command needs
  * after the run: record_id to store pairs and clusters, (source, src_row)
- * to match a truth file.  recs, the whole records, only from
+ * to match a truth file, packed in 8 bytes: the source's number in
+ * sources << 40 | src_row (DC_SRCKEY).  recs, the whole records, only from
  * dc_linkset_load and dc_linkset_load_two (explain); a dedup run streams
  * them instead. */
+#define DC_SRCKEY_ROW_BITS 40
 struct dc_linkset {
-    int64_t *record_id;  /* n, ascending */
-    const char **source; /* n, interned in strings (NULL: none) */
-    int64_t *src_row;    /* n */
+    int64_t *record_id;   /* n, ascending */
+    uint64_t *srckey;     /* n, or NULL when not loaded */
+    const char **sources; /* nsources distinct sources, interned in strings */
+    size_t nsources;
     size_t n;
     struct dc_person *recs;    /* n records or NULL (see above) */
     struct dc_intern *strings; /* owns every string the set points to */
@@ -46,10 +49,15 @@ int dc_linkset_load_two(struct dc_db *db, int64_t a, int64_t b, struct dc_linkse
  * of a 600 MB peak).  A second thread steps the query while the caller's
  * thread reduces the batches already read; db must not be used by anyone
  * else until this returns.  (source, src_row) are kept only when
- * keep_source is set (dc_linkdb_truth needs them): 16 bytes a record. */
+ * keep_source is set (dc_linkdb_truth needs them): 8 bytes a record. */
 int dc_linkset_load_input(struct dc_db *db, struct dc_linkset *ls, int keep_source,
                           struct dc_dedup_input **in, struct dc_error *err);
 void dc_linkset_release(struct dc_linkset *ls);
+
+/* The record_ids of a loaded set, read again (in record order) into a set
+ * whose record_id was freed for the run: the person table must still hold
+ * ls->n records. */
+int dc_linkset_reload_ids(struct dc_db *db, struct dc_linkset *ls, struct dc_error *err);
 
 /* Index of a record_id in ls (binary search), or -1. */
 long dc_linkset_find(const struct dc_linkset *ls, int64_t record_id);
@@ -65,10 +73,10 @@ int dc_linkdb_params_load(struct dc_db *db, struct dc_dedup_params **out, struct
 int dc_linkdb_params_save(struct dc_db *db, const struct dc_dedup_params *p, const char *now_iso,
                           struct dc_error *err);
 
-/* Truth entity per record from a `dancu synth` truth_records.csv (source,
+/* Truth entity per record (dense numbers) from a `dancu synth` truth_records.csv (source,
  * src_row, person_id).  Records the file does not name get a unique id of
  * their own.  *out (n entries) is freed by the caller with free(). */
-int dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, long *matched,
+int dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint32_t **out, long *matched,
                     struct dc_error *err);
 
 /* The dedup stage: load the normalized records, link them (with the saved

@@ -171,6 +171,32 @@ arena_put(struct arena *a, const unsigned char *text, int len, const char **out)
     return 0;
 }
 
+/* Record i's (source, src_row) packed (struct dc_linkset): a source is
+ * numbered the first time it is seen (a set holds a few). */
+static int
+put_srckey(struct dc_linkset *ls, size_t i, const char *source, int64_t src_row)
+{
+    size_t k;
+
+    if (src_row < 0 || src_row >= (int64_t)1 << DC_SRCKEY_ROW_BITS)
+        return -1;
+    for (k = 0; k < ls->nsources && ls->sources[k] != source; k++)
+        ;
+    if (k == ls->nsources) {
+        const char **v;
+
+        if (k >= 1u << (64 - DC_SRCKEY_ROW_BITS))
+            return -1;
+        v = realloc(ls->sources, (k + 1) * sizeof *v);
+        if (!v)
+            return -1;
+        ls->sources = v;
+        ls->sources[ls->nsources++] = source;
+    }
+    ls->srckey[i] = (uint64_t)k << DC_SRCKEY_ROW_BITS | (uint64_t)src_row;
+    return 0;
+}
+
 static int
 keys_alloc(struct dc_linkset *ls, long long n, int keep_source, struct dc_error *err)
 {
@@ -178,11 +204,9 @@ keys_alloc(struct dc_linkset *ls, long long n, int keep_source, struct dc_error 
 
     ls->strings = calloc(1, sizeof *ls->strings);
     ls->record_id = malloc(m * sizeof *ls->record_id);
-    if (keep_source) {
-        ls->source = malloc(m * sizeof *ls->source);
-        ls->src_row = malloc(m * sizeof *ls->src_row);
-    }
-    if (!ls->strings || !ls->record_id || (keep_source && (!ls->source || !ls->src_row))) {
+    if (keep_source)
+        ls->srckey = malloc(m * sizeof *ls->srckey);
+    if (!ls->strings || !ls->record_id || (keep_source && !ls->srckey)) {
         dc_linkset_release(ls);
         return dc_error_set(err, DC_EX_OSERR, "out of memory");
     }
@@ -221,9 +245,11 @@ load_whole(struct dc_db *db, const int64_t *two, struct dc_linkset *ls, struct d
         struct dc_person *p = &ls->recs[i];
         (void)dc_prow_load(q, DC_PROW_DEDUP, p, keep_interned, ls->strings);
         ls->record_id[i] = p->record_id;
-        if (ls->source) {
-            ls->source[i] = p->source;
-            ls->src_row[i] = p->src_row;
+        if (ls->srckey && put_srckey(ls, i, p->source, p->src_row) < 0) {
+            sqlite3_finalize(q);
+            dc_linkset_release(ls);
+            return dc_error_set(err, DC_EX_DATAERR, "person %lld: src_row %lld out of range",
+                                (long long)p->record_id, (long long)p->src_row);
         }
         i++;
     }
@@ -334,9 +360,10 @@ load_job(void *ud, unsigned s)
             goto fail;
         }
         ls->record_id[i] = p->record_id;
-        if (ls->source) {
-            ls->source[i] = p->source;
-            ls->src_row[i] = p->src_row;
+        if (ls->srckey && put_srckey(ls, i, p->source, p->src_row) < 0) {
+            L->rc = dc_error_set(&L->err, DC_EX_DATAERR, "person %lld: src_row %lld out of range",
+                                 (long long)p->record_id, (long long)p->src_row);
+            goto fail;
         }
         i++;
         sl->nb++;
@@ -444,10 +471,43 @@ dc_linkset_release(struct dc_linkset *ls)
 {
     free(ls->recs);
     free(ls->record_id);
-    free(ls->source);
-    free(ls->src_row);
+    free(ls->srckey);
+    free(ls->sources);
     intern_free(ls->strings);
     memset(ls, 0, sizeof *ls);
+}
+
+int
+dc_linkset_reload_ids(struct dc_db *db, struct dc_linkset *ls, struct dc_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    long long n = dc_db_count(db, "SELECT count(*) FROM person", err);
+    size_t i = 0;
+    int rc;
+
+    if (n < 0)
+        return -1;
+    if ((size_t)n != ls->n)
+        return dc_error_set(err, DC_EX_TEMPFAIL,
+                            "the person table changed during dedup (%zu records, now %lld)", ls->n,
+                            n);
+    free(ls->record_id);
+    ls->record_id = malloc((ls->n ? ls->n : 1) * sizeof *ls->record_id);
+    if (!ls->record_id)
+        return dc_error_set(err, DC_EX_OSERR, "out of memory");
+    if (dc_db_prepare(db, "SELECT record_id FROM person ORDER BY record_id", &q, err) < 0)
+        return -1;
+    while (i < ls->n && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        ls->record_id[i++] = sqlite3_column_int64(q, 0);
+    if (i < ls->n) {
+        rc = sqlite3_errcode(db->h);
+        sqlite3_finalize(q);
+        return rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_OK
+                   ? dc_db_fail(db, rc, "read person", err)
+                   : dc_error_set(err, DC_EX_TEMPFAIL, "the person table changed during dedup");
+    }
+    sqlite3_finalize(q);
+    return 0;
 }
 
 long
@@ -611,60 +671,51 @@ dc_linkdb_params_save(struct dc_db *db, const struct dc_dedup_params *p, const c
     return rc;
 }
 
-/* (source, src_row) -> record index: records sorted by that key. */
-/* (source, src_row) of record i against that of record j, or of a key. */
-static int
-cmp_src(const char *sa, int64_t ra, const char *sb, int64_t rb)
-{
-    int c = strcmp(sa ? sa : "", sb ? sb : "");
-
-    if (c)
-        return c;
-    return (ra > rb) - (ra < rb);
-}
-
+/* Record indexes in (source, src_row) order, and in truth order. */
 static int
 cmp_ix(const void *a, const void *b, void *ctx)
 {
-    const struct dc_linkset *ls = ctx;
-    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    const uint64_t *key = ctx;
+    uint64_t x = key[*(const uint32_t *)a], y = key[*(const uint32_t *)b];
 
-    return cmp_src(ls->source[i], ls->src_row[i], ls->source[j], ls->src_row[j]);
+    return (x > y) - (x < y);
 }
 
 int
-dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, long *matched,
+dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint32_t **out, long *matched,
                 struct dc_error *err)
 {
     struct dc_csv_opts copts = {.encoding = "utf-8", .delimiter = ','};
     struct dc_csv_reader *r = NULL;
-    uint32_t *keys = NULL; /* record indexes in (source, src_row) order: 4 bytes a record */
+    uint32_t *ix = NULL, *dense = NULL; /* record indexes: 4 bytes a record */
     uint64_t *truth = NULL;
     struct dc_csv_row row;
     int c_source = -1, c_row = -1, c_person = -1, rc;
+    size_t i, m = ls->n ? ls->n : 1;
 
     *out = NULL;
     *matched = 0;
-    keys = malloc((ls->n ? ls->n : 1) * sizeof *keys);
-    truth = malloc((ls->n ? ls->n : 1) * sizeof *truth);
-    if (!keys || !truth) {
+    if (ls->n && !ls->srckey)
+        return dc_error_set(err, DC_EX_SOFTWARE,
+                            "truth: the records were loaded without their sources");
+    if (ls->n > UINT32_MAX)
+        return dc_error_set(err, DC_EX_DATAERR, "truth: too many records");
+    ix = malloc(m * sizeof *ix);
+    truth = malloc(m * sizeof *truth);
+    if (!ix || !truth) {
         dc_error_set(err, DC_EX_OSERR, "out of memory");
         goto fail;
     }
-    if (ls->n && (!ls->source || !ls->src_row)) {
-        dc_error_set(err, DC_EX_SOFTWARE, "truth: the records were loaded without their sources");
-        goto fail;
-    }
-    for (size_t i = 0; i < ls->n; i++) {
-        keys[i] = (uint32_t)i;
+    for (i = 0; i < ls->n; i++) {
+        ix[i] = (uint32_t)i;
         truth[i] = (1ull << 63) | i; /* unnamed records: an entity of their own */
     }
-    qsort_r(keys, ls->n, sizeof *keys, cmp_ix, (void *)ls);
+    qsort_r(ix, ls->n, sizeof *ix, cmp_ix, ls->srckey);
     r = dc_csv_open(path, &copts, err);
     if (!r)
         goto fail;
     const struct dc_csv_row *h = dc_csv_header(r);
-    for (size_t i = 0; i < h->nfields; i++) {
+    for (i = 0; i < h->nfields; i++) {
         if (strcmp(h->fields[i], "source") == 0)
             c_source = (int)i;
         else if (strcmp(h->fields[i], "src_row") == 0)
@@ -678,37 +729,64 @@ dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint64_t **out, l
         goto fail;
     }
     while ((rc = dc_csv_next(r, &row, err)) == 1) {
+        const char *src = row.fields[c_source];
+        long long srow = strtoll(row.fields[c_row], NULL, 10);
+        size_t k, lo = 0, hi = ls->n;
+        uint64_t key;
+
         if (row.reject)
             continue;
-        const char *src = row.fields[c_source];
-        int64_t srow = strtoll(row.fields[c_row], NULL, 10);
-        size_t lo = 0, hi = ls->n;
-
+        for (k = 0; k < ls->nsources && strcmp(ls->sources[k] ? ls->sources[k] : "", src); k++)
+            ;
+        if (k == ls->nsources || srow < 0 || srow >= (long long)1 << DC_SRCKEY_ROW_BITS)
+            continue;
+        key = (uint64_t)k << DC_SRCKEY_ROW_BITS | (uint64_t)srow;
         while (lo < hi) { /* the first index not below the key */
             size_t mid = lo + (hi - lo) / 2;
 
-            if (cmp_src(ls->source[keys[mid]], ls->src_row[keys[mid]], src, srow) < 0)
+            if (ls->srckey[ix[mid]] < key)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        if (lo < ls->n && cmp_src(ls->source[keys[lo]], ls->src_row[keys[lo]], src, srow) == 0) {
+        if (lo < ls->n && ls->srckey[ix[lo]] == key) {
             /* person ids are opaque text: hash them (64-bit, collisions
              * negligible at a few million persons) */
             const char *pid = row.fields[c_person];
-            truth[keys[lo]] = dc_hash64(pid, strlen(pid)) & ~(1ull << 63);
+            truth[ix[lo]] = dc_hash64(pid, strlen(pid)) & ~(1ull << 63);
             (*matched)++;
         }
     }
     if (rc < 0)
         goto fail;
     dc_csv_close(r);
-    free(keys);
-    *out = truth;
+    r = NULL;
+    /* Dense numbers in place of the hashes (4 bytes a record for the run):
+     * records in truth order, numbered by distinct value. */
+    for (i = 0; i < ls->n; i++)
+        ix[i] = (uint32_t)i;
+    qsort_r(ix, ls->n, sizeof *ix, cmp_ix, truth);
+    dense = malloc(m * sizeof *dense);
+    if (!dense) {
+        dc_error_set(err, DC_EX_OSERR, "out of memory");
+        goto fail;
+    }
+    {
+        uint32_t d = 0;
+
+        for (i = 0; i < ls->n; i++) {
+            if (i && truth[ix[i]] != truth[ix[i - 1]])
+                d++;
+            dense[ix[i]] = d;
+        }
+    }
+    free(ix);
+    free(truth);
+    *out = dense;
     return 0;
 fail:
     dc_csv_close(r);
-    free(keys);
+    free(ix);
     free(truth);
     return -1;
 }

@@ -544,7 +544,7 @@ pairs_of(unsigned long long k)
 }
 
 int
-dc_dedup_evaluate(const uint32_t *cluster, const uint64_t *truth_entity, size_t n,
+dc_dedup_evaluate(const uint32_t *cluster, const uint32_t *truth_entity, size_t n,
                   unsigned long long candidate_true, struct dc_dedup_eval *out)
 {
     struct ct *v = malloc((n ? n : 1) * sizeof *v);

@@ -17,7 +17,7 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
 {
     struct dc_dedup_input *in = NULL;
     struct dc_dedup_params *given = NULL;
-    uint64_t *truth = NULL;
+    uint32_t *truth = NULL;
     struct dc_dedup_opts o = st->opts;
     int ret = -1;
 
@@ -35,12 +35,13 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
             goto out;
         o.truth = truth;
     }
-    /* Only the truth file needs (source, src_row): 16 bytes a record the run
-     * and the store can use better (issue 21). */
-    free(st->ls.source);
-    free(st->ls.src_row);
-    st->ls.source = NULL;
-    st->ls.src_row = NULL;
+    /* Only the truth file needs (source, src_row), only the store needs
+     * record_id: 16 bytes a record the run can use better (issue 21); the
+     * store reads record_id again. */
+    free(st->ls.srckey);
+    st->ls.srckey = NULL;
+    free(st->ls.record_id);
+    st->ls.record_id = NULL;
     /* trained parameters are reused unless --train; a run that trains
      * saves what it trained, with its results */
     if (!o.train && dc_linkdb_params_load(db, &given, err) < 0)
@@ -52,6 +53,8 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
     in = NULL;
     st->t_store = dc_dedup_clock();
     st->c_store = dc_dedup_cpu();
+    if (dc_linkset_reload_ids(db, &st->ls, err) < 0)
+        goto out;
     if (dc_linkdb_store(db, &st->ls, &st->res, given ? NULL : st->res.params, now_iso,
                         &st->clusters, &st->multi, err) < 0)
         goto out;
