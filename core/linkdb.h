@@ -75,8 +75,9 @@ int dc_linkdb_params_save(struct dc_db *db, const struct dc_dedup_params *p, con
 
 /* Truth entity per record (dense numbers) from a `dancu synth` truth_records.csv (source,
  * src_row, person_id).  Records the file does not name get a unique id of
- * their own.  *out (n entries) is freed by the caller with free(). */
-int dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint32_t **out, long *matched,
+ * their own.  *out (n entries) is freed by the caller with free().  The
+ * set's srckey is used up (freed) on success. */
+int dc_linkdb_truth(const char *path, struct dc_linkset *ls, uint32_t **out, long *matched,
                     struct dc_error *err);
 
 /* The dedup stage: load the normalized records, link them (with the saved

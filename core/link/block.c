@@ -780,7 +780,7 @@ struct worker {
     struct run *R;
     int tid, nthreads, mode, failed;
     struct dc_dedup_pair *pairs;
-    size_t npairs, cap;
+    size_t npairs, cap, spilled; /* spilled: written to R->spill already */
     uint64_t *pattern;
     unsigned long long candidates, cand_true, rule_new[NRULES];
     struct gpair *gc; /* COUNT: filled while caching; SCORE: read when given */
@@ -791,9 +791,19 @@ struct worker {
 static int
 push_pair(struct worker *w, uint32_t a, uint32_t b, double wt, double pr, uint32_t g)
 {
-    if (w->npairs >= MAX_KEPT_PAIRS / (size_t)w->nthreads) {
+    if (w->npairs + w->spilled >= MAX_KEPT_PAIRS / (size_t)w->nthreads) {
         w->failed = 2;
         return -1;
+    }
+    if (w->R->spill && w->npairs == SPILL_CHUNK) {
+        /* one fwrite is atomic on its FILE: the workers share the file, in
+         * no fixed order (the clustering sorts the pairs by (a,b)) */
+        if (fwrite(w->pairs, sizeof *w->pairs, w->npairs, w->R->spill) != w->npairs) {
+            w->failed = 3;
+            return -1;
+        }
+        w->spilled += w->npairs;
+        w->npairs = 0;
     }
     if (w->npairs == w->cap) {
         struct dc_dedup_pair *p = dc_grow(w->pairs, &w->cap, 1024, sizeof *p);
@@ -997,6 +1007,11 @@ scan_once(struct run *R, int mode, struct dc_error *err)
                               (unsigned long long)MAX_KEPT_PAIRS);
             goto out;
         }
+        if (w[t].failed == 3) {
+            rc = dc_error_set(err, DC_EX_IOERR,
+                              "dedup: cannot write the kept pairs to a temporary file");
+            goto out;
+        }
         if (w[t].failed) {
             rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
             goto out;
@@ -1033,7 +1048,7 @@ scan_once(struct run *R, int mode, struct dc_error *err)
                                   "dedup: cannot write the kept pairs to a temporary file");
                 goto out;
             }
-            R->npairs += w[t].npairs;
+            R->npairs += w[t].spilled + w[t].npairs;
         }
     } else if (mode == SCAN_SCORE) {
         /* Appended to what earlier calls kept; the first worker's array
@@ -1079,18 +1094,13 @@ out:
     return rc;
 }
 
-/* The streamed scoring pass kept its pairs in a temporary file, so that
- * they did not sit beside the records, the fingerprints and a rule's
- * blocks (issue 21: at ten million records, 135 MB and more while the
- * workers' arrays grew).  The fingerprints are done with: they go first. */
-static int
-pairs_back(struct run *R, struct dc_error *err)
+/* link_int.h */
+int
+link_pairs_back(struct run *R, struct dc_error *err)
 {
     FILE *f = R->spill;
 
     R->spill = NULL;
-    free(R->keys);
-    R->keys = NULL;
     R->pairs = malloc((R->npairs ? R->npairs : 1) * sizeof *R->pairs);
     if (!R->pairs) {
         fclose(f);
@@ -1126,24 +1136,22 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         R->only_rule = -1;
         return scan_once(R, mode, err);
     }
-    s.vcap = n < R->block_cap ? n : R->block_cap;
-    s.v = malloc((s.vcap ? s.vcap : 1) * sizeof *s.v);
-    s.part = s.vcap < n ? malloc(n) : NULL;
-    if (!s.v || (s.vcap < n && !s.part)) {
-        free(s.v);
-        free(s.part);
-        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-    }
-    if (mode == SCAN_SCORE && !(R->spill = tmpfile())) {
-        free(s.v);
-        free(s.part);
+    if (mode == SCAN_SCORE && !(R->spill = tmpfile()))
         return dc_error_set(err, DC_EX_CANTCREAT,
                             "dedup: cannot open a temporary file for the kept pairs");
-    }
     for (k = 0; k < NRULES && !rc; k++) {
         if (mode == SCAN_COUNT && !train_rule[k])
             continue;
-        rc = build_rule(R, k, &s, err);
+        /* the sort's room only while the rule is blocked */
+        s.vcap = n < R->block_cap ? n : R->block_cap;
+        s.v = malloc((s.vcap ? s.vcap : 1) * sizeof *s.v);
+        s.part = s.vcap < n ? malloc(n) : NULL;
+        if (!s.v || (s.vcap < n && !s.part))
+            rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+        else
+            rc = build_rule(R, k, &s, err);
+        free(s.v);
+        free(s.part);
         if (rc)
             break;
         set_sample(R, k);
@@ -1156,9 +1164,5 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         R->rg[k].start = NULL;
     }
     R->only_rule = -1;
-    free(s.v);
-    free(s.part);
-    if (mode == SCAN_SCORE && !rc)
-        rc = pairs_back(R, err);
     return rc;
 }

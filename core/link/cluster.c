@@ -159,10 +159,8 @@ link_cluster(struct run *R, struct dc_error *err)
     u.sex = malloc(n ? n : 1);
     u.ymin = malloc((n ? n : 1) * sizeof *u.ymin);
     u.ymax = malloc((n ? n : 1) * sizeof *u.ymax);
-    order = malloc((R->npairs ? R->npairs : 1) * sizeof *order);
     R->res->cluster = malloc((n ? n : 1) * sizeof *R->res->cluster);
-    if (!u.parent || !u.size || !u.id || !u.sex || !u.ymin || !u.ymax || !order ||
-        !R->res->cluster) {
+    if (!u.parent || !u.size || !u.id || !u.sex || !u.ymin || !u.ymax || !R->res->cluster) {
         dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
         goto out;
     }
@@ -179,8 +177,13 @@ link_cluster(struct run *R, struct dc_error *err)
      * string tables make room for the sort (issue 21: at ten million records
      * they were the clustering's peak). */
     link_ctx_free(&R->c);
-    if (link_sort_pairs_ab(R, err))
+    if ((R->spill && link_pairs_back(R, err)) || link_sort_pairs_ab(R, err))
         goto out;
+    order = malloc((R->npairs ? R->npairs : 1) * sizeof *order);
+    if (!order) {
+        dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+        goto out;
+    }
     for (i = 0; i < R->npairs; i++)
         if (R->pairs[i].prob >= R->o->threshold || (R->pairs[i].gamma & DC_DEDUP_ID_LINK))
             order[ne++] = (uint32_t)i;

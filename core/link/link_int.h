@@ -211,6 +211,8 @@ int link_ctx_build(struct ctx *c, const struct dc_person *recs, size_t n, struct
 /* The NFC-part table only speeds up folding while records come in. */
 void link_ctx_seal(struct ctx *c);
 void link_ctx_free(struct ctx *c);
+/* Only the records stay (the clustering reads them, no string). */
+void link_ctx_drop_strings(struct ctx *c);
 /* Bytes c holds: the records, the string tables, the histograms. */
 size_t link_ctx_bytes(const struct ctx *c);
 
@@ -600,6 +602,7 @@ struct gpair {
     uint32_t a, b, g;
 };
 #define GCACHE_MAX (4u << 20)
+#define SPILL_CHUNK 65536 /* kept pairs a worker holds before writing them to R->spill */
 
 struct run {
     struct ctx c;
@@ -687,6 +690,8 @@ int link_tf_build(struct run *R, struct tf_table *t, int given, struct dc_error 
  * union-find in merge order. */
 int link_sort_pairs_ab(struct run *R, struct dc_error *err);
 int link_cluster(struct run *R, struct dc_error *err);
+/* The streamed scoring pass's kept pairs, from R->spill into R->pairs. */
+int link_pairs_back(struct run *R, struct dc_error *err);
 
 /* ---- the run (run.c) ---------------------------------------------------- */
 

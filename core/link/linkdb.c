@@ -682,7 +682,7 @@ cmp_ix(const void *a, const void *b, void *ctx)
 }
 
 int
-dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint32_t **out, long *matched,
+dc_linkdb_truth(const char *path, struct dc_linkset *ls, uint32_t **out, long *matched,
                 struct dc_error *err)
 {
     struct dc_csv_opts copts = {.encoding = "utf-8", .delimiter = ','};
@@ -761,6 +761,8 @@ dc_linkdb_truth(const char *path, const struct dc_linkset *ls, uint32_t **out, l
         goto fail;
     dc_csv_close(r);
     r = NULL;
+    free(ls->srckey); /* matched: its room is the numbering's */
+    ls->srckey = NULL;
     /* Dense numbers in place of the hashes (4 bytes a record for the run):
      * records in truth order, numbered by distinct value. */
     for (i = 0; i < ls->n; i++)

@@ -186,6 +186,24 @@ fold(const char *s, size_t n, char *out, size_t cap, size_t *outlen, struct dc_e
 /* ---- per-record compact state ------------------------------------------ */
 
 void
+link_ctx_drop_strings(struct ctx *c)
+{
+    intern_free(&c->names);
+    intern_free(&c->fulls);
+    intern_free(&c->raw);
+    intern_free(&c->codes);
+    free(c->raw2fold);
+    free(c->hist);
+    free(c->famcls);
+    free(c->mid2);
+    c->raw2fold = NULL;
+    c->raw2fold_cap = 0;
+    c->hist = NULL;
+    c->famcls = c->mid2 = NULL;
+    c->ncls = 0;
+}
+
+void
 link_ctx_free(struct ctx *c)
 {
     free(c->r);

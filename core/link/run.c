@@ -414,8 +414,11 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         goto fail;
     if (link_scan(&R, SCAN_SCORE, err))
         goto fail;
+    /* what only the comparisons needed: the clustering has the room */
     free(R.keys);
     R.keys = NULL;
+    link_scorer_free(&R.sc);
+    link_ctx_drop_strings(&R.c);
     phase_end(out, DC_PHASE_SCORE, &t, &cpu);
     if (link_rule_notes(&R, err))
         goto fail;

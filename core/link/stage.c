@@ -30,18 +30,19 @@ dc_dedup_stage_run(struct dc_db *db, struct dc_dedup_stage *st, const char *now_
     st->t_run = dc_dedup_clock();
     st->c_run = dc_dedup_cpu();
     st->peak_run = dc_dedup_peak_mb();
+    /* Only the store needs record_id, only the truth file (source, src_row):
+     * 16 bytes a record the run can use better (issue 21); the store reads
+     * record_id again, the truth file's matching lets (source, src_row) go
+     * once it has matched them. */
+    free(st->ls.record_id);
+    st->ls.record_id = NULL;
     if (st->truth_path) {
         if (dc_linkdb_truth(st->truth_path, &st->ls, &truth, &st->truth_matched, err) < 0)
             goto out;
         o.truth = truth;
     }
-    /* Only the truth file needs (source, src_row), only the store needs
-     * record_id: 16 bytes a record the run can use better (issue 21); the
-     * store reads record_id again. */
     free(st->ls.srckey);
     st->ls.srckey = NULL;
-    free(st->ls.record_id);
-    st->ls.record_id = NULL;
     /* trained parameters are reused unless --train; a run that trains
      * saves what it trained, with its results */
     if (!o.train && dc_linkdb_params_load(db, &given, err) < 0)
