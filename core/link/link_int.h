@@ -100,6 +100,7 @@
 #define MAX_KEPT_PAIRS 100000000ull /* 1.6 GB of pairs: beyond any review */
 #define MAX_PARAMS_TEXT (64u << 20)
 #define DEFAULT_MEMORY ((size_t)1 << 30) /* --memory unset: 1 GiB, or half the machine's if less */
+#define PROCESS_OVERHEAD ((size_t)48 << 20) /* the budget's share for all but the run's arrays */
 #define NRULES 9
 #define PATTERN_BITS 14
 #define LINK_PARAMS_FORMAT 2 /* 2: the address comparison has house levels */

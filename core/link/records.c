@@ -605,10 +605,20 @@ link_ctx_add(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_er
 void
 link_ctx_seal(struct ctx *c)
 {
+    struct intern *t[] = {&c->names, &c->fulls, &c->codes};
+    size_t i;
+
     intern_free(&c->raw);
     free(c->raw2fold);
     c->raw2fold = NULL;
     c->raw2fold_cap = 0;
+    /* No string is looked up any more: the open-addressing slots go (the
+     * folded full names' were sized for three quarters of the records). */
+    for (i = 0; i < sizeof t / sizeof *t; i++) {
+        free(t[i]->slots);
+        t[i]->slots = NULL;
+        t[i]->mask = 0;
+    }
 }
 
 int
@@ -626,7 +636,7 @@ link_ctx_build(struct ctx *c, const struct dc_person *recs, size_t n, struct dc_
 static size_t
 intern_bytes(const struct intern *t)
 {
-    return t->pcap + t->cap * (2 * sizeof(uint32_t) + sizeof(uint64_t)) +
+    return t->pcap + t->n * (2 * sizeof(uint32_t) + sizeof(uint64_t)) + /* touched */
            (t->slots ? (t->mask + 1) * sizeof *t->slots : 0);
 }
 

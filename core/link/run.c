@@ -288,7 +288,14 @@ set_budget(struct run *R, struct dc_error *err)
     size_t full = (n ? n : 1) * 2 * sizeof(struct ki), floor = n / 16 > 1024 ? n / 16 : 1024;
     size_t all_groups = n * NRULES * sizeof(uint32_t), one_group = n * 2 * sizeof(uint32_t);
 
-    base = link_ctx_bytes(&R->c) + n * (KEY_COLS * sizeof(uint8_t) + sizeof(uint32_t));
+    /* the records and string tables, the name histograms and TF weights
+     * (per distinct full name), the parts, the clusters, the truth (when
+     * given), and what the process holds beside the run (SQLite's cache,
+     * the workers' counts and buffers) */
+    base = link_ctx_bytes(&R->c) + R->c.fulls.n * (sizeof *R->c.hist + sizeof(double)) +
+           n * (KEY_COLS * sizeof(uint8_t) + sizeof(uint32_t) +
+                (R->o->truth ? sizeof *R->o->truth : 0)) +
+           PROCESS_OVERHEAD;
     R->streamed = base + all_groups + full > mem;
     base += R->streamed ? one_group : all_groups;
     left = base < mem ? mem - base : 0;
