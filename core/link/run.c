@@ -281,6 +281,16 @@ dc_dedup_run_input(struct dc_dedup_input *in, const struct dc_dedup_params *give
  * pairs each worker may remember for the scoring pass (half of what is
  * left; none when streamed).  None of it changes a result, only the time.
  * A budget below what the run needs at its smallest is noted. */
+/* "12 KB" or "34 MB": a size as the notes give it. */
+static void
+size_text(char *buf, size_t size, size_t bytes)
+{
+    if (bytes >= (size_t)10 << 20)
+        snprintf(buf, size, "%zu MB", bytes >> 20);
+    else
+        snprintf(buf, size, "%zu KB", bytes >> 10);
+}
+
 static int
 set_budget(struct run *R, struct dc_error *err)
 {
@@ -311,19 +321,18 @@ set_budget(struct run *R, struct dc_error *err)
     R->gc_lim = R->streamed ? 0 : t < lim ? t : lim;
     if (R->streamed) {
         size_t need = base + R->block_cap * (2 * sizeof(struct ki) + 1);
-        int mb = mem >= (10u << 20);
-        char how[96] = "";
+        size_t all = base - one_group + all_groups + full;
+        char how[96] = "", a[32], b[32];
 
         if (R->block_cap < n)
             snprintf(how, sizeof how, " in key ranges of %zu records", R->block_cap);
+        size_text(a, sizeof a, all);
+        size_text(b, sizeof b, mem);
         if (link_add_note(R->res, err,
-                          "memory: all blocks of the records need about %zu %s, over the "
-                          "budget of %zu %s; each rule blocked when a pass comes to it%s, "
-                          "without a pair cache%s",
-                          mb ? (base - one_group + all_groups + full) >> 20
-                             : (base - one_group + all_groups + full) >> 10,
-                          mb ? "MB" : "KB", mb ? mem >> 20 : mem >> 10, mb ? "MB" : "KB", how,
-                          need > mem ? " (still over the budget)" : ""))
+                          "memory: all blocks of the records need about %s, over the budget of "
+                          "%s; each rule blocked when a pass comes to it%s, without a pair "
+                          "cache%s",
+                          a, b, how, need > mem ? " (still over the budget)" : ""))
             return -1;
     }
     return 0;
