@@ -443,12 +443,10 @@ link_same_key(const struct ctx *c, int k, const struct rec *a, const struct rec 
 }
 
 /* One blocking thread's scratch: room for vcap (key, record) entries (and
- * as many again inside the sort), and a byte a record for the partition
- * its key falls in. */
+ * as many again inside the sort). */
 struct bscratch {
     struct ki *v;
     size_t vcap;
-    uint8_t *part;
 };
 
 /* The keys v[0, m) (one range of key hashes, so whole blocks): sorted, the
@@ -515,6 +513,63 @@ block_range(struct run *R, int k, struct ki *v, size_t m, int skip, struct dc_er
     return 0;
 }
 
+/* Rule k's keys when they do not all fit the scratch (issue 21): written
+ * once, each to one of nf temporary files by its top bits (the key hashes
+ * are spread evenly, so each file holds about n / nf), then each file read
+ * back, sorted and blocked on its own.  A block lies in one file.  Only the
+ * stdio buffers stay in memory; the files live in the page cache, which
+ * the kernel may drop. */
+static int
+block_spilled(struct run *R, int k, struct bscratch *s, struct dc_error *err)
+{
+    size_t n = R->c.n, i, cnt[SPILL_FILES] = {0};
+    FILE *f[SPILL_FILES] = {0};
+    int bits = 0, nf, j, rc = 0;
+
+    while ((n >> bits) > s->vcap && bits < SPILL_BITS)
+        bits++;
+    nf = 1 << bits;
+    for (j = 0; j < nf && !rc; j++)
+        if (!(f[j] = tmpfile()))
+            rc = dc_error_set(err, DC_EX_CANTCREAT,
+                              "dedup: cannot open a temporary file for the blocking keys");
+    for (i = 0; i < n && !rc; i++) {
+        struct ki e = {link_rule_key(&R->c, k, &R->c.r[i]), (uint32_t)i};
+
+        if (!e.k)
+            continue;
+        j = bits ? (int)(e.k >> (64 - bits)) : 0;
+        if (fwrite(&e, sizeof e, 1, f[j]) != 1)
+            rc = dc_error_set(err, DC_EX_IOERR,
+                              "dedup: cannot write the blocking keys to a temporary file");
+        cnt[j]++;
+    }
+    for (j = 0; j < nf && !rc; j++) {
+        if (cnt[j] > s->vcap) { /* a file over the scratch: room for it */
+            struct ki *v = realloc(s->v, cnt[j] * sizeof *v);
+
+            if (!v) {
+                rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+                break;
+            }
+            s->v = v;
+            s->vcap = cnt[j];
+        }
+        if (fflush(f[j]) != 0 || fseek(f[j], 0, SEEK_SET) != 0 ||
+            fread(s->v, sizeof *s->v, cnt[j], f[j]) != cnt[j])
+            rc = dc_error_set(err, DC_EX_IOERR,
+                              "dedup: cannot read the blocking keys back from a temporary file");
+        else
+            rc = block_range(R, k, s->v, cnt[j], bits, err);
+        fclose(f[j]);
+        f[j] = NULL;
+    }
+    for (j = 0; j < nf; j++)
+        if (f[j])
+            fclose(f[j]);
+    return rc;
+}
+
 /* Blocks of rule k.  Writes only R->rg[k] and rule k's column of R->keys,
  * so rules build in parallel.  When every record's key fits the scratch,
  * in one go; otherwise (issue 21: the scratch is what a budget can bound)
@@ -527,8 +582,7 @@ static int
 build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
 {
     struct rule_groups *g = &R->rg[k];
-    size_t n = R->c.n, m = 0, i, cnt[256] = {0};
-    unsigned b0, b1;
+    size_t n = R->c.n, m = 0, i;
 
     /* a rule blocked again (the streamed scan) starts afresh */
     free(g->mem);
@@ -547,40 +601,8 @@ build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
         }
         if (block_range(R, k, s->v, m, 0, err))
             return -1;
-    } else {
-        for (i = 0; i < n; i++) {
-            uint64_t key = link_rule_key(&R->c, k, &R->c.r[i]);
-
-            s->part[i] = (uint8_t)(key >> 56);
-            if (key)
-                cnt[key >> 56]++;
-        }
-        for (b0 = 0; b0 < 256; b0 = b1) {
-            size_t want = cnt[b0];
-
-            for (b1 = b0 + 1; b1 < 256 && want + cnt[b1] <= s->vcap; b1++)
-                want += cnt[b1];
-            if (want > s->vcap) { /* one top byte over the scratch: room for it */
-                struct ki *v = realloc(s->v, want * sizeof *v);
-
-                if (!v)
-                    return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-                s->v = v;
-                s->vcap = want;
-            }
-            for (i = 0, m = 0; i < n; i++) {
-                uint64_t key;
-
-                if (s->part[i] < b0 || s->part[i] >= b1 ||
-                    !(key = link_rule_key(&R->c, k, &R->c.r[i])))
-                    continue;
-                s->v[m].k = key;
-                s->v[m].i = (uint32_t)i;
-                m++;
-            }
-            if (block_range(R, k, s->v, m, 8, err))
-                return -1;
-        }
+    } else if (block_spilled(R, k, s, err)) {
+        return -1;
     }
     if (!g->start) {
         g->start = malloc(sizeof *g->start);
@@ -656,17 +678,13 @@ rule_worker(void *arg)
 
     s.vcap = n < w->R->block_cap ? n : w->R->block_cap;
     s.v = malloc((s.vcap ? s.vcap : 1) * sizeof *s.v);
-    s.part = s.vcap < n ? malloc(n) : NULL;
-    if (!s.v || (s.vcap < n && !s.part)) {
-        free(s.v);
-        free(s.part);
+    if (!s.v) {
         w->rc = dc_error_set(&w->err, DC_EX_OSERR, "dedup: out of memory");
         return NULL;
     }
     for (k = w->tid; k < NRULES && !w->rc; k += w->R->block_threads)
         w->rc = build_rule(w->R, k, &s, &w->err);
     free(s.v);
-    free(s.part);
     return NULL;
 }
 
@@ -1145,13 +1163,11 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         /* the sort's room only while the rule is blocked */
         s.vcap = n < R->block_cap ? n : R->block_cap;
         s.v = malloc((s.vcap ? s.vcap : 1) * sizeof *s.v);
-        s.part = s.vcap < n ? malloc(n) : NULL;
-        if (!s.v || (s.vcap < n && !s.part))
+        if (!s.v)
             rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
         else
             rc = build_rule(R, k, &s, err);
         free(s.v);
-        free(s.part);
         if (rc)
             break;
         set_sample(R, k);

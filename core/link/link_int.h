@@ -604,6 +604,8 @@ struct gpair {
 };
 #define GCACHE_MAX (4u << 20)
 #define SPILL_CHUNK 65536 /* kept pairs a worker holds before writing them to R->spill */
+#define SPILL_BITS 6      /* a rule's keys go to at most 2^6 temporary files */
+#define SPILL_FILES (1 << SPILL_BITS)
 
 struct run {
     struct ctx c;

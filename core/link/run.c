@@ -311,7 +311,7 @@ set_budget(struct run *R, struct dc_error *err)
     left = base < mem ? mem - base : 0;
     t = R->streamed ? 0 : left / full;
     R->block_threads = t < 1 ? 1 : t < (size_t)R->nthreads ? (int)t : R->nthreads;
-    R->block_cap = t >= 1 ? n : left / (2 * sizeof(struct ki) + 1);
+    R->block_cap = t >= 1 ? n : left / (2 * sizeof(struct ki));
     if (R->block_cap < floor)
         R->block_cap = floor;
     if (R->block_cap > n)
@@ -320,12 +320,13 @@ set_budget(struct run *R, struct dc_error *err)
     t = left / 2 / ((size_t)R->nthreads * sizeof(struct gpair));
     R->gc_lim = R->streamed ? 0 : t < lim ? t : lim;
     if (R->streamed) {
-        size_t need = base + R->block_cap * (2 * sizeof(struct ki) + 1);
+        size_t need = base + R->block_cap * 2 * sizeof(struct ki);
         size_t all = base - one_group + all_groups + full;
         char how[96] = "", a[32], b[32];
 
         if (R->block_cap < n)
-            snprintf(how, sizeof how, " in key ranges of %zu records", R->block_cap);
+            snprintf(how, sizeof how,
+                     ", its keys through temporary files, up to %zu sorted at once", R->block_cap);
         size_text(a, sizeof a, all);
         size_text(b, sizeof b, mem);
         if (link_add_note(R->res, err,
