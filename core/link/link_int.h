@@ -109,7 +109,7 @@
 #define U_STREAMS                                                                                  \
     2                          /* the u sample's fixed random streams: the sample, and so the
                                         parameters, are the same whatever the thread count */
-#define TRAIN_PAIRS 4000000ull /* EM counts patterns on a seeded sample of this size */
+#define TRAIN_PAIRS 4000000ull /* EM counts patterns on a seeded sample of this size, per rule */
 #define KEY_COLS (NRULES - 1)  /* the scan asks only about earlier rules' keys */
 
 /* The levels of each comparison and the names of the comparisons; the
