@@ -801,7 +801,8 @@ struct worker {
     size_t npairs, cap, spilled; /* spilled: written to R->spill already */
     uint64_t *pattern;
     unsigned long long candidates, cand_true, rule_new[NRULES];
-    struct gpair *gc; /* COUNT: filled while caching; SCORE: read when given */
+    struct gpair *gc; /* COUNT: filled while caching (a buffer for R->gcfile when on disk);
+                         SCORE: read when given */
     size_t ngc, capgc;
     int caching, use_gc;
 };
@@ -844,8 +845,14 @@ push_pair(struct worker *w, uint32_t a, uint32_t b, double wt, double pr, uint32
 static void
 cache_pair(struct worker *w, uint32_t a, uint32_t b, uint32_t g)
 {
+    if (w->R->gcfile && w->ngc == SPILL_CHUNK) { /* one fwrite is atomic on its FILE */
+        if (fwrite(w->gc, sizeof *w->gc, w->ngc, w->R->gcfile) != w->ngc)
+            w->failed = 3;
+        w->ngc = 0;
+    }
     if (w->ngc == w->capgc) {
-        size_t nc = w->capgc ? w->capgc * 2 : 65536, lim = w->R->gc_lim;
+        size_t nc = w->capgc ? w->capgc * 2 : 65536,
+               lim = w->R->gcfile ? SPILL_CHUNK : w->R->gc_lim;
         struct gpair *p;
 
         if (nc > lim && w->capgc < lim)
@@ -990,33 +997,12 @@ scan_worker(void *arg)
     return NULL;
 }
 
+/* The workers' counts, pairs and caches into R, after a scan. */
 static int
-scan_once(struct run *R, int mode, struct dc_error *err)
+scan_merge(struct run *R, struct worker *w, int nt, int mode, struct dc_error *err)
 {
-    struct worker w[LINK_MAX_THREADS];
-    int nt = R->c.n >= 20000 ? R->nthreads : 1, t, k, rc = 0;
+    int t, k, rc = 0;
 
-    memset(w, 0, sizeof w);
-    for (t = 0; t < nt; t++) {
-        w[t].R = R;
-        w[t].tid = t;
-        w[t].nthreads = nt;
-        w[t].mode = mode;
-        w[t].caching = mode == SCAN_COUNT && R->gc_lim > 0;
-        if (mode == SCAN_SCORE && R->gc_ok) {
-            w[t].gc = R->gc[t];
-            w[t].ngc = R->ngc[t];
-            w[t].use_gc = 1;
-            R->gc[t] = NULL;
-        }
-        if (mode == SCAN_COUNT)
-            w[t].pattern = t == 0 ? R->pattern : calloc(2 * NPATTERNS, sizeof *w[t].pattern);
-        if (mode == SCAN_COUNT && !w[t].pattern) {
-            rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-            goto out;
-        }
-    }
-    link_fan_out(scan_worker, w, sizeof w[0], nt, nt);
     for (t = 0; t < nt; t++) {
         if (w[t].failed == 2) {
             rc = dc_error_set(err, DC_EX_DATAERR,
@@ -1026,8 +1012,7 @@ scan_once(struct run *R, int mode, struct dc_error *err)
             goto out;
         }
         if (w[t].failed == 3) {
-            rc = dc_error_set(err, DC_EX_IOERR,
-                              "dedup: cannot write the kept pairs to a temporary file");
+            rc = dc_error_set(err, DC_EX_IOERR, "dedup: cannot write pairs to a temporary file");
             goto out;
         }
         if (w[t].failed) {
@@ -1045,7 +1030,18 @@ scan_once(struct run *R, int mode, struct dc_error *err)
                 R->pattern[i] += w[t].pattern[i];
         }
     }
-    if (mode == SCAN_COUNT) {
+    if (mode == SCAN_COUNT && R->gcfile) {
+        /* streamed: what is left in the buffers to the file; whole by
+         * construction, the scoring pass reads it (link_scan) */
+        for (t = 0; t < nt; t++) {
+            if (w[t].ngc && fwrite(w[t].gc, sizeof *w[t].gc, w[t].ngc, R->gcfile) != w[t].ngc) {
+                rc =
+                    dc_error_set(err, DC_EX_IOERR, "dedup: cannot write pairs to a temporary file");
+                goto out;
+            }
+            w[t].ngc = 0;
+        }
+    } else if (mode == SCAN_COUNT) {
         /* Every worker's cache must be whole, or the scoring pass walks the
          * blocks again. */
         R->gc_ok = 1;
@@ -1103,6 +1099,38 @@ scan_once(struct run *R, int mode, struct dc_error *err)
         R->npairs = tot;
     }
 out:
+    return rc;
+}
+
+static int
+scan_once(struct run *R, int mode, struct dc_error *err)
+{
+    struct worker w[LINK_MAX_THREADS];
+    int nt = R->c.n >= 20000 ? R->nthreads : 1, t, rc = 0;
+
+    memset(w, 0, sizeof w);
+    for (t = 0; t < nt; t++) {
+        w[t].R = R;
+        w[t].tid = t;
+        w[t].nthreads = nt;
+        w[t].mode = mode;
+        w[t].caching = mode == SCAN_COUNT && (R->gc_lim > 0 || R->gcfile);
+        if (mode == SCAN_SCORE && R->gc_ok) {
+            w[t].gc = R->gc[t];
+            w[t].ngc = R->ngc[t];
+            w[t].use_gc = 1;
+            R->gc[t] = NULL;
+        }
+        if (mode == SCAN_COUNT)
+            w[t].pattern = t == 0 ? R->pattern : calloc(2 * NPATTERNS, sizeof *w[t].pattern);
+        if (mode == SCAN_COUNT && !w[t].pattern) {
+            rc = dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+            goto out;
+        }
+    }
+    link_fan_out(scan_worker, w, sizeof w[0], nt, nt);
+    rc = scan_merge(R, w, nt, mode, err);
+out:
     for (t = 0; t < nt; t++) {
         free(w[t].pairs);
         free(w[t].gc);
@@ -1134,6 +1162,44 @@ link_pairs_back(struct run *R, struct dc_error *err)
     return 0;
 }
 
+/* The streamed scoring pass when the training pass wrote every pair it
+ * compared, with its levels, to R->gcfile: the pairs are weighed from the
+ * file, no block is built again and no level computed again (issue 21:
+ * at ten million records the second blocking of all nine rules was a
+ * third of the run).  One thread: weighing is additions. */
+static int
+score_from_file(struct run *R, struct dc_error *err)
+{
+    struct worker w;
+    struct gpair *buf = malloc(SPILL_CHUNK * sizeof *buf);
+    size_t got, i;
+    int rc = 0;
+
+    memset(&w, 0, sizeof w);
+    w.R = R;
+    w.nthreads = 1;
+    w.mode = SCAN_SCORE;
+    if (!buf)
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    if (fflush(R->gcfile) != 0 || fseek(R->gcfile, 0, SEEK_SET) != 0) {
+        free(buf);
+        return dc_error_set(err, DC_EX_IOERR, "dedup: cannot read pairs from a temporary file");
+    }
+    while (!w.failed && (got = fread(buf, sizeof *buf, SPILL_CHUNK, R->gcfile)) > 0)
+        for (i = 0; i < got && !w.failed; i++)
+            if (score_pair(&w, (int)(buf[i].g >> 24), buf[i].a, buf[i].b, buf[i].g & 0xFFFFFFu))
+                break;
+    if (ferror(R->gcfile))
+        rc = dc_error_set(err, DC_EX_IOERR, "dedup: cannot read pairs from a temporary file");
+    free(buf);
+    fclose(R->gcfile);
+    R->gcfile = NULL;
+    if (!rc)
+        rc = scan_merge(R, &w, 1, SCAN_SCORE, err);
+    free(w.pairs);
+    return rc;
+}
+
 /* link_int.h.  Resident: the blocks of all rules were built beforehand,
  * one walk over them.  Streamed (the budget holds one rule's blocks, not
  * all nine): each rule is blocked in turn, walked and let go; the training
@@ -1157,8 +1223,15 @@ link_scan(struct run *R, int mode, struct dc_error *err)
     if (mode == SCAN_SCORE && !(R->spill = tmpfile()))
         return dc_error_set(err, DC_EX_CANTCREAT,
                             "dedup: cannot open a temporary file for the kept pairs");
+    if (mode == SCAN_SCORE && R->gcfile)
+        return score_from_file(R, err);
+    /* The training pass writes the pairs it compares to a file if it can;
+     * if not, it walks only the training rules and the scoring pass blocks
+     * all rules again. */
+    if (mode == SCAN_COUNT)
+        R->gcfile = tmpfile();
     for (k = 0; k < NRULES && !rc; k++) {
-        if (mode == SCAN_COUNT && !train_rule[k])
+        if (mode == SCAN_COUNT && !train_rule[k] && !R->gcfile)
             continue;
         /* the sort's room only while the rule is blocked */
         s.vcap = n < R->block_cap ? n : R->block_cap;
@@ -1180,5 +1253,7 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         R->rg[k].start = NULL;
     }
     R->only_rule = -1;
+    if (mode == SCAN_COUNT && R->gcfile)
+        R->gc_ok = !rc; /* the scoring pass reads the file: the fingerprints can go */
     return rc;
 }

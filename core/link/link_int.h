@@ -627,6 +627,7 @@ struct run {
     int streamed;                /* blocks built a rule at a time as the scans come */
     int only_rule;               /* the rule a scan walks, -1 = all */
     FILE *spill;                 /* streamed scoring pass: the kept pairs, in order */
+    FILE *gcfile;                /* streamed training pass: every pair compared, its levels */
     uint8_t *keys;               /* n * KEY_COLS: every record's part of its block, per rule */
     struct gpair *gc[LINK_MAX_THREADS]; /* COUNT pass -> SCORE pass, per worker (scan) */
     size_t ngc[LINK_MAX_THREADS];

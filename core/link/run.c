@@ -156,6 +156,8 @@ run_free(struct run *R)
     free(R->keys);
     if (R->spill)
         fclose(R->spill);
+    if (R->gcfile)
+        fclose(R->gcfile);
     for (k = 0; k < LINK_MAX_THREADS; k++)
         free(R->gc[k]);
     link_scorer_free(&R->sc);
