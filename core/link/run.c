@@ -333,8 +333,8 @@ set_budget(struct run *R, struct dc_error *err)
         size_text(b, sizeof b, mem);
         if (link_add_note(R->res, err,
                           "memory: all blocks of the records need about %s, over the budget of "
-                          "%s; each rule blocked when a pass comes to it%s, without a pair "
-                          "cache%s",
+                          "%s; each rule blocked in turn%s, pairs through temporary "
+                          "files%s",
                           a, b, how, need > mem ? " (still over the budget)" : ""))
             return -1;
     }

@@ -1577,8 +1577,8 @@ test_same_key_is_equal_keys(void)
 }
 
 /* A memory budget below what all blocks need: noted, run streamed (each
- * rule blocked when a pass comes to it, its keys through temporary files, no
- * pair cache), the same result; a budget that fits: no note. */
+ * rule blocked in turn, its keys through temporary files, the pairs in a
+ * temporary file), the same result; a budget that fits: no note. */
 static void
 test_memory_budget_same_result(void)
 {
@@ -1596,9 +1596,9 @@ test_memory_budget_same_result(void)
     CHECK(!note_has(&r, "memory: "));
     o.memory = 100000;
     CHECK_INT(dc_dedup_run(y.p, y.n, NULL, &o, &r2, &err), 0);
-    CHECK(note_has(&r2, "over the budget of 97 KB; each rule blocked when a pass comes to it, its "
-                        "keys through temporary files, up to 1024 sorted at once, without a "
-                        "pair cache"));
+    CHECK(note_has(&r2, "over the budget of 97 KB; each rule blocked in turn, its keys through "
+                        "temporary files, up to 1024 sorted at once, pairs through temporary "
+                        "files"));
     /* the same but for that one note */
     CHECK_INT(r2.nnotes, r.nnotes + 1);
     r2.nnotes--;
