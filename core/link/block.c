@@ -534,8 +534,11 @@ block_spilled(struct run *R, int k, struct bscratch *s, struct dc_error *err)
             rc = dc_error_set(err, DC_EX_CANTCREAT,
                               "dedup: cannot open a temporary file for the blocking keys");
     for (i = 0; i < n && !rc; i++) {
-        struct ki e = {link_rule_key(&R->c, k, &R->c.r[i]), (uint32_t)i};
+        struct ki e;
 
+        memset(&e, 0, sizeof e); /* the padding goes to the file too */
+        e.k = link_rule_key(&R->c, k, &R->c.r[i]);
+        e.i = (uint32_t)i;
         if (!e.k)
             continue;
         j = bits ? (int)(e.k >> (64 - bits)) : 0;
