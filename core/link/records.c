@@ -206,15 +206,8 @@ link_ctx_drop_strings(struct ctx *c)
 void
 link_ctx_free(struct ctx *c)
 {
+    link_ctx_drop_strings(c);
     free(c->r);
-    intern_free(&c->names);
-    intern_free(&c->fulls);
-    intern_free(&c->raw);
-    intern_free(&c->codes);
-    free(c->raw2fold);
-    free(c->hist);
-    free(c->famcls);
-    free(c->mid2);
     memset(c, 0, sizeof *c);
 }
 
