@@ -2,8 +2,9 @@
  * link/block.c - blocking and the walk over the blocks: every record's key
  * under the nine rules, the blocks of each rule (split where over the cap),
  * and the two passes over them on R->nthreads threads, one counting the
- * training patterns (and keeping the pairs it compares), one scoring the
- * candidate pairs.  Not for:
+ * training patterns (and keeping the pairs it compares, in memory or in a
+ * temporary file), one scoring the candidate pairs; resident (all rules'
+ * blocks built first) or streamed (a rule at a time, link_scan).  Not for:
  * what a pair's levels are (link_int.h) or what the counts make of m and u
  * (train.c).
  */

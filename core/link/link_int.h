@@ -52,12 +52,23 @@
  * - Speed (issue #5, a million records within the bar with room to spare),
  *   none of it changing a result: the training pass keeps the gammas of the
  *   pairs the scoring pass will score (struct gpair), so blocks are walked
- *   and Jaro-Winkler is run once; every record's nine rule keys are computed
- *   once into a table; Jaro-Winkler is skipped where a letter-count bound
+ *   and Jaro-Winkler is run once; "an earlier rule compared this pair" is
+ *   the rule's fields compared plus a byte a record and rule (the part of a
+ *   split block); Jaro-Winkler is skipped where a letter-count bound
  *   already puts a pair under the lowest cut (jw_level); blocking groups by
  *   hash with one counting pass (hash_sort); output and merge order come
  *   from radix sorts.  (Transparent huge pages for the big arrays were
  *   tried: less user time, more system time zeroing 2 MB pages, no gain.)
+ * - Memory (issue 21: a province of ten million records in 1 GB), none of
+ *   it changing a result: struct rec is 56 bytes, the names' classes in
+ *   per-name tables; when the blocks of all rules do not fit the budget
+ *   beside the records (set_budget in run.c), the run is "streamed": each
+ *   rule is blocked in turn in the training pass and let go, its keys
+ *   through temporary files by their top bits when they do not fit at once;
+ *   the pairs compared go with their levels to a temporary file that the
+ *   scoring pass weighs, the pairs kept to another that the clustering reads
+ *   once the records are freed; the string tables go after scoring,
+ *   record_id and the truth's sources are not held during the run.
  *
  * Files: records.c (string interning, folding, struct rec from struct
  * dc_person), params.c (hand-set parameters, the weight tables, the text
