@@ -192,6 +192,14 @@ struct rec {
  * less). */
 _Static_assert(sizeof(struct rec) == 56, "struct rec is 56 bytes");
 
+/* A name's surname class (Huynh -> Hoang, Vo -> Vu) when it is a surname,
+ * and itself without Thi/Van when it is a middle name; CLS_UNSET until the
+ * name is first met in that role. */
+#define CLS_UNSET UINT32_MAX
+struct name_cls {
+    uint32_t famcls, mid2;
+};
+
 struct ctx {
     struct rec *r;
     size_t n, cap;
@@ -202,17 +210,16 @@ struct ctx {
     size_t raw2fold_cap;
     struct intern codes;
     uint32_t id_thi, id_van;
-    double prep_s;       /* wall seconds in link_ctx_add */
-    uint8_t (*hist)[32]; /* per fulls id: byte counts by (byte & 31), see jw_level */
-    uint32_t *famcls;    /* per names id as a surname: its class (Huynh -> Hoang, Vo -> Vu) */
-    uint32_t *mid2;      /* per names id as a middle name: without Thi/Van */
-    size_t ncls;         /* room in famcls and mid2 */
+    double prep_s;        /* wall seconds in link_ctx_add */
+    uint8_t (*hist)[32];  /* per fulls id: byte counts by (byte & 31), see jw_level */
+    struct name_cls *cls; /* per names id: its classes, worked out once */
+    size_t ncls;          /* room in cls */
 };
 
 /* A record's surname class and middle name without Thị/Văn (0 = none),
  * looked up per name rather than held per record. */
-#define FAMCLS(c, r) ((c)->famcls[(r)->fam])
-#define MID2(c, r) ((c)->mid2[(r)->mid])
+#define FAMCLS(c, r) ((c)->cls[(r)->fam].famcls)
+#define MID2(c, r) ((c)->cls[(r)->mid].mid2)
 
 /* records.c */
 int link_ctx_init(struct ctx *c, size_t cap, struct dc_error *err);

@@ -194,12 +194,11 @@ link_ctx_drop_strings(struct ctx *c)
     intern_free(&c->codes);
     free(c->raw2fold);
     free(c->hist);
-    free(c->famcls);
-    free(c->mid2);
+    free(c->cls);
     c->raw2fold = NULL;
     c->raw2fold_cap = 0;
     c->hist = NULL;
-    c->famcls = c->mid2 = NULL;
+    c->cls = NULL;
     c->ncls = 0;
 }
 
@@ -305,6 +304,26 @@ parse_dob(const struct dc_person *p, struct rec *r)
 
 /* Name parts: the separate columns when normalize filled them, else the
  * full name split at spaces (first token family, last given). */
+/* Room in c->cls for every name id so far; new entries not worked out yet
+ * (id 0, no name, has neither). */
+static int
+cls_room(struct ctx *c, struct dc_error *err)
+{
+    size_t nc = c->names.cap, i;
+    struct name_cls *v;
+
+    if (c->names.n <= c->ncls)
+        return 0;
+    v = realloc(c->cls, nc * sizeof *v);
+    if (!v)
+        return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
+    for (i = c->ncls; i < nc; i++)
+        v[i].famcls = v[i].mid2 = i ? CLS_UNSET : 0;
+    c->cls = v;
+    c->ncls = nc;
+    return 0;
+}
+
 static int
 prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_error *err)
 {
@@ -312,7 +331,6 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
     size_t fl = trimlen(&fs), ml = trimlen(&ms), gl = trimlen(&gs);
     char nfc[MAX_NAME * 3 + 3], fbuf[MAX_NAME * 12 + 3];
     size_t o = 0, jl;
-    uint32_t famcls, mid2;
 
     if (fl == 0 && gl == 0) {
         const char *s = p->full_name, *last;
@@ -371,21 +389,23 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
 
     /* Surname classes: Hoàng≡Huỳnh, Vũ≡Võ (research/dedup.md §B.1 ho_class),
      * and the middle name without the gender word Thị/Văn, often dropped
-     * (§B.1): once per name, into the ctx's tables. */
-    famcls = r->fam;
-    if (r->fam) {
+     * (§B.1): worked out the first time a name is met, kept per name. */
+    if (cls_room(c, err))
+        return -1;
+    if (r->fam && c->cls[r->fam].famcls == CLS_UNSET) {
         size_t l;
         const char *s = name_str(c, r->fam, &l);
+        uint32_t v = r->fam;
 
-        if ((l == 5 && memcmp(s, "huynh", 5) == 0) || (l == 2 && memcmp(s, "vo", 2) == 0)) {
-            if (intern_get(&c->names, l == 5 ? "hoang" : "vu", l == 5 ? 5 : 2, &famcls, err))
-                return -1;
-        }
+        if (((l == 5 && memcmp(s, "huynh", 5) == 0) || (l == 2 && memcmp(s, "vo", 2) == 0)) &&
+            intern_get(&c->names, l == 5 ? "hoang" : "vu", l == 5 ? 5 : 2, &v, err))
+            return -1;
+        c->cls[r->fam].famcls = v;
     }
-    mid2 = r->mid;
-    if (r->mid) {
+    if (r->mid && c->cls[r->mid].mid2 == CLS_UNSET) {
         size_t l;
         const char *s = name_str(c, r->mid, &l);
+        uint32_t v = r->mid;
 
         if (l >= 3 && (memcmp(s, "thi", 3) == 0 || memcmp(s, "van", 3) == 0) &&
             (l == 3 || s[3] == ' ')) {
@@ -393,27 +413,11 @@ prep_names(struct ctx *c, const struct dc_person *p, struct rec *r, struct dc_er
             size_t tl = l > 4 ? l - 4 : 0;
 
             memcpy(tmp, s + (l > 4 ? 4 : l), tl);
-            if (intern_get(&c->names, tmp, tl, &mid2, err))
+            if (intern_get(&c->names, tmp, tl, &v, err))
                 return -1;
         }
+        c->cls[r->mid].mid2 = v;
     }
-    if (c->names.n > c->ncls) {
-        size_t nc = c->names.cap > c->names.n ? c->names.cap : c->names.n;
-        uint32_t *f = realloc(c->famcls, nc * sizeof *f), *m;
-
-        if (!f)
-            return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-        c->famcls = f;
-        m = realloc(c->mid2, nc * sizeof *m);
-        if (!m)
-            return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-        c->mid2 = m;
-        memset(f + c->ncls, 0, (nc - c->ncls) * sizeof *f);
-        memset(m + c->ncls, 0, (nc - c->ncls) * sizeof *m);
-        c->ncls = nc;
-    }
-    c->famcls[r->fam] = famcls;
-    c->mid2[r->mid] = mid2;
     return 0;
 }
 
@@ -638,7 +642,7 @@ link_ctx_bytes(const struct ctx *c)
 {
     return c->cap * sizeof *c->r + intern_bytes(&c->names) + intern_bytes(&c->fulls) +
            intern_bytes(&c->raw) + intern_bytes(&c->codes) + c->raw2fold_cap * sizeof *c->raw2fold +
-           c->fulls.n * sizeof *c->hist + c->ncls * 2 * sizeof(uint32_t);
+           c->fulls.n * sizeof *c->hist + c->ncls * sizeof *c->cls;
 }
 
 /* ---- comparisons: the byte histograms jw_level reads (link_int.h) ----- */
