@@ -34,6 +34,14 @@ const char *const link_rule_names[NRULES] = {
 
 /* Key of record r under rule k; 0 = the record has no key for this rule.
  * Never the surname alone (research/dedup.md §B.2: Nguyen is ~38%). */
+/* The ward rule's ward: the pre-2025 one, else the 2025 one kept apart
+ * (0 = neither). */
+static uint32_t
+any_ward(const struct rec *r)
+{
+    return r->ward ? r->ward : r->nward ? r->nward + 0x80000000u : 0;
+}
+
 uint64_t
 link_rule_key(const struct ctx *c, int k, const struct rec *r)
 {
@@ -78,7 +86,7 @@ link_rule_key(const struct ctx *c, int k, const struct rec *r)
     case 8:
         if (r->prec != DC_DATE_DAY || !(r->ward || r->nward))
             return 0;
-        h = combine(h, r->ward ? r->ward : r->nward + 0x80000000u);
+        h = combine(h, any_ward(r));
         return combine(h, (uint64_t)r->year * 10000u + r->month * 100u + r->day);
     }
     return 0;
@@ -192,9 +200,9 @@ link_hash_sort(struct ki *v, size_t n, struct dc_error *err)
     return hash_sort_from(v, n, 0, err);
 }
 
-/* Buckets on the key bits below the top skip (a range of blocking's keys
- * shares its top byte): equal keys still end up side by side, in an order
- * of their own. */
+/* Buckets on the key bits below the top skip (the keys of one temporary
+ * file share their top bits): equal keys still end up side by side, in an
+ * order of their own. */
 static int
 hash_sort_from(struct ki *v, size_t n, int skip, struct dc_error *err)
 {
@@ -431,13 +439,8 @@ link_same_key(const struct ctx *c, int k, const struct rec *a, const struct rec 
         return FAMCLS(c, a) && FAMCLS(c, a) == FAMCLS(c, b) && a->mid == b->mid &&
                a->prec == DC_DATE_DAY && b->prec == DC_DATE_DAY && SAME_DAY(a, b);
     case 8:
-        return a->prec == DC_DATE_DAY && b->prec == DC_DATE_DAY && SAME_DAY(a, b) &&
-               (a->ward    ? a->ward
-                : a->nward ? a->nward + 0x80000000u
-                           : 0) == (b->ward    ? b->ward
-                                    : b->nward ? b->nward + 0x80000000u
-                                               : 0) &&
-               (a->ward || a->nward);
+        return a->prec == DC_DATE_DAY && b->prec == DC_DATE_DAY && SAME_DAY(a, b) && any_ward(a) &&
+               any_ward(a) == any_ward(b);
     }
     return 0;
 #undef SAME_DAY
@@ -450,9 +453,9 @@ struct bscratch {
     size_t vcap;
 };
 
-/* The keys v[0, m) (one range of key hashes, so whole blocks): sorted, the
- * blocks over the cap split, the fingerprints kept, and the blocks of two
- * or more appended to rule k's groups. */
+/* The keys v[0, m) (all of a rule's, or one temporary file's: whole blocks
+ * either way): sorted, the blocks over the cap split, each record's part
+ * number kept, and the blocks of two or more appended to rule k's groups. */
 static int
 block_range(struct run *R, int k, struct ki *v, size_t m, int skip, struct dc_error *err)
 {
@@ -576,21 +579,18 @@ block_spilled(struct run *R, int k, struct bscratch *s, struct dc_error *err)
 
 /* Blocks of rule k.  Writes only R->rg[k] and rule k's column of R->keys,
  * so rules build in parallel.  When every record's key fits the scratch,
- * in one go; otherwise (issue 21: the scratch is what a budget can bound)
- * the key hashes are cut by their top byte into ranges that each fit, and
- * each range is gathered (its keys computed again), sorted and blocked on
- * its own.  A block lies in one range, so the blocks are the same either
- * way; only their order in the groups differs, which no result depends
- * on (the workers' sums and pairs are merged in (a,b) order). */
+ * in one go; otherwise through temporary files (block_spilled).  A block
+ * lies in one file, so the blocks are the same either way; only their
+ * order in the groups differs, which no result depends on (the workers'
+ * sums and pairs are merged in (a,b) order). */
 static int
 build_rule(struct run *R, int k, struct bscratch *s, struct dc_error *err)
 {
     struct rule_groups *g = &R->rg[k];
     size_t n = R->c.n, m = 0, i;
 
-    /* a rule blocked again (the streamed scan) starts afresh */
-    free(g->mem);
-    free(g->start);
+    /* a rule blocked again (a streamed run without its pair file) starts afresh */
+    rule_groups_drop(g);
     memset(g, 0, sizeof *g);
     memset(&R->split[k], 0, sizeof R->split[k]);
     if (n <= s->vcap) {
@@ -1206,9 +1206,11 @@ score_from_file(struct run *R, struct dc_error *err)
 
 /* link_int.h.  Resident: the blocks of all rules were built beforehand,
  * one walk over them.  Streamed (the budget holds one rule's blocks, not
- * all nine): each rule is blocked in turn, walked and let go; the training
- * pass blocks only the training rules, the scoring pass all of them again.
- * The rules come in order either way, so an earlier rule's fingerprints are
+ * all nine): the training pass blocks each rule in turn, walks it and lets
+ * it go, writing every pair it compares to R->gcfile, which the scoring
+ * pass weighs (score_from_file); without that file, the training pass
+ * walks only the training rules and the scoring pass blocks all of them
+ * again.  The rules come in order, so an earlier rule's part numbers are
  * there when a later one asks; the same pairs, counts and parameters. */
 int
 link_scan(struct run *R, int mode, struct dc_error *err)
@@ -1250,11 +1252,7 @@ link_scan(struct run *R, int mode, struct dc_error *err)
         set_sample(R, k);
         R->only_rule = k;
         rc = scan_once(R, mode, err);
-        /* the counts stay (notes), the member lists go */
-        free(R->rg[k].mem);
-        free(R->rg[k].start);
-        R->rg[k].mem = NULL;
-        R->rg[k].start = NULL;
+        rule_groups_drop(&R->rg[k]);
     }
     R->only_rule = -1;
     if (mode == SCAN_COUNT && R->gcfile)

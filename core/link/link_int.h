@@ -90,6 +90,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <unicode/unorm2.h>
@@ -602,6 +603,16 @@ struct rule_groups {
     uint32_t *start;             /* ngroups + 1 offsets into mem */
     size_t ngroups, nmem, cap_mem, cap_start;
 };
+
+/* The member lists go; the counts stay (the notes read them). */
+static inline void
+rule_groups_drop(struct rule_groups *g)
+{
+    free(g->mem);
+    free(g->start);
+    g->mem = NULL;
+    g->start = NULL;
+}
 
 /* What splitting blocks over the cap did under one rule, for its note. */
 struct split_stat {

@@ -147,10 +147,8 @@ run_free(struct run *R)
     int k;
 
     link_ctx_free(&R->c);
-    for (k = 0; k < NRULES; k++) {
-        free(R->rg[k].mem);
-        free(R->rg[k].start);
-    }
+    for (k = 0; k < NRULES; k++)
+        rule_groups_drop(&R->rg[k]);
     free(R->pattern);
     free(R->pairs);
     free(R->keys);
@@ -271,18 +269,6 @@ dc_dedup_run_input(struct dc_dedup_input *in, const struct dc_dedup_params *give
     return run_ctx(&c, given, &o, out, err);
 }
 
-/* The memory budget (issue 21).  What the run holds from blocking to the
- * end is counted first: the records and string tables, the key
- * fingerprints and the clusters; then the blocks' member lists (at most an
- * entry per record and rule), of all nine rules when they fit beside the
- * rest ("resident"), else of one rule at a time, each blocked when a pass
- * comes to it ("streamed", link_scan).  What is left decides how many
- * rules are blocked at once, how many keys a blocking thread sorts at a
- * time (32 bytes each: all of a rule's at once when they fit, else ranges
- * of key hashes that do, at least a sixteenth of the records) and how many
- * pairs each worker may remember for the scoring pass (half of what is
- * left; none when streamed).  None of it changes a result, only the time.
- * A budget below what the run needs at its smallest is noted. */
 /* "12 KB" or "34 MB": a size as the notes give it. */
 static void
 size_text(char *buf, size_t size, size_t bytes)
@@ -293,6 +279,19 @@ size_text(char *buf, size_t size, size_t bytes)
         snprintf(buf, size, "%zu KB", bytes >> 10);
 }
 
+/* The memory budget (issue 21).  What the run holds from blocking to the
+ * end is counted first: the records and string tables, the key
+ * fingerprints and the clusters; then the blocks' member lists (at most an
+ * entry per record and rule), of all nine rules when they fit beside the
+ * rest ("resident"), else of one rule at a time, each blocked when a pass
+ * comes to it ("streamed", link_scan).  What is left decides how many
+ * rules are blocked at once, how many keys a blocking thread sorts at a
+ * time (32 bytes each: all of a rule's at once when they fit, else
+ * through temporary files, at least a sixteenth of the records at once)
+ * and how many pairs each worker may remember for the scoring pass (half
+ * of what is left; when streamed, a temporary file holds them instead).
+ * None of it changes a result, only the time.  A budget below what the
+ * run needs at its smallest is noted. */
 static int
 set_budget(struct run *R, struct dc_error *err)
 {
@@ -447,11 +446,7 @@ run_ctx(struct ctx *c, const struct dc_dedup_params *given, const struct dc_dedu
         if (link_add_note(out, err, "blocking rule '%s': %zu blocks, %llu new pairs",
                           link_rule_names[k], R.rg[k].ngroups, R.rule_new[k]))
             goto fail;
-        /* the blocks are walked: their room is the clustering's */
-        free(R.rg[k].mem);
-        free(R.rg[k].start);
-        R.rg[k].mem = NULL;
-        R.rg[k].start = NULL;
+        rule_groups_drop(&R.rg[k]); /* walked: their room is the clustering's */
     }
     if (link_cluster(&R, err))
         goto fail;
