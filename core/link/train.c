@@ -250,7 +250,7 @@ link_estimate_m(struct run *R, struct dc_dedup_params *p, struct dc_error *err)
 
 struct tfc {
     uint64_t h;
-    uint32_t count, first;
+    uint32_t count, id;
 };
 
 static int
@@ -264,48 +264,37 @@ tfc_cmp(const void *x, const void *y)
 }
 
 /* Keep the most frequent values (count >= 2), capped; see link_int.h.
- * Counted per interned id (one distinct value, one id), so the scratch is
- * 8 bytes a distinct value, not 16 a record (issue 21); each value's first
- * record is the one its text is taken from, as it was when the records
- * were sorted by value hash. */
+ * Counted per interned id (one distinct value, one id: 4 bytes a distinct
+ * value, not a sort of 16 bytes a record, issue 21); the text is the
+ * interned one (a full name is interned as joined() makes it). */
 int
 link_tf_build(struct run *R, struct tf_table *t, int given, struct dc_error *err)
 {
     const struct ctx *cx = &R->c;
     const struct intern *in = given ? &cx->names : &cx->fulls;
     size_t i, nc = 0, cap = 0, nv = in->n;
-    uint32_t *count = calloc(nv ? nv : 1, sizeof *count), *first;
+    uint32_t *count = calloc(nv ? nv : 1, sizeof *count);
     struct tfc *c;
 
-    first = malloc((nv ? nv : 1) * sizeof *first);
-    if (!count || !first) {
-        free(count);
-        free(first);
+    if (!count)
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
-    }
-    for (i = 0; i < cx->n; i++) {
-        uint32_t id = given ? cx->r[i].giv : cx->r[i].full;
-
-        if (id && in->hash[id] && count[id]++ == 0)
-            first[id] = (uint32_t)i;
-    }
+    for (i = 0; i < cx->n; i++)
+        count[given ? cx->r[i].giv : cx->r[i].full]++;
     for (i = 1; i < nv; i++)
         nc += count[i] >= 2;
     c = malloc((nc ? nc : 1) * sizeof *c);
     if (!c) {
         free(count);
-        free(first);
         return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
     }
     for (i = 1, nc = 0; i < nv; i++)
         if (count[i] >= 2) {
             c[nc].h = in->hash[i];
             c[nc].count = count[i];
-            c[nc].first = first[i];
+            c[nc].id = (uint32_t)i;
             nc++;
         }
     free(count);
-    free(first);
     qsort(c, nc, sizeof *c, tfc_cmp);
     t->cut = cx->n ? 1.0 / (double)cx->n : 0;
     if (nc > DC_DEDUP_TF_MAX) {
@@ -313,16 +302,8 @@ link_tf_build(struct run *R, struct tf_table *t, int given, struct dc_error *err
         t->cut = (double)c[nc - 1].count / (double)cx->n;
     }
     for (i = 0; i < nc; i++) {
-        char buf[MAX_NAME * 12 + 3];
-        const char *s = buf;
-        size_t l;
-        const struct rec *r = &cx->r[c[i].first];
-
-        if (given)
-            s = name_str(cx, r->giv, &l);
-        else
-            l = joined(cx, r, buf);
-        if (link_tf_add(t, &cap, (double)c[i].count / (double)cx->n, s, l)) {
+        if (link_tf_add(t, &cap, (double)c[i].count / (double)cx->n, in->pool + in->off[c[i].id],
+                        in->len[c[i].id])) {
             free(c);
             return dc_error_set(err, DC_EX_OSERR, "dedup: out of memory");
         }
