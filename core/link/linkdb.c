@@ -499,10 +499,9 @@ dc_linkset_reload_ids(struct dc_db *db, struct dc_linkset *ls, struct dc_error *
         return -1;
     while (i < ls->n && (rc = sqlite3_step(q)) == SQLITE_ROW)
         ls->record_id[i++] = sqlite3_column_int64(q, 0);
-    if (i < ls->n) {
-        rc = sqlite3_errcode(db->h);
+    if (i < ls->n) { /* the step that ended the loop said why */
         sqlite3_finalize(q);
-        return rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_OK
+        return rc != SQLITE_DONE
                    ? dc_db_fail(db, rc, "read person", err)
                    : dc_error_set(err, DC_EX_TEMPFAIL, "the person table changed during dedup");
     }
